@@ -1,0 +1,204 @@
+/* analysis.h - the result of analysing one image: plain data between stages.
+ *
+ * An analysis is created by customs_analyze() and owned by the caller, who
+ * frees it with customs_analysis_free().  Everything reachable from it is
+ * owned by it; pointers handed out by accessors are borrowed.
+ */
+#ifndef CUSTOMS_ANALYSIS_H
+#define CUSTOMS_ANALYSIS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <jansson.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* A growable list of owned strings. */
+typedef struct customs_strlist {
+	char **v;
+	size_t n, cap;
+} customs_strlist;
+
+int customs_strlist_add(customs_strlist *l, const char *s);
+int customs_strlist_addn(customs_strlist *l, const char *s, size_t len);
+int customs_strlist_contains(const customs_strlist *l, const char *s);
+void customs_strlist_release(customs_strlist *l);
+
+typedef enum {
+	CUSTOMS_FILE_REG = 0,
+	CUSTOMS_FILE_DIR,
+	CUSTOMS_FILE_SYMLINK,
+	CUSTOMS_FILE_HARDLINK,
+	CUSTOMS_FILE_CHAR,
+	CUSTOMS_FILE_BLOCK,
+	CUSTOMS_FILE_FIFO,
+	CUSTOMS_FILE_SOCKET,
+} customs_file_type;
+
+const char *customs_file_type_name(customs_file_type t);
+
+/* One file as one layer wrote it. Strings live in the analysis' arena. */
+typedef struct customs_file {
+	const char *path;     /* normalised: relative, no "./", no trailing "/" */
+	const char *link;     /* symlink or hard link target, else NULL */
+	uint64_t size;        /* hard links: the size of their target */
+	uint32_t mode;        /* permission bits incl. setuid/setgid/sticky */
+	uint32_t uid, gid;
+	uint16_t layer;       /* index into customs_analysis.layers */
+	uint8_t type;         /* customs_file_type */
+	uint8_t visible;      /* part of the squashed view */
+	uint8_t has_digest;   /* sha256 valid (--file-digests) */
+	unsigned char sha256[32];
+} customs_file;
+
+typedef struct customs_layer {
+	char *digest;         /* blob digest (descriptor), NULL for dir sources */
+	char *diff_id;        /* from the config's rootfs.diff_ids */
+	char *media_type;
+	int64_t size;         /* blob bytes */
+	uint64_t tar_size;    /* uncompressed bytes walked */
+	char *created_by;     /* history, mapped over empty_layer entries */
+	char *created;
+	char *comment;
+	size_t entries;       /* tar entries seen */
+	size_t skipped;       /* entries skipped (bad names, ...) */
+	int complete;         /* walked to the end, digests verified */
+	int diff_id_verified;
+} customs_layer;
+
+typedef struct customs_config {
+	char *user;
+	char *workdir;
+	char *stop_signal;
+	customs_strlist env;
+	customs_strlist entrypoint;
+	customs_strlist cmd;
+	customs_strlist shell;
+	customs_strlist exposed_ports;
+	customs_strlist volumes;
+	json_t *labels;       /* object of strings, or NULL */
+	json_t *healthcheck;  /* Docker's Healthcheck object, or NULL */
+} customs_config;
+
+typedef struct customs_image {
+	char *reference;      /* what the user gave */
+	char *source_kind;    /* "docker-archive", "oci-archive", "oci", "dir", "registry" */
+	char *source_path;
+	char *manifest_digest;
+	char *manifest_media_type;
+	char *config_digest;
+	char *created;
+	char *author;
+	char *architecture;
+	char *os;
+	char *variant;
+	customs_strlist tags;
+	customs_config config;
+} customs_image;
+
+typedef struct customs_distro {
+	char *id;             /* "debian", "alpine", "rhel" ... */
+	char *version_id;     /* "12", "3.21.0" */
+	char *version_codename;
+	char *pretty_name;
+	char *id_like;
+	char *source_path;    /* file it came from */
+} customs_distro;
+
+typedef struct customs_package {
+	char *name;
+	char *version;        /* with epoch where the format has one */
+	char *type;           /* "deb", "rpm", "apk", "python", "npm", ... */
+	char *arch;
+	char *purl;
+	char *source_name;    /* distro source package */
+	char *source_version;
+	char *found_by;       /* analyzer name */
+	char *db_path;        /* the database or manifest it came from */
+	int layer;            /* layer that introduced it, -1 unknown */
+	int visible;          /* present in the squashed view */
+	int removed_in_layer; /* layer whose copy no longer lists it, or -1 */
+	customs_strlist licenses;
+	customs_strlist cpes;
+	customs_strlist files; /* owned files */
+	json_t *metadata;     /* ecosystem-specific fields, owned, or NULL */
+} customs_package;
+
+customs_package *customs_package_new(void);
+void customs_package_free(customs_package *p);
+
+typedef enum {
+	CUSTOMS_WARN = 0,     /* something was skipped; the result is still complete */
+	CUSTOMS_ERROR = 1,    /* part of the image could not be read: incomplete */
+} customs_warning_level;
+
+typedef struct customs_warning {
+	int level;
+	int layer;            /* -1 when not about one layer */
+	char *path;           /* NULL when not about one file */
+	char *message;        /* full sentence naming image, layer and path */
+} customs_warning;
+
+typedef struct customs_analysis {
+	customs_image image;
+	customs_layer *layers;
+	size_t nlayers;
+	customs_file *files;  /* sorted by path, then layer */
+	size_t nfiles;
+	customs_distro distro;
+	customs_package **packages;
+	size_t npackages;
+	customs_warning *warnings;
+	size_t nwarnings;
+	int complete;
+	struct customs__analysis_priv *priv;
+} customs_analysis;
+
+/* Options for customs_analyze(). Zero means "default" for every field. */
+typedef struct customs_options {
+	const char *platform;        /* "os/arch[/variant]", default linux/amd64 */
+	int verify_diff_ids;         /* re-hash uncompressed layers */
+	int file_digests;            /* sha256 of every regular file */
+	int threads;                 /* layer tasks at once, default: cores */
+	uint64_t max_layer_bytes;    /* uncompressed bytes per layer, default 64 GiB */
+	uint64_t max_ratio;          /* uncompressed/compressed, default 1000 */
+	uint64_t max_entries;        /* tar entries per layer, default 10 million */
+	const char *analyzers;       /* comma list of analyzer names, NULL = all */
+	/* progress: called from worker threads with bytes read so far */
+	void (*progress)(void *ud, uint64_t done, uint64_t total);
+	void *progress_ud;
+} customs_options;
+
+/* Analyse the image named by ref ("oci:DIR[:TAG]", "docker-archive:FILE",
+ * "oci-archive:FILE", "dir:DIR", or a bare path).  On success *out holds the
+ * analysis, which may be incomplete (a->complete == 0, errors in warnings).
+ * Returns < 0 only when nothing could be analysed. */
+int customs_analyze(customs_analysis **out, const char *ref, const customs_options *opts);
+void customs_analysis_free(customs_analysis *a);
+
+/* Resolve path in the squashed view following symlinks (at most 40, kept
+ * inside the image root). Returns the visible file or NULL. Borrowed. */
+const customs_file *customs_analysis_lookup(const customs_analysis *a, const char *path, int follow);
+
+/* Add a warning (thread-safe). fmt should name what was wrong; the image,
+ * layer and path are prefixed by this function. */
+void customs_analysis_warn(customs_analysis *a, int level, int layer, const char *path,
+			   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+int customs_analysis_add_package(customs_analysis *a, customs_package *p);
+
+/* The documented JSON form (docs/json-schema.md). scope_all: include files
+ * hidden by later layers. Returns a new reference. */
+enum {
+	CUSTOMS_JSON_FILES = 1,       /* include the file catalog */
+	CUSTOMS_JSON_ALL_LAYERS = 2,  /* files hidden by upper layers too */
+	CUSTOMS_JSON_PACKAGES = 4,
+};
+json_t *customs_analysis_to_json(const customs_analysis *a, int flags);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,10 @@
+/* customs.h - umbrella header of libcustoms. */
+#ifndef CUSTOMS_H
+#define CUSTOMS_H
+
+#include "customs/errors.h"
+#include "customs/analysis.h"
+
+const char *customs_version(void);
+
+#endif

@@ -1,0 +1,35 @@
+/* cli.h - the customs command-line tool: one cmd_<verb>.c per subcommand. */
+#ifndef CUSTOMS_CLI_H
+#define CUSTOMS_CLI_H
+
+#include <stdio.h>
+
+/* Exit codes (documented in `customs --help`). */
+enum {
+	EXIT_OK = 0,
+	EXIT_FINDINGS = 1,    /* --fail-on threshold reached, policy STOP */
+	EXIT_USAGE = 2,       /* wrong flag, unknown command */
+	EXIT_FAILED = 3,      /* the image or input could not be read at all */
+	EXIT_INCOMPLETE = 4,  /* results written, but part of the image was unreadable */
+};
+
+typedef struct cli_command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *summary;
+	const char *usage;    /* full help text for `customs help CMD` */
+} cli_command;
+
+extern const cli_command cli_commands[];
+
+/* Print "customs CMD: message" on stderr; returns code. */
+int cli_error(int code, const char *cmd, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+const cli_command *cli_find(const char *name);
+
+int cmd_inspect(int argc, char **argv);
+int cmd_help(int argc, char **argv);
+
+extern const char cmd_inspect_usage[];
+
+#endif

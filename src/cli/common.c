@@ -1,0 +1,117 @@
+/* common.c - image options, progress line, analysis runner. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "common.h"
+
+static int parse_size(uint64_t *out, const char *s)
+{
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (errno || end == s || s[0] == '-')
+		return -1;
+	switch (*end) {
+	case 'K': case 'k': v <<= 10, end++; break;
+	case 'M': case 'm': v <<= 20, end++; break;
+	case 'G': case 'g': v <<= 30, end++; break;
+	case 'T': case 't': v <<= 40, end++; break;
+	}
+	if (*end)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int cli_image_opt(cli_image_opts *io, const char *cmd, int opt, const char *arg)
+{
+	uint64_t v;
+	switch (opt) {
+	case OPT_PLATFORM: io->o.platform = arg; return 1;
+	case OPT_VERIFY_DIFF_IDS: io->o.verify_diff_ids = 1; return 1;
+	case OPT_FILE_DIGESTS: io->o.file_digests = 1; return 1;
+	case OPT_ANALYZERS: io->o.analyzers = arg; return 1;
+	case OPT_QUIET: io->quiet = 1; return 1;
+	case OPT_THREADS:
+		if (parse_size(&v, arg) < 0 || v == 0 || v > 64)
+			return cli_usage_error(cmd, "--threads wants a number from 1 to 64, not '%s'", arg), -1;
+		io->o.threads = (int)v;
+		return 1;
+	case OPT_MAX_LAYER_BYTES:
+		if (parse_size(&v, arg) < 0 || v == 0)
+			return cli_usage_error(cmd, "--max-layer-bytes wants a size like 64G, not '%s'", arg), -1;
+		io->o.max_layer_bytes = v;
+		return 1;
+	case OPT_MAX_RATIO:
+		if (parse_size(&v, arg) < 0 || v == 0)
+			return cli_usage_error(cmd, "--max-ratio wants a positive number, not '%s'", arg), -1;
+		io->o.max_ratio = v;
+		return 1;
+	}
+	return 0;
+}
+
+const char *cli_human_bytes(char *buf, size_t n, double b)
+{
+	static const char *u[] = {"B", "kB", "MB", "GB", "TB"};
+	int i = 0;
+	while (b >= 1000 && i < 4)
+		b /= 1000, i++;
+	snprintf(buf, n, i ? "%.1f %s" : "%.0f %s", b, u[i]);
+	return buf;
+}
+
+static void progress(void *ud, uint64_t done, uint64_t total)
+{
+	(void)ud;
+	char a[32], b[32];
+	fprintf(stderr, "\r\033[Kreading layers: %s of %s (%d%%)", cli_human_bytes(a, sizeof(a), (double)done),
+		cli_human_bytes(b, sizeof(b), (double)total), total ? (int)(done * 100 / total) : 0);
+}
+
+int cli_analyze(customs_analysis **out, const char *cmd, const char *ref, cli_image_opts *io)
+{
+	int tty = !io->quiet && isatty(2);
+	if (tty) {
+		io->o.progress = progress;
+		io->o.progress_ud = NULL;
+	}
+	int err = customs_analyze(out, ref, &io->o);
+	if (tty)
+		fputs("\r\033[K", stderr);
+	if (err < 0) {
+		if (err == CUSTOMS_EUSAGE)
+			return cli_error(EXIT_USAGE, cmd, "%s", customs_error_last());
+		return cli_error(EXIT_FAILED, cmd, "%s", customs_error_last());
+	}
+	if (!io->quiet) {
+		const customs_analysis *a = *out;
+		for (size_t i = 0; i < a->nwarnings; i++)
+			fprintf(stderr, "customs %s: %s: %s\n", cmd, a->warnings[i].level == CUSTOMS_ERROR ? "error" : "warning",
+				a->warnings[i].message);
+	}
+	return 0;
+}
+
+int cli_analysis_exit(const customs_analysis *a)
+{
+	return a->complete ? EXIT_OK : EXIT_INCOMPLETE;
+}
+
+int cli_write_json(json_t *j, const char *path)
+{
+	FILE *f = path ? fopen(path, "w") : stdout;
+	if (!f)
+		return cli_error(EXIT_FAILED, NULL, "cannot write %s: %s", path, strerror(errno));
+	int rc = json_dumpf(j, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	fputc('\n', f);
+	if (path && fclose(f) != 0)
+		rc = -1;
+	else if (!path && fflush(f) != 0)
+		rc = -1;
+	return rc < 0 ? cli_error(EXIT_FAILED, NULL, "write error: %s", strerror(errno)) : 0;
+}

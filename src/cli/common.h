@@ -1,0 +1,65 @@
+/* common.h - what several subcommands share: image options, progress, the
+ * run of an analysis with its warnings printed. */
+#ifndef CUSTOMS_CLI_COMMON_H
+#define CUSTOMS_CLI_COMMON_H
+
+#include <getopt.h>
+
+#include "customs/customs.h"
+
+/* Long options every image-reading command accepts; values >= 1000. */
+enum {
+	OPT_PLATFORM = 1000,
+	OPT_VERIFY_DIFF_IDS,
+	OPT_FILE_DIGESTS,
+	OPT_THREADS,
+	OPT_MAX_LAYER_BYTES,
+	OPT_MAX_RATIO,
+	OPT_ANALYZERS,
+	OPT_QUIET,
+	OPT_IMAGE_LAST, /* commands number their own options from here */
+};
+
+#define CLI_IMAGE_LONGOPTS                                                             \
+	{"platform", required_argument, NULL, OPT_PLATFORM},                           \
+	{"verify-diff-ids", no_argument, NULL, OPT_VERIFY_DIFF_IDS},                   \
+	{"file-digests", no_argument, NULL, OPT_FILE_DIGESTS},                         \
+	{"threads", required_argument, NULL, OPT_THREADS},                             \
+	{"max-layer-bytes", required_argument, NULL, OPT_MAX_LAYER_BYTES},             \
+	{"max-ratio", required_argument, NULL, OPT_MAX_RATIO},                         \
+	{"analyzers", required_argument, NULL, OPT_ANALYZERS},                         \
+	{"quiet", no_argument, NULL, OPT_QUIET}
+
+#define CLI_IMAGE_USAGE                                                                              \
+	"Image options:\n"                                                                           \
+	"  --platform OS/ARCH[/VARIANT]  image to pick from a multi-platform index (default linux/amd64)\n" \
+	"  --verify-diff-ids             also hash uncompressed layers against the config's diff_ids\n" \
+	"  --file-digests                sha256 of every regular file\n"                              \
+	"  --threads N                   layers read at once (default: number of cores)\n"            \
+	"  --max-layer-bytes N[K|M|G]    uncompressed size limit per layer (default 64G)\n"           \
+	"  --max-ratio N                 decompression ratio limit (default 1000)\n"                  \
+	"  --analyzers A,B               run only these analyzers (default: all)\n"                   \
+	"  --quiet                       no progress line and no warnings on stderr\n"
+
+typedef struct cli_image_opts {
+	customs_options o;
+	int quiet;
+} cli_image_opts;
+
+/* Handle an image option; 1 if it was one, 0 if not, <0 usage error printed. */
+int cli_image_opt(cli_image_opts *io, const char *cmd, int opt, const char *arg);
+
+/* Analyse ref with progress on a TTY; prints warnings (one line each).
+ * Returns 0, or an exit code with the error printed. */
+int cli_analyze(customs_analysis **out, const char *cmd, const char *ref, cli_image_opts *io);
+
+/* Exit code for a finished analysis: EXIT_OK or EXIT_INCOMPLETE. */
+int cli_analysis_exit(const customs_analysis *a);
+
+/* "1.5 MB" */
+const char *cli_human_bytes(char *buf, size_t n, double bytes);
+
+/* Write JSON to stdout (or FILE), pretty and with sorted keys off. */
+int cli_write_json(json_t *j, const char *path);
+
+#endif

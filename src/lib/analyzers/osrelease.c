@@ -1,0 +1,223 @@
+/* osrelease.c - which distribution the image is: os-release(5) from
+ * /etc/os-release or /usr/lib/os-release, else /etc/debian_version,
+ * /etc/alpine-release, /etc/redhat-release (and its siblings). */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyzers/analyzers.h"
+#include "util/util.h"
+
+#define MAX_RELEASE_FILE (64u << 10)
+
+typedef struct copy {
+	char *path;
+	int layer;
+	char *data;
+} copy;
+
+typedef struct osrelease {
+	customs_analyzer base;
+	copy *c;
+	size_t n;
+} osrelease;
+
+static const char *const wanted[] = {
+	"etc/os-release", "usr/lib/os-release", "etc/debian_version", "etc/alpine-release",
+	"etc/redhat-release", "etc/centos-release", "etc/rocky-release", "etc/almalinux-release",
+	"etc/fedora-release", "etc/system-release", NULL,
+};
+
+static int on_file(customs_analyzer *self, const customs_afile *f, const unsigned char *data, size_t len)
+{
+	osrelease *o = (osrelease *)self;
+	copy *c = realloc(o->c, (o->n + 1) * sizeof(*c));
+	if (!c)
+		return customs__error(CUSTOMS_ENOMEM, "out of memory");
+	o->c = c;
+	c[o->n].path = customs_strdup(f->path);
+	c[o->n].layer = f->layer;
+	c[o->n].data = customs_strndup((const char *)data, len);
+	if (!c[o->n].path || !c[o->n].data) {
+		free(c[o->n].path), free(c[o->n].data);
+		return customs__error(CUSTOMS_ENOMEM, "out of memory");
+	}
+	o->n++;
+	return 0;
+}
+
+/* The content of the visible copy of path (symlinks followed), or NULL. */
+static const copy *visible_copy(osrelease *o, customs_analysis *a, const char *path)
+{
+	const customs_file *f = customs_analysis_lookup(a, path, 1);
+	if (!f)
+		return NULL;
+	for (size_t i = 0; i < o->n; i++)
+		if (o->c[i].layer == f->layer && !strcmp(o->c[i].path, f->path))
+			return &o->c[i];
+	return NULL;
+}
+
+/* os-release value: unquote "..." (with \ escapes) or '...'. */
+static char *unquote(const char *v, size_t n)
+{
+	char *out = malloc(n + 1), *o = out;
+	if (!out)
+		return NULL;
+	if (n >= 2 && (v[0] == '"' || v[0] == '\'') && v[n - 1] == v[0]) {
+		char q = v[0];
+		for (size_t i = 1; i + 1 < n; i++) {
+			if (q == '"' && v[i] == '\\' && i + 2 < n)
+				i++;
+			*o++ = v[i];
+		}
+	} else {
+		memcpy(o, v, n);
+		o += n;
+	}
+	*o = '\0';
+	return out;
+}
+
+int customs__osrelease_parse(customs_distro *d, const char *text)
+{
+	const char *p = text;
+	while (*p) {
+		const char *eol = strchr(p, '\n');
+		size_t len = eol ? (size_t)(eol - p) : strlen(p);
+		while (len && (p[len - 1] == '\r' || p[len - 1] == ' ' || p[len - 1] == '\t'))
+			len--;
+		const char *eq = memchr(p, '=', len);
+		if (eq && p[0] != '#') {
+			size_t kl = (size_t)(eq - p);
+			char **dst = NULL;
+			if (kl == 2 && !memcmp(p, "ID", 2))
+				dst = &d->id;
+			else if (kl == 10 && !memcmp(p, "VERSION_ID", 10))
+				dst = &d->version_id;
+			else if (kl == 16 && !memcmp(p, "VERSION_CODENAME", 16))
+				dst = &d->version_codename;
+			else if (kl == 11 && !memcmp(p, "PRETTY_NAME", 11))
+				dst = &d->pretty_name;
+			else if (kl == 7 && !memcmp(p, "ID_LIKE", 7))
+				dst = &d->id_like;
+			if (dst) {
+				free(*dst);
+				*dst = unquote(eq + 1, len - kl - 1);
+			}
+		}
+		if (!eol)
+			break;
+		p = eol + 1;
+	}
+	return d->id ? 0 : CUSTOMS_EFORMAT;
+}
+
+static char *first_line(const char *s)
+{
+	size_t n = strcspn(s, "\r\n");
+	while (n && isspace((unsigned char)s[n - 1]))
+		n--;
+	return customs_strndup(s, n);
+}
+
+/* "Rocky Linux release 9.3 (Blue Onyx)" and friends. */
+static int parse_redhat_release(customs_distro *d, const char *text)
+{
+	static const struct {
+		const char *prefix, *id;
+	} names[] = {
+		{"Red Hat Enterprise Linux", "rhel"}, {"CentOS Stream", "centos"}, {"CentOS", "centos"},
+		{"Rocky Linux", "rocky"}, {"AlmaLinux", "almalinux"}, {"Fedora", "fedora"},
+		{"Oracle Linux", "ol"}, {"Amazon Linux", "amzn"}, {NULL, NULL},
+	};
+	char *line = first_line(text);
+	if (!line)
+		return CUSTOMS_ENOMEM;
+	int rc = CUSTOMS_EFORMAT;
+	for (int i = 0; names[i].prefix; i++) {
+		if (!customs_str_has_prefix(line, names[i].prefix))
+			continue;
+		const char *r = strstr(line, "release ");
+		d->id = customs_strdup(names[i].id);
+		if (r) {
+			r += 8;
+			size_t n = strspn(r, "0123456789.");
+			d->version_id = customs_strndup(r, n);
+		}
+		d->pretty_name = customs_strdup(line);
+		rc = 0;
+		break;
+	}
+	free(line);
+	return rc;
+}
+
+static int finish(customs_analyzer *self, customs_analysis *a)
+{
+	osrelease *o = (osrelease *)self;
+	customs_distro *d = &a->distro;
+	const copy *c;
+
+	for (int i = 0; i < 2; i++) {
+		const char *p = i == 0 ? "etc/os-release" : "usr/lib/os-release";
+		if ((c = visible_copy(o, a, p)) && customs__osrelease_parse(d, c->data) == 0) {
+			d->source_path = customs_strdup(p);
+			return 0;
+		}
+		free(d->id), free(d->version_id), free(d->version_codename), free(d->pretty_name), free(d->id_like);
+		memset(d, 0, sizeof(*d));
+		if (c)
+			customs_analysis_warn(a, CUSTOMS_WARN, c->layer, c->path, "os-release has no ID= line");
+	}
+	if ((c = visible_copy(o, a, "etc/alpine-release"))) {
+		d->id = customs_strdup("alpine");
+		d->version_id = first_line(c->data);
+		d->source_path = customs_strdup("etc/alpine-release");
+		return 0;
+	}
+	static const char *const rh[] = {"etc/redhat-release", "etc/centos-release", "etc/rocky-release",
+					 "etc/almalinux-release", "etc/fedora-release", "etc/system-release", NULL};
+	for (int i = 0; rh[i]; i++)
+		if ((c = visible_copy(o, a, rh[i])) && parse_redhat_release(d, c->data) == 0) {
+			d->source_path = customs_strdup(rh[i]);
+			return 0;
+		}
+	if ((c = visible_copy(o, a, "etc/debian_version"))) {
+		/* "12.5" → 12; "trixie/sid" is a codename */
+		char *v = first_line(c->data);
+		d->id = customs_strdup("debian");
+		if (v && isdigit((unsigned char)v[0])) {
+			d->version_id = customs_strndup(v, strcspn(v, "."));
+			free(v);
+		} else {
+			d->version_codename = v;
+		}
+		d->source_path = customs_strdup("etc/debian_version");
+	}
+	return 0;
+}
+
+static void osr_free(customs_analyzer *self)
+{
+	osrelease *o = (osrelease *)self;
+	for (size_t i = 0; i < o->n; i++)
+		free(o->c[i].path), free(o->c[i].data);
+	free(o->c);
+	free(o);
+}
+
+customs_analyzer *customs__osrelease_new(void)
+{
+	osrelease *o = calloc(1, sizeof(*o));
+	if (!o)
+		return NULL;
+	o->base.version = CUSTOMS_ANALYZER_VERSION;
+	o->base.name = "os-release";
+	o->base.paths = wanted;
+	o->base.max_size = MAX_RELEASE_FILE;
+	o->base.file = on_file;
+	o->base.finish = finish;
+	o->base.free = osr_free;
+	return &o->base;
+}

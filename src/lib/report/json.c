@@ -1,0 +1,209 @@
+/* json.c - the analysis as customs' own JSON document (docs/json.md).
+ * Field names are stable: add, never rename. */
+#include <stdio.h>
+#include <string.h>
+
+#include "customs/customs.h"
+#include "report/report.h"
+#include "util/util.h"
+
+#define CUSTOMS_JSON_SCHEMA_VERSION "1.0"
+
+static json_t *jstr_or_null(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+static json_t *jlist(const customs_strlist *l)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < l->n; i++)
+		json_array_append_new(a, json_string(l->v[i]));
+	return a;
+}
+
+static json_t *config_json(const customs_config *c)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "user", jstr_or_null(c->user));
+	json_object_set_new(o, "env", jlist(&c->env));
+	json_object_set_new(o, "entrypoint", jlist(&c->entrypoint));
+	json_object_set_new(o, "cmd", jlist(&c->cmd));
+	json_object_set_new(o, "working_dir", jstr_or_null(c->workdir));
+	json_object_set_new(o, "exposed_ports", jlist(&c->exposed_ports));
+	json_object_set_new(o, "volumes", jlist(&c->volumes));
+	json_object_set_new(o, "labels", c->labels ? json_deep_copy(c->labels) : json_object());
+	json_object_set_new(o, "healthcheck", c->healthcheck ? json_deep_copy(c->healthcheck) : json_null());
+	json_object_set_new(o, "stop_signal", jstr_or_null(c->stop_signal));
+	json_object_set_new(o, "shell", jlist(&c->shell));
+	return o;
+}
+
+json_t *customs__package_json(const customs_package *p, int with_files)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "name", jstr_or_null(p->name));
+	json_object_set_new(o, "version", jstr_or_null(p->version));
+	json_object_set_new(o, "type", jstr_or_null(p->type));
+	json_object_set_new(o, "arch", jstr_or_null(p->arch));
+	json_object_set_new(o, "purl", jstr_or_null(p->purl));
+	json_object_set_new(o, "source_name", jstr_or_null(p->source_name));
+	json_object_set_new(o, "source_version", jstr_or_null(p->source_version));
+	json_object_set_new(o, "licenses", jlist(&p->licenses));
+	json_object_set_new(o, "cpes", jlist(&p->cpes));
+	json_object_set_new(o, "found_by", jstr_or_null(p->found_by));
+	json_object_set_new(o, "db_path", jstr_or_null(p->db_path));
+	json_object_set_new(o, "layer", p->layer >= 0 ? json_integer(p->layer) : json_null());
+	json_object_set_new(o, "visible", json_boolean(p->visible));
+	json_object_set_new(o, "removed_in_layer", p->removed_in_layer >= 0 ? json_integer(p->removed_in_layer) : json_null());
+	if (with_files)
+		json_object_set_new(o, "files", jlist(&p->files));
+	json_object_set_new(o, "metadata", p->metadata ? json_deep_copy(p->metadata) : json_null());
+	return o;
+}
+
+static json_t *file_json(const customs_file *f)
+{
+	char mode[16], hex[65];
+	json_t *o = json_object();
+	snprintf(mode, sizeof(mode), "%04o", f->mode);
+	json_object_set_new(o, "path", json_string(f->path));
+	json_object_set_new(o, "type", json_string(customs_file_type_name(f->type)));
+	json_object_set_new(o, "mode", json_string(mode));
+	json_object_set_new(o, "uid", json_integer(f->uid));
+	json_object_set_new(o, "gid", json_integer(f->gid));
+	json_object_set_new(o, "size", json_integer((json_int_t)f->size));
+	json_object_set_new(o, "link", jstr_or_null(f->link));
+	json_object_set_new(o, "layer", json_integer(f->layer));
+	json_object_set_new(o, "visible", json_boolean(f->visible));
+	if (f->has_digest) {
+		customs_hex(hex, f->sha256, 32);
+		json_object_set_new(o, "sha256", json_string(hex));
+	}
+	return o;
+}
+
+json_t *customs_analysis_to_json(const customs_analysis *a, int flags)
+{
+	json_t *root = json_object(), *src = json_object(), *img = json_object(), *layers = json_array();
+	const customs_image *im = &a->image;
+
+	json_object_set_new(root, "schema", json_string("customs-analysis"));
+	json_object_set_new(root, "schema_version", json_string(CUSTOMS_JSON_SCHEMA_VERSION));
+	json_object_set_new(root, "complete", json_boolean(a->complete));
+
+	json_object_set_new(src, "reference", jstr_or_null(im->reference));
+	json_object_set_new(src, "kind", jstr_or_null(im->source_kind));
+	json_object_set_new(src, "path", jstr_or_null(im->source_path));
+	json_object_set_new(root, "source", src);
+
+	json_object_set_new(img, "manifest_digest", jstr_or_null(im->manifest_digest));
+	json_object_set_new(img, "manifest_media_type", jstr_or_null(im->manifest_media_type));
+	json_object_set_new(img, "config_digest", jstr_or_null(im->config_digest));
+	json_object_set_new(img, "tags", jlist(&im->tags));
+	json_object_set_new(img, "created", jstr_or_null(im->created));
+	json_object_set_new(img, "author", jstr_or_null(im->author));
+	json_object_set_new(img, "os", jstr_or_null(im->os));
+	json_object_set_new(img, "architecture", jstr_or_null(im->architecture));
+	json_object_set_new(img, "variant", jstr_or_null(im->variant));
+	json_object_set_new(img, "config", config_json(&im->config));
+	json_object_set_new(root, "image", img);
+
+	/* per-layer counts of the files each layer wrote, and of those still visible */
+	size_t *nfiles = calloc(a->nlayers ? a->nlayers : 1, sizeof(size_t));
+	size_t *nvis = calloc(a->nlayers ? a->nlayers : 1, sizeof(size_t));
+	for (size_t i = 0; nfiles && nvis && i < a->nfiles; i++) {
+		if (a->files[i].layer < a->nlayers) {
+			nfiles[a->files[i].layer]++;
+			nvis[a->files[i].layer] += a->files[i].visible;
+		}
+	}
+	for (size_t i = 0; i < a->nlayers; i++) {
+		const customs_layer *l = &a->layers[i];
+		json_t *o = json_object();
+		json_object_set_new(o, "index", json_integer((json_int_t)i));
+		json_object_set_new(o, "digest", jstr_or_null(l->digest));
+		json_object_set_new(o, "diff_id", jstr_or_null(l->diff_id));
+		json_object_set_new(o, "media_type", jstr_or_null(l->media_type));
+		json_object_set_new(o, "size", l->size >= 0 ? json_integer(l->size) : json_null());
+		json_object_set_new(o, "tar_size", json_integer((json_int_t)l->tar_size));
+		json_object_set_new(o, "created_by", jstr_or_null(l->created_by));
+		json_object_set_new(o, "created", jstr_or_null(l->created));
+		json_object_set_new(o, "comment", jstr_or_null(l->comment));
+		json_object_set_new(o, "entries", json_integer((json_int_t)l->entries));
+		json_object_set_new(o, "files", json_integer(nfiles ? (json_int_t)nfiles[i] : 0));
+		json_object_set_new(o, "visible_files", json_integer(nvis ? (json_int_t)nvis[i] : 0));
+		json_object_set_new(o, "skipped", json_integer((json_int_t)l->skipped));
+		json_object_set_new(o, "complete", json_boolean(l->complete));
+		json_object_set_new(o, "diff_id_verified", json_boolean(l->diff_id_verified));
+		json_array_append_new(layers, o);
+	}
+	free(nfiles);
+	free(nvis);
+	json_object_set_new(root, "layers", layers);
+
+	const customs_distro *d = &a->distro;
+	if (d->id) {
+		json_t *o = json_object();
+		json_object_set_new(o, "id", jstr_or_null(d->id));
+		json_object_set_new(o, "version_id", jstr_or_null(d->version_id));
+		json_object_set_new(o, "version_codename", jstr_or_null(d->version_codename));
+		json_object_set_new(o, "pretty_name", jstr_or_null(d->pretty_name));
+		json_object_set_new(o, "id_like", jstr_or_null(d->id_like));
+		json_object_set_new(o, "path", jstr_or_null(d->source_path));
+		json_object_set_new(root, "distro", o);
+	} else {
+		json_object_set_new(root, "distro", json_null());
+	}
+
+	size_t vis = 0, by_type[8] = {0};
+	uint64_t bytes = 0;
+	for (size_t i = 0; i < a->nfiles; i++) {
+		const customs_file *f = &a->files[i];
+		if (!f->visible)
+			continue;
+		vis++;
+		if (f->type < 8)
+			by_type[f->type]++;
+		if (f->type == CUSTOMS_FILE_REG)
+			bytes += f->size;
+	}
+	json_t *sum = json_object();
+	json_object_set_new(sum, "files_all_layers", json_integer((json_int_t)a->nfiles));
+	json_object_set_new(sum, "files", json_integer((json_int_t)vis));
+	json_object_set_new(sum, "regular", json_integer((json_int_t)by_type[CUSTOMS_FILE_REG]));
+	json_object_set_new(sum, "directories", json_integer((json_int_t)by_type[CUSTOMS_FILE_DIR]));
+	json_object_set_new(sum, "symlinks", json_integer((json_int_t)by_type[CUSTOMS_FILE_SYMLINK]));
+	json_object_set_new(sum, "hardlinks", json_integer((json_int_t)by_type[CUSTOMS_FILE_HARDLINK]));
+	json_object_set_new(sum, "other", json_integer((json_int_t)(by_type[CUSTOMS_FILE_CHAR] + by_type[CUSTOMS_FILE_BLOCK] +
+								   by_type[CUSTOMS_FILE_FIFO] + by_type[CUSTOMS_FILE_SOCKET])));
+	json_object_set_new(sum, "regular_bytes", json_integer((json_int_t)bytes));
+	json_object_set_new(sum, "packages", json_integer((json_int_t)a->npackages));
+	json_object_set_new(root, "summary", sum);
+
+	if (flags & CUSTOMS_JSON_FILES) {
+		json_t *files = json_array();
+		for (size_t i = 0; i < a->nfiles; i++)
+			if (a->files[i].visible || (flags & CUSTOMS_JSON_ALL_LAYERS))
+				json_array_append_new(files, file_json(&a->files[i]));
+		json_object_set_new(root, "files", files);
+	}
+	if (flags & CUSTOMS_JSON_PACKAGES) {
+		json_t *pk = json_array();
+		for (size_t i = 0; i < a->npackages; i++)
+			json_array_append_new(pk, customs__package_json(a->packages[i], 1));
+		json_object_set_new(root, "packages", pk);
+	}
+	json_t *w = json_array();
+	for (size_t i = 0; i < a->nwarnings; i++) {
+		const customs_warning *x = &a->warnings[i];
+		json_t *o = json_object();
+		json_object_set_new(o, "level", json_string(x->level == CUSTOMS_ERROR ? "error" : "warning"));
+		json_object_set_new(o, "layer", x->layer >= 0 ? json_integer(x->layer) : json_null());
+		json_object_set_new(o, "path", jstr_or_null(x->path));
+		json_object_set_new(o, "message", json_string(x->message));
+		json_array_append_new(w, o);
+	}
+	json_object_set_new(root, "warnings", w);
+	return root;
+}

@@ -1,0 +1,50 @@
+/* error.c - the CUSTOMS_E* table and the per-thread error detail. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "customs/errors.h"
+#include "util/util.h"
+
+static _Thread_local char last_error[1024];
+
+const char *customs_error_name(int code)
+{
+	switch (code) {
+	case CUSTOMS_OK: return "OK";
+#define X(name, value, msg) case CUSTOMS_##name: return #name;
+	CUSTOMS_ERRNO_MAP(X)
+#undef X
+	}
+	return "EUNKNOWN";
+}
+
+const char *customs_strerror(int code)
+{
+	switch (code) {
+	case CUSTOMS_OK: return "success";
+#define X(name, value, msg) case CUSTOMS_##name: return msg;
+	CUSTOMS_ERRNO_MAP(X)
+#undef X
+	}
+	return "unknown error";
+}
+
+int customs__error(int code, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(last_error, sizeof(last_error), fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+const char *customs_error_last(void)
+{
+	return last_error[0] ? last_error : "no error";
+}
+
+void customs_error_clear(void)
+{
+	last_error[0] = '\0';
+}

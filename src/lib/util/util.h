@@ -1,0 +1,75 @@
+/* util.h - small helpers shared by every stage: capped buffers, string
+ * lists, a string hash map, an arena, digests.  Internal to libcustoms and
+ * the CLI. */
+#ifndef CUSTOMS_UTIL_H
+#define CUSTOMS_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "customs/errors.h"
+
+/* Set the thread's error detail and return code, for `return customs__error(...)`. */
+int customs__error(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* ---- capped growable buffer (curl's dynbuf) ---- */
+typedef struct customs_buf {
+	char *ptr;
+	size_t len, cap;
+	size_t max;  /* 0: no cap */
+} customs_buf;
+
+#define CUSTOMS_BUF_INIT(max_) {NULL, 0, 0, (max_)}
+int customs_buf_grow(customs_buf *b, size_t extra);
+int customs_buf_put(customs_buf *b, const void *data, size_t len);
+int customs_buf_puts(customs_buf *b, const char *s);
+int customs_buf_printf(customs_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Steal the NUL-terminated contents; the buffer is reset. */
+char *customs_buf_detach(customs_buf *b);
+void customs_buf_release(customs_buf *b);
+
+/* ---- string → pointer hash map (open addressing, keys borrowed) ---- */
+typedef struct customs_strmap {
+	const char **keys;
+	void **vals;
+	uint32_t *hashes;
+	size_t n, cap;
+} customs_strmap;
+
+uint32_t customs_hash(const char *s, size_t len);
+int customs_strmap_put(customs_strmap *m, const char *key, void *val);
+/* Returns the stored value or NULL; *found (optional) tells absent from NULL. */
+void *customs_strmap_get(const customs_strmap *m, const char *key, int *found);
+void *customs_strmap_getn(const customs_strmap *m, const char *key, size_t len, int *found);
+void customs_strmap_release(customs_strmap *m);
+
+/* ---- arena: many small allocations, one free ---- */
+typedef struct customs_arena {
+	struct customs_arena_chunk *head;
+	size_t used_bytes;
+} customs_arena;
+
+void *customs_arena_alloc(customs_arena *a, size_t size);
+char *customs_arena_strdup(customs_arena *a, const char *s);
+char *customs_arena_strndup(customs_arena *a, const char *s, size_t n);
+void customs_arena_release(customs_arena *a);
+
+/* ---- strings ---- */
+char *customs_strdup(const char *s);      /* NULL-safe */
+char *customs_strndup(const char *s, size_t n);
+char *customs_asprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int customs_str_has_prefix(const char *s, const char *prefix);
+int customs_str_has_suffix(const char *s, const char *suffix);
+
+/* ---- digests ---- */
+void customs_hex(char *out, const unsigned char *bin, size_t n); /* out: 2n+1 */
+/* "sha256:<64 lowercase hex>" */
+int customs_digest_valid(const char *digest);
+
+/* ---- files ---- */
+/* Read a whole file up to max bytes into *out (NUL-terminated). */
+int customs_read_file(char **out, size_t *len, const char *path, size_t max);
+
+#endif
