@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <jansson.h>
 
 #ifdef __cplusplus
@@ -197,6 +198,9 @@ enum {
 	CUSTOMS_JSON_PACKAGES = 4,
 };
 json_t *customs_analysis_to_json(const customs_analysis *a, int flags);
+/* The same document written to f, streaming the file catalog (bounded
+ * memory for any number of files). */
+int customs_analysis_write_json(FILE *f, const customs_analysis *a, int flags);
 
 #ifdef __cplusplus
 }

@@ -160,9 +160,9 @@ int cmd_inspect(int argc, char **argv)
 	if ((rc = cli_analyze(&a, "inspect", argv[optind], &io)) != 0)
 		return rc;
 	if (!strcmp(output, "json")) {
-		json_t *j = customs_analysis_to_json(a, CUSTOMS_JSON_FILES | (all_layers ? CUSTOMS_JSON_ALL_LAYERS : 0));
-		rc = cli_write_json(j, NULL);
-		json_decref(j);
+		if (customs_analysis_write_json(stdout, a, CUSTOMS_JSON_FILES | (all_layers ? CUSTOMS_JSON_ALL_LAYERS : 0)) < 0 ||
+		    fflush(stdout) != 0)
+			rc = cli_error(EXIT_FAILED, "inspect", "cannot write the output: %s", customs_error_last());
 	} else {
 		print_table(a, all_layers);
 		rc = 0;

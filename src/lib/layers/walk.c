@@ -486,6 +486,8 @@ void layers__walk_dir(engine *e, const char *root)
 		if (f->fts_level == 0)
 			continue; /* the root itself */
 		const char *rel = f->fts_path + rl;
+		while (*rel == '/')
+			rel++;
 		if (f->fts_info == FTS_DNR || f->fts_info == FTS_ERR || f->fts_info == FTS_NS) {
 			customs_analysis_warn(e->a, CUSTOMS_WARN, 0, rel, "unreadable: %s", strerror(f->fts_errno));
 			r->skipped++;

@@ -1,6 +1,7 @@
 /* json.c - the analysis as customs' own JSON document (docs/json.md).
  * Field names are stable: add, never rename. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "customs/customs.h"
@@ -206,4 +207,43 @@ json_t *customs_analysis_to_json(const customs_analysis *a, int flags)
 	}
 	json_object_set_new(root, "warnings", w);
 	return root;
+}
+
+int customs_analysis_write_json(FILE *out, const customs_analysis *a, int flags)
+{
+	/* the file catalog is streamed, one object per line: building it as one
+	 * tree would cost more memory than the whole analysis */
+	json_t *root = customs_analysis_to_json(a, flags & ~(CUSTOMS_JSON_FILES | CUSTOMS_JSON_ALL_LAYERS));
+	char *head = root ? json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
+	json_decref(root);
+	if (!head)
+		return customs__error(CUSTOMS_ENOMEM, "out of memory writing JSON");
+	size_t hl = strlen(head);
+	while (hl && head[hl - 1] != '}')
+		hl--;
+	if (hl)
+		hl--; /* drop the closing brace */
+	while (hl && (head[hl - 1] == '\n' || head[hl - 1] == ' '))
+		hl--;
+	fwrite(head, 1, hl, out);
+	free(head);
+	if (flags & CUSTOMS_JSON_FILES) {
+		int first = 1;
+		fputs(",\n  \"files\": [", out);
+		for (size_t i = 0; i < a->nfiles; i++) {
+			if (!a->files[i].visible && !(flags & CUSTOMS_JSON_ALL_LAYERS))
+				continue;
+			json_t *o = file_json(&a->files[i]);
+			char *s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+			json_decref(o);
+			if (!s)
+				return customs__error(CUSTOMS_ENOMEM, "out of memory writing JSON");
+			fprintf(out, "%s\n    %s", first ? "" : ",", s);
+			free(s);
+			first = 0;
+		}
+		fputs(first ? "]" : "\n  ]", out);
+	}
+	fputs("\n}\n", out);
+	return ferror(out) ? customs__error(CUSTOMS_EIO, "write error") : 0;
 }

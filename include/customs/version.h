@@ -1,0 +1,91 @@
+/* version.h - version schemes: each ecosystem's version ordering and the
+ * syntax of its version constraints, behind one table of schemes.
+ *
+ * Versions and constraints come from images and feeds: every function here
+ * takes them as untrusted input.  A string that does not parse under the
+ * scheme gives CUSTOMS_EFORMAT with customs_error_last() naming the string
+ * and what is wrong with it; a NULL argument gives CUSTOMS_EINVAL.  Numeric
+ * components of any length are compared exactly (as digit strings).
+ *
+ * Schemes and their names (lookups ignore case and an OSV-style release
+ * suffix, so "Debian:12" and "Alpine:v3.21" find dpkg and apk):
+ *
+ *   dpkg      deb, debian, ubuntu         deb-version(7)
+ *   rpm       redhat, red hat, almalinux, rocky, rocky linux, suse,
+ *             opensuse, mariner           rpmvercmp + [epoch:]version[-release]
+ *   apk       alpine, wolfi, chainguard   apk-tools version.c (v3 grammar)
+ *   semver    npm                         SemVer 2.0, node-semver ranges
+ *   pep440    pypi, python                PEP 440 versions and specifiers
+ *   maven     -                           ComparableVersion, [a,b) ranges
+ *   go        golang                      SemVer with v, pseudo-versions
+ *   gem       rubygems                    Gem::Version, Gem::Requirement
+ *   cargo     crates.io                   SemVer, cargo requirements
+ *   composer  packagist                   Composer's VersionParser
+ *   nuget     -                           NuGetVersion, VersionRange
+ *
+ * Constraint syntax per scheme, where a constraint is what satisfies() tests:
+ *
+ *   dpkg, rpm, apk, go: comparators "OP VERSION" with OP one of = == != < <=
+ *     > >= (and dpkg's << >>), separated by commas or spaces (all must hold),
+ *     alternatives separated by "||".  A bare VERSION means "=".  apk also
+ *     has "~V" (fuzzy: V is a prefix of the version), "<~V" and ">~V".
+ *   semver: node-semver ranges (^ ~ x-ranges, hyphen ranges, ||), with the
+ *     node-semver rule that a prerelease version only satisfies a comparator
+ *     set that names a prerelease of the same major.minor.patch.
+ *   cargo: cargo requirements: comma-separated, bare "1.2" means "^1.2",
+ *     wildcards "1.*", and the same prerelease rule as semver.
+ *   pep440: PEP 440 specifiers (== != <= >= < > ~= ===, "==1.2.*"), comma
+ *     separated; a bare version means "==".  Pre-releases are not excluded
+ *     (a version being checked is installed, which PEP 440 allows).
+ *   gem: Gem::Requirement operators (= != > < >= <= ~>), comma separated.
+ *   composer: Composer constraints (^ ~ * wildcards, hyphen ranges, "," and
+ *     spaces for AND, "||" for OR); stability flags ("@dev") are ignored.
+ *   maven: interval notation "[1.0,2.0)", "(,1.0]", "[1.2]", unions
+ *     "[1,2),[3,4)"; a bare version means exactly that version.
+ *   nuget: the same interval notation (no unions); a bare version means
+ *     "at least" (NuGet's own rule).
+ *   maven and nuget also accept the comparator syntax of dpkg above when the
+ *   constraint does not start with "[" or "(".
+ */
+#ifndef CUSTOMS_VERSION_H
+#define CUSTOMS_VERSION_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define CUSTOMS_VERSION_SCHEME_VERSION 1
+
+typedef struct customs_version_scheme customs_version_scheme;
+struct customs_version_scheme {
+	unsigned int version; /* CUSTOMS_VERSION_SCHEME_VERSION */
+	const char *name;     /* "dpkg", "rpm", ... */
+
+	/* *out = -1, 0 or 1 as a sorts before, equal to or after b. */
+	int (*compare)(const char *a, const char *b, int *out);
+
+	/* 0 when v is a well-formed version of the scheme, else CUSTOMS_EFORMAT.
+	 * compare() accepts every version valid() accepts; for dpkg and apk it
+	 * also orders strings their tools order with only a warning. */
+	int (*valid)(const char *v);
+
+	/* *out = 1 when version satisfies constraint, else 0. */
+	int (*satisfies)(const char *version, const char *constraint, int *out);
+};
+
+/* The scheme for name or one of its aliases, or NULL. Borrowed, static. */
+const customs_version_scheme *customs_version_scheme_find(const char *name);
+
+/* All schemes, NULL-terminated, in a stable order. Borrowed, static. */
+const customs_version_scheme *const *customs_version_scheme_list(void);
+
+/* Aliases of the scheme named name (NULL-terminated, possibly empty), or
+ * NULL for an unknown name. Borrowed, static. */
+const char *const *customs_version_scheme_aliases(const char *name);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
