@@ -4,11 +4,20 @@
  * Implements the Package-URL specification (ECMA-427 / package-url/purl-spec,
  * clause 5 "Package-URL specification" and the "how to parse" / "how to
  * build" procedures) plus the per-type normalisations its test suite checks
- * (tests/types/<type>-test.json): lowercase namespace and name for alpm, apk,
- * bitbucket, bitnami, brew, composer, deb, github, hex, luarocks, npm, otp,
- * pub and pypi (pypi also folds runs of "-", "_", "." into one "-"), rpm's
- * namespace, oci's name, huggingface's version, mlflow names on Databricks;
- * git keeps the host as namespace and the repository path as name.
+ * (tests/types/<type>-test.json):
+ *   - lowercase namespace and name: alpm apk bitbucket bitnami brew composer
+ *     deb github hex luarocks npm pub; lowercase name: oci otp pypi
+ *     chrome-extension, and mlflow on Databricks; lowercase namespace: rpm;
+ *     lowercase version: huggingface.  pypi names also fold runs of "-",
+ *     "_", "." into one "-".  golang keeps its case (module paths are
+ *     case-sensitive), as every unlisted type does.
+ *   - a namespace is required for swift and vscode-extension, forbidden for
+ *     chrome-extension julia mlflow otp pypi vcpkg; julia needs a "uuid"
+ *     qualifier; a cpan name may not be a Module::Name; a chrome-extension
+ *     name is 32 letters a-p and its version 1-4 dot-separated numbers.
+ *   - git: the namespace is the host (first segment), the name the rest of
+ *     the path ("pkg:git/codeberg.org/forgejo/forgejo" has name
+ *     "forgejo/forgejo").
  *
  * Every purl handed to customs_purl_parse() is untrusted input: it is limited
  * to CUSTOMS_PURL_MAX bytes (CUSTOMS_ELIMIT beyond), and anything malformed
