@@ -4,8 +4,12 @@
  * Versions and constraints come from images and feeds: every function here
  * takes them as untrusted input.  A string that does not parse under the
  * scheme gives CUSTOMS_EFORMAT with customs_error_last() naming the string
- * and what is wrong with it; a NULL argument gives CUSTOMS_EINVAL.  Numeric
- * components of any length are compared exactly (as digit strings).
+ * and what is wrong with it; a NULL argument gives CUSTOMS_EINVAL.  Limits
+ * (CUSTOMS_ELIMIT): versions of 1024 bytes (node-semver and Maven themselves
+ * stop at 256), constraints of 4096 bytes and 256 comparators.  Numeric
+ * components of any length are compared exactly (as digit strings), except
+ * where the ecosystem bounds them (node-semver 2^53-1, cargo 2^64-1, dpkg
+ * epochs and NuGet parts 2^31-1).  Functions are thread-safe.
  *
  * Schemes and their names (lookups ignore case and an OSV-style release
  * suffix, so "Debian:12" and "Alpine:v3.21" find dpkg and apk):
@@ -66,7 +70,8 @@ struct customs_version_scheme {
 	/* *out = -1, 0 or 1 as a sorts before, equal to or after b. */
 	int (*compare)(const char *a, const char *b, int *out);
 
-	/* 0 when v is a well-formed version of the scheme, else CUSTOMS_EFORMAT.
+	/* 0 when v is a well-formed version of the scheme, else CUSTOMS_EFORMAT
+	 * (or CUSTOMS_ELIMIT, CUSTOMS_EINVAL as above).
 	 * compare() accepts every version valid() accepts; for dpkg and apk it
 	 * also orders strings their tools order with only a warning. */
 	int (*valid)(const char *v);
