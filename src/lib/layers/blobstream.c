@@ -32,6 +32,7 @@ struct blobstream {
 	size_t head, count;   /* ring: filled slots [head, head+count) */
 	int held;             /* consumer holds slot head */
 	int eof, rerr, stop;
+	uint64_t raw_total;   /* bytes the reader got from the source, drained ones included */
 	char rmsg[512];
 	EVP_MD_CTX *in_md;
 	char in_digest[80];
@@ -90,6 +91,7 @@ static void *reader_main(void *arg)
 		if (got) {
 			b->slen[idx] = got;
 			b->count++;
+			b->raw_total += got;
 		}
 		if (n < 0) {
 			b->rerr = 1;
@@ -423,7 +425,11 @@ const char *blobstream_out_digest(const blobstream *b)
 
 uint64_t blobstream_in_bytes(const blobstream *b)
 {
-	return b->in_total;
+	/* what the reader read, not what the inflater consumed: after an
+	 * error and a drain the two differ, and the blob size check wants the
+	 * former.  Called after blobstream_drain, whose lock orders this read
+	 * after the reader's last write. */
+	return b->raw_total;
 }
 
 uint64_t blobstream_out_bytes(const blobstream *b)

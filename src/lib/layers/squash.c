@@ -14,15 +14,64 @@
 
 enum { HIDE_SELF = 1, HIDE_BELOW = 2 };
 
+/* The mark of path[0..len) given its hash: customs_strmap_getn without
+ * rehashing the key, so that hidden() can hash every prefix of a path in one
+ * pass.  Hashing each prefix anew costs O(depth * length) per path, and a
+ * 10,000-deep directory then takes hours to squash. */
+static uintptr_t mark_of(const customs_strmap *m, const char *key, size_t len, uint32_t h)
+{
+	if (!m->cap)
+		return 0;
+	h = h ? h : 1; /* as customs_hash */
+	for (size_t j = h & (m->cap - 1); m->hashes[j]; j = (j + 1) & (m->cap - 1))
+		if (m->hashes[j] == h && strncmp(m->keys[j], key, len) == 0 && m->keys[j][len] == '\0')
+			return (uintptr_t)m->vals[j];
+	return 0;
+}
+
+/* customs_hash (FNV-1a), one byte at a time */
+#define FNV_INIT 2166136261u
+#define FNV_STEP(h, c) (((h) ^ (unsigned char)(c)) * 16777619u)
+
 static int hidden(const customs_strmap *hide, const char *path, int root_opaque)
 {
 	if (root_opaque)
 		return 1;
-	if ((uintptr_t)customs_strmap_get(hide, path, NULL) & HIDE_SELF)
-		return 1;
-	for (const char *p = strchr(path, '/'); p; p = strchr(p + 1, '/'))
-		if ((uintptr_t)customs_strmap_getn(hide, path, (size_t)(p - path), NULL) & (HIDE_SELF | HIDE_BELOW))
+	if (!hide->n)
+		return 0;
+	uint32_t h = FNV_INIT;
+	size_t i;
+	for (i = 0; path[i]; i++) {
+		if (path[i] == '/' && (mark_of(hide, path, i, h) & (HIDE_SELF | HIDE_BELOW)))
 			return 1;
+		h = FNV_STEP(h, path[i]);
+	}
+	return (mark_of(hide, path, i, h) & HIDE_SELF) != 0;
+}
+
+/* Whether a layer below `layer` has path, or anything under it. files is
+ * sorted by path; past a bounded scan, assume it does (no false alarms, and
+ * no quadratic time on crafted layers). */
+static int lower_has(const customs_file *files, size_t n, const char *path, unsigned layer)
+{
+	size_t len = strlen(path), lo = 0, hi = n, scanned = 0;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (strcmp(files[mid].path, path) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	/* paths starting with `path`: itself, then "path-x" and the like, "path/...", "path~x" */
+	for (size_t i = lo; i < n && strncmp(files[i].path, path, len) == 0; i++) {
+		unsigned char c = (unsigned char)files[i].path[len];
+		if (++scanned > 4096)
+			return 1;
+		if ((c == '\0' || c == '/') && files[i].layer < layer)
+			return 1;
+		if (c > '/')
+			break;
+	}
 	return 0;
 }
 
@@ -123,8 +172,14 @@ int layers__squash(customs_analysis *a, layer_result *res, size_t nl)
 		const customs_file *t = link_target(a->files, a->nfiles, f->link, f->layer);
 		for (int hop = 0; t && t->type == CUSTOMS_FILE_HARDLINK && t->link && hop < 8; hop++)
 			t = link_target(a->files, a->nfiles, t->link, t->layer);
-		if (!t || t->type != CUSTOMS_FILE_REG) {
-			customs_analysis_warn(a, CUSTOMS_WARN, f->layer, f->path, "hard link to \"%s\", which is not a file in this or a lower layer",
+		if (!t) {
+			/* no content for this path: the catalog is incomplete */
+			customs_analysis_warn(a, CUSTOMS_ERROR, f->layer, f->path,
+					      "hard link to \"%s\", which is in neither this layer nor a lower one", f->link);
+			continue;
+		}
+		if (t->type != CUSTOMS_FILE_REG) {
+			customs_analysis_warn(a, CUSTOMS_WARN, f->layer, f->path, "hard link to \"%s\", which is not a regular file",
 					      f->link);
 			continue;
 		}
@@ -133,6 +188,33 @@ int layers__squash(customs_analysis *a, layer_result *res, size_t nl)
 			memcpy(f->sha256, t->sha256, 32);
 			f->has_digest = 1;
 		}
+	}
+
+	/* a whiteout of a path no lower layer has deletes nothing: harmless to
+	 * a container, but a sign of a layer built for another base, or made */
+	for (k = 0; k < nl && err == 0; k++) {
+		customs_strmap checked = {0};
+		size_t nwarn = 0;
+		for (size_t j = 0; j < res[k].n; j++) {
+			const lentry *le = &res[k].e[j];
+			int found;
+			if (le->kind != ENTRY_WHITEOUT)
+				continue;
+			customs_strmap_get(&checked, le->path, &found);
+			if (found)
+				continue;
+			if ((err = customs_strmap_put(&checked, le->path, (void *)1)) < 0)
+				break;
+			if (lower_has(a->files, a->nfiles, le->path, (unsigned)k))
+				continue;
+			if (++nwarn <= 20)
+				customs_analysis_warn(a, CUSTOMS_WARN, (int)k, le->path,
+						      "whiteout of a path that no lower layer has: nothing to delete");
+		}
+		if (nwarn > 20)
+			customs_analysis_warn(a, CUSTOMS_WARN, (int)k, NULL,
+					      "%zu more whiteouts of paths that no lower layer has", nwarn - 20);
+		customs_strmap_release(&checked);
 	}
 done:
 	customs_strmap_release(&seen);

@@ -176,8 +176,9 @@ int layers__add_entry(entry_sink *s, const char *rawpath, uint8_t type, const ch
 	if (customs__path_normalize(norm, rawpath) < 0) {
 		/* the root entry "." / "./" is not a file; ".." is hostile */
 		if (strstr(rawpath, "..")) {
+			/* an error, not a warning: the catalog lacks what the tar holds */
 			r->skipped++;
-			customs_analysis_warn(s->e->a, CUSTOMS_WARN, (int)s->layer, rawpath,
+			customs_analysis_warn(s->e->a, CUSTOMS_ERROR, (int)s->layer, rawpath,
 					      "entry escapes the root with \"..\": skipped");
 		}
 		free(norm), free(wh);
@@ -217,7 +218,7 @@ int layers__add_entry(entry_sink *s, const char *rawpath, uint8_t type, const ch
 			if (hn && customs__path_normalize(hn, link) == 0)
 				le->link = customs_arena_strdup(&r->arena, hn);
 			else
-				customs_analysis_warn(s->e->a, CUSTOMS_WARN, (int)s->layer, le->path,
+				customs_analysis_warn(s->e->a, CUSTOMS_ERROR, (int)s->layer, le->path,
 						      "hard link to an invalid target \"%s\"", link);
 			free(hn);
 		} else {
@@ -257,13 +258,16 @@ static ssize_t tar_content(void *ctx, const void **buf, uint64_t *offset)
 	tar_ctx *t = ctx;
 	size_t size;
 	la_int64_t off;
-	int rc = archive_read_data_block(t->ar, buf, &size, &off);
-	if (rc == ARCHIVE_EOF)
-		return 0;
-	if (rc < ARCHIVE_WARN || off < 0)
-		return -1;
-	*offset = (uint64_t)off;
-	return size ? (ssize_t)size : tar_content(ctx, buf, offset);
+	for (;;) { /* a loop, not recursion: a sparse entry may yield many empty blocks */
+		int rc = archive_read_data_block(t->ar, buf, &size, &off);
+		if (rc == ARCHIVE_EOF)
+			return 0;
+		if (rc < ARCHIVE_WARN || off < 0)
+			return -1;
+		*offset = (uint64_t)off;
+		if (size)
+			return (ssize_t)size;
+	}
 }
 
 static uint8_t entry_type(struct archive_entry *en)
@@ -302,8 +306,12 @@ void layers__walk_layer(engine *e, size_t li)
 
 	layer_label(e, li, lbl, sizeof(lbl));
 	if (sl->missing) {
-		customs_analysis_warn(e->a, CUSTOMS_ERROR, (int)li, NULL,
-				      "blob %s is referenced by the manifest but missing from the image", sl->name);
+		if (sl->digest)
+			customs_analysis_warn(e->a, CUSTOMS_ERROR, (int)li, NULL,
+					      "blob %s is referenced by the manifest but missing from the image", sl->name);
+		else /* docker-archive: a member name, absent or resolving outside the archive */
+			customs_analysis_warn(e->a, CUSTOMS_ERROR, (int)li, sl->name,
+					      "layer file named by manifest.json is not in the archive, or leads outside it");
 		return;
 	}
 	if ((err = source__open_layer(e->img, sl, &rd)) < 0) {
@@ -341,9 +349,13 @@ void layers__walk_layer(engine *e, size_t li)
 		if (rc == ARCHIVE_RETRY)
 			continue;
 		if (rc < ARCHIVE_WARN) {
+			/* name the last entry: the data being skipped, or the header
+			 * after it, is where the stream broke */
 			const char *msg = t.stream_failed ? blobstream_error(bs) : archive_error_string(ar);
-			customs_analysis_warn(e->a, CUSTOMS_ERROR, (int)li, NULL, "%s after %zu entries%s",
-					      msg ? msg : "corrupt tar", r->n, t.stream_failed ? "" : " (corrupt or truncated tar)");
+			customs_analysis_warn(e->a, CUSTOMS_ERROR, (int)li, r->n ? r->e[r->n - 1].path : NULL,
+					      "%s, %s (%zu entries read)%s", msg ? msg : "corrupt tar",
+					      r->n ? "in this entry's data or the header after it" : "in the first header",
+					      r->n, t.stream_failed ? "" : "; corrupt or truncated tar");
 			complete = 0;
 			break;
 		}

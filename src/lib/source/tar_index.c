@@ -242,16 +242,19 @@ static int index_walk(tar_index *ix, const reader *r, uint64_t total)
 		link[strnlen(link, 100)] = '\0';
 		const char *nm = pax_path ? pax_path : gnu_name ? gnu_name : name;
 		const char *lk = pax_link ? pax_link : gnu_link ? gnu_link : link;
+		/* written so that it cannot wrap: a size near 2^64 (base-256 or
+		 * pax) would otherwise pass, and the step below bring `off` back
+		 * to this header for ever */
+		if (((type == '1' || type == '2' || type == '5') ? 0 : size) > total - off - 512) {
+			err = customs__error(CUSTOMS_EFORMAT, "%s: truncated archive: member %s needs %llu bytes at offset %llu",
+					     r->name, nm, (unsigned long long)size, (unsigned long long)(off + 512));
+			goto done;
+		}
 		if (type == 'g') {
 			/* global pax header: nothing we need */
 		} else {
 			if (ix->n >= MAX_MEMBERS) {
 				err = customs__error(CUSTOMS_ELIMIT, "%s: more than %d archive members", r->name, MAX_MEMBERS);
-				goto done;
-			}
-			if (off + 512 + ((type == '1' || type == '2' || type == '5') ? 0 : size) > total) {
-				err = customs__error(CUSTOMS_EFORMAT, "%s: truncated archive: member %s needs %llu bytes at offset %llu",
-						     r->name, nm, (unsigned long long)size, (unsigned long long)(off + 512));
 				goto done;
 			}
 			if ((err = add_member(ix, nm, (type == '1' || type == '2') ? lk : NULL,

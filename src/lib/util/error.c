@@ -32,10 +32,14 @@ const char *customs_strerror(int code)
 
 int customs__error(int code, const char *fmt, ...)
 {
+	/* format aside first: callers pass customs_error_last() as an argument
+	 * to add context to the error below them */
+	char msg[sizeof(last_error)];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(last_error, sizeof(last_error), fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	memcpy(last_error, msg, sizeof(msg));
 	return code;
 }
 
