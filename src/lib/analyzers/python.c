@@ -1,0 +1,1017 @@
+/* python.c - installed Python distributions: `*.dist-info/METADATA` (with
+ * RECORD for the owned files), `*.egg-info/PKG-INFO` (with
+ * installed-files.txt and requires.txt) and single-file `*.egg-info`, in
+ * site-packages and dist-packages directories anywhere in the image.
+ * Formats: PyPA "Core metadata specifications" (email-header syntax),
+ * "Recording installed projects" (RECORD), "Name normalization" (PEP 503).
+ * A distribution whose METADATA a Debian package lists is linked to it
+ * (metadata "installed_by"), so matchers can tell pip's copy from apt's. */
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "analyzers/analyzers.h"
+#include "analyzers/pkgdb.h"
+#include "customs/purl.h"
+#include "util/util.h"
+
+#define MAX_PY_FILE (16u << 20)   /* RECORD of a large wheel is a few MB */
+#define MAX_SPDX_DEPTH 32        /* parentheses in a License-Expression */
+
+/* ---- PEP 503 ---- */
+
+char *customs__pep503_normalize(const char *name)
+{
+	size_t n = strlen(name);
+	char *out = malloc(n + 1), *o = out;
+	if (!out)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)name[i];
+		if (c == '-' || c == '_' || c == '.') {
+			while (i + 1 < n && (name[i + 1] == '-' || name[i + 1] == '_' || name[i + 1] == '.'))
+				i++;
+			*o++ = '-';
+		} else {
+			*o++ = (char)tolower(c);
+		}
+	}
+	*o = '\0';
+	return out;
+}
+
+/* ---- SPDX: ids a License field may hold without guessing ---- */
+
+/* Common SPDX license list ids (spdx.org/licenses, list 3.x), canonical case. */
+static const char *const spdx_ids[] = {
+	"0BSD", "AAL", "AFL-1.1", "AFL-1.2", "AFL-2.0", "AFL-2.1", "AFL-3.0", "AGPL-1.0", "AGPL-1.0-only",
+	"AGPL-1.0-or-later", "AGPL-3.0", "AGPL-3.0-only", "AGPL-3.0-or-later", "APSL-2.0", "Apache-1.0", "Apache-1.1",
+	"Apache-2.0", "Artistic-1.0", "Artistic-1.0-Perl", "Artistic-2.0", "BSD-1-Clause", "BSD-2-Clause",
+	"BSD-2-Clause-Patent", "BSD-3-Clause", "BSD-3-Clause-Clear", "BSD-3-Clause-LBNL", "BSD-4-Clause", "BSL-1.0",
+	"BlueOak-1.0.0", "CC-BY-3.0", "CC-BY-4.0", "CC-BY-SA-3.0", "CC-BY-SA-4.0", "CC0-1.0", "CDDL-1.0", "CDDL-1.1",
+	"CECILL-2.1", "CNRI-Python", "CPL-1.0", "ECL-2.0", "EFL-2.0", "EPL-1.0", "EPL-2.0", "EUPL-1.0", "EUPL-1.1",
+	"EUPL-1.2", "GFDL-1.3-only", "GFDL-1.3-or-later", "GPL-1.0", "GPL-1.0-only", "GPL-1.0-or-later", "GPL-2.0",
+	"GPL-2.0-only", "GPL-2.0-or-later", "GPL-3.0", "GPL-3.0-only", "GPL-3.0-or-later", "HPND", "ISC", "LGPL-2.0",
+	"LGPL-2.0-only", "LGPL-2.0-or-later", "LGPL-2.1", "LGPL-2.1-only", "LGPL-2.1-or-later", "LGPL-3.0",
+	"LGPL-3.0-only", "LGPL-3.0-or-later", "LPL-1.02", "LPPL-1.3c", "MIT", "MIT-0", "MIT-CMU", "MPL-1.0", "MPL-1.1",
+	"MPL-2.0", "MPL-2.0-no-copyleft-exception", "MS-PL", "MS-RL", "MulanPSL-2.0", "NCSA", "OFL-1.1", "OLDAP-2.8",
+	"OSL-3.0", "OpenSSL", "PHP-3.0", "PHP-3.01", "PSF-2.0", "PostgreSQL", "Python-2.0", "Python-2.0.1", "Ruby",
+	"SISSL", "Sleepycat", "UPL-1.0", "Unicode-DFS-2016", "Unlicense", "Vim", "W3C", "WTFPL", "X11", "ZPL-1.1",
+	"ZPL-2.0", "ZPL-2.1", "Zlib", "zlib-acknowledgement", NULL,
+};
+
+static const char *const spdx_exceptions[] = {
+	"389-exception", "Autoconf-exception-3.0", "Bison-exception-2.2", "Classpath-exception-2.0",
+	"FLTK-exception", "Font-exception-2.0", "GCC-exception-2.0", "GCC-exception-3.1", "LLVM-exception",
+	"Linux-syscall-note", "OCaml-LGPL-linking-exception", "Qt-LGPL-exception-1.1", "Swift-exception",
+	"WxWindows-exception-3.1", "eCos-exception-2.0", "u-boot-exception-2.0", NULL,
+};
+
+/* Trove classifiers with exactly one SPDX meaning (unversioned ones such as
+ * "Apache Software License" or "BSD License" are left out on purpose). */
+static const struct {
+	const char *classifier, *spdx;
+} trove[] = {
+	{"License :: OSI Approved :: MIT License", "MIT"},
+	{"License :: OSI Approved :: MIT No Attribution License (MIT-0)", "MIT-0"},
+	{"License :: OSI Approved :: ISC License (ISCL)", "ISC"},
+	{"License :: OSI Approved :: Mozilla Public License 1.0 (MPL)", "MPL-1.0"},
+	{"License :: OSI Approved :: Mozilla Public License 1.1 (MPL 1.1)", "MPL-1.1"},
+	{"License :: OSI Approved :: Mozilla Public License 2.0 (MPL 2.0)", "MPL-2.0"},
+	{"License :: OSI Approved :: GNU General Public License v2 (GPLv2)", "GPL-2.0-only"},
+	{"License :: OSI Approved :: GNU General Public License v2 or later (GPLv2+)", "GPL-2.0-or-later"},
+	{"License :: OSI Approved :: GNU General Public License v3 (GPLv3)", "GPL-3.0-only"},
+	{"License :: OSI Approved :: GNU General Public License v3 or later (GPLv3+)", "GPL-3.0-or-later"},
+	{"License :: OSI Approved :: GNU Lesser General Public License v2 (LGPLv2)", "LGPL-2.0-only"},
+	{"License :: OSI Approved :: GNU Lesser General Public License v2 or later (LGPLv2+)", "LGPL-2.0-or-later"},
+	{"License :: OSI Approved :: GNU Lesser General Public License v3 (LGPLv3)", "LGPL-3.0-only"},
+	{"License :: OSI Approved :: GNU Lesser General Public License v3 or later (LGPLv3+)", "LGPL-3.0-or-later"},
+	{"License :: OSI Approved :: GNU Affero General Public License v3", "AGPL-3.0-only"},
+	{"License :: OSI Approved :: GNU Affero General Public License v3 or later (AGPLv3+)", "AGPL-3.0-or-later"},
+	{"License :: OSI Approved :: Python Software Foundation License", "PSF-2.0"},
+	{"License :: OSI Approved :: Python License (CNRI Python License)", "CNRI-Python"},
+	{"License :: OSI Approved :: The Unlicense (Unlicense)", "Unlicense"},
+	{"License :: OSI Approved :: Boost Software License 1.0 (BSL-1.0)", "BSL-1.0"},
+	{"License :: OSI Approved :: Eclipse Public License 1.0 (EPL-1.0)", "EPL-1.0"},
+	{"License :: OSI Approved :: Eclipse Public License 2.0 (EPL-2.0)", "EPL-2.0"},
+	{"License :: OSI Approved :: zlib/libpng License", "Zlib"},
+	{"License :: OSI Approved :: European Union Public Licence 1.0 (EUPL 1.0)", "EUPL-1.0"},
+	{"License :: OSI Approved :: European Union Public Licence 1.1 (EUPL 1.1)", "EUPL-1.1"},
+	{"License :: OSI Approved :: European Union Public Licence 1.2 (EUPL 1.2)", "EUPL-1.2"},
+	{"License :: OSI Approved :: Universal Permissive License (UPL)", "UPL-1.0"},
+	{"License :: OSI Approved :: PostgreSQL License", "PostgreSQL"},
+	{"License :: OSI Approved :: Historical Permission Notice and Disclaimer (HPND)", "HPND"},
+	{"License :: OSI Approved :: Common Development and Distribution License 1.0 (CDDL-1.0)", "CDDL-1.0"},
+	{"License :: OSI Approved :: W3C License", "W3C"},
+	{"License :: OSI Approved :: Sun Industry Standards Source License (SISSL)", "SISSL"},
+	{"License :: OSI Approved :: Open Software License 3.0 (OSL-3.0)", "OSL-3.0"},
+	{"License :: OSI Approved :: Mulan Permissive Software License v2 (MulanPSL-2.0)", "MulanPSL-2.0"},
+	{"License :: OSI Approved :: Blue Oak Model License (BlueOak-1.0.0)", "BlueOak-1.0.0"},
+	{"License :: OSI Approved :: Attribution Assurance License", "AAL"},
+	{"License :: OSI Approved :: Sleepycat License", "Sleepycat"},
+	{"License :: OSI Approved :: Apache Software License 2.0 (Apache-2.0)", "Apache-2.0"},
+	{"License :: CC0 1.0 Universal (CC0 1.0) Public Domain Dedication", "CC0-1.0"},
+	{NULL, NULL},
+};
+
+static const char *lookup_ci(const char *const *table, const char *s, size_t n)
+{
+	for (size_t i = 0; table[i]; i++)
+		if (strlen(table[i]) == n && !strncasecmp(table[i], s, n))
+			return table[i];
+	return NULL;
+}
+
+/* A small recursive-descent reader of SPDX license expressions (SPDX 2.3
+ * annex D) that accepts only ids from the tables above (or LicenseRef-*)
+ * and writes the canonical form to out. */
+typedef struct spdx_rd {
+	const char *s;
+	customs_buf *out;
+	int depth;
+} spdx_rd;
+
+static void spdx_skip(spdx_rd *r)
+{
+	while (*r->s == ' ' || *r->s == '\t')
+		r->s++;
+}
+
+static size_t spdx_token(const char *s)
+{
+	size_t n = 0;
+	while (s[n] && s[n] != ' ' && s[n] != '\t' && s[n] != '(' && s[n] != ')')
+		n++;
+	return n;
+}
+
+static int spdx_is_op(const char *s, size_t n, const char *op)
+{
+	return strlen(op) == n && !strncasecmp(s, op, n);
+}
+
+static int spdx_expr(spdx_rd *r);
+
+static int spdx_simple(spdx_rd *r)
+{
+	spdx_skip(r);
+	if (*r->s == '(') {
+		if (++r->depth > MAX_SPDX_DEPTH)
+			return -1;
+		r->s++;
+		if (customs_buf_puts(r->out, "(") < 0 || spdx_expr(r) < 0)
+			return -1;
+		spdx_skip(r);
+		if (*r->s != ')')
+			return -1;
+		r->s++;
+		r->depth--;
+		return customs_buf_puts(r->out, ")");
+	}
+	size_t n = spdx_token(r->s);
+	if (!n)
+		return -1;
+	int plus = n > 1 && r->s[n - 1] == '+';
+	const char *id = lookup_ci(spdx_ids, r->s, n - (size_t)plus);
+	if (id) {
+		if (customs_buf_puts(r->out, id) < 0 || (plus && customs_buf_puts(r->out, "+") < 0))
+			return -1;
+	} else if (n > 11 && !strncmp(r->s, "LicenseRef-", 11)) {
+		if (customs_buf_put(r->out, r->s, n) < 0)
+			return -1;
+	} else {
+		return -1;
+	}
+	r->s += n;
+	spdx_skip(r);
+	n = spdx_token(r->s);
+	if (spdx_is_op(r->s, n, "WITH")) {
+		r->s += n;
+		spdx_skip(r);
+		n = spdx_token(r->s);
+		const char *ex = n ? lookup_ci(spdx_exceptions, r->s, n) : NULL;
+		if (!ex || customs_buf_printf(r->out, " WITH %s", ex) < 0)
+			return -1;
+		r->s += n;
+	}
+	return 0;
+}
+
+static int spdx_expr(spdx_rd *r)
+{
+	if (spdx_simple(r) < 0)
+		return -1;
+	for (;;) {
+		spdx_skip(r);
+		size_t n = spdx_token(r->s);
+		const char *op = spdx_is_op(r->s, n, "AND") ? " AND " : spdx_is_op(r->s, n, "OR") ? " OR " : NULL;
+		if (!op)
+			return 0;
+		r->s += n;
+		if (customs_buf_puts(r->out, op) < 0 || spdx_simple(r) < 0)
+			return -1;
+	}
+}
+
+/* The canonical form of s when it is an SPDX expression over known ids,
+ * else NULL (also when out of memory). */
+static char *spdx_canonical(const char *s)
+{
+	customs_buf b = CUSTOMS_BUF_INIT(4096);
+	spdx_rd r = {s, &b, 0};
+	if (spdx_expr(&r) < 0 || (spdx_skip(&r), *r.s != '\0')) {
+		customs_buf_release(&b);
+		return NULL;
+	}
+	return customs_buf_detach(&b);
+}
+
+/* ---- METADATA / PKG-INFO ---- */
+
+typedef struct hdr {
+	const char *name;
+	size_t nlen;
+	const char *val;  /* from the first non-blank byte after the colon */
+	size_t vlen;      /* up to the end of the last continuation line */
+	size_t line;
+} hdr;
+
+typedef struct hdrs {
+	hdr *h;
+	size_t n, cap;
+} hdrs;
+
+static void warnf(customs_parse_warn_fn warn, void *ud, size_t line, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void warnf(customs_parse_warn_fn warn, void *ud, size_t line, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+	if (!warn)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	warn(ud, line, msg);
+}
+
+/* The header block of an RFC 822 message as Python's email.parser reads
+ * it (policy compat32): "Name: value" lines, continuation lines starting
+ * with blank space, ended by an empty line or by a line that is neither. */
+static int read_headers(hdrs *out, const char *buf, size_t len)
+{
+	const char *p = buf, *end = buf + len;
+	size_t line = 0;
+	/* a UTF-8 byte order mark is not part of the first field name */
+	if (len >= 3 && !memcmp(p, "\xEF\xBB\xBF", 3))
+		p += 3;
+	while (p < end) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+		size_t n = eol ? (size_t)(eol - p) : (size_t)(end - p);
+		const char *next = eol ? eol + 1 : end;
+		line++;
+		if (n && p[n - 1] == '\r')
+			n--;
+		if (n == 0)
+			break;
+		if (p[0] == ' ' || p[0] == '\t') {
+			if (out->n)
+				out->h[out->n - 1].vlen = (size_t)(p + n - out->h[out->n - 1].val);
+			p = next;
+			continue;
+		}
+		size_t k = 0;
+		while (k < n && p[k] != ':' && (unsigned char)p[k] > 32 && (unsigned char)p[k] < 127)
+			k++;
+		if (k == 0 || k == n || p[k] != ':')
+			break; /* the body starts here */
+		if (out->n == out->cap) {
+			size_t cap = out->cap ? out->cap * 2 : 32;
+			hdr *h = realloc(out->h, cap * sizeof(*h));
+			if (!h)
+				return customs__error(CUSTOMS_ENOMEM, "out of memory");
+			out->h = h;
+			out->cap = cap;
+		}
+		const char *v = p + k + 1;
+		while (v < p + n && (*v == ' ' || *v == '\t'))
+			v++;
+		out->h[out->n++] = (hdr){p, k, v, (size_t)(p + n - v), line};
+		p = next;
+	}
+	return 0;
+}
+
+static int hdr_is(const hdr *h, const char *name)
+{
+	return strlen(name) == h->nlen && !strncasecmp(h->name, name, h->nlen);
+}
+
+static const hdr *hdr_get(const hdrs *hs, const char *name)
+{
+	for (size_t i = 0; i < hs->n; i++)
+		if (hdr_is(&hs->h[i], name))
+			return &hs->h[i];
+	return NULL;
+}
+
+/* The value as valid UTF-8 without trailing blank space; multi-line values
+ * keep their line breaks (continuation lines lose their CR). */
+static char *hdr_value(const hdr *h)
+{
+	size_t n = h->vlen;
+	while (n && (h->val[n - 1] == ' ' || h->val[n - 1] == '\t' || h->val[n - 1] == '\r' || h->val[n - 1] == '\n'))
+		n--;
+	char *raw = customs_strndup(h->val, n);
+	if (!raw)
+		return NULL;
+	size_t o = 0;
+	for (size_t i = 0; i < n; i++)
+		if (!(raw[i] == '\r' && i + 1 < n && raw[i + 1] == '\n'))
+			raw[o++] = raw[i];
+	char *v = pkgdb__strndup_utf8(raw, o);
+	free(raw);
+	return v;
+}
+
+static int set_str(json_t *o, const char *key, const hdr *h)
+{
+	if (!h)
+		return 0;
+	char *v = hdr_value(h);
+	if (!v)
+		return customs__error(CUSTOMS_ENOMEM, "out of memory");
+	int err = *v && json_object_set_new(o, key, json_string(v)) < 0;
+	free(v);
+	return err ? customs__error(CUSTOMS_ENOMEM, "out of memory") : 0;
+}
+
+/* License-Expression; else License when it is an SPDX expression of known
+ * ids ("MIT", "MPL-2.0"; not "Apache 2.0", "UNKNOWN" or license text);
+ * else the classifiers that name exactly one SPDX license. */
+static int add_licenses(customs_package *p, const hdrs *hs)
+{
+	const hdr *h = hdr_get(hs, "License-Expression");
+	char *v;
+	int err = 0;
+	if (h && !(v = hdr_value(h)))
+		return customs__error(CUSTOMS_ENOMEM, "out of memory");
+	if (h) {
+		if (*v) {
+			err = customs_strlist_add(&p->licenses, v);
+			free(v);
+			return err;
+		}
+		free(v);
+	}
+	if ((h = hdr_get(hs, "License")) && (v = hdr_value(h))) {
+		char *c = strchr(v, '\n') ? NULL : spdx_canonical(v);
+		free(v);
+		if (c) {
+			err = customs_strlist_add(&p->licenses, c);
+			free(c);
+			return err;
+		}
+	}
+	for (size_t i = 0; i < hs->n && !err; i++) {
+		if (!hdr_is(&hs->h[i], "Classifier"))
+			continue;
+		if (!(v = hdr_value(&hs->h[i])))
+			return customs__error(CUSTOMS_ENOMEM, "out of memory");
+		for (size_t t = 0; trove[t].classifier; t++)
+			if (!strcmp(v, trove[t].classifier) && !customs_strlist_contains(&p->licenses, trove[t].spdx))
+				err = customs_strlist_add(&p->licenses, trove[t].spdx);
+		free(v);
+	}
+	return err;
+}
+
+static int parse_metadata(customs_package *p, const char *buf, size_t len, customs_parse_warn_fn warn, void *ud)
+{
+	hdrs hs = {0};
+	int err;
+	json_t *md = NULL, *req = NULL;
+
+	if ((err = read_headers(&hs, buf, len)) < 0)
+		goto done;
+	const hdr *mv = hdr_get(&hs, "Metadata-Version");
+	const hdr *name = hdr_get(&hs, "Name"), *version = hdr_get(&hs, "Version");
+	if (mv) {
+		/* consumers must refuse a major version they do not know (PyPA core metadata) */
+		long major = 0;
+		for (size_t i = 0; i < mv->vlen && mv->val[i] >= '0' && mv->val[i] <= '9' && major < 1000; i++)
+			major = major * 10 + (mv->val[i] - '0');
+		if (major > 2) {
+			warnf(warn, ud, mv->line, "Metadata-Version %.*s is newer than 2.x: skipped",
+			      (int)(mv->vlen > 32 ? 32 : mv->vlen), mv->val);
+			err = CUSTOMS_EFORMAT;
+			goto done;
+		}
+	}
+	if ((name && !(p->name = hdr_value(name))) || (version && !(p->version = hdr_value(version)))) {
+		err = customs__error(CUSTOMS_ENOMEM, "out of memory");
+		goto done;
+	}
+	if (!name || !*p->name) {
+		warnf(warn, ud, name ? name->line : 1, "no Name field: skipped");
+		err = CUSTOMS_EFORMAT;
+		goto done;
+	}
+	if (!version || !*p->version) {
+		warnf(warn, ud, version ? version->line : 1, "no Version field: skipped");
+		err = CUSTOMS_EFORMAT;
+		goto done;
+	}
+	if (strchr(p->name, '\n') || strchr(p->version, '\n')) {
+		warnf(warn, ud, strchr(p->name, '\n') ? name->line : version->line, "Name or Version spans lines: skipped");
+		err = CUSTOMS_EFORMAT;
+		goto done;
+	}
+	if (!(p->type = customs_strdup("python")) || !(md = json_object()) || !(req = json_array())) {
+		err = customs__error(CUSTOMS_ENOMEM, "out of memory");
+		goto done;
+	}
+	/* NULL when the name breaks purl rules: no purl, not fatal */
+	p->purl = customs_purl_make("pypi", NULL, p->name, p->version, NULL, NULL);
+	if ((err = add_licenses(p, &hs)) < 0)
+		goto done;
+	const hdr *author = hdr_get(&hs, "Author");
+	if (!author || !author->vlen)
+		author = hdr_get(&hs, "Author-email");
+	const hdr *home = hdr_get(&hs, "Home-page");
+	if ((err = set_str(md, "author", author)) < 0 || (err = set_str(md, "home_page", home)) < 0 ||
+	    (err = set_str(md, "summary", hdr_get(&hs, "Summary"))) < 0)
+		goto done;
+	for (size_t i = 0; i < hs.n; i++) {
+		const hdr *h = &hs.h[i];
+		char *v;
+		if (hdr_is(h, "Project-URL") && !home && (v = hdr_value(h))) {
+			/* "Homepage, https://..." when there is no Home-page */
+			char *comma = strchr(v, ',');
+			if (comma && (size_t)(comma - v) == 8 && !strncasecmp(v, "homepage", 8)) {
+				const char *u = comma + 1;
+				while (*u == ' ')
+					u++;
+				if (*u && json_object_set_new(md, "home_page", json_string(u)) < 0)
+					err = customs__error(CUSTOMS_ENOMEM, "out of memory");
+				home = h;
+			}
+			free(v);
+		} else if (hdr_is(h, "Requires-Dist")) {
+			if (!(v = hdr_value(h)) || json_array_append_new(req, json_string(v)) < 0)
+				err = customs__error(CUSTOMS_ENOMEM, "out of memory");
+			free(v);
+		}
+		if (err < 0)
+			goto done;
+	}
+	if (json_object_set(md, "requires_dist", req) < 0) {
+		err = customs__error(CUSTOMS_ENOMEM, "out of memory");
+		goto done;
+	}
+	p->metadata = md;
+	md = NULL;
+	err = 0;
+done:
+	json_decref(md);
+	json_decref(req);
+	free(hs.h);
+	return err;
+}
+
+int customs__python_parse_metadata(customs_package **out, const char *buf, size_t len, customs_parse_warn_fn warn,
+				   void *ud)
+{
+	customs_package *p = customs_package_new();
+	*out = NULL;
+	if (!p)
+		return customs__error(CUSTOMS_ENOMEM, "out of memory");
+	int err = parse_metadata(p, buf, len, warn, ud);
+	if (err < 0) {
+		customs_package_free(p);
+		return err;
+	}
+	*out = p;
+	return 0;
+}
+
+/* ---- RECORD, installed-files.txt, requires.txt ---- */
+
+/* "/" + dir/rel with "." and ".." resolved (rel may be absolute); NULL
+ * when it climbs above the root, is empty, or on ENOMEM. */
+static char *join_norm(const char *dir, const char *rel, size_t rlen)
+{
+	customs_buf in = CUSTOMS_BUF_INIT(1 << 16), out = CUSTOMS_BUF_INIT(1 << 16);
+	char *res = NULL;
+	if (rlen && rel[0] == '/') {
+		if (customs_buf_put(&in, rel, rlen) < 0)
+			goto done;
+	} else if (customs_buf_puts(&in, dir) < 0 || customs_buf_put(&in, "/", 1) < 0 ||
+		   customs_buf_put(&in, rel, rlen) < 0) {
+		goto done;
+	}
+	for (size_t i = 0; i < in.len;) {
+		while (i < in.len && in.ptr[i] == '/')
+			i++;
+		size_t s = i;
+		while (i < in.len && in.ptr[i] != '/')
+			i++;
+		size_t n = i - s;
+		if (n == 0 || (n == 1 && in.ptr[s] == '.'))
+			continue;
+		if (n == 2 && in.ptr[s] == '.' && in.ptr[s + 1] == '.') {
+			if (!out.len)
+				goto done;
+			while (out.len && out.ptr[out.len - 1] != '/')
+				out.len--;
+			out.len--; /* the slash */
+			out.ptr[out.len] = '\0';
+			continue;
+		}
+		if (customs_buf_put(&out, "/", 1) < 0 || customs_buf_put(&out, in.ptr + s, n) < 0)
+			goto done;
+	}
+	if (out.len)
+		res = pkgdb__strndup_utf8(out.ptr, out.len);
+done:
+	customs_buf_release(&in);
+	customs_buf_release(&out);
+	return res;
+}
+
+/* Lines of text, CR stripped, empty lines skipped. */
+typedef int (*line_fn)(void *ud, const char *s, size_t n);
+
+static int each_line(const char *buf, size_t len, line_fn fn, void *ud)
+{
+	const char *p = buf, *end = buf + len;
+	int err;
+	while (p < end) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+		size_t n = eol ? (size_t)(eol - p) : (size_t)(end - p);
+		if (n && p[n - 1] == '\r')
+			n--;
+		if (n && (err = fn(ud, p, n)) < 0)
+			return err;
+		p = eol ? eol + 1 : end;
+	}
+	return 0;
+}
+
+typedef struct files_ctx {
+	customs_strlist *out;
+	const char *dir;
+	int csv;
+} files_ctx;
+
+static int add_file_line(void *ud, const char *s, size_t n)
+{
+	files_ctx *c = ud;
+	char *path;
+	if (c->csv && n && s[0] == '"') {
+		/* a quoted CSV field: "" is a quote; the field ends at the lone quote */
+		customs_buf b = CUSTOMS_BUF_INIT(1 << 16);
+		size_t i = 1;
+		for (; i < n; i++) {
+			if (s[i] == '"') {
+				if (i + 1 < n && s[i + 1] == '"')
+					i++;
+				else
+					break;
+			}
+			if (customs_buf_put(&b, s + i, 1) < 0) {
+				customs_buf_release(&b);
+				return customs__error(CUSTOMS_ENOMEM, "out of memory");
+			}
+		}
+		path = b.len ? join_norm(c->dir, b.ptr, b.len) : NULL;
+		customs_buf_release(&b);
+	} else {
+		const char *comma = c->csv ? memchr(s, ',', n) : NULL;
+		size_t pl = comma ? (size_t)(comma - s) : n;
+		path = pl ? join_norm(c->dir, s, pl) : NULL;
+	}
+	if (!path)
+		return 0; /* empty, above the root, or ENOMEM: the list is best effort */
+	int err = customs_strlist_add(c->out, path);
+	free(path);
+	return err;
+}
+
+int customs__python_parse_record(customs_strlist *out, const char *dir, const char *buf, size_t len)
+{
+	files_ctx c = {out, dir, 1};
+	return each_line(buf, len, add_file_line, &c);
+}
+
+/* installed-files.txt (setuptools/pip for egg-info): one path per line,
+ * relative to the .egg-info directory. */
+static int parse_installed_files(customs_strlist *out, const char *egg_dir, const char *buf, size_t len)
+{
+	files_ctx c = {out, egg_dir, 0};
+	return each_line(buf, len, add_file_line, &c);
+}
+
+typedef struct req_ctx {
+	json_t *arr;
+	char *section; /* "extra:marker", "extra", ":marker" or NULL */
+} req_ctx;
+
+static int add_req_line(void *ud, const char *s, size_t n)
+{
+	req_ctx *c = ud;
+	while (n && (*s == ' ' || *s == '\t'))
+		s++, n--;
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		n--;
+	if (!n || s[0] == '#')
+		return 0;
+	if (s[0] == '[') {
+		free(c->section);
+		c->section = NULL;
+		if (n > 2 && s[n - 1] == ']' && !(c->section = pkgdb__strndup_utf8(s + 1, n - 2)))
+			return customs__error(CUSTOMS_ENOMEM, "out of memory");
+		return 0;
+	}
+	char *req = pkgdb__strndup_utf8(s, n), *v = NULL;
+	if (!req)
+		return customs__error(CUSTOMS_ENOMEM, "out of memory");
+	/* importlib.metadata's reading of egg-info sections as markers */
+	const char *colon = c->section ? strchr(c->section, ':') : NULL;
+	if (!c->section)
+		v = customs_strdup(req);
+	else if (!colon)
+		v = customs_asprintf("%s; extra == \"%s\"", req, c->section);
+	else if (colon == c->section)
+		v = customs_asprintf("%s; %s", req, colon + 1);
+	else
+		v = customs_asprintf("%s; (%s) and extra == \"%.*s\"", req, colon + 1, (int)(colon - c->section),
+				     c->section);
+	free(req);
+	int err = !v || json_array_append_new(c->arr, json_string(v)) < 0;
+	free(v);
+	return err ? customs__error(CUSTOMS_ENOMEM, "out of memory") : 0;
+}
+
+/* requires.txt of an egg-info directory as Requires-Dist strings. */
+int customs__python_parse_requires(json_t *arr, const char *buf, size_t len)
+{
+	req_ctx c = {arr, NULL};
+	int err = each_line(buf, len, add_req_line, &c);
+	free(c.section);
+	return err;
+}
+
+/* ---- owners: which Debian package lists a file ---- */
+
+int customs__link_deb_owners(customs_analysis *a, customs_package **pkgs, const char *const *paths, size_t n)
+{
+	customs_strmap m = {0};
+	char **keys = calloc(n ? n : 1, sizeof(*keys));
+	int err = 0;
+	if (!keys)
+		return customs__error(CUSTOMS_ENOMEM, "out of memory");
+	for (size_t i = 0; i < n; i++) {
+		if (!(keys[i] = customs_asprintf("/%s", paths[i]))) {
+			err = customs__error(CUSTOMS_ENOMEM, "out of memory");
+			goto done;
+		}
+		if ((err = customs_strmap_put(&m, keys[i], (void *)(uintptr_t)(i + 1))) < 0)
+			goto done;
+	}
+	for (size_t i = 0; n && i < a->npackages; i++) {
+		const customs_package *d = a->packages[i];
+		if (!d->visible || !d->type || strcmp(d->type, "deb") != 0 || !d->name)
+			continue;
+		for (size_t f = 0; f < d->files.n; f++) {
+			uintptr_t k = (uintptr_t)customs_strmap_get(&m, d->files.v[f], NULL);
+			if (!k)
+				continue;
+			customs_package *p = pkgs[k - 1];
+			if (!p->metadata && !(p->metadata = json_object())) {
+				err = customs__error(CUSTOMS_ENOMEM, "out of memory");
+				goto done;
+			}
+			if (!json_object_get(p->metadata, "installed_by") &&
+			    json_object_set_new(p->metadata, "installed_by", json_string(d->name)) < 0) {
+				err = customs__error(CUSTOMS_ENOMEM, "out of memory");
+				goto done;
+			}
+		}
+	}
+done:
+	customs_strmap_release(&m);
+	for (size_t i = 0; i < n; i++)
+		free(keys[i]);
+	free(keys);
+	return err;
+}
+
+/* ---- the analyzer ---- */
+
+enum { K_METADATA, K_EGGFILE, K_RECORD, K_INSTALLED_FILES, K_REQUIRES };
+
+typedef struct pycopy {
+	char *path;
+	int layer;
+	int kind;
+	customs_package *pkg;  /* K_METADATA/K_EGGFILE: parsed, or NULL ... */
+	char *error;           /* ... with the reason */
+	char *data;            /* side files: the content */
+	size_t len;
+} pycopy;
+
+typedef struct python {
+	customs_analyzer base;
+	pycopy *c;
+	size_t n, cap;
+} python;
+
+static const char *const basenames[] = {"METADATA", "PKG-INFO", "RECORD", "installed-files.txt", "requires.txt", NULL};
+static const char *const suffixes[] = {".egg-info", NULL};
+
+static int is_site_dir(const char *s, size_t n)
+{
+	return (n == 13 && !memcmp(s, "site-packages", 13)) || (n == 13 && !memcmp(s, "dist-packages", 13));
+}
+
+/* Length of the directory part of path[0..n) (without the slash), or 0. */
+static size_t dir_len(const char *path, size_t n)
+{
+	while (n && path[n - 1] != '/')
+		n--;
+	return n ? n - 1 : 0;
+}
+
+/* Which kind of file path is for this cataloger, or -1: METADATA must sit in
+ * SITE/<x>.dist-info/, PKG-INFO and the egg side files in SITE/<x>.egg-info/,
+ * an .egg-info file directly in SITE, where SITE is a directory named
+ * site-packages or dist-packages. */
+static int classify(const char *path)
+{
+	size_t n = strlen(path), d = dir_len(path, n);
+	const char *base = d ? path + d + 1 : path;
+	if (customs_str_has_suffix(path, ".egg-info")) {
+		size_t pd = dir_len(path, d);
+		return d && is_site_dir(path + pd + (pd ? 1 : 0), d - pd - (pd ? 1 : 0)) ? K_EGGFILE : -1;
+	}
+	if (!d)
+		return -1;
+	/* the .dist-info / .egg-info directory and its parent */
+	size_t pd = dir_len(path, d);
+	const char *dname = path + pd + (pd ? 1 : 0);
+	size_t dn = d - (size_t)(dname - path);
+	if (!pd)
+		return -1;
+	size_t gd = dir_len(path, pd);
+	const char *site = path + gd + (gd ? 1 : 0);
+	if (!is_site_dir(site, pd - (size_t)(site - path)))
+		return -1;
+	int dist = dn > 10 && !memcmp(dname + dn - 10, ".dist-info", 10);
+	int egg = dn > 9 && !memcmp(dname + dn - 9, ".egg-info", 9);
+	if (dist && !strcmp(base, "METADATA"))
+		return K_METADATA;
+	if (dist && !strcmp(base, "RECORD"))
+		return K_RECORD;
+	if (egg && !strcmp(base, "PKG-INFO"))
+		return K_METADATA;
+	if (egg && !strcmp(base, "installed-files.txt"))
+		return K_INSTALLED_FILES;
+	if (egg && !strcmp(base, "requires.txt"))
+		return K_REQUIRES;
+	return -1;
+}
+
+typedef struct first_warning {
+	char msg[512];
+	int set;
+} first_warning;
+
+static void keep_first(void *ud, size_t line, const char *msg)
+{
+	first_warning *w = ud;
+	if (!w->set) {
+		snprintf(w->msg, sizeof(w->msg), "line %zu: %s", line, msg);
+		w->set = 1;
+	}
+}
+
+static int on_file(customs_analyzer *self, const customs_afile *f, const unsigned char *data, size_t len)
+{
+	python *py = (python *)self;
+	if (!data) /* an empty file */
+		data = (const unsigned char *)"", len = 0;
+	int kind = classify(f->path), err = 0;
+	if (kind < 0)
+		return 0;
+	if (py->n == py->cap) {
+		size_t cap = py->cap ? py->cap * 2 : 32;
+		pycopy *c = realloc(py->c, cap * sizeof(*c));
+		if (!c)
+			return customs__error(CUSTOMS_ENOMEM, "out of memory");
+		py->c = c;
+		py->cap = cap;
+	}
+	pycopy *c = &py->c[py->n];
+	memset(c, 0, sizeof(*c));
+	c->layer = f->layer;
+	c->kind = kind;
+	if (!(c->path = customs_strdup(f->path)))
+		return customs__error(CUSTOMS_ENOMEM, "out of memory");
+	if (kind == K_METADATA || kind == K_EGGFILE) {
+		first_warning w = {.set = 0};
+		err = customs__python_parse_metadata(&c->pkg, (const char *)data, len, keep_first, &w);
+		if (err == CUSTOMS_EFORMAT) {
+			err = 0;
+			if (!(c->error = customs_strdup(w.set ? w.msg : "unreadable metadata: skipped")))
+				err = customs__error(CUSTOMS_ENOMEM, "out of memory");
+		}
+	} else if (!(c->data = customs_strndup((const char *)data, len))) {
+		err = customs__error(CUSTOMS_ENOMEM, "out of memory");
+	}
+	c->len = len;
+	if (err < 0) {
+		free(c->path), free(c->error), free(c->data);
+		customs_package_free(c->pkg);
+		return err;
+	}
+	py->n++;
+	return 0;
+}
+
+static int cmp_copy(const void *x, const void *y)
+{
+	const pycopy *a = x, *b = y;
+	int c = strcmp(a->path, b->path);
+	return c ? c : (a->layer > b->layer) - (a->layer < b->layer);
+}
+
+/* The copy of path written by layer, or NULL (copies are sorted). */
+static pycopy *find_copy(python *py, const char *path, int layer)
+{
+	size_t lo = 0, hi = py->n;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strcmp(py->c[mid].path, path);
+		if (!c)
+			c = (py->c[mid].layer > layer) - (py->c[mid].layer < layer);
+		if (!c)
+			return &py->c[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/* The visible copy of path, or NULL. */
+static pycopy *visible_copy(python *py, customs_analysis *a, const char *path)
+{
+	const customs_file *f = customs_analysis_lookup(a, path, 0);
+	if (!f || strcmp(f->path, path) != 0)
+		return NULL;
+	return find_copy(py, path, f->layer);
+}
+
+/* owned files and requirements from the side files next to the metadata */
+static int add_side_files(python *py, customs_analysis *a, customs_package *p, const pycopy *c, const char *site)
+{
+	size_t d = dir_len(c->path, strlen(c->path));
+	char *path;
+	pycopy *s;
+	int err = 0;
+	if (c->kind == K_EGGFILE)
+		return 0;
+	int dist = d > 10 && !memcmp(c->path + d - 10, ".dist-info", 10);
+	if (!(path = customs_asprintf("%.*s/%s", (int)d, c->path, dist ? "RECORD" : "installed-files.txt")))
+		return customs__error(CUSTOMS_ENOMEM, "out of memory");
+	if ((s = visible_copy(py, a, path)) && s->data) {
+		char *dir = customs_strndup(c->path, d);
+		if (!dir)
+			err = customs__error(CUSTOMS_ENOMEM, "out of memory");
+		else if (dist)
+			err = customs__python_parse_record(&p->files, site, s->data, s->len);
+		else /* relative to the .egg-info directory */
+			err = parse_installed_files(&p->files, dir, s->data, s->len);
+		free(dir);
+	}
+	free(path);
+	if (err < 0 || dist)
+		return err;
+	if (!(path = customs_asprintf("%.*s/requires.txt", (int)d, c->path)))
+		return customs__error(CUSTOMS_ENOMEM, "out of memory");
+	if ((s = visible_copy(py, a, path)) && s->data) {
+		json_t *req = json_object_get(p->metadata, "requires_dist");
+		if (req && !json_array_size(req))
+			err = customs__python_parse_requires(req, s->data, s->len);
+	}
+	free(path);
+	return err;
+}
+
+static int finish(customs_analyzer *self, customs_analysis *a)
+{
+	python *py = (python *)self;
+	customs_package **found = NULL;
+	const char **paths = NULL;
+	size_t nfound = 0, nvis = 0;
+	int err = 0;
+
+	if (py->n)
+		qsort(py->c, py->n, sizeof(*py->c), cmp_copy);
+	if (!(found = calloc(py->n ? py->n : 1, sizeof(*found))) || !(paths = calloc(py->n ? py->n : 1, sizeof(*paths)))) {
+		err = customs__error(CUSTOMS_ENOMEM, "out of memory");
+		goto done;
+	}
+	for (size_t i = 0; i < py->n; i++) {
+		pycopy *c = &py->c[i];
+		if (c->kind != K_METADATA && c->kind != K_EGGFILE)
+			continue;
+		/* the last copy of a path is the one the squashed view may show */
+		int last = i + 1 == py->n || strcmp(py->c[i + 1].path, c->path) != 0;
+		pycopy *vis = last ? visible_copy(py, a, c->path) : NULL;
+		if (vis != c) {
+			/* hidden: reported (visible = 0) only when the package changed
+			 * or went away, not when an upper layer rewrote the same one */
+			const pycopy *up = i + 1 < py->n && !strcmp(py->c[i + 1].path, c->path) ? &py->c[i + 1] : NULL;
+			if (!c->pkg || (up && up->pkg && !strcmp(up->pkg->name, c->pkg->name) &&
+					!strcmp(up->pkg->version, c->pkg->version)))
+				continue;
+			c->pkg->visible = 0;
+			c->pkg->removed_in_layer = up ? up->layer : -1;
+		} else if (!c->pkg) {
+			customs_analysis_warn(a, CUSTOMS_WARN, c->layer, c->path, "%s", c->error);
+			continue;
+		}
+		customs_package *p = c->pkg;
+		size_t d = dir_len(c->path, strlen(c->path));
+		size_t sd = c->kind == K_EGGFILE ? d : dir_len(c->path, d);
+		char *site = customs_strndup(c->path, sd);
+		p->layer = c->layer;
+		if (!site || !(p->found_by = customs_strdup("python")) || !(p->db_path = customs_strdup(c->path)) ||
+		    json_object_set_new(p->metadata, "site_packages", json_string(site)) < 0) {
+			free(site);
+			err = customs__error(CUSTOMS_ENOMEM, "out of memory");
+			goto done;
+		}
+		if (p->visible)
+			err = add_side_files(py, a, p, c, site);
+		free(site);
+		if (err < 0)
+			goto done;
+		c->pkg = NULL;
+		/* visible ones first, for the owner lookup */
+		if (p->visible) {
+			memmove(found + nvis + 1, found + nvis, (nfound - nvis) * sizeof(*found));
+			memmove(paths + nvis + 1, paths + nvis, (nfound - nvis) * sizeof(*paths));
+			found[nvis] = p;
+			paths[nvis++] = c->path;
+		} else {
+			found[nfound] = p;
+			paths[nfound] = c->path;
+		}
+		nfound++;
+	}
+	err = customs__link_deb_owners(a, found, paths, nvis);
+	for (size_t i = 0; i < nfound && err == 0; i++)
+		if ((err = customs_analysis_add_package(a, found[i])) == 0)
+			found[i] = NULL;
+done:
+	for (size_t i = 0; found && i < nfound; i++)
+		customs_package_free(found[i]);
+	free(found);
+	free(paths);
+	return err;
+}
+
+static void py_free(customs_analyzer *self)
+{
+	python *py = (python *)self;
+	for (size_t i = 0; i < py->n; i++) {
+		free(py->c[i].path), free(py->c[i].error), free(py->c[i].data);
+		customs_package_free(py->c[i].pkg);
+	}
+	free(py->c);
+	free(py);
+}
+
+customs_analyzer *customs__python_new(void)
+{
+	python *py = calloc(1, sizeof(*py));
+	if (!py)
+		return NULL;
+	py->base.version = CUSTOMS_ANALYZER_VERSION;
+	py->base.name = "python";
+	py->base.basenames = basenames;
+	py->base.suffixes = suffixes;
+	py->base.max_size = MAX_PY_FILE;
+	py->base.file = on_file;
+	py->base.finish = finish;
+	py->base.free = py_free;
+	return &py->base;
+}

@@ -1,0 +1,445 @@
+/* test_npm.c - the npm parsers on real files (tests/data/lang/npm: package.json
+ * and package-lock.json v3 from the debian-rich fixture; package-lock v1/v2,
+ * yarn.lock v1 and berry, pnpm-lock.yaml 5.4/6.0/9.0 written by the real
+ * tools for one project), malformed inputs with their warnings, and the
+ * analyzer on a directory image: install positions, test fixtures inside
+ * packages, lockfiles only without an installed tree, dev flags, scoped
+ * purls, Debian's usr/share/nodejs linked to its deb. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyzers/analyzers.h"
+#include "util/util.h"
+
+static const char *dirname_of(const char *file)
+{
+	static char dir[4096];
+	const char *slash = strrchr(file, '/');
+	snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - file) : 1, slash ? file : ".");
+	return dir;
+}
+
+static char *data_file(const char *name, size_t *len)
+{
+	/* ctest sets SRCDIR; run by hand, the data sits next to this file */
+	const char *src = getenv("SRCDIR");
+	char *path = src ? customs_asprintf("%s/tests/data/lang/npm/%s", src, name)
+			 : customs_asprintf("%s/../data/lang/npm/%s", dirname_of(__FILE__), name);
+	char *buf = NULL;
+	if (customs_read_file(&buf, len, path, 1 << 20) < 0)
+		fail_msg("cannot read %s: %s", path, customs_error_last());
+	free(path);
+	return buf;
+}
+
+typedef struct warns {
+	char msg[8][256];
+	size_t line[8];
+	int n;
+} warns;
+
+static void collect(void *ud, size_t line, const char *msg)
+{
+	warns *w = ud;
+	if (w->n < 8) {
+		snprintf(w->msg[w->n], sizeof(w->msg[0]), "%s", msg);
+		w->line[w->n++] = line;
+	}
+}
+
+static const char *meta(const customs_package *p, const char *key)
+{
+	return json_string_value(json_object_get(p->metadata, key));
+}
+
+static int cmp_str(const void *x, const void *y)
+{
+	return strcmp(*(char *const *)x, *(char *const *)y);
+}
+
+/* "name@version[ dev][ @location]" lines, sorted, for comparing sets */
+static char *summary(customs_package **v, size_t n, int with_location)
+{
+	char **lines = calloc(n + 1, sizeof(*lines));
+	customs_buf b = CUSTOMS_BUF_INIT(0);
+	for (size_t i = 0; i < n; i++) {
+		const char *loc = meta(v[i], "location");
+		lines[i] = customs_asprintf("%s@%s%s%s%s", v[i]->name, v[i]->version,
+					    json_is_true(json_object_get(v[i]->metadata, "dev")) ? " dev" : "",
+					    with_location && loc ? " " : "", with_location && loc ? loc : "");
+	}
+	qsort(lines, n, sizeof(*lines), cmp_str);
+	for (size_t i = 0; i < n; i++) {
+		customs_buf_printf(&b, "%s\n", lines[i]);
+		free(lines[i]);
+	}
+	free(lines);
+	customs_buf_puts(&b, "");
+	return customs_buf_detach(&b);
+}
+
+static void free_pkgs(customs_package **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		customs_package_free(v[i]);
+	free(v);
+}
+
+typedef int (*lock_parser)(customs_package ***, size_t *, const char *, size_t, customs_parse_warn_fn, void *);
+
+/* The nine packages every lockfile of the lockgen project resolves to. */
+static const char lockgen_set[] = "@types/node@20.11.0\n"
+				  "ansi-regex@5.0.1\n"
+				  "debug@4.3.4\n"
+				  "is-number@7.0.0 dev\n"
+				  "left-pad@1.3.0 dev\n"
+				  "ms@2.1.2\n"
+				  "ms@2.1.3\n"
+				  "strip-ansi@6.0.1\n"
+				  "undici-types@5.26.5\n";
+
+static void check_lock(const char *file, lock_parser parse, const char *want, int with_location)
+{
+	size_t len, n;
+	char *buf = data_file(file, &len);
+	customs_package **v;
+	warns w = {.n = 0};
+	assert_int_equal(parse(&v, &n, buf, len, collect, &w), 0);
+	if (w.n)
+		fail_msg("%s: unexpected warning: line %zu: %s", file, w.line[0], w.msg[0]);
+	char *got = summary(v, n, with_location);
+	if (strcmp(got, want) != 0)
+		fail_msg("%s:\n--- got\n%s--- want\n%s", file, got, want);
+	for (size_t i = 0; i < n; i++) {
+		assert_string_equal(v[i]->type, "npm");
+		assert_non_null(v[i]->purl);
+	}
+	free(got);
+	free_pkgs(v, n);
+	free(buf);
+}
+
+static void test_lockgen_lockfiles(void **state)
+{
+	(void)state;
+	check_lock("package-lock.v1.json", customs__npm_parse_package_lock, lockgen_set, 0);
+	check_lock("package-lock.v2.json", customs__npm_parse_package_lock, lockgen_set, 0);
+	check_lock("pnpm-lock.v5.yaml", customs__npm_parse_pnpm_lock, lockgen_set, 0);
+	check_lock("pnpm-lock.v6.yaml", customs__npm_parse_pnpm_lock, lockgen_set, 0);
+	check_lock("pnpm-lock.v9.yaml", customs__npm_parse_pnpm_lock, lockgen_set, 0);
+	/* yarn.lock does not say what is dev-only */
+	static const char yarn_set[] = "@types/node@20.11.0\nansi-regex@5.0.1\ndebug@4.3.4\nis-number@7.0.0\n"
+				       "left-pad@1.3.0\nms@2.1.2\nms@2.1.3\nstrip-ansi@6.0.1\nundici-types@5.26.5\n";
+	check_lock("yarn-v1.lock", customs__npm_parse_yarn_lock, yarn_set, 0);
+	check_lock("yarn-berry.lock", customs__npm_parse_yarn_lock, yarn_set, 0);
+	/* npm's lockfiles know where each copy is installed; v1 by nesting */
+	static const char located[] =
+		"@types/node@20.11.0 node_modules/@types/node\n"
+		"ansi-regex@5.0.1 node_modules/ansi-regex\n"
+		"debug@4.3.4 node_modules/debug\n"
+		"is-number@7.0.0 dev node_modules/is-number\n"
+		"left-pad@1.3.0 dev node_modules/left-pad\n"
+		"ms@2.1.2 node_modules/debug/node_modules/ms\n"
+		"ms@2.1.3 node_modules/ms\n"
+		"strip-ansi@6.0.1 node_modules/strip-ansi-cjs\n"
+		"undici-types@5.26.5 node_modules/undici-types\n";
+	check_lock("package-lock.v1.json", customs__npm_parse_package_lock, located, 1);
+	check_lock("package-lock.v2.json", customs__npm_parse_package_lock, located, 1);
+}
+
+static const customs_package *by_name(customs_package **v, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(v[i]->name, name))
+			return v[i];
+	return NULL;
+}
+
+static void test_fixture_lockfiles(void **state)
+{
+	(void)state;
+	size_t len, n;
+	customs_package **v;
+	/* /app/package-lock.json: 78 entries, 21 of them esbuild binaries for
+	 * other platforms; left-pad the only dev one */
+	char *buf = data_file("package-lock.v3.json", &len);
+	assert_int_equal(customs__npm_parse_package_lock(&v, &n, buf, len, NULL, NULL), 0);
+	assert_int_equal(n, 78);
+	size_t dev = 0, optional = 0;
+	for (size_t i = 0; i < n; i++) {
+		dev += json_is_true(json_object_get(v[i]->metadata, "dev"));
+		optional += json_is_true(json_object_get(v[i]->metadata, "optional"));
+	}
+	assert_int_equal(dev, 1);
+	assert_int_equal(optional, 22);
+	const customs_package *p = by_name(v, n, "left-pad");
+	assert_non_null(p);
+	assert_true(json_is_true(json_object_get(p->metadata, "dev")));
+	assert_string_equal(p->licenses.v[0], "WTFPL");
+	p = by_name(v, n, "@esbuild/linux-x64");
+	assert_string_equal(p->purl, "pkg:npm/%40esbuild/linux-x64@0.18.20");
+	assert_string_equal(meta(p, "location"), "node_modules/@esbuild/linux-x64");
+	assert_string_equal(meta(p, "resolved"), "https://registry.npmjs.org/@esbuild/linux-x64/-/linux-x64-0.18.20.tgz");
+	assert_non_null(meta(p, "integrity"));
+	size_t ms = 0;
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(v[i]->name, "ms")) {
+			ms++;
+			if (!strcmp(meta(v[i], "location"), "node_modules/send/node_modules/ms"))
+				assert_string_equal(v[i]->version, "2.1.1");
+		}
+	assert_int_equal(ms, 2);
+	free_pkgs(v, n);
+	free(buf);
+
+	/* the hidden lockfile: what npm installed (56, no "" key) */
+	buf = data_file("hidden-package-lock.json", &len);
+	assert_int_equal(customs__npm_parse_package_lock(&v, &n, buf, len, NULL, NULL), 0);
+	assert_int_equal(n, 56);
+	assert_null(by_name(v, n, "left-pad"));
+	free_pkgs(v, n);
+	free(buf);
+}
+
+static void test_package_json(void **state)
+{
+	(void)state;
+	size_t len;
+	customs_package *p;
+	char *buf = data_file("express.package.json", &len);
+	assert_int_equal(customs__npm_parse_package_json(&p, buf, len, NULL, NULL), 0);
+	assert_string_equal(p->name, "express");
+	assert_string_equal(p->version, "4.17.1");
+	assert_string_equal(p->purl, "pkg:npm/express@4.17.1");
+	assert_string_equal(p->licenses.v[0], "MIT");
+	assert_string_equal(meta(p, "homepage"), "http://expressjs.com/");
+	assert_string_equal(meta(p, "author"), "TJ Holowaychuk <tj@vision-media.ca>");
+	customs_package_free(p);
+	free(buf);
+
+	buf = data_file("esbuild-linux-x64.package.json", &len);
+	assert_int_equal(customs__npm_parse_package_json(&p, buf, len, NULL, NULL), 0);
+	assert_string_equal(p->name, "@esbuild/linux-x64");
+	assert_string_equal(p->purl, "pkg:npm/%40esbuild/linux-x64@0.18.20");
+	customs_package_free(p);
+	free(buf);
+
+	buf = data_file("debian-semver.package.json", &len);
+	assert_int_equal(customs__npm_parse_package_json(&p, buf, len, NULL, NULL), 0);
+	assert_string_equal(p->name, "semver");
+	assert_string_equal(p->version, "7.3.5");
+	assert_string_equal(p->purl, "pkg:npm/semver@7.3.5");
+	assert_string_equal(p->licenses.v[0], "ISC");
+	customs_package_free(p);
+	free(buf);
+
+	/* license forms */
+	static const struct {
+		const char *json, *licenses;
+	} lic[] = {
+		{"{\"name\":\"a\",\"version\":\"1\",\"license\":{\"type\":\"BSD-3-Clause\",\"url\":\"x\"}}", "BSD-3-Clause"},
+		{"{\"name\":\"a\",\"version\":\"1\",\"licenses\":[{\"type\":\"MIT\"},\"Apache-2.0\",{\"type\":\"MIT\"},7]}",
+		 "MIT,Apache-2.0"},
+		{"{\"name\":\"a\",\"version\":\"1\",\"license\":\"(MIT OR GPL-3.0-or-later)\"}", "(MIT OR GPL-3.0-or-later)"},
+		{"{\"name\":\"a\",\"version\":\"1\",\"license\":\"\"}", ""},
+	};
+	for (size_t i = 0; i < sizeof(lic) / sizeof(lic[0]); i++) {
+		assert_int_equal(customs__npm_parse_package_json(&p, lic[i].json, strlen(lic[i].json), NULL, NULL), 0);
+		customs_buf b = CUSTOMS_BUF_INIT(0);
+		customs_buf_puts(&b, "");
+		for (size_t k = 0; k < p->licenses.n; k++)
+			customs_buf_printf(&b, "%s%s", k ? "," : "", p->licenses.v[k]);
+		assert_string_equal(b.ptr, lic[i].licenses);
+		customs_buf_release(&b);
+		customs_package_free(p);
+	}
+	/* markers without name or version are no packages, and no error */
+	const char *marker = "{\"type\":\"module\"}";
+	assert_int_equal(customs__npm_parse_package_json(&p, marker, strlen(marker), NULL, NULL), 0);
+	assert_null(p);
+	const char *bom = "\xEF\xBB\xBF{\"name\":\"@Scope/Pkg\",\"version\":\"1.0.0-rc.1+b\"}";
+	assert_int_equal(customs__npm_parse_package_json(&p, bom, strlen(bom), NULL, NULL), 0);
+	assert_string_equal(p->purl, "pkg:npm/%40scope/pkg@1.0.0-rc.1%2Bb");
+	customs_package_free(p);
+}
+
+static void test_malformed(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *json, *warning;
+		size_t line;
+	} pj[] = {
+		{"{\"name\": \"a\",\n \"version\": 1.2}", "\"version\" is a number, not a string: skipped", 1},
+		{"{\"name\": \"a\", \"version\": [\"1\"]}", "\"version\" is an array, not a string: skipped", 1},
+		{"{\"name\": {\"a\":1}, \"version\": \"1\"}", "\"name\" is an object, not a string: skipped", 1},
+		{"{\"name\": \"a\",\n\"version\": \"1\",\n}",
+		 "package.json is not valid JSON (string or '}' expected near '}' at column 1): skipped", 3},
+		{"[1, 2]", "package.json is not a JSON object: skipped", 1},
+		{"", "package.json is not valid JSON ('[' or '{' expected near end of file at column 0): skipped", 1},
+		{"{\"name\": \"a\xff\", \"version\": \"1\"}",
+		 "package.json is not valid JSON (unable to decode byte 0xff near '\"a' at column 11): skipped", 1},
+	};
+	for (size_t i = 0; i < sizeof(pj) / sizeof(pj[0]); i++) {
+		customs_package *p = (customs_package *)1;
+		warns w = {.n = 0};
+		assert_int_equal(customs__npm_parse_package_json(&p, pj[i].json, strlen(pj[i].json), collect, &w),
+				 CUSTOMS_EFORMAT);
+		assert_null(p);
+		assert_int_equal(w.n, 1);
+		assert_string_equal(w.msg[0], pj[i].warning);
+		assert_int_equal(w.line[0], pj[i].line);
+	}
+
+	static const struct {
+		lock_parser parse;
+		const char *text, *warning;
+		size_t line;
+		int rc, npkgs;
+	} locks[] = {
+		{customs__npm_parse_package_lock, "{\"lockfileVersion\": 3, \"packages\": {", "lockfile is not valid JSON "
+		 "(string or '}' expected near end of file at column 36): skipped", 1, CUSTOMS_EFORMAT, 0},
+		{customs__npm_parse_package_lock,
+		 "{\"lockfileVersion\": 7, \"packages\": {\"node_modules/a\": {\"version\": \"1\"},"
+		 " \"node_modules/b\": {\"version\": 2}, \"node_modules/c\": {\"link\": true, \"resolved\": \"x\"}}}",
+		 "unknown lockfileVersion: read as the closest known one", 1, 0, 1},
+		{customs__npm_parse_yarn_lock, "# yarn lockfile v1\n\nfoo@^1.0.0:\n  resolved \"x\"\n\nbar@^2:\n  version \"2.0.0\"\n",
+		 "entry without a version: skipped", 3, 0, 1},
+		{customs__npm_parse_yarn_lock, "# yarn lockfile v1\nnot an entry\n\"@x\":\n  version \"1\"\n",
+		 "not a yarn.lock entry: skipped", 2, 0, 0},
+		{customs__npm_parse_yarn_lock, "__metadata:\n  version: 8\n\"a@npm:1\": [unclosed\n",
+		 "yarn.lock is not valid YAML (did not find expected ',' or ']'): skipped", 4, CUSTOMS_EFORMAT, 0},
+		{customs__npm_parse_pnpm_lock, "lockfileVersion: '9.0'\npackages:\n  'nonsense':\n    resolution: {}\n"
+		 "  ok@1.0.0:\n    resolution: {integrity: sha512-x}\n",
+		 "package key \"nonsense\" not understood: skipped", 4, 0, 1},
+		{customs__npm_parse_pnpm_lock, "- just\n- a list\n", "pnpm-lock.yaml is not a mapping: skipped", 1,
+		 CUSTOMS_EFORMAT, 0},
+		{customs__npm_parse_pnpm_lock, "lockfileVersion: '9.0'\n\tbad: tab\n",
+		 "pnpm-lock.yaml is not valid YAML (found character that cannot start any token): skipped", 2,
+		 CUSTOMS_EFORMAT, 0},
+	};
+	for (size_t i = 0; i < sizeof(locks) / sizeof(locks[0]); i++) {
+		customs_package **v;
+		size_t n;
+		warns w = {.n = 0};
+		int rc = locks[i].parse(&v, &n, locks[i].text, strlen(locks[i].text), collect, &w);
+		if (rc != locks[i].rc || w.n < 1 || strcmp(w.msg[0], locks[i].warning) != 0 || w.line[0] != locks[i].line ||
+		    (int)n != locks[i].npkgs)
+			fail_msg("case %zu: rc %d, %zu packages, warning line %zu: %s", i, rc, n, w.n ? w.line[0] : 0,
+				 w.n ? w.msg[0] : "(none)");
+		free_pkgs(v, n);
+	}
+}
+
+static void write_file(const char *root, const char *rel, const char *text)
+{
+	char *path = customs_asprintf("%s/%s", root, rel);
+	char *cmd = customs_asprintf("mkdir -p \"$(dirname '%s')\"", path);
+	assert_int_equal(system(cmd), 0);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+	free(cmd);
+	free(path);
+}
+
+static void test_analyzer(void **state)
+{
+	(void)state;
+	char root[] = "/tmp/customs-npm-XXXXXX";
+	assert_non_null(mkdtemp(root));
+	/* an installed project: its lockfile adds only the dev flag */
+	write_file(root, "app/package.json", "{\"name\":\"app\",\"version\":\"1.0.0\"}");
+	write_file(root, "app/package-lock.json",
+		   "{\"lockfileVersion\":3,\"packages\":{\"\":{},\"node_modules/a\":{\"version\":\"1.0.0\"},"
+		   "\"node_modules/@s/b\":{\"version\":\"2.0.0\",\"dev\":true},\"node_modules/gone\":{\"version\":\"9\"}}}");
+	write_file(root, "app/node_modules/a/package.json", "{\"name\":\"a\",\"version\":\"1.0.0\",\"license\":\"MIT\"}");
+	write_file(root, "app/node_modules/@s/b/package.json", "{\"name\":\"@s/b\",\"version\":\"2.0.0\"}");
+	write_file(root, "app/node_modules/a/node_modules/c/package.json", "{\"name\":\"c\",\"version\":\"3.0.0\"}");
+	/* not packages: a fixture whose name is not its place, files off a
+	 * package root, a module-type marker, npm's .bin */
+	write_file(root, "app/node_modules/a/test/node_modules/x/package.json", "{\"name\":\"y\",\"version\":\"1\"}");
+	write_file(root, "app/node_modules/a/lib/package.json", "{\"name\":\"lib\",\"version\":\"1\"}");
+	write_file(root, "app/node_modules/@s/package.json", "{\"name\":\"@s\",\"version\":\"1\"}");
+	write_file(root, "app/node_modules/d/package.json", "{\"type\":\"module\"}");
+	write_file(root, "app/node_modules/.bin/package.json", "{\"name\":\".bin\",\"version\":\"1\"}");
+	write_file(root, "app/node_modules/bad/package.json", "{\"name\":\"bad\",\"version\":1}");
+	/* a project with only a lockfile, and a package's own lockfile */
+	write_file(root, "srv/api/yarn.lock", "# yarn lockfile v1\n\nleft-pad@^1.3.0:\n  version \"1.3.0\"\n");
+	write_file(root, "app/node_modules/a/pnpm-lock.yaml",
+		   "lockfileVersion: '9.0'\npackages:\n  q@1.0.0:\n    resolution: {integrity: x}\n");
+	/* Debian's layout, owned by a deb */
+	write_file(root, "usr/share/nodejs/semver/package.json", "{\"name\":\"semver\",\"version\":\"7.3.5\"}");
+	write_file(root, "usr/share/nodejs/@types/x/package.json", "{\"name\":\"@types/x\",\"version\":\"1.0.0\"}");
+	write_file(root, "usr/share/nodejs/terser/bin/package.json", "{\"name\":\"bin\",\"version\":\"1.0.0\"}");
+	write_file(root, "var/lib/dpkg/status",
+		   "Package: node-semver\nStatus: install ok installed\nVersion: 7.3.5+~7.3.8-2\nArchitecture: all\n\n");
+	write_file(root, "var/lib/dpkg/info/node-semver.list",
+		   "/.\n/usr/share/nodejs/semver\n/usr/share/nodejs/semver/package.json\n");
+
+	char *ref = customs_asprintf("dir:%s", root);
+	customs_analysis *a;
+	customs_options o = {.analyzers = "dpkg,npm"};
+	assert_int_equal(customs_analyze(&a, ref, &o), 0);
+	customs_package *npm[16];
+	size_t n = 0;
+	for (size_t i = 0; i < a->npackages && n < 16; i++)
+		if (!strcmp(a->packages[i]->type, "npm"))
+			npm[n++] = a->packages[i];
+	char *got = summary(npm, n, 1);
+	assert_string_equal(got, "@s/b@2.0.0 dev app/node_modules/@s/b\n"
+				 "@types/x@1.0.0 usr/share/nodejs/@types/x\n"
+				 "a@1.0.0 app/node_modules/a\n"
+				 "c@3.0.0 app/node_modules/a/node_modules/c\n"
+				 "left-pad@1.3.0\n"
+				 "semver@7.3.5 usr/share/nodejs/semver\n");
+	free(got);
+	for (size_t i = 0; i < n; i++) {
+		const customs_package *p = npm[i];
+		assert_string_equal(p->found_by, "npm");
+		assert_int_equal(p->layer, 0);
+		assert_int_equal(p->visible, 1);
+		if (!strcmp(p->name, "semver"))
+			assert_string_equal(meta(p, "installed_by"), "node-semver");
+		else
+			assert_null(meta(p, "installed_by"));
+		if (!strcmp(p->name, "left-pad"))
+			assert_string_equal(p->db_path, "srv/api/yarn.lock");
+		if (!strcmp(p->name, "@s/b")) {
+			assert_string_equal(p->db_path, "app/node_modules/@s/b/package.json");
+			assert_string_equal(p->purl, "pkg:npm/%40s/b@2.0.0");
+		}
+		if (!strcmp(p->name, "a"))
+			assert_string_equal(p->licenses.v[0], "MIT");
+	}
+	assert_int_equal(a->nwarnings, 1);
+	char *want = customs_asprintf("%s: layer 0: app/node_modules/bad/package.json: "
+				      "line 1: \"version\" is a number, not a string: skipped",
+				      ref);
+	assert_string_equal(a->warnings[0].message, want);
+	assert_string_equal(a->warnings[0].path, "app/node_modules/bad/package.json");
+	free(want);
+	customs_analysis_free(a);
+	char *cmd = customs_asprintf("rm -rf %s", root);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	free(ref);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_lockgen_lockfiles), cmocka_unit_test(test_fixture_lockfiles),
+		cmocka_unit_test(test_package_json),      cmocka_unit_test(test_malformed),
+		cmocka_unit_test(test_analyzer),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
