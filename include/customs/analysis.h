@@ -170,10 +170,16 @@ typedef struct customs_options {
 	/* progress: called from worker threads with bytes read so far */
 	void (*progress)(void *ud, uint64_t done, uint64_t total);
 	void *progress_ud;
+	/* registry sources (registry:HOST/REPO:TAG, bare references) */
+	const char *registry_username;   /* with registry_password: credentials for the image's registry */
+	const char *registry_password;   /* never copied into messages or results */
+	const char *insecure_registries; /* comma list of HOST[:PORT]: unverified TLS or plain HTTP */
+	const char *ca_file;             /* PEM bundle to verify registry TLS with */
 } customs_options;
 
 /* Analyse the image named by ref ("oci:DIR[:TAG]", "docker-archive:FILE",
- * "oci-archive:FILE", "dir:DIR", or a bare path).  On success *out holds the
+ * "oci-archive:FILE", "dir:DIR", "registry:HOST[:PORT]/REPO[:TAG|@DIGEST]",
+ * a bare path, or else a bare registry reference like "debian:12").  On success *out holds the
  * analysis, which may be incomplete (a->complete == 0, errors in warnings).
  * Returns < 0 only when nothing could be analysed. */
 int customs_analyze(customs_analysis **out, const char *ref, const customs_options *opts);

@@ -4,6 +4,7 @@
 
 #include "customs/errors.h"
 #include "customs/analysis.h"
+#include "customs/registry.h"
 
 const char *customs_version(void);
 

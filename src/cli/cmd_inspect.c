@@ -129,7 +129,7 @@ int cmd_inspect(int argc, char **argv)
 	int all_layers = 0, opt, rc;
 
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "+o:", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "o:", longopts, NULL)) != -1) {
 		if ((rc = cli_image_opt(&io, "inspect", opt, optarg)) != 0) {
 			if (rc < 0)
 				return EXIT_USAGE;

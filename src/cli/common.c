@@ -36,6 +36,18 @@ int cli_image_opt(cli_image_opts *io, const char *cmd, int opt, const char *arg)
 	case OPT_FILE_DIGESTS: io->o.file_digests = 1; return 1;
 	case OPT_ANALYZERS: io->o.analyzers = arg; return 1;
 	case OPT_QUIET: io->quiet = 1; return 1;
+	case OPT_CA_FILE: io->o.ca_file = arg; return 1;
+	case OPT_USERNAME: io->o.registry_username = arg; return 1;
+	case OPT_PASSWORD_STDIN: io->password_stdin = 1; return 1;
+	case OPT_INSECURE_REGISTRY: {
+		size_t l = strlen(io->insecure);
+		if (!*arg || strchr(arg, ',') || strchr(arg, '/') ||
+		    (size_t)snprintf(io->insecure + l, sizeof(io->insecure) - l, "%s%s", l ? "," : "", arg) >=
+			    sizeof(io->insecure) - l)
+			return cli_usage_error(cmd, "--insecure-registry wants one HOST[:PORT], not '%s'", arg), -1;
+		io->o.insecure_registries = io->insecure;
+		return 1;
+	}
 	case OPT_THREADS:
 		if (parse_size(&v, arg) < 0 || v == 0 || v > 64)
 			return cli_usage_error(cmd, "--threads wants a number from 1 to 64, not '%s'", arg), -1;
@@ -73,14 +85,85 @@ static void progress(void *ud, uint64_t done, uint64_t total)
 		cli_human_bytes(b, sizeof(b), (double)total), total ? (int)(done * 100 / total) : 0);
 }
 
+int cli_image_prepare(cli_image_opts *io, const char *cmd)
+{
+	const char *ev = getenv("CUSTOMS_INSECURE_REGISTRIES");
+	if (ev && *ev) {
+		size_t l = strlen(io->insecure);
+		if ((size_t)snprintf(io->insecure + l, sizeof(io->insecure) - l, "%s%s", l ? "," : "", ev) >=
+		    sizeof(io->insecure) - l)
+			return cli_error(EXIT_USAGE, cmd, "CUSTOMS_INSECURE_REGISTRIES is too long");
+		io->o.insecure_registries = io->insecure;
+	}
+	if (io->password_stdin && !io->password) {
+		size_t cap = 0, len = 0;
+		int c;
+		if (!io->o.registry_username && !getenv("CUSTOMS_REGISTRY_USERNAME"))
+			return cli_usage_error(cmd, "--password-stdin needs --username");
+		while ((c = getchar()) != EOF) {
+			if (len + 1 >= cap) {
+				/* grow by copying, so no stale copy of the secret is left behind */
+				size_t ncap = cap ? cap * 2 : 256;
+				char *np = ncap <= (64u << 10) ? malloc(ncap) : NULL;
+				if (!np) {
+					if (io->password)
+						explicit_bzero(io->password, cap);
+					free(io->password);
+					io->password = NULL;
+					return cli_error(EXIT_USAGE, cmd, "--password-stdin: more than 64 KiB on stdin");
+				}
+				if (io->password) {
+					memcpy(np, io->password, len);
+					explicit_bzero(io->password, cap);
+					free(io->password);
+				}
+				io->password = np;
+				cap = ncap;
+			}
+			io->password[len++] = (char)c;
+		}
+		if (!io->password && !(io->password = calloc(1, 1)))
+			return cli_error(EXIT_FAILED, cmd, "out of memory");
+		while (len && (io->password[len - 1] == '\n' || io->password[len - 1] == '\r'))
+			len--;
+		io->password[len] = '\0';
+		if (!len)
+			return cli_usage_error(cmd, "--password-stdin: nothing on stdin");
+		io->o.registry_password = io->password;
+	}
+	if (!io->o.registry_username && getenv("CUSTOMS_REGISTRY_USERNAME") && *getenv("CUSTOMS_REGISTRY_USERNAME"))
+		io->o.registry_username = getenv("CUSTOMS_REGISTRY_USERNAME");
+	if (io->o.registry_username && !io->o.registry_password) {
+		const char *pw = getenv("CUSTOMS_REGISTRY_PASSWORD");
+		if (!pw || !*pw)
+			return cli_usage_error(cmd, "--username needs --password-stdin (or CUSTOMS_REGISTRY_PASSWORD)");
+		io->o.registry_password = pw;
+	}
+	return 0;
+}
+
+void cli_image_release(cli_image_opts *io)
+{
+	if (io->password) {
+		explicit_bzero(io->password, strlen(io->password));
+		free(io->password);
+		io->password = NULL;
+	}
+	io->o.registry_password = NULL;
+}
+
 int cli_analyze(customs_analysis **out, const char *cmd, const char *ref, cli_image_opts *io)
 {
+	int rc;
+	if ((rc = cli_image_prepare(io, cmd)) != 0)
+		return rc;
 	int tty = !io->quiet && isatty(2);
 	if (tty) {
 		io->o.progress = progress;
 		io->o.progress_ud = NULL;
 	}
 	int err = customs_analyze(out, ref, &io->o);
+	cli_image_release(io);
 	if (tty)
 		fputs("\r\033[K", stderr);
 	if (err < 0) {

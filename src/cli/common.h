@@ -17,6 +17,10 @@ enum {
 	OPT_MAX_RATIO,
 	OPT_ANALYZERS,
 	OPT_QUIET,
+	OPT_INSECURE_REGISTRY,
+	OPT_CA_FILE,
+	OPT_USERNAME,
+	OPT_PASSWORD_STDIN,
 	OPT_IMAGE_LAST, /* commands number their own options from here */
 };
 
@@ -28,7 +32,11 @@ enum {
 	{"max-layer-bytes", required_argument, NULL, OPT_MAX_LAYER_BYTES},             \
 	{"max-ratio", required_argument, NULL, OPT_MAX_RATIO},                         \
 	{"analyzers", required_argument, NULL, OPT_ANALYZERS},                         \
-	{"quiet", no_argument, NULL, OPT_QUIET}
+	{"quiet", no_argument, NULL, OPT_QUIET},                                       \
+	{"insecure-registry", required_argument, NULL, OPT_INSECURE_REGISTRY},         \
+	{"ca-file", required_argument, NULL, OPT_CA_FILE},                             \
+	{"username", required_argument, NULL, OPT_USERNAME},                           \
+	{"password-stdin", no_argument, NULL, OPT_PASSWORD_STDIN}
 
 #define CLI_IMAGE_USAGE                                                                              \
 	"Image options:\n"                                                                           \
@@ -39,15 +47,38 @@ enum {
 	"  --max-layer-bytes N[K|M|G]    uncompressed size limit per layer (default 64G)\n"           \
 	"  --max-ratio N                 decompression ratio limit (default 1000)\n"                  \
 	"  --analyzers A,B               run only these analyzers (default: all)\n"                   \
-	"  --quiet                       no progress line and no warnings on stderr\n"
+	"  --quiet                       no progress line and no warnings on stderr\n"                \
+	"\n"                                                                                         \
+	"Registry options (registry:HOST[:PORT]/REPO[:TAG|@DIGEST], or debian:12):\n"               \
+	"  --username USER               log in as USER (with --password-stdin)\n"                    \
+	"  --password-stdin              read the password (or token) from stdin\n"                   \
+	"  --insecure-registry HOST[:PORT]  plain HTTP or unverified TLS for HOST (repeatable)\n"     \
+	"  --ca-file FILE                PEM certificates to verify registries with\n"               \
+	"  Credentials otherwise come from CUSTOMS_REGISTRY_USERNAME/CUSTOMS_REGISTRY_PASSWORD,\n"   \
+	"  then docker's config.json ($DOCKER_CONFIG or ~/.docker: auths, credHelpers,\n"          \
+	"  credsStore). CUSTOMS_INSECURE_REGISTRIES is a comma list like --insecure-registry.\n"     \
+	"  Network tuning (seconds): CUSTOMS_HTTP_CONNECT_TIMEOUT (15), CUSTOMS_HTTP_LOW_SPEED_TIME\n" \
+	"  (30: abort below CUSTOMS_HTTP_LOW_SPEED_LIMIT bytes/s, 1024), CUSTOMS_HTTP_TIMEOUT (300\n" \
+	"  per small request), CUSTOMS_HTTP_BLOB_TIMEOUT (1800 per blob request, then resume),\n"    \
+	"  CUSTOMS_HTTP_RETRIES (3).\n"
 
 typedef struct cli_image_opts {
 	customs_options o;
 	int quiet;
+	int password_stdin;
+	char insecure[4096];     /* --insecure-registry values and CUSTOMS_INSECURE_REGISTRIES */
+	char *password;          /* read from stdin; wiped after use */
 } cli_image_opts;
 
 /* Handle an image option; 1 if it was one, 0 if not, <0 usage error printed. */
 int cli_image_opt(cli_image_opts *io, const char *cmd, int opt, const char *arg);
+
+/* Complete the registry options after parsing: the password from stdin,
+ * the CUSTOMS_REGISTRY_* and CUSTOMS_INSECURE_REGISTRIES environment.
+ * 0, or an exit code with the error printed. cli_analyze calls it. */
+int cli_image_prepare(cli_image_opts *io, const char *cmd);
+/* Wipe and free what cli_image_prepare read. */
+void cli_image_release(cli_image_opts *io);
 
 /* Analyse ref with progress on a TTY; prints warnings (one line each).
  * Returns 0, or an exit code with the error printed. */

@@ -80,8 +80,9 @@ void customs_analysis_warn(customs_analysis *a, int level, int layer, const char
 	if (layer >= 0 && (size_t)layer < a->nlayers) {
 		const customs_layer *l = &a->layers[layer];
 		customs_buf_printf(&b, ": layer %d", layer);
-		if (l->digest)
-			customs_buf_printf(&b, " (%s)", l->digest);
+		/* docker-archive layers have no blob digest: name them by diff_id */
+		if (l->digest || l->diff_id)
+			customs_buf_printf(&b, " (%s)", l->digest ? l->digest : l->diff_id);
 	}
 	if (path)
 		customs_buf_printf(&b, ": %.1024s", path);
@@ -211,6 +212,21 @@ static int want_analyzer(const char *list, const char *name)
 	return 0;
 }
 
+/* An error that stops the analysis names the image, like the warnings do:
+ * prefix the reference unless the message already names its path. */
+static int name_image(int err, const char *ref)
+{
+	char msg[1024];
+	const char *path = ref, *c = strchr(ref, ':');
+	/* copy first: customs__error formats into the buffer it would read */
+	snprintf(msg, sizeof(msg), "%s", customs_error_last());
+	if (c && c > ref && strspn(ref, "abcdefghijklmnopqrstuvwxyz-") == (size_t)(c - ref))
+		path = c + 1;
+	if (strstr(msg, ref) || (*path && strstr(msg, path)))
+		return customs__error(err, "%s", msg);
+	return customs__error(err, "%s: %s", ref, msg);
+}
+
 int customs_analyze(customs_analysis **out, const char *ref, const customs_options *opts)
 {
 	static const customs_options defaults = {0};
@@ -233,8 +249,8 @@ int customs_analyze(customs_analysis **out, const char *ref, const customs_optio
 	a->complete = 1;
 	a->image.reference = customs_strdup(ref);
 
-	if ((err = source__open(&img, ref, opts->platform)) < 0) {
-		err = customs__error(err, "%s", customs_error_last());
+	if ((err = source__open_opts(&img, ref, opts)) < 0) {
+		err = name_image(err, ref);
 		goto fail;
 	}
 	a->image.source_kind = customs_strdup(img.kind);
@@ -256,8 +272,10 @@ int customs_analyze(customs_analysis **out, const char *ref, const customs_optio
 		a->layers[i].media_type = customs_strdup(img.layers[i].media_type);
 		a->layers[i].size = img.layers[i].size;
 	}
-	if (img.config_json && (err = fill_from_config(a, &img)) < 0)
+	if (img.config_json && (err = fill_from_config(a, &img)) < 0) {
+		err = name_image(err, ref);
 		goto fail;
+	}
 
 	for (const customs_analyzer_def *def = customs_builtin_analyzers; def->name && nan < 64; def++) {
 		if (!want_analyzer(opts->analyzers, def->name))
@@ -421,6 +439,31 @@ static const customs_file *find_visible(const customs_analysis *a, const char *p
 	return NULL;
 }
 
+/* A directory that no entry created but a visible file lies under (a layer
+ * may omit parent directory entries: FORMATS-images.md 4.5 step 3). */
+static int implicit_dir(const customs_analysis *a, const char *dir, size_t len)
+{
+	size_t lo = 0, hi = a->nfiles;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strncmp(a->files[mid].path, dir, len);
+		if (c == 0 && (unsigned char)a->files[mid].path[len] < '/')
+			c = -1;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (size_t i = lo; i < a->nfiles; i++) {
+		const customs_file *f = &a->files[i];
+		if (strncmp(f->path, dir, len) != 0 || f->path[len] != '/')
+			break;
+		if (f->visible)
+			return 1;
+	}
+	return 0;
+}
+
 const customs_file *customs_analysis_lookup(const customs_analysis *a, const char *path, int follow)
 {
 	/* cur: resolved prefix; todo: components still to walk */
@@ -452,9 +495,11 @@ const customs_file *customs_analysis_lookup(const customs_analysis *a, const cha
 		if ((cur.len && customs_buf_put(&cur, "/", 1) < 0) || customs_buf_put(&cur, todo.ptr + s, n) < 0)
 			goto done;
 		const customs_file *f = find_visible(a, cur.ptr, cur.len);
+		int last = pos >= todo.len;
+		if (!f && !last && implicit_dir(a, cur.ptr, cur.len))
+			continue;
 		if (!f)
 			goto done;
-		int last = pos >= todo.len;
 		if (f->type == CUSTOMS_FILE_SYMLINK && f->link && (follow || !last)) {
 			if (++hops > 40)
 				goto done; /* symlink loop */

@@ -227,7 +227,7 @@ static ssize_t read_gzip(blobstream *b, const void **buf)
 		if (g->avail_in == 0) {
 			int rc = next_chunk(b);
 			if (rc < 0)
-				return fail(b, "%s", b->msg);
+				return fail(b, "%s", b->rmsg);
 			if (rc == 0) {
 				if (!b->gz_done)
 					return fail(b, "truncated gzip stream: blob ends inside compressed data after %llu bytes",
@@ -275,7 +275,7 @@ static ssize_t read_zstd(blobstream *b, const void **buf)
 		if (b->in_len == 0) {
 			int rc = next_chunk(b);
 			if (rc < 0)
-				return fail(b, "%s", b->msg);
+				return fail(b, "%s", b->rmsg);
 			if (rc == 0) {
 				if (b->zs_last != 0)
 					return fail(b, "truncated zstd stream: blob ends inside a frame after %llu bytes",
@@ -303,7 +303,7 @@ static ssize_t read_plain(blobstream *b, const void **buf)
 	if (b->in_len == 0) {
 		int rc = next_chunk(b);
 		if (rc < 0)
-			return fail(b, "%s", b->msg);
+			return fail(b, "%s", b->rmsg);
 		if (rc == 0)
 			return 0;
 	}
@@ -322,7 +322,7 @@ static int sniff(blobstream *b)
 {
 	int rc = next_chunk(b);
 	if (rc < 0)
-		return fail(b, "%s", b->msg), -1;
+		return fail(b, "%s", b->rmsg), -1;
 	if (rc == 0) {
 		b->comp = COMP_NONE;
 		return 0;

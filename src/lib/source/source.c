@@ -21,12 +21,7 @@
 #define MAX_CONFIG (16u << 20)
 #define MAX_INDEX_DEPTH 4
 
-#define MT_OCI_INDEX "application/vnd.oci.image.index.v1+json"
-#define MT_OCI_MANIFEST "application/vnd.oci.image.manifest.v1+json"
-#define MT_DOCKER_LIST "application/vnd.docker.distribution.manifest.list.v2+json"
-#define MT_DOCKER_MANIFEST "application/vnd.docker.distribution.manifest.v2+json"
-#define MT_OCI_CONFIG "application/vnd.oci.image.config.v1+json"
-#define MT_DOCKER_CONFIG "application/vnd.docker.container.image.v1+json"
+/* media types: source.h */
 
 int customs__path_normalize(char *out, const char *in)
 {
@@ -189,9 +184,11 @@ static int store_locate(const store *s, const char *name, char **file, uint64_t 
 	struct stat st;
 	if (!p)
 		return customs__error(CUSTOMS_ENOMEM, "out of memory");
-	if (stat(p, &st) < 0 || !S_ISREG(st.st_mode)) {
-		int e = errno;
-		int code = customs__error(CUSTOMS_ENOTFOUND, "%s: %s", p, S_ISDIR(st.st_mode) ? "is a directory" : strerror(e));
+	int rc = stat(p, &st);
+	if (rc < 0 || !S_ISREG(st.st_mode)) {
+		int e = errno; /* st is only set when stat succeeded */
+		int code = customs__error(CUSTOMS_ENOTFOUND, "%s: %s", p,
+					  rc < 0 ? strerror(e) : S_ISDIR(st.st_mode) ? "is a directory" : "not a regular file");
 		free(p);
 		return code;
 	}
@@ -378,6 +375,16 @@ static int pick_from_index(json_t **out, json_t *manifests, const platform *want
 	return 0;
 }
 
+int source__index_pick(json_t **out, json_t *manifests, const char *platform_s, const char *where)
+{
+	platform want;
+	int err;
+	*out = NULL;
+	if ((err = parse_platform(&want, platform_s)) < 0)
+		return err;
+	return pick_from_index(out, manifests, &want, where);
+}
+
 static int oci_from_index_desc(source_image *img, const store *s, json_t *desc, const platform *want, int depth)
 {
 	const char *digest = json_string_value(json_object_get(desc, "digest"));
@@ -474,7 +481,9 @@ static int oci_from_manifest(source_image *img, const store *s, json_t *desc, co
 		sl->media_type = customs_strdup(json_string_value(json_object_get(l, "mediaType")));
 		sl->size = json_is_integer(lsz) ? json_integer_value(lsz) : -1;
 		if ((err = blob_name(name, sizeof(name), ld)) < 0) {
-			err = customs__error(err, "%s: layer %zu: %s", what, i, customs_error_last());
+			char why[512]; /* copied: customs__error writes where it would read */
+			snprintf(why, sizeof(why), "%s", customs_error_last());
+			err = customs__error(err, "%s: layer %zu: %s", what, i, why);
 			goto done;
 		}
 		sl->name = customs_strdup(ld);
@@ -594,8 +603,8 @@ static int docker_open(source_image *img, const tar_index *ix, const char *path,
 	if ((err = source__read_small(&buf, &len, path, mm->offset, mm->size, NULL, "manifest.json", MAX_MANIFEST)) < 0)
 		return err;
 	if (!(arr = json_loadb(buf, len, 0, &je)) || !json_is_array(arr) || json_array_size(arr) == 0) {
-		err = customs__error(CUSTOMS_EFORMAT, "%s: manifest.json is %s", path,
-				     arr ? "not a non-empty JSON array" : je.text);
+		err = customs__error(CUSTOMS_EFORMAT, "%s: manifest.json is %s%s", path,
+				     arr ? "not a non-empty JSON array" : "not valid JSON: ", arr ? "" : je.text);
 		goto done;
 	}
 	json_array_foreach(arr, i, e) {
@@ -733,12 +742,19 @@ static int open_archive(source_image *img, const char *path, const char *tag, co
 
 int source__open(source_image *img, const char *ref, const char *platform_s)
 {
+	customs_options o = {0};
+	o.platform = platform_s;
+	return source__open_opts(img, ref, &o);
+}
+
+int source__open_opts(source_image *img, const char *ref, const customs_options *opts)
+{
 	platform want;
 	char *path = NULL, *tag = NULL;
 	const char *kind = NULL, *rest = ref;
 	int err;
 
-	if ((err = parse_platform(&want, platform_s)) < 0)
+	if ((err = parse_platform(&want, opts->platform)) < 0)
 		return err;
 	if (customs_str_has_prefix(ref, "docker-archive:"))
 		kind = "docker-archive", rest = ref + 15;
@@ -750,16 +766,29 @@ int source__open(source_image *img, const char *ref, const char *platform_s)
 		kind = "oci", rest = ref + 4;
 	else if (customs_str_has_prefix(ref, "dir:"))
 		kind = "dir", rest = ref + 4;
-	else if (customs_str_has_prefix(ref, "registry:") || customs_str_has_prefix(ref, "docker:"))
-		return customs__error(CUSTOMS_EUNSUPPORTED, "%s: registry sources are not built yet; use docker-archive:, oci-archive:, oci: or dir:", ref);
+	else if (customs_str_has_prefix(ref, "registry://"))
+		return source__registry_open(img, ref + 11, opts);
+	else if (customs_str_has_prefix(ref, "registry:"))
+		return source__registry_open(img, ref + 9, opts);
+	else if (customs_str_has_prefix(ref, "docker://"))
+		return source__registry_open(img, ref + 9, opts);
 
 	if (!kind) {
-		/* bare path: detect */
+		/* bare path: detect; not a path: a registry reference like debian:12 */
 		struct stat st;
-		if (stat(rest, &st) < 0)
+		if (stat(rest, &st) < 0) {
+			if (source__registry_ref_plausible(rest)) {
+				if ((err = source__registry_open(img, rest, opts)) < 0 && err == CUSTOMS_ENOTFOUND) {
+					char why[768]; /* copied: customs__error writes where it would read */
+					snprintf(why, sizeof(why), "%s", customs_error_last());
+					err = customs__error(err, "%s (and no file or directory %s exists)", why, rest);
+				}
+				return err;
+			}
 			return customs__error(CUSTOMS_ENOTFOUND,
-					      "image not found: %s (give a path, or docker-archive:FILE, oci-archive:FILE, oci:DIR[:TAG], dir:DIR)",
+					      "image not found: %s (give a path, or docker-archive:FILE, oci-archive:FILE, oci:DIR[:TAG], dir:DIR, registry:HOST/REPO:TAG)",
 					      ref);
+		}
 		if (S_ISDIR(st.st_mode)) {
 			char *ol = customs_asprintf("%s/oci-layout", rest);
 			kind = is_file(ol) ? "oci" : "dir";
@@ -813,8 +842,10 @@ int source__open(source_image *img, const char *ref, const char *platform_s)
 	if (!strcmp(kind, "archive")) {
 		tar_index ix;
 		if ((err = source__tar_index(&ix, path)) < 0) {
+			char why[512]; /* copied: customs__error writes where it would read */
+			snprintf(why, sizeof(why), "%s", customs_error_last());
 			err = customs__error(err, "%s is not an image (not a directory, docker-archive or oci-archive): %s", path,
-					     customs_error_last());
+					     why);
 			goto done;
 		}
 		kind = (source__tar_find(&ix, "index.json") && source__tar_find(&ix, "oci-layout") &&

@@ -52,8 +52,28 @@ struct source_image {
 	void (*priv_free)(void *priv);
 };
 
+#define MT_OCI_INDEX "application/vnd.oci.image.index.v1+json"
+#define MT_OCI_MANIFEST "application/vnd.oci.image.manifest.v1+json"
+#define MT_DOCKER_LIST "application/vnd.docker.distribution.manifest.list.v2+json"
+#define MT_DOCKER_MANIFEST "application/vnd.docker.distribution.manifest.v2+json"
+#define MT_OCI_CONFIG "application/vnd.oci.image.config.v1+json"
+#define MT_DOCKER_CONFIG "application/vnd.docker.container.image.v1+json"
+
 /* Resolve ref into *img (zeroed by the caller). platform: "os/arch[/variant]". */
 int source__open(source_image *img, const char *ref, const char *platform);
+/* The same with every option (platform, registry credentials and hosts). */
+int source__open_opts(source_image *img, const char *ref, const customs_options *opts);
+
+/* Choose a manifest descriptor among an index's entries for platform
+ * ("os/arch[/variant]", NULL: linux/amd64); *out is borrowed from manifests.
+ * where: names the index in messages. */
+int source__index_pick(json_t **out, json_t *manifests, const char *platform, const char *where);
+
+/* registry.c: pull "HOST[:PORT]/REPO[:TAG|@DIGEST]" or a docker-style
+ * reference ("debian:12") into *img; layers stream through img->open_layer. */
+int source__registry_open(source_image *img, const char *ref, const customs_options *opts);
+/* Could s be a registry reference (tried for bare arguments that are not paths)? */
+int source__registry_ref_plausible(const char *s);
 void source__release(source_image *img);
 int source__open_layer(source_image *img, const source_layer *l, customs_blob_reader **out);
 
