@@ -2,7 +2,7 @@
 # test.sh - install what is missing, build, and pass every test: the suite
 # once normally (gcc, -Werror), once under ASan+UBSan (clang), then a short
 # run of every libFuzzer target.  Needs root (or sudo) for the fixture images.
-#   FUZZ_SECONDS (default 15): seconds per fuzz target, 0 to skip
+#   FUZZ_SECONDS (default 10): seconds per fuzz target, 0 to skip
 set -euo pipefail
 cd "$(dirname "$0")/.."
 t0=$(date +%s)
@@ -27,8 +27,8 @@ cmake --build build-asan -j"$(nproc)"
 (cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	ctest -j2 --output-on-failure)
 
-if [ "${FUZZ_SECONDS:-15}" != 0 ] && [ -x tests/fuzz/run-all.sh ]; then
-	step "fuzz targets, ${FUZZ_SECONDS:-15} s each"
-	tests/fuzz/run-all.sh "${FUZZ_SECONDS:-15}"
+if [ "${FUZZ_SECONDS:-10}" != 0 ] && [ -x tests/fuzz/run-all.sh ]; then
+	step "fuzz targets, ${FUZZ_SECONDS:-10} s each"
+	tests/fuzz/run-all.sh "${FUZZ_SECONDS:-10}"
 fi
 step "all tests passed"

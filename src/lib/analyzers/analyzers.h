@@ -5,6 +5,186 @@
 #include "customs/sys/analyzer.h"
 
 customs_analyzer *customs__osrelease_new(void);
+customs_analyzer *customs__rpm_new(void);
 int customs__osrelease_parse(customs_distro *d, const char *text);
+
+/* The vulnerability-feed namespace of a distro ("debian:12",
+ * "alpine:3.21", "wolfi:rolling"); malloc'd, NULL when d has no id. */
+char *customs__distro_namespace(const customs_distro *d);
+
+customs_analyzer *customs__dpkg_new(void);
+customs_analyzer *customs__apk_new(void);
+
+/* Package-database parsers (dpkg.c, apk.c), separate from their analyzers
+ * for tests and fuzz targets.  They return the packages they could read in
+ * *out (an array of *n customs_package, both malloc'd: free each with
+ * customs_package_free, then the array) and report what they skipped
+ * through warn (1-based line number, message without the path), which may
+ * be NULL.  Returns 0, or CUSTOMS_ENOMEM with nothing in *out. */
+typedef void (*customs_parse_warn_fn)(void *ud, size_t line, const char *msg);
+
+enum {
+	CUSTOMS_DPKG_STATUS_D = 1, /* distroless status.d stanza: no Status field needed */
+};
+int customs__dpkg_parse_status(customs_package ***out, size_t *n, const char *buf, size_t len, int flags,
+			       customs_parse_warn_fn warn, void *ud);
+/* Licenses of a DEP-5 (copyright-format 1.0) file, mapped to SPDX ids where
+ * known: 1 when buf is machine-readable (*out filled), 0 when not. */
+int customs__dpkg_parse_copyright(customs_strlist *out, const char *buf, size_t len);
+/* A DEP-5 short name as an SPDX id ("GPL-2+" -> "GPL-2.0-or-later"), or
+ * NULL when it has none; malloc'd. */
+char *customs__dpkg_license_spdx(const char *name, size_t len);
+int customs__apk_parse_installed(customs_package ***out, size_t *n, const char *buf, size_t len,
+				 customs_parse_warn_fn warn, void *ud);
+
+/* Language catalogers (python.c, npm.c); they run after the OS package
+ * analyzers, whose packages they link to (metadata "installed_by"). */
+customs_analyzer *customs__python_new(void);
+customs_analyzer *customs__npm_new(void);
+/* PEP 503 normalised project name ("Friendly_Bard" -> "friendly-bard"), as
+ * PyPI and OSV key it; malloc'd, NULL when out of memory. */
+char *customs__pep503_normalize(const char *name);
+/* One METADATA / PKG-INFO file (PyPA core metadata, email-header syntax)
+ * into *out: type "python", name, version, purl, licenses, metadata
+ * (author, home_page, summary, requires_dist).  CUSTOMS_EFORMAT with
+ * *out NULL when Name or Version is missing (warn says which). */
+int customs__python_parse_metadata(customs_package **out, const char *buf, size_t len, customs_parse_warn_fn warn,
+				   void *ud);
+/* RECORD rows as absolute image paths ("/usr/lib/..."), each relative to
+ * site_dir (normalised, no leading slash) unless absolute; rows that climb
+ * above the root are dropped. */
+int customs__python_parse_record(customs_strlist *out, const char *site_dir, const char *buf, size_t len);
+/* egg-info requires.txt appended to arr as Requires-Dist strings (sections
+ * become markers, as importlib.metadata reads them). */
+int customs__python_parse_requires(json_t *arr, const char *buf, size_t len);
+/* For each pkgs[i], set metadata "installed_by" to the name of the visible
+ * deb package in a whose files list "/" + paths[i]. */
+int customs__link_deb_owners(customs_analysis *a, customs_package **pkgs, const char *const *paths, size_t n);
+
+/* npm (npm.c).  package.json of an installed package: *out gets name,
+ * version, licenses, purl; CUSTOMS_EFORMAT (warn says why) when it is not
+ * JSON or name/version are not strings; 0 with *out NULL when it has no
+ * name or version at all (a marker such as {"type":"module"}). */
+int customs__npm_parse_package_json(customs_package **out, const char *buf, size_t len, customs_parse_warn_fn warn,
+				    void *ud);
+/* Lockfiles: package-lock.json / npm-shrinkwrap.json / .package-lock.json
+ * (v1-v3), yarn.lock (v1 and berry), pnpm-lock.yaml (v5-v9).  The packages
+ * they list (each with metadata "location" relative to the lockfile's
+ * project when known, and "dev": true for dev-only ones) in *out / *n as
+ * for the OS parsers above; CUSTOMS_EFORMAT (warn says why) when the file
+ * cannot be read at all. */
+int customs__npm_parse_package_lock(customs_package ***out, size_t *n, const char *buf, size_t len,
+				    customs_parse_warn_fn warn, void *ud);
+int customs__npm_parse_yarn_lock(customs_package ***out, size_t *n, const char *buf, size_t len,
+				 customs_parse_warn_fn warn, void *ud);
+int customs__npm_parse_pnpm_lock(customs_package ***out, size_t *n, const char *buf, size_t len,
+				 customs_parse_warn_fn warn, void *ud);
+
+/* Binaries and the other language ecosystems (gobin.c, rust.c, ruby.c,
+ * php.c, dotnet.c).  Parsers follow the conventions above: packages in
+ * *out / *n, what was skipped through warn (line 0 when the message is
+ * not about a line), CUSTOMS_EFORMAT (warn says why) when the input is
+ * not what it claims to be. */
+customs_analyzer *customs__gobin_new(void);
+customs_analyzer *customs__rust_new(void);
+customs_analyzer *customs__ruby_new(void);
+customs_analyzer *customs__php_new(void);
+customs_analyzer *customs__dotnet_new(void);
+/* Java (java.c): archives and the archives nested in them; type
+ * "java-archive".  MANIFEST.MF's main section and a .properties file as a
+ * JSON object of strings (*out, new reference); scan_buffer reads a whole
+ * archive held in memory (path names it in locations and warnings). */
+customs_analyzer *customs__java_new(void);
+int customs__java_parse_manifest(json_t **out, const char *buf, size_t len);
+int customs__java_parse_properties(json_t **out, const char *buf, size_t len);
+int customs__java_scan_buffer(customs_package ***out, size_t *n, const char *path, const unsigned char *data,
+			      size_t len, customs_parse_warn_fn warn, void *ud);
+/* The stream analyzers' predicate: which regular files may be executables. */
+int customs__exe_want(const char *path, uint32_t mode, uint64_t size);
+
+/* What the language analyzers found per copy of a file, merged at finish
+ * (gobin.c): the visible copies' packages (visible = 1, layer = the copy's);
+ * a copy hidden by an upper layer gives visible = 0 packages unless the copy
+ * above lists the same names and versions; with hardlinks, every visible
+ * hard link to a visible copy in its layer gets the packages too (db_path =
+ * the link).  Visible packages of files a deb lists get "installed_by".
+ * add takes pkgs (the array too), also on error. */
+typedef struct customs_langcopy {
+	char *path;
+	int layer;
+	customs_package **pkgs;
+	size_t n;
+} customs_langcopy;
+typedef struct customs_langset {
+	customs_langcopy *c;
+	size_t n, cap;
+} customs_langset;
+int customs__langset_add(customs_langset *s, const char *path, int layer, customs_package **pkgs, size_t n);
+int customs__langset_finish(customs_langset *s, customs_analysis *a, const char *found_by, int hardlinks);
+void customs__langset_release(customs_langset *s);
+/* A customs_parse_warn_fn that warns about one file of the analysis:
+ * "<what> line N: msg" (or "<what>: msg" for line 0). */
+typedef struct customs_file_warn {
+	customs_analysis *a;
+	const char *path;
+	int layer;
+	const char *what;
+} customs_file_warn;
+void customs__file_warn(void *ud, size_t line, const char *msg);
+
+/* Go build info read from a binary as it streams (gobin.c): feed every
+ * chunk in order; write returns 1 once no more bytes are needed (stop
+ * feeding), 0 to go on, CUSTOMS_ENOMEM.  finish gives the packages
+ * (stdlib, the main module, the dependencies: type "go-module"), or
+ * CUSTOMS_ENOTFOUND when the file holds no build info (not a Go binary),
+ * CUSTOMS_EFORMAT when it holds build info that cannot be read (warn says
+ * where and why).  size is the file's size, 0 when unknown. */
+typedef struct customs_goscan customs_goscan;
+customs_goscan *customs__goscan_new(uint64_t size);
+int customs__goscan_write(customs_goscan *g, const unsigned char *data, size_t len);
+int customs__goscan_finish(customs_goscan *g, customs_package ***out, size_t *n, customs_parse_warn_fn warn,
+			   void *ud);
+void customs__goscan_free(customs_goscan *g);
+/* The runtime version ("go1.20.7") and the raw modinfo string (with its
+ * 16-byte sentinels, as embedded) as packages; lines Go would reject are
+ * skipped with a warning instead of failing the lot. */
+int customs__go_parse_modinfo(customs_package ***out, size_t *n, const char *version, size_t vlen, const char *mod,
+			      size_t mlen, customs_parse_warn_fn warn, void *ud);
+
+/* cargo-auditable's .dep-v0 section pulled out of a streaming ELF, PE or
+ * Mach-O binary (gobin.c), same protocol as the Go scanner: finish gives
+ * the section's bytes (zlib, malloc'd) or CUSTOMS_ENOTFOUND / EFORMAT. */
+typedef struct customs_depscan customs_depscan;
+customs_depscan *customs__depscan_new(uint64_t size);
+int customs__depscan_write(customs_depscan *d, const unsigned char *data, size_t len);
+int customs__depscan_finish(customs_depscan *d, unsigned char **out, size_t *len, customs_parse_warn_fn warn,
+			    void *ud);
+void customs__depscan_free(customs_depscan *d);
+
+/* Rust (rust.c): Cargo.lock v1-v4, and the zlib-compressed JSON of a
+ * .dep-v0 section; type "rust-crate". */
+int customs__rust_parse_cargo_lock(customs_package ***out, size_t *n, const char *buf, size_t len,
+				   customs_parse_warn_fn warn, void *ud);
+int customs__rust_parse_auditable(customs_package ***out, size_t *n, const unsigned char *z, size_t zlen,
+				  customs_parse_warn_fn warn, void *ud);
+
+/* Ruby (ruby.c): an installed gem's specifications/NAME-VERSION.gemspec (*out NULL
+ * and CUSTOMS_EFORMAT when it names no gem), and Gemfile.lock; type "gem". */
+int customs__ruby_parse_gemspec(customs_package **out, const char *buf, size_t len, customs_parse_warn_fn warn,
+				void *ud);
+int customs__ruby_parse_gemfile_lock(customs_package ***out, size_t *n, const char *buf, size_t len,
+				     customs_parse_warn_fn warn, void *ud);
+
+/* PHP (php.c): vendor/composer/installed.json (Composer 1 array, Composer 2
+ * object) and composer.lock; type "php-composer", metadata "dev". */
+int customs__php_parse_installed(customs_package ***out, size_t *n, const char *buf, size_t len,
+				 customs_parse_warn_fn warn, void *ud);
+int customs__php_parse_lock(customs_package ***out, size_t *n, const char *buf, size_t len, customs_parse_warn_fn warn,
+			    void *ud);
+
+/* .NET (dotnet.c): *.deps.json, the libraries of type "package"; type
+ * "dotnet". */
+int customs__dotnet_parse_deps(customs_package ***out, size_t *n, const char *buf, size_t len,
+			       customs_parse_warn_fn warn, void *ud);
 
 #endif

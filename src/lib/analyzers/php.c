@@ -1,0 +1,322 @@
+/* php.c - PHP Composer packages: vendor/composer/installed.json (what
+ * `composer install` put in vendor/: Composer 1 writes an array of
+ * packages, Composer 2 an object {"packages": [...], "dev": bool,
+ * "dev-package-names": [...]}) and composer.lock ({"packages": [...],
+ * "packages-dev": [...]}), getcomposer.org "composer.lock - The Lock File"
+ * and Composer's InstalledFilesystemRepository.  As for npm, a lockfile is
+ * not an inventory: composer.lock counts only for a project without an
+ * installed vendor/composer/installed.json. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyzers/analyzers.h"
+#include "analyzers/pkgdb.h"
+#include "customs/purl.h"
+#include "util/util.h"
+
+#define MAX_COMPOSER_FILE (32u << 20)
+
+static void warnf(customs_parse_warn_fn warn, void *ud, size_t line, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void warnf(customs_parse_warn_fn warn, void *ud, size_t line, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+	if (!warn)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	warn(ud, line, msg);
+}
+
+static int nomem(void)
+{
+	return customs__error(CUSTOMS_ENOMEM, "out of memory");
+}
+
+typedef struct pkgvec {
+	customs_package **v;
+	size_t n, cap;
+} pkgvec;
+
+static int vec_push(pkgvec *v, customs_package *p)
+{
+	if (v->n == v->cap) {
+		size_t cap = v->cap ? v->cap * 2 : 32;
+		customs_package **nv = realloc(v->v, cap * sizeof(*nv));
+		if (!nv) {
+			customs_package_free(p);
+			return nomem();
+		}
+		v->v = nv;
+		v->cap = cap;
+	}
+	v->v[v->n++] = p;
+	return 0;
+}
+
+static int vec_result(customs_package ***out, size_t *n, pkgvec *v, int err)
+{
+	if (err < 0) {
+		for (size_t i = 0; i < v->n; i++)
+			customs_package_free(v->v[i]);
+		free(v->v);
+		return err;
+	}
+	*out = v->v;
+	*n = v->n;
+	return 0;
+}
+
+static json_t *load_json(const char *buf, size_t len, const char *what, customs_parse_warn_fn warn, void *ud)
+{
+	json_error_t je;
+	if (len >= 3 && !memcmp(buf, "\xEF\xBB\xBF", 3))
+		buf += 3, len -= 3;
+	json_t *root = json_loadb(buf, len, 0, &je);
+	if (!root)
+		warnf(warn, ud, je.line > 0 ? (size_t)je.line : 1, "%s is not valid JSON (%s at column %d): skipped", what,
+		      je.text, je.column);
+	return root;
+}
+
+/* One package object; 0 with nothing pushed when it is not usable (warned). */
+static int add_package(pkgvec *v, json_t *o, int dev, size_t idx, customs_parse_warn_fn warn, void *ud)
+{
+	const char *name = json_string_value(json_object_get(o, "name"));
+	const char *version = json_string_value(json_object_get(o, "version"));
+	const char *slash = name ? strchr(name, '/') : NULL;
+	if (!json_is_object(o) || !name || !version || !*version || !slash || slash == name || !slash[1]) {
+		warnf(warn, ud, 0, "package %zu has no \"vendor/name\" name or no version: skipped", idx);
+		return 0;
+	}
+	customs_package *p = customs_package_new();
+	if (!p || !(p->type = customs_strdup("php-composer")) || !(p->name = customs_strdup(name)) ||
+	    !(p->version = customs_strdup(version)) || !(p->metadata = json_object()))
+		goto fail;
+	char *vendor = customs_strndup(name, (size_t)(slash - name));
+	if (!vendor)
+		goto fail;
+	p->purl = customs_purl_make("composer", vendor, slash + 1, version, NULL, NULL);
+	free(vendor);
+	json_t *lic = json_object_get(o, "license"), *l;
+	size_t i;
+	if (json_is_string(lic) && json_string_length(lic) && customs_strlist_add(&p->licenses, json_string_value(lic)) < 0)
+		goto fail;
+	json_array_foreach(lic, i, l) {
+		if (json_is_string(l) && json_string_length(l) && !customs_strlist_contains(&p->licenses, json_string_value(l)) &&
+		    customs_strlist_add(&p->licenses, json_string_value(l)) < 0)
+			goto fail;
+	}
+	static const char *const keys[] = {"type", "homepage", "description", NULL};
+	for (int k = 0; keys[k]; k++) {
+		json_t *s = json_object_get(o, keys[k]);
+		if (json_is_string(s) && json_string_length(s) && json_object_set(p->metadata, keys[k], s) < 0)
+			goto fail;
+	}
+	json_t *src = json_object_get(o, "source");
+	if (!json_is_object(src))
+		src = json_object_get(o, "dist");
+	if (json_is_object(src)) {
+		json_t *u = json_object_get(src, "url"), *r = json_object_get(src, "reference");
+		if ((json_is_string(u) && json_object_set(p->metadata, "source_url", u) < 0) ||
+		    (json_is_string(r) && json_string_length(r) && json_object_set(p->metadata, "source_reference", r) < 0))
+			goto fail;
+	}
+	if (dev && json_object_set_new(p->metadata, "dev", json_true()) < 0)
+		goto fail;
+	return vec_push(v, p);
+fail:
+	customs_package_free(p);
+	return nomem();
+}
+
+int customs__php_parse_installed(customs_package ***out, size_t *n, const char *buf, size_t len,
+				 customs_parse_warn_fn warn, void *ud)
+{
+	pkgvec v = {0};
+	json_t *root, *pkgs, *e, *devnames = NULL;
+	size_t i;
+	int err = 0;
+	*out = NULL;
+	*n = 0;
+	if (!(root = load_json(buf, len, "installed.json", warn, ud)))
+		return CUSTOMS_EFORMAT;
+	if (json_is_array(root)) { /* Composer 1 */
+		pkgs = root;
+	} else {
+		pkgs = json_object_get(root, "packages");
+		devnames = json_object_get(root, "dev-package-names");
+	}
+	if (!json_is_array(pkgs)) {
+		warnf(warn, ud, 1, "installed.json is neither an array nor an object with a \"packages\" array: skipped");
+		json_decref(root);
+		return CUSTOMS_EFORMAT;
+	}
+	json_array_foreach(pkgs, i, e) {
+		const char *name = json_string_value(json_object_get(e, "name"));
+		int dev = 0;
+		size_t k;
+		json_t *d;
+		json_array_foreach(devnames, k, d) {
+			if (name && json_is_string(d) && !strcmp(json_string_value(d), name))
+				dev = 1;
+		}
+		if ((err = add_package(&v, e, dev, i, warn, ud)) < 0)
+			break;
+	}
+	json_decref(root);
+	return vec_result(out, n, &v, err);
+}
+
+int customs__php_parse_lock(customs_package ***out, size_t *n, const char *buf, size_t len, customs_parse_warn_fn warn,
+			    void *ud)
+{
+	pkgvec v = {0};
+	json_t *root, *e;
+	size_t i;
+	int err = 0;
+	*out = NULL;
+	*n = 0;
+	if (!(root = load_json(buf, len, "composer.lock", warn, ud)))
+		return CUSTOMS_EFORMAT;
+	json_t *pkgs = json_object_get(root, "packages"), *dev = json_object_get(root, "packages-dev");
+	if (!json_is_object(root) || !json_is_array(pkgs)) {
+		warnf(warn, ud, 1, "composer.lock has no \"packages\" array: skipped");
+		json_decref(root);
+		return CUSTOMS_EFORMAT;
+	}
+	json_array_foreach(pkgs, i, e) {
+		if ((err = add_package(&v, e, 0, i, warn, ud)) < 0)
+			break;
+	}
+	json_array_foreach(dev, i, e) {
+		if (err == 0 && (err = add_package(&v, e, 1, i, warn, ud)) < 0)
+			break;
+	}
+	json_decref(root);
+	return vec_result(out, n, &v, err);
+}
+
+/* ---- the analyzer ---- */
+
+typedef struct phpcopy {
+	char *path;
+	int layer;
+	int lock;
+	customs_package **pkgs;
+	size_t n;
+} phpcopy;
+
+typedef struct php {
+	customs_analyzer base;
+	phpcopy *c;
+	size_t n, cap;
+} php;
+
+static const char *const basenames[] = {"composer.lock", NULL};
+static const char *const suffixes[] = {"vendor/composer/installed.json", NULL};
+
+static int on_file(customs_analyzer *self, const customs_afile *f, const unsigned char *data, size_t len)
+{
+	php *ph = (php *)self;
+	const char *b = strrchr(f->path, '/');
+	int lock = !strcmp(b ? b + 1 : f->path, "composer.lock");
+	customs_file_warn w = {f->analysis, f->path, f->layer, lock ? "composer.lock" : "installed.json"};
+	customs_package **pkgs = NULL;
+	size_t n = 0;
+	if (!lock && strcmp(f->path, "vendor/composer/installed.json") != 0 &&
+	    !customs_str_has_suffix(f->path, "/vendor/composer/installed.json"))
+		return 0;
+	int rc = lock ? customs__php_parse_lock(&pkgs, &n, (const char *)data, len, customs__file_warn, &w)
+		      : customs__php_parse_installed(&pkgs, &n, (const char *)data, len, customs__file_warn, &w);
+	if (rc == CUSTOMS_EFORMAT)
+		return 0;
+	if (rc < 0)
+		return rc;
+	if (ph->n == ph->cap) {
+		size_t cap = ph->cap ? ph->cap * 2 : 16;
+		phpcopy *c = realloc(ph->c, cap * sizeof(*c));
+		if (!c)
+			goto fail;
+		ph->c = c;
+		ph->cap = cap;
+	}
+	phpcopy *c = &ph->c[ph->n];
+	if (!(c->path = customs_strdup(f->path)))
+		goto fail;
+	c->layer = f->layer;
+	c->lock = lock;
+	c->pkgs = pkgs;
+	c->n = n;
+	ph->n++;
+	return 0;
+fail:
+	for (size_t i = 0; i < n; i++)
+		customs_package_free(pkgs[i]);
+	free(pkgs);
+	return nomem();
+}
+
+static int finish(customs_analyzer *self, customs_analysis *a)
+{
+	php *ph = (php *)self;
+	customs_langset set = {0};
+	int err = 0;
+	for (size_t i = 0; i < ph->n && !err; i++) {
+		phpcopy *c = &ph->c[i];
+		if (c->lock) {
+			/* <dir>/composer.lock next to an installed <dir>/vendor */
+			size_t dl = strlen(c->path) - strlen("composer.lock");
+			char *inst = customs_asprintf("%.*svendor/composer/installed.json", (int)dl, c->path);
+			if (!inst) {
+				err = nomem();
+				break;
+			}
+			int installed = pkgdb__visible_layer(a, inst) >= 0;
+			free(inst);
+			if (installed)
+				continue;
+		}
+		err = customs__langset_add(&set, c->path, c->layer, c->pkgs, c->n);
+		c->pkgs = NULL;
+		c->n = 0;
+	}
+	if (!err)
+		err = customs__langset_finish(&set, a, "php", 0);
+	customs__langset_release(&set);
+	return err;
+}
+
+static void php_free(customs_analyzer *self)
+{
+	php *ph = (php *)self;
+	for (size_t i = 0; i < ph->n; i++) {
+		for (size_t k = 0; k < ph->c[i].n; k++)
+			customs_package_free(ph->c[i].pkgs[k]);
+		free(ph->c[i].pkgs);
+		free(ph->c[i].path);
+	}
+	free(ph->c);
+	free(ph);
+}
+
+customs_analyzer *customs__php_new(void)
+{
+	php *ph = calloc(1, sizeof(*ph));
+	if (!ph)
+		return NULL;
+	ph->base.version = CUSTOMS_ANALYZER_VERSION;
+	ph->base.name = "php";
+	ph->base.basenames = basenames;
+	ph->base.suffixes = suffixes;
+	ph->base.max_size = MAX_COMPOSER_FILE;
+	ph->base.file = on_file;
+	ph->base.finish = finish;
+	ph->base.free = php_free;
+	return &ph->base;
+}

@@ -1,0 +1,2 @@
+package local
+func Name() string { return "local" }

@@ -1,0 +1,24 @@
+/* fuzz_deps_json.c - libFuzzer target for the .deps.json parser
+ * (src/lib/analyzers/dotnet.c). */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "analyzers/analyzers.h"
+
+static void ignore(void *ud, size_t line, const char *msg)
+{
+	(void)ud, (void)line, (void)msg;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	customs_package **v;
+	size_t n;
+	if (customs__dotnet_parse_deps(&v, &n, (const char *)data + 0, size - 0, ignore, NULL) == 0) {
+		for (size_t i = 0; i < n; i++)
+			customs_package_free(v[i]);
+		free(v);
+	}
+	return 0;
+}
