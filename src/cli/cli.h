@@ -28,8 +28,16 @@ int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format
 const cli_command *cli_find(const char *name);
 
 int cmd_inspect(int argc, char **argv);
+int cmd_sbom(int argc, char **argv);
 int cmd_help(int argc, char **argv);
+int cmd_db(int argc, char **argv); extern const char cmd_db_usage[];
+int cmd_tags(int argc, char **argv);
+int cmd_vercmp(int argc, char **argv);
+int cmd_scan(int argc, char **argv); extern const char cmd_scan_usage[];
 
 extern const char cmd_inspect_usage[];
+extern const char cmd_tags_usage[];
+extern const char cmd_sbom_usage[];
+extern const char cmd_vercmp_usage[];
 
 #endif

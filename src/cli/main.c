@@ -20,7 +20,10 @@ static const char main_usage[] =
 	"  oci-archive:FILE.tar      a tar of an OCI image layout\n"
 	"  oci:DIR[:TAG]             an OCI image layout directory\n"
 	"  dir:DIR                   a plain root filesystem (one layer)\n"
+	"  registry:HOST[:PORT]/REPO[:TAG|@DIGEST]  an image in a registry, pulled as it is read\n"
 	"  PATH                      any of the above, detected\n"
+	"  NAME[:TAG]                not a path: a registry reference (debian:12 is\n"
+	"                            docker.io/library/debian:12)\n"
 	"\n"
 	"Exit codes:\n"
 	"  0  success\n"
@@ -35,6 +38,11 @@ static const char help_usage[] = "usage: customs help [COMMAND]\n";
 
 const cli_command cli_commands[] = {
 	{"inspect", cmd_inspect, "image metadata, layers, file catalog, distro", cmd_inspect_usage},
+	{"sbom", cmd_sbom, "packages in the image (dpkg, apk, rpm, ...)", cmd_sbom_usage},
+	{"scan", cmd_scan, "known vulnerabilities of the image's packages", cmd_scan_usage},
+	{"vercmp", cmd_vercmp, "compare versions under an ecosystem's ordering", cmd_vercmp_usage},
+	{"tags", cmd_tags, "list the tags of a repository in a registry", cmd_tags_usage},
+	{"db", cmd_db, "build, update and describe the vulnerability database", cmd_db_usage},
 	{"help", cmd_help, "show help for a command", help_usage},
 	{NULL, NULL, NULL, NULL},
 };

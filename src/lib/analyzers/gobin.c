@@ -910,7 +910,8 @@ static int gs_consume(customs_goscan *g, const unsigned char *p, size_t n)
 		size_t k = n < want ? n : want;
 		if (k && (err = cap_put(g, p, k)) < 0)
 			break;
-		p += k, n -= k;
+		if (k)
+			p += k, n -= k; /* p may be NULL at end of stream */
 		g->scanpos += k;
 		if (g->caplen < g->capneed && !g->eof)
 			break; /* n is 0: wait for more */

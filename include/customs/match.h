@@ -1,0 +1,285 @@
+/* match.h - the matcher: an analysis against the vulnerability database
+ * (include/customs/vuln.h) gives a list of matches, one per vulnerability
+ * per package, with what decided each one and whether it is suppressed.
+ *
+ * Rules (FORMATS-packages.md §9):
+ *  - distro packages (deb, rpm, apk) are looked up in the distro's namespace
+ *    ("debian:12") by their SOURCE package (dpkg Source, apk origin; rpm also
+ *    by the binary name) and compared with the distro's scheme; dpkg
+ *    packages compare their source version, which is what Debian's feed
+ *    lists.
+ *  - language packages by their ecosystem ("npm", "pypi", "go", "maven",
+ *    ...) and normalised name; Go's stdlib by the toolchain version.
+ *  - OSV evaluation: a version is affected when it is in versions[] or in
+ *    any range; events are sorted by the scheme (introduced, fixed,
+ *    last_affected, limit).
+ *  - ids that are aliases of each other are one match listing every id,
+ *    the CVE as the primary id when there is one; an advisory without a CVE
+ *    alias (DSA, DLA) that relates to CVEs matched on the same package is
+ *    folded into those matches.
+ *  - a not-affected marker (secdb "0") for an id and package suppresses
+ *    matches of that id from other feeds.
+ *  - a language package installed by a distro package ("installed_by", or
+ *    its file is in the deb's file list) is covered by it: the match is
+ *    reported with covered_by (the owner and what the distro feed says) and
+ *    never counts as active.
+ *
+ * Ownership: a result returned through `**out` belongs to the caller and is
+ * freed with its _free function.  What a match takes from the analysis (the
+ * package pointer, name, version, type, purl, location) is borrowed from
+ * it: free the result before the analysis.  Everything else lives as long
+ * as the result.  customs_match_analysis() uses db from the calling thread
+ * only (plus opts->more_dbs from threads of its own).
+ */
+#ifndef CUSTOMS_MATCH_H
+#define CUSTOMS_MATCH_H
+
+#include <stddef.h>
+
+#include <jansson.h>
+
+#include "customs/analysis.h"
+#include "customs/version.h"
+#include "customs/vuln.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Severity buckets, lowest first.  From a CVSS v3 base score: 9.0-10
+ * critical, 7.0-8.9 high, 4.0-6.9 medium, 0.1-3.9 low, 0.0 negligible;
+ * else from the feed's label; else (distro entries only) from the Debian
+ * urgency as a hint; else unknown. */
+typedef enum {
+	CUSTOMS_SEVERITY_UNKNOWN = 0,
+	CUSTOMS_SEVERITY_NEGLIGIBLE,
+	CUSTOMS_SEVERITY_LOW,
+	CUSTOMS_SEVERITY_MEDIUM,
+	CUSTOMS_SEVERITY_HIGH,
+	CUSTOMS_SEVERITY_CRITICAL,
+} customs_severity;
+
+/* "unknown", "negligible", "low", "medium", "high", "critical". */
+const char *customs_severity_name(customs_severity s);
+/* Parse one of those names (any case; "moderate" = medium, "important" =
+ * high); CUSTOMS_EINVAL for anything else. */
+int customs_severity_parse(customs_severity *out, const char *name);
+/* The bucket of a CVSS v3 base score (< 0: unknown). */
+customs_severity customs_severity_from_cvss(double score);
+
+/* How a match was found. */
+typedef enum {
+	CUSTOMS_MATCH_DIRECT = 0, /* "direct": the package's own name */
+	CUSTOMS_MATCH_SOURCE,     /* "source-package": a distro binary by its source package */
+	CUSTOMS_MATCH_OWNER,      /* "owning-package": a language package a distro package installed (covered_by) */
+	CUSTOMS_MATCH_CPE,        /* "cpe": not implemented yet */
+} customs_match_kind;
+const char *customs_match_kind_name(customs_match_kind k);
+
+/* Why a match does not count. */
+typedef enum {
+	CUSTOMS_SUPPRESS_NONE = 0,
+	CUSTOMS_SUPPRESS_COVERED,      /* "covered": its owning distro package decides */
+	CUSTOMS_SUPPRESS_NOT_AFFECTED, /* "not-affected": a feed says this package never was */
+	CUSTOMS_SUPPRESS_VEX,          /* "vex": a VEX statement not_affected / fixed */
+	CUSTOMS_SUPPRESS_IGNORE,       /* "ignore": an ignore rule */
+	CUSTOMS_SUPPRESS_STATUS,       /* "status": the distro status is hidden (opts.hide_status) */
+	CUSTOMS_SUPPRESS_ONLY_FIXED,   /* "only-fixed": no fix available (opts.only_fixed) */
+} customs_suppress_kind;
+const char *customs_suppress_kind_name(customs_suppress_kind k);
+
+/* ---- OSV evaluation (exposed for tests and tools) ------------------------ */
+
+/* What decided one affected entry for one version. */
+typedef struct customs_match_eval {
+	int affected;        /* 1: the version is affected */
+	int by_versions;     /* decided by the versions[] list */
+	int range;           /* index of the deciding range, -1 when none */
+	/* The event the version was last compared with in the deciding range
+	 * (introduced when inside an open range, fixed / last_affected /
+	 * limit when past or before it), NULL when no event applied. */
+	const char *bound;
+	customs_vuln_event_kind bound_kind;
+	int cmp;             /* compare(version, bound): -1, 0, 1 */
+	const char *scheme;  /* the scheme the range was evaluated with */
+	int errors;          /* events or versions the scheme could not compare (skipped) */
+} customs_match_eval;
+
+/* Evaluate one range for version under scheme (OSV "Evaluation": events
+ * sorted by the scheme, introduced "0" first, limit "*" last).  *out gets
+ * 1 when affected.  CUSTOMS_EFORMAT when the scheme cannot parse version
+ * (then *out = 0); events that do not parse are skipped and counted in
+ * e->errors.  e may be NULL. */
+int customs_match_range(int *out, const customs_version_scheme *scheme, const char *version,
+			const customs_vuln_range *r, customs_match_eval *e);
+
+/* Evaluate a whole affected entry: versions[] OR any range.  The scheme of
+ * each range is the entry's scheme, except that SEMVER ranges of
+ * ecosystems other than go and crates.io use "semver".  Returns <0 only
+ * for an unknown scheme or a version the scheme cannot parse. */
+int customs_match_entry(customs_match_eval *out, const customs_vuln_affected *a, const char *version);
+
+/* A range list as text: "ECOSYSTEM >=0 <3.0.13-1~deb12u1", intervals joined
+ * by " || ", several ranges by "; ", then "versions: N listed".  Malloc'd. */
+char *customs_match_range_text(const customs_vuln_affected *a);
+
+/* ---- ignore rules and VEX ------------------------------------------------ */
+
+typedef struct customs_match_rules customs_match_rules;
+
+int customs_match_rules_new(customs_match_rules **out);
+void customs_match_rules_free(customs_match_rules *r);
+
+/* Ignore rules from a JSON or YAML file: a list of rules, or an object whose
+ * "ignore" member is that list.  A rule has any of
+ *   id: "CVE-2023-1234"            (any id of the match, case-insensitive)
+ *   package: {name, version, type, location}   (name and location may be
+ *                                   fnmatch(3) globs)
+ *   fix-state: "not-fixed"          (fixed, not-fixed, wont-fix, unknown)
+ *   expires: "2025-12-31"           (the rule stops applying after that day)
+ *   reason: "..."
+ * and applies when everything it names matches.  CUSTOMS_EFORMAT naming the
+ * file and rule for a malformed file. */
+int customs_match_rules_add_ignore(customs_match_rules *r, const char *path);
+
+/* An OpenVEX document (JSON, v0.0.x and v0.2.x): statements whose
+ * vulnerability (name, @id or aliases) matches an id of a match and whose
+ * products (purls, or an image purl with subcomponents) name its package;
+ * not_affected and fixed suppress, affected and under_investigation keep
+ * (the status is still shown).  The latest statement wins. */
+int customs_match_rules_add_vex(customs_match_rules *r, const char *path);
+
+/* ---- matching ------------------------------------------------------------- */
+
+#define CUSTOMS_MATCH_OPTS_VERSION 1
+
+typedef struct customs_match_opts {
+	unsigned int version;        /* CUSTOMS_MATCH_OPTS_VERSION */
+	int only_fixed;              /* suppress not-fixed and wont-fix matches */
+	const char *hide_status;     /* comma list of distro statuses to suppress ("unimportant,end-of-life"), or NULL */
+	const customs_match_rules *rules; /* ignore rules and VEX, or NULL */
+	const char *today;           /* "YYYY-MM-DD" for rule expiry; NULL: the current UTC date */
+	int cpe_fallback;            /* CPE matching: not implemented, a warning says so */
+	/* Also record, for every package, each evaluated entry of this id's
+	 * alias group that did NOT match (result notes), for an explanation. */
+	const char *explain_id;
+	/* More handles on the same database (customs_vulndb_open'ed by the
+	 * caller, one per thread): the entry lookups are spread over them, one
+	 * thread each (at most 7).  None: one thread. */
+	customs_vulndb *const *more_dbs;
+	size_t nmore_dbs;
+} customs_match_opts;
+
+/* One feed record that matched (a match may hold several: CVE, DSA, GHSA). */
+typedef struct customs_match_record {
+	const char *id;
+	const char *source;       /* feed */
+	const char *ns;           /* "debian:12" */
+	const char *ecosystem;    /* "Debian:12" */
+	const char *package;      /* the name looked up */
+	const char *range;        /* customs_match_range_text */
+	const char *comparison;   /* "dpkg: 3.0.11-1~deb12u2 < 3.0.13-1~deb12u1 (fixed)" */
+	customs_fix_state fix_state;
+	const char *const *fixed; /* fixed versions above the installed one, ascending */
+	size_t nfixed;
+	const char *status;       /* distro status or NULL */
+	const char *urgency;      /* distro urgency or NULL */
+} customs_match_record;
+
+/* What the owning distro package's feed says about a covered match. */
+typedef struct customs_match_cover {
+	const char *package;      /* owning distro package ("python3-requests") */
+	const char *version;      /* its installed version */
+	const char *source;       /* the source package looked up ("requests") */
+	const char *ns;           /* "debian:12" */
+	/* "affected": the distro feed lists this vulnerability for the owner's
+	 * installed version; "fixed": it lists it, with the installed version
+	 * outside the affected range; "not-affected": a not-affected marker;
+	 * "no-record": the distro feed has no entry for any id of the match;
+	 * "no-data": the database holds nothing for the namespace. */
+	const char *state;
+	const char *vuln_id;      /* the distro record that decided, or NULL */
+	customs_fix_state fix_state;
+	const char *fixed;        /* the distro's fixed version, or NULL */
+	const char *status;       /* distro status / urgency of that record, or NULL */
+	const char *urgency;
+	const char *comparison;
+} customs_match_cover;
+
+typedef struct customs_match {
+	const char *id;                /* primary: the CVE when the group has one */
+	const char *const *ids;        /* every id: the primary first, aliases, folded advisories */
+	size_t nids;
+	const customs_match_record *records; /* the records that matched, the deciding one first */
+	size_t nrecords;
+
+	size_t package_index;          /* into customs_analysis.packages */
+	const customs_package *package;/* borrowed from the analysis */
+	const char *name, *version, *type, *purl;
+	const char *location;          /* the file it was found in (db_path or metadata location) */
+	int layer;                     /* layer that added the package, -1 unknown */
+	const char *installed;         /* the version compared (the source version for dpkg) */
+
+	customs_fix_state fix_state;   /* of the deciding record */
+	const char *const *fixed;      /* fixed versions above the installed one, ascending */
+	size_t nfixed;
+
+	customs_match_kind kind;
+	const char *lookup_name;       /* the name looked up (source package, normalised name) */
+	const char *ns, *source, *ecosystem; /* of the deciding record */
+	const char *range, *comparison;/* of the deciding record */
+	const char *status, *urgency;  /* distro status / urgency of the deciding record */
+
+	customs_severity severity;
+	/* "cvss" (the feed's CVSS v3), "cvss-v4" (the feed's v4 score), "nvd"
+	 * (NVD's CVSS v3 of the CVE), "label" (the feed's label), "urgency"
+	 * (distro urgency as a hint), "none". */
+	const char *severity_source;
+	const char *severity_label;    /* the feed's label ("HIGH", "moderate") or NULL */
+	double cvss_score;             /* -1 when none */
+	const char *cvss_vector;
+	const char *cvss_from;         /* feed name or "nvd" */
+	double epss, epss_percentile;  /* -1 when none */
+	const char *epss_date;
+	int kev;
+	const char *kev_date_added;
+	const char *summary;
+
+	const customs_match_cover *covered_by; /* NULL unless covered */
+
+	customs_suppress_kind suppressed;
+	const char *suppressed_reason; /* one line: the rule, statement or marker */
+	const char *vex_status;        /* the VEX statement that applies, NULL when none */
+	const char *vex_justification;
+} customs_match;
+
+typedef struct customs_match_result {
+	customs_match *matches;        /* sorted: severity (critical first), id, package */
+	size_t n;
+	const char *const *warnings;   /* no data for a namespace, expired rules, ... */
+	size_t nwarnings;
+	const char *const *notes;      /* opts.explain_id: non-matching evaluations */
+	size_t nnotes;
+	const char *distro_ns;         /* "debian:12" or NULL */
+	size_t packages, packages_matched; /* visible packages looked up, with any match */
+	double seconds;                /* wall time of customs_match_analysis */
+} customs_match_result;
+
+/* Match every visible package of a against db.  Returns <0 only for out of
+ * memory and database errors; problems with single packages or rules are
+ * warnings in the result. */
+int customs_match_analysis(customs_match_result **out, customs_vulndb *db, const customs_analysis *a,
+			   const customs_match_opts *opts);
+void customs_match_result_free(customs_match_result *r);
+
+/* 1 when m counts (not suppressed, not covered). */
+int customs_match_active(const customs_match *m);
+
+/* One match as JSON (docs/json.md "customs-scan"); a names the layer
+ * digest when given (may be NULL).  A new reference. */
+json_t *customs_match_to_json(const customs_match *m, const customs_analysis *a);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
