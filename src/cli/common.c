@@ -81,6 +81,8 @@ static void progress(void *ud, uint64_t done, uint64_t total)
 {
 	(void)ud;
 	char a[32], b[32];
+	if (total < (64u << 20))
+		return; /* small images finish before a progress line helps */
 	fprintf(stderr, "\r\033[Kreading layers: %s of %s (%d%%)", cli_human_bytes(a, sizeof(a), (double)done),
 		cli_human_bytes(b, sizeof(b), (double)total), total ? (int)(done * 100 / total) : 0);
 }
