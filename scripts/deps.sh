@@ -8,7 +8,7 @@ BUILD=(cmake make gcc pkg-config libarchive-dev libisal-dev libzstd-dev libssl-d
 # databases (rpm, db5.3-util), the reference tools the tests compare against,
 # clang for the libFuzzer targets, and a local registry (docker-registry,
 # htpasswd from apache2-utils, openssl for the token server's key)
-TEST=(clang libclang-rt-14-dev jq python3 debootstrap umoci skopeo zstd isal rpm db5.3-util
+TEST=(clang libclang-rt-14-dev jq python3 python3-apt debootstrap umoci skopeo zstd isal rpm db5.3-util
       docker-registry apache2-utils openssl)
 
 want=("${BUILD[@]}")
