@@ -340,9 +340,11 @@ int customs__rust_parse_cargo_lock(customs_package ***out, size_t *n, const char
 			const char *nl = memchr(after, '\n', (size_t)(end - after));
 			next = nl ? nl + 1 : end;
 		} else if (q < le && *q >= '0' && *q <= '9') {
-			char *e;
-			num = strtol(q, &e, 10);
-			is_num = e > q;
+			/* bounded by the line: the buffer need not be NUL-terminated */
+			num = 0;
+			for (const char *d = q; d < le && *d >= '0' && *d <= '9' && num < 100000000; d++)
+				num = num * 10 + (*d - '0');
+			is_num = 1;
 		}
 		if (sect == S_TOP && !strcmp(key, "version") && is_num) {
 			version = num;
