@@ -97,6 +97,7 @@ typedef struct customs_image {
 	char *variant;
 	customs_strlist tags;
 	customs_config config;
+	char *name;           /* the image's name from an SBOM's root element, else NULL */
 } customs_image;
 
 typedef struct customs_distro {
@@ -196,12 +197,20 @@ void customs_analysis_warn(customs_analysis *a, int level, int layer, const char
 
 int customs_analysis_add_package(customs_analysis *a, customs_package *p);
 
+/* For every package, the index of the visible distro package (deb, rpm,
+ * apk) that installed it: named by its metadata "installed_by", or, for
+ * analyzers that never link owners themselves, the distro package whose
+ * file list holds its db_path or metadata location.  -1 when none.
+ * *out is malloc'ed with a->npackages entries (NULL when there are none). */
+int customs_analysis_owners(const customs_analysis *a, long **out);
+
 /* The documented JSON form (docs/json-schema.md). scope_all: include files
  * hidden by later layers. Returns a new reference. */
 enum {
 	CUSTOMS_JSON_FILES = 1,       /* include the file catalog */
 	CUSTOMS_JSON_ALL_LAYERS = 2,  /* files hidden by upper layers too */
 	CUSTOMS_JSON_PACKAGES = 4,
+	CUSTOMS_JSON_NO_PACKAGE_FILES = 8, /* packages without their owned files */
 };
 json_t *customs_analysis_to_json(const customs_analysis *a, int flags);
 /* The same document written to f, streaming the file catalog (bounded

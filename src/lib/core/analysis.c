@@ -16,6 +16,7 @@ struct customs__analysis_priv {
 	pthread_mutex_t mu;
 	customs_arena *arenas;  /* one per layer: file paths live here */
 	size_t narenas;
+	size_t packages_cap;    /* allocated entries of a->packages */
 };
 
 const char *customs_version(void)
@@ -56,12 +57,17 @@ void customs_package_free(customs_package *p)
 int customs_analysis_add_package(customs_analysis *a, customs_package *p)
 {
 	pthread_mutex_lock(&a->priv->mu);
-	customs_package **v = realloc(a->packages, (a->npackages + 1) * sizeof(*v));
-	if (!v) {
-		pthread_mutex_unlock(&a->priv->mu);
-		return customs__error(CUSTOMS_ENOMEM, "out of memory");
+	if (a->npackages >= a->priv->packages_cap) {
+		/* doubling: SBOMs bring hundreds of thousands of packages */
+		size_t cap = a->npackages < 64 ? 64 : a->npackages * 2;
+		customs_package **v = realloc(a->packages, cap * sizeof(*v));
+		if (!v) {
+			pthread_mutex_unlock(&a->priv->mu);
+			return customs__error(CUSTOMS_ENOMEM, "out of memory");
+		}
+		a->packages = v;
+		a->priv->packages_cap = cap;
 	}
-	a->packages = v;
 	a->packages[a->npackages++] = p;
 	pthread_mutex_unlock(&a->priv->mu);
 	return 0;
@@ -227,6 +233,22 @@ static int name_image(int err, const char *ref)
 	return customs__error(err, "%s: %s", ref, msg);
 }
 
+customs_analysis *customs__analysis_new(const char *reference)
+{
+	customs_analysis *a = calloc(1, sizeof(*a));
+	if (!a || !(a->priv = calloc(1, sizeof(*a->priv)))) {
+		free(a);
+		return NULL;
+	}
+	pthread_mutex_init(&a->priv->mu, NULL);
+	a->complete = 1;
+	if (reference && !(a->image.reference = customs_strdup(reference))) {
+		customs_analysis_free(a);
+		return NULL;
+	}
+	return a;
+}
+
 int customs_analyze(customs_analysis **out, const char *ref, const customs_options *opts)
 {
 	static const customs_options defaults = {0};
@@ -383,7 +405,7 @@ void customs_analysis_free(customs_analysis *a)
 	customs_image *im = &a->image;
 	free(im->reference), free(im->source_kind), free(im->source_path), free(im->manifest_digest);
 	free(im->manifest_media_type), free(im->config_digest), free(im->created), free(im->author);
-	free(im->architecture), free(im->os), free(im->variant);
+	free(im->architecture), free(im->os), free(im->variant), free(im->name);
 	customs_strlist_release(&im->tags);
 	config_release(&im->config);
 	for (size_t i = 0; i < a->nlayers; i++) {

@@ -1,11 +1,13 @@
 /* json.c - the analysis as customs' own JSON document (docs/json.md).
  * Field names are stable: add, never rename. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "customs/customs.h"
 #include "report/report.h"
+#include "util/jsonw.h"
 #include "util/util.h"
 
 #define CUSTOMS_JSON_SCHEMA_VERSION "1.0"
@@ -59,7 +61,8 @@ json_t *customs__package_json(const customs_package *p, int with_files)
 	json_object_set_new(o, "removed_in_layer", p->removed_in_layer >= 0 ? json_integer(p->removed_in_layer) : json_null());
 	if (with_files)
 		json_object_set_new(o, "files", jlist(&p->files));
-	json_object_set_new(o, "metadata", p->metadata ? json_deep_copy(p->metadata) : json_null());
+	/* shared, not copied: the tree is read and dropped (md5sums lists are big) */
+	json_object_set(o, "metadata", p->metadata ? p->metadata : json_null());
 	return o;
 }
 
@@ -192,7 +195,7 @@ json_t *customs_analysis_to_json(const customs_analysis *a, int flags)
 	if (flags & CUSTOMS_JSON_PACKAGES) {
 		json_t *pk = json_array();
 		for (size_t i = 0; i < a->npackages; i++)
-			json_array_append_new(pk, customs__package_json(a->packages[i], 1));
+			json_array_append_new(pk, customs__package_json(a->packages[i], !(flags & CUSTOMS_JSON_NO_PACKAGE_FILES)));
 		json_object_set_new(root, "packages", pk);
 	}
 	json_t *w = json_array();
@@ -209,11 +212,99 @@ json_t *customs_analysis_to_json(const customs_analysis *a, int flags)
 	return root;
 }
 
+/* json_dumpf writes token by token through stdio; this batches them */
+struct dumpbuf {
+	FILE *f;
+	size_t len;
+	int err;
+	char buf[1 << 16];
+};
+
+static int dump_cb(const char *s, size_t n, void *ud)
+{
+	struct dumpbuf *d = ud;
+	if (d->len + n > sizeof(d->buf)) {
+		if (d->len && fwrite(d->buf, 1, d->len, d->f) != d->len)
+			d->err = 1;
+		d->len = 0;
+		if (n > sizeof(d->buf)) {
+			if (fwrite(s, 1, n, d->f) != n)
+				d->err = 1;
+			return d->err ? -1 : 0;
+		}
+	}
+	memcpy(d->buf + d->len, s, n);
+	d->len += n;
+	return 0;
+}
+
+int customs__json_dump(FILE *f, const json_t *j, size_t flags)
+{
+	struct dumpbuf *d = malloc(sizeof(*d));
+	int rc;
+	if (!d)
+		return customs__error(CUSTOMS_ENOMEM, "out of memory writing JSON");
+	d->f = f;
+	d->len = 0;
+	d->err = 0;
+	rc = json_dump_callback(j, dump_cb, d, flags);
+	if (d->len && fwrite(d->buf, 1, d->len, f) != d->len)
+		d->err = 1;
+	rc = rc < 0 || d->err || ferror(f) ? customs__error(CUSTOMS_EIO, "write error: %s", strerror(errno ? errno : EIO)) : 0;
+	free(d);
+	return rc;
+}
+
+static void strlist_w(customs_jsonw *w, const char *k, const customs_strlist *l)
+{
+	customs_jsonw_key(w, k);
+	customs_jsonw_begin_array(w);
+	for (size_t i = 0; i < l->n; i++)
+		customs_jsonw_string(w, l->v[i]);
+	customs_jsonw_end_array(w);
+}
+
+/* customs__package_json, streamed */
+static void package_w(customs_jsonw *w, const customs_package *p, int with_files)
+{
+	customs_jsonw_begin_object(w);
+	customs_jsonw_kv_string(w, "name", p->name);
+	customs_jsonw_kv_string(w, "version", p->version);
+	customs_jsonw_kv_string(w, "type", p->type);
+	customs_jsonw_kv_string(w, "arch", p->arch);
+	customs_jsonw_kv_string(w, "purl", p->purl);
+	customs_jsonw_kv_string(w, "source_name", p->source_name);
+	customs_jsonw_kv_string(w, "source_version", p->source_version);
+	strlist_w(w, "licenses", &p->licenses);
+	strlist_w(w, "cpes", &p->cpes);
+	customs_jsonw_kv_string(w, "found_by", p->found_by);
+	customs_jsonw_kv_string(w, "db_path", p->db_path);
+	customs_jsonw_key(w, "layer");
+	if (p->layer >= 0)
+		customs_jsonw_int(w, p->layer);
+	else
+		customs_jsonw_null(w);
+	customs_jsonw_kv_bool(w, "visible", p->visible);
+	customs_jsonw_key(w, "removed_in_layer");
+	if (p->removed_in_layer >= 0)
+		customs_jsonw_int(w, p->removed_in_layer);
+	else
+		customs_jsonw_null(w);
+	if (with_files)
+		strlist_w(w, "files", &p->files);
+	customs_jsonw_key(w, "metadata");
+	if (p->metadata)
+		customs_jsonw_value(w, p->metadata);
+	else
+		customs_jsonw_null(w);
+	customs_jsonw_end_object(w);
+}
+
 int customs_analysis_write_json(FILE *out, const customs_analysis *a, int flags)
 {
 	/* the file catalog is streamed, one object per line: building it as one
 	 * tree would cost more memory than the whole analysis */
-	json_t *root = customs_analysis_to_json(a, flags & ~(CUSTOMS_JSON_FILES | CUSTOMS_JSON_ALL_LAYERS));
+	json_t *root = customs_analysis_to_json(a, flags & ~(CUSTOMS_JSON_FILES | CUSTOMS_JSON_ALL_LAYERS | CUSTOMS_JSON_PACKAGES));
 	char *head = root ? json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
 	json_decref(root);
 	if (!head)
@@ -227,6 +318,25 @@ int customs_analysis_write_json(FILE *out, const customs_analysis *a, int flags)
 		hl--;
 	fwrite(head, 1, hl, out);
 	free(head);
+	if (flags & CUSTOMS_JSON_PACKAGES) {
+		/* streamed: thousands of packages with their files and metadata */
+		customs_jsonw *w = malloc(sizeof(*w));
+		if (!w)
+			return customs__error(CUSTOMS_ENOMEM, "out of memory writing JSON");
+		customs_jsonw_init(w, out, 2);
+		w->depth = 1;
+		w->first = 0;
+		customs_jsonw_key(w, "packages");
+		customs_jsonw_begin_array(w);
+		for (size_t i = 0; i < a->npackages; i++)
+			package_w(w, a->packages[i], !(flags & CUSTOMS_JSON_NO_PACKAGE_FILES));
+		customs_jsonw_end_array(w);
+		w->indent = 0; /* no trailing newline: the closing brace follows */
+		int rc = customs_jsonw_finish(w);
+		free(w);
+		if (rc < 0)
+			return rc;
+	}
 	if (flags & CUSTOMS_JSON_FILES) {
 		int first = 1;
 		fputs(",\n  \"files\": [", out);

@@ -818,10 +818,8 @@ struct ctx {
 	char today[11];
 	customs_strmap lookups; /* "ns\x1fname\x1fversion" → struct lookup* */
 	customs_strmap vinfos;  /* "id\x1fsource" → struct vinfo* */
-	customs_strmap owners;  /* "/path" → customs_package* (deb files), built lazily */
-	int owners_built, owners_map, distro_names_built;
-	customs_strmap distro_names; /* name → visible distro package */
-	customs_strmap linked;  /* analyzers that set installed_by themselves */
+	long *owners;           /* customs_analysis_owners, built lazily */
+	int owners_built;
 	customs_strmap explain; /* ids of opts.explain_id's group */
 	customs_strmap warned;
 	customs_strmap nsdata;  /* namespace → (void *)1 when the database has entries */
@@ -1350,60 +1348,15 @@ static const char *maven_name(struct ctx *c, const customs_package *p)
 	return p->name;
 }
 
-/* The package that installed p (a language package), or NULL. */
-static const customs_package *owner_of(struct ctx *c, const customs_package *p)
+/* The package that installed the language package at index pi, or NULL. */
+static const customs_package *owner_of(struct ctx *c, size_t pi)
 {
-	const char *by = meta_str(p, "installed_by");
-	const customs_analysis *a = c->a;
-	if (by) {
-		if (!c->distro_names_built) {
-			c->distro_names_built = 1;
-			for (size_t i = 0; i < a->npackages; i++) {
-				const customs_package *q = a->packages[i];
-				if (q->visible && is_distro_type(q->type) && q->name && !customs_strmap_get(&c->distro_names, q->name, NULL) &&
-				    customs_strmap_put(&c->distro_names, q->name, (void *)q) < 0)
-					return NULL;
-			}
-		}
-		return customs_strmap_get(&c->distro_names, by, NULL);
-	}
-	/* no installed_by: is its file in a distro package's file list?  Not
-	 * asked of analyzers that link owners themselves (any of their packages
-	 * has installed_by): for those, no installed_by means no owner. */
 	if (!c->owners_built) {
 		c->owners_built = 1;
-		for (size_t i = 0; i < a->npackages; i++) {
-			const customs_package *q = a->packages[i];
-			if (q->found_by && meta_str(q, "installed_by") && customs_strmap_put(&c->linked, q->found_by, (void *)1) < 0)
-				return NULL;
-		}
+		if (customs_analysis_owners(c->a, &c->owners) < 0)
+			c->owners = NULL; /* out of memory: no owners, as before any were found */
 	}
-	if (p->found_by && customs_strmap_get(&c->linked, p->found_by, NULL))
-		return NULL;
-	if (!c->owners_map) {
-		c->owners_map = 1;
-		for (size_t i = 0; i < a->npackages; i++) {
-			const customs_package *q = a->packages[i];
-			if (!q->visible || !is_distro_type(q->type))
-				continue;
-			for (size_t k = 0; k < q->files.n; k++)
-				if (customs_strmap_put(&c->owners, q->files.v[k], (void *)q) < 0)
-					return NULL;
-		}
-	}
-	if (!c->owners.n)
-		return NULL;
-	const char *paths[2] = {p->db_path, meta_str(p, "location")};
-	for (int i = 0; i < 2; i++) {
-		char buf[4096];
-		if (!paths[i] || !*paths[i])
-			continue;
-		snprintf(buf, sizeof(buf), "%s%s", paths[i][0] == '/' ? "" : "/", paths[i]);
-		const customs_package *q = customs_strmap_get(&c->owners, buf, NULL);
-		if (q)
-			return q;
-	}
-	return NULL;
+	return c->owners && c->owners[pi] >= 0 ? c->a->packages[c->owners[pi]] : NULL;
 }
 
 /* For a distro package: its namespace, the names to look up and the version
@@ -2128,7 +2081,7 @@ static int plan_package(struct ctx *c, size_t pi, const char *dns, int distro_da
 			return err;
 		pl->lks[i] = l;
 	}
-	pl->owner = lang ? owner_of(c, p) : NULL;
+	pl->owner = lang ? owner_of(c, pi) : NULL;
 	if (pl->owner && distro_key(c, pl->owner, dns, &ok)) {
 		pl->owner_src = ok.names[0];
 		pl->owner_ns = ok.ns;
@@ -2335,11 +2288,9 @@ done:
 	o->xar = c.xar;
 	o->nxar = c.nxar;
 	customs_strmap_release(&c.nsdata);
-	customs_strmap_release(&c.linked);
-	customs_strmap_release(&c.distro_names);
 	customs_strmap_release(&c.lookups);
 	customs_strmap_release(&c.vinfos);
-	customs_strmap_release(&c.owners);
+	free(c.owners);
 	customs_strmap_release(&c.explain);
 	customs_strmap_release(&c.warned);
 	o->m = c.m;
