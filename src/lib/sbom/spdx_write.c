@@ -1,0 +1,939 @@
+/* spdx_write.c - SPDX 2.3 documents from an sbom_doc: JSON (as
+ * spdx-schema-v2.3.json validates it) and tag-value (spec clause 5 "SPDX
+ * document formats", tag:value).  Both are spelled from the same element
+ * objects (one json_t per package, built, written and dropped: no tree of
+ * the whole document), so the two forms always say the same thing.
+ *
+ * Elements: the image (primaryPackagePurpose CONTAINER), the distro
+ * (OPERATING_SYSTEM) when known, every package in doc order and, with
+ * opts.with_files, a File per regular file a package owns (clause 8).
+ * Facts SPDX has no field for travel as annotations "customs:NAME=VALUE"
+ * (clause 12), which spdx_read.c gives back to the package.
+ *
+ * In tag-value, free text goes in <text>...</text>, and the spec has no way
+ * to escape "</text>" inside it: such a value is written with each
+ * "</text>" spelled "&lt;/text&gt;" (the only change a value ever gets). */
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+
+#include "sbom_int.h"
+#include "util/jsonw.h"
+
+enum { REL_DESCRIBES, REL_CONTAINS, REL_DEPENDS_ON };
+static const char *const rel_names[] = {"DESCRIBES", "CONTAINS", "DEPENDS_ON"};
+
+/* Element ordinals, the sort key of relationships: the document, the
+ * image, the OS, then packages in doc order, then files. */
+enum { ORD_DOC = 0, ORD_IMAGE = 1, ORD_OS = 2, ORD_PKG = 3 };
+
+typedef struct spdx_file {
+	const char *path;          /* owned file "/usr/bin/x", borrowed from the package */
+	char id[32];               /* "SPDXRef-File-" + 16 hex of sha256(path) */
+	const customs_file *f;
+	const char *md5;           /* from the deb's md5sums, or NULL */
+	size_t pkg;                /* the first package (doc order) owning it */
+} spdx_file;
+
+typedef struct spdx_rel {
+	size_t a, b;               /* ordinals */
+	int type;
+} spdx_rel;
+
+typedef struct spdx_model {
+	const sbom_doc *d;
+	char *annotator;           /* "Tool: customs-<version>" */
+	char *image_ref, *os_ref;  /* SPDXIDs */
+	char **pkg_refs;
+	spdx_file *files;          /* by first owner, then path */
+	size_t nfiles, capfiles;
+	spdx_rel *rels;
+	size_t nrels, caprels;
+} spdx_model;
+
+/* ---- UTF-8: jansson refuses invalid strings, so repair them ------------- */
+
+/* Length of the valid UTF-8 sequence at s (n bytes left), 0 when invalid. */
+static size_t utf8_len(const unsigned char *s, size_t n)
+{
+	unsigned c = s[0];
+	size_t len;
+	unsigned cp, min;
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		len = 2, cp = c & 0x1f, min = 0x80;
+	else if (c >= 0xe0 && c <= 0xef)
+		len = 3, cp = c & 0x0f, min = 0x800;
+	else if (c >= 0xf0 && c <= 0xf4)
+		len = 4, cp = c & 0x07, min = 0x10000;
+	else
+		return 0;
+	if (n < len)
+		return 0;
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return len;
+}
+
+/* s with every invalid byte as U+FFFD, or NULL when s was valid already. */
+static char *utf8_repair(const char *s)
+{
+	size_t n = strlen(s), i = 0, bad = 0;
+	while (i < n) {
+		size_t l = utf8_len((const unsigned char *)s + i, n - i);
+		bad += !l;
+		i += l ? l : 1;
+	}
+	if (!bad)
+		return NULL;
+	char *out = malloc(n + 2 * bad + 1), *o = out;
+	if (!out)
+		return NULL;
+	for (i = 0; i < n;) {
+		size_t l = utf8_len((const unsigned char *)s + i, n - i);
+		if (l) {
+			memcpy(o, s + i, l);
+			o += l, i += l;
+		} else {
+			memcpy(o, "\xef\xbf\xbd", 3);
+			o += 3, i++;
+		}
+	}
+	*o = '\0';
+	return out;
+}
+
+static json_t *jstr(const char *s)
+{
+	json_t *j = json_string(s);
+	if (!j && s) {
+		char *fixed = utf8_repair(s);
+		j = fixed ? json_string(fixed) : NULL;
+		free(fixed);
+	}
+	return j;
+}
+
+/* Set o[k] to the string v when v is given; <0 only when out of memory. */
+static int set_str(json_t *o, const char *k, const char *v)
+{
+	return v ? json_object_set_new(o, k, jstr(v)) : 0;
+}
+
+/* ---- the model: ids, files, relationships ------------------------------ */
+
+static const char *elem_ref(const spdx_model *m, size_t ord)
+{
+	if (ord == ORD_DOC)
+		return "SPDXRef-DOCUMENT";
+	if (ord == ORD_IMAGE)
+		return m->image_ref;
+	if (ord == ORD_OS)
+		return m->os_ref;
+	if (ord - ORD_PKG < m->d->npkgs)
+		return m->pkg_refs[ord - ORD_PKG];
+	return m->files[ord - ORD_PKG - m->d->npkgs].id;
+}
+
+static int add_rel(spdx_model *m, size_t a, int type, size_t b)
+{
+	if (m->nrels == m->caprels) {
+		size_t cap = m->caprels ? 2 * m->caprels : 64;
+		spdx_rel *r = realloc(m->rels, cap * sizeof(*r));
+		if (!r)
+			return customs__error(CUSTOMS_ENOMEM, "out of memory");
+		m->rels = r;
+		m->caprels = cap;
+	}
+	m->rels[m->nrels++] = (spdx_rel){a, b, type};
+	return 0;
+}
+
+static int cmp_rel(const void *x, const void *y)
+{
+	const spdx_rel *a = x, *b = y;
+	if (a->a != b->a)
+		return a->a < b->a ? -1 : 1;
+	if (a->type != b->type)
+		return a->type < b->type ? -1 : 1;
+	if (a->b != b->b)
+		return a->b < b->b ? -1 : 1;
+	return 0;
+}
+
+static int cmp_str(const void *x, const void *y)
+{
+	return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
+/* The MD5 of path from a deb's md5sums ({"/usr/bin/x": "<32 hex>"}). */
+static const char *md5_of(const customs_package *p, const char *path)
+{
+	const char *v = json_string_value(json_object_get(json_object_get(p->metadata, "md5sums"), path));
+	if (!v || strlen(v) != 32 || strspn(v, "0123456789abcdefABCDEF") != 32)
+		return NULL;
+	return v;
+}
+
+static int add_file(spdx_model *m, size_t pkg, const char *path, const customs_file *f, const char *md5)
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
+	char hex[17];
+
+	if (m->nfiles == m->capfiles) {
+		size_t cap = m->capfiles ? 2 * m->capfiles : 64;
+		spdx_file *v = realloc(m->files, cap * sizeof(*v));
+		if (!v)
+			return customs__error(CUSTOMS_ENOMEM, "out of memory");
+		m->files = v;
+		m->capfiles = cap;
+	}
+	if (!EVP_Digest(path, strlen(path), md, &mdlen, EVP_sha256(), NULL) || mdlen < 8)
+		return customs__error(CUSTOMS_EINTERNAL, "sha256 of a file name failed");
+	customs_hex(hex, md, 8);
+	spdx_file *sf = &m->files[m->nfiles++];
+	*sf = (spdx_file){.path = path, .f = f, .md5 = md5, .pkg = pkg};
+	snprintf(sf->id, sizeof(sf->id), "SPDXRef-File-%s", hex);
+	return 0;
+}
+
+/* The regular files package i owns that have a checksum (SPDX requires
+ * one), each once: a file two packages own is one File, CONTAINed twice.
+ * Relationships point at files by ordinal, fixed up once all are known. */
+static int collect_files_of(spdx_model *m, customs_strmap *seen, size_t i, spdx_rel **pending, size_t *npending)
+{
+	const customs_package *p = m->d->pkgs[i].p;
+	const customs_analysis *a = m->d->a;
+	int err = 0;
+
+	if (!p->files.n)
+		return 0;
+	const char **paths = malloc(p->files.n * sizeof(*paths));
+	if (!paths)
+		return customs__error(CUSTOMS_ENOMEM, "out of memory");
+	memcpy(paths, p->files.v, p->files.n * sizeof(*paths));
+	qsort(paths, p->files.n, sizeof(*paths), cmp_str);
+	for (size_t k = 0; k < p->files.n && !err; k++) {
+		const char *path = paths[k];
+		if (k && !strcmp(path, paths[k - 1]))
+			continue;
+		const customs_file *f = customs_analysis_lookup(a, path + strspn(path, "/"), 0);
+		if (!f || f->type != CUSTOMS_FILE_REG)
+			continue;
+		const char *md5 = md5_of(p, path);
+		if (!f->has_digest && !md5)
+			continue;
+		int found = 0;
+		uintptr_t idx = (uintptr_t)customs_strmap_get(seen, path, &found);
+		if (!found) {
+			idx = m->nfiles;
+			if ((err = add_file(m, i, path, f, md5)) < 0 ||
+			    (err = customs_strmap_put(seen, path, (void *)idx)) < 0)
+				break;
+		}
+		spdx_rel *r = realloc(*pending, (*npending + 1) * sizeof(*r));
+		if (!r) {
+			err = customs__error(CUSTOMS_ENOMEM, "out of memory");
+			break;
+		}
+		*pending = r;
+		r[(*npending)++] = (spdx_rel){ORD_PKG + i, idx, REL_CONTAINS};
+	}
+	free(paths);
+	return err;
+}
+
+static int collect_files(spdx_model *m)
+{
+	customs_strmap seen = {0};
+	spdx_rel *pending = NULL;
+	size_t npending = 0;
+	int err = 0;
+
+	for (size_t i = 0; i < m->d->npkgs && !err; i++)
+		err = collect_files_of(m, &seen, i, &pending, &npending);
+	for (size_t k = 0; k < npending && !err; k++)
+		err = add_rel(m, pending[k].a, REL_CONTAINS, ORD_PKG + m->d->npkgs + pending[k].b);
+	free(pending);
+	customs_strmap_release(&seen);
+	return err;
+}
+
+static int collect_rels(spdx_model *m)
+{
+	const sbom_doc *d = m->d;
+	int err = add_rel(m, ORD_DOC, REL_DESCRIBES, ORD_IMAGE);
+
+	if (!err && d->os_id)
+		err = add_rel(m, ORD_IMAGE, REL_CONTAINS, ORD_OS);
+	for (size_t i = 0; i < d->npkgs && !err; i++) {
+		const sbom_pkg *sp = &d->pkgs[i];
+		err = add_rel(m, ORD_IMAGE, REL_CONTAINS, ORD_PKG + i);
+		if (!err && sp->owner >= 0 && (size_t)sp->owner < d->npkgs && (size_t)sp->owner != i)
+			err = add_rel(m, ORD_PKG + (size_t)sp->owner, REL_CONTAINS, ORD_PKG + i);
+		for (size_t k = 0; k < sp->ndeps && !err; k++)
+			if (sp->deps[k] < d->npkgs && sp->deps[k] != i)
+				err = add_rel(m, ORD_PKG + i, REL_DEPENDS_ON, ORD_PKG + sp->deps[k]);
+	}
+	if (!err && d->o && d->o->with_files)
+		err = collect_files(m);
+	if (err)
+		return err;
+	qsort(m->rels, m->nrels, sizeof(*m->rels), cmp_rel);
+	size_t w = 0;
+	for (size_t k = 0; k < m->nrels; k++)
+		if (!w || cmp_rel(&m->rels[w - 1], &m->rels[k]))
+			m->rels[w++] = m->rels[k];
+	m->nrels = w;
+	return 0;
+}
+
+static void model_release(spdx_model *m)
+{
+	free(m->annotator);
+	free(m->image_ref);
+	free(m->os_ref);
+	for (size_t i = 0; m->pkg_refs && i < m->d->npkgs; i++)
+		free(m->pkg_refs[i]);
+	free(m->pkg_refs);
+	free(m->files);
+	free(m->rels);
+}
+
+static int model_init(spdx_model *m, const sbom_doc *d)
+{
+	memset(m, 0, sizeof(*m));
+	m->d = d;
+	m->annotator = customs_asprintf("Tool: customs-%s", d->tool_version ? d->tool_version : "unknown");
+	m->image_ref = customs_asprintf("SPDXRef-%s", d->image_id ? d->image_id : "image");
+	m->os_ref = d->os_id ? customs_asprintf("SPDXRef-%s", d->os_id) : NULL;
+	m->pkg_refs = calloc(d->npkgs ? d->npkgs : 1, sizeof(*m->pkg_refs));
+	int bad = !m->annotator || !m->image_ref || (d->os_id && !m->os_ref) || !m->pkg_refs;
+	for (size_t i = 0; !bad && i < d->npkgs; i++)
+		bad = !(m->pkg_refs[i] = customs_asprintf("SPDXRef-Package-%s", d->pkgs[i].id));
+	if (bad)
+		return customs__error(CUSTOMS_ENOMEM, "out of memory");
+	return collect_rels(m);
+}
+
+/* ---- JSON --------------------------------------------------------------- */
+
+typedef struct ann_ctx {
+	const spdx_model *m;
+	json_t *arr;
+	int bad;
+} ann_ctx;
+
+static void add_annotation(void *ud, const char *name, const char *value)
+{
+	ann_ctx *c = ud;
+	char *comment = customs_asprintf("%s=%s", name, value);
+	json_t *o = json_object();
+	int bad = !comment || !o;
+
+	bad = bad || set_str(o, "annotationDate", c->m->d->created) < 0;
+	bad = bad || set_str(o, "annotationType", "OTHER") < 0;
+	bad = bad || set_str(o, "annotator", c->m->annotator) < 0;
+	bad = bad || set_str(o, "comment", comment) < 0;
+	if (bad || json_array_append_new(c->arr, o) < 0) {
+		if (bad)
+			json_decref(o);
+		c->bad = 1;
+	}
+	free(comment);
+}
+
+/* o["annotations"] from the image's or a package's properties; none: no key. */
+static int set_annotations(json_t *o, const spdx_model *m, const sbom_pkg *sp)
+{
+	ann_ctx c = {m, json_array(), 0};
+	if (!c.arr)
+		return -1;
+	if (sp)
+		customs__sbom_package_props(m->d, sp, add_annotation, &c);
+	else
+		customs__sbom_image_props(m->d, add_annotation, &c);
+	if (c.bad || !json_array_size(c.arr)) {
+		json_decref(c.arr);
+		return c.bad ? -1 : 0;
+	}
+	return json_object_set_new(o, "annotations", c.arr);
+}
+
+static int add_ref(json_t *refs, const char *category, const char *type, const char *locator)
+{
+	json_t *o = json_object();
+	if (!o || set_str(o, "referenceCategory", category) < 0 || set_str(o, "referenceType", type) < 0 ||
+	    set_str(o, "referenceLocator", locator) < 0) {
+		json_decref(o);
+		return -1;
+	}
+	return json_array_append_new(refs, o);
+}
+
+static int add_checksum(json_t *arr, const char *alg, const char *value)
+{
+	json_t *o = json_object();
+	if (!o || set_str(o, "algorithm", alg) < 0 || set_str(o, "checksumValue", value) < 0) {
+		json_decref(o);
+		return -1;
+	}
+	return json_array_append_new(arr, o);
+}
+
+/* Attach arr as o[k] when it holds anything. */
+static int set_nonempty(json_t *o, const char *k, json_t *arr)
+{
+	if (!arr)
+		return -1;
+	if (!json_array_size(arr)) {
+		json_decref(arr);
+		return 0;
+	}
+	return json_object_set_new(o, k, arr);
+}
+
+/* set_nonempty() unless something failed already; arr is consumed. */
+static int handoff(json_t *o, const char *k, json_t *arr, int bad)
+{
+	if (bad) {
+		json_decref(arr);
+		return 1;
+	}
+	return set_nonempty(o, k, arr) < 0;
+}
+
+/* A blank-free token without spaces or controls (an ExternalRef locator is
+ * one word in tag-value). */
+static int is_word(const char *s)
+{
+	if (!*s)
+		return 0;
+	for (; *s; s++)
+		if ((unsigned char)*s <= ' ' || *s == 0x7f)
+			return 0;
+	return 1;
+}
+
+/* A supplier in the spec's agent form (clause 7.5): "Person: NAME (EMAIL)"
+ * or "Organization: NAME", from "NAME <EMAIL>" or "NAME".  NULL when the
+ * text does not fit that form (parentheses or angle brackets in the name,
+ * several addresses, control characters). */
+static char *supplier_of(const char *who, const char *kind)
+{
+	const char *lt = strchr(who, '<'), *gt = lt ? strchr(lt, '>') : NULL;
+	size_t nlen = lt ? (size_t)(lt - who) : strlen(who);
+
+	for (const char *s = who; *s; s++)
+		if ((unsigned char)*s < ' ' || *s == 0x7f || *s == '(' || *s == ')')
+			return NULL;
+	while (nlen && who[nlen - 1] == ' ')
+		nlen--;
+	while (nlen && *who == ' ')
+		who++, nlen--;
+	if (!nlen || memchr(who, '>', nlen) || memchr(who, '<', nlen))
+		return NULL;
+	if (!lt)
+		return customs_asprintf("%s: %.*s", kind, (int)nlen, who);
+	size_t elen = (size_t)(gt ? gt - lt - 1 : 0);
+	if (!gt || !elen || gt[1 + strspn(gt + 1, " ")] != '\0' || memchr(lt + 1, ' ', elen) ||
+	    memchr(lt + 1, '<', elen))
+		return NULL;
+	return customs_asprintf("%s: %.*s (%.*s)", kind, (int)nlen, who, (int)elen, lt + 1);
+}
+
+static int set_supplier(json_t *o, const customs_package *p)
+{
+	const char *type = p->type ? p->type : "", *who = NULL, *kind = "Person";
+	if (!strcmp(type, "deb") || !strcmp(type, "apk")) {
+		who = json_string_value(json_object_get(p->metadata, "maintainer"));
+	} else if (!strcmp(type, "rpm")) {
+		who = json_string_value(json_object_get(p->metadata, "vendor"));
+		kind = "Organization";
+	}
+	if (!who)
+		return 0;
+	char *s = supplier_of(who, kind);
+	int rc = set_str(o, "supplier", s);
+	free(s);
+	return rc;
+}
+
+static char *source_info(const customs_package *p)
+{
+	if (p->found_by && p->db_path)
+		return customs_asprintf("acquired package info from %s at /%s", p->found_by, p->db_path);
+	if (p->db_path)
+		return customs_asprintf("acquired package info from /%s", p->db_path);
+	if (p->found_by)
+		return customs_asprintf("acquired package info from %s", p->found_by);
+	return NULL;
+}
+
+static json_t *package_json(const spdx_model *m, size_t i)
+{
+	const sbom_pkg *sp = &m->d->pkgs[i];
+	const customs_package *p = sp->p;
+	json_t *o = json_object(), *refs = json_array();
+	char *src = source_info(p);
+	int bad = !o || !refs || ((p->found_by || p->db_path) && !src);
+
+	bad = bad || set_str(o, "SPDXID", m->pkg_refs[i]) < 0;
+	bad = bad || set_str(o, "name", p->name ? p->name : "unnamed") < 0;
+	bad = bad || set_str(o, "versionInfo", p->version) < 0;
+	bad = bad || set_supplier(o, p) < 0;
+	bad = bad || set_str(o, "downloadLocation", "NOASSERTION") < 0;
+	bad = bad || json_object_set_new(o, "filesAnalyzed", json_false()) < 0;
+	bad = bad || set_str(o, "sourceInfo", src) < 0;
+	bad = bad || set_str(o, "licenseConcluded", "NOASSERTION") < 0;
+	bad = bad || set_str(o, "licenseDeclared", sp->license_expr ? sp->license_expr : "NOASSERTION") < 0;
+	bad = bad || set_str(o, "copyrightText", "NOASSERTION") < 0;
+	if (!bad && p->purl && is_word(p->purl))
+		bad = add_ref(refs, "PACKAGE-MANAGER", "purl", p->purl) < 0;
+	for (size_t k = 0; !bad && k < p->cpes.n; k++) {
+		const char *cpe = p->cpes.v[k];
+		if (!is_word(cpe))
+			continue;
+		if (customs_str_has_prefix(cpe, "cpe:2.3:"))
+			bad = add_ref(refs, "SECURITY", "cpe23Type", cpe) < 0;
+		else if (customs_str_has_prefix(cpe, "cpe:/"))
+			bad = add_ref(refs, "SECURITY", "cpe22Type", cpe) < 0;
+	}
+	bad = handoff(o, "externalRefs", refs, bad);
+	refs = NULL;
+	bad = bad || set_str(o, "primaryPackagePurpose", sp->purpose) < 0;
+	bad = bad || set_annotations(o, m, sp) < 0;
+	free(src);
+	json_decref(refs);
+	if (bad) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+static json_t *image_json(const spdx_model *m)
+{
+	const sbom_doc *d = m->d;
+	const char *md = d->a->image.manifest_digest;
+	json_t *o = json_object(), *sums = json_array(), *refs = json_array();
+	int bad = !o || !sums || !refs;
+
+	bad = bad || set_str(o, "SPDXID", m->image_ref) < 0;
+	bad = bad || set_str(o, "name", d->image_name ? d->image_name : "image") < 0;
+	bad = bad || set_str(o, "versionInfo", d->image_version) < 0;
+	bad = bad || set_str(o, "downloadLocation", "NOASSERTION") < 0;
+	bad = bad || json_object_set_new(o, "filesAnalyzed", json_false()) < 0;
+	if (!bad && md && customs_digest_valid(md))
+		bad = add_checksum(sums, "SHA256", md + strlen("sha256:")) < 0;
+	bad = handoff(o, "checksums", sums, bad);
+	sums = NULL;
+	bad = bad || set_str(o, "licenseConcluded", "NOASSERTION") < 0;
+	bad = bad || set_str(o, "licenseDeclared", "NOASSERTION") < 0;
+	bad = bad || set_str(o, "copyrightText", "NOASSERTION") < 0;
+	if (!bad && d->image_purl && is_word(d->image_purl))
+		bad = add_ref(refs, "PACKAGE-MANAGER", "purl", d->image_purl) < 0;
+	bad = handoff(o, "externalRefs", refs, bad);
+	refs = NULL;
+	bad = bad || set_str(o, "primaryPackagePurpose", "CONTAINER") < 0;
+	bad = bad || set_annotations(o, m, NULL) < 0;
+	json_decref(sums);
+	json_decref(refs);
+	if (bad) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+static json_t *os_json(const spdx_model *m)
+{
+	const customs_distro *ds = &m->d->a->distro;
+	json_t *o = json_object();
+	int bad = !o;
+
+	bad = bad || set_str(o, "SPDXID", m->os_ref) < 0;
+	bad = bad || set_str(o, "name", ds->id ? ds->id : m->d->os_id) < 0;
+	bad = bad || set_str(o, "versionInfo", ds->version_id) < 0;
+	bad = bad || set_str(o, "downloadLocation", "NOASSERTION") < 0;
+	bad = bad || json_object_set_new(o, "filesAnalyzed", json_false()) < 0;
+	bad = bad || set_str(o, "description", ds->pretty_name) < 0;
+	bad = bad || set_str(o, "primaryPackagePurpose", "OPERATING_SYSTEM") < 0;
+	if (bad) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+static json_t *file_json(const spdx_file *sf)
+{
+	json_t *o = json_object(), *sums = json_array();
+	char *name = customs_asprintf(".%s%s", sf->path[0] == '/' ? "" : "/", sf->path);
+	char hex[65];
+	int bad = !o || !sums || !name;
+
+	bad = bad || set_str(o, "SPDXID", sf->id) < 0;
+	bad = bad || set_str(o, "fileName", name) < 0;
+	if (!bad && sf->f->has_digest) {
+		customs_hex(hex, sf->f->sha256, 32);
+		bad = add_checksum(sums, "SHA256", hex) < 0;
+	}
+	if (!bad && sf->md5) {
+		char md5[33];
+		for (size_t k = 0; k < 32; k++)
+			md5[k] = (char)(sf->md5[k] >= 'A' && sf->md5[k] <= 'F' ? sf->md5[k] - 'A' + 'a' : sf->md5[k]);
+		md5[32] = '\0';
+		bad = add_checksum(sums, "MD5", md5) < 0;
+	}
+	bad = handoff(o, "checksums", sums, bad);
+	free(name);
+	if (bad) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+/* The name of an extracted license: its text when that is one short line,
+ * else the reference without "LicenseRef-". */
+static const char *license_name(const char *ref, const char *text)
+{
+	if (text && *text && strlen(text) <= 120 && !strpbrk(text, "\r\n"))
+		return text;
+	return customs_str_has_prefix(ref, "LicenseRef-") ? ref + strlen("LicenseRef-") : ref;
+}
+
+static json_t *extracted_json(const sbom_doc *d)
+{
+	json_t *arr = json_array();
+	for (size_t i = 0; arr && i < d->nlicense_refs; i++) {
+		const char *ref = d->license_refs[i];
+		const char *text = d->license_texts && d->license_texts[i] && *d->license_texts[i] ?
+					   d->license_texts[i] : "NOASSERTION";
+		json_t *o = json_object();
+		if (!o || set_str(o, "licenseId", ref) < 0 || set_str(o, "extractedText", text) < 0 ||
+		    set_str(o, "name", license_name(ref, text)) < 0) {
+			json_decref(o);
+			o = NULL;
+		}
+		if (json_array_append_new(arr, o) < 0) {
+			json_decref(arr);
+			return NULL;
+		}
+	}
+	return arr;
+}
+
+/* "debian-rich:latest" → "debian-rich-latest": a URI path segment. */
+static char *namespace_of(const sbom_doc *d)
+{
+	const char *name = d->image_name ? d->image_name : "image";
+	char *s = customs_asprintf("https://spdx.org/spdxdocs/customs/%s-%s", name, d->uuid);
+	if (!s)
+		return NULL;
+	for (char *q = s + strlen("https://spdx.org/spdxdocs/customs/"), *e = q + strlen(name); q < e; q++)
+		if (!((*q >= 'A' && *q <= 'Z') || (*q >= 'a' && *q <= 'z') || (*q >= '0' && *q <= '9') || *q == '.' ||
+		      *q == '-'))
+			*q = '-';
+	return s;
+}
+
+/* The elements in document order, one at a time: element k of the
+ * packages array (image, OS, then packages), built as a small json_t that
+ * the caller writes and drops, so no tree of the whole document exists. */
+static size_t npackage_elems(const spdx_model *m)
+{
+	return 1 + (m->os_ref ? 1 : 0) + m->d->npkgs;
+}
+
+static json_t *package_elem(const spdx_model *m, size_t k)
+{
+	if (k == 0)
+		return image_json(m);
+	if (m->os_ref && k == 1)
+		return os_json(m);
+	return package_json(m, k - 1 - (m->os_ref ? 1 : 0));
+}
+
+static int oom_building(void)
+{
+	return customs__error(CUSTOMS_ENOMEM, "out of memory building the SPDX document");
+}
+
+static int write_json_doc(FILE *f, const spdx_model *m)
+{
+	const sbom_doc *d = m->d;
+	customs_jsonw *w = malloc(sizeof(*w));
+	char *ns = namespace_of(d);
+	json_t *e;
+	int err = 0;
+
+	if (!w || !ns) {
+		free(w), free(ns);
+		return oom_building();
+	}
+	customs_jsonw_init(w, f, 2);
+	customs_jsonw_begin_object(w);
+	customs_jsonw_kv_string(w, "spdxVersion", "SPDX-2.3");
+	customs_jsonw_kv_string(w, "dataLicense", "CC0-1.0");
+	customs_jsonw_kv_string(w, "SPDXID", "SPDXRef-DOCUMENT");
+	customs_jsonw_kv_string(w, "name", d->image_name ? d->image_name : "image");
+	customs_jsonw_kv_string(w, "documentNamespace", ns);
+	customs_jsonw_key(w, "creationInfo");
+	customs_jsonw_begin_object(w);
+	customs_jsonw_kv_string(w, "created", d->created);
+	customs_jsonw_key(w, "creators");
+	customs_jsonw_begin_array(w);
+	customs_jsonw_string(w, m->annotator);
+	customs_jsonw_end_array(w);
+	customs_jsonw_end_object(w);
+	customs_jsonw_key(w, "packages");
+	customs_jsonw_begin_array(w);
+	for (size_t k = 0; k < npackage_elems(m) && !err; k++) {
+		if (!(e = package_elem(m, k)))
+			err = oom_building();
+		else
+			customs_jsonw_value(w, e);
+		json_decref(e);
+	}
+	customs_jsonw_end_array(w);
+	if (m->nfiles) {
+		customs_jsonw_key(w, "files");
+		customs_jsonw_begin_array(w);
+		for (size_t j = 0; j < m->nfiles && !err; j++) {
+			if (!(e = file_json(&m->files[j])))
+				err = oom_building();
+			else
+				customs_jsonw_value(w, e);
+			json_decref(e);
+		}
+		customs_jsonw_end_array(w);
+	}
+	if (d->nlicense_refs && !err) {
+		if (!(e = extracted_json(d)))
+			err = oom_building();
+		customs_jsonw_key(w, "hasExtractedLicensingInfos");
+		customs_jsonw_value(w, e);
+		json_decref(e);
+	}
+	customs_jsonw_key(w, "relationships");
+	customs_jsonw_begin_array(w);
+	for (size_t k = 0; k < m->nrels; k++) {
+		const spdx_rel *r = &m->rels[k];
+		customs_jsonw_begin_object(w);
+		customs_jsonw_kv_string(w, "spdxElementId", elem_ref(m, r->a));
+		customs_jsonw_kv_string(w, "relatedSpdxElement", elem_ref(m, r->b));
+		customs_jsonw_kv_string(w, "relationshipType", rel_names[r->type]);
+		customs_jsonw_end_object(w);
+	}
+	customs_jsonw_end_array(w);
+	customs_jsonw_end_object(w);
+	if (!err)
+		err = customs_jsonw_finish(w);
+	free(w);
+	free(ns);
+	return err;
+}
+
+int customs__write_spdx_json(FILE *f, const sbom_doc *d)
+{
+	spdx_model m;
+	int err = model_init(&m, d);
+	if (err < 0)
+		return err;
+	err = write_json_doc(f, &m);
+	model_release(&m);
+	return err;
+}
+
+/* ---- tag-value ---------------------------------------------------------- */
+
+/* v between <text> and </text>, with "</text>" spelled "&lt;/text&gt;". */
+static void tv_text(FILE *f, const char *tag, const char *v)
+{
+	char *fixed = utf8_repair(v);
+	const char *s = fixed ? fixed : v, *hit;
+
+	fprintf(f, "%s: <text>", tag);
+	while ((hit = strstr(s, "</text>")) != NULL) {
+		fwrite(s, 1, (size_t)(hit - s), f);
+		fputs("&lt;/text&gt;", f);
+		s = hit + strlen("</text>");
+	}
+	fprintf(f, "%s</text>\n", s);
+	free(fixed);
+}
+
+/* "Tag: value" on one line when the value survives that (no line break,
+ * no surrounding blanks the reader would trim, no leading "<text>"), else
+ * in <text>. */
+static void tv_line(FILE *f, const char *tag, const char *v)
+{
+	size_t n = strlen(v);
+	if (!n || strpbrk(v, "\r\n") || v[0] == ' ' || v[0] == '\t' || v[n - 1] == ' ' || v[n - 1] == '\t' ||
+	    customs_str_has_prefix(v, "<text>")) {
+		tv_text(f, tag, v);
+		return;
+	}
+	char *fixed = utf8_repair(v);
+	fputs(tag, f);
+	fputs(": ", f);
+	fputs(fixed ? fixed : v, f);
+	fputc('\n', f);
+	free(fixed);
+}
+
+static void tv_key(FILE *f, const char *tag, json_t *o, const char *key, int text)
+{
+	const char *v = json_string_value(json_object_get(o, key));
+	if (v)
+		(text ? tv_text : tv_line)(f, tag, v);
+}
+
+/* A comment line naming a section; controls in the name become blanks. */
+static void tv_comment(FILE *f, const char *what, const char *name)
+{
+	fprintf(f, "\n##### %s", what);
+	if (name) {
+		fputs(": ", f);
+		for (const char *s = name; *s; s++)
+			fputc((unsigned char)*s < ' ' || *s == 0x7f ? ' ' : *s, f);
+	}
+	fputs("\n\n", f);
+}
+
+static void tv_checksums(FILE *f, const char *tag, json_t *o)
+{
+	size_t k;
+	json_t *c;
+	json_array_foreach(json_object_get(o, "checksums"), k, c)
+		fprintf(f, "%s: %s: %s\n", tag, json_string_value(json_object_get(c, "algorithm")),
+			json_string_value(json_object_get(c, "checksumValue")));
+}
+
+static void tv_annotations(FILE *f, json_t *o)
+{
+	const char *ref = json_string_value(json_object_get(o, "SPDXID"));
+	size_t k;
+	json_t *an;
+	json_array_foreach(json_object_get(o, "annotations"), k, an) {
+		fputc('\n', f);
+		tv_key(f, "Annotator", an, "annotator", 0);
+		tv_key(f, "AnnotationDate", an, "annotationDate", 0);
+		tv_key(f, "AnnotationType", an, "annotationType", 0);
+		tv_line(f, "SPDXREF", ref);
+		tv_key(f, "AnnotationComment", an, "comment", 1);
+	}
+}
+
+static void tv_package(FILE *f, json_t *o)
+{
+	size_t k;
+	json_t *r;
+
+	tv_comment(f, "Package", json_string_value(json_object_get(o, "name")));
+	tv_key(f, "PackageName", o, "name", 0);
+	tv_key(f, "SPDXID", o, "SPDXID", 0);
+	tv_key(f, "PackageVersion", o, "versionInfo", 0);
+	tv_key(f, "PackageSupplier", o, "supplier", 0);
+	tv_key(f, "PackageDownloadLocation", o, "downloadLocation", 0);
+	fprintf(f, "FilesAnalyzed: %s\n", json_is_true(json_object_get(o, "filesAnalyzed")) ? "true" : "false");
+	tv_checksums(f, "PackageChecksum", o);
+	tv_key(f, "PackageSourceInfo", o, "sourceInfo", 1);
+	tv_key(f, "PackageLicenseConcluded", o, "licenseConcluded", 0);
+	tv_key(f, "PackageLicenseDeclared", o, "licenseDeclared", 0);
+	tv_key(f, "PackageCopyrightText", o, "copyrightText", 0);
+	tv_key(f, "PackageDescription", o, "description", 1);
+	json_array_foreach(json_object_get(o, "externalRefs"), k, r)
+		fprintf(f, "ExternalRef: %s %s %s\n", json_string_value(json_object_get(r, "referenceCategory")),
+			json_string_value(json_object_get(r, "referenceType")),
+			json_string_value(json_object_get(r, "referenceLocator")));
+	tv_key(f, "PrimaryPackagePurpose", o, "primaryPackagePurpose", 0);
+	tv_annotations(f, o);
+}
+
+static void tv_file(FILE *f, json_t *o)
+{
+	fputc('\n', f);
+	tv_key(f, "FileName", o, "fileName", 0);
+	tv_key(f, "SPDXID", o, "SPDXID", 0);
+	tv_checksums(f, "FileChecksum", o);
+}
+
+/* Clause 5: files follow the package that contains them (a file two
+ * packages own follows the first; both CONTAINS relationships say the
+ * rest), extracted licenses and relationships come last.  Each element is
+ * built (the same json_t the JSON form writes), written and dropped. */
+static int tv_document(FILE *f, const spdx_model *m)
+{
+	const sbom_doc *d = m->d;
+	size_t first = npackage_elems(m) - d->npkgs, nextfile = 0, k;
+	char *ns = namespace_of(d);
+	json_t *e, *v;
+
+	if (!ns)
+		return oom_building();
+	fprintf(f, "SPDXVersion: SPDX-2.3\nDataLicense: CC0-1.0\nSPDXID: SPDXRef-DOCUMENT\n");
+	tv_line(f, "DocumentName", d->image_name ? d->image_name : "image");
+	tv_line(f, "DocumentNamespace", ns);
+	free(ns);
+	tv_line(f, "Creator", m->annotator);
+	tv_line(f, "Created", d->created);
+	for (k = 0; k < npackage_elems(m); k++) {
+		if (!(e = package_elem(m, k)))
+			return oom_building();
+		tv_package(f, e);
+		json_decref(e);
+		while (k >= first && nextfile < m->nfiles && m->files[nextfile].pkg == k - first) {
+			if (!(e = file_json(&m->files[nextfile++])))
+				return oom_building();
+			tv_file(f, e);
+			json_decref(e);
+		}
+	}
+	if (d->nlicense_refs) {
+		if (!(e = extracted_json(d)))
+			return oom_building();
+		tv_comment(f, "Other licensing information", NULL);
+		json_array_foreach(e, k, v) {
+			if (k)
+				fputc('\n', f);
+			tv_key(f, "LicenseID", v, "licenseId", 0);
+			tv_key(f, "ExtractedText", v, "extractedText", 1);
+			tv_key(f, "LicenseName", v, "name", 0);
+		}
+		json_decref(e);
+	}
+	tv_comment(f, "Relationships", NULL);
+	for (k = 0; k < m->nrels; k++)
+		fprintf(f, "Relationship: %s %s %s\n", elem_ref(m, m->rels[k].a), rel_names[m->rels[k].type],
+			elem_ref(m, m->rels[k].b));
+	return 0;
+}
+
+int customs__write_spdx_tv(FILE *f, const sbom_doc *d)
+{
+	spdx_model m;
+	int err = model_init(&m, d);
+	if (err < 0)
+		return err;
+	errno = 0;
+	err = tv_document(f, &m);
+	if (!err && (fflush(f) != 0 || ferror(f)))
+		err = customs__error(CUSTOMS_EIO, "writing the SPDX tag-value document: %s",
+				     errno ? strerror(errno) : "write error");
+	model_release(&m);
+	return err;
+}
