@@ -5,10 +5,11 @@ set -euo pipefail
 BUILD=(cmake make gcc pkg-config libarchive-dev libisal-dev libzstd-dev libssl-dev libjansson-dev
        libsqlite3-dev libcmocka-dev libcurl4-openssl-dev libyaml-dev ca-certificates)
 # tests: fixture images from real packages (debootstrap, umoci, skopeo), rpm
-# databases (rpm, db5.3-util), the reference tools the tests compare against,
+# databases (rpm, db5.3-util), the reference tools the tests compare against
+# (python3-jsonschema validates SPDX, CycloneDX and SARIF documents),
 # clang for the libFuzzer targets, and a local registry (docker-registry,
 # htpasswd from apache2-utils, openssl for the token server's key)
-TEST=(clang libclang-rt-14-dev jq python3 python3-apt debootstrap umoci skopeo zstd isal rpm db5.3-util
+TEST=(clang libclang-rt-14-dev jq python3 python3-apt python3-jsonschema debootstrap umoci skopeo zstd isal rpm db5.3-util
       docker-registry apache2-utils openssl)
 
 want=("${BUILD[@]}")

@@ -29,6 +29,7 @@ const cli_command *cli_find(const char *name);
 
 int cmd_inspect(int argc, char **argv);
 int cmd_sbom(int argc, char **argv);
+int cmd_convert(int argc, char **argv); extern const char cmd_convert_usage[];
 int cmd_help(int argc, char **argv);
 int cmd_db(int argc, char **argv); extern const char cmd_db_usage[];
 int cmd_tags(int argc, char **argv);

@@ -17,8 +17,9 @@
 #include "customs/vuln.h"
 
 const char cmd_scan_usage[] =
-	"usage: customs scan IMAGE [--db PATH] [-o table|json] [--fail-on SEVERITY] [--only-fixed]\n"
-	"                    [--ignore FILE]... [--vex FILE]... [--explain ID] [--show-suppressed]\n"
+	"usage: customs scan IMAGE|sbom:FILE [--db PATH] [-o FORMAT[=FILE]]... [--fail-on SEVERITY]\n"
+	"                    [--only-fixed] [--ignore FILE]... [--vex FILE]... [--explain ID]\n"
+	"                    [--show-suppressed]\n"
 	"\n"
 	"Find the known vulnerabilities of the packages in IMAGE: distro packages\n"
 	"(deb, rpm, apk) through their distro's feed by source package, language\n"
@@ -28,11 +29,20 @@ const char cmd_scan_usage[] =
 	"distro package installed is covered by it: its advisories are shown with\n"
 	"what the distro feed says, and never count on their own.\n"
 	"\n"
+	"sbom:FILE scans an SBOM instead (SPDX 2.3 JSON or tag-value, CycloneDX\n"
+	"1.4-1.6 JSON, customs JSON): its packages are matched as if they had been\n"
+	"found in the image; an SBOM customs wrote gives the image's own matches.\n"
+	"\n"
 	"Options:\n"
 	"  --db PATH              vulnerability database (default: $CUSTOMS_DB, else\n"
 	"                         ~/.local/share/customs/vulndb.sqlite); build it with\n"
 	"                         `customs db import` or `customs db update`\n"
-	"  -o, --output FORMAT    table (default) or json (docs/json.md, customs-scan)\n"
+	"  -o, --output FORMAT[=FILE]  repeatable, at most one on stdout: table (default),\n"
+	"                         json (docs/json.md, customs-scan), sarif (SARIF 2.1.0 for\n"
+	"                         GitHub code scanning: a rule per vulnerability, a result\n"
+	"                         per affected package at its path), cyclonedx-json\n"
+	"                         (CycloneDX 1.6 with vulnerabilities[]: ratings, affects,\n"
+	"                         analysis of suppressed ones; cyclonedx-json@1.5)\n"
 	"  --fail-on SEVERITY     exit 1 when a match that counts (not suppressed, not\n"
 	"                         covered) is at or above SEVERITY: negligible, low,\n"
 	"                         medium, high, critical (or unknown: any match)\n"
@@ -63,6 +73,9 @@ const char cmd_scan_usage[] =
 	"3 the image or the database could not be read, 4 results written but\n"
 	"part of the image could not be read.\n"
 	"\n" CLI_IMAGE_USAGE;
+
+static const char *const scan_formats[] = {"table", "json", "sarif", "cyclonedx-json", "cyclonedx-json@1.6",
+					   "cyclonedx-json@1.5", NULL};
 
 enum {
 	OPT_DB = OPT_IMAGE_LAST,
@@ -210,7 +223,7 @@ static void count(struct counts *k, const customs_match_result *r)
 	}
 }
 
-static void print_table(const customs_match_result *r, int show_suppressed)
+static void print_table(FILE *f, const customs_match_result *r, int show_suppressed)
 {
 	int wi = 2, ws = 8, wp = 7, wv = 9, wf = 8, wt = 5, wn = 4, any_epss = 0, any_kev = 0;
 	char buf[512], st[128];
@@ -234,15 +247,15 @@ static void print_table(const customs_match_result *r, int show_suppressed)
 		any_kev |= m->kev;
 	}
 	if (shown) {
-		printf("%-*s  %-*s  %-*s  %-*s  %-*s  %-*s  %-5s", wi, "ID", ws, "SEVERITY", wp, "PACKAGE", wv, "INSTALLED", wf,
+		fprintf(f, "%-*s  %-*s  %-*s  %-*s  %-*s  %-*s  %-5s", wi, "ID", ws, "SEVERITY", wp, "PACKAGE", wv, "INSTALLED", wf,
 		       "FIXED-IN", wt, "STATE", "LAYER");
 		if (any_epss)
-			printf("  %-6s", "EPSS");
+			fprintf(f, "  %-6s", "EPSS");
 		if (any_kev)
-			printf("  %-3s", "KEV");
+			fprintf(f, "  %-3s", "KEV");
 		if (show_suppressed)
-			printf("  %s", "SUPPRESSED");
-		putchar('\n');
+			fprintf(f, "  %s", "SUPPRESSED");
+		fputc('\n', f);
 	}
 	for (size_t i = 0; i < r->n; i++) {
 		const customs_match *m = &r->matches[i];
@@ -252,38 +265,38 @@ static void print_table(const customs_match_result *r, int show_suppressed)
 		if (m->layer >= 0)
 			snprintf(layer, sizeof(layer), "%d", m->layer);
 		fixed_text(fx, sizeof(fx), m);
-		printf("%-*.*s  %-*s  %-*.*s  %-*.*s  %-*.*s  %-*.*s  %-5s", wi, wi, m->id, ws, sev_upper(m->severity), wp, wp,
+		fprintf(f, "%-*.*s  %-*s  %-*.*s  %-*.*s  %-*.*s  %-*.*s  %-5s", wi, wi, m->id, ws, sev_upper(m->severity), wp, wp,
 		       m->name ? m->name : "-", wv, wv, m->version ? m->version : "-", wf, wf, fx, wt, wt,
 		       state_text(st, sizeof(st), m), layer);
 		if (any_epss) {
 			if (m->epss >= 0)
-				printf("  %5.1f%%", m->epss * 100);
+				fprintf(f, "  %5.1f%%", m->epss * 100);
 			else
-				printf("  %-6s", "-");
+				fprintf(f, "  %-6s", "-");
 		}
 		if (any_kev)
-			printf("  %-3s", m->kev ? "KEV" : "-");
+			fprintf(f, "  %-3s", m->kev ? "KEV" : "-");
 		if (show_suppressed)
-			printf("  %s", note_text(buf, sizeof(buf), m));
-		putchar('\n');
+			fprintf(f, "  %s", note_text(buf, sizeof(buf), m));
+		fputc('\n', f);
 	}
 }
 
-static void print_summary(const customs_match_result *r)
+static void print_summary(FILE *f, const customs_match_result *r)
 {
 	struct counts k;
 	count(&k, r);
 	if (!k.active)
-		printf("No vulnerabilities found");
+		fprintf(f, "No vulnerabilities found");
 	else
-		printf("%zu %s: %zu critical, %zu high, %zu medium, %zu low, %zu negligible, %zu unknown; %zu fixable", k.active,
+		fprintf(f, "%zu %s: %zu critical, %zu high, %zu medium, %zu low, %zu negligible, %zu unknown; %zu fixable", k.active,
 		       k.active == 1 ? "vulnerability" : "vulnerabilities", k.sev[CUSTOMS_SEVERITY_CRITICAL],
 		       k.sev[CUSTOMS_SEVERITY_HIGH], k.sev[CUSTOMS_SEVERITY_MEDIUM], k.sev[CUSTOMS_SEVERITY_LOW],
 		       k.sev[CUSTOMS_SEVERITY_NEGLIGIBLE], k.sev[CUSTOMS_SEVERITY_UNKNOWN], k.fixable);
-	printf(" (%zu packages checked)", r->packages);
+	fprintf(f, " (%zu packages checked)", r->packages);
 	if (k.suppressed || k.covered)
-		printf("; %zu suppressed, %zu covered by distro packages", k.suppressed, k.covered);
-	putchar('\n');
+		fprintf(f, "; %zu suppressed, %zu covered by distro packages", k.suppressed, k.covered);
+	fputc('\n', f);
 }
 
 static json_t *summary_json(const customs_match_result *r, const char *fail_on, int failed)
@@ -329,8 +342,8 @@ static json_t *db_json(const customs_vulndb_info *s)
 	return o;
 }
 
-static int write_json(const customs_analysis *a, const customs_vulndb_info *info, const customs_match_result *r,
-		      const char *fail_on, int failed)
+static int write_json(FILE *f, const customs_analysis *a, const customs_vulndb_info *info,
+		      const customs_match_result *r, const char *fail_on, int failed)
 {
 	json_t *aj = customs_analysis_to_json(a, 0), *doc = json_object(), *matches = json_array(), *supp = json_array(),
 	       *warn = json_array();
@@ -365,7 +378,7 @@ static int write_json(const customs_analysis *a, const customs_vulndb_info *info
 		json_array_append_new(warn, o);
 	}
 	json_object_set_new(doc, "warnings", warn);
-	rc = cli_write_json(doc, NULL);
+	rc = json_dumpf(doc, f, JSON_INDENT(2)) < 0 || fputc('\n', f) == EOF ? cli_error(EXIT_FAILED, "scan", "write error: %s", strerror(errno)) : 0;
 	json_decref(doc);
 	json_decref(aj);
 	return rc;
@@ -514,7 +527,8 @@ int cmd_scan(int argc, char **argv)
 		{NULL, 0, NULL, 0},
 	};
 	cli_image_opts io = {0};
-	const char *output = "table", *dbopt = NULL, *fail_on = NULL, *image = NULL;
+	cli_outputs outs = {0};
+	const char *dbopt = NULL, *fail_on = NULL, *image = NULL;
 	const char *ignores[64], *vexes[64];
 	size_t nignores = 0, nvexes = 0;
 	customs_match_opts mo = {.version = CUSTOMS_MATCH_OPTS_VERSION};
@@ -534,7 +548,8 @@ int cmd_scan(int argc, char **argv)
 		}
 		switch (opt) {
 		case 'o':
-			output = optarg;
+			if ((rc = cli_output_add(&outs, "scan", optarg, scan_formats)) != 0)
+				return rc;
 			break;
 		case OPT_DB:
 			dbopt = optarg;
@@ -586,8 +601,8 @@ int cmd_scan(int argc, char **argv)
 			return cli_usage_error("scan", "unknown option '%s'", argv[optind - 1]);
 		}
 	}
-	if (strcmp(output, "table") && strcmp(output, "json"))
-		return cli_usage_error("scan", "unknown output format '%s'; use table or json", output);
+	if ((rc = cli_outputs_finish(&outs, "scan", "table")) != 0)
+		return rc;
 	if (optind + 1 != argc)
 		return cli_usage_error("scan", optind >= argc ? "missing IMAGE" : "one IMAGE at a time");
 	image = argv[optind];
@@ -658,6 +673,9 @@ int cmd_scan(int argc, char **argv)
 		goto done;
 	}
 	check_db_age(info, max_db_age, io.quiet);
+	/* the packages a container has, in a stable order: matches and every
+	 * report index them */
+	customs_analysis_select_packages(a, 0);
 	t_an = now_ms();
 	if (customs_match_analysis(&res, db, a, &mo) < 0) {
 		rc = cli_error(EXIT_FAILED, "scan", "matching: %s", customs_error_last());
@@ -675,18 +693,38 @@ int cmd_scan(int argc, char **argv)
 
 	if (mo.explain_id) {
 		rc = explain(mo.explain_id, res, a, db, nignores + nvexes);
-	} else if (!strcmp(output, "json")) {
-		rc = write_json(a, info, res, fail_on, failed);
 	} else {
-		print_table(res, show_suppressed);
-		print_summary(res);
-		if (!show_suppressed) {
-			struct counts k;
-			count(&k, res);
-			if (k.suppressed || k.covered)
-				printf("(--show-suppressed lists the %zu suppressed and covered matches)\n", k.suppressed + k.covered);
+		customs_sbom_write_opts wo = {.version = CUSTOMS_SBOM_WRITE_OPTS_VERSION, .matches = res};
+		customs_sbom_writer *sw = NULL;
+		rc = customs_sbom_writer_new(&sw, a, &wo) < 0 ? cli_error(EXIT_FAILED, "scan", "%s", customs_error_last()) : 0;
+		for (size_t i = 0; i < outs.n && !rc; i++) {
+			const cli_output *o = &outs.v[i];
+			char *tmp;
+			FILE *f = cli_output_open(o, "scan", &tmp);
+			if (!f) {
+				rc = EXIT_FAILED;
+				break;
+			}
+			if (!strcmp(o->format, "json")) {
+				rc = write_json(f, a, info, res, fail_on, failed);
+			} else if (o->fmt != CUSTOMS_SBOM_UNKNOWN) {
+				if (customs_sbom_writer_write(sw, f, o->fmt, 0) < 0)
+					rc = cli_error(EXIT_FAILED, "scan", "%s: %s", o->format, customs_error_last());
+			} else {
+				print_table(f, res, show_suppressed);
+				print_summary(f, res);
+				if (!show_suppressed) {
+					struct counts k;
+					count(&k, res);
+					if (k.suppressed || k.covered)
+						fprintf(f, "(--show-suppressed lists the %zu suppressed and covered matches)\n",
+							k.suppressed + k.covered);
+				}
+			}
+			int crc = cli_output_close(f, o, "scan", tmp, rc == 0);
+			rc = rc ? rc : crc;
 		}
-		rc = fflush(stdout) == 0 ? 0 : cli_error(EXIT_FAILED, "scan", "write error: %s", strerror(errno));
+		customs_sbom_writer_free(sw);
 	}
 	t_out = now_ms();
 	if (timings)

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -164,7 +165,13 @@ int cli_analyze(customs_analysis **out, const char *cmd, const char *ref, cli_im
 		io->o.progress = progress;
 		io->o.progress_ud = NULL;
 	}
-	int err = customs_analyze(out, ref, &io->o);
+	int err;
+	if (!strncmp(ref, "sbom:", 5)) {
+		customs_sbom_read_opts ro = {.version = CUSTOMS_SBOM_READ_OPTS_VERSION};
+		err = customs_sbom_read(out, ref + 5, &ro, NULL);
+	} else {
+		err = customs_analyze(out, ref, &io->o);
+	}
 	cli_image_release(io);
 	if (tty)
 		fputs("\r\033[K", stderr);
@@ -199,4 +206,108 @@ int cli_write_json(json_t *j, const char *path)
 	else if (!path && fflush(f) != 0)
 		rc = -1;
 	return rc < 0 ? cli_error(EXIT_FAILED, NULL, "write error: %s", strerror(errno)) : 0;
+}
+
+/* ---- -o FORMAT[=FILE] ---- */
+
+int cli_output_add(cli_outputs *o, const char *cmd, const char *arg, const char *const *allowed)
+{
+	const char *eq = strchr(arg, '=');
+	size_t n = eq ? (size_t)(eq - arg) : strlen(arg);
+	cli_output *out;
+	char list[512] = "";
+	size_t k = 0;
+
+	for (size_t i = 0; allowed[i]; i++)
+		k += (size_t)snprintf(list + k, k < sizeof(list) ? sizeof(list) - k : 0, "%s%s", i ? ", " : "", allowed[i]);
+	if (o->n == sizeof(o->v) / sizeof(o->v[0]))
+		return cli_usage_error(cmd, "too many -o outputs (at most %zu)", sizeof(o->v) / sizeof(o->v[0]));
+	out = &o->v[o->n];
+	memset(out, 0, sizeof(*out));
+	if (n >= sizeof(out->format))
+		return cli_usage_error(cmd, "unknown output format '%.*s'; use %s", (int)(n > 40 ? 40 : n), arg, list);
+	memcpy(out->format, arg, n);
+	out->format[n] = '\0';
+	for (size_t i = 0; allowed[i]; i++)
+		if (!strcmp(allowed[i], out->format)) {
+			out->fmt = customs_sbom_format_parse(out->format);
+			if (eq && !eq[1])
+				return cli_usage_error(cmd, "-o %s= names no file", out->format);
+			out->path = eq ? eq + 1 : NULL;
+			o->n++;
+			return 0;
+		}
+	return cli_usage_error(cmd, "unknown output format '%s'; use %s", out->format, list);
+}
+
+int cli_outputs_finish(cli_outputs *o, const char *cmd, const char *dflt)
+{
+	size_t on_stdout = 0;
+	if (!o->n && dflt) {
+		snprintf(o->v[0].format, sizeof(o->v[0].format), "%s", dflt);
+		o->v[0].fmt = customs_sbom_format_parse(dflt);
+		o->v[0].path = NULL;
+		o->n = 1;
+	}
+	for (size_t i = 0; i < o->n; i++) {
+		if (!o->v[i].path || !strcmp(o->v[i].path, "-")) {
+			o->v[i].path = NULL;
+			on_stdout++;
+		}
+		for (size_t k = 0; k < i; k++)
+			if (o->v[i].path && o->v[k].path && !strcmp(o->v[i].path, o->v[k].path))
+				return cli_usage_error(cmd, "-o %s and -o %s both write %s", o->v[k].format, o->v[i].format,
+						       o->v[i].path);
+	}
+	if (on_stdout > 1)
+		return cli_usage_error(cmd, "only one output can go to stdout: give the others a file (-o FORMAT=FILE)");
+	return 0;
+}
+
+FILE *cli_output_open(const cli_output *out, const char *cmd, char **tmp)
+{
+	FILE *f;
+	*tmp = NULL;
+	if (!out->path)
+		return stdout;
+	/* write beside the target and rename: never half a file; but a device
+	 * or a pipe (/dev/stdout, /dev/null, a FIFO) is written as it is */
+	struct stat st;
+	if (stat(out->path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		if (!(f = fopen(out->path, "w")))
+			cli_error(EXIT_FAILED, cmd, "cannot write %s: %s", out->path, strerror(errno));
+		return f;
+	}
+	size_t n = strlen(out->path) + 32;
+	if (!(*tmp = malloc(n))) {
+		cli_error(EXIT_FAILED, cmd, "out of memory");
+		return NULL;
+	}
+	snprintf(*tmp, n, "%s.tmp.%ld", out->path, (long)getpid());
+	if (!(f = fopen(*tmp, "w"))) {
+		cli_error(EXIT_FAILED, cmd, "cannot write %s: %s", out->path, strerror(errno));
+		free(*tmp);
+		*tmp = NULL;
+	}
+	return f;
+}
+
+int cli_output_close(FILE *f, const cli_output *out, const char *cmd, char *tmp, int ok)
+{
+	int rc = 0;
+	if (f == stdout) {
+		if (fflush(stdout) != 0)
+			rc = cli_error(EXIT_FAILED, cmd, "write error on stdout: %s", strerror(errno));
+		return rc;
+	}
+	if (fclose(f) != 0 && ok)
+		rc = cli_error(EXIT_FAILED, cmd, "write error on %s: %s", out->path, strerror(errno));
+	if (!tmp)
+		return rc;
+	if (ok && !rc && rename(tmp, out->path) != 0)
+		rc = cli_error(EXIT_FAILED, cmd, "cannot write %s: %s", out->path, strerror(errno));
+	if (!ok || rc)
+		unlink(tmp);
+	free(tmp);
+	return rc;
 }

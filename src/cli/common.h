@@ -6,6 +6,7 @@
 #include <getopt.h>
 
 #include "customs/customs.h"
+#include "customs/sbom.h"
 
 /* Long options every image-reading command accepts; values >= 1000. */
 enum {
@@ -92,5 +93,28 @@ const char *cli_human_bytes(char *buf, size_t n, double bytes);
 
 /* Write JSON to stdout (or FILE), pretty and with sorted keys off. */
 int cli_write_json(json_t *j, const char *path);
+
+/* -o FORMAT[=FILE], repeatable: several outputs of one run. */
+typedef struct cli_output {
+	char format[40];          /* as given: "table", "spdx-json", "cyclonedx-json@1.5" */
+	customs_sbom_format fmt;  /* CUSTOMS_SBOM_UNKNOWN for table */
+	const char *path;         /* NULL: stdout */
+} cli_output;
+
+typedef struct cli_outputs {
+	cli_output v[16];
+	size_t n;
+} cli_outputs;
+
+/* Add one -o value if its format is in allowed (NULL-terminated); else a
+ * usage error is printed and its exit code returned. */
+int cli_output_add(cli_outputs *o, const char *cmd, const char *arg, const char *const *allowed);
+/* After parsing: dflt when none was given; at most one on stdout, no file
+ * twice.  0 or the usage error's exit code. */
+int cli_outputs_finish(cli_outputs *o, const char *cmd, const char *dflt);
+/* The stream for an output: stdout, or a temporary file beside FILE that
+ * cli_output_close renames over it when ok (removes it otherwise). */
+FILE *cli_output_open(const cli_output *out, const char *cmd, char **tmp);
+int cli_output_close(FILE *f, const cli_output *out, const char *cmd, char *tmp, int ok);
 
 #endif

@@ -21,6 +21,8 @@ static const char main_usage[] =
 	"  oci:DIR[:TAG]             an OCI image layout directory\n"
 	"  dir:DIR                   a plain root filesystem (one layer)\n"
 	"  registry:HOST[:PORT]/REPO[:TAG|@DIGEST]  an image in a registry, pulled as it is read\n"
+	"  sbom:FILE                 an SBOM (SPDX 2.3 JSON/tag-value, CycloneDX 1.4-1.6 JSON,\n"
+	"                            customs JSON): its packages, for sbom, scan and convert\n"
 	"  PATH                      any of the above, detected\n"
 	"  NAME[:TAG]                not a path: a registry reference (debian:12 is\n"
 	"                            docker.io/library/debian:12)\n"
@@ -39,7 +41,8 @@ static const char help_usage[] = "usage: customs help [COMMAND]\n";
 const cli_command cli_commands[] = {
 	{"inspect", cmd_inspect, "image metadata, layers, file catalog, distro", cmd_inspect_usage},
 	{"sbom", cmd_sbom, "packages in the image (dpkg, apk, rpm, ...)", cmd_sbom_usage},
-	{"scan", cmd_scan, "known vulnerabilities of the image's packages", cmd_scan_usage},
+	{"scan", cmd_scan, "known vulnerabilities of the image's packages (or an SBOM's)", cmd_scan_usage},
+	{"convert", cmd_convert, "convert an SBOM between SPDX, CycloneDX and customs JSON", cmd_convert_usage},
 	{"vercmp", cmd_vercmp, "compare versions under an ecosystem's ordering", cmd_vercmp_usage},
 	{"tags", cmd_tags, "list the tags of a repository in a registry", cmd_tags_usage},
 	{"db", cmd_db, "build, update and describe the vulnerability database", cmd_db_usage},
