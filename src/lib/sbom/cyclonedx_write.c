@@ -105,15 +105,6 @@ static json_t *sha256_hashes(cdx *c, const char *hex)
 	return arr;
 }
 
-static json_t *file_hashes(cdx *c, const customs_file *f)
-{
-	char hex[65];
-	if (!f || !f->has_digest)
-		return NULL;
-	customs_hex(hex, f->sha256, 32);
-	return sha256_hashes(c, hex);
-}
-
 /* ---- properties ---- */
 
 struct propctx {
@@ -246,46 +237,91 @@ static json_t *licenses(cdx *c, const sbom_pkg *sp)
 	return arr;
 }
 
-static json_t *package_component(cdx *c, const sbom_pkg *sp)
+static void w_sha256(customs_jsonw *w, const unsigned char sha[32])
+{
+	char hex[65];
+	customs_hex(hex, sha, 32);
+	customs_jsonw_key(w, "hashes");
+	customs_jsonw_begin_array(w);
+	customs_jsonw_begin_object(w);
+	customs_jsonw_kv_string(w, "alg", "SHA-256");
+	customs_jsonw_kv_string(w, "content", hex);
+	customs_jsonw_end_object(w);
+	customs_jsonw_end_array(w);
+}
+
+/* properties written as they come, into an open "properties" array */
+struct wprop {
+	customs_jsonw *w;
+	int any;
+};
+
+static void wprop_add(void *ud, const char *name, const char *value)
+{
+	struct wprop *x = ud;
+	if (!x->any) {
+		customs_jsonw_key(x->w, "properties");
+		customs_jsonw_begin_array(x->w);
+		x->any = 1;
+	}
+	customs_jsonw_begin_object(x->w);
+	customs_jsonw_kv_string(x->w, "name", name);
+	customs_jsonw_kv_string(x->w, "value", value);
+	customs_jsonw_end_object(x->w);
+}
+
+/* A package's component, streamed: thousands of them per document. */
+static void package_component(cdx *c, customs_jsonw *w, const sbom_pkg *sp)
 {
 	const customs_package *p = sp->p;
 	int java = is_type(p, "java-archive");
 	const char *name = java && meta(p, "artifact_id") ? meta(p, "artifact_id") : p->name;
-	json_t *o = jnew(c, json_object());
-	struct propctx x = {c, jnew(c, json_array())};
+	struct wprop x = {w, 0};
+	json_t *lic = licenses(c, sp);
 
-	set_str(c, o, "type", !strcmp(sp->purpose, "APPLICATION") ? "application" : "library");
-	set_str(c, o, "bom-ref", sp->id);
+	customs_jsonw_begin_object(w);
+	customs_jsonw_kv_string(w, "type", !strcmp(sp->purpose, "APPLICATION") ? "application" : "library");
+	customs_jsonw_kv_string(w, "bom-ref", sp->id);
 	if (java)
-		set_str(c, o, "group", meta(p, "group_id"));
-	set_str(c, o, "name", name && *name ? name : "unnamed");
+		customs_jsonw_kv_string_opt(w, "group", meta(p, "group_id"));
+	customs_jsonw_kv_string(w, "name", name && *name ? name : "unnamed");
 	if (p->version && strlen(p->version) <= CDX_MAX_VERSION)
-		set_str(c, o, "version", p->version);
-	set_nonempty(c, o, "licenses", licenses(c, sp));
+		customs_jsonw_kv_string_opt(w, "version", p->version);
+	if (lic && json_array_size(lic)) {
+		customs_jsonw_key(w, "licenses");
+		customs_jsonw_value(w, lic);
+	}
+	json_decref(lic);
 	if (p->cpes.n)
-		set_str(c, o, "cpe", p->cpes.v[0]);
-	set_str(c, o, "purl", p->purl);
+		customs_jsonw_kv_string_opt(w, "cpe", p->cpes.v[0]);
+	customs_jsonw_kv_string_opt(w, "purl", p->purl);
 	/* the artifact itself is the package for these: its digest identifies it */
 	if ((java || is_type(p, "go-module")) && p->db_path) {
-		json_t *h = file_hashes(c, customs_analysis_lookup(c->d->a, p->db_path, 0));
-		if (h)
-			set(c, o, "hashes", h);
+		const customs_file *f = customs_analysis_lookup(c->d->a, p->db_path, 0);
+		if (f && f->has_digest)
+			w_sha256(w, f->sha256);
 	}
-	customs__sbom_package_props(c->d, sp, add_prop, &x);
-	set_nonempty(c, o, "properties", x.arr);
+	customs__sbom_package_props(c->d, sp, wprop_add, &x);
+	if (x.any)
+		customs_jsonw_end_array(w);
 	if (p->db_path && *p->db_path) {
-		json_t *ev = jnew(c, json_object()), *occ = jnew(c, json_array()), *one = jnew(c, json_object());
 		char *loc = customs_asprintf("/%s", p->db_path);
-		if (!loc)
+		if (!loc) {
 			c->oom = 1;
-		else
-			set_str(c, one, "location", loc);
+		} else {
+			customs_jsonw_key(w, "evidence");
+			customs_jsonw_begin_object(w);
+			customs_jsonw_key(w, "occurrences");
+			customs_jsonw_begin_array(w);
+			customs_jsonw_begin_object(w);
+			customs_jsonw_kv_string(w, "location", loc);
+			customs_jsonw_end_object(w);
+			customs_jsonw_end_array(w);
+			customs_jsonw_end_object(w);
+		}
 		free(loc);
-		push(c, occ, one);
-		set(c, ev, "occurrences", occ);
-		set(c, o, "evidence", ev);
 	}
-	return o;
+	customs_jsonw_end_object(w);
 }
 
 static int cmp_file(const void *x, const void *y)
@@ -345,17 +381,8 @@ static void file_components(cdx *c, customs_jsonw *w)
 		customs_jsonw_kv_string(w, "type", "file");
 		customs_jsonw_kv_string(w, "bom-ref", ref);
 		customs_jsonw_kv_string(w, "name", name);
-		if (f->has_digest) {
-			char hex[65];
-			customs_hex(hex, f->sha256, 32);
-			customs_jsonw_key(w, "hashes");
-			customs_jsonw_begin_array(w);
-			customs_jsonw_begin_object(w);
-			customs_jsonw_kv_string(w, "alg", "SHA-256");
-			customs_jsonw_kv_string(w, "content", hex);
-			customs_jsonw_end_object(w);
-			customs_jsonw_end_array(w);
-		}
+		if (f->has_digest)
+			w_sha256(w, f->sha256);
 		customs_jsonw_end_object(w);
 		free(name);
 	}
@@ -381,7 +408,7 @@ static void components(cdx *c, customs_jsonw *w)
 	if (c->d->os_id && c->d->a->distro.id)
 		put_elem(c, w, os_component(c));
 	for (size_t i = 0; i < c->d->npkgs && !c->oom; i++)
-		put_elem(c, w, package_component(c, &c->d->pkgs[i]));
+		package_component(c, w, &c->d->pkgs[i]);
 	if (c->d->o->with_files)
 		file_components(c, w);
 	customs_jsonw_end_array(w);

@@ -46,42 +46,13 @@ static void push(json_t *arr, json_t *v, int *oom)
 		*oom = 1;
 }
 
-/* Length of the well-formed UTF-8 sequence at s (1-4), 0 when there is none. */
-static size_t utf8_seq(const unsigned char *s, size_t n)
-{
-	unsigned char c = s[0];
-	size_t len;
-	unsigned int cp, min;
-
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf)
-		len = 2, cp = c & 0x1f, min = 0x80;
-	else if (c >= 0xe0 && c <= 0xef)
-		len = 3, cp = c & 0x0f, min = 0x800;
-	else if (c >= 0xf0 && c <= 0xf4)
-		len = 4, cp = c & 0x07, min = 0x10000;
-	else
-		return 0;
-	if (len > n)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return len;
-}
-
 static int utf8_valid(const char *s)
 {
 	const unsigned char *u = (const unsigned char *)s;
 	size_t n = strlen(s), k;
 
 	for (size_t i = 0; i < n; i += k)
-		if (!(k = utf8_seq(u + i, n - i)))
+		if (!(k = customs_utf8_len(u + i, n - i)))
 			return 0;
 	return 1;
 }
@@ -95,7 +66,7 @@ static void put_text(customs_buf *b, const char *s, size_t max)
 	size_t n = strlen(s), i = 0, used = 0;
 
 	while (i < n) {
-		size_t k = utf8_seq(u + i, n - i);
+		size_t k = customs_utf8_len(u + i, n - i);
 		size_t w = k ? k : 3;
 		if (used + w > max) {
 			customs_buf_puts(b, "\xe2\x80\xa6");

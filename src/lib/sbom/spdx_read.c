@@ -708,38 +708,11 @@ static void tv_warn(tv *t, const char *fmt, ...)
 		warn(&t->r, "line %zu: %s", t->line, msg);
 }
 
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-	unsigned c = s[0], cp, min;
-	size_t len;
-
-	if (c == 0)
-		return 0;
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf)
-		len = 2, cp = c & 0x1f, min = 0x80;
-	else if (c >= 0xe0 && c <= 0xef)
-		len = 3, cp = c & 0x0f, min = 0x800;
-	else if (c >= 0xf0 && c <= 0xf4)
-		len = 4, cp = c & 0x07, min = 0x10000;
-	else
-		return 0;
-	if (n < len)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	return cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff) ? 0 : len;
-}
-
 /* A JSON string of v (n bytes): invalid UTF-8 and NUL bytes as U+FFFD. */
 static json_t *tv_string(const char *v, size_t n)
 {
 	size_t i = 0, l;
-	while (i < n && (l = utf8_len((const unsigned char *)v + i, n - i)))
+	while (i < n && (l = customs_utf8_len((const unsigned char *)v + i, n - i)))
 		i += l;
 	if (i == n)
 		return json_stringn_nocheck(v, n);
@@ -747,7 +720,7 @@ static json_t *tv_string(const char *v, size_t n)
 	if (customs_buf_put(&b, v, i) < 0)
 		return NULL;
 	while (i < n) {
-		l = utf8_len((const unsigned char *)v + i, n - i);
+		l = customs_utf8_len((const unsigned char *)v + i, n - i);
 		if (customs_buf_put(&b, l ? v + i : "\xef\xbf\xbd", l ? l : 3) < 0) {
 			customs_buf_release(&b);
 			return NULL;

@@ -1,8 +1,8 @@
 /* spdx_write.c - SPDX 2.3 documents from an sbom_doc: JSON (as
  * spdx-schema-v2.3.json validates it) and tag-value (spec clause 5 "SPDX
- * document formats", tag:value).  Both are spelled from the same element
- * objects (one json_t per package, built, written and dropped: no tree of
- * the whole document), so the two forms always say the same thing.
+ * document formats", tag:value).  Both are written by the same element
+ * functions through a sink (a JSON stream or tag-value lines), so the two
+ * forms always say the same thing and no tree of the document is built.
  *
  * Elements: the image (primaryPackagePurpose CONTAINER), the distro
  * (OPERATING_SYSTEM) when known, every package in doc order and, with
@@ -54,70 +54,11 @@ typedef struct spdx_model {
 	size_t nrels, caprels;
 } spdx_model;
 
-/* ---- UTF-8: jansson refuses invalid strings, so repair them ------------- */
-
-/* Length of the valid UTF-8 sequence at s (n bytes left), 0 when invalid. */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-	unsigned c = s[0];
-	size_t len;
-	unsigned cp, min;
-
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf)
-		len = 2, cp = c & 0x1f, min = 0x80;
-	else if (c >= 0xe0 && c <= 0xef)
-		len = 3, cp = c & 0x0f, min = 0x800;
-	else if (c >= 0xf0 && c <= 0xf4)
-		len = 4, cp = c & 0x07, min = 0x10000;
-	else
-		return 0;
-	if (n < len)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return len;
-}
-
-/* s with every invalid byte as U+FFFD, or NULL when s was valid already. */
-static char *utf8_repair(const char *s)
-{
-	size_t n = strlen(s), i = 0, bad = 0;
-	while (i < n) {
-		size_t l = utf8_len((const unsigned char *)s + i, n - i);
-		bad += !l;
-		i += l ? l : 1;
-	}
-	if (!bad)
-		return NULL;
-	char *out = malloc(n + 2 * bad + 1), *o = out;
-	if (!out)
-		return NULL;
-	for (i = 0; i < n;) {
-		size_t l = utf8_len((const unsigned char *)s + i, n - i);
-		if (l) {
-			memcpy(o, s + i, l);
-			o += l, i += l;
-		} else {
-			memcpy(o, "\xef\xbf\xbd", 3);
-			o += 3, i++;
-		}
-	}
-	*o = '\0';
-	return out;
-}
-
 static json_t *jstr(const char *s)
 {
 	json_t *j = json_string(s);
 	if (!j && s) {
-		char *fixed = utf8_repair(s);
+		char *fixed = customs_utf8_repair(s);
 		j = fixed ? json_string(fixed) : NULL;
 		free(fixed);
 	}
@@ -327,92 +268,7 @@ static int model_init(spdx_model *m, const sbom_doc *d)
 	return collect_rels(m);
 }
 
-/* ---- JSON --------------------------------------------------------------- */
-
-typedef struct ann_ctx {
-	const spdx_model *m;
-	json_t *arr;
-	int bad;
-} ann_ctx;
-
-static void add_annotation(void *ud, const char *name, const char *value)
-{
-	ann_ctx *c = ud;
-	char *comment = customs_asprintf("%s=%s", name, value);
-	json_t *o = json_object();
-	int bad = !comment || !o;
-
-	bad = bad || set_str(o, "annotationDate", c->m->d->created) < 0;
-	bad = bad || set_str(o, "annotationType", "OTHER") < 0;
-	bad = bad || set_str(o, "annotator", c->m->annotator) < 0;
-	bad = bad || set_str(o, "comment", comment) < 0;
-	if (bad || json_array_append_new(c->arr, o) < 0) {
-		if (bad)
-			json_decref(o);
-		c->bad = 1;
-	}
-	free(comment);
-}
-
-/* o["annotations"] from the image's or a package's properties; none: no key. */
-static int set_annotations(json_t *o, const spdx_model *m, const sbom_pkg *sp)
-{
-	ann_ctx c = {m, json_array(), 0};
-	if (!c.arr)
-		return -1;
-	if (sp)
-		customs__sbom_package_props(m->d, sp, add_annotation, &c);
-	else
-		customs__sbom_image_props(m->d, add_annotation, &c);
-	if (c.bad || !json_array_size(c.arr)) {
-		json_decref(c.arr);
-		return c.bad ? -1 : 0;
-	}
-	return json_object_set_new(o, "annotations", c.arr);
-}
-
-static int add_ref(json_t *refs, const char *category, const char *type, const char *locator)
-{
-	json_t *o = json_object();
-	if (!o || set_str(o, "referenceCategory", category) < 0 || set_str(o, "referenceType", type) < 0 ||
-	    set_str(o, "referenceLocator", locator) < 0) {
-		json_decref(o);
-		return -1;
-	}
-	return json_array_append_new(refs, o);
-}
-
-static int add_checksum(json_t *arr, const char *alg, const char *value)
-{
-	json_t *o = json_object();
-	if (!o || set_str(o, "algorithm", alg) < 0 || set_str(o, "checksumValue", value) < 0) {
-		json_decref(o);
-		return -1;
-	}
-	return json_array_append_new(arr, o);
-}
-
-/* Attach arr as o[k] when it holds anything. */
-static int set_nonempty(json_t *o, const char *k, json_t *arr)
-{
-	if (!arr)
-		return -1;
-	if (!json_array_size(arr)) {
-		json_decref(arr);
-		return 0;
-	}
-	return json_object_set_new(o, k, arr);
-}
-
-/* set_nonempty() unless something failed already; arr is consumed. */
-static int handoff(json_t *o, const char *k, json_t *arr, int bad)
-{
-	if (bad) {
-		json_decref(arr);
-		return 1;
-	}
-	return set_nonempty(o, k, arr) < 0;
-}
+/* ---- helpers ------------------------------------------------------------ */
 
 /* A blank-free token without spaces or controls (an ExternalRef locator is
  * one word in tag-value). */
@@ -453,23 +309,6 @@ static char *supplier_of(const char *who, const char *kind)
 	return customs_asprintf("%s: %.*s (%.*s)", kind, (int)nlen, who, (int)elen, lt + 1);
 }
 
-static int set_supplier(json_t *o, const customs_package *p)
-{
-	const char *type = p->type ? p->type : "", *who = NULL, *kind = "Person";
-	if (!strcmp(type, "deb") || !strcmp(type, "apk")) {
-		who = json_string_value(json_object_get(p->metadata, "maintainer"));
-	} else if (!strcmp(type, "rpm")) {
-		who = json_string_value(json_object_get(p->metadata, "vendor"));
-		kind = "Organization";
-	}
-	if (!who)
-		return 0;
-	char *s = supplier_of(who, kind);
-	int rc = set_str(o, "supplier", s);
-	free(s);
-	return rc;
-}
-
 static char *source_info(const customs_package *p)
 {
 	if (p->found_by && p->db_path)
@@ -479,131 +318,6 @@ static char *source_info(const customs_package *p)
 	if (p->found_by)
 		return customs_asprintf("acquired package info from %s", p->found_by);
 	return NULL;
-}
-
-static json_t *package_json(const spdx_model *m, size_t i)
-{
-	const sbom_pkg *sp = &m->d->pkgs[i];
-	const customs_package *p = sp->p;
-	json_t *o = json_object(), *refs = json_array();
-	char *src = source_info(p);
-	int bad = !o || !refs || ((p->found_by || p->db_path) && !src);
-
-	bad = bad || set_str(o, "SPDXID", m->pkg_refs[i]) < 0;
-	bad = bad || set_str(o, "name", p->name ? p->name : "unnamed") < 0;
-	bad = bad || set_str(o, "versionInfo", p->version) < 0;
-	bad = bad || set_supplier(o, p) < 0;
-	bad = bad || set_str(o, "downloadLocation", "NOASSERTION") < 0;
-	bad = bad || json_object_set_new(o, "filesAnalyzed", json_false()) < 0;
-	bad = bad || set_str(o, "sourceInfo", src) < 0;
-	bad = bad || set_str(o, "licenseConcluded", "NOASSERTION") < 0;
-	bad = bad || set_str(o, "licenseDeclared", sp->license_expr ? sp->license_expr : "NOASSERTION") < 0;
-	bad = bad || set_str(o, "copyrightText", "NOASSERTION") < 0;
-	if (!bad && p->purl && is_word(p->purl))
-		bad = add_ref(refs, "PACKAGE-MANAGER", "purl", p->purl) < 0;
-	for (size_t k = 0; !bad && k < p->cpes.n; k++) {
-		const char *cpe = p->cpes.v[k];
-		if (!is_word(cpe))
-			continue;
-		if (customs_str_has_prefix(cpe, "cpe:2.3:"))
-			bad = add_ref(refs, "SECURITY", "cpe23Type", cpe) < 0;
-		else if (customs_str_has_prefix(cpe, "cpe:/"))
-			bad = add_ref(refs, "SECURITY", "cpe22Type", cpe) < 0;
-	}
-	bad = handoff(o, "externalRefs", refs, bad);
-	refs = NULL;
-	bad = bad || set_str(o, "primaryPackagePurpose", sp->purpose) < 0;
-	bad = bad || set_annotations(o, m, sp) < 0;
-	free(src);
-	json_decref(refs);
-	if (bad) {
-		json_decref(o);
-		return NULL;
-	}
-	return o;
-}
-
-static json_t *image_json(const spdx_model *m)
-{
-	const sbom_doc *d = m->d;
-	const char *md = d->a->image.manifest_digest;
-	json_t *o = json_object(), *sums = json_array(), *refs = json_array();
-	int bad = !o || !sums || !refs;
-
-	bad = bad || set_str(o, "SPDXID", m->image_ref) < 0;
-	bad = bad || set_str(o, "name", d->image_name ? d->image_name : "image") < 0;
-	bad = bad || set_str(o, "versionInfo", d->image_version) < 0;
-	bad = bad || set_str(o, "downloadLocation", "NOASSERTION") < 0;
-	bad = bad || json_object_set_new(o, "filesAnalyzed", json_false()) < 0;
-	if (!bad && md && customs_digest_valid(md))
-		bad = add_checksum(sums, "SHA256", md + strlen("sha256:")) < 0;
-	bad = handoff(o, "checksums", sums, bad);
-	sums = NULL;
-	bad = bad || set_str(o, "licenseConcluded", "NOASSERTION") < 0;
-	bad = bad || set_str(o, "licenseDeclared", "NOASSERTION") < 0;
-	bad = bad || set_str(o, "copyrightText", "NOASSERTION") < 0;
-	if (!bad && d->image_purl && is_word(d->image_purl))
-		bad = add_ref(refs, "PACKAGE-MANAGER", "purl", d->image_purl) < 0;
-	bad = handoff(o, "externalRefs", refs, bad);
-	refs = NULL;
-	bad = bad || set_str(o, "primaryPackagePurpose", "CONTAINER") < 0;
-	bad = bad || set_annotations(o, m, NULL) < 0;
-	json_decref(sums);
-	json_decref(refs);
-	if (bad) {
-		json_decref(o);
-		return NULL;
-	}
-	return o;
-}
-
-static json_t *os_json(const spdx_model *m)
-{
-	const customs_distro *ds = &m->d->a->distro;
-	json_t *o = json_object();
-	int bad = !o;
-
-	bad = bad || set_str(o, "SPDXID", m->os_ref) < 0;
-	bad = bad || set_str(o, "name", ds->id ? ds->id : m->d->os_id) < 0;
-	bad = bad || set_str(o, "versionInfo", ds->version_id) < 0;
-	bad = bad || set_str(o, "downloadLocation", "NOASSERTION") < 0;
-	bad = bad || json_object_set_new(o, "filesAnalyzed", json_false()) < 0;
-	bad = bad || set_str(o, "description", ds->pretty_name) < 0;
-	bad = bad || set_str(o, "primaryPackagePurpose", "OPERATING_SYSTEM") < 0;
-	if (bad) {
-		json_decref(o);
-		return NULL;
-	}
-	return o;
-}
-
-static json_t *file_json(const spdx_file *sf)
-{
-	json_t *o = json_object(), *sums = json_array();
-	char *name = customs_asprintf(".%s%s", sf->path[0] == '/' ? "" : "/", sf->path);
-	char hex[65];
-	int bad = !o || !sums || !name;
-
-	bad = bad || set_str(o, "SPDXID", sf->id) < 0;
-	bad = bad || set_str(o, "fileName", name) < 0;
-	if (!bad && sf->f->has_digest) {
-		customs_hex(hex, sf->f->sha256, 32);
-		bad = add_checksum(sums, "SHA256", hex) < 0;
-	}
-	if (!bad && sf->md5) {
-		char md5[33];
-		for (size_t k = 0; k < 32; k++)
-			md5[k] = (char)(sf->md5[k] >= 'A' && sf->md5[k] <= 'F' ? sf->md5[k] - 'A' + 'a' : sf->md5[k]);
-		md5[32] = '\0';
-		bad = add_checksum(sums, "MD5", md5) < 0;
-	}
-	bad = handoff(o, "checksums", sums, bad);
-	free(name);
-	if (bad) {
-		json_decref(o);
-		return NULL;
-	}
-	return o;
 }
 
 /* The name of an extracted license: its text when that is one short line,
@@ -650,120 +364,10 @@ static char *namespace_of(const sbom_doc *d)
 	return s;
 }
 
-/* The elements in document order, one at a time: element k of the
- * packages array (image, OS, then packages), built as a small json_t that
- * the caller writes and drops, so no tree of the whole document exists. */
-static size_t npackage_elems(const spdx_model *m)
-{
-	return 1 + (m->os_ref ? 1 : 0) + m->d->npkgs;
-}
-
-static json_t *package_elem(const spdx_model *m, size_t k)
-{
-	if (k == 0)
-		return image_json(m);
-	if (m->os_ref && k == 1)
-		return os_json(m);
-	return package_json(m, k - 1 - (m->os_ref ? 1 : 0));
-}
-
-static int oom_building(void)
-{
-	return customs__error(CUSTOMS_ENOMEM, "out of memory building the SPDX document");
-}
-
-static int write_json_doc(FILE *f, const spdx_model *m)
-{
-	const sbom_doc *d = m->d;
-	customs_jsonw *w = malloc(sizeof(*w));
-	char *ns = namespace_of(d);
-	json_t *e;
-	int err = 0;
-
-	if (!w || !ns) {
-		free(w), free(ns);
-		return oom_building();
-	}
-	customs_jsonw_init(w, f, 2);
-	customs_jsonw_begin_object(w);
-	customs_jsonw_kv_string(w, "spdxVersion", "SPDX-2.3");
-	customs_jsonw_kv_string(w, "dataLicense", "CC0-1.0");
-	customs_jsonw_kv_string(w, "SPDXID", "SPDXRef-DOCUMENT");
-	customs_jsonw_kv_string(w, "name", d->image_name ? d->image_name : "image");
-	customs_jsonw_kv_string(w, "documentNamespace", ns);
-	customs_jsonw_key(w, "creationInfo");
-	customs_jsonw_begin_object(w);
-	customs_jsonw_kv_string(w, "created", d->created);
-	customs_jsonw_key(w, "creators");
-	customs_jsonw_begin_array(w);
-	customs_jsonw_string(w, m->annotator);
-	customs_jsonw_end_array(w);
-	customs_jsonw_end_object(w);
-	customs_jsonw_key(w, "packages");
-	customs_jsonw_begin_array(w);
-	for (size_t k = 0; k < npackage_elems(m) && !err; k++) {
-		if (!(e = package_elem(m, k)))
-			err = oom_building();
-		else
-			customs_jsonw_value(w, e);
-		json_decref(e);
-	}
-	customs_jsonw_end_array(w);
-	if (m->nfiles) {
-		customs_jsonw_key(w, "files");
-		customs_jsonw_begin_array(w);
-		for (size_t j = 0; j < m->nfiles && !err; j++) {
-			if (!(e = file_json(&m->files[j])))
-				err = oom_building();
-			else
-				customs_jsonw_value(w, e);
-			json_decref(e);
-		}
-		customs_jsonw_end_array(w);
-	}
-	if (d->nlicense_refs && !err) {
-		if (!(e = extracted_json(d)))
-			err = oom_building();
-		customs_jsonw_key(w, "hasExtractedLicensingInfos");
-		customs_jsonw_value(w, e);
-		json_decref(e);
-	}
-	customs_jsonw_key(w, "relationships");
-	customs_jsonw_begin_array(w);
-	for (size_t k = 0; k < m->nrels; k++) {
-		const spdx_rel *r = &m->rels[k];
-		customs_jsonw_begin_object(w);
-		customs_jsonw_kv_string(w, "spdxElementId", elem_ref(m, r->a));
-		customs_jsonw_kv_string(w, "relatedSpdxElement", elem_ref(m, r->b));
-		customs_jsonw_kv_string(w, "relationshipType", rel_names[r->type]);
-		customs_jsonw_end_object(w);
-	}
-	customs_jsonw_end_array(w);
-	customs_jsonw_end_object(w);
-	if (!err)
-		err = customs_jsonw_finish(w);
-	free(w);
-	free(ns);
-	return err;
-}
-
-int customs__write_spdx_json(FILE *f, const sbom_doc *d)
-{
-	spdx_model m;
-	int err = model_init(&m, d);
-	if (err < 0)
-		return err;
-	err = write_json_doc(f, &m);
-	model_release(&m);
-	return err;
-}
-
-/* ---- tag-value ---------------------------------------------------------- */
-
 /* v between <text> and </text>, with "</text>" spelled "&lt;/text&gt;". */
 static void tv_text(FILE *f, const char *tag, const char *v)
 {
-	char *fixed = utf8_repair(v);
+	char *fixed = customs_utf8_repair(v);
 	const char *s = fixed ? fixed : v, *hit;
 
 	fprintf(f, "%s: <text>", tag);
@@ -787,7 +391,7 @@ static void tv_line(FILE *f, const char *tag, const char *v)
 		tv_text(f, tag, v);
 		return;
 	}
-	char *fixed = utf8_repair(v);
+	char *fixed = customs_utf8_repair(v);
 	fputs(tag, f);
 	fputs(": ", f);
 	fputs(fixed ? fixed : v, f);
@@ -814,95 +418,400 @@ static void tv_comment(FILE *f, const char *what, const char *name)
 	fputs("\n\n", f);
 }
 
-static void tv_checksums(FILE *f, const char *tag, json_t *o)
+/* ---- one element writer, two spellings --------------------------------- */
+
+/* Every element is written once through a sink: straight into the JSON
+ * stream, or as tag-value lines.  Nothing of the document is built in
+ * memory, and the two forms cannot say different things. */
+enum {
+	F_NAME, F_SPDXID, F_VERSION, F_SUPPLIER, F_DOWNLOAD, F_SOURCEINFO, F_LIC_CONCLUDED, F_LIC_DECLARED,
+	F_COPYRIGHT, F_DESCRIPTION, F_PURPOSE, F_FILENAME,
+};
+static const struct {
+	const char *json, *tv;
+	int text;             /* tag-value: always in <text> */
+} fields[] = {
+	[F_NAME] = {"name", "PackageName", 0},
+	[F_SPDXID] = {"SPDXID", "SPDXID", 0},
+	[F_VERSION] = {"versionInfo", "PackageVersion", 0},
+	[F_SUPPLIER] = {"supplier", "PackageSupplier", 0},
+	[F_DOWNLOAD] = {"downloadLocation", "PackageDownloadLocation", 0},
+	[F_SOURCEINFO] = {"sourceInfo", "PackageSourceInfo", 1},
+	[F_LIC_CONCLUDED] = {"licenseConcluded", "PackageLicenseConcluded", 0},
+	[F_LIC_DECLARED] = {"licenseDeclared", "PackageLicenseDeclared", 0},
+	[F_COPYRIGHT] = {"copyrightText", "PackageCopyrightText", 0},
+	[F_DESCRIPTION] = {"description", "PackageDescription", 1},
+	[F_PURPOSE] = {"primaryPackagePurpose", "PrimaryPackagePurpose", 0},
+	[F_FILENAME] = {"fileName", "FileName", 0},
+};
+enum { ARR_NONE, ARR_CHECKSUMS, ARR_REFS, ARR_ANNOTATIONS };
+
+typedef struct sink {
+	const spdx_model *m;
+	customs_jsonw *w;      /* JSON, or ... */
+	FILE *f;               /* ... tag-value */
+	int arr;               /* JSON: the array open in the element */
+	int file;              /* the element is a File */
+	const char *ref;       /* its SPDXID */
+	int oom;
+} sink;
+
+static void s_close_arr(sink *s)
 {
-	size_t k;
-	json_t *c;
-	json_array_foreach(json_object_get(o, "checksums"), k, c)
-		fprintf(f, "%s: %s: %s\n", tag, json_string_value(json_object_get(c, "algorithm")),
-			json_string_value(json_object_get(c, "checksumValue")));
+	if (s->w && s->arr != ARR_NONE)
+		customs_jsonw_end_array(s->w);
+	s->arr = ARR_NONE;
 }
 
-static void tv_annotations(FILE *f, json_t *o)
+static void s_open_arr(sink *s, int arr, const char *key)
 {
-	const char *ref = json_string_value(json_object_get(o, "SPDXID"));
-	size_t k;
-	json_t *an;
-	json_array_foreach(json_object_get(o, "annotations"), k, an) {
-		fputc('\n', f);
-		tv_key(f, "Annotator", an, "annotator", 0);
-		tv_key(f, "AnnotationDate", an, "annotationDate", 0);
-		tv_key(f, "AnnotationType", an, "annotationType", 0);
-		tv_line(f, "SPDXREF", ref);
-		tv_key(f, "AnnotationComment", an, "comment", 1);
+	if (s->arr == arr)
+		return;
+	s_close_arr(s);
+	customs_jsonw_key(s->w, key);
+	customs_jsonw_begin_array(s->w);
+	s->arr = arr;
+}
+
+static void s_begin(sink *s, int file, const char *name, const char *ref)
+{
+	s->arr = ARR_NONE;
+	s->file = file;
+	s->ref = ref;
+	if (s->w)
+		customs_jsonw_begin_object(s->w);
+	else if (file)
+		fputc('\n', s->f);
+	else
+		tv_comment(s->f, "Package", name);
+}
+
+static void s_end(sink *s)
+{
+	if (s->w) {
+		s_close_arr(s);
+		customs_jsonw_end_object(s->w);
 	}
 }
 
-static void tv_package(FILE *f, json_t *o)
+static void s_str(sink *s, int field, const char *v)
 {
-	size_t k;
-	json_t *r;
-
-	tv_comment(f, "Package", json_string_value(json_object_get(o, "name")));
-	tv_key(f, "PackageName", o, "name", 0);
-	tv_key(f, "SPDXID", o, "SPDXID", 0);
-	tv_key(f, "PackageVersion", o, "versionInfo", 0);
-	tv_key(f, "PackageSupplier", o, "supplier", 0);
-	tv_key(f, "PackageDownloadLocation", o, "downloadLocation", 0);
-	fprintf(f, "FilesAnalyzed: %s\n", json_is_true(json_object_get(o, "filesAnalyzed")) ? "true" : "false");
-	tv_checksums(f, "PackageChecksum", o);
-	tv_key(f, "PackageSourceInfo", o, "sourceInfo", 1);
-	tv_key(f, "PackageLicenseConcluded", o, "licenseConcluded", 0);
-	tv_key(f, "PackageLicenseDeclared", o, "licenseDeclared", 0);
-	tv_key(f, "PackageCopyrightText", o, "copyrightText", 0);
-	tv_key(f, "PackageDescription", o, "description", 1);
-	json_array_foreach(json_object_get(o, "externalRefs"), k, r)
-		fprintf(f, "ExternalRef: %s %s %s\n", json_string_value(json_object_get(r, "referenceCategory")),
-			json_string_value(json_object_get(r, "referenceType")),
-			json_string_value(json_object_get(r, "referenceLocator")));
-	tv_key(f, "PrimaryPackagePurpose", o, "primaryPackagePurpose", 0);
-	tv_annotations(f, o);
+	if (!v)
+		return;
+	if (s->w) {
+		s_close_arr(s);
+		customs_jsonw_kv_string(s->w, fields[field].json, v);
+	} else {
+		(fields[field].text ? tv_text : tv_line)(s->f, fields[field].tv, v);
+	}
 }
 
-static void tv_file(FILE *f, json_t *o)
+static void s_files_analyzed(sink *s)
 {
-	fputc('\n', f);
-	tv_key(f, "FileName", o, "fileName", 0);
-	tv_key(f, "SPDXID", o, "SPDXID", 0);
-	tv_checksums(f, "FileChecksum", o);
+	if (s->w) {
+		s_close_arr(s);
+		customs_jsonw_kv_bool(s->w, "filesAnalyzed", 0);
+	} else {
+		fputs("FilesAnalyzed: false\n", s->f);
+	}
+}
+
+static void s_checksum(sink *s, const char *alg, const char *value)
+{
+	if (!s->w) {
+		fprintf(s->f, "%s: %s: %s\n", s->file ? "FileChecksum" : "PackageChecksum", alg, value);
+		return;
+	}
+	s_open_arr(s, ARR_CHECKSUMS, "checksums");
+	customs_jsonw_begin_object(s->w);
+	customs_jsonw_kv_string(s->w, "algorithm", alg);
+	customs_jsonw_kv_string(s->w, "checksumValue", value);
+	customs_jsonw_end_object(s->w);
+}
+
+static void s_ref(sink *s, const char *category, const char *type, const char *locator)
+{
+	if (!is_word(locator))
+		return;
+	if (!s->w) {
+		fprintf(s->f, "ExternalRef: %s %s %s\n", category, type, locator);
+		return;
+	}
+	s_open_arr(s, ARR_REFS, "externalRefs");
+	customs_jsonw_begin_object(s->w);
+	customs_jsonw_kv_string(s->w, "referenceCategory", category);
+	customs_jsonw_kv_string(s->w, "referenceType", type);
+	customs_jsonw_kv_string(s->w, "referenceLocator", locator);
+	customs_jsonw_end_object(s->w);
+}
+
+/* a customs:NAME=VALUE annotation of the current element (an sbom_prop_fn) */
+static void s_annotation(void *ud, const char *name, const char *value)
+{
+	sink *s = ud;
+	char buf[512], *heap = NULL;
+	const char *comment = buf;
+	if ((size_t)snprintf(buf, sizeof(buf), "%s=%s", name, value) >= sizeof(buf)) {
+		if (!(heap = customs_asprintf("%s=%s", name, value))) {
+			s->oom = 1;
+			return;
+		}
+		comment = heap;
+	}
+	if (s->w) {
+		s_open_arr(s, ARR_ANNOTATIONS, "annotations");
+		customs_jsonw_begin_object(s->w);
+		customs_jsonw_kv_string(s->w, "annotationDate", s->m->d->created);
+		customs_jsonw_kv_string(s->w, "annotationType", "OTHER");
+		customs_jsonw_kv_string(s->w, "annotator", s->m->annotator);
+		customs_jsonw_kv_string(s->w, "comment", comment);
+		customs_jsonw_end_object(s->w);
+	} else {
+		fputc('\n', s->f);
+		tv_line(s->f, "Annotator", s->m->annotator);
+		tv_line(s->f, "AnnotationDate", s->m->d->created);
+		fputs("AnnotationType: OTHER\n", s->f);
+		tv_line(s->f, "SPDXREF", s->ref);
+		tv_text(s->f, "AnnotationComment", comment);
+	}
+	free(heap);
+}
+
+/* ---- the elements ------------------------------------------------------- */
+
+static void emit_supplier(sink *s, const customs_package *p)
+{
+	const char *type = p->type ? p->type : "", *who = NULL, *kind = "Person";
+	if (!strcmp(type, "deb") || !strcmp(type, "apk")) {
+		who = json_string_value(json_object_get(p->metadata, "maintainer"));
+	} else if (!strcmp(type, "rpm")) {
+		who = json_string_value(json_object_get(p->metadata, "vendor"));
+		kind = "Organization";
+	}
+	if (!who)
+		return;
+	char *v = supplier_of(who, kind);
+	s_str(s, F_SUPPLIER, v);
+	free(v);
+}
+
+static void emit_package(sink *s, size_t i)
+{
+	const spdx_model *m = s->m;
+	const sbom_pkg *sp = &m->d->pkgs[i];
+	const customs_package *p = sp->p;
+	char *src = source_info(p);
+
+	if ((p->found_by || p->db_path) && !src)
+		s->oom = 1;
+	s_begin(s, 0, p->name ? p->name : "unnamed", m->pkg_refs[i]);
+	s_str(s, F_NAME, p->name ? p->name : "unnamed");
+	s_str(s, F_SPDXID, m->pkg_refs[i]);
+	s_str(s, F_VERSION, p->version);
+	emit_supplier(s, p);
+	s_str(s, F_DOWNLOAD, "NOASSERTION");
+	s_files_analyzed(s);
+	s_str(s, F_SOURCEINFO, src);
+	s_str(s, F_LIC_CONCLUDED, "NOASSERTION");
+	s_str(s, F_LIC_DECLARED, sp->license_expr ? sp->license_expr : "NOASSERTION");
+	s_str(s, F_COPYRIGHT, "NOASSERTION");
+	if (p->purl)
+		s_ref(s, "PACKAGE-MANAGER", "purl", p->purl);
+	for (size_t k = 0; k < p->cpes.n; k++) {
+		const char *cpe = p->cpes.v[k];
+		if (customs_str_has_prefix(cpe, "cpe:2.3:"))
+			s_ref(s, "SECURITY", "cpe23Type", cpe);
+		else if (customs_str_has_prefix(cpe, "cpe:/"))
+			s_ref(s, "SECURITY", "cpe22Type", cpe);
+	}
+	s_str(s, F_PURPOSE, sp->purpose);
+	customs__sbom_package_props(m->d, sp, s_annotation, s);
+	s_end(s);
+	free(src);
+}
+
+static void emit_image(sink *s)
+{
+	const sbom_doc *d = s->m->d;
+	const char *md = d->a->image.manifest_digest;
+
+	s_begin(s, 0, d->image_name ? d->image_name : "image", s->m->image_ref);
+	s_str(s, F_NAME, d->image_name ? d->image_name : "image");
+	s_str(s, F_SPDXID, s->m->image_ref);
+	s_str(s, F_VERSION, d->image_version);
+	s_str(s, F_DOWNLOAD, "NOASSERTION");
+	s_files_analyzed(s);
+	if (md && customs_digest_valid(md))
+		s_checksum(s, "SHA256", md + strlen("sha256:"));
+	s_str(s, F_LIC_CONCLUDED, "NOASSERTION");
+	s_str(s, F_LIC_DECLARED, "NOASSERTION");
+	s_str(s, F_COPYRIGHT, "NOASSERTION");
+	if (d->image_purl)
+		s_ref(s, "PACKAGE-MANAGER", "purl", d->image_purl);
+	s_str(s, F_PURPOSE, "CONTAINER");
+	customs__sbom_image_props(d, s_annotation, s);
+	s_end(s);
+}
+
+static void emit_os(sink *s)
+{
+	const customs_distro *ds = &s->m->d->a->distro;
+	const char *name = ds->id ? ds->id : s->m->d->os_id;
+
+	s_begin(s, 0, name, s->m->os_ref);
+	s_str(s, F_NAME, name);
+	s_str(s, F_SPDXID, s->m->os_ref);
+	s_str(s, F_VERSION, ds->version_id);
+	s_str(s, F_DOWNLOAD, "NOASSERTION");
+	s_files_analyzed(s);
+	s_str(s, F_DESCRIPTION, ds->pretty_name);
+	s_str(s, F_PURPOSE, "OPERATING_SYSTEM");
+	s_end(s);
+}
+
+static void emit_file(sink *s, const spdx_file *sf)
+{
+	char hex[65], md5[33], *name = customs_asprintf(".%s%s", sf->path[0] == '/' ? "" : "/", sf->path);
+	if (!name) {
+		s->oom = 1;
+		return;
+	}
+	s_begin(s, 1, name, sf->id);
+	s_str(s, F_FILENAME, name);
+	s_str(s, F_SPDXID, sf->id);
+	if (sf->f->has_digest) {
+		customs_hex(hex, sf->f->sha256, 32);
+		s_checksum(s, "SHA256", hex);
+	}
+	if (sf->md5) {
+		for (size_t k = 0; k < 32; k++)
+			md5[k] = (char)(sf->md5[k] >= 'A' && sf->md5[k] <= 'F' ? sf->md5[k] - 'A' + 'a' : sf->md5[k]);
+		md5[32] = '\0';
+		s_checksum(s, "MD5", md5);
+	}
+	s_end(s);
+	free(name);
+}
+
+/* The package elements in document order: the image, the OS, then the
+ * packages, each followed in tag-value by the files it is the first owner
+ * of (clause 5); in JSON the files come in their own array. */
+static void emit_packages(sink *s)
+{
+	const spdx_model *m = s->m;
+	size_t nextfile = 0;
+	emit_image(s);
+	if (m->os_ref)
+		emit_os(s);
+	for (size_t i = 0; i < m->d->npkgs && !s->oom; i++) {
+		emit_package(s, i);
+		while (!s->w && nextfile < m->nfiles && m->files[nextfile].pkg == i)
+			emit_file(s, &m->files[nextfile++]);
+	}
+}
+
+static int oom_building(void)
+{
+	return customs__error(CUSTOMS_ENOMEM, "out of memory building the SPDX document");
+}
+
+static int write_json_doc(FILE *f, const spdx_model *m)
+{
+	const sbom_doc *d = m->d;
+	customs_jsonw *w = malloc(sizeof(*w));
+	char *ns = namespace_of(d);
+	sink s = {.m = m, .w = w};
+	json_t *e;
+	int err = 0;
+
+	if (!w || !ns) {
+		free(w), free(ns);
+		return oom_building();
+	}
+	customs_jsonw_init(w, f, 2);
+	customs_jsonw_begin_object(w);
+	customs_jsonw_kv_string(w, "spdxVersion", "SPDX-2.3");
+	customs_jsonw_kv_string(w, "dataLicense", "CC0-1.0");
+	customs_jsonw_kv_string(w, "SPDXID", "SPDXRef-DOCUMENT");
+	customs_jsonw_kv_string(w, "name", d->image_name ? d->image_name : "image");
+	customs_jsonw_kv_string(w, "documentNamespace", ns);
+	customs_jsonw_key(w, "creationInfo");
+	customs_jsonw_begin_object(w);
+	customs_jsonw_kv_string(w, "created", d->created);
+	customs_jsonw_key(w, "creators");
+	customs_jsonw_begin_array(w);
+	customs_jsonw_string(w, m->annotator);
+	customs_jsonw_end_array(w);
+	customs_jsonw_end_object(w);
+	customs_jsonw_key(w, "packages");
+	customs_jsonw_begin_array(w);
+	emit_packages(&s);
+	customs_jsonw_end_array(w);
+	if (m->nfiles) {
+		customs_jsonw_key(w, "files");
+		customs_jsonw_begin_array(w);
+		for (size_t j = 0; j < m->nfiles && !s.oom; j++)
+			emit_file(&s, &m->files[j]);
+		customs_jsonw_end_array(w);
+	}
+	if (d->nlicense_refs) {
+		if (!(e = extracted_json(d)))
+			s.oom = 1;
+		customs_jsonw_key(w, "hasExtractedLicensingInfos");
+		customs_jsonw_value(w, e);
+		json_decref(e);
+	}
+	customs_jsonw_key(w, "relationships");
+	customs_jsonw_begin_array(w);
+	for (size_t k = 0; k < m->nrels; k++) {
+		const spdx_rel *r = &m->rels[k];
+		customs_jsonw_begin_object(w);
+		customs_jsonw_kv_string(w, "spdxElementId", elem_ref(m, r->a));
+		customs_jsonw_kv_string(w, "relatedSpdxElement", elem_ref(m, r->b));
+		customs_jsonw_kv_string(w, "relationshipType", rel_names[r->type]);
+		customs_jsonw_end_object(w);
+	}
+	customs_jsonw_end_array(w);
+	customs_jsonw_end_object(w);
+	err = s.oom ? oom_building() : customs_jsonw_finish(w);
+	free(w);
+	free(ns);
+	return err;
+}
+
+int customs__write_spdx_json(FILE *f, const sbom_doc *d)
+{
+	spdx_model m;
+	int err = model_init(&m, d);
+	if (err < 0)
+		return err;
+	err = write_json_doc(f, &m);
+	model_release(&m);
+	return err;
 }
 
 /* Clause 5: files follow the package that contains them (a file two
  * packages own follows the first; both CONTAINS relationships say the
- * rest), extracted licenses and relationships come last.  Each element is
- * built (the same json_t the JSON form writes), written and dropped. */
+ * rest), extracted licenses and relationships come last. */
 static int tv_document(FILE *f, const spdx_model *m)
 {
 	const sbom_doc *d = m->d;
-	size_t first = npackage_elems(m) - d->npkgs, nextfile = 0, k;
 	char *ns = namespace_of(d);
+	sink s = {.m = m, .f = f};
 	json_t *e, *v;
+	size_t k;
 
 	if (!ns)
 		return oom_building();
-	fprintf(f, "SPDXVersion: SPDX-2.3\nDataLicense: CC0-1.0\nSPDXID: SPDXRef-DOCUMENT\n");
+	fputs("SPDXVersion: SPDX-2.3\nDataLicense: CC0-1.0\nSPDXID: SPDXRef-DOCUMENT\n", f);
 	tv_line(f, "DocumentName", d->image_name ? d->image_name : "image");
 	tv_line(f, "DocumentNamespace", ns);
 	free(ns);
 	tv_line(f, "Creator", m->annotator);
 	tv_line(f, "Created", d->created);
-	for (k = 0; k < npackage_elems(m); k++) {
-		if (!(e = package_elem(m, k)))
-			return oom_building();
-		tv_package(f, e);
-		json_decref(e);
-		while (k >= first && nextfile < m->nfiles && m->files[nextfile].pkg == k - first) {
-			if (!(e = file_json(&m->files[nextfile++])))
-				return oom_building();
-			tv_file(f, e);
-			json_decref(e);
-		}
-	}
+	emit_packages(&s);
+	if (s.oom)
+		return oom_building();
 	if (d->nlicense_refs) {
 		if (!(e = extracted_json(d)))
 			return oom_building();

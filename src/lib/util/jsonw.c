@@ -71,17 +71,28 @@ static void sep(customs_jsonw *w)
 	w->first = 0;
 }
 
+/* One pass: printable ASCII runs are copied as they are, quotes, backslashes
+ * and controls escaped, valid UTF-8 kept, every invalid byte written as
+ * U+FFFD so the document stays valid JSON. */
 static void put_string(customs_jsonw *w, const char *s)
 {
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *p = (const unsigned char *)s, *run = p;
 	putc_(w, '"');
-	for (; *p; p++) {
+	while (*p) {
 		unsigned char c = *p;
-		if (c >= 0x20 && c != '"' && c != '\\' && c != 0x7f)
+		if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
+			p++;
 			continue;
+		}
+		if (c >= 0x80) {
+			size_t n = customs_utf8_len(p, 4); /* a NUL ends a short sequence */
+			if (n) {
+				p += n;
+				continue;
+			}
+		}
 		put(w, (const char *)run, (size_t)(p - run));
-		run = p + 1;
 		switch (c) {
 		case '"': put(w, "\\\"", 2); break;
 		case '\\': put(w, "\\\\", 2); break;
@@ -90,66 +101,18 @@ static void put_string(customs_jsonw *w, const char *s)
 		case '\t': put(w, "\\t", 2); break;
 		case '\b': put(w, "\\b", 2); break;
 		case '\f': put(w, "\\f", 2); break;
-		default: {
-			char u[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
-			put(w, u, 6);
+		default:
+			if (c >= 0x80) {
+				put(w, "\xef\xbf\xbd", 3);
+			} else {
+				char u[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+				put(w, u, 6);
+			}
 		}
-		}
+		run = ++p;
 	}
 	put(w, (const char *)run, (size_t)(p - run));
 	putc_(w, '"');
-}
-
-/* invalid UTF-8 would make the whole document unreadable: replace it */
-static int utf8_valid(const unsigned char *s)
-{
-	while (*s) {
-		if (*s < 0x80) {
-			s++;
-			continue;
-		}
-		int n = (*s & 0xe0) == 0xc0 ? 1 : (*s & 0xf0) == 0xe0 ? 2 : (*s & 0xf8) == 0xf0 ? 3 : -1;
-		if (n < 0 || (*s == 0xc0 || *s == 0xc1) || *s > 0xf4)
-			return 0;
-		for (int i = 1; i <= n; i++)
-			if ((s[i] & 0xc0) != 0x80)
-				return 0;
-		s += n + 1;
-	}
-	return 1;
-}
-
-static void put_string_checked(customs_jsonw *w, const char *s)
-{
-	if (utf8_valid((const unsigned char *)s)) {
-		put_string(w, s);
-		return;
-	}
-	/* replace each bad byte with U+FFFD */
-	size_t n = strlen(s);
-	char *c = malloc(n * 3 + 1), *o = c;
-	if (!c) {
-		w->err = ENOMEM;
-		return;
-	}
-	for (const unsigned char *p = (const unsigned char *)s; *p;) {
-		int k = *p < 0x80 ? 0 : (*p & 0xe0) == 0xc0 ? 1 : (*p & 0xf0) == 0xe0 ? 2 : (*p & 0xf8) == 0xf0 ? 3 : -1;
-		int ok = k >= 0 && !(*p == 0xc0 || *p == 0xc1 || *p > 0xf4);
-		for (int i = 1; ok && i <= k; i++)
-			ok = (p[i] & 0xc0) == 0x80;
-		if (ok) {
-			memcpy(o, p, (size_t)k + 1);
-			o += k + 1;
-			p += k + 1;
-		} else {
-			memcpy(o, "\xef\xbf\xbd", 3);
-			o += 3;
-			p++;
-		}
-	}
-	*o = '\0';
-	put_string(w, c);
-	free(c);
 }
 
 void customs_jsonw_begin_object(customs_jsonw *w)
@@ -187,7 +150,7 @@ void customs_jsonw_end_array(customs_jsonw *w)
 void customs_jsonw_key(customs_jsonw *w, const char *k)
 {
 	sep(w);
-	put_string_checked(w, k);
+	put_string(w, k);
 	put(w, w->indent ? ": " : ":", w->indent ? 2 : 1);
 	w->after_key = 1;
 }
@@ -196,7 +159,7 @@ void customs_jsonw_string(customs_jsonw *w, const char *s)
 {
 	sep(w);
 	if (s)
-		put_string_checked(w, s);
+		put_string(w, s);
 	else
 		put(w, "null", 4);
 }

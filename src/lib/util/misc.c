@@ -190,3 +190,57 @@ void customs_strlist_release(customs_strlist *l)
 	free(l->v);
 	memset(l, 0, sizeof(*l));
 }
+
+size_t customs_utf8_len(const unsigned char *s, size_t n)
+{
+	unsigned c = s[0], cp, min;
+	size_t len;
+
+	if (c == 0)
+		return 0;
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		len = 2, cp = c & 0x1f, min = 0x80;
+	else if (c >= 0xe0 && c <= 0xef)
+		len = 3, cp = c & 0x0f, min = 0x800;
+	else if (c >= 0xf0 && c <= 0xf4)
+		len = 4, cp = c & 0x07, min = 0x10000;
+	else
+		return 0;
+	if (n < len)
+		return 0;
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	return cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff) ? 0 : len;
+}
+
+char *customs_utf8_repair(const char *s)
+{
+	size_t n = strlen(s), i = 0, bad = 0, l;
+	while (i < n) {
+		l = customs_utf8_len((const unsigned char *)s + i, n - i);
+		bad += !l;
+		i += l ? l : 1;
+	}
+	if (!bad)
+		return NULL;
+	char *out = malloc(n + 2 * bad + 1), *o = out;
+	if (!out)
+		return NULL;
+	for (i = 0; i < n;) {
+		l = customs_utf8_len((const unsigned char *)s + i, n - i);
+		if (l) {
+			memcpy(o, s + i, l);
+			o += l, i += l;
+		} else {
+			memcpy(o, "\xef\xbf\xbd", 3);
+			o += 3, i++;
+		}
+	}
+	*o = '\0';
+	return out;
+}

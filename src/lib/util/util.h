@@ -63,6 +63,15 @@ char *customs_asprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)
 int customs_str_has_prefix(const char *s, const char *prefix);
 int customs_str_has_suffix(const char *s, const char *suffix);
 
+/* ---- UTF-8 ---- */
+/* Length (1-4) of the well-formed UTF-8 sequence at s (n bytes left); 0 for
+ * a NUL byte, a stray or overlong byte, a surrogate or anything past
+ * U+10FFFF (what jansson refuses). */
+size_t customs_utf8_len(const unsigned char *s, size_t n);
+/* s with every byte that is not well-formed UTF-8 as U+FFFD (malloc'ed),
+ * or NULL when s is well-formed already (or out of memory). */
+char *customs_utf8_repair(const char *s);
+
 /* ---- digests ---- */
 void customs_hex(char *out, const unsigned char *bin, size_t n); /* out: 2n+1 */
 /* "sha256:<64 lowercase hex>" */
