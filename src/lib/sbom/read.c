@@ -732,7 +732,11 @@ int customs_sbom_read(customs_analysis **out, const char *path, const customs_sb
 		if (err == CUSTOMS_ELIMIT)
 			return customs__error(err, "sbom:%s: over the %zu-byte limit (set CUSTOMS_SBOM_MAX_BYTES to read it)",
 					      path, cap);
-		return customs__error(err, "sbom:%s: %s", path, customs_error_last());
+		const char *msg = customs_error_last();
+		/* the reader's message names the file already */
+		if (msg && !strncmp(msg, path, strlen(path)))
+			return customs__error(err, "sbom:%s", msg);
+		return customs__error(err, "sbom:%s: %s", path, msg);
 	}
 	err = customs_sbom_read_mem(out, path, buf, len, opts, fmt_out);
 	free(buf);
