@@ -378,7 +378,9 @@ static int write_json(FILE *f, const customs_analysis *a, const customs_vulndb_i
 		json_array_append_new(warn, o);
 	}
 	json_object_set_new(doc, "warnings", warn);
-	rc = json_dumpf(doc, f, JSON_INDENT(2)) < 0 || fputc('\n', f) == EOF ? cli_error(EXIT_FAILED, "scan", "write error: %s", strerror(errno)) : 0;
+	rc = 0;
+	if (json_dumpf(doc, f, JSON_INDENT(2)) < 0 || fputc('\n', f) == EOF)
+		rc = cli_error(EXIT_FAILED, "scan", "write error: %s", strerror(errno));
 	json_decref(doc);
 	json_decref(aj);
 	return rc;
