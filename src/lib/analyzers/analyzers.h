@@ -23,6 +23,19 @@ customs_analyzer *customs__apk_new(void);
  * be NULL.  Returns 0, or CUSTOMS_ENOMEM with nothing in *out. */
 typedef void (*customs_parse_warn_fn)(void *ud, size_t line, const char *msg);
 
+/* The growing list of packages a parser returns (pkgvec.c). */
+typedef struct customs_pkgvec {
+	customs_package **v;
+	size_t n, cap;
+} customs_pkgvec;
+/* Append p; when that fails p is freed and CUSTOMS_ENOMEM returned. */
+int customs__pkgvec_push(customs_pkgvec *v, customs_package *p);
+/* Free every package and the array; v is empty again. */
+void customs__pkgvec_release(customs_pkgvec *v);
+/* err < 0: release v and return err with *out NULL and *n 0.  Else hand
+ * v's packages over as (*out, *n), *out never NULL, and return 0. */
+int customs__pkgvec_result(customs_package ***out, size_t *n, customs_pkgvec *v, int err);
+
 enum {
 	CUSTOMS_DPKG_STATUS_D = 1, /* distroless status.d stanza: no Status field needed */
 };

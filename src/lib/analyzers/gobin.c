@@ -1054,27 +1054,6 @@ int customs__goscan_finish(customs_goscan *g, customs_package ***out, size_t *n,
 
 /* ---- modinfo (runtime/debug.ParseBuildInfo) ---- */
 
-typedef struct pkgvec {
-	customs_package **v;
-	size_t n, cap;
-} pkgvec;
-
-static int vec_push(pkgvec *v, customs_package *p)
-{
-	if (v->n == v->cap) {
-		size_t cap = v->cap ? v->cap * 2 : 16;
-		customs_package **nv = realloc(v->v, cap * sizeof(*nv));
-		if (!nv) {
-			customs_package_free(p);
-			return nomem();
-		}
-		v->v = nv;
-		v->cap = cap;
-	}
-	v->v[v->n++] = p;
-	return 0;
-}
-
 /* pkg:golang/<path up to the last slash>/<last element>@<version> */
 static char *go_purl(const char *path, const char *version)
 {
@@ -1310,7 +1289,7 @@ fail:
 int customs__go_parse_modinfo(customs_package ***out, size_t *n, const char *version, size_t vlen, const char *mod,
 			      size_t mlen, customs_parse_warn_fn warn, void *ud)
 {
-	pkgvec v = {0};
+	customs_pkgvec v = {0};
 	gomod mainm = {0}, *deps = NULL, *last = NULL;
 	size_t ndeps = 0, capdeps = 0, lineno = 0;
 	char *path = NULL, *gover = NULL, *stdver = NULL;
@@ -1428,20 +1407,20 @@ int customs__go_parse_modinfo(customs_package ***out, size_t *n, const char *ver
 		}
 	}
 	customs_package *std = go_pkg("stdlib", stdver, strncmp(stdver, "go", 2) ? stdver : stdver + 2);
-	if (!std || (err = vec_push(&v, std)) < 0) {
+	if (!std || (err = customs__pkgvec_push(&v, std)) < 0) {
 		err = err ? err : nomem();
 		goto done;
 	}
 	if (mainm.path && mainm.version) {
 		customs_package *p = module_pkg(&mainm);
-		if (!p || (err = vec_push(&v, p)) < 0) {
+		if (!p || (err = customs__pkgvec_push(&v, p)) < 0) {
 			err = err ? err : nomem();
 			goto done;
 		}
 	}
 	for (size_t i = 0; i < ndeps; i++) {
 		customs_package *p = module_pkg(&deps[i]);
-		if (!p || (err = vec_push(&v, p)) < 0) {
+		if (!p || (err = customs__pkgvec_push(&v, p)) < 0) {
 			err = err ? err : nomem();
 			goto done;
 		}
@@ -1831,7 +1810,7 @@ static customs_package *clone_pkg(const customs_package *p)
 }
 
 /* Hand the packages of one copy, as found at `path`, to out. */
-static int emit(pkgvec *out, customs_langcopy *c, const char *path, const char *found_by, int visible, int removed_in,
+static int emit(customs_pkgvec *out, customs_langcopy *c, const char *path, const char *found_by, int visible, int removed_in,
 		int clone)
 {
 	for (size_t i = 0; i < c->n; i++) {
@@ -1847,7 +1826,7 @@ static int emit(pkgvec *out, customs_langcopy *c, const char *path, const char *
 			customs_package_free(p);
 			return nomem();
 		}
-		int err = vec_push(out, p);
+		int err = customs__pkgvec_push(out, p);
 		if (err < 0)
 			return err;
 	}
@@ -1856,7 +1835,7 @@ static int emit(pkgvec *out, customs_langcopy *c, const char *path, const char *
 
 int customs__langset_finish(customs_langset *s, customs_analysis *a, const char *found_by, int hardlinks)
 {
-	pkgvec out = {0};
+	customs_pkgvec out = {0};
 	customs_strmap visible = {0};
 	customs_package **vis = NULL;
 	const char **paths = NULL;

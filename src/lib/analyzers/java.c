@@ -446,11 +446,6 @@ done:
 
 /* ---- the archive reader ---- */
 
-typedef struct pkgvec {
-	customs_package **v;
-	size_t n, cap;
-} pkgvec;
-
 typedef struct jscan {
 	customs_parse_warn_fn warn;
 	void *ud;
@@ -458,7 +453,7 @@ typedef struct jscan {
 	int stopped;         /* the expanded-bytes cap was hit */
 	size_t ram_left;
 	unsigned char *io;   /* 64 KiB read buffer */
-	pkgvec out;
+	customs_pkgvec out;
 	int err;             /* ENOMEM */
 } jscan;
 
@@ -474,22 +469,6 @@ static void jwarn(jscan *j, const char *fmt, ...)
 	va_end(ap);
 	if (j->warn)
 		j->warn(j->ud, 0, msg);
-}
-
-static int vec_push(pkgvec *v, customs_package *p)
-{
-	if (v->n == v->cap) {
-		size_t cap = v->cap ? v->cap * 2 : 8;
-		customs_package **n = realloc(v->v, cap * sizeof(*n));
-		if (!n) {
-			customs_package_free(p);
-			return CUSTOMS_ENOMEM;
-		}
-		v->v = n;
-		v->cap = cap;
-	}
-	v->v[v->n++] = p;
-	return 0;
 }
 
 static int has_suffix_ci(const char *s, const char *suf)
@@ -680,7 +659,7 @@ static int make_pkg(jscan *j, const char *group, const char *artifact, const cha
 		if (add_licenses(p, mf_get(mf, "Bundle-License")) < 0)
 			goto nomem;
 	}
-	return vec_push(&j->out, p);
+	return customs__pkgvec_push(&j->out, p);
 nomem:
 	customs_package_free(p);
 	return CUSTOMS_ENOMEM;

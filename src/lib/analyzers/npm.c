@@ -184,50 +184,6 @@ done:
 
 /* ---- lockfile results ---- */
 
-typedef struct pkgvec {
-	customs_package **v;
-	size_t n, cap;
-} pkgvec;
-
-static int vec_push(pkgvec *v, customs_package *p)
-{
-	if (v->n == v->cap) {
-		size_t cap = v->cap ? v->cap * 2 : 64;
-		customs_package **x = realloc(v->v, cap * sizeof(*x));
-		if (!x) {
-			customs_package_free(p);
-			return nomem();
-		}
-		v->v = x;
-		v->cap = cap;
-	}
-	v->v[v->n++] = p;
-	return 0;
-}
-
-static void vec_release(pkgvec *v)
-{
-	for (size_t i = 0; i < v->n; i++)
-		customs_package_free(v->v[i]);
-	free(v->v);
-	memset(v, 0, sizeof(*v));
-}
-
-static int vec_result(customs_package ***out, size_t *n, pkgvec *v, int err)
-{
-	if (err < 0) {
-		vec_release(v);
-		*out = NULL;
-		*n = 0;
-		return err;
-	}
-	*out = v->v;
-	*n = v->n;
-	if (!*out && !(*out = malloc(sizeof(**out))))
-		return nomem();
-	return 0;
-}
-
 /* "npm:real@1.2.3" (an alias) -> real name and version */
 static int split_alias(const char *spec, const char **name, size_t *nlen, const char **ver)
 {
@@ -244,7 +200,7 @@ static int split_alias(const char *spec, const char **name, size_t *nlen, const 
 
 /* ---- package-lock.json, npm-shrinkwrap.json, .package-lock.json ---- */
 
-static int lock_entry(pkgvec *v, const char *key, json_t *e, const char *name, size_t nlen, const char *version)
+static int lock_entry(customs_pkgvec *v, const char *key, json_t *e, const char *name, size_t nlen, const char *version)
 {
 	customs_package *p = new_pkg(name, nlen, version, strlen(version));
 	int err;
@@ -259,11 +215,11 @@ static int lock_entry(pkgvec *v, const char *key, json_t *e, const char *name, s
 		customs_package_free(p);
 		return err;
 	}
-	return vec_push(v, p);
+	return customs__pkgvec_push(v, p);
 }
 
 /* v2/v3 "packages": keys are install locations from the project root */
-static int lock_packages(pkgvec *v, json_t *packages)
+static int lock_packages(customs_pkgvec *v, json_t *packages)
 {
 	const char *key;
 	json_t *e;
@@ -288,7 +244,7 @@ static int lock_packages(pkgvec *v, json_t *packages)
 
 /* v1 "dependencies": {name: {version, dev, dependencies: {...}}}, nested
  * where npm nested the copy; walked with an explicit stack */
-static int lock_dependencies(pkgvec *v, json_t *deps, customs_parse_warn_fn warn, void *ud)
+static int lock_dependencies(customs_pkgvec *v, json_t *deps, customs_parse_warn_fn warn, void *ud)
 {
 	struct frame {
 		json_t *deps;
@@ -346,7 +302,7 @@ static int lock_dependencies(pkgvec *v, json_t *deps, customs_parse_warn_fn warn
 int customs__npm_parse_package_lock(customs_package ***out, size_t *n, const char *buf, size_t len,
 				    customs_parse_warn_fn warn, void *ud)
 {
-	pkgvec v = {0};
+	customs_pkgvec v = {0};
 	int err = 0;
 	json_t *root = load_json(buf, len, "lockfile", warn, ud);
 	if (!root) {
@@ -364,7 +320,7 @@ int customs__npm_parse_package_lock(customs_package ***out, size_t *n, const cha
 	else if (json_is_object(deps))
 		err = lock_dependencies(&v, deps, warn, ud);
 	json_decref(root);
-	return vec_result(out, n, &v, err);
+	return customs__pkgvec_result(out, n, &v, err);
 }
 
 /* ---- yarn.lock ---- */
@@ -432,7 +388,7 @@ static void seen_release(seen *s)
 	customs_strlist_release(&s->keys);
 }
 
-static int add_unique(pkgvec *v, seen *s, const char *name, size_t nlen, const char *version, size_t vlen,
+static int add_unique(customs_pkgvec *v, seen *s, const char *name, size_t nlen, const char *version, size_t vlen,
 		      customs_package **added)
 {
 	customs_package *p = new_pkg(name, nlen, version, vlen);
@@ -445,11 +401,11 @@ static int add_unique(pkgvec *v, seen *s, const char *name, size_t nlen, const c
 		return err;
 	}
 	*added = p;
-	return vec_push(v, p);
+	return customs__pkgvec_push(v, p);
 }
 
 /* yarn v1: "key[, key...]:" at column 0, then "  version \"x\"" */
-static int yarn_v1(pkgvec *v, const char *buf, size_t len, customs_parse_warn_fn warn, void *ud)
+static int yarn_v1(customs_pkgvec *v, const char *buf, size_t len, customs_parse_warn_fn warn, void *ud)
 {
 	const char *p = buf, *end = buf + len;
 	const char *name = NULL;
@@ -595,7 +551,7 @@ static int each_document(const char *buf, size_t len, const char *what, doc_fn f
 }
 
 typedef struct yaml_ctx {
-	pkgvec *v;
+	customs_pkgvec *v;
 	seen s;
 	customs_parse_warn_fn warn;
 	void *ud;
@@ -652,7 +608,7 @@ static int berry_doc(void *ud, yaml_document_t *doc, yaml_node_t *root)
 int customs__npm_parse_yarn_lock(customs_package ***out, size_t *n, const char *buf, size_t len,
 				 customs_parse_warn_fn warn, void *ud)
 {
-	pkgvec v = {0};
+	customs_pkgvec v = {0};
 	int err;
 	skip_bom(&buf, &len);
 	/* berry is YAML with a __metadata block; v1 is its own format */
@@ -673,7 +629,7 @@ int customs__npm_parse_yarn_lock(customs_package ***out, size_t *n, const char *
 	} else {
 		err = yarn_v1(&v, buf, len, warn, ud);
 	}
-	return vec_result(out, n, &v, err);
+	return customs__pkgvec_result(out, n, &v, err);
 }
 
 /* ---- pnpm-lock.yaml ---- */
@@ -941,11 +897,11 @@ done:
 int customs__npm_parse_pnpm_lock(customs_package ***out, size_t *n, const char *buf, size_t len,
 				 customs_parse_warn_fn warn, void *ud)
 {
-	pkgvec v = {0};
+	customs_pkgvec v = {0};
 	yaml_ctx c = {&v, {{0}, {0}}, warn, ud};
 	int err = each_document(buf, len, "pnpm-lock.yaml", pnpm_doc, &c, warn, ud);
 	seen_release(&c.s);
-	return vec_result(out, n, &v, err);
+	return customs__pkgvec_result(out, n, &v, err);
 }
 
 /* ---- where a package.json sits ---- */
@@ -1203,7 +1159,7 @@ static void lockinfo_release(lockinfo *li)
 static int finish(customs_analyzer *self, customs_analysis *a)
 {
 	npm *m = (npm *)self;
-	pkgvec out = {0};
+	customs_pkgvec out = {0};
 	customs_strmap installed_projects = {0}, by_location = {0};
 	customs_strlist keys = {0};
 	lockinfo *locks = NULL;
@@ -1243,7 +1199,7 @@ static int finish(customs_analyzer *self, customs_analysis *a)
 		free(loc);
 		c->kept = p;
 		c->pkg = NULL;
-		if ((err = vec_push(&out, p)) < 0)
+		if ((err = customs__pkgvec_push(&out, p)) < 0)
 			goto done;
 		long pl = project_len(c->path);
 		if (pl >= 0) {
@@ -1322,7 +1278,7 @@ static int finish(customs_analyzer *self, customs_analysis *a)
 				goto done;
 			}
 			li->pkgs[k] = NULL;
-			if ((err = vec_push(&out, p)) < 0)
+			if ((err = customs__pkgvec_push(&out, p)) < 0)
 				goto done;
 		}
 	}
@@ -1353,7 +1309,7 @@ static int finish(customs_analyzer *self, customs_analysis *a)
 		free(loc);
 		c->kept = p;
 		c->pkg = NULL;
-		if ((err = vec_push(&out, p)) < 0)
+		if ((err = customs__pkgvec_push(&out, p)) < 0)
 			goto done;
 	}
 

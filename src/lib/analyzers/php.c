@@ -38,40 +38,6 @@ static int nomem(void)
 	return customs__error(CUSTOMS_ENOMEM, "out of memory");
 }
 
-typedef struct pkgvec {
-	customs_package **v;
-	size_t n, cap;
-} pkgvec;
-
-static int vec_push(pkgvec *v, customs_package *p)
-{
-	if (v->n == v->cap) {
-		size_t cap = v->cap ? v->cap * 2 : 32;
-		customs_package **nv = realloc(v->v, cap * sizeof(*nv));
-		if (!nv) {
-			customs_package_free(p);
-			return nomem();
-		}
-		v->v = nv;
-		v->cap = cap;
-	}
-	v->v[v->n++] = p;
-	return 0;
-}
-
-static int vec_result(customs_package ***out, size_t *n, pkgvec *v, int err)
-{
-	if (err < 0) {
-		for (size_t i = 0; i < v->n; i++)
-			customs_package_free(v->v[i]);
-		free(v->v);
-		return err;
-	}
-	*out = v->v;
-	*n = v->n;
-	return 0;
-}
-
 static json_t *load_json(const char *buf, size_t len, const char *what, customs_parse_warn_fn warn, void *ud)
 {
 	json_error_t je;
@@ -85,7 +51,7 @@ static json_t *load_json(const char *buf, size_t len, const char *what, customs_
 }
 
 /* One package object; 0 with nothing pushed when it is not usable (warned). */
-static int add_package(pkgvec *v, json_t *o, int dev, size_t idx, customs_parse_warn_fn warn, void *ud)
+static int add_package(customs_pkgvec *v, json_t *o, int dev, size_t idx, customs_parse_warn_fn warn, void *ud)
 {
 	const char *name = json_string_value(json_object_get(o, "name"));
 	const char *version = json_string_value(json_object_get(o, "version"));
@@ -129,7 +95,7 @@ static int add_package(pkgvec *v, json_t *o, int dev, size_t idx, customs_parse_
 	}
 	if (dev && json_object_set_new(p->metadata, "dev", json_true()) < 0)
 		goto fail;
-	return vec_push(v, p);
+	return customs__pkgvec_push(v, p);
 fail:
 	customs_package_free(p);
 	return nomem();
@@ -138,7 +104,7 @@ fail:
 int customs__php_parse_installed(customs_package ***out, size_t *n, const char *buf, size_t len,
 				 customs_parse_warn_fn warn, void *ud)
 {
-	pkgvec v = {0};
+	customs_pkgvec v = {0};
 	json_t *root, *pkgs, *e, *devnames = NULL;
 	size_t i;
 	int err = 0;
@@ -170,13 +136,13 @@ int customs__php_parse_installed(customs_package ***out, size_t *n, const char *
 			break;
 	}
 	json_decref(root);
-	return vec_result(out, n, &v, err);
+	return customs__pkgvec_result(out, n, &v, err);
 }
 
 int customs__php_parse_lock(customs_package ***out, size_t *n, const char *buf, size_t len, customs_parse_warn_fn warn,
 			    void *ud)
 {
-	pkgvec v = {0};
+	customs_pkgvec v = {0};
 	json_t *root, *e;
 	size_t i;
 	int err = 0;
@@ -199,7 +165,7 @@ int customs__php_parse_lock(customs_package ***out, size_t *n, const char *buf, 
 			break;
 	}
 	json_decref(root);
-	return vec_result(out, n, &v, err);
+	return customs__pkgvec_result(out, n, &v, err);
 }
 
 /* ---- the analyzer ---- */

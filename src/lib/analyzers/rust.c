@@ -43,35 +43,6 @@ static int nomem(void)
 	return customs__error(CUSTOMS_ENOMEM, "out of memory");
 }
 
-typedef struct pkgvec {
-	customs_package **v;
-	size_t n, cap;
-} pkgvec;
-
-static int vec_push(pkgvec *v, customs_package *p)
-{
-	if (v->n == v->cap) {
-		size_t cap = v->cap ? v->cap * 2 : 32;
-		customs_package **nv = realloc(v->v, cap * sizeof(*nv));
-		if (!nv) {
-			customs_package_free(p);
-			return nomem();
-		}
-		v->v = nv;
-		v->cap = cap;
-	}
-	v->v[v->n++] = p;
-	return 0;
-}
-
-static void vec_free(pkgvec *v)
-{
-	for (size_t i = 0; i < v->n; i++)
-		customs_package_free(v->v[i]);
-	free(v->v);
-	memset(v, 0, sizeof(*v));
-}
-
 static customs_package *crate(const char *name, const char *version)
 {
 	customs_package *p = customs_package_new();
@@ -250,7 +221,7 @@ int customs__rust_parse_cargo_lock(customs_package ***out, size_t *n, const char
 	long version = 0;
 	int v1 = 0;
 	json_t *checksums = json_object();
-	pkgvec v = {0};
+	customs_pkgvec v = {0};
 	int err = 0, saw_table = 0;
 	const char *s = buf, *end = buf + len;
 
@@ -386,7 +357,7 @@ bad_line:
 			continue;
 		}
 		customs_package *p = crate(l->name, l->version);
-		if (!p || (err = vec_push(&v, p)) < 0) {
+		if (!p || (err = customs__pkgvec_push(&v, p)) < 0) {
 			err = err ? err : nomem();
 			goto done;
 		}
@@ -408,7 +379,7 @@ done:
 	free(pk);
 	json_decref(checksums);
 	if (err < 0) {
-		vec_free(&v);
+		customs__pkgvec_release(&v);
 		return err;
 	}
 	*out = v.v;
@@ -544,7 +515,7 @@ int customs__rust_parse_auditable(customs_package ***out, size_t *n, const unsig
 	size_t jl = 0;
 	json_error_t je;
 	json_t *root = NULL, *pkgs, *e;
-	pkgvec v = {0};
+	customs_pkgvec v = {0};
 	size_t i;
 	int err;
 
@@ -572,7 +543,7 @@ int customs__rust_parse_auditable(customs_package ***out, size_t *n, const unsig
 	json_array_foreach(pkgs, i, e) {
 		customs_package *p = crate(json_string_value(json_object_get(e, "name")),
 					   json_string_value(json_object_get(e, "version")));
-		if (!p || (err = vec_push(&v, p)) < 0) {
+		if (!p || (err = customs__pkgvec_push(&v, p)) < 0) {
 			err = err ? err : nomem();
 			goto done;
 		}
@@ -588,7 +559,7 @@ done:
 	json_decref(root);
 	free(js);
 	if (err < 0) {
-		vec_free(&v);
+		customs__pkgvec_release(&v);
 		return err;
 	}
 	*out = v.v;
