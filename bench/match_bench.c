@@ -39,7 +39,7 @@ static int cmpd(const void *a, const void *b)
 int main(int argc, char **argv)
 {
 	customs_analysis *a;
-	customs_options o = {0};
+	customs_options o = CUSTOMS_OPTIONS_INIT;
 	int runs = argc > 3 ? atoi(argv[3]) : 20;
 	long ncpu = getenv("MATCH_THREADS") ? atol(getenv("MATCH_THREADS")) : sysconf(_SC_NPROCESSORS_ONLN);
 	double t[1000], cpu[1000];

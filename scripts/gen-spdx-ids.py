@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
-"""gen-spdx-ids.py [SCHEMA [OUT]] - write src/lib/sbom/spdx_ids.c, the SPDX
+"""gen-spdx-ids.py [SCHEMA [OUT]] - write src/lib/license/spdx_ids.c, the SPDX
 license list as two sorted C arrays (license ids, exception ids), from
 CycloneDX's spdx.schema.json (default: ../shared/schemas/spdx.schema.json next
-to the repository; output default: src/lib/sbom/spdx_ids.c).
+to the repository; output default: src/lib/license/spdx_ids.c).
 
 The schema's "enum" is one list of both kinds.  It is laid out as the license
 ids in case-insensitive order followed by the exception ids in the same order,
@@ -79,7 +79,7 @@ def main():
     here = os.path.dirname(os.path.abspath(__file__))
     repo = os.path.dirname(here)
     src = sys.argv[1] if len(sys.argv) > 1 else os.path.join(repo, "..", "shared", "schemas", "spdx.schema.json")
-    dst = sys.argv[2] if len(sys.argv) > 2 else os.path.join(repo, "src", "lib", "sbom", "spdx_ids.c")
+    dst = sys.argv[2] if len(sys.argv) > 2 else os.path.join(repo, "src", "lib", "license", "spdx_ids.c")
     with open(src, encoding="utf-8") as f:
         schema = json.load(f)
     ids = schema.get("enum")
@@ -97,11 +97,7 @@ def main():
         " * %d license ids, %d exception ids. */" % (len(licenses), len(exceptions)),
         "#include <stddef.h>",
         "",
-        "/* declared here as well, for spdx_license.c, the only user */",
-        "extern const char *const customs__spdx_licenses[];",
-        "extern const size_t customs__spdx_licenses_count;",
-        "extern const char *const customs__spdx_exceptions[];",
-        "extern const size_t customs__spdx_exceptions_count;",
+        '#include "license/license.h"',
         "",
     ]
     lines += c_array("customs__spdx_licenses", licenses)

@@ -7,6 +7,8 @@
 #ifndef CUSTOMS_ANALYSIS_H
 #define CUSTOMS_ANALYSIS_H
 
+#include "customs/common.h"
+
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -22,10 +24,10 @@ typedef struct customs_strlist {
 	size_t n, cap;
 } customs_strlist;
 
-int customs_strlist_add(customs_strlist *l, const char *s);
-int customs_strlist_addn(customs_strlist *l, const char *s, size_t len);
-int customs_strlist_contains(const customs_strlist *l, const char *s);
-void customs_strlist_release(customs_strlist *l);
+CUSTOMS_EXTERN int customs_strlist_add(customs_strlist *l, const char *s);
+CUSTOMS_EXTERN int customs_strlist_addn(customs_strlist *l, const char *s, size_t len);
+CUSTOMS_EXTERN int customs_strlist_contains(const customs_strlist *l, const char *s);
+CUSTOMS_EXTERN void customs_strlist_release(customs_strlist *l);
 
 typedef enum {
 	CUSTOMS_FILE_REG = 0,
@@ -38,7 +40,7 @@ typedef enum {
 	CUSTOMS_FILE_SOCKET,
 } customs_file_type;
 
-const char *customs_file_type_name(customs_file_type t);
+CUSTOMS_EXTERN const char *customs_file_type_name(customs_file_type t);
 
 /* One file as one layer wrote it. Strings live in the analysis' arena. */
 typedef struct customs_file {
@@ -128,8 +130,8 @@ typedef struct customs_package {
 	json_t *metadata;     /* ecosystem-specific fields, owned, or NULL */
 } customs_package;
 
-customs_package *customs_package_new(void);
-void customs_package_free(customs_package *p);
+CUSTOMS_EXTERN customs_package *customs_package_new(void);
+CUSTOMS_EXTERN void customs_package_free(customs_package *p);
 
 typedef enum {
 	CUSTOMS_WARN = 0,     /* something was skipped; the result is still complete */
@@ -158,8 +160,13 @@ typedef struct customs_analysis {
 	struct customs__analysis_priv *priv;
 } customs_analysis;
 
-/* Options for customs_analyze(). Zero means "default" for every field. */
+/* Options for customs_analyze(): set version to CUSTOMS_OPTIONS_VERSION
+ * (CUSTOMS_OPTIONS_INIT does); zero means "default" for every other field.
+ * A version this library does not know is refused with CUSTOMS_EINVAL. */
+#define CUSTOMS_OPTIONS_VERSION 1
+#define CUSTOMS_OPTIONS_INIT {.version = CUSTOMS_OPTIONS_VERSION}
 typedef struct customs_options {
+	unsigned int version;        /* CUSTOMS_OPTIONS_VERSION */
 	const char *platform;        /* "os/arch[/variant]", default linux/amd64 */
 	int verify_diff_ids;         /* re-hash uncompressed layers */
 	int file_digests;            /* sha256 of every regular file */
@@ -183,26 +190,26 @@ typedef struct customs_options {
  * a bare path, or else a bare registry reference like "debian:12").  On success *out holds the
  * analysis, which may be incomplete (a->complete == 0, errors in warnings).
  * Returns < 0 only when nothing could be analysed. */
-int customs_analyze(customs_analysis **out, const char *ref, const customs_options *opts);
-void customs_analysis_free(customs_analysis *a);
+CUSTOMS_EXTERN int customs_analyze(customs_analysis **out, const char *ref, const customs_options *opts);
+CUSTOMS_EXTERN void customs_analysis_free(customs_analysis *a);
 
 /* Resolve path in the squashed view following symlinks (at most 40, kept
  * inside the image root). Returns the visible file or NULL. Borrowed. */
-const customs_file *customs_analysis_lookup(const customs_analysis *a, const char *path, int follow);
+CUSTOMS_EXTERN const customs_file *customs_analysis_lookup(const customs_analysis *a, const char *path, int follow);
 
 /* Add a warning (thread-safe). fmt should name what was wrong; the image,
  * layer and path are prefixed by this function. */
-void customs_analysis_warn(customs_analysis *a, int level, int layer, const char *path,
+CUSTOMS_EXTERN void customs_analysis_warn(customs_analysis *a, int level, int layer, const char *path,
 			   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
-int customs_analysis_add_package(customs_analysis *a, customs_package *p);
+CUSTOMS_EXTERN int customs_analysis_add_package(customs_analysis *a, customs_package *p);
 
 /* For every package, the index of the visible distro package (deb, rpm,
  * apk) that installed it: named by its metadata "installed_by", or, for
  * analyzers that never link owners themselves, the distro package whose
  * file list holds its db_path or metadata location.  -1 when none.
  * *out is malloc'ed with a->npackages entries (NULL when there are none). */
-int customs_analysis_owners(const customs_analysis *a, long **out);
+CUSTOMS_EXTERN int customs_analysis_owners(const customs_analysis *a, long **out);
 
 /* The documented JSON form (docs/json-schema.md). scope_all: include files
  * hidden by later layers. Returns a new reference. */
@@ -212,10 +219,10 @@ enum {
 	CUSTOMS_JSON_PACKAGES = 4,
 	CUSTOMS_JSON_NO_PACKAGE_FILES = 8, /* packages without their owned files */
 };
-json_t *customs_analysis_to_json(const customs_analysis *a, int flags);
+CUSTOMS_EXTERN json_t *customs_analysis_to_json(const customs_analysis *a, int flags);
 /* The same document written to f, streaming the file catalog (bounded
  * memory for any number of files). */
-int customs_analysis_write_json(FILE *f, const customs_analysis *a, int flags);
+CUSTOMS_EXTERN int customs_analysis_write_json(FILE *f, const customs_analysis *a, int flags);
 
 #ifdef __cplusplus
 }

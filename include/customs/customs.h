@@ -2,10 +2,12 @@
 #ifndef CUSTOMS_H
 #define CUSTOMS_H
 
+#include "customs/common.h"
+
 #include "customs/errors.h"
 #include "customs/analysis.h"
 #include "customs/registry.h"
 
-const char *customs_version(void);
+CUSTOMS_EXTERN const char *customs_version(void);
 
 #endif

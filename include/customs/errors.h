@@ -6,6 +6,8 @@
 #ifndef CUSTOMS_ERRORS_H
 #define CUSTOMS_ERRORS_H
 
+#include "customs/common.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -33,12 +35,12 @@ typedef enum {
 } customs_error_code;
 
 /* Short name ("EDIGEST") and generic message for a code. */
-const char *customs_error_name(int code);
-const char *customs_strerror(int code);
+CUSTOMS_EXTERN const char *customs_error_name(int code);
+CUSTOMS_EXTERN const char *customs_strerror(int code);
 
 /* Detail of the last error on this thread, or the generic message. Borrowed. */
-const char *customs_error_last(void);
-void customs_error_clear(void);
+CUSTOMS_EXTERN const char *customs_error_last(void);
+CUSTOMS_EXTERN void customs_error_clear(void);
 
 #ifdef __cplusplus
 }

@@ -34,6 +34,8 @@
 #ifndef CUSTOMS_MATCH_H
 #define CUSTOMS_MATCH_H
 
+#include "customs/common.h"
+
 #include <stddef.h>
 
 #include <jansson.h>
@@ -60,12 +62,12 @@ typedef enum {
 } customs_severity;
 
 /* "unknown", "negligible", "low", "medium", "high", "critical". */
-const char *customs_severity_name(customs_severity s);
+CUSTOMS_EXTERN const char *customs_severity_name(customs_severity s);
 /* Parse one of those names (any case; "moderate" = medium, "important" =
  * high); CUSTOMS_EINVAL for anything else. */
-int customs_severity_parse(customs_severity *out, const char *name);
+CUSTOMS_EXTERN int customs_severity_parse(customs_severity *out, const char *name);
 /* The bucket of a CVSS v3 base score (< 0: unknown). */
-customs_severity customs_severity_from_cvss(double score);
+CUSTOMS_EXTERN customs_severity customs_severity_from_cvss(double score);
 
 /* How a match was found. */
 typedef enum {
@@ -74,7 +76,7 @@ typedef enum {
 	CUSTOMS_MATCH_OWNER,      /* "owning-package": a language package a distro package installed (covered_by) */
 	CUSTOMS_MATCH_CPE,        /* "cpe": not implemented yet */
 } customs_match_kind;
-const char *customs_match_kind_name(customs_match_kind k);
+CUSTOMS_EXTERN const char *customs_match_kind_name(customs_match_kind k);
 
 /* Why a match does not count. */
 typedef enum {
@@ -86,7 +88,7 @@ typedef enum {
 	CUSTOMS_SUPPRESS_STATUS,       /* "status": the distro status is hidden (opts.hide_status) */
 	CUSTOMS_SUPPRESS_ONLY_FIXED,   /* "only-fixed": no fix available (opts.only_fixed) */
 } customs_suppress_kind;
-const char *customs_suppress_kind_name(customs_suppress_kind k);
+CUSTOMS_EXTERN const char *customs_suppress_kind_name(customs_suppress_kind k);
 
 /* ---- OSV evaluation (exposed for tests and tools) ------------------------ */
 
@@ -110,25 +112,25 @@ typedef struct customs_match_eval {
  * 1 when affected.  CUSTOMS_EFORMAT when the scheme cannot parse version
  * (then *out = 0); events that do not parse are skipped and counted in
  * e->errors.  e may be NULL. */
-int customs_match_range(int *out, const customs_version_scheme *scheme, const char *version,
+CUSTOMS_EXTERN int customs_match_range(int *out, const customs_version_scheme *scheme, const char *version,
 			const customs_vuln_range *r, customs_match_eval *e);
 
 /* Evaluate a whole affected entry: versions[] OR any range.  The scheme of
  * each range is the entry's scheme, except that SEMVER ranges of
  * ecosystems other than go and crates.io use "semver".  Returns <0 only
  * for an unknown scheme or a version the scheme cannot parse. */
-int customs_match_entry(customs_match_eval *out, const customs_vuln_affected *a, const char *version);
+CUSTOMS_EXTERN int customs_match_entry(customs_match_eval *out, const customs_vuln_affected *a, const char *version);
 
 /* A range list as text: "ECOSYSTEM >=0 <3.0.13-1~deb12u1", intervals joined
  * by " || ", several ranges by "; ", then "versions: N listed".  Malloc'd. */
-char *customs_match_range_text(const customs_vuln_affected *a);
+CUSTOMS_EXTERN char *customs_match_range_text(const customs_vuln_affected *a);
 
 /* ---- ignore rules and VEX ------------------------------------------------ */
 
 typedef struct customs_match_rules customs_match_rules;
 
-int customs_match_rules_new(customs_match_rules **out);
-void customs_match_rules_free(customs_match_rules *r);
+CUSTOMS_EXTERN int customs_match_rules_new(customs_match_rules **out);
+CUSTOMS_EXTERN void customs_match_rules_free(customs_match_rules *r);
 
 /* Ignore rules from a JSON or YAML file: a list of rules, or an object whose
  * "ignore" member is that list.  A rule has any of
@@ -140,14 +142,14 @@ void customs_match_rules_free(customs_match_rules *r);
  *   reason: "..."
  * and applies when everything it names matches.  CUSTOMS_EFORMAT naming the
  * file and rule for a malformed file. */
-int customs_match_rules_add_ignore(customs_match_rules *r, const char *path);
+CUSTOMS_EXTERN int customs_match_rules_add_ignore(customs_match_rules *r, const char *path);
 
 /* An OpenVEX document (JSON, v0.0.x and v0.2.x): statements whose
  * vulnerability (name, @id or aliases) matches an id of a match and whose
  * products (purls, or an image purl with subcomponents) name its package;
  * not_affected and fixed suppress, affected and under_investigation keep
  * (the status is still shown).  The latest statement wins. */
-int customs_match_rules_add_vex(customs_match_rules *r, const char *path);
+CUSTOMS_EXTERN int customs_match_rules_add_vex(customs_match_rules *r, const char *path);
 
 /* ---- matching ------------------------------------------------------------- */
 
@@ -268,16 +270,16 @@ typedef struct customs_match_result {
 /* Match every visible package of a against db.  Returns <0 only for out of
  * memory and database errors; problems with single packages or rules are
  * warnings in the result. */
-int customs_match_analysis(customs_match_result **out, customs_vulndb *db, const customs_analysis *a,
+CUSTOMS_EXTERN int customs_match_analysis(customs_match_result **out, customs_vulndb *db, const customs_analysis *a,
 			   const customs_match_opts *opts);
-void customs_match_result_free(customs_match_result *r);
+CUSTOMS_EXTERN void customs_match_result_free(customs_match_result *r);
 
 /* 1 when m counts (not suppressed, not covered). */
-int customs_match_active(const customs_match *m);
+CUSTOMS_EXTERN int customs_match_active(const customs_match *m);
 
 /* One match as JSON (docs/json.md "customs-scan"); a names the layer
  * digest when given (may be NULL).  A new reference. */
-json_t *customs_match_to_json(const customs_match *m, const customs_analysis *a);
+CUSTOMS_EXTERN json_t *customs_match_to_json(const customs_match *m, const customs_analysis *a);
 
 #ifdef __cplusplus
 }

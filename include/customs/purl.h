@@ -34,6 +34,8 @@
 #ifndef CUSTOMS_PURL_H
 #define CUSTOMS_PURL_H
 
+#include "customs/common.h"
+
 #include <stddef.h>
 
 #ifdef __cplusplus
@@ -71,8 +73,8 @@ enum {
 
 /* Parse `s` strictly (the spec's base conformance: e.g. "?Arch=x86" is an
  * error because qualifier keys must be lowercase). */
-int customs_purl_parse(customs_purl **out, const char *s);
-int customs_purl_parse_ext(customs_purl **out, const char *s, unsigned flags);
+CUSTOMS_EXTERN int customs_purl_parse(customs_purl **out, const char *s);
+CUSTOMS_EXTERN int customs_purl_parse_ext(customs_purl **out, const char *s, unsigned flags);
 
 /* Build the canonical purl string of `p` into *out (malloc'd): type
  * lowercase, per-type normalisation, qualifiers sorted by key with empty
@@ -80,7 +82,7 @@ int customs_purl_parse_ext(customs_purl **out, const char *s, unsigned flags);
  * ("+" is %2B, " " is %20, the "@" of an npm scope is %40).  Fails with
  * CUSTOMS_EFORMAT when a required component is missing or invalid (no type
  * or name, bad qualifier key, a rule of the type broken). */
-int customs_purl_build(char **out, const customs_purl *p);
+CUSTOMS_EXTERN int customs_purl_build(char **out, const customs_purl *p);
 
 /* Convenience for catalogers: the canonical purl of these components, or
  * NULL on error (customs_error_last() says why).  `ns`, `version` and
@@ -92,13 +94,13 @@ int customs_purl_build(char **out, const customs_purl *p);
  *                                    "7.88.1-10+deb12u5", q, NULL);
  *     // "pkg:deb/debian/curl@7.88.1-10%2Bdeb12u5?arch=amd64&distro=debian-12"
  */
-char *customs_purl_make(const char *type, const char *ns, const char *name, const char *version,
+CUSTOMS_EXTERN char *customs_purl_make(const char *type, const char *ns, const char *name, const char *version,
                         const char *const *qualifiers, const char *subpath);
 
 /* The value of qualifier `key` (lowercase) in a parsed purl, or NULL. */
-const char *customs_purl_qualifier(const customs_purl *p, const char *key);
+CUSTOMS_EXTERN const char *customs_purl_qualifier(const customs_purl *p, const char *key);
 
-void customs_purl_free(customs_purl *p);
+CUSTOMS_EXTERN void customs_purl_free(customs_purl *p);
 
 #ifdef __cplusplus
 }

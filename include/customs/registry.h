@@ -7,6 +7,8 @@
 #ifndef CUSTOMS_REGISTRY_API_H
 #define CUSTOMS_REGISTRY_API_H
 
+#include "customs/common.h"
+
 #include "customs/analysis.h"
 
 #ifdef __cplusplus
@@ -17,7 +19,7 @@ extern "C" {
  * following Link pagination; page_size > 0 asks for pages of that many
  * (n=).  *out is sorted and belongs to the caller (customs_strlist_release).
  * A tag or digest in repo is ignored. */
-int customs_registry_tags(customs_strlist *out, const char *repo, int page_size, const customs_options *opts);
+CUSTOMS_EXTERN int customs_registry_tags(customs_strlist *out, const char *repo, int page_size, const customs_options *opts);
 
 #ifdef __cplusplus
 }

@@ -11,6 +11,8 @@
 #ifndef CUSTOMS_SBOM_H
 #define CUSTOMS_SBOM_H
 
+#include "customs/common.h"
+
 #include <stdio.h>
 
 #include "customs/analysis.h"
@@ -33,8 +35,8 @@ typedef enum customs_sbom_format {
 } customs_sbom_format;
 
 /* "spdx-json" → CUSTOMS_SBOM_SPDX_JSON; CUSTOMS_SBOM_UNKNOWN when unknown. */
-customs_sbom_format customs_sbom_format_parse(const char *name);
-const char *customs_sbom_format_name(customs_sbom_format f);
+CUSTOMS_EXTERN customs_sbom_format customs_sbom_format_parse(const char *name);
+CUSTOMS_EXTERN const char *customs_sbom_format_name(customs_sbom_format f);
 
 #define CUSTOMS_SBOM_WRITE_OPTS_VERSION 1
 
@@ -55,20 +57,20 @@ typedef struct customs_sbom_write_opts {
 /* Write a in format fmt to f.  The caller has already chosen and sorted the
  * packages (customs_analysis_select_packages).  Returns 0, or <0 with the
  * error set (a write error names errno). */
-int customs_sbom_write(FILE *f, const customs_analysis *a, customs_sbom_format fmt, const customs_sbom_write_opts *opts);
+CUSTOMS_EXTERN int customs_sbom_write(FILE *f, const customs_analysis *a, customs_sbom_format fmt, const customs_sbom_write_opts *opts);
 
 /* Several documents of one analysis: what every format derives (ids,
  * owners, dependencies, license expressions) is worked out once.
  * with_files overrides opts.with_files for this document. */
 typedef struct customs_sbom_writer customs_sbom_writer;
-int customs_sbom_writer_new(customs_sbom_writer **out, const customs_analysis *a, const customs_sbom_write_opts *opts);
-int customs_sbom_writer_write(customs_sbom_writer *w, FILE *f, customs_sbom_format fmt, int with_files);
-void customs_sbom_writer_free(customs_sbom_writer *w);
+CUSTOMS_EXTERN int customs_sbom_writer_new(customs_sbom_writer **out, const customs_analysis *a, const customs_sbom_write_opts *opts);
+CUSTOMS_EXTERN int customs_sbom_writer_write(customs_sbom_writer *w, FILE *f, customs_sbom_format fmt, int with_files);
+CUSTOMS_EXTERN void customs_sbom_writer_free(customs_sbom_writer *w);
 
 /* Keep the visible packages (all_layers: every package), and sort them by
  * type, name, version, arch, then what tells two copies apart, so the
  * order never depends on the order analyzers or layers finished in. */
-void customs_analysis_select_packages(customs_analysis *a, int all_layers);
+CUSTOMS_EXTERN void customs_analysis_select_packages(customs_analysis *a, int all_layers);
 
 #define CUSTOMS_SBOM_READ_OPTS_VERSION 1
 
@@ -86,10 +88,10 @@ typedef struct customs_sbom_read_opts {
  * an unknown property) are warnings naming the element; a document that
  * cannot be read at all (not JSON, unknown spec version, over the size cap)
  * is an error.  *fmt_out (optional) gets the detected format. */
-int customs_sbom_read(customs_analysis **out, const char *path, const customs_sbom_read_opts *opts,
+CUSTOMS_EXTERN int customs_sbom_read(customs_analysis **out, const char *path, const customs_sbom_read_opts *opts,
 		      customs_sbom_format *fmt_out);
 /* The same from memory; name is used in messages and as the reference. */
-int customs_sbom_read_mem(customs_analysis **out, const char *name, const char *buf, size_t len,
+CUSTOMS_EXTERN int customs_sbom_read_mem(customs_analysis **out, const char *name, const char *buf, size_t len,
 			  const customs_sbom_read_opts *opts, customs_sbom_format *fmt_out);
 
 #ifdef __cplusplus

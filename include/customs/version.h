@@ -54,6 +54,8 @@
 #ifndef CUSTOMS_VERSION_H
 #define CUSTOMS_VERSION_H
 
+#include "customs/common.h"
+
 #include <stddef.h>
 
 #ifdef __cplusplus
@@ -81,14 +83,14 @@ struct customs_version_scheme {
 };
 
 /* The scheme for name or one of its aliases, or NULL. Borrowed, static. */
-const customs_version_scheme *customs_version_scheme_find(const char *name);
+CUSTOMS_EXTERN const customs_version_scheme *customs_version_scheme_find(const char *name);
 
 /* All schemes, NULL-terminated, in a stable order. Borrowed, static. */
-const customs_version_scheme *const *customs_version_scheme_list(void);
+CUSTOMS_EXTERN const customs_version_scheme *const *customs_version_scheme_list(void);
 
 /* Aliases of the scheme named name (NULL-terminated, possibly empty), or
  * NULL for an unknown name. Borrowed, static. */
-const char *const *customs_version_scheme_aliases(const char *name);
+CUSTOMS_EXTERN const char *const *customs_version_scheme_aliases(const char *name);
 
 #ifdef __cplusplus
 }

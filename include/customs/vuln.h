@@ -23,6 +23,8 @@
 #ifndef CUSTOMS_VULN_H
 #define CUSTOMS_VULN_H
 
+#include "customs/common.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -41,15 +43,15 @@ typedef struct customs_vulndb customs_vulndb;
 
 /* Default database path: $CUSTOMS_DB, else $XDG_DATA_HOME/customs/vulndb.sqlite,
  * else ~/.local/share/customs/vulndb.sqlite.  Freed with free(). */
-int customs_vulndb_default_path(char **out);
+CUSTOMS_EXTERN int customs_vulndb_default_path(char **out);
 
 /* Open the database at path.  readonly: the file must exist and is never
  * written (what scanning does); otherwise it is created if absent.
  * CUSTOMS_ENOTFOUND when a read-only path does not exist.  A handle is for
  * one thread at a time (open one per thread).  An import renames a new
  * file over path: open handles keep reading the file they opened. */
-int customs_vulndb_open(customs_vulndb **out, const char *path, int readonly);
-void customs_vulndb_free(customs_vulndb *db);
+CUSTOMS_EXTERN int customs_vulndb_open(customs_vulndb **out, const char *path, int readonly);
+CUSTOMS_EXTERN void customs_vulndb_free(customs_vulndb *db);
 
 /* ---- affected packages (what the matcher iterates) ---------------------- */
 
@@ -63,9 +65,9 @@ typedef enum {
 } customs_fix_state;
 
 /* "fixed", "not-fixed", "wont-fix", "unknown", "not-affected". */
-const char *customs_fix_state_name(customs_fix_state s);
+CUSTOMS_EXTERN const char *customs_fix_state_name(customs_fix_state s);
 /* The state for one of those names; CUSTOMS_FIX_UNKNOWN for anything else. */
-customs_fix_state customs_fix_state_parse(const char *name);
+CUSTOMS_EXTERN customs_fix_state customs_fix_state_parse(const char *name);
 
 typedef enum {
 	CUSTOMS_EVENT_INTRODUCED = 0,
@@ -123,22 +125,22 @@ typedef struct customs_vuln_affected {
  * cb returns 0 to go on, anything else to stop: that value is returned.
  * Entries come ordered by vuln_id, then source.  cb may call the other
  * query functions on db, but not customs_vulndb_affected*() again. */
-int customs_vulndb_affected(customs_vulndb *db, const char *ns, const char *package,
+CUSTOMS_EXTERN int customs_vulndb_affected(customs_vulndb *db, const char *ns, const char *package,
 			    int (*cb)(void *ud, const customs_vuln_affected *a), void *ud);
 
 /* Every affected entry of one vulnerability id (any namespace), same
  * callback contract. */
-int customs_vulndb_affected_by_id(customs_vulndb *db, const char *vuln_id,
+CUSTOMS_EXTERN int customs_vulndb_affected_by_id(customs_vulndb *db, const char *vuln_id,
 				  int (*cb)(void *ud, const customs_vuln_affected *a), void *ud);
 
 /* *out = 1 when the database has any affected entry in ns (so "no match"
  * means "not vulnerable" rather than "no data for this distro"). */
-int customs_vulndb_has_namespace(customs_vulndb *db, const char *ns, int *out);
+CUSTOMS_EXTERN int customs_vulndb_has_namespace(customs_vulndb *db, const char *ns, int *out);
 
 /* Normalise a package name the way the database stores it for ns (PEP 503
  * for pypi, lowercase for npm/packagist/nuget, unchanged otherwise).
  * *out is freed with free(). */
-int customs_vulndb_normalize_name(char **out, const char *ns, const char *name);
+CUSTOMS_EXTERN int customs_vulndb_normalize_name(char **out, const char *ns, const char *name);
 
 /* ---- one vulnerability, its group and its enrichment -------------------- */
 
@@ -211,10 +213,10 @@ typedef struct customs_vuln_record {
 } customs_vuln_record;
 
 /* The record for id; CUSTOMS_ENOTFOUND when the database knows nothing of it. */
-int customs_vulndb_vuln(customs_vulndb *db, const char *id, customs_vuln_record **out);
+CUSTOMS_EXTERN int customs_vulndb_vuln(customs_vulndb *db, const char *id, customs_vuln_record **out);
 /* Same, the text preferably from feed `source` (NULL: as above). */
-int customs_vulndb_vuln_from(customs_vulndb *db, const char *id, const char *source, customs_vuln_record **out);
-void customs_vuln_record_free(customs_vuln_record *r);
+CUSTOMS_EXTERN int customs_vulndb_vuln_from(customs_vulndb *db, const char *id, const char *source, customs_vuln_record **out);
+CUSTOMS_EXTERN void customs_vuln_record_free(customs_vuln_record *r);
 
 /* The group of id alone (cheaper than a full record): refs as in
  * customs_vuln_record.group, SELF first.  Freed with customs_vuln_group_free. */
@@ -222,12 +224,12 @@ typedef struct customs_vuln_group {
 	const customs_vuln_ref *refs;
 	size_t n;
 } customs_vuln_group;
-int customs_vulndb_group(customs_vulndb *db, const char *id, customs_vuln_group **out);
-void customs_vuln_group_free(customs_vuln_group *g);
+CUSTOMS_EXTERN int customs_vulndb_group(customs_vulndb *db, const char *id, customs_vuln_group **out);
+CUSTOMS_EXTERN void customs_vuln_group_free(customs_vuln_group *g);
 
 /* Enrichment of one CVE; CUSTOMS_ENOTFOUND when NVD, EPSS and KEV all lack it. */
-int customs_vulndb_enrichment(customs_vulndb *db, const char *cve, customs_vuln_enrichment **out);
-void customs_vuln_enrichment_free(customs_vuln_enrichment *e);
+CUSTOMS_EXTERN int customs_vulndb_enrichment(customs_vulndb *db, const char *cve, customs_vuln_enrichment **out);
+CUSTOMS_EXTERN void customs_vuln_enrichment_free(customs_vuln_enrichment *e);
 
 /* ---- status ------------------------------------------------------------- */
 
@@ -261,8 +263,8 @@ typedef struct customs_vulndb_info {
 	size_t nnamespaces;
 } customs_vulndb_info;
 
-int customs_vulndb_status(customs_vulndb *db, customs_vulndb_info **out);
-void customs_vulndb_info_free(customs_vulndb_info *s);
+CUSTOMS_EXTERN int customs_vulndb_status(customs_vulndb *db, customs_vulndb_info **out);
+CUSTOMS_EXTERN void customs_vulndb_info_free(customs_vulndb_info *s);
 
 /* ---- building: import and update ---------------------------------------- */
 
@@ -288,7 +290,7 @@ typedef struct customs_vulndb_import_summary {
 	int64_t warnings;
 	double seconds;
 } customs_vulndb_import_summary;
-void customs_vulndb_import_summary_free(customs_vulndb_import_summary *s);
+CUSTOMS_EXTERN void customs_vulndb_import_summary_free(customs_vulndb_import_summary *s);
 
 #define CUSTOMS_VULNDB_IMPORT_OPTS_VERSION 1
 
@@ -324,7 +326,7 @@ typedef struct customs_vulndb_import_opts {
  * database.  Bad records are warnings, not errors; an input that cannot be
  * read at all (missing, not a known format) fails the import and leaves the
  * old database in place. */
-int customs_vulndb_import(const char *dbpath, const customs_vulndb_input *inputs, size_t ninputs,
+CUSTOMS_EXTERN int customs_vulndb_import(const char *dbpath, const customs_vulndb_input *inputs, size_t ninputs,
 			  const customs_vulndb_import_opts *opts, customs_vulndb_import_summary **out);
 
 /* ---- update: download the configured feeds, then import ----------------- */
@@ -338,13 +340,13 @@ typedef struct customs_vulndb_feed {
 /* The built-in feed list (osv.dev all.zip per ecosystem, Alpine secdb,
  * Debian tracker, NVD yearly JSON 2.0 feeds, EPSS, KEV), NULL-name-terminated.
  * Borrowed, static. */
-const customs_vulndb_feed *customs_vulndb_default_feeds(void);
+CUSTOMS_EXTERN const customs_vulndb_feed *customs_vulndb_default_feeds(void);
 
 /* Parse a feed list file: one feed per line, "NAME URL [KIND]", '#'
  * comments, blank lines ignored.  *out is an array of *n feeds, freed with
  * customs_vulndb_feeds_free. */
-int customs_vulndb_feeds_load(customs_vulndb_feed **out, size_t *n, const char *path);
-void customs_vulndb_feeds_free(customs_vulndb_feed *feeds, size_t n);
+CUSTOMS_EXTERN int customs_vulndb_feeds_load(customs_vulndb_feed **out, size_t *n, const char *path);
+CUSTOMS_EXTERN void customs_vulndb_feeds_free(customs_vulndb_feed *feeds, size_t n);
 
 typedef struct customs_vulndb_update_opts {
 	unsigned int version;      /* CUSTOMS_VULNDB_IMPORT_OPTS_VERSION */
@@ -361,13 +363,13 @@ typedef struct customs_vulndb_update_summary {
 	size_t fetched, not_modified, failed;
 	customs_vulndb_import_summary *import; /* NULL when nothing was imported */
 } customs_vulndb_update_summary;
-void customs_vulndb_update_summary_free(customs_vulndb_update_summary *s);
+CUSTOMS_EXTERN void customs_vulndb_update_summary_free(customs_vulndb_update_summary *s);
 
 /* Fetch every feed (conditional GET with the ETag / Last-Modified stored for
  * its source), then import what changed.  A feed that fails to download is
  * reported through progress and keeps its old records; the call fails
  * (CUSTOMS_ENETWORK) only when every feed failed. */
-int customs_vulndb_update(const char *dbpath, const customs_vulndb_feed *feeds, size_t nfeeds,
+CUSTOMS_EXTERN int customs_vulndb_update(const char *dbpath, const customs_vulndb_feed *feeds, size_t nfeeds,
 			  const customs_vulndb_update_opts *opts, customs_vulndb_update_summary **out);
 
 #ifdef __cplusplus

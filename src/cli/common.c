@@ -90,6 +90,7 @@ static void progress(void *ud, uint64_t done, uint64_t total)
 
 int cli_image_prepare(cli_image_opts *io, const char *cmd)
 {
+	io->o.version = CUSTOMS_OPTIONS_VERSION;
 	const char *ev = getenv("CUSTOMS_INSECURE_REGISTRIES");
 	if (ev && *ev) {
 		size_t l = strlen(io->insecure);

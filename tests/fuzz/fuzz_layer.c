@@ -115,6 +115,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 
 	memset(&o, 0, sizeof(o));
+	o.version = CUSTOMS_OPTIONS_VERSION;
 	o.threads = 1;
 	o.max_layer_bytes = 32u << 20; /* keep each run short; the ratio limit stays default */
 	o.file_digests = size && (data[0] & 4);

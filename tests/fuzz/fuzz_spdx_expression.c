@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sbom/sbom_int.h"
+#include "license/license.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

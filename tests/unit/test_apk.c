@@ -194,7 +194,7 @@ static void test_warning_names_path_and_line(void **state)
 	fclose(f);
 	char *ref = customs_asprintf("dir:%s", root);
 	customs_analysis *a;
-	customs_options o = {.analyzers = "apk"};
+	customs_options o = {.version = CUSTOMS_OPTIONS_VERSION, .analyzers = "apk"};
 	assert_int_equal(customs_analyze(&a, ref, &o), 0);
 	assert_int_equal(a->npackages, 1);
 	assert_string_equal(a->packages[0]->name, "musl");

@@ -105,7 +105,7 @@ static void test_analyzer(void **state)
 	fclose(f);
 	char *ref = customs_asprintf("dir:%s", root);
 	customs_analysis *a;
-	customs_options o = {.analyzers = "dotnet"};
+	customs_options o = {.version = CUSTOMS_OPTIONS_VERSION, .analyzers = "dotnet"};
 	assert_int_equal(customs_analyze(&a, ref, &o), 0);
 	assert_int_equal(a->npackages, 2);
 	assert_string_equal(a->packages[0]->db_path, "app/webapp.deps.json");

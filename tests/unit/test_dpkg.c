@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "analyzers/analyzers.h"
+#include "core/distro.h"
 #include "analyzers/pkgdb.h"
 #include "util/util.h"
 
@@ -453,7 +454,7 @@ static void test_analyzer_warnings(void **state)
 
 	char *ref = customs_asprintf("dir:%s", root);
 	customs_analysis *a;
-	customs_options o = {.analyzers = "os-release,dpkg"};
+	customs_options o = {.version = CUSTOMS_OPTIONS_VERSION, .analyzers = "os-release,dpkg"};
 	assert_int_equal(customs_analyze(&a, ref, &o), 0);
 	assert_int_equal(a->npackages, 1);
 	const customs_package *p = a->packages[0];

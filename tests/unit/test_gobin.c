@@ -492,7 +492,7 @@ static void test_analyzer(void **state)
 
 	char *ref = customs_asprintf("dir:%s", root);
 	customs_analysis *a;
-	customs_options o = {.analyzers = "go-binary"};
+	customs_options o = {.version = CUSTOMS_OPTIONS_VERSION, .analyzers = "go-binary"};
 	assert_int_equal(customs_analyze(&a, ref, &o), 0);
 	assert_int_equal(a->npackages, 4);
 	for (size_t i = 0; i < a->npackages; i++) {

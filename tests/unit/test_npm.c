@@ -387,7 +387,7 @@ static void test_analyzer(void **state)
 
 	char *ref = customs_asprintf("dir:%s", root);
 	customs_analysis *a;
-	customs_options o = {.analyzers = "dpkg,npm"};
+	customs_options o = {.version = CUSTOMS_OPTIONS_VERSION, .analyzers = "dpkg,npm"};
 	assert_int_equal(customs_analyze(&a, ref, &o), 0);
 	customs_package *npm[16];
 	size_t n = 0;

@@ -148,7 +148,7 @@ static void test_analyzer(void **state)
 	free(lock);
 	char *ref = customs_asprintf("dir:%s", root);
 	customs_analysis *a;
-	customs_options o = {.analyzers = "php"};
+	customs_options o = {.version = CUSTOMS_OPTIONS_VERSION, .analyzers = "php"};
 	assert_int_equal(customs_analyze(&a, ref, &o), 0);
 	assert_int_equal(a->npackages, 6);
 	size_t from_lock = 0;

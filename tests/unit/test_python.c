@@ -367,7 +367,7 @@ static void test_analyzer(void **state)
 
 	char *ref = customs_asprintf("dir:%s", root);
 	customs_analysis *a;
-	customs_options o = {.analyzers = "dpkg,python"};
+	customs_options o = {.version = CUSTOMS_OPTIONS_VERSION, .analyzers = "dpkg,python"};
 	assert_int_equal(customs_analyze(&a, ref, &o), 0);
 	size_t npy = 0;
 	for (size_t i = 0; i < a->npackages; i++)

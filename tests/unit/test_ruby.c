@@ -203,7 +203,7 @@ static void test_analyzer(void **state)
 
 	char *ref = customs_asprintf("dir:%s", root);
 	customs_analysis *a;
-	customs_options o = {.analyzers = "dpkg,ruby"};
+	customs_options o = {.version = CUSTOMS_OPTIONS_VERSION, .analyzers = "dpkg,ruby"};
 	assert_int_equal(customs_analyze(&a, ref, &o), 0);
 	size_t gems = 0;
 	for (size_t i = 0; i < a->npackages; i++) {

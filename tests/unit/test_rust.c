@@ -419,7 +419,7 @@ static void test_analyzer(void **state)
 
 	char *ref = customs_asprintf("dir:%s", root);
 	customs_analysis *a;
-	customs_options o = {.analyzers = "rust"};
+	customs_options o = {.version = CUSTOMS_OPTIONS_VERSION, .analyzers = "rust"};
 	assert_int_equal(customs_analyze(&a, ref, &o), 0);
 	assert_int_equal(a->npackages, 10);
 	size_t from_bin = 0;

@@ -17,7 +17,7 @@
 #include <strings.h>
 #include <time.h>
 
-#include "sbom/sbom_int.h"
+#include "license/license.h"
 
 extern const char *const customs__spdx_licenses[];
 extern const size_t customs__spdx_licenses_count;

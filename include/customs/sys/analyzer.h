@@ -11,6 +11,8 @@
 #ifndef CUSTOMS_SYS_ANALYZER_H
 #define CUSTOMS_SYS_ANALYZER_H
 
+#include "customs/common.h"
+
 #include "customs/analysis.h"
 
 #ifdef __cplusplus
@@ -77,7 +79,7 @@ typedef struct customs_analyzer_def {
 } customs_analyzer_def;
 
 /* The built-in analyzers, NULL-name terminated. */
-extern const customs_analyzer_def customs_builtin_analyzers[];
+CUSTOMS_EXTERN extern const customs_analyzer_def customs_builtin_analyzers[];
 
 #ifdef __cplusplus
 }

@@ -8,10 +8,6 @@ customs_analyzer *customs__osrelease_new(void);
 customs_analyzer *customs__rpm_new(void);
 int customs__osrelease_parse(customs_distro *d, const char *text);
 
-/* The vulnerability-feed namespace of a distro ("debian:12",
- * "alpine:3.21", "wolfi:rolling"); malloc'd, NULL when d has no id. */
-char *customs__distro_namespace(const customs_distro *d);
-
 customs_analyzer *customs__dpkg_new(void);
 customs_analyzer *customs__apk_new(void);
 

@@ -70,7 +70,7 @@ static json_t *word_array(const char *v, size_t n)
 		while (i < n && v[i] != ' ')
 			i++;
 		if (i > s) {
-			char *w = pkgdb__strndup_utf8(v + s, i - s);
+			char *w = customs_utf8_strndup(v + s, i - s);
 			if (!w || json_array_append_new(arr, json_string(w)) < 0) {
 				free(w);
 				json_decref(arr);
@@ -107,7 +107,7 @@ static int add_licenses(customs_strlist *l, const char *v, size_t n)
 			size_t es = i;
 			while (i < n && v[i] != ' ' && v[i] != ')')
 				i++;
-			char *w = pkgdb__strndup_utf8(v + es, i - es);
+			char *w = customs_utf8_strndup(v + es, i - es);
 			char *joined = w ? customs_asprintf("%s WITH %s", l->v[l->n - 1], w) : NULL;
 			free(w);
 			if (!joined)
@@ -116,7 +116,7 @@ static int add_licenses(customs_strlist *l, const char *v, size_t n)
 			l->v[l->n - 1] = joined;
 			continue;
 		}
-		char *w = pkgdb__strndup_utf8(v + s, tl);
+		char *w = customs_utf8_strndup(v + s, tl);
 		if (!w || (!customs_strlist_contains(l, w) && customs_strlist_add(l, w) < 0)) {
 			free(w);
 			return CUSTOMS_ENOMEM;
@@ -128,7 +128,7 @@ static int add_licenses(customs_strlist *l, const char *v, size_t n)
 
 static int meta_str(customs_package *p, const char *key, const char *v, size_t n)
 {
-	char *s = pkgdb__strndup_utf8(v, n);
+	char *s = customs_utf8_strndup(v, n);
 	int rc = s ? json_object_set_new(p->metadata, key, json_string(s)) : -1;
 	free(s);
 	return rc < 0 ? CUSTOMS_ENOMEM : 0;
@@ -157,7 +157,7 @@ static char *file_path(apk_ctx *c, const char *name, size_t n)
 		raw = customs_asprintf("/%.*s", (int)n, name);
 	if (!raw)
 		return NULL;
-	char *v = pkgdb__strndup_utf8(raw, strlen(raw));
+	char *v = customs_utf8_strndup(raw, strlen(raw));
 	free(raw);
 	return v;
 }
@@ -262,7 +262,7 @@ static int field(apk_ctx *c, char k, const char *v, size_t n, size_t line)
 			return 0;
 		}
 		json_t **obj = k == 'Z' ? &c->digests : &c->acls;
-		char *s = pkgdb__strndup_utf8(v, n);
+		char *s = customs_utf8_strndup(v, n);
 		if (!*obj)
 			*obj = json_object();
 		int rc = s && *obj ? json_object_set_new(*obj, c->file, json_string(s)) : -1;
@@ -273,7 +273,7 @@ static int field(apk_ctx *c, char k, const char *v, size_t n, size_t line)
 		return 0; /* apk ignores fields it does not know, so do we */
 	}
 	free(*dst);
-	if (!(*dst = pkgdb__strndup_utf8(v, n)))
+	if (!(*dst = customs_utf8_strndup(v, n)))
 		return CUSTOMS_ENOMEM;
 	return 0;
 }

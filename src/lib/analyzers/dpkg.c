@@ -107,7 +107,7 @@ static int d822_parse(const char *buf, size_t len, d822_fn fn, void *fn_ud, cust
 				break;
 			continue;
 		}
-		if (!s.bad_utf8 && pkgdb__utf8_valid_prefix((const unsigned char *)p, n) != n)
+		if (!s.bad_utf8 && customs_utf8_valid_prefix((const unsigned char *)p, n) != n)
 			s.bad_utf8 = line;
 		if (p[0] == ' ' || p[0] == '\t') {
 			if (s.n && !skipping) {
@@ -288,7 +288,7 @@ static void slot_fields(const d822_stanza *s, const d822_field **slot)
  * so no replacement pass is needed. */
 static char *dup_value(const char *v, size_t n, int clean)
 {
-	return clean ? customs_strndup(v, n) : pkgdb__strndup_utf8(v, n);
+	return clean ? customs_strndup(v, n) : customs_utf8_strndup(v, n);
 }
 
 static int meta_set(json_t *m, const char *key, const char *v, size_t n, int clean)
@@ -297,7 +297,7 @@ static int meta_set(json_t *m, const char *key, const char *v, size_t n, int cle
 	if (clean) {
 		j = json_stringn_nocheck(v, n);
 	} else {
-		char *u = pkgdb__strndup_utf8(v, n);
+		char *u = customs_utf8_strndup(v, n);
 		j = u ? json_stringn_nocheck(u, strlen(u)) : NULL;
 		free(u);
 	}
@@ -533,7 +533,7 @@ static int add_license(customs_strlist *out, const char *name, size_t n)
 	if (!n)
 		return 0;
 	char *spdx = customs__dpkg_license_spdx(name, n);
-	char *v = spdx ? spdx : pkgdb__strndup_utf8(name, n);
+	char *v = spdx ? spdx : customs_utf8_strndup(name, n);
 	int err = 0;
 	if (!v)
 		return CUSTOMS_ENOMEM;
@@ -802,7 +802,7 @@ static int add_lines(customs_strlist *l, const char *data, size_t len)
 		if (n && p[n - 1] == '\r')
 			n--;
 		if (n) {
-			char *v = pkgdb__strndup_utf8(p, n);
+			char *v = customs_utf8_strndup(p, n);
 			if (!v || customs_strlist_add(l, v) < 0) {
 				free(v);
 				return customs__error(CUSTOMS_ENOMEM, "out of memory");
@@ -839,7 +839,7 @@ static int add_md5sums(customs_package *p, const char *data, size_t len, int as_
 			int err = 0;
 			if (pl) {
 				char *abs = customs_asprintf("/%.*s", (int)pl, path);
-				key = abs ? pkgdb__strndup_utf8(abs, pl + 1) : NULL;
+				key = abs ? customs_utf8_strndup(abs, pl + 1) : NULL;
 				free(abs);
 				err = !key || json_object_set_new_nocheck(m, key, json_stringn_nocheck(q, 32)) < 0 ||
 				      (as_files && customs_strlist_add(&p->files, key) < 0);

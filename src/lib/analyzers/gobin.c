@@ -1242,7 +1242,7 @@ static size_t columns(const char *s, size_t n, const char **col, size_t *len, si
 
 static int valid_text(const char *s, size_t n)
 {
-	return pkgdb__utf8_valid_prefix((const unsigned char *)s, n) == n;
+	return customs_utf8_valid_prefix((const unsigned char *)s, n) == n;
 }
 
 /* golang.org/x/mod/modfile.IsDirectoryPath */
@@ -1300,7 +1300,7 @@ int customs__go_parse_modinfo(customs_package ***out, size_t *n, const char *ver
 	*n = 0;
 	if (!settings)
 		return nomem();
-	if (!(gover = pkgdb__strndup_utf8(version, vlen))) {
+	if (!(gover = customs_utf8_strndup(version, vlen))) {
 		err = nomem();
 		goto done;
 	}

@@ -49,8 +49,8 @@ static customs_package *new_pkg(const char *name, size_t nlen, const char *versi
 	customs_package *p = customs_package_new();
 	if (!p)
 		return NULL;
-	if (!(p->type = customs_strdup("npm")) || !(p->name = pkgdb__strndup_utf8(name, nlen)) ||
-	    !(p->version = pkgdb__strndup_utf8(version, vlen)) || !(p->metadata = json_object())) {
+	if (!(p->type = customs_strdup("npm")) || !(p->name = customs_utf8_strndup(name, nlen)) ||
+	    !(p->version = customs_utf8_strndup(version, vlen)) || !(p->metadata = json_object())) {
 		customs_package_free(p);
 		return NULL;
 	}

@@ -8,6 +8,7 @@
 #include "analyzers/analyzers.h"
 #include "analyzers/pkgdb.h"
 #include "util/util.h"
+#include "core/distro.h"
 
 struct pkgdb_copy {
 	char *path;
@@ -323,85 +324,6 @@ int pkgdb__finish(pkgdb *db, customs_analysis *a, const char *found_by, pkgdb_fi
 	}
 	free(ns);
 	return err;
-}
-
-/* ---- text ---- */
-
-/* Length of the valid UTF-8 prefix of s[0..n) (no NUL, no overlongs or
- * surrogates: RFC 3629 §4). */
-size_t pkgdb__utf8_valid_prefix(const unsigned char *s, size_t n)
-{
-	size_t i = 0;
-	while (i < n) {
-		/* ASCII without NUL, eight bytes at a time */
-		while (i + 8 <= n) {
-			uint64_t w;
-			memcpy(&w, s + i, 8);
-			if ((w | ((w - 0x0101010101010101ull) & ~w)) & 0x8080808080808080ull)
-				break;
-			i += 8;
-		}
-		if (i >= n)
-			break;
-		unsigned char c = s[i];
-		if (c >= 0x01 && c < 0x80) {
-			i++;
-			continue;
-		}
-		size_t k;
-		unsigned char lo = 0x80, hi = 0xBF;
-		if (c >= 0xC2 && c <= 0xDF)
-			k = 1;
-		else if (c >= 0xE0 && c <= 0xEF) {
-			k = 2;
-			if (c == 0xE0)
-				lo = 0xA0;
-			else if (c == 0xED)
-				hi = 0x9F;
-		} else if (c >= 0xF0 && c <= 0xF4) {
-			k = 3;
-			if (c == 0xF0)
-				lo = 0x90;
-			else if (c == 0xF4)
-				hi = 0x8F;
-		} else
-			return i;
-		if (i + k >= n)
-			return i;
-		if (s[i + 1] < lo || s[i + 1] > hi)
-			return i;
-		for (size_t j = 2; j <= k; j++)
-			if (s[i + j] < 0x80 || s[i + j] > 0xBF)
-				return i;
-		i += k + 1;
-	}
-	return n;
-}
-
-/* A copy of s[0..n) with every byte that is not valid UTF-8 (and NUL)
- * replaced by U+FFFD; plain copy when valid. */
-char *pkgdb__strndup_utf8(const char *s, size_t n)
-{
-	size_t ok = pkgdb__utf8_valid_prefix((const unsigned char *)s, n);
-	if (ok == n)
-		return customs_strndup(s, n);
-	customs_buf b = CUSTOMS_BUF_INIT(0);
-	int err = 0;
-	while (n && !err) {
-		ok = pkgdb__utf8_valid_prefix((const unsigned char *)s, n);
-		err = customs_buf_put(&b, s, ok);
-		if (!err && ok < n) {
-			err = customs_buf_puts(&b, "\xEF\xBF\xBD");
-			ok++;
-		}
-		s += ok;
-		n -= ok;
-	}
-	if (err || customs_buf_put(&b, "", 0) < 0 || !b.ptr) {
-		customs_buf_release(&b);
-		return err ? NULL : customs_strdup("");
-	}
-	return customs_buf_detach(&b);
 }
 
 /* ---- identifiers ---- */

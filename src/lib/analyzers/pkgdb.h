@@ -77,15 +77,6 @@ void pkgdb__release(pkgdb *db);
  * side files (dpkg info/ lists) the same way as the databases. */
 int pkgdb__visible_layer(const customs_analysis *a, const char *path);
 
-/* Length of the valid UTF-8 prefix of s[0..n): no NUL, overlong forms or
- * surrogates (RFC 3629 §4). */
-size_t pkgdb__utf8_valid_prefix(const unsigned char *s, size_t n);
-
-/* A malloc'd, NUL-terminated copy of s[0..n) in which every byte that is
- * not valid UTF-8 (and NUL) is replaced by U+FFFD, so that it can go into
- * JSON; NULL when out of memory. */
-char *pkgdb__strndup_utf8(const char *s, size_t n);
-
 /* "cpe:2.3:a:VENDOR:PRODUCT:VERSION:*:*:*:*:*:*:*" with CPE 2.3 formatted
  * string escaping (NISTIR 7695 §6.2); malloc'd or NULL. */
 char *pkgdb__cpe(const char *vendor, const char *product, const char *version);

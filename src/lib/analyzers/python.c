@@ -333,7 +333,7 @@ static char *hdr_value(const hdr *h)
 	for (size_t i = 0; i < n; i++)
 		if (!(raw[i] == '\r' && i + 1 < n && raw[i + 1] == '\n'))
 			raw[o++] = raw[i];
-	char *v = pkgdb__strndup_utf8(raw, o);
+	char *v = customs_utf8_strndup(raw, o);
 	free(raw);
 	return v;
 }
@@ -536,7 +536,7 @@ static char *join_norm(const char *dir, const char *rel, size_t rlen)
 			goto done;
 	}
 	if (out.len)
-		res = pkgdb__strndup_utf8(out.ptr, out.len);
+		res = customs_utf8_strndup(out.ptr, out.len);
 done:
 	customs_buf_release(&in);
 	customs_buf_release(&out);
@@ -633,11 +633,11 @@ static int add_req_line(void *ud, const char *s, size_t n)
 	if (s[0] == '[') {
 		free(c->section);
 		c->section = NULL;
-		if (n > 2 && s[n - 1] == ']' && !(c->section = pkgdb__strndup_utf8(s + 1, n - 2)))
+		if (n > 2 && s[n - 1] == ']' && !(c->section = customs_utf8_strndup(s + 1, n - 2)))
 			return customs__error(CUSTOMS_ENOMEM, "out of memory");
 		return 0;
 	}
-	char *req = pkgdb__strndup_utf8(s, n), *v = NULL;
+	char *req = customs_utf8_strndup(s, n), *v = NULL;
 	if (!req)
 		return customs__error(CUSTOMS_ENOMEM, "out of memory");
 	/* importlib.metadata's reading of egg-info sections as markers */

@@ -44,8 +44,8 @@ static customs_package *gem(const char *name, size_t nl, const char *version, si
 	customs_package *p = customs_package_new();
 	if (!p)
 		return NULL;
-	if (!(p->type = customs_strdup("gem")) || !(p->name = pkgdb__strndup_utf8(name, nl)) ||
-	    !(p->version = pkgdb__strndup_utf8(version, vl)) || !(p->metadata = json_object())) {
+	if (!(p->type = customs_strdup("gem")) || !(p->name = customs_utf8_strndup(name, nl)) ||
+	    !(p->version = customs_utf8_strndup(version, vl)) || !(p->metadata = json_object())) {
 		customs_package_free(p);
 		return NULL;
 	}
@@ -57,7 +57,7 @@ static int md_strn(customs_package *p, const char *key, const char *v, size_t n)
 {
 	if (!v || !n)
 		return 0;
-	char *u = pkgdb__strndup_utf8(v, n);
+	char *u = customs_utf8_strndup(v, n);
 	json_t *s = u ? json_string(u) : NULL;
 	free(u);
 	return json_object_set_new(p->metadata, key, s) < 0 ? nomem() : 0;
@@ -256,7 +256,7 @@ int customs__ruby_parse_gemspec(customs_package **out, const char *buf, size_t l
 		goto done;
 	}
 	for (size_t i = 0; i < licenses.n; i++) {
-		char *u = pkgdb__strndup_utf8(licenses.v[i], strlen(licenses.v[i]));
+		char *u = customs_utf8_strndup(licenses.v[i], strlen(licenses.v[i]));
 		if (!u || customs_strlist_add(&p->licenses, u) < 0) {
 			free(u);
 			customs_package_free(p);
@@ -327,7 +327,7 @@ int customs__ruby_parse_gemfile_lock(customs_package ***out, size_t *n, const ch
 			in_specs = tl == 6 && !memcmp(t, "specs:", 6);
 			if (tl > 8 && !memcmp(t, "remote: ", 8)) {
 				free(remote);
-				if (!(remote = pkgdb__strndup_utf8(t + 8, tl - 8))) {
+				if (!(remote = customs_utf8_strndup(t + 8, tl - 8))) {
 					err = nomem();
 					goto done;
 				}

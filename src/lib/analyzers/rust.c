@@ -48,8 +48,8 @@ static customs_package *crate(const char *name, const char *version)
 	customs_package *p = customs_package_new();
 	if (!p)
 		return NULL;
-	if (!(p->type = customs_strdup("rust-crate")) || !(p->name = pkgdb__strndup_utf8(name, strlen(name))) ||
-	    !(p->version = pkgdb__strndup_utf8(version, strlen(version))) || !(p->metadata = json_object())) {
+	if (!(p->type = customs_strdup("rust-crate")) || !(p->name = customs_utf8_strndup(name, strlen(name))) ||
+	    !(p->version = customs_utf8_strndup(version, strlen(version))) || !(p->metadata = json_object())) {
 		customs_package_free(p);
 		return NULL;
 	}
@@ -61,7 +61,7 @@ static int md_str(customs_package *p, const char *key, const char *v)
 {
 	if (!v || !*v)
 		return 0;
-	char *u = pkgdb__strndup_utf8(v, strlen(v)); /* not UTF-8: bad bytes replaced */
+	char *u = customs_utf8_strndup(v, strlen(v)); /* not UTF-8: bad bytes replaced */
 	json_t *s = u ? json_string(u) : NULL;
 	free(u);
 	return json_object_set_new(p->metadata, key, s) < 0 ? nomem() : 0;

@@ -251,8 +251,8 @@ customs_analysis *customs__analysis_new(const char *reference)
 
 int customs_analyze(customs_analysis **out, const char *ref, const customs_options *opts)
 {
-	static const customs_options defaults = {0};
-	customs_analysis *a = calloc(1, sizeof(*a));
+	static const customs_options defaults = CUSTOMS_OPTIONS_INIT;
+	customs_analysis *a;
 	source_image img = {0};
 	customs_analyzer *an[64];
 	size_t nan = 0;
@@ -263,6 +263,10 @@ int customs_analyze(customs_analysis **out, const char *ref, const customs_optio
 	if (!opts)
 		opts = &defaults;
 	*out = NULL;
+	if (opts->version != CUSTOMS_OPTIONS_VERSION)
+		return customs__error(CUSTOMS_EINVAL, "customs_options.version is %u; this libcustoms (%s) knows version %d",
+				      opts->version, CUSTOMS_VERSION, CUSTOMS_OPTIONS_VERSION);
+	a = calloc(1, sizeof(*a));
 	if (!a || !(a->priv = calloc(1, sizeof(*a->priv)))) {
 		free(a);
 		return customs__error(CUSTOMS_ENOMEM, "out of memory");

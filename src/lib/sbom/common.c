@@ -16,6 +16,7 @@
 #include "analyzers/analyzers.h"
 #include "report/report.h"
 #include "sbom_int.h"
+#include "core/distro.h"
 
 static const struct {
 	const char *name;

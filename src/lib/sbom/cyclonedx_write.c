@@ -50,7 +50,7 @@ static json_t *str(cdx *c, const char *s)
 	json_t *j = json_string(s);
 	if (!j) {
 		/* not UTF-8 (a file name from a layer): U+FFFD for the bad bytes */
-		char *fixed = pkgdb__strndup_utf8(s, strlen(s));
+		char *fixed = customs_utf8_strndup(s, strlen(s));
 		j = fixed ? json_string(fixed) : NULL;
 		free(fixed);
 	}

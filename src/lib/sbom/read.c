@@ -11,6 +11,7 @@
 #include "analyzers/analyzers.h"
 #include "customs/purl.h"
 #include "sbom_int.h"
+#include "core/distro.h"
 
 #define DEFAULT_MAX_BYTES ((size_t)512 << 20)
 #define MAX_LAYERS 10000

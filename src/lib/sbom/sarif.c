@@ -46,17 +46,6 @@ static void push(json_t *arr, json_t *v, int *oom)
 		*oom = 1;
 }
 
-static int utf8_valid(const char *s)
-{
-	const unsigned char *u = (const unsigned char *)s;
-	size_t n = strlen(s), k;
-
-	for (size_t i = 0; i < n; i += k)
-		if (!(k = customs_utf8_len(u + i, n - i)))
-			return 0;
-	return 1;
-}
-
 /* Append at most max bytes of s, whole characters only, each byte that is
  * not well-formed UTF-8 as U+FFFD; "…" when s was cut.  Image contents and
  * feed texts are not ours: jansson refuses strings that are not UTF-8. */
@@ -358,7 +347,7 @@ static int group_rules(struct sarif *s)
 		const char *id = match_id(&r->matches[i]);
 		/* two ids that differ only in bytes that are not UTF-8 are one
 		 * rule: the log can only spell them the same */
-		if (!utf8_valid(id)) {
+		if (!customs_utf8_valid(id, strlen(id))) {
 			customs_buf b = CUSTOMS_BUF_INIT(0);
 			put_text(&b, id, (size_t)-1 / 2);
 			if (!(id = s->owned[i] = customs_buf_detach(&b)))

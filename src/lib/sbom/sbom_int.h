@@ -17,6 +17,7 @@
 #include "customs/match.h"
 #include "customs/sbom.h"
 #include "../util/util.h"
+#include "license/license.h"
 
 /* ---- writing ---------------------------------------------------------- */
 
@@ -79,23 +80,6 @@ static inline const sbom_pkg *customs__sbom_match_pkg(const sbom_doc *d, const c
 {
 	return m->package_index < d->npkgs ? &d->pkgs[m->package_index] : NULL;
 }
-
-/* ---- licenses ----------------------------------------------------------- */
-
-/* 1 when id is on the SPDX license list (case-insensitive); *canon gets
- * the list's spelling.  Exceptions ("Classpath-exception-2.0") separately. */
-int customs__spdx_license_id(const char *id, const char **canon);
-int customs__spdx_exception_id(const char *id, const char **canon);
-/* 1 when s is a valid SPDX license expression over known ids, exceptions
- * and LicenseRef-/DocumentRef- references. */
-int customs__spdx_expression_valid(const char *s);
-/* s as a valid SPDX expression in the list's spelling ("mit" → "MIT",
- * "GPL-2+" → "GPL-2.0-or-later", "Apache 2.0" → "Apache-2.0",
- * "MIT OR apache-2.0" → "MIT OR Apache-2.0"), or NULL when it is not one
- * (malloc'ed; NULL with no error set means "not an SPDX expression"). */
-char *customs__spdx_normalize(const char *s);
-/* "LicenseRef-" + name with every byte outside [A-Za-z0-9.-] as "-". */
-char *customs__spdx_license_ref(const char *name);
 
 /* ---- reading ------------------------------------------------------------ */
 

@@ -742,7 +742,7 @@ static int open_archive(source_image *img, const char *path, const char *tag, co
 
 int source__open(source_image *img, const char *ref, const char *platform_s)
 {
-	customs_options o = {0};
+	customs_options o = CUSTOMS_OPTIONS_INIT;
 	o.platform = platform_s;
 	return source__open_opts(img, ref, &o);
 }

@@ -166,49 +166,9 @@ static int hexval(int ch)
 	return -1;
 }
 
-/* Well-formed UTF-8: no overlongs, no surrogates, nothing above U+10FFFF. */
-static int utf8_valid(const unsigned char *s, size_t n)
-{
-	size_t i = 0;
-	while (i < n) {
-		unsigned char c = s[i];
-		size_t len;
-		unsigned lo = 0x80, hi = 0xbf;
-		if (c < 0x80) {
-			i++;
-			continue;
-		} else if (c >= 0xc2 && c <= 0xdf) {
-			len = 2;
-		} else if (c >= 0xe0 && c <= 0xef) {
-			len = 3;
-			if (c == 0xe0)
-				lo = 0xa0;
-			else if (c == 0xed)
-				hi = 0x9f;
-		} else if (c >= 0xf0 && c <= 0xf4) {
-			len = 4;
-			if (c == 0xf0)
-				lo = 0x90;
-			else if (c == 0xf4)
-				hi = 0x8f;
-		} else {
-			return 0;
-		}
-		if (n - i < len)
-			return 0;
-		if (s[i + 1] < lo || s[i + 1] > hi)
-			return 0;
-		for (size_t k = 2; k < len; k++)
-			if (s[i + k] < 0x80 || s[i + k] > 0xbf)
-				return 0;
-		i += len;
-	}
-	return 1;
-}
-
 static int check_utf8(const struct pctx *c, const char *s, const char *what)
 {
-	if (s && !utf8_valid((const unsigned char *)s, strlen(s)))
+	if (s && !customs_utf8_valid(s, strlen(s)))
 		return perr(c, CUSTOMS_EFORMAT, "%s is not valid UTF-8", what);
 	return 0;
 }

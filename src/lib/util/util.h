@@ -71,6 +71,14 @@ size_t customs_utf8_len(const unsigned char *s, size_t n);
 /* s with every byte that is not well-formed UTF-8 as U+FFFD (malloc'ed),
  * or NULL when s is well-formed already (or out of memory). */
 char *customs_utf8_repair(const char *s);
+/* Length of the well-formed prefix of s[0..n) (NUL counts as malformed). */
+size_t customs_utf8_valid_prefix(const unsigned char *s, size_t n);
+/* 1 when all of s[0..n) is well-formed UTF-8 without NUL. */
+int customs_utf8_valid(const char *s, size_t n);
+/* A malloc'd, NUL-terminated copy of s[0..n) with every byte that is not
+ * well-formed UTF-8 (and NUL) as U+FFFD, so that it can go into JSON; NULL
+ * when out of memory. */
+char *customs_utf8_strndup(const char *s, size_t n);
 
 /* ---- digests ---- */
 void customs_hex(char *out, const unsigned char *bin, size_t n); /* out: 2n+1 */

@@ -19,6 +19,7 @@
 #include "customs/purl.h"
 #include "customs/version.h"
 #include "util/util.h"
+#include "core/distro.h"
 
 #define MAX_RULE_FILE (16u << 20) /* an ignore or VEX file */
 #define MAX_YAML_DEPTH 32

@@ -121,35 +121,6 @@ static int hex4(struct vp *p, size_t at, unsigned *out)
 	return 0;
 }
 
-/* Length of the valid UTF-8 sequence at s (n bytes left), or 0. */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-	unsigned c = s[0];
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf)
-		return n >= 2 && (s[1] & 0xc0) == 0x80 ? 2 : 0;
-	if (c >= 0xe0 && c <= 0xef) {
-		if (n < 3 || (s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80)
-			return 0;
-		if (c == 0xe0 && s[1] < 0xa0)
-			return 0; /* overlong */
-		if (c == 0xed && s[1] >= 0xa0)
-			return 0; /* surrogate */
-		return 3;
-	}
-	if (c >= 0xf0 && c <= 0xf4) {
-		if (n < 4 || (s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80 || (s[3] & 0xc0) != 0x80)
-			return 0;
-		if (c == 0xf0 && s[1] < 0x90)
-			return 0;
-		if (c == 0xf4 && s[1] >= 0x90)
-			return 0;
-		return 4;
-	}
-	return 0;
-}
-
 static int parse_string(struct vp *p, vj_value *out)
 {
 	size_t start = ++p->i, j = start;
@@ -168,7 +139,7 @@ static int parse_string(struct vp *p, vj_value *out)
 			return fail(p, "control character in a string");
 		}
 		if (c >= 0x80) {
-			size_t l = utf8_len(p->b + j, p->n - j);
+			size_t l = customs_utf8_len(p->b + j, p->n - j);
 			if (!l) {
 				p->i = j;
 				return fail(p, "invalid UTF-8");

@@ -1,4 +1,4 @@
-/* spdx_license.c - SPDX license ids and license expressions.
+/* spdx.c - SPDX license ids and license expressions.
  *
  * The ids come from the SPDX license list (spdx_ids.c, generated).  The
  * expression parser follows SPDX 2.3 Annex D:
@@ -22,12 +22,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sbom_int.h"
-
-extern const char *const customs__spdx_licenses[];
-extern const size_t customs__spdx_licenses_count;
-extern const char *const customs__spdx_exceptions[];
-extern const size_t customs__spdx_exceptions_count;
+#include "license/license.h"
+#include "util/util.h"
 
 #define SPDX_MAX_LEN 4096  /* bytes of an expression, in and out */
 #define SPDX_MAX_DEPTH 64  /* nested parentheses */

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analyzers/analyzers.h"
+#include "core/distro.h"
 #include "util/util.h"
 
 /* How much of VERSION_ID a namespace keeps. */

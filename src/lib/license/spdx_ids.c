@@ -6,11 +6,7 @@
  * 727 license ids, 84 exception ids. */
 #include <stddef.h>
 
-/* declared here as well, for spdx_license.c, the only user */
-extern const char *const customs__spdx_licenses[];
-extern const size_t customs__spdx_licenses_count;
-extern const char *const customs__spdx_exceptions[];
-extern const size_t customs__spdx_exceptions_count;
+#include "license/license.h"
 
 const char *const customs__spdx_licenses[] = {
 	"0BSD",
