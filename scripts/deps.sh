@@ -7,10 +7,13 @@ BUILD=(cmake make gcc pkg-config libarchive-dev libisal-dev libzstd-dev libssl-d
 # tests: fixture images from real packages (debootstrap, umoci, skopeo), rpm
 # databases (rpm, db5.3-util), the reference tools the tests compare against
 # (python3-jsonschema validates SPDX, CycloneDX and SARIF documents),
-# clang for the libFuzzer targets, and a local registry (docker-registry,
-# htpasswd from apache2-utils, openssl for the token server's key)
+# clang for the libFuzzer targets, a local registry (docker-registry,
+# htpasswd from apache2-utils, openssl for the token server's key), npm
+# (cyclonedx-npm, the SARIF schema), unzip (the Java ground truth), the Go
+# toolchain (go version -m), curl, sqlite3 and GNU time.  Under CI=true a test
+# whose tool is missing fails, so everything a test uses is listed here.
 TEST=(clang libclang-rt-14-dev jq python3 python3-apt python3-jsonschema debootstrap umoci skopeo zstd isal rpm db5.3-util
-      docker-registry apache2-utils openssl)
+      docker-registry apache2-utils openssl npm unzip golang-go curl sqlite3 time)
 
 want=("${BUILD[@]}")
 [ "${1:-build}" = test ] && want+=("${TEST[@]}")
@@ -21,7 +24,10 @@ done
 [ ${#missing[@]} -eq 0 ] && exit 0
 echo "deps.sh: installing ${missing[*]}" >&2
 SUDO=
-[ "$(id -u)" -eq 0 ] || SUDO=sudo
+if [ "$(id -u)" -ne 0 ]; then
+	command -v sudo >/dev/null || { echo "deps.sh: run as root, or install sudo, to install: ${missing[*]}" >&2; exit 1; }
+	SUDO=sudo
+fi
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get -o DPkg::Lock::Timeout=600 update -qq
 $SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -66,7 +66,7 @@ if d.get("version"): print("%s:%s:%s" % (d.get("groupId"), d.get("artifactId"), 
 	check_eq "debian-rich: no java warnings" \
 		"$(jq '[.warnings[] | select(.message | test("java archive"))] | length' "$TMP/rich.json")" 0
 else
-	echo "# fixture images not built (or no unzip): debian-rich part skipped"
+	partial "fixture images not built (or no unzip): the debian-rich part"
 fi
 
 # ---- 2. hostile archives ----
@@ -196,7 +196,7 @@ PY
 	echo "# max RSS on the 500 MB jar: $rss KiB"
 	check "500 MB jar: max RSS ${rss} KiB < 64 MB" [ "$rss" -lt 65536 ]
 else
-	echo "# no /usr/bin/time: memory part skipped"
+	partial "no /usr/bin/time: the memory part"
 fi
 jq -r '.warnings[] | "# warning: \(.message)"' "$TMP/h.json"
 finish

@@ -14,10 +14,10 @@ VALIDATE="$SRCDIR/tests/tools/validate-json-schema.py"
 SCHEMAS="$SHARED/schemas"
 can_validate=1
 if [ ! -f "$SCHEMAS/spdx-schema-v2.3.json" ] || [ ! -f "$SCHEMAS/bom-1.6.schema.json" ]; then
-	echo "# $SCHEMAS is absent (the shared data set is present in CI): schema validation skipped"
+	partial "$SCHEMAS is absent (the shared data set is present in CI): schema validation"
 	can_validate=0
 elif ! /usr/bin/python3 -c 'import jsonschema' 2>/dev/null; then
-	echo "# python3-jsonschema is not installed: schema validation skipped (scripts/deps.sh test installs it)"
+	partial "python3-jsonschema is not installed (scripts/deps.sh test installs it): schema validation"
 	can_validate=0
 fi
 export SOURCE_DATE_EPOCH=1700000000

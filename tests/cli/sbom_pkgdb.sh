@@ -130,6 +130,6 @@ EOF
 	"$CUSTOMS" sbom --quiet "${AN[@]}" "docker-archive:$TMP/apk.tar" >"$TMP/apk.table"
 	check_eq "apk table: musl row" "$(awk '$1=="musl"' "$TMP/apk.table" | tr -s ' ')" "musl 1.2.5-r9 apk x86_64 musl 0"
 else
-	echo "# $APKDB is absent: apk part skipped"
+	partial "$APKDB is absent: the apk part"
 fi
 finish

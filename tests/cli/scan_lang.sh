@@ -208,7 +208,7 @@ u=[m for m in d['suppressed'] if m['package']['name']=='stdlib' and 'umoci' in m
 sys.exit(not e or not u or not all(m['covered_by']['package']=='umoci' for m in u)
     or any(m['package']['name']=='stdlib' and 'umoci' in m['package']['location'] for m in d['matches']))"
 else
-	echo "# go is not installed: the Go binaries' versions cannot be read independently; Go checks skipped"
+	partial "go is not installed: the Go binaries' versions cannot be read independently (the Go checks)"
 fi
 
 # ---- --fail-on ---------------------------------------------------------------------

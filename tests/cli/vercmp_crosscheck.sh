@@ -133,6 +133,7 @@ status=0
 # ---- dpkg ----
 if ! command -v dpkg >/dev/null; then
 	echo "dpkg is not installed: cannot cross-check the dpkg scheme; skipping"
+	[ "${CI:-}" = true ] && exit 1
 	exit 77
 fi
 gen dpkg "$PAIRS" "$SEED" >"$tmp/dpkg.pairs"
@@ -148,6 +149,7 @@ if ! command -v rpm >/dev/null && [ "$(id -u)" = 0 ] && command -v apt-get >/dev
 fi
 if ! command -v rpm >/dev/null || ! rpm --eval '%{lua: print(rpm.vercmp("1","2"))}' >/dev/null 2>&1; then
 	echo "rpm (with rpm.vercmp in its Lua) is not available and could not be installed: skipping the rpm half"
+	[ "${CI:-}" = true ] && exit 1
 	[ $status -eq 0 ] && exit 77
 	exit $status
 fi
