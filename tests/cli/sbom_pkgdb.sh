@@ -6,48 +6,7 @@
 command -v python3 >/dev/null || skip "python3 is needed to write the test images"
 AN=(--analyzers os-release,dpkg,apk) # what this test is about
 
-# mkimage OUT.tar SPEC.json: layers of {path: content | null (whiteout) | "/dir/"}
-cat >"$TMP/mkimage.py" <<'EOF'
-import hashlib, io, json, sys, tarfile
-out, spec = sys.argv[1], json.load(open(sys.argv[2]))
-def layer(files):
-    buf = io.BytesIO()
-    with tarfile.open(fileobj=buf, mode="w", format=tarfile.PAX_FORMAT) as t:
-        for path, content in files:
-            ti = tarfile.TarInfo(path.rstrip("/"))
-            ti.mtime = 1700000000
-            if path.endswith("/"):
-                ti.type, ti.mode = tarfile.DIRTYPE, 0o755
-                t.addfile(ti)
-                continue
-            if content is None:  # whiteout for the named path
-                d, _, b = path.rpartition("/")
-                ti.name = (d + "/" if d else "") + ".wh." + b
-                content = ""
-            data = content.encode() if isinstance(content, str) else open(content["file"], "rb").read()
-            if isinstance(content, dict) and "drop_block" in content:
-                blocks = data.split(b"\n\n")
-                data = b"\n\n".join(x for x in blocks if ("\nP:%s\n" % content["drop_block"]).encode() not in x)
-            ti.size, ti.mode = len(data), 0o644
-            t.addfile(ti, io.BytesIO(data))
-    return buf.getvalue()
-blobs = [layer(l) for l in spec]
-diff_ids = ["sha256:" + hashlib.sha256(b).hexdigest() for b in blobs]
-config = json.dumps({"architecture": "amd64", "os": "linux", "config": {},
-                     "rootfs": {"type": "layers", "diff_ids": diff_ids},
-                     "history": [{"created_by": "layer %d" % i} for i in range(len(blobs))]}).encode()
-chex = hashlib.sha256(config).hexdigest()
-manifest = [{"Config": chex + ".json", "RepoTags": ["test:latest"],
-             "Layers": ["%d/layer.tar" % i for i in range(len(blobs))]}]
-with tarfile.open(out, "w") as t:
-    def add(name, data):
-        ti = tarfile.TarInfo(name); ti.size = len(data); ti.mtime = 1700000000
-        t.addfile(ti, io.BytesIO(data))
-    add("manifest.json", json.dumps(manifest).encode())
-    add(chex + ".json", config)
-    for i, b in enumerate(blobs):
-        add("%d/layer.tar" % i, b)
-EOF
+MKIMAGE=$SRCDIR/tests/lib/mkimage.py
 
 st() { # st NAME VERSION [ARCH]: one installed stanza
 	printf 'Package: %s\nStatus: install ok installed\nArchitecture: %s\nVersion: %s\nMaintainer: T <t@example.org>\nDescription: test\n\n' "$1" "${3:-amd64}" "$2"
@@ -70,7 +29,7 @@ spec = [
 ]
 json.dump(spec, open(out, "w"))
 EOF
-python3 "$TMP/mkimage.py" "$TMP/deb.tar" "$TMP/deb.json"
+python3 "$MKIMAGE" "$TMP/deb.tar" "$TMP/deb.json"
 
 J=$TMP/deb-all.json
 "$CUSTOMS" sbom -o json "${AN[@]}" --scope all-layers "docker-archive:$TMP/deb.tar" >"$J" 2>"$TMP/err" || not_ok "sbom failed: $(head -3 "$TMP/err")"
@@ -109,7 +68,7 @@ json.dump([
     [["lib/apk/db/", ""], ["lib/apk/db/installed", {"file": db, "drop_block": "zlib"}]],
 ], open(out, "w"))
 EOF
-	python3 "$TMP/mkimage.py" "$TMP/apk.tar" "$TMP/apk.json"
+	python3 "$MKIMAGE" "$TMP/apk.tar" "$TMP/apk.json"
 	A=$TMP/apk-all.json
 	"$CUSTOMS" sbom -o json "${AN[@]}" --scope all-layers "docker-archive:$TMP/apk.tar" >"$A" 2>"$TMP/err" || not_ok "apk sbom failed: $(head -3 "$TMP/err")"
 	check_eq "apk: no warnings" "$(jq '.warnings | length' "$A")" 0

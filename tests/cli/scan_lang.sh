@@ -211,6 +211,15 @@ else
 	partial "go is not installed: the Go binaries' versions cannot be read independently (the Go checks)"
 fi
 
+# Maven: commons-lang3 3.12.0 inside the app's war (WEB-INF/lib) is in
+# GHSA-j288-q9x7-2f5v (CVE-2025-48924: introduced 3.0, fixed 3.18.0)
+check_eq "Maven: commons-lang3 3.12.0 in the war has CVE-2025-48924 (GHSA-j288-q9x7-2f5v), fixed in 3.18.0" \
+	"$(jq -r '[.matches[] | select(.package.type == "java-archive") | "\(.package.name) \(.package.version) \(.package.location) \(.ids | join(",")) \(.fix.state) \(.fix.versions | join(","))"] | join(";")' "$TMP/scan.json")" \
+	"commons-lang3 3.12.0 app/lib/fixture-webapp.war!/WEB-INF/lib/commons-lang3-3.12.0.jar CVE-2025-48924,GHSA-j288-q9x7-2f5v fixed 3.18.0"
+check_eq "Maven: the match is by the purl's group:artifact in the Maven ecosystem" \
+	"$(jq -r '.matches[] | select(.package.type == "java-archive") | "\(.ecosystem) \(.lookup_name)"' "$TMP/scan.json")" \
+	"Maven org.apache.commons:commons-lang3"
+
 # ---- --fail-on ---------------------------------------------------------------------
 scan --fail-on critical >/dev/null 2>&1
 check_eq "--fail-on critical: exit 1 (minimist CVE-2021-44906 is critical)" "$?" 1
