@@ -15,6 +15,8 @@ SUDO=
 
 step "fixture images (cached in build/fixtures)"
 $SUDO bash tests/fixtures/make-fixtures.sh build/fixtures
+step "SBOMs of the fixtures by other tools (cached in build/sboms)"
+bash tests/fixtures/make-sboms.sh build/fixtures build/sboms
 
 step "build + test (gcc, -Werror)"
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCUSTOMS_WERROR=ON >/dev/null
