@@ -31,7 +31,7 @@ static const customs_version_scheme *S(const char *name)
 
 static int cmp(const char *scheme, const char *a, const char *b)
 {
-	int out = 99, err = S(scheme)->compare(a, b, &out);
+	int out = 99, err = customs_version_compare(S(scheme), a, b, &out);
 	if (err < 0)
 		fail_msg("%s compare(\"%s\", \"%s\") failed: %s", scheme, a, b, customs_error_last());
 	return out;
@@ -39,7 +39,7 @@ static int cmp(const char *scheme, const char *a, const char *b)
 
 static int sat(const char *scheme, const char *v, const char *c)
 {
-	int out = 99, err = S(scheme)->satisfies(v, c, &out);
+	int out = 99, err = customs_version_satisfies(S(scheme), v, c, &out);
 	if (err < 0)
 		fail_msg("%s satisfies(\"%s\", \"%s\") failed: %s", scheme, v, c, customs_error_last());
 	return out;
@@ -66,20 +66,20 @@ static void assert_equal_all(const char *scheme, const char *const *v, size_t n)
 
 static void assert_invalid(const char *scheme, const char *v)
 {
-	int err = S(scheme)->valid(v);
+	int err = customs_version_valid(S(scheme), v);
 	if (err != CUSTOMS_EFORMAT && err != CUSTOMS_ELIMIT)
 		fail_msg("%s: \"%s\" should be invalid (got %d)", scheme, v, err);
 }
 
 static void assert_valid(const char *scheme, const char *v)
 {
-	if (S(scheme)->valid(v) != 0)
+	if (customs_version_valid(S(scheme), v) != 0)
 		fail_msg("%s: \"%s\" should be valid: %s", scheme, v, customs_error_last());
 }
 
 static void assert_bad_constraint(const char *scheme, const char *v, const char *c)
 {
-	int out = 99, err = S(scheme)->satisfies(v, c, &out);
+	int out = 99, err = customs_version_satisfies(S(scheme), v, c, &out);
 	if (err >= 0)
 		fail_msg("%s: constraint \"%s\" should be rejected (got %d)", scheme, c, out);
 }
@@ -157,15 +157,15 @@ static void run_apk_file(const char *file)
 			ok = err == 0 && out == 1;
 		} else if (fields == 1) {
 			if (a[0] == '!')
-				ok = S("apk")->valid(a + 1) == CUSTOMS_EFORMAT;
+				ok = customs_version_valid(S("apk"), a + 1) == CUSTOMS_EFORMAT;
 			else
-				ok = S("apk")->valid(a) == 0;
+				ok = customs_version_valid(S("apk"), a) == 0;
 		} else if (fields == 2) {
 			/* a lone "!" followed by nothing: the empty version */
 			ok = 0;
 		}
 		if (!ok && fields == 1 && !strcmp(a, "!"))
-			ok = S("apk")->valid("") == CUSTOMS_EFORMAT;
+			ok = customs_version_valid(S("apk"), "") == CUSTOMS_EFORMAT;
 		if (ok)
 			pass++;
 		else
@@ -393,7 +393,7 @@ static void t_semver_valid(void **state)
 			else
 				o += (size_t)snprintf(expect + o, sizeof(expect) - o, "%s%s", k ? "." : "-", json_string_value(x));
 		}
-		if (S("semver")->valid(v) == 0 && S("semver")->compare(v, expect, &out) == 0 && out == 0)
+		if (customs_version_valid(S("semver"), v) == 0 && customs_version_compare(S("semver"), v, expect, &out) == 0 && out == 0)
 			pass++;
 		else
 			print_error("semver valid: \"%s\" (as %s) failed: %s\n", v, expect, customs_error_last());
@@ -457,23 +457,23 @@ static void t_hostile(void **state)
 	for (size_t i = 0; l[i]; i++) {
 		const customs_version_scheme *s = l[i];
 		int out = 7;
-		assert_int_equal(s->compare(NULL, "1", &out), CUSTOMS_EINVAL);
-		assert_int_equal(s->compare("1.0.0", "1.0.0", NULL), CUSTOMS_EINVAL);
-		assert_int_equal(s->satisfies("1.0.0", NULL, &out), CUSTOMS_EINVAL);
-		assert_int_equal(s->valid(NULL), CUSTOMS_EINVAL);
+		assert_int_equal(customs_version_compare(s, NULL, "1", &out), CUSTOMS_EINVAL);
+		assert_int_equal(customs_version_compare(s, "1.0.0", "1.0.0", NULL), CUSTOMS_EINVAL);
+		assert_int_equal(customs_version_satisfies(s, "1.0.0", NULL, &out), CUSTOMS_EINVAL);
+		assert_int_equal(customs_version_valid(s, NULL), CUSTOMS_EINVAL);
 		/* a control byte: rejected, and the message names the string */
-		assert_int_equal(s->compare("1.0\001garbage", "1.0.0", &out), CUSTOMS_EFORMAT);
+		assert_int_equal(customs_version_compare(s, "1.0\001garbage", "1.0.0", &out), CUSTOMS_EFORMAT);
 		if (!strstr(customs_error_last(), "garbage"))
 			fail_msg("%s: message does not name the string: %s", s->name, customs_error_last());
-		assert_int_equal(s->valid(""), CUSTOMS_EFORMAT);
-		assert_int_not_equal(s->valid("\xff\xfe"), 0);
+		assert_int_equal(customs_version_valid(s, ""), CUSTOMS_EFORMAT);
+		assert_int_not_equal(customs_version_valid(s, "\xff\xfe"), 0);
 		/* too long */
 		{
 			static char big[5000];
 			memset(big, '1', sizeof(big) - 1);
-			assert_int_not_equal(s->valid(big), 0);
-			assert_int_not_equal(s->compare(big, "1", &out), 0);
-			assert_int_not_equal(s->satisfies("1.0.0", big, &out), 0);
+			assert_int_not_equal(customs_version_valid(s, big), 0);
+			assert_int_not_equal(customs_version_compare(s, big, "1", &out), 0);
+			assert_int_not_equal(customs_version_satisfies(s, "1.0.0", big, &out), 0);
 		}
 	}
 	/* Numbers far beyond 64 bits compare exactly where the ecosystem allows them. */
@@ -539,7 +539,7 @@ static void t_dpkg(void **state)
 	/* the error names the constraint */
 	{
 		int out;
-		assert_int_equal(S("dpkg")->satisfies("1.0", "=> 1.0", &out), CUSTOMS_EFORMAT);
+		assert_int_equal(customs_version_satisfies(S("dpkg"), "1.0", "=> 1.0", &out), CUSTOMS_EFORMAT);
 		assert_non_null(strstr(customs_error_last(), "=> 1.0"));
 	}
 }

@@ -162,7 +162,7 @@ static int affected_entry(vulndb__writer *w, vulndb__stats *st, const char *id, 
 			int intro0 = kind == event_kinds[0] && !strcmp(ver, "0");
 			int fix0 = kind == event_kinds[1] && !strcmp(ver, "0"); /* Alpine's converted secdb "0" */
 			int star = kind == event_kinds[3] && !strcmp(ver, "*");
-			if (!intro0 && !fix0 && !star && rs->valid(ver) < 0) {
+			if (!intro0 && !fix0 && !star && customs_version_valid(rs, ver) < 0) {
 				st->bad_versions++;
 				vulndb__warn(w, VULNDB__W_VERSION, id, "affected[%zu] %s: %s \"%.64s\": %s; range skipped", idx, name,
 					     kind, ver, customs_error_last());
@@ -208,7 +208,7 @@ static int affected_entry(vulndb__writer *w, vulndb__stats *st, const char *id, 
 			goto oom;
 		for (size_t i = 0; i < vj_len(versions); i++) {
 			const char *v = vj_str(vj_at(versions, i));
-			if (!v || scheme->valid(v) < 0) {
+			if (!v || customs_version_valid(scheme, v) < 0) {
 				if (!bad++) {
 					first_bad = v;
 					snprintf(why, sizeof(why), "%s", v ? customs_error_last() : "not a string");

@@ -106,7 +106,7 @@ static int ev_cmp(const customs_version_scheme *s, const struct sev *a, const st
 		return b->zero - a->zero;
 	if (a->inf || b->inf)
 		return a->inf - b->inf;
-	if (s->compare(a->v, b->v, &c) < 0) {
+	if (customs_version_compare(s, a->v, b->v, &c) < 0) {
 		*err = 1;
 		return 0;
 	}
@@ -128,7 +128,7 @@ static int vcmp(const customs_version_scheme *s, const char *v, const struct sev
 		*out = -1;
 		return 0;
 	}
-	return s->compare(v, e->v, out);
+	return customs_version_compare(s, v, e->v, out);
 }
 
 int customs_match_range(int *out, const customs_version_scheme *s, const char *version, const customs_vuln_range *r,
@@ -147,7 +147,7 @@ int customs_match_range(int *out, const customs_version_scheme *s, const char *v
 	if (!out || !s || !version || !r)
 		return customs__error(CUSTOMS_EINVAL, "match: NULL argument");
 	*out = 0;
-	if (s->valid(version) < 0)
+	if (customs_version_valid(s, version) < 0)
 		return CUSTOMS_EFORMAT;
 	if (r->nevents > sizeof(stack) / sizeof(stack[0]) && !(ev = malloc(r->nevents * sizeof(*ev))))
 		return customs__error(CUSTOMS_ENOMEM, "out of memory");
@@ -162,7 +162,7 @@ int customs_match_range(int *out, const customs_version_scheme *s, const char *v
 		}
 		x.zero = x.kind == CUSTOMS_EVENT_INTRODUCED && !strcmp(x.v, "0");
 		x.inf = x.kind == CUSTOMS_EVENT_LIMIT && !strcmp(x.v, "*");
-		if (!x.zero && !x.inf && s->valid(x.v) < 0) {
+		if (!x.zero && !x.inf && customs_version_valid(s, x.v) < 0) {
 			e->errors++;
 			continue;
 		}
@@ -293,14 +293,14 @@ int customs_match_entry(customs_match_eval *out, const customs_vuln_affected *a,
 		return customs__error(CUSTOMS_EUNSUPPORTED, "%s: no version scheme \"%s\"", a->vuln_id,
 				      a->scheme ? a->scheme : "");
 	out->scheme = s->name;
-	if (s->valid(version) < 0)
+	if (customs_version_valid(s, version) < 0)
 		return customs__error(CUSTOMS_EFORMAT, "%s version \"%.64s\": %s", s->name, version, customs_error_last());
 
 	memset(&vers, 0, sizeof(vers));
 	for (size_t i = 0; i < a->nversions && !have_vers; i++) {
 		int c = 1;
 		if (!strcmp(a->versions[i], version) ||
-		    (!exact_only(s->name) && s->compare(version, a->versions[i], &c) == 0 && c == 0)) {
+		    (!exact_only(s->name) && customs_version_compare(s, version, a->versions[i], &c) == 0 && c == 0)) {
 			have_vers = 1;
 			vers.affected = 1;
 			vers.by_versions = 1;
@@ -1065,12 +1065,12 @@ static int lookup_cb(void *ud, const customs_vuln_affected *a)
 		size_t nf = 0;
 		for (size_t i = 0; s && i < a->nfixed; i++) {
 			int cmp;
-			if (s->compare(a->fixed[i], c->cur_version, &cmp) < 0 || cmp <= 0)
+			if (customs_version_compare(s, a->fixed[i], c->cur_version, &cmp) < 0 || cmp <= 0)
 				continue;
 			size_t j = nf;
 			while (j > 0) {
 				int c2;
-				if (s->compare(fx[j - 1], a->fixed[i], &c2) < 0 || c2 <= 0)
+				if (customs_version_compare(s, fx[j - 1], a->fixed[i], &c2) < 0 || c2 <= 0)
 					break;
 				j--;
 			}
