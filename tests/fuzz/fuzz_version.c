@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "customs/version.h"
-#include "vuln/version.h"
+#include "vuln/version_int.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -18,7 +18,7 @@
 
 #include "customs/errors.h"
 #include "customs/version.h"
-#include "vuln/version.h"
+#include "vuln/version_int.h"
 
 static char vectors[4096];
 

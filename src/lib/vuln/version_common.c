@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "util/util.h"
-#include "vuln/version.h"
+#include "vuln/version_int.h"
 
 /* ---- digit strings ---- */
 

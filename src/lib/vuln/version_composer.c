@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "util/util.h"
-#include "vuln/version.h"
+#include "vuln/version_int.h"
 
 #define SCHEME "composer"
 #define NORM_CAP (VERSION__MAX_LEN + 80)

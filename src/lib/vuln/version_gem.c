@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "util/util.h"
-#include "vuln/version.h"
+#include "vuln/version_int.h"
 
 #define SCHEME "gem"
 #define MAX_SEGS (VERSION__MAX_LEN / 2 + 2)

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "util/util.h"
-#include "vuln/version.h"
+#include "vuln/version_int.h"
 
 #define SCHEME "maven"
 #define MAVEN_MAX_LEN 256 /* Maven 4 refuses longer versions */

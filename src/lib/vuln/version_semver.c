@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "util/util.h"
-#include "vuln/version.h"
+#include "vuln/version_int.h"
 
 enum sv_mode { SV_NPM, SV_GO, SV_CARGO };
 

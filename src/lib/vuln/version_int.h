@@ -1,9 +1,9 @@
-/* version.h - internals shared by the version schemes (version_*.c): the
+/* version_int.h - internals shared by the version schemes (version_*.c): the
  * scheme objects, limits, digit-string arithmetic, error messages and
  * argument checks (version_common.c), and the comparator-list and interval
  * constraint syntaxes (version_constraints.c). */
-#ifndef CUSTOMS_VULN_VERSION_H
-#define CUSTOMS_VULN_VERSION_H
+#ifndef CUSTOMS_VULN_VERSION_INT_H
+#define CUSTOMS_VULN_VERSION_INT_H
 
 #include <stddef.h>
 
