@@ -8,6 +8,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "analyzers/analyzers.h"
 #include "customs/match.h"
 #include "core/distro.h"
 #include "vuln/match_int.h"
