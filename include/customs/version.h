@@ -62,25 +62,37 @@
 extern "C" {
 #endif
 
-#define CUSTOMS_VERSION_SCHEME_VERSION 1
+#define CUSTOMS_VERSION_SCHEME_VERSION 2
 
+/* A scheme: its name and what it knows of its ecosystem's versions.  Call
+ * it through customs_version_compare(), _valid() and _satisfies() below:
+ * they check the arguments once for every scheme (NULL, the limits above)
+ * and hand the scheme strings that are NUL-terminated at their length. */
 typedef struct customs_version_scheme customs_version_scheme;
 struct customs_version_scheme {
 	unsigned int version; /* CUSTOMS_VERSION_SCHEME_VERSION */
 	const char *name;     /* "dpkg", "rpm", ... */
 
-	/* *out = -1, 0 or 1 as a sorts before, equal to or after b. */
-	int (*compare)(const char *a, const char *b, int *out);
-
-	/* 0 when v is a well-formed version of the scheme, else CUSTOMS_EFORMAT
-	 * (or CUSTOMS_ELIMIT, CUSTOMS_EINVAL as above).
-	 * compare() accepts every version valid() accepts; for dpkg and apk it
-	 * also orders strings their tools order with only a warning. */
-	int (*valid)(const char *v);
-
-	/* *out = 1 when version satisfies constraint, else 0. */
-	int (*satisfies)(const char *version, const char *constraint, int *out);
+	int (*compare)(const char *a, size_t an, const char *b, size_t bn, int *out);
+	int (*valid)(const char *v, size_t n);
+	/* NULL: the constraints are comparator lists (dpkg's syntax below)
+	 * evaluated with compare. */
+	int (*satisfies)(const char *version, size_t vn, const char *constraint, size_t cn, int *out);
 };
+
+/* *out = -1, 0 or 1 as a sorts before, equal to or after b under scheme. */
+CUSTOMS_EXTERN int customs_version_compare(const customs_version_scheme *scheme, const char *a, const char *b,
+					   int *out);
+
+/* 0 when v is a well-formed version of scheme, else CUSTOMS_EFORMAT (or
+ * CUSTOMS_ELIMIT, CUSTOMS_EINVAL as above).  Comparing accepts every
+ * version valid() accepts; for dpkg and apk it also orders strings their
+ * tools order with only a warning. */
+CUSTOMS_EXTERN int customs_version_valid(const customs_version_scheme *scheme, const char *v);
+
+/* *out = 1 when version satisfies constraint under scheme, else 0. */
+CUSTOMS_EXTERN int customs_version_satisfies(const customs_version_scheme *scheme, const char *version,
+					     const char *constraint, int *out);
 
 /* The scheme for name or one of its aliases, or NULL. Borrowed, static. */
 CUSTOMS_EXTERN const customs_version_scheme *customs_version_scheme_find(const char *name);

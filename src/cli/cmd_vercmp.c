@@ -87,7 +87,8 @@ static int batch(const customs_version_scheme *s, const char *constraint)
 			status = EXIT_FAILED;
 			continue;
 		}
-		err = constraint ? s->satisfies(a, constraint, &out) : s->compare(a, b, &out);
+		err = constraint ? customs_version_satisfies(s, a, constraint, &out)
+				 : customs_version_compare(s, a, b, &out);
 		if (err < 0) {
 			cli_error(EXIT_FAILED, "vercmp", "line %lu: %s", lineno, customs_error_last());
 			puts("invalid");
@@ -149,7 +150,8 @@ int cmd_vercmp(int argc, char **argv)
 	if (!constraint && npos != 3)
 		return cli_usage_error("vercmp", "expected SCHEME A B, or SCHEME VERSION --satisfies CONSTRAINT");
 
-	err = constraint ? s->satisfies(pos[1], constraint, &out) : s->compare(pos[1], pos[2], &out);
+	err = constraint ? customs_version_satisfies(s, pos[1], constraint, &out)
+			 : customs_version_compare(s, pos[1], pos[2], &out);
 	if (err < 0)
 		return cli_error(EXIT_FAILED, "vercmp", "%s (check the string, or whether %s is the right scheme)",
 				 customs_error_last(), s->name);

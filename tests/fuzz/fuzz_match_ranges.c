@@ -40,7 +40,7 @@ static int transitive(const customs_version_scheme *s, const customs_vuln_event 
 	for (size_t i = 0; i < m; i++)
 		for (size_t j = 0; j < m; j++) {
 			int r = 0;
-			if (s->compare(x[i], x[j], &r) != 0)
+			if (customs_version_compare(s, x[i], x[j], &r) != 0)
 				return 0;
 			c[i][j] = (signed char)r;
 		}
@@ -119,7 +119,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		free(customs_match_range_text(&a));
 
-		if (s->valid(version) == 0) {
+		if (customs_version_valid(s, version) == 0) {
 			customs_vuln_event zero = {CUSTOMS_EVENT_INTRODUCED, "0"};
 			customs_vuln_range z = {"ECOSYSTEM", &zero, 1};
 			int az = 0;
@@ -131,21 +131,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (nev == 2 && ev[0].kind == CUSTOMS_EVENT_INTRODUCED && ev[1].kind == CUSTOMS_EVENT_FIXED &&
 		    (!strcmp(s->name, "dpkg") || !strcmp(s->name, "rpm") || !strcmp(s->name, "apk") ||
 		     !strcmp(s->name, "go")) &&
-		    plain(version) && plain(ev[0].version) && plain(ev[1].version) && s->valid(version) == 0 &&
-		    s->valid(ev[1].version) == 0 && (!strcmp(ev[0].version, "0") || s->valid(ev[0].version) == 0) &&
+		    plain(version) && plain(ev[0].version) && plain(ev[1].version) &&
+		    customs_version_valid(s, version) == 0 && customs_version_valid(s, ev[1].version) == 0 &&
+		    (!strcmp(ev[0].version, "0") || customs_version_valid(s, ev[0].version) == 0) &&
 		    strlen(ev[0].version) + strlen(ev[1].version) < 900) {
 			char c[2048];
 			int sat = -1, ok, order = -1;
 			/* an interval only when introduced < fixed (OSV reads the events
 			 * in sorted order, a constraint reads them as written) */
-			if (strcmp(ev[0].version, "0") && (s->compare(ev[0].version, ev[1].version, &order) != 0 || order >= 0))
+			if (strcmp(ev[0].version, "0") &&
+			    (customs_version_compare(s, ev[0].version, ev[1].version, &order) != 0 || order >= 0))
 				continue;
 			if (!strcmp(ev[0].version, "0"))
 				snprintf(c, sizeof(c), "< %s", ev[1].version);
 			else
 				snprintf(c, sizeof(c), ">= %s, < %s", ev[0].version, ev[1].version);
 			ok = customs_match_range(&a1, s, version, &r, &e1);
-			if (ok == 0 && !e1.errors && s->satisfies(version, c, &sat) == 0 && sat != a1)
+			if (ok == 0 && !e1.errors && customs_version_satisfies(s, version, c, &sat) == 0 && sat != a1)
 				abort();
 		}
 	}

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "customs/version.h"
-#include "vuln/version.h"
+#include "vuln/version_int.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -40,16 +40,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	for (i = 0; l[i]; i++) {
 		const customs_version_scheme *s = l[i];
-		(void)s->valid(part[0]);
-		if (s->compare(part[0], part[1], &ab) == 0) {
-			if (s->compare(part[1], part[0], &ba) != 0 || ab != -ba || ab < -1 || ab > 1)
+		(void)customs_version_valid(s, part[0]);
+		if (customs_version_compare(s, part[0], part[1], &ab) == 0) {
+			if (customs_version_compare(s, part[1], part[0], &ba) != 0 || ab != -ba || ab < -1 || ab > 1)
 				abort();
-			if (s->compare(part[0], part[0], &out) != 0 || out != 0)
+			if (customs_version_compare(s, part[0], part[0], &out) != 0 || out != 0)
 				abort();
 		}
-		if (s->satisfies(part[0], part[2], &out) == 0 && out != 0 && out != 1)
+		if (customs_version_satisfies(s, part[0], part[2], &out) == 0 && out != 0 && out != 1)
 			abort();
-		(void)s->satisfies(part[1], part[2], &out);
+		(void)customs_version_satisfies(s, part[1], part[2], &out);
 	}
 	(void)version__semver_satisfies_opts(part[0], part[2], opts, &out);
 	(void)version__semver_compare_opts(part[0], part[1], opts, &out);

@@ -190,3 +190,43 @@ void customs_strlist_release(customs_strlist *l)
 	free(l->v);
 	memset(l, 0, sizeof(*l));
 }
+
+/* ---- growing arrays, arena strings ---- */
+
+int customs_array_grow(void *pp, size_t n, size_t *cap, size_t size)
+{
+	void *p, *np;
+	size_t ncap;
+
+	if (n < *cap)
+		return 0;
+	/* the caller's array pointer, whatever its element type */
+	memcpy(&p, pp, sizeof(p));
+	ncap = *cap ? *cap * 2 : 16;
+	if (ncap < *cap || ncap > SIZE_MAX / size || !(np = realloc(p, ncap * size)))
+		return customs__error(CUSTOMS_ENOMEM, "out of memory");
+	memcpy(pp, &np, sizeof(np));
+	*cap = ncap;
+	return 0;
+}
+
+char *customs_arena_printf(customs_arena *a, const char *fmt, ...)
+{
+	char small[512], *p;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(small, sizeof(small), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return NULL;
+	if ((size_t)n < sizeof(small))
+		return customs_arena_strndup(a, small, (size_t)n);
+	if (!(p = customs_arena_alloc(a, (size_t)n + 1)))
+		return NULL;
+	va_start(ap, fmt);
+	vsnprintf(p, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	return p;
+}

@@ -89,4 +89,13 @@ int customs_digest_valid(const char *digest);
 /* Read a whole file up to max bytes into *out (NUL-terminated). */
 int customs_read_file(char **out, size_t *len, const char *path, size_t max);
 
+/* ---- growing arrays, arena strings ---- */
+/* Room for one more element after the n in the array *pp (capacity *cap,
+ * elements of size bytes), the capacity doubling from 16: 0, or
+ * CUSTOMS_ENOMEM with the array as it was.  Called as CUSTOMS_ARRAY_GROW. */
+int customs_array_grow(void *pp, size_t n, size_t *cap, size_t size);
+#define CUSTOMS_ARRAY_GROW(p, n, cap) customs_array_grow(&(p), (n), &(cap), sizeof(*(p)))
+/* A printf into the arena; NULL when out of memory. */
+char *customs_arena_printf(customs_arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 #endif

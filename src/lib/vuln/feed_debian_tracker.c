@@ -79,7 +79,7 @@ static int release_entry(struct tracker *t, const char *pkg, const char *id, con
 		if (fixed && !strcmp(fixed, "0")) {
 			a.fix_state = CUSTOMS_FIX_NOT_AFFECTED;
 		} else if (fixed && *fixed) {
-			if (t->dpkg->valid(fixed) < 0) {
+			if (customs_version_valid(t->dpkg, fixed) < 0) {
 				t->st->bad_versions++;
 				vulndb__warn(t->w, VULNDB__W_VERSION, id, "%s/%s: fixed_version \"%.64s\": %s; skipped", pkg,
 					     codename, fixed, customs_error_last());

@@ -62,195 +62,184 @@ static int links(vulndb__writer *w, const char *id, const vj_value *arr, enum vu
 	return 0;
 }
 
-/* One affected[] entry. */
-static int affected_entry(vulndb__writer *w, vulndb__stats *st, const char *id, size_t idx, const vj_value *a,
-			  customs_buf *rb, customs_buf *vb)
-{
-	const vj_value *pkg = vj_get(a, "package"), *ranges = vj_get(a, "ranges"), *versions = vj_get(a, "versions"),
-		       *es = vj_get(a, "ecosystem_specific"), *ds = vj_get(a, "database_specific");
+/* What one affected[] entry is becoming while it is read. */
+struct entry {
+	vulndb__writer *w;
+	vulndb__stats *st;
+	const char *id, *eco, *scheme; /* scheme: the ecosystem's version scheme */
+	size_t idx;
 	char ns[64], name[VULNDB__MAX_NAME + 1];
-	const char *scheme_name, *eco, *pname;
-	const customs_version_scheme *scheme;
-	int err = 0, git = 0, nranges_in = 0, nkept = 0, nver = 0, has_fixed = 0, notaff = 0, open_range = 0;
+	int git, nranges_in, nkept, nver, has_fixed, notaff, open_range;
+};
 
-	rb->len = 0;
-	vb->len = 0;
-	if (!a || a->type != VJ_OBJECT) {
-		st->malformed++;
-		vulndb__warn(w, VULNDB__W_MALFORMED, id, "affected[%zu] is not an object; skipped", idx);
+/* The events of one range into rb: 1 when they make a range, 0 when the
+ * range is to be skipped (warned), <0 for an error. */
+static int range_events(struct entry *e, const char *type, const vj_value *events, customs_buf *rb, int *lfixed,
+			int *llast)
+{
+	const customs_version_scheme *rs = range_scheme(type, e->scheme);
+	int err, nintro0 = 0, nfix0 = 0, nother = 0;
+
+	for (size_t j = 0; j < vj_len(events); j++) {
+		const vj_value *ev = vj_at(events, j);
+		const char *kind = NULL, *ver = NULL;
+		int nk = 0;
+		for (size_t k = 0; k < vj_nmembers(ev); k++)
+			for (int t = 0; t < 4; t++)
+				if (!strcmp(vj_key_at(ev, k), event_kinds[t])) {
+					nk++;
+					kind = event_kinds[t];
+					ver = vj_str(vj_value_at(ev, k));
+				}
+		if (nk != 1 || !ver || !*ver) {
+			e->st->malformed++;
+			vulndb__warn(e->w, VULNDB__W_RANGE, e->id,
+				     "affected[%zu] %s: event %zu needs exactly one of introduced, fixed, last_affected, "
+				     "limit with a version; range skipped",
+				     e->idx, e->name, j);
+			return 0;
+		}
+		int intro0 = kind == event_kinds[0] && !strcmp(ver, "0");
+		int fix0 = kind == event_kinds[1] && !strcmp(ver, "0"); /* Alpine's converted secdb "0" */
+		int star = kind == event_kinds[3] && !strcmp(ver, "*");
+		if (!intro0 && !fix0 && !star && customs_version_valid(rs, ver) < 0) {
+			e->st->bad_versions++;
+			vulndb__warn(e->w, VULNDB__W_VERSION, e->id, "affected[%zu] %s: %s \"%.64s\": %s; range skipped",
+				     e->idx, e->name, kind, ver, customs_error_last());
+			return 0;
+		}
+		nintro0 += intro0;
+		nfix0 += fix0;
+		nother += !intro0 && !fix0;
+		*lfixed |= kind == event_kinds[1];
+		*llast |= kind == event_kinds[2];
+		if ((err = customs_buf_printf(rb, "%s{\"%s\":", j ? "," : "", kind)) < 0 ||
+		    (err = vj_put_string(rb, ver)) < 0 || (err = customs_buf_puts(rb, "}")) < 0)
+			return err;
+	}
+	if (nintro0 && nfix0 && !nother) {
+		e->notaff = 1; /* {introduced 0},{fixed 0}: affects nothing */
 		return 0;
 	}
-	if (!pkg || (pkg->type == VJ_OBJECT && pkg->n == 0)) {
-		st->empty_package++;
-		return 0;
-	}
-	eco = vj_getstr(pkg, "ecosystem");
-	pname = vj_getstr(pkg, "name");
-	if (!eco || !pname) {
-		st->malformed++;
-		vulndb__warn(w, VULNDB__W_MALFORMED, id, "affected[%zu]: package without ecosystem or name; skipped", idx);
-		return 0;
-	}
-	if (vulndb__namespace(ns, sizeof(ns), &scheme_name, eco) < 0) {
-		st->unknown_ecosystem++;
-		vulndb__warn(w, VULNDB__W_ECOSYSTEM, id, "affected[%zu]: %s; skipped", idx, customs_error_last());
-		return 0;
-	}
-	if (vulndb__normalize(name, sizeof(name), ns, pname) < 0) {
-		st->malformed++;
-		vulndb__warn(w, VULNDB__W_MALFORMED, id, "affected[%zu]: %s; skipped", idx, customs_error_last());
-		return 0;
-	}
-	if (!(scheme = customs_version_scheme_find(scheme_name)))
-		return customs__error(CUSTOMS_EINTERNAL, "vulndb: no version scheme %s", scheme_name);
+	return 1;
+}
+
+/* The usable ranges of the entry into rb, a compact JSON array. */
+static int entry_ranges(struct entry *e, const vj_value *ranges, customs_buf *rb)
+{
+	int err;
 
 	if (ranges && ranges->type != VJ_ARRAY) {
-		st->malformed++;
-		vulndb__warn(w, VULNDB__W_RANGE, id, "affected[%zu]: \"ranges\" is not an array; ignored", idx);
+		e->st->malformed++;
+		vulndb__warn(e->w, VULNDB__W_RANGE, e->id, "affected[%zu]: \"ranges\" is not an array; ignored", e->idx);
 		ranges = NULL;
 	}
 	if ((err = customs_buf_puts(rb, "[")) < 0)
-		goto oom;
+		return err;
 	for (size_t i = 0; i < vj_len(ranges); i++) {
 		const vj_value *r = vj_at(ranges, i), *events = vj_get(r, "events");
 		const char *type = vj_getstr(r, "type");
-		int ok = 1, nintro0 = 0, nfix0 = 0, nother = 0, lfixed = 0, llast = 0;
+		int lfixed = 0, llast = 0;
 		size_t mark = rb->len;
 
-		nranges_in++;
+		e->nranges_in++;
 		if (type && !strcmp(type, "GIT")) {
-			st->git_ranges++;
-			git++;
+			e->st->git_ranges++;
+			e->git++;
 			continue;
 		}
 		if (!type || (strcmp(type, "ECOSYSTEM") && strcmp(type, "SEMVER"))) {
-			st->malformed++;
-			vulndb__warn(w, VULNDB__W_RANGE, id, "affected[%zu] %s: range type \"%.32s\" is not supported; range skipped",
-				     idx, name, type ? type : "(none)");
+			e->st->malformed++;
+			vulndb__warn(e->w, VULNDB__W_RANGE, e->id,
+				     "affected[%zu] %s: range type \"%.32s\" is not supported; range skipped", e->idx, e->name,
+				     type ? type : "(none)");
 			continue;
 		}
-		const customs_version_scheme *rs = range_scheme(type, scheme_name);
 		if (!vj_len(events)) {
-			st->malformed++;
-			vulndb__warn(w, VULNDB__W_RANGE, id, "affected[%zu] %s: %s range without events; range skipped", idx, name,
-				     type);
+			e->st->malformed++;
+			vulndb__warn(e->w, VULNDB__W_RANGE, e->id, "affected[%zu] %s: %s range without events; range skipped",
+				     e->idx, e->name, type);
 			continue;
 		}
-		if ((err = customs_buf_puts(rb, nkept ? ",{\"type\":" : "{\"type\":")) < 0 || (err = vj_put_string(rb, type)) < 0 ||
-		    (err = customs_buf_puts(rb, ",\"events\":[")) < 0)
-			goto oom;
-		for (size_t j = 0; j < vj_len(events); j++) {
-			const vj_value *ev = vj_at(events, j);
-			const char *kind = NULL, *ver = NULL;
-			int nk = 0;
-			for (size_t k = 0; k < vj_nmembers(ev); k++)
-				for (int t = 0; t < 4; t++)
-					if (!strcmp(vj_key_at(ev, k), event_kinds[t])) {
-						nk++;
-						kind = event_kinds[t];
-						ver = vj_str(vj_value_at(ev, k));
-					}
-			if (nk != 1 || !ver || !*ver) {
-				st->malformed++;
-				vulndb__warn(w, VULNDB__W_RANGE, id,
-					     "affected[%zu] %s: event %zu needs exactly one of introduced, fixed, last_affected, "
-					     "limit with a version; range skipped",
-					     idx, name, j);
-				ok = 0;
-				break;
-			}
-			int intro0 = kind == event_kinds[0] && !strcmp(ver, "0");
-			int fix0 = kind == event_kinds[1] && !strcmp(ver, "0"); /* Alpine's converted secdb "0" */
-			int star = kind == event_kinds[3] && !strcmp(ver, "*");
-			if (!intro0 && !fix0 && !star && rs->valid(ver) < 0) {
-				st->bad_versions++;
-				vulndb__warn(w, VULNDB__W_VERSION, id, "affected[%zu] %s: %s \"%.64s\": %s; range skipped", idx, name,
-					     kind, ver, customs_error_last());
-				ok = 0;
-				break;
-			}
-			nintro0 += intro0;
-			nfix0 += fix0;
-			nother += !intro0 && !fix0;
-			lfixed |= kind == event_kinds[1];
-			llast |= kind == event_kinds[2];
-			if ((err = customs_buf_printf(rb, "%s{\"%s\":", j ? "," : "", kind)) < 0 || (err = vj_put_string(rb, ver)) < 0 ||
-			    (err = customs_buf_puts(rb, "}")) < 0)
-				goto oom;
-		}
-		if (ok && nintro0 && nfix0 && !nother) {
-			notaff = 1; /* {introduced 0},{fixed 0}: affects nothing */
-			ok = 0;
-		}
-		if (!ok) {
+		if ((err = customs_buf_puts(rb, e->nkept ? ",{\"type\":" : "{\"type\":")) < 0 ||
+		    (err = vj_put_string(rb, type)) < 0 || (err = customs_buf_puts(rb, ",\"events\":[")) < 0 ||
+		    (err = range_events(e, type, events, rb, &lfixed, &llast)) < 0)
+			return err;
+		if (!err) {
 			rb->len = mark;
 			continue;
 		}
 		if ((err = customs_buf_puts(rb, "]}")) < 0)
-			goto oom;
-		nkept++;
-		has_fixed |= lfixed;
-		open_range |= !lfixed && !llast;
+			return err;
+		e->nkept++;
+		e->has_fixed |= lfixed;
+		e->open_range |= !lfixed && !llast;
 	}
-	if ((err = customs_buf_puts(rb, "]")) < 0)
-		goto oom;
+	return customs_buf_puts(rb, "]");
+}
+
+/* The versions[] of the entry the scheme reads into vb, a compact JSON
+ * array; the others are counted and the first named. */
+static int entry_versions(struct entry *e, const vj_value *versions, customs_buf *vb)
+{
+	const customs_version_scheme *scheme = customs_version_scheme_find(e->scheme);
+	const char *first_bad = NULL;
+	char why[256] = "";
+	size_t bad = 0;
+	int err;
 
 	if (versions && versions->type != VJ_ARRAY) {
-		st->malformed++;
-		vulndb__warn(w, VULNDB__W_MALFORMED, id, "affected[%zu] %s: \"versions\" is not an array; ignored", idx, name);
-		versions = NULL;
-	}
-	if (vj_len(versions)) {
-		size_t bad = 0;
-		const char *first_bad = NULL;
-		char why[256] = "";
-		if ((err = customs_buf_puts(vb, "[")) < 0)
-			goto oom;
-		for (size_t i = 0; i < vj_len(versions); i++) {
-			const char *v = vj_str(vj_at(versions, i));
-			if (!v || scheme->valid(v) < 0) {
-				if (!bad++) {
-					first_bad = v;
-					snprintf(why, sizeof(why), "%s", v ? customs_error_last() : "not a string");
-				}
-				continue;
-			}
-			if ((nver++ && (err = customs_buf_puts(vb, ",")) < 0) || (err = vj_put_string(vb, v)) < 0)
-				goto oom;
-		}
-		if ((err = customs_buf_puts(vb, "]")) < 0)
-			goto oom;
-		if (bad) {
-			st->bad_versions += (int64_t)bad;
-			vulndb__warn(w, VULNDB__W_VERSION, id, "affected[%zu] %s: %zu of %zu versions dropped, first \"%.64s\": %s",
-				     idx, name, bad, vj_len(versions), first_bad ? first_bad : "?", why);
-		}
-	}
-
-	if (!nkept && !nver && !notaff) {
-		if (!git || nranges_in > git) {
-			st->malformed++;
-			vulndb__warn(w, VULNDB__W_MALFORMED, id, "affected[%zu] %s (%s): no usable ranges or versions; skipped", idx,
-				     name, eco);
-		}
+		e->st->malformed++;
+		vulndb__warn(e->w, VULNDB__W_MALFORMED, e->id, "affected[%zu] %s: \"versions\" is not an array; ignored",
+			     e->idx, e->name);
 		return 0;
 	}
+	if (!vj_len(versions))
+		return 0;
+	if ((err = customs_buf_puts(vb, "[")) < 0)
+		return err;
+	for (size_t i = 0; i < vj_len(versions); i++) {
+		const char *v = vj_str(vj_at(versions, i));
+		if (!v || customs_version_valid(scheme, v) < 0) {
+			if (!bad++) {
+				first_bad = v;
+				snprintf(why, sizeof(why), "%s", v ? customs_error_last() : "not a string");
+			}
+			continue;
+		}
+		if ((e->nver++ && (err = customs_buf_puts(vb, ",")) < 0) || (err = vj_put_string(vb, v)) < 0)
+			return err;
+	}
+	if ((err = customs_buf_puts(vb, "]")) < 0)
+		return err;
+	if (bad) {
+		e->st->bad_versions += (int64_t)bad;
+		vulndb__warn(e->w, VULNDB__W_VERSION, e->id, "affected[%zu] %s: %zu of %zu versions dropped, first \"%.64s\": %s",
+			     e->idx, e->name, bad, vj_len(versions), first_bad ? first_bad : "?", why);
+	}
+	return 0;
+}
 
+/* The row of the entry: its fix state, status, urgency and severity. */
+static int entry_row(struct entry *e, const vj_value *a, customs_buf *rb, customs_buf *vb)
+{
+	const vj_value *es = vj_get(a, "ecosystem_specific"), *ds = vj_get(a, "database_specific");
 	vulndb__affected row;
+
 	memset(&row, 0, sizeof(row));
-	row.vuln_id = id;
-	row.ns = ns;
-	row.package = name;
-	row.ecosystem = eco;
-	row.ranges = nkept ? rb->ptr : NULL;
-	row.versions = nver ? vb->ptr : NULL;
-	if (!nkept && !nver)
+	row.vuln_id = e->id;
+	row.ns = e->ns;
+	row.package = e->name;
+	row.ecosystem = e->eco;
+	row.ranges = e->nkept ? rb->ptr : NULL;
+	row.versions = e->nver ? vb->ptr : NULL;
+	if (!e->nkept && !e->nver)
 		row.fix_state = CUSTOMS_FIX_NOT_AFFECTED;
-	else if (!nkept)
+	else if (!e->nkept)
 		row.fix_state = CUSTOMS_FIX_UNKNOWN; /* versions only */
-	else if (open_range)
+	else if (e->open_range)
 		row.fix_state = CUSTOMS_FIX_NOT_FIXED;
-	else if (has_fixed)
+	else if (e->has_fixed)
 		row.fix_state = CUSTOMS_FIX_FIXED;
 	else
 		row.fix_state = CUSTOMS_FIX_UNKNOWN; /* last_affected only */
@@ -272,11 +261,67 @@ static int affected_entry(vulndb__writer *w, vulndb__stats *st, const char *id, 
 	}
 	if (!row.severity)
 		row.severity = vj_getstr(ds, "cvss"); /* RustSec */
-	return vulndb__put_affected(w, &row);
-oom:
-	return err == CUSTOMS_ELIMIT ? customs__error(CUSTOMS_ELIMIT, "%s: affected[%zu] larger than %u bytes", id, idx,
-						       MAX_JSON_OUT)
-				     : err;
+	return vulndb__put_affected(e->w, &row);
+}
+
+/* One affected[] entry. */
+static int affected_entry(vulndb__writer *w, vulndb__stats *st, const char *id, size_t idx, const vj_value *a,
+			  customs_buf *rb, customs_buf *vb)
+{
+	const vj_value *pkg = vj_get(a, "package");
+	struct entry e;
+	const char *pname;
+	int err;
+
+	memset(&e, 0, sizeof(e));
+	e.w = w;
+	e.st = st;
+	e.id = id;
+	e.idx = idx;
+	rb->len = 0;
+	vb->len = 0;
+	if (!a || a->type != VJ_OBJECT) {
+		st->malformed++;
+		vulndb__warn(w, VULNDB__W_MALFORMED, id, "affected[%zu] is not an object; skipped", idx);
+		return 0;
+	}
+	if (!pkg || (pkg->type == VJ_OBJECT && pkg->n == 0)) {
+		st->empty_package++;
+		return 0;
+	}
+	e.eco = vj_getstr(pkg, "ecosystem");
+	pname = vj_getstr(pkg, "name");
+	if (!e.eco || !pname) {
+		st->malformed++;
+		vulndb__warn(w, VULNDB__W_MALFORMED, id, "affected[%zu]: package without ecosystem or name; skipped", idx);
+		return 0;
+	}
+	if (vulndb__namespace(e.ns, sizeof(e.ns), &e.scheme, e.eco) < 0) {
+		st->unknown_ecosystem++;
+		vulndb__warn(w, VULNDB__W_ECOSYSTEM, id, "affected[%zu]: %s; skipped", idx, customs_error_last());
+		return 0;
+	}
+	if (vulndb__normalize(e.name, sizeof(e.name), e.ns, pname) < 0) {
+		st->malformed++;
+		vulndb__warn(w, VULNDB__W_MALFORMED, id, "affected[%zu]: %s; skipped", idx, customs_error_last());
+		return 0;
+	}
+	if (!customs_version_scheme_find(e.scheme))
+		return customs__error(CUSTOMS_EINTERNAL, "vulndb: no version scheme %s", e.scheme);
+	if ((err = entry_ranges(&e, vj_get(a, "ranges"), rb)) < 0 ||
+	    (err = entry_versions(&e, vj_get(a, "versions"), vb)) < 0)
+		return err == CUSTOMS_ELIMIT ? customs__error(CUSTOMS_ELIMIT, "%s: affected[%zu] larger than %u bytes", id,
+							       idx, MAX_JSON_OUT)
+					     : err;
+	if (!e.nkept && !e.nver && !e.notaff) {
+		if (!e.git || e.nranges_in > e.git) {
+			st->malformed++;
+			vulndb__warn(w, VULNDB__W_MALFORMED, id, "affected[%zu] %s (%s): no usable ranges or versions; skipped",
+				     idx, e.name, e.eco);
+		}
+		return 0;
+	}
+	return entry_row(&e, a, rb, vb);
 }
 
 int feed__osv_record(vulndb__writer *w, const vj_value *rec)

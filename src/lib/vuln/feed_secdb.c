@@ -73,7 +73,7 @@ int feed__secdb(vulndb__writer *w, json_t *root)
 		json_object_foreach(fixes, fixed, ids) {
 			size_t k;
 			json_t *x;
-			if (strcmp(fixed, "0") && apk->valid(fixed) < 0) {
+			if (strcmp(fixed, "0") && customs_version_valid(apk, fixed) < 0) {
 				st->bad_versions++;
 				vulndb__warn(w, VULNDB__W_VERSION, name, "fixed version \"%.64s\": %s; skipped", fixed,
 					     customs_error_last());

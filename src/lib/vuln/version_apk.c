@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "util/util.h"
-#include "vuln/version.h"
+#include "vuln/version_int.h"
 
 #define SCHEME "apk"
 
@@ -47,6 +47,24 @@ static const char *const post_suffixes[] = {"cvs", "svn", "git", "hg", "p"};
 static int is_lower(int c) { return c >= 'a' && c <= 'z'; }
 static int is_hex(int c) { return version__isdigit(c) || (c >= 'a' && c <= 'f'); }
 
+/* The token of kind whose value is the run of cls characters after the
+ * skip bytes of its marker ('.', '~', "-r") at s[i]; with nonempty, none
+ * when the run is empty.  Returns the index past it. */
+static size_t take_run(struct apk_token *t, enum apk_tok kind, const char *s, size_t n, size_t i, size_t skip,
+		       int (*cls)(int), int nonempty)
+{
+	size_t j = i + skip;
+
+	while (j < n && cls((unsigned char)s[j]))
+		j++;
+	if (nonempty && j == i + skip)
+		return i;
+	t->kind = kind;
+	t->p = s + i + skip;
+	t->len = j - i - skip;
+	return j;
+}
+
 static void apk_next(struct apk_lex *l, struct apk_token *t)
 {
 	const char *s = l->s;
@@ -59,15 +77,8 @@ static void apk_next(struct apk_lex *l, struct apk_token *t)
 		goto done;
 	if (l->first) {
 		l->first = 0;
-		for (j = i; j < n && version__isdigit((unsigned char)s[j]); j++)
-			;
-		if (j > i) {
-			t->kind = T_DIGIT;
-			t->first = 1;
-			t->p = s + i;
-			t->len = j - i;
-			i = j;
-		}
+		i = take_run(t, T_DIGIT, s, n, i, 0, version__isdigit, 1);
+		t->first = t->kind == T_DIGIT;
 		goto done;
 	}
 	if (i == n) {
@@ -76,26 +87,14 @@ static void apk_next(struct apk_lex *l, struct apk_token *t)
 	}
 	/* What may follow the previous token. */
 	if (s[i] == '.' && prev == T_DIGIT) {
-		for (j = i + 1; j < n && version__isdigit((unsigned char)s[j]); j++)
-			;
-		if (j > i + 1) {
-			t->kind = T_DIGIT;
-			t->p = s + i + 1;
-			t->len = j - i - 1;
-			i = j;
-		}
+		i = take_run(t, T_DIGIT, s, n, i, 1, version__isdigit, 1);
 	} else if (is_lower((unsigned char)s[i]) && prev == T_DIGIT) {
 		t->kind = T_LETTER;
 		t->p = s + i;
 		t->len = 1;
 		i++;
 	} else if (version__isdigit((unsigned char)s[i]) && prev == T_SUFFIX) {
-		for (j = i; j < n && version__isdigit((unsigned char)s[j]); j++)
-			;
-		t->kind = T_SUFFIX_NO;
-		t->p = s + i;
-		t->len = j - i;
-		i = j;
+		i = take_run(t, T_SUFFIX_NO, s, n, i, 0, version__isdigit, 0);
 	} else if (s[i] == '_' && prev <= T_SUFFIX_NO) {
 		for (j = i + 1; j < n && is_lower((unsigned char)s[j]); j++)
 			;
@@ -115,23 +114,9 @@ static void apk_next(struct apk_lex *l, struct apk_token *t)
 			i = j;
 		}
 	} else if (s[i] == '~' && prev <= T_SUFFIX_NO) {
-		for (j = i + 1; j < n && is_hex((unsigned char)s[j]); j++)
-			;
-		if (j > i + 1) {
-			t->kind = T_HASH;
-			t->p = s + i + 1;
-			t->len = j - i - 1;
-			i = j;
-		}
+		i = take_run(t, T_HASH, s, n, i, 1, is_hex, 1);
 	} else if (s[i] == '-' && i + 1 < n && s[i + 1] == 'r' && prev <= T_HASH) {
-		for (j = i + 2; j < n && version__isdigit((unsigned char)s[j]); j++)
-			;
-		if (j > i + 2) {
-			t->kind = T_REVISION;
-			t->p = s + i + 2;
-			t->len = j - i - 2;
-			i = j;
-		}
+		i = take_run(t, T_REVISION, s, n, i, 2, version__isdigit, 1);
 	}
 done:
 	l->i = i;
@@ -201,15 +186,10 @@ static int apk_check(const char *s, size_t n, int strict)
 {
 	struct apk_lex l;
 	struct apk_token t;
-	size_t i;
+	int err;
 
-	if (n == 0)
-		return version__bad(SCHEME, "version", s, n, "empty version");
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c < 0x21 || c > 0x7e)
-			return version__bad(SCHEME, "version", s, n, "invalid byte 0x%02x at offset %zu", c, i);
-	}
+	if ((err = version__printable(SCHEME, s, n, s, n, 0)) < 0)
+		return err;
 	if (!version__isdigit((unsigned char)s[0]))
 		return version__bad(SCHEME, "version", s, n, "does not start with a number");
 	if (!strict)
@@ -232,26 +212,8 @@ static int apk_cmpn(const char *a, size_t an, const char *b, size_t bn, int *out
 	return 0;
 }
 
-static int apk_compare(const char *a, const char *b, int *out)
+static int apk_valid(const char *s, size_t n)
 {
-	size_t an, bn;
-	int err;
-
-	if (!out)
-		return customs__error(CUSTOMS_EINVAL, SCHEME ": out is NULL");
-	if ((err = version__arg(SCHEME, "version", a, VERSION__MAX_LEN, &an)) < 0 ||
-	    (err = version__arg(SCHEME, "version", b, VERSION__MAX_LEN, &bn)) < 0)
-		return err;
-	return apk_cmpn(a, an, b, bn, out);
-}
-
-static int apk_valid(const char *s)
-{
-	size_t n;
-	int err;
-
-	if ((err = version__arg(SCHEME, "version", s, VERSION__MAX_LEN, &n)) < 0)
-		return err;
 	return apk_check(s, n, 1);
 }
 
@@ -303,9 +265,9 @@ static int apk_extra(const char *op, size_t opn, const char *v, size_t vn, const
 
 static const version__generic apk_generic = {SCHEME, apk_cmpn, "<>=!~", apk_extra};
 
-static int apk_satisfies(const char *version, const char *constraint, int *out)
+static int apk_satisfies(const char *version, size_t vn, const char *constraint, size_t cn, int *out)
 {
-	return version__satisfies_generic(&apk_generic, version, constraint, out);
+	return version__satisfies_generic(&apk_generic, version, vn, constraint, cn, out);
 }
 
 int version__apk_match(const char *a, const char *op, const char *b, int *out)
@@ -313,10 +275,9 @@ int version__apk_match(const char *a, const char *op, const char *b, int *out)
 	size_t an, bn;
 	int err;
 
-	if (!op || !out)
-		return customs__error(CUSTOMS_EINVAL, SCHEME ": NULL argument");
-	if ((err = version__arg(SCHEME, "version", a, VERSION__MAX_LEN, &an)) < 0 ||
-	    (err = version__arg(SCHEME, "version", b, VERSION__MAX_LEN, &bn)) < 0)
+	if (!op)
+		return customs__error(CUSTOMS_EINVAL, SCHEME ": op is NULL");
+	if ((err = version__compare_args(SCHEME, a, b, out, &an, &bn)) < 0)
 		return err;
 	err = apk_match(a, an, op, strlen(op), b, bn, out);
 	if (err == CUSTOMS_EUNSUPPORTED)
@@ -325,5 +286,5 @@ int version__apk_match(const char *a, const char *op, const char *b, int *out)
 }
 
 const customs_version_scheme version__apk = {
-	CUSTOMS_VERSION_SCHEME_VERSION, SCHEME, apk_compare, apk_valid, apk_satisfies,
+	CUSTOMS_VERSION_SCHEME_VERSION, SCHEME, apk_cmpn, apk_valid, apk_satisfies,
 };

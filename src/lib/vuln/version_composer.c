@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "util/util.h"
-#include "vuln/version.h"
+#include "vuln/version_int.h"
 
 #define SCHEME "composer"
 #define NORM_CAP (VERSION__MAX_LEN + 80)
@@ -451,27 +451,9 @@ static int composer_cmpn(const char *a, size_t an, const char *b, size_t bn, int
 	return 0;
 }
 
-static int composer_compare(const char *a, const char *b, int *out)
-{
-	size_t an, bn;
-	int err;
-
-	if (!out)
-		return customs__error(CUSTOMS_EINVAL, SCHEME ": out is NULL");
-	if ((err = version__arg(SCHEME, "version", a, VERSION__MAX_LEN, &an)) < 0 ||
-	    (err = version__arg(SCHEME, "version", b, VERSION__MAX_LEN, &bn)) < 0)
-		return err;
-	return composer_cmpn(a, an, b, bn, out);
-}
-
-static int composer_valid(const char *s)
+static int composer_valid(const char *s, size_t n)
 {
 	char x[NORM_CAP];
-	size_t n;
-	int err;
-
-	if ((err = version__arg(SCHEME, "version", s, VERSION__MAX_LEN, &n)) < 0)
-		return err;
 	return c_normalize(x, s, n, "version", s, n);
 }
 
@@ -772,18 +754,13 @@ static int c_and(struct c_eval *ev, const char *s, size_t n, size_t *terms)
 	}
 }
 
-static int composer_satisfies(const char *version, const char *constraint, int *out)
+static int composer_satisfies(const char *version, size_t vn, const char *constraint, size_t cn, int *out)
 {
 	char cand[NORM_CAP];
 	struct c_eval ev;
-	size_t vn, cn, i = 0, terms = 0;
+	size_t i = 0, terms = 0;
 	int err, any = 0;
 
-	if (!out)
-		return customs__error(CUSTOMS_EINVAL, SCHEME ": out is NULL");
-	if ((err = version__arg(SCHEME, "version", version, VERSION__MAX_LEN, &vn)) < 0 ||
-	    (err = version__arg(SCHEME, "constraint", constraint, VERSION__CONSTRAINT_MAX_LEN, &cn)) < 0)
-		return err;
 	if ((err = c_normalize(cand, version, vn, "version", version, vn)) < 0)
 		return err;
 	ev.cand = cand;
@@ -812,5 +789,5 @@ static int composer_satisfies(const char *version, const char *constraint, int *
 }
 
 const customs_version_scheme version__composer = {
-	CUSTOMS_VERSION_SCHEME_VERSION, SCHEME, composer_compare, composer_valid, composer_satisfies,
+	CUSTOMS_VERSION_SCHEME_VERSION, SCHEME, composer_cmpn, composer_valid, composer_satisfies,
 };

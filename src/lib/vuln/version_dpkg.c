@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "util/util.h"
-#include "vuln/version.h"
+#include "vuln/version_int.h"
 
 #define SCHEME "dpkg"
 
@@ -21,18 +21,11 @@ static int dpkg_parse(struct dpkg_ver *v, const char *s, size_t n, int strict)
 {
 	const char *orig = s, *colon, *hyphen = NULL;
 	size_t orign = n, i;
+	int err;
 
 	version__trim(&s, &n);
-	if (n == 0)
-		return version__bad(SCHEME, "version", orig, orign, "empty version");
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (version__isspace(c))
-			return version__bad(SCHEME, "version", orig, orign, "embedded space at offset %zu", i);
-		if (c < 0x21 || c > 0x7e)
-			return version__bad(SCHEME, "version", orig, orign, "invalid byte 0x%02x at offset %zu", c, i);
-	}
-
+	if ((err = version__printable(SCHEME, orig, orign, s, n, 1)) < 0)
+		return err;
 	memset(v, 0, sizeof(*v));
 	colon = memchr(s, ':', n);
 	if (colon) {
@@ -157,37 +150,12 @@ static int dpkg_cmpn(const char *a, size_t an, const char *b, size_t bn, int *ou
 	return 0;
 }
 
-static int dpkg_compare(const char *a, const char *b, int *out)
-{
-	size_t an, bn;
-	int err;
-
-	if (!out)
-		return customs__error(CUSTOMS_EINVAL, SCHEME ": out is NULL");
-	if ((err = version__arg(SCHEME, "version", a, VERSION__MAX_LEN, &an)) < 0 ||
-	    (err = version__arg(SCHEME, "version", b, VERSION__MAX_LEN, &bn)) < 0)
-		return err;
-	return dpkg_cmpn(a, an, b, bn, out);
-}
-
-static int dpkg_valid(const char *s)
+static int dpkg_valid(const char *s, size_t n)
 {
 	struct dpkg_ver v;
-	size_t n;
-	int err;
-
-	if ((err = version__arg(SCHEME, "version", s, VERSION__MAX_LEN, &n)) < 0)
-		return err;
 	return dpkg_parse(&v, s, n, 1);
 }
 
-static const version__generic dpkg_generic = {SCHEME, dpkg_cmpn, NULL, NULL};
-
-static int dpkg_satisfies(const char *version, const char *constraint, int *out)
-{
-	return version__satisfies_generic(&dpkg_generic, version, constraint, out);
-}
-
 const customs_version_scheme version__dpkg = {
-	CUSTOMS_VERSION_SCHEME_VERSION, SCHEME, dpkg_compare, dpkg_valid, dpkg_satisfies,
+	CUSTOMS_VERSION_SCHEME_VERSION, SCHEME, dpkg_cmpn, dpkg_valid, NULL, /* comparator lists */
 };

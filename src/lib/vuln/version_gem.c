@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "util/util.h"
-#include "vuln/version.h"
+#include "vuln/version_int.h"
 
 #define SCHEME "gem"
 #define MAX_SEGS (VERSION__MAX_LEN / 2 + 2)
@@ -155,27 +155,9 @@ static int gem_cmpn(const char *a, size_t an, const char *b, size_t bn, int *out
 	return 0;
 }
 
-static int gem_compare(const char *a, const char *b, int *out)
-{
-	size_t an, bn;
-	int err;
-
-	if (!out)
-		return customs__error(CUSTOMS_EINVAL, SCHEME ": out is NULL");
-	if ((err = version__arg(SCHEME, "version", a, VERSION__MAX_LEN, &an)) < 0 ||
-	    (err = version__arg(SCHEME, "version", b, VERSION__MAX_LEN, &bn)) < 0)
-		return err;
-	return gem_cmpn(a, an, b, bn, out);
-}
-
-static int gem_valid(const char *s)
+static int gem_valid(const char *s, size_t n)
 {
 	static _Thread_local struct gver v;
-	size_t n;
-	int err;
-
-	if ((err = version__arg(SCHEME, "version", s, VERSION__MAX_LEN, &n)) < 0)
-		return err;
 	return g_parse(&v, s, n, "version", s, n);
 }
 
@@ -207,17 +189,12 @@ static int g_bump(struct gver *r, size_t *len)
 	return 0;
 }
 
-static int gem_satisfies(const char *version, const char *constraint, int *out)
+static int gem_satisfies(const char *version, size_t vn, const char *constraint, size_t cn, int *out)
 {
 	static _Thread_local struct gver v, r;
-	size_t vn, cn, i = 0, terms = 0;
+	size_t i = 0, terms = 0;
 	int err, all = 1;
 
-	if (!out)
-		return customs__error(CUSTOMS_EINVAL, SCHEME ": out is NULL");
-	if ((err = version__arg(SCHEME, "version", version, VERSION__MAX_LEN, &vn)) < 0 ||
-	    (err = version__arg(SCHEME, "constraint", constraint, VERSION__CONSTRAINT_MAX_LEN, &cn)) < 0)
-		return err;
 	if ((err = g_parse(&v, version, vn, "version", version, vn)) < 0)
 		return err;
 	for (;;) {
@@ -273,5 +250,5 @@ static int gem_satisfies(const char *version, const char *constraint, int *out)
 }
 
 const customs_version_scheme version__gem = {
-	CUSTOMS_VERSION_SCHEME_VERSION, SCHEME, gem_compare, gem_valid, gem_satisfies,
+	CUSTOMS_VERSION_SCHEME_VERSION, SCHEME, gem_cmpn, gem_valid, gem_satisfies,
 };

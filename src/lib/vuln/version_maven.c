@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "util/util.h"
-#include "vuln/version.h"
+#include "vuln/version_int.h"
 
 #define SCHEME "maven"
 #define MAVEN_MAX_LEN 256 /* Maven 4 refuses longer versions */
@@ -279,55 +279,26 @@ static int maven_cmpn(const char *a, size_t an, const char *b, size_t bn, int *o
 	return 0;
 }
 
-static int maven_compare(const char *a, const char *b, int *out)
+static int maven_compare(const char *a, size_t an, const char *b, size_t bn, int *out)
 {
-	const char *x = a, *y = b;
-	size_t an, bn;
-	int err;
-
-	if (!out)
-		return customs__error(CUSTOMS_EINVAL, SCHEME ": out is NULL");
-	if ((err = version__arg(SCHEME, "version", a, VERSION__MAX_LEN, &an)) < 0 ||
-	    (err = version__arg(SCHEME, "version", b, VERSION__MAX_LEN, &bn)) < 0)
-		return err;
-	version__trim(&x, &an);
-	version__trim(&y, &bn);
-	return maven_cmpn(x, an, y, bn, out);
+	version__trim(&a, &an);
+	version__trim(&b, &bn);
+	return maven_cmpn(a, an, b, bn, out);
 }
 
-static int maven_valid(const char *s)
+static int maven_valid(const char *s, size_t n)
 {
 	struct mver v;
-	size_t n;
-	int err;
 
-	if ((err = version__arg(SCHEME, "version", s, VERSION__MAX_LEN, &n)) < 0)
-		return err;
 	version__trim(&s, &n);
 	return m_parse(&v, s, n);
 }
 
-static const version__generic maven_generic = {SCHEME, maven_cmpn, NULL, NULL};
+static const version__intervals maven_intervals = {SCHEME, maven_cmpn, 1, 0};
 
-static int maven_satisfies(const char *version, const char *constraint, int *out)
+static int maven_satisfies(const char *version, size_t vn, const char *constraint, size_t cn, int *out)
 {
-	const char *v = version, *c = constraint;
-	size_t vn, cn;
-	int err, r;
-
-	if (!out)
-		return customs__error(CUSTOMS_EINVAL, SCHEME ": out is NULL");
-	if ((err = version__arg(SCHEME, "version", version, VERSION__MAX_LEN, &vn)) < 0 ||
-	    (err = version__arg(SCHEME, "constraint", constraint, VERSION__CONSTRAINT_MAX_LEN, &cn)) < 0)
-		return err;
-	version__trim(&v, &vn);
-	version__trim(&c, &cn);
-	if (cn && (c[0] == '[' || c[0] == '(')) {
-		if ((err = maven_cmpn(v, vn, v, vn, &r)) < 0)
-			return err;
-		return version__satisfies_interval(SCHEME, maven_cmpn, 1, v, vn, c, cn, out);
-	}
-	return version__satisfies_generic(&maven_generic, version, constraint, out);
+	return version__satisfies_intervals(&maven_intervals, version, vn, constraint, cn, out);
 }
 
 const customs_version_scheme version__maven = {

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "util/util.h"
-#include "vuln/version.h"
+#include "vuln/version_int.h"
 
 #define SCHEME "pep440"
 
@@ -279,27 +279,9 @@ static int pep_cmpn(const char *a, size_t an, const char *b, size_t bn, int *out
 	return 0;
 }
 
-static int pep_compare(const char *a, const char *b, int *out)
-{
-	size_t an, bn;
-	int err;
-
-	if (!out)
-		return customs__error(CUSTOMS_EINVAL, SCHEME ": out is NULL");
-	if ((err = version__arg(SCHEME, "version", a, VERSION__MAX_LEN, &an)) < 0 ||
-	    (err = version__arg(SCHEME, "version", b, VERSION__MAX_LEN, &bn)) < 0)
-		return err;
-	return pep_cmpn(a, an, b, bn, out);
-}
-
-static int pep_valid(const char *s)
+static int pep_valid(const char *s, size_t n)
 {
 	struct pep v;
-	size_t n;
-	int err;
-
-	if ((err = version__arg(SCHEME, "version", s, VERSION__MAX_LEN, &n)) < 0)
-		return err;
 	return pep_parse(&v, s, n, "version", s, n);
 }
 
@@ -384,18 +366,13 @@ static int spec_eval(const struct pep *cand, const char *craw, size_t crawn, con
 	return 0;
 }
 
-static int pep_satisfies(const char *version, const char *constraint, int *out)
+static int pep_satisfies(const char *version, size_t vn, const char *constraint, size_t cn, int *out)
 {
 	const char *v = version;
 	struct pep cand;
-	size_t vn, cn, i = 0, terms = 0;
+	size_t i = 0, terms = 0;
 	int err, all = 1;
 
-	if (!out)
-		return customs__error(CUSTOMS_EINVAL, SCHEME ": out is NULL");
-	if ((err = version__arg(SCHEME, "version", version, VERSION__MAX_LEN, &vn)) < 0 ||
-	    (err = version__arg(SCHEME, "constraint", constraint, VERSION__CONSTRAINT_MAX_LEN, &cn)) < 0)
-		return err;
 	version__trim(&v, &vn);
 	if ((err = pep_parse(&cand, v, vn, "version", v, vn)) < 0)
 		return err;
@@ -424,5 +401,5 @@ static int pep_satisfies(const char *version, const char *constraint, int *out)
 }
 
 const customs_version_scheme version__pep440 = {
-	CUSTOMS_VERSION_SCHEME_VERSION, SCHEME, pep_compare, pep_valid, pep_satisfies,
+	CUSTOMS_VERSION_SCHEME_VERSION, SCHEME, pep_cmpn, pep_valid, pep_satisfies,
 };

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "util/util.h"
-#include "vuln/version.h"
+#include "vuln/version_int.h"
 
 #define SCHEME "rpm"
 
@@ -21,15 +21,11 @@ static int rpm_parse(struct rpm_evr *x, const char *s, size_t n, int strict)
 {
 	const char *orig = s;
 	size_t orign = n, i, d;
+	int err;
 
 	version__trim(&s, &n);
-	if (n == 0)
-		return version__bad(SCHEME, "version", orig, orign, "empty version");
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c < 0x21 || c > 0x7e)
-			return version__bad(SCHEME, "version", orig, orign, "invalid byte 0x%02x at offset %zu", c, i);
-	}
+	if ((err = version__printable(SCHEME, orig, orign, s, n, 0)) < 0)
+		return err;
 	memset(x, 0, sizeof(*x));
 	for (d = 0; d < n && version__isdigit((unsigned char)s[d]); d++)
 		;
@@ -155,37 +151,12 @@ static int rpm_cmpn(const char *a, size_t an, const char *b, size_t bn, int *out
 	return 0;
 }
 
-static int rpm_compare(const char *a, const char *b, int *out)
-{
-	size_t an, bn;
-	int err;
-
-	if (!out)
-		return customs__error(CUSTOMS_EINVAL, SCHEME ": out is NULL");
-	if ((err = version__arg(SCHEME, "version", a, VERSION__MAX_LEN, &an)) < 0 ||
-	    (err = version__arg(SCHEME, "version", b, VERSION__MAX_LEN, &bn)) < 0)
-		return err;
-	return rpm_cmpn(a, an, b, bn, out);
-}
-
-static int rpm_valid(const char *s)
+static int rpm_valid(const char *s, size_t n)
 {
 	struct rpm_evr x;
-	size_t n;
-	int err;
-
-	if ((err = version__arg(SCHEME, "version", s, VERSION__MAX_LEN, &n)) < 0)
-		return err;
 	return rpm_parse(&x, s, n, 1);
 }
 
-static const version__generic rpm_generic = {SCHEME, rpm_cmpn, NULL, NULL};
-
-static int rpm_satisfies(const char *version, const char *constraint, int *out)
-{
-	return version__satisfies_generic(&rpm_generic, version, constraint, out);
-}
-
 const customs_version_scheme version__rpm = {
-	CUSTOMS_VERSION_SCHEME_VERSION, SCHEME, rpm_compare, rpm_valid, rpm_satisfies,
+	CUSTOMS_VERSION_SCHEME_VERSION, SCHEME, rpm_cmpn, rpm_valid, NULL, /* comparator lists */
 };

@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "util/util.h"
-#include "vuln/version.h"
+#include "vuln/version_int.h"
 
 enum sv_mode { SV_NPM, SV_GO, SV_CARGO };
 
@@ -36,34 +36,6 @@ static const char *mode_scheme(enum sv_mode m)
 	return m == SV_GO ? "go" : m == SV_CARGO ? "cargo" : "semver";
 }
 
-/* Dot-separated identifiers of a pre-release or build part. */
-static int sv_ids(enum sv_mode mode, const char *what, const char *ws, size_t wn, const char *s, size_t n,
-		  int no_lead_zero, const char *kind)
-{
-	size_t i = 0;
-
-	for (;;) {
-		size_t j = i;
-		int alldig = 1;
-		while (j < n && s[j] != '.') {
-			unsigned char c = (unsigned char)s[j];
-			if (!version__isalnum(c) && c != '-')
-				return version__bad(mode_scheme(mode), what, ws, wn, "invalid character in the %s", kind);
-			if (!version__isdigit(c))
-				alldig = 0;
-			j++;
-		}
-		if (j == i)
-			return version__bad(mode_scheme(mode), what, ws, wn, "empty %s identifier", kind);
-		if (no_lead_zero && alldig && j - i > 1 && s[i] == '0')
-			return version__bad(mode_scheme(mode), what, ws, wn, "numeric %s identifier \"%.*s\" has a leading zero",
-					    kind, (int)(j - i), s + i);
-		if (j == n)
-			return 0;
-		i = j + 1;
-	}
-}
-
 static int sv_number_limit(enum sv_mode mode, const char *what, const char *ws, size_t wn, const char *d, size_t dn,
 			   const char *part)
 {
@@ -79,30 +51,10 @@ static int sv_number_limit(enum sv_mode mode, const char *what, const char *ws, 
 static int sv_tail(struct sv *v, enum sv_mode mode, unsigned opts, const char *what, const char *ws, size_t wn,
 		   const char *s, size_t n, size_t *pi)
 {
-	size_t i = *pi, j;
 	int loose = mode == SV_NPM && (opts & VERSION__SEMVER_LOOSE);
-	int err;
+	version__tail_rules r = {mode_scheme(mode), what, "build metadata", "identifier", !loose, loose};
 
-	if (i < n && (s[i] == '-' || (loose && s[i] != '+'))) {
-		if (s[i] == '-')
-			i++;
-		for (j = i; j < n && s[j] != '+'; j++)
-			;
-		if ((err = sv_ids(mode, what, ws, wn, s + i, j - i, !loose, "pre-release")) < 0)
-			return err;
-		v->pre = s + i;
-		v->pren = j - i;
-		v->has_pre = 1;
-		i = j;
-	}
-	if (i < n && s[i] == '+') {
-		i++;
-		if ((err = sv_ids(mode, what, ws, wn, s + i, n - i, 0, "build metadata")) < 0)
-			return err;
-		i = n;
-	}
-	*pi = i;
-	return 0;
+	return version__tail(&r, ws, wn, s, n, pi, &v->pre, &v->pren, &v->has_pre);
 }
 
 /* A complete version. */
@@ -163,46 +115,6 @@ static int sv_parse(struct sv *v, enum sv_mode mode, unsigned opts, const char *
 	return 0;
 }
 
-static int is_numeric(const char *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (!version__isdigit((unsigned char)s[i]))
-			return 0;
-	return n > 0;
-}
-
-/* Pre-release precedence; a version without one sorts after one with. */
-static int sv_precmp(const char *a, size_t an, int ahas, const char *b, size_t bn, int bhas)
-{
-	size_t i = 0, j = 0;
-
-	if (!ahas || !bhas)
-		return ahas == bhas ? 0 : (ahas ? -1 : 1);
-	for (;;) {
-		size_t ie, je;
-		int r, na, nb;
-
-		if (i > an || j > bn)
-			return (i > an && j > bn) ? 0 : (i > an ? -1 : 1);
-		for (ie = i; ie < an && a[ie] != '.'; ie++)
-			;
-		for (je = j; je < bn && b[je] != '.'; je++)
-			;
-		na = is_numeric(a + i, ie - i);
-		nb = is_numeric(b + j, je - j);
-		if (na && nb)
-			r = version__numcmp(a + i, ie - i, b + j, je - j);
-		else if (na || nb)
-			r = na ? -1 : 1;
-		else
-			r = version__bytecmp(a + i, ie - i, b + j, je - j);
-		if (r)
-			return r;
-		i = ie + 1;
-		j = je + 1;
-	}
-}
-
 static int sv_cmp(const struct sv *a, const struct sv *b)
 {
 	for (int k = 0; k < 3; k++) {
@@ -210,7 +122,7 @@ static int sv_cmp(const struct sv *a, const struct sv *b)
 		if (r)
 			return r;
 	}
-	return sv_precmp(a->pre, a->pren, a->has_pre, b->pre, b->pren, b->has_pre);
+	return version__precmp(a->pre, a->pren, a->has_pre, b->pre, b->pren, b->has_pre, 0);
 }
 
 static int sv_cmpn(enum sv_mode mode, unsigned opts, const char *a, size_t an, const char *b, size_t bn, int *out)
@@ -224,28 +136,9 @@ static int sv_cmpn(enum sv_mode mode, unsigned opts, const char *a, size_t an, c
 	return 0;
 }
 
-static int sv_compare(enum sv_mode mode, unsigned opts, const char *a, const char *b, int *out)
-{
-	const char *scheme = mode_scheme(mode);
-	size_t an, bn;
-	int err;
-
-	if (!out)
-		return customs__error(CUSTOMS_EINVAL, "%s: out is NULL", scheme);
-	if ((err = version__arg(scheme, "version", a, VERSION__MAX_LEN, &an)) < 0 ||
-	    (err = version__arg(scheme, "version", b, VERSION__MAX_LEN, &bn)) < 0)
-		return err;
-	return sv_cmpn(mode, opts, a, an, b, bn, out);
-}
-
-static int sv_valid(enum sv_mode mode, unsigned opts, const char *s)
+static int sv_valid(enum sv_mode mode, unsigned opts, const char *s, size_t n)
 {
 	struct sv v;
-	size_t n;
-	int err;
-
-	if ((err = version__arg(mode_scheme(mode), "version", s, VERSION__MAX_LEN, &n)) < 0)
-		return err;
 	return sv_parse(&v, mode, opts, s, n);
 }
 
@@ -365,6 +258,39 @@ static int prim_set(struct prim *pr, int op, const char *M, size_t Mn, const cha
 #define PRE0 "0", 1, 1 /* the lowest pre-release, "-0" */
 #define NOPRE NULL, 0, 0
 
+/* The lower bound of "~", "^" and x-ranges: p as written, x parts as 0
+ * (and -0 when including prereleases: node-semver's "${z}"). */
+static int floor_of(struct prim *pr, const struct part *p, unsigned opts)
+{
+	int incpre = (opts & VERSION__SEMVER_INCPRE) != 0;
+	const char *zp = incpre ? "0" : NULL;
+	size_t zn = incpre ? 1 : 0;
+
+	if (p->x[1])
+		return prim_set(pr, P_GE, p->num[0], p->numn[0], Z0, Z0, zp, zn, incpre);
+	if (p->x[2])
+		return prim_set(pr, P_GE, p->num[0], p->numn[0], p->num[1], p->numn[1], Z0, zp, zn, incpre);
+	return prim_set(pr, P_GE, p->num[0], p->numn[0], p->num[1], p->numn[1], p->num[2], p->numn[2], p->pre,
+			p->pren, p->has_pre);
+}
+
+/* The upper bound "<B-0", B being p with component k incremented and the
+ * components after it 0. */
+static int below_next(struct prim *pr, const struct part *p, int k)
+{
+	const char *c[3];
+	size_t cn[3];
+	int err;
+
+	for (int i = 0; i < 3; i++) {
+		c[i] = i < k ? p->num[i] : i == k ? NULL : "0"; /* NULL: incremented in the buffer */
+		cn[i] = i < k ? p->numn[i] : 1;
+	}
+	if ((err = version__incr(pr->num[k], NUM_CAP, p->num[k], p->numn[k])) < 0)
+		return err;
+	return prim_set(pr, P_LT, c[0], cn[0], c[1], cn[1], c[2], cn[2], PRE0);
+}
+
 /* Desugar one comparator (op is "", "=", "<", "<=", ">", ">=", "~", "~>" or
  * "^") into at most two primitives; returns how many. */
 static int desugar(struct prim out[2], int *count, const char *op, size_t opn, const struct part *p, unsigned opts)
@@ -375,7 +301,7 @@ static int desugar(struct prim out[2], int *count, const char *op, size_t opn, c
 	size_t Mn = p->numn[0], mn = p->numn[1], pn = p->numn[2];
 	const char *zp = incpre ? "0" : NULL; /* "${z}": -0 when including prereleases */
 	size_t zn = incpre ? 1 : 0;
-	int err = 0;
+	int err = 0, eq = opn == 0 || (opn == 1 && op[0] == '=');
 
 	*count = 0;
 	if (xM && !(opn == 1 && (op[0] == '<' || op[0] == '>'))) {
@@ -387,70 +313,26 @@ static int desugar(struct prim out[2], int *count, const char *op, size_t opn, c
 		*count = 1;
 		return prim_set(&out[0], P_LT, Z0, Z0, Z0, PRE0);
 	}
-
-	if (opn >= 1 && op[0] == '~') {
-		*count = 2;
-		if (xm) {
-			if ((err = prim_set(&out[0], P_GE, M, Mn, Z0, Z0, zp, zn, incpre)) < 0 ||
-			    (err = version__incr(out[1].num[0], NUM_CAP, M, Mn)) < 0)
-				return err;
-			return prim_set(&out[1], P_LT, NULL, 0, Z0, Z0, PRE0);
-		}
-		if (xp)
-			err = prim_set(&out[0], P_GE, M, Mn, m, mn, Z0, zp, zn, incpre);
-		else
-			err = prim_set(&out[0], P_GE, M, Mn, m, mn, pt, pn, p->pre, p->pren, p->has_pre);
-		if (err < 0 || (err = version__incr(out[1].num[1], NUM_CAP, m, mn)) < 0)
-			return err;
-		return prim_set(&out[1], P_LT, M, Mn, NULL, 0, Z0, PRE0);
+	if (eq && !xp) {
+		*count = 1;
+		return prim_set(&out[0], P_EQ, M, Mn, m, mn, pt, pn, p->pre, p->pren, p->has_pre);
 	}
-
+	/* "~1.2.3", "~1.2", "~1" and the x-ranges "1.2.x", "1.x": up to the
+	 * next minor, or the next major when the minor is x */
+	if (eq || op[0] == '~') {
+		*count = 2;
+		if ((err = floor_of(&out[0], p, opts)) < 0)
+			return err;
+		return below_next(&out[1], p, xm ? 0 : 1);
+	}
+	/* "^": up to the next change of the first component that is not 0 */
 	if (opn == 1 && op[0] == '^') {
-		int M0 = version__iszero(M, Mn);
 		*count = 2;
-		if (xm) {
-			if ((err = prim_set(&out[0], P_GE, M, Mn, Z0, Z0, zp, zn, incpre)) < 0 ||
-			    (err = version__incr(out[1].num[0], NUM_CAP, M, Mn)) < 0)
-				return err;
-			return prim_set(&out[1], P_LT, NULL, 0, Z0, Z0, PRE0);
-		}
-		if (xp)
-			err = prim_set(&out[0], P_GE, M, Mn, m, mn, Z0, zp, zn, incpre);
-		else
-			err = prim_set(&out[0], P_GE, M, Mn, m, mn, pt, pn, p->pre, p->pren, p->has_pre);
-		if (err < 0)
+		if ((err = floor_of(&out[0], p, opts)) < 0)
 			return err;
-		if (!M0) {
-			if ((err = version__incr(out[1].num[0], NUM_CAP, M, Mn)) < 0)
-				return err;
-			return prim_set(&out[1], P_LT, NULL, 0, Z0, Z0, PRE0);
-		}
-		if (xp || !version__iszero(m, mn)) {
-			if ((err = version__incr(out[1].num[1], NUM_CAP, m, mn)) < 0)
-				return err;
-			return prim_set(&out[1], P_LT, M, Mn, NULL, 0, Z0, PRE0);
-		}
-		if ((err = version__incr(out[1].num[2], NUM_CAP, pt, pn)) < 0)
-			return err;
-		return prim_set(&out[1], P_LT, M, Mn, m, mn, NULL, 0, PRE0);
-	}
-
-	if (opn == 0 || (opn == 1 && op[0] == '=')) {
-		if (!xp) {
-			*count = 1;
-			return prim_set(&out[0], P_EQ, M, Mn, m, mn, pt, pn, p->pre, p->pren, p->has_pre);
-		}
-		*count = 2;
-		if (xm) {
-			if ((err = prim_set(&out[0], P_GE, M, Mn, Z0, Z0, zp, zn, incpre)) < 0 ||
-			    (err = version__incr(out[1].num[0], NUM_CAP, M, Mn)) < 0)
-				return err;
-			return prim_set(&out[1], P_LT, NULL, 0, Z0, Z0, PRE0);
-		}
-		if ((err = prim_set(&out[0], P_GE, M, Mn, m, mn, Z0, zp, zn, incpre)) < 0 ||
-		    (err = version__incr(out[1].num[1], NUM_CAP, m, mn)) < 0)
-			return err;
-		return prim_set(&out[1], P_LT, M, Mn, NULL, 0, Z0, PRE0);
+		if (xm || !version__iszero(M, Mn))
+			return below_next(&out[1], p, 0);
+		return below_next(&out[1], p, xp || !version__iszero(m, mn) ? 1 : 2);
 	}
 
 	/* < <= > >= */
@@ -492,14 +374,9 @@ static int desugar_hyphen(struct prim out[2], int *count, const struct part *f, 
 
 	if (!f->x[0]) {
 		struct prim *pr = &out[n++];
-		if (f->x[1])
-			err = prim_set(pr, P_GE, f->num[0], f->numn[0], Z0, Z0, zp, zn, incpre);
-		else if (f->x[2])
-			err = prim_set(pr, P_GE, f->num[0], f->numn[0], f->num[1], f->numn[1], Z0, zp, zn, incpre);
-		else if (f->has_pre)
-			err = prim_set(pr, P_GE, f->num[0], f->numn[0], f->num[1], f->numn[1], f->num[2], f->numn[2], f->pre,
-				       f->pren, 1);
-		else
+		if (f->x[1] || f->x[2] || f->has_pre)
+			err = floor_of(pr, f, opts);
+		else /* unlike "~": from the -0 prerelease on when including prereleases */
 			err = prim_set(pr, P_GE, f->num[0], f->numn[0], f->num[1], f->numn[1], f->num[2], f->numn[2], zp, zn,
 				       incpre);
 		if (err < 0)
@@ -507,21 +384,11 @@ static int desugar_hyphen(struct prim out[2], int *count, const struct part *f, 
 	}
 	if (!t->x[0]) {
 		struct prim *pr = &out[n++];
-		if (t->x[1]) {
-			if ((err = version__incr(pr->num[0], NUM_CAP, t->num[0], t->numn[0])) < 0)
-				return err;
-			err = prim_set(pr, P_LT, NULL, 0, Z0, Z0, PRE0);
-		} else if (t->x[2]) {
-			if ((err = version__incr(pr->num[1], NUM_CAP, t->num[1], t->numn[1])) < 0)
-				return err;
-			err = prim_set(pr, P_LT, t->num[0], t->numn[0], NULL, 0, Z0, PRE0);
+		if (t->x[1] || t->x[2] || (incpre && !t->has_pre)) {
+			err = below_next(pr, t, t->x[1] ? 0 : t->x[2] ? 1 : 2);
 		} else if (t->has_pre) {
 			err = prim_set(pr, P_LE, t->num[0], t->numn[0], t->num[1], t->numn[1], t->num[2], t->numn[2], t->pre,
 				       t->pren, 1);
-		} else if (incpre) {
-			if ((err = version__incr(pr->num[2], NUM_CAP, t->num[2], t->numn[2])) < 0)
-				return err;
-			err = prim_set(pr, P_LT, t->num[0], t->numn[0], t->num[1], t->numn[1], NULL, 0, PRE0);
 		} else {
 			err = prim_set(pr, P_LE, t->num[0], t->numn[0], t->num[1], t->numn[1], t->num[2], t->numn[2], NOPRE);
 		}
@@ -704,18 +571,13 @@ static int npm_set(const struct npm_ctx *ctx, const struct sv *v, const char *s,
 	return 0;
 }
 
-int version__semver_satisfies_opts(const char *version, const char *range, unsigned opts, int *out)
+static int npm_satisfies_opts(const char *version, size_t vn, const char *range, size_t rn, unsigned opts, int *out)
 {
-	struct npm_ctx ctx = {opts, range, 0};
+	struct npm_ctx ctx = {opts, range, rn};
 	struct sv v;
-	size_t vn, i = 0;
+	size_t i = 0;
 	int err, any = 0, sets = 0, any_set = -1;
 
-	if (!out)
-		return customs__error(CUSTOMS_EINVAL, "semver: out is NULL");
-	if ((err = version__arg("semver", "version", version, VERSION__MAX_LEN, &vn)) < 0 ||
-	    (err = version__arg("semver", "constraint", range, VERSION__CONSTRAINT_MAX_LEN, &ctx.cn)) < 0)
-		return err;
 	if ((err = sv_parse(&v, SV_NPM, opts, version, vn)) < 0)
 		return err;
 
@@ -743,21 +605,46 @@ int version__semver_satisfies_opts(const char *version, const char *range, unsig
 	return 0;
 }
 
+/* The options of node-semver's own fixtures, behind the same argument
+ * checks as the public front. */
 int version__semver_compare_opts(const char *a, const char *b, unsigned opts, int *out)
 {
-	return sv_compare(SV_NPM, opts, a, b, out);
+	size_t an, bn;
+	int err;
+
+	if ((err = version__compare_args("semver", a, b, out, &an, &bn)) < 0)
+		return err;
+	return sv_cmpn(SV_NPM, opts, a, an, b, bn, out);
 }
 
 int version__semver_valid_opts(const char *v, unsigned opts)
 {
-	return sv_valid(SV_NPM, opts, v);
+	size_t n;
+	int err;
+
+	if ((err = version__valid_args("semver", v, &n)) < 0)
+		return err;
+	return sv_valid(SV_NPM, opts, v, n);
 }
 
-static int npm_compare(const char *a, const char *b, int *out) { return sv_compare(SV_NPM, 0, a, b, out); }
-static int npm_valid(const char *v) { return sv_valid(SV_NPM, 0, v); }
-static int npm_satisfies(const char *version, const char *range, int *out)
+int version__semver_satisfies_opts(const char *version, const char *range, unsigned opts, int *out)
 {
-	return version__semver_satisfies_opts(version, range, 0, out);
+	size_t vn, rn;
+	int err;
+
+	if ((err = version__satisfies_args("semver", version, range, out, &vn, &rn)) < 0)
+		return err;
+	return npm_satisfies_opts(version, vn, range, rn, opts, out);
+}
+
+static int npm_compare(const char *a, size_t an, const char *b, size_t bn, int *out)
+{
+	return sv_cmpn(SV_NPM, 0, a, an, b, bn, out);
+}
+static int npm_valid(const char *v, size_t n) { return sv_valid(SV_NPM, 0, v, n); }
+static int npm_satisfies(const char *version, size_t vn, const char *range, size_t rn, int *out)
+{
+	return npm_satisfies_opts(version, vn, range, rn, 0, out);
 }
 
 const customs_version_scheme version__semver = {
@@ -772,18 +659,10 @@ static int go_cmpn(const char *a, size_t an, const char *b, size_t bn, int *out)
 {
 	return sv_cmpn(SV_GO, 0, a, an, b, bn, out);
 }
-static int go_compare(const char *a, const char *b, int *out) { return sv_compare(SV_GO, 0, a, b, out); }
-static int go_valid(const char *v) { return sv_valid(SV_GO, 0, v); }
-
-static const version__generic go_generic = {"go", go_cmpn, NULL, NULL};
-
-static int go_satisfies(const char *version, const char *constraint, int *out)
-{
-	return version__satisfies_generic(&go_generic, version, constraint, out);
-}
+static int go_valid(const char *v, size_t n) { return sv_valid(SV_GO, 0, v, n); }
 
 const customs_version_scheme version__go = {
-	CUSTOMS_VERSION_SCHEME_VERSION, "go", go_compare, go_valid, go_satisfies,
+	CUSTOMS_VERSION_SCHEME_VERSION, "go", go_cmpn, go_valid, NULL, /* comparator lists */
 };
 
 /* ====================================================================== */
@@ -805,7 +684,7 @@ static int c_num(const struct sv *a, const struct sv *b, int k)
 
 static int c_pre(const struct sv *v, const struct sv *c)
 {
-	return sv_precmp(v->pre, v->pren, v->has_pre, c->pre, c->pren, c->has_pre);
+	return version__precmp(v->pre, v->pren, v->has_pre, c->pre, c->pren, c->has_pre, 0);
 }
 
 static int c_exact(const struct creq *c, const struct sv *v)
@@ -953,17 +832,12 @@ static int cargo_comparator(struct creq *c, const char *s, size_t n, const char 
 	return 0;
 }
 
-static int cargo_satisfies(const char *version, const char *req, int *out)
+static int cargo_satisfies(const char *version, size_t vn, const char *req, size_t cn, int *out)
 {
 	struct sv v;
-	size_t vn, cn, i = 0, terms = 0;
+	size_t i = 0, terms = 0;
 	int err, pass = 1, pre_ok = 0;
 
-	if (!out)
-		return customs__error(CUSTOMS_EINVAL, "cargo: out is NULL");
-	if ((err = version__arg("cargo", "version", version, VERSION__MAX_LEN, &vn)) < 0 ||
-	    (err = version__arg("cargo", "constraint", req, VERSION__CONSTRAINT_MAX_LEN, &cn)) < 0)
-		return err;
 	if ((err = sv_parse(&v, SV_CARGO, 0, version, vn)) < 0)
 		return err;
 	for (;;) {
@@ -989,8 +863,11 @@ static int cargo_satisfies(const char *version, const char *req, int *out)
 	return 0;
 }
 
-static int cargo_compare(const char *a, const char *b, int *out) { return sv_compare(SV_CARGO, 0, a, b, out); }
-static int cargo_valid(const char *v) { return sv_valid(SV_CARGO, 0, v); }
+static int cargo_compare(const char *a, size_t an, const char *b, size_t bn, int *out)
+{
+	return sv_cmpn(SV_CARGO, 0, a, an, b, bn, out);
+}
+static int cargo_valid(const char *v, size_t n) { return sv_valid(SV_CARGO, 0, v, n); }
 
 const customs_version_scheme version__cargo = {
 	CUSTOMS_VERSION_SCHEME_VERSION, "cargo", cargo_compare, cargo_valid, cargo_satisfies,

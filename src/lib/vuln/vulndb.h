@@ -1,7 +1,10 @@
 /* vulndb.h - the vulnerability database inside libcustoms: the public query
- * API (include/customs/vuln.h) plus what the feed importers (feed_*.c) and
- * the import driver (vulndb_import.c) share: the writer, its bookkeeping and
- * warnings, ecosystem normalisation, CVSS v3 scoring.
+ * API (include/customs/vuln.h, vulndb_read.c) plus what the feed importers
+ * (feed_*.c) and the import drivers (vulndb_import.c, vulndb_update.c)
+ * share: the schema and SQLite helpers (vulndb_schema.c), the writer, its
+ * bookkeeping and warnings (vulndb_write.c), ecosystem and name
+ * normalisation (vulndb_names.c), CVSS v3 scoring (vulndb_cvss.c), JSON
+ * reading (vulndb_json.c).
  *
  * The matcher only needs include/customs/vuln.h (included here). */
 #ifndef CUSTOMS_VULN_VULNDB_H
@@ -26,7 +29,31 @@
 #define VULNDB__MAX_FILE ((size_t)2 << 30) /* default: one aggregate file */
 #define VULNDB__WARN_PER_KIND 10       /* warnings printed per (feed, kind) before summarising */
 
-/* ---- ecosystems ---- */
+/* ---- the file: schema, versions, SQLite helpers (vulndb_schema.c) ---- */
+
+/* Create the tables where they are missing; the indexes on affected
+ * (created after an import's bulk load). */
+int vulndb__schema_create(sqlite3 *db);
+int vulndb__schema_index(sqlite3 *db);
+/* Stamp the meta table: this schema version, the build time, the generator. */
+int vulndb__schema_stamp(sqlite3 *db);
+/* 0 when the database at path (open as db) has this library's schema, or
+ * none yet; CUSTOMS_EFORMAT when it is no customs vulnerability database,
+ * CUSTOMS_EUNSUPPORTED for another schema version (the messages name path). */
+int vulndb__schema_check(sqlite3 *db, const char *path);
+/* The schema version of an attached database ("old"), -1 when it has none. */
+int vulndb__schema_version(sqlite3 *db, const char *schema);
+
+/* CUSTOMS_EIO (CUSTOMS_ENOMEM) "vulndb: <what>: <SQLite's message>". */
+int vulndb__sqlerr(sqlite3 *db, const char *what);
+/* sqlite3_exec; CUSTOMS_EIO "vulndb: <SQLite's message>" when it fails. */
+int vulndb__exec(sqlite3 *db, const char *sql);
+/* Bind s, or NULL for a NULL s. */
+void vulndb__bind_text(sqlite3_stmt *st, int i, const char *s);
+/* The current UTC time, RFC 3339 ("2025-01-31T12:00:00Z"). */
+void vulndb__now(char *buf, size_t cap);
+
+/* ---- ecosystems and names (vulndb_names.c) ---- */
 
 /* An OSV ecosystem string ("Debian:12", "Alpine:v3.21", "PyPI",
  * "Red Hat:enterprise_linux:9::appstream") → namespace ("debian:12") and
@@ -36,12 +63,17 @@ int vulndb__namespace(char *ns, size_t cap, const char **scheme, const char *eco
 /* Normalise name for ns (see vuln.h) into buf; CUSTOMS_EFORMAT when empty
  * or too long. */
 int vulndb__normalize(char *buf, size_t cap, const char *ns, const char *name);
+/* 1 for a plausible vulnerability id (printable ASCII, no spaces, bounded). */
+int vulndb__valid_id(const char *id);
+/* 1 for "CVE-YYYY-NNNN+". */
+int vulndb__is_cve(const char *id);
 
 /* CVSS v3.x base score of a vector "CVSS:3.1/AV:N/..." (FIRST CVSS v3.1
- * specification §7.1 and Appendix A Roundup); -1 when it does not parse. */
+ * specification §7.1 and Appendix A Roundup); -1 when it does not parse
+ * (vulndb_cvss.c). */
 double vulndb__cvss3_score(const char *vector);
 
-/* ---- the writer: one import into one (temporary) database ---- */
+/* ---- the writer: one import into one (temporary) database (vulndb_write.c) ---- */
 
 /* Counters and the newest date of one source, as the import reports them. */
 typedef struct vulndb__stats {
@@ -143,11 +175,6 @@ int vulndb__put_epss(vulndb__writer *w, const char *cve, double score, double pe
 int vulndb__put_kev(vulndb__writer *w, const char *cve, const char *date_added, const char *due_date,
 		    const char *ransomware);
 
-/* 1 for a plausible vulnerability id (printable ASCII, no spaces, bounded). */
-int vulndb__valid_id(const char *id);
-/* 1 for "CVE-YYYY-NNNN+". */
-int vulndb__is_cve(const char *id);
-
 /* ---- a JSON reader with an arena per document (vulndb_json.c) ---- */
 
 enum vj_type { VJ_NULL = 0, VJ_FALSE, VJ_TRUE, VJ_NUMBER, VJ_STRING, VJ_ARRAY, VJ_OBJECT };
@@ -205,7 +232,7 @@ int feed__epss(vulndb__writer *w, const char *buf, size_t len);
 /* CISA KEV JSON. */
 int feed__kev(vulndb__writer *w, const char *buf, size_t len);
 
-/* ---- JSON helpers shared by the feeds (vulndb_json in vulndb.c) ---- */
+/* ---- JSON helpers shared by the feeds (vulndb_json.c) ---- */
 
 /* Scan the members of the top-level object in buf: for each key call cb
  * with the key (NUL-terminated copy, unescaped only for plain keys) and the

@@ -561,27 +561,16 @@ static void remove_stale(const char *dir, const char *base)
 	free(prefix);
 }
 
-static int exec_sql(sqlite3 *db, const char *sql)
-{
-	char *msg = NULL;
-	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		int err = customs__error(CUSTOMS_EIO, "vulndb: %s", msg ? msg : sqlite3_errmsg(db));
-		sqlite3_free(msg);
-		return err;
-	}
-	return 0;
-}
-
 /* Copy the feeds of the old database that this import does not replace. */
 static int copy_kept(vulndb__writer *w, const char *old, char **replaced, size_t nreplaced,
 		     const char *const *drop)
 {
 	sqlite3 *db = vulndb__writer_db(w);
 	sqlite3_stmt *st = NULL;
-	int err = 0, version = -1;
+	int err = 0, version;
 
 	/* ATTACH is refused inside a transaction */
-	if ((err = exec_sql(db, "COMMIT")) < 0)
+	if ((err = vulndb__exec(db, "COMMIT")) < 0)
 		return err;
 	if (sqlite3_prepare_v2(db, "ATTACH DATABASE ?1 AS old", -1, &st, NULL) != SQLITE_OK)
 		return customs__error(CUSTOMS_EIO, "vulndb: %s", sqlite3_errmsg(db));
@@ -590,24 +579,19 @@ static int copy_kept(vulndb__writer *w, const char *old, char **replaced, size_t
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {
 		err = customs__error(CUSTOMS_EIO, "vulndb: cannot read the old database %s: %s", old, sqlite3_errmsg(db));
-		exec_sql(db, "BEGIN");
+		vulndb__exec(db, "BEGIN");
 		return err;
 	}
-	if ((err = exec_sql(db, "BEGIN")) < 0)
+	if ((err = vulndb__exec(db, "BEGIN")) < 0)
 		return err;
-	if (sqlite3_prepare_v2(db, "SELECT value FROM old.meta WHERE key = 'schema_version'", -1, &st, NULL) == SQLITE_OK &&
-	    sqlite3_step(st) == SQLITE_ROW)
-		version = atoi((const char *)sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
-	st = NULL;
-	if (version != CUSTOMS_VULNDB_SCHEMA_VERSION) {
+	if ((version = vulndb__schema_version(db, "old")) != CUSTOMS_VULNDB_SCHEMA_VERSION) {
 		vulndb__writer_file(w, old);
 		vulndb__warn(w, VULNDB__W_FILE, NULL,
 			     version < 0 ? "not a customs vulnerability database (or empty): nothing of it is kept"
 					 : "database schema differs from this customs': its feeds are not kept, import them again");
 		goto detach;
 	}
-	if ((err = exec_sql(db, "CREATE TEMP TABLE replaced(name TEXT PRIMARY KEY); CREATE TEMP TABLE keep(id INTEGER PRIMARY KEY);")) < 0)
+	if ((err = vulndb__exec(db, "CREATE TEMP TABLE replaced(name TEXT PRIMARY KEY); CREATE TEMP TABLE keep(id INTEGER PRIMARY KEY);")) < 0)
 		goto detach;
 	if (sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO temp.replaced(name) VALUES(?1)", -1, &st, NULL) != SQLITE_OK) {
 		err = customs__error(CUSTOMS_EIO, "vulndb: %s", sqlite3_errmsg(db));
@@ -625,7 +609,7 @@ static int copy_kept(vulndb__writer *w, const char *old, char **replaced, size_t
 	}
 	sqlite3_finalize(st);
 	st = NULL;
-	err = exec_sql(db,
+	err = vulndb__exec(db,
 		       "INSERT INTO temp.keep(id) SELECT id FROM old.sources WHERE name NOT IN (SELECT name FROM temp.replaced);"
 		       "INSERT INTO main.sources SELECT * FROM old.sources WHERE id IN temp.keep;"
 		       "INSERT INTO main.vulns SELECT * FROM old.vulns WHERE source IN temp.keep;"
@@ -641,7 +625,7 @@ static int copy_kept(vulndb__writer *w, const char *old, char **replaced, size_t
 detach:
 	sqlite3_finalize(st);
 	/* DETACH needs no open transaction on old: commit and begin again */
-	int e2 = exec_sql(db, "COMMIT; DETACH DATABASE old; BEGIN");
+	int e2 = vulndb__exec(db, "COMMIT; DETACH DATABASE old; BEGIN");
 	return err < 0 ? err : e2;
 }
 

@@ -2,7 +2,8 @@
  * document becomes a tree in an arena that is reused from record to record,
  * so reading tens of thousands of OSV records costs no malloc per value.
  * Strict: UTF-8 is validated (RFC 3629), "\u0000" and unpaired surrogates
- * are refused, nesting is bounded; numbers are kept as doubles. */
+ * are refused, nesting is bounded; numbers are kept as doubles.  And a
+ * scanner of the members of a large document without building a tree. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,14 +84,8 @@ static void ws(struct vp *p)
 static int push(struct vp *p, const vj_value *v)
 {
 	vj_doc *d = p->d;
-	if (d->nstack == d->capstack) {
-		size_t cap = d->capstack ? d->capstack * 2 : 256;
-		vj_value *s = realloc(d->stack, cap * sizeof(*s));
-		if (!s)
-			return fail(p, "out of memory");
-		d->stack = s;
-		d->capstack = cap;
-	}
+	if (CUSTOMS_ARRAY_GROW(d->stack, d->nstack, d->capstack) < 0)
+		return fail(p, "out of memory");
 	d->stack[d->nstack++] = *v;
 	return 0;
 }
@@ -448,4 +443,175 @@ int vj_put_string(customs_buf *b, const char *s)
 		p = q + 1;
 	}
 	return customs_buf_put(b, "\"", 1);
+}
+
+/* ---- scanning without a tree, for the large feed documents ---- */
+
+#define JSON_SCAN_MAX_DEPTH 512
+
+static size_t jws(const char *b, size_t n, size_t i)
+{
+	while (i < n && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r'))
+		i++;
+	return i;
+}
+
+static int jskip_string(const char *b, size_t n, size_t *i)
+{
+	size_t j = *i + 1;
+	while (j < n && b[j] != '"') {
+		if (b[j] == '\\')
+			j++;
+		j++;
+	}
+	if (j >= n)
+		return customs__error(CUSTOMS_EFORMAT, "unterminated string at byte %zu", *i);
+	*i = j + 1;
+	return 0;
+}
+
+/* Skip one value starting at *i (after whitespace). Structural only:
+ * jansson validates the value when it is parsed. */
+static int jskip_value(const char *b, size_t n, size_t *i)
+{
+	int depth = 0, err;
+	size_t j = jws(b, n, *i);
+
+	if (j >= n)
+		return customs__error(CUSTOMS_EFORMAT, "value expected at byte %zu", j);
+	for (;;) {
+		j = jws(b, n, j);
+		if (j >= n)
+			return customs__error(CUSTOMS_EFORMAT, "truncated JSON at byte %zu", j);
+		char c = b[j];
+		if (c == '"') {
+			if ((err = jskip_string(b, n, &j)) < 0)
+				return err;
+		} else if (c == '{' || c == '[') {
+			if (++depth > JSON_SCAN_MAX_DEPTH)
+				return customs__error(CUSTOMS_EFORMAT, "JSON nested deeper than %d at byte %zu", JSON_SCAN_MAX_DEPTH, j);
+			j++;
+			continue;
+		} else if (c == '}' || c == ']') {
+			if (--depth < 0)
+				return customs__error(CUSTOMS_EFORMAT, "unbalanced '%c' at byte %zu", c, j);
+			j++;
+		} else if (c == ',' || c == ':') {
+			if (!depth)
+				return customs__error(CUSTOMS_EFORMAT, "unexpected '%c' at byte %zu", c, j);
+			j++;
+			continue;
+		} else {
+			size_t s = j;
+			while (j < n && b[j] != ',' && b[j] != ']' && b[j] != '}' && b[j] != ':' && b[j] != ' ' &&
+			       b[j] != '\t' && b[j] != '\n' && b[j] != '\r' && b[j] != '"' && b[j] != '{' && b[j] != '[')
+				j++;
+			if (j == s)
+				return customs__error(CUSTOMS_EFORMAT, "unexpected byte 0x%02x at byte %zu", (unsigned char)c, j);
+		}
+		if (!depth)
+			break;
+	}
+	*i = j;
+	return 0;
+}
+
+int vulndb__json_members(const char *b, size_t n, int (*cb)(void *, const char *, const char *, size_t), void *ud)
+{
+	size_t i = jws(b, n, 0);
+	char key[VULNDB__MAX_NAME + 1];
+	int err;
+
+	if (i >= n || b[i] != '{')
+		return customs__error(CUSTOMS_EFORMAT, "a JSON object expected");
+	i = jws(b, n, i + 1);
+	if (i < n && b[i] == '}')
+		return 0;
+	for (;;) {
+		i = jws(b, n, i);
+		if (i >= n || b[i] != '"')
+			return customs__error(CUSTOMS_EFORMAT, "object key expected at byte %zu", i);
+		size_t ks = i;
+		if ((err = jskip_string(b, n, &i)) < 0)
+			return err;
+		/* the key's bytes, between the quotes at ks and i - 1 */
+		const char *k = b + ks + 1;
+		size_t kn = (size_t)(b + i - 1 - k);
+		if (memchr(k, '\\', kn)) {
+			/* rare: let jansson unescape it */
+			json_t *s = json_loadb(b + ks, i - ks, JSON_DECODE_ANY, NULL);
+			if (!json_is_string(s) || json_string_length(s) >= sizeof(key)) {
+				json_decref(s);
+				return customs__error(CUSTOMS_EFORMAT, "bad object key at byte %zu", ks);
+			}
+			memcpy(key, json_string_value(s), json_string_length(s) + 1);
+			json_decref(s);
+		} else {
+			if (kn >= sizeof(key))
+				return customs__error(CUSTOMS_EFORMAT, "object key longer than %zu bytes at byte %zu",
+						      sizeof(key) - 1, ks);
+			memcpy(key, k, kn);
+			key[kn] = '\0';
+		}
+		i = jws(b, n, i);
+		if (i >= n || b[i] != ':')
+			return customs__error(CUSTOMS_EFORMAT, "':' expected at byte %zu", i);
+		i = jws(b, n, i + 1);
+		size_t vs = i;
+		if ((err = jskip_value(b, n, &i)) < 0)
+			return err;
+		if ((err = cb(ud, key, b + vs, i - vs)) < 0)
+			return err;
+		i = jws(b, n, i);
+		if (i < n && b[i] == ',') {
+			i++;
+			continue;
+		}
+		if (i < n && b[i] == '}')
+			return 0;
+		return customs__error(CUSTOMS_EFORMAT, "',' or '}' expected at byte %zu", i);
+	}
+}
+
+int vulndb__json_elements(const char *b, size_t n, int (*cb)(void *, const char *, size_t), void *ud)
+{
+	size_t i = jws(b, n, 0);
+	int err;
+
+	if (i >= n || b[i] != '[')
+		return customs__error(CUSTOMS_EFORMAT, "a JSON array expected");
+	i = jws(b, n, i + 1);
+	if (i < n && b[i] == ']')
+		return 0;
+	for (;;) {
+		i = jws(b, n, i);
+		size_t vs = i;
+		if ((err = jskip_value(b, n, &i)) < 0)
+			return err;
+		if ((err = cb(ud, b + vs, i - vs)) < 0)
+			return err;
+		i = jws(b, n, i);
+		if (i < n && b[i] == ',') {
+			i++;
+			continue;
+		}
+		if (i < n && b[i] == ']')
+			return 0;
+		return customs__error(CUSTOMS_EFORMAT, "',' or ']' expected at byte %zu", i);
+	}
+}
+
+json_t *vulndb__json_load(vulndb__writer *w, const char *record, const char *buf, size_t len)
+{
+	json_error_t je;
+	json_t *j = json_loadb(buf, len, JSON_DECODE_ANY, &je);
+	if (!j)
+		vulndb__warn(w, VULNDB__W_MALFORMED, record, "not valid JSON: %s (line %d, column %d)", je.text, je.line,
+			     je.column);
+	return j;
+}
+
+const char *vulndb__jstr(const json_t *obj, const char *key)
+{
+	return json_string_value(json_object_get(obj, key));
 }

@@ -1,8 +1,9 @@
-/* version.h - internals shared by the version schemes (version_*.c): the
- * scheme objects, limits, digit-string arithmetic, error messages and the
- * generic comparator-list constraint syntax of version.c. */
-#ifndef CUSTOMS_VULN_VERSION_H
-#define CUSTOMS_VULN_VERSION_H
+/* version_int.h - internals shared by the version schemes (version_*.c): the
+ * scheme objects, limits, digit-string arithmetic, error messages and
+ * argument checks (version_common.c), and the comparator-list and interval
+ * constraint syntaxes (version_constraints.c). */
+#ifndef CUSTOMS_VULN_VERSION_INT_H
+#define CUSTOMS_VULN_VERSION_INT_H
 
 #include <stddef.h>
 
@@ -51,6 +52,12 @@ int version__eqword(const char *s, size_t n, const char *word);
 void version__skipzeros(const char **s, size_t *n);
 /* 1 if the digit string is all zeros (or empty). */
 int version__iszero(const char *s, size_t n);
+/* SemVer 2.0 §11 pre-release precedence of a[0..an) and b[0..bn), both
+ * dot-separated identifiers: numeric ones compare as numbers and sort
+ * before the others, which compare as bytes (fold: ASCII case folded); the
+ * shorter list sorts first when all before are equal.  A version without a
+ * pre-release (has 0) sorts after one with. */
+int version__precmp(const char *a, size_t an, int ahas, const char *b, size_t bn, int bhas, int fold);
 /* out = digits + 1, NUL-terminated, leading zeros dropped; CUSTOMS_ELIMIT
  * when it does not fit in cap bytes. */
 int version__incr(char *out, size_t cap, const char *digits, size_t n);
@@ -64,24 +71,41 @@ const char *version__quote(char *buf, size_t cap, const char *s, size_t n);
 int version__bad(const char *scheme, const char *what, const char *s, size_t n, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
 
-/* Argument check for a public entry point: CUSTOMS_EINVAL for NULL,
- * CUSTOMS_EFORMAT past max bytes; sets *n to strlen(s).  what is
- * "version" or "constraint". */
-int version__arg(const char *scheme, const char *what, const char *s, size_t max, size_t *n);
+/* The argument checks of the public entry points, written once for every
+ * scheme: CUSTOMS_EINVAL for a NULL argument, CUSTOMS_ELIMIT past the
+ * limits; on success *an, *bn (*vn, *cn) are the strings' lengths.  scheme
+ * names the scheme in the messages. */
+int version__compare_args(const char *scheme, const char *a, const char *b, int *out, size_t *an, size_t *bn);
+int version__valid_args(const char *scheme, const char *v, size_t *n);
+int version__satisfies_args(const char *scheme, const char *version, const char *constraint, int *out,
+			    size_t *vn, size_t *cn);
+
+/* "empty version", or the first byte of s[0..n) that is not printable
+ * ASCII (blanks included, named "embedded space" when spaces is set), as
+ * CUSTOMS_EFORMAT naming ws[0..wn), the version as given. */
+int version__printable(const char *scheme, const char *ws, size_t wn, const char *s, size_t n, int spaces);
 
 /* Trim ASCII whitespace from both ends of s[0..*n). */
 void version__trim(const char **s, size_t *n);
 
-/* ---- the generic comparator-list constraint syntax ---- */
+/* ---- SemVer 2.0 pre-release and build parts (semver, go, cargo, nuget) ---- */
 
-enum version__op {
-	VERSION__OP_EQ,
-	VERSION__OP_NE,
-	VERSION__OP_LT,
-	VERSION__OP_LE,
-	VERSION__OP_GT,
-	VERSION__OP_GE,
-};
+typedef struct version__tail_rules {
+	const char *scheme, *what; /* for messages: "nuget", "version" */
+	const char *build;         /* the build part's name: "build metadata", NuGet's "metadata" */
+	const char *unit;          /* an identifier's name: "identifier", NuGet's "label" */
+	int strict;                /* numeric pre-release identifiers have no leading zero */
+	int loose;                 /* node-semver's loose mode: a pre-release without its '-' */
+} version__tail_rules;
+
+/* SemVer 2.0 §9-10: "-PRE" (up to '+') and "+BUILD" (to the end) from
+ * s[*i] on, each dot-separated identifiers of [0-9A-Za-z-]; ws[0..wn) is
+ * the string as given, for messages.  A pre-release sets *pre, *pren and
+ * *has_pre; *i ends past what was read. */
+int version__tail(const version__tail_rules *r, const char *ws, size_t wn, const char *s, size_t n, size_t *i,
+		  const char **pre, size_t *pren, int *has_pre);
+
+/* ---- the generic comparator-list constraint syntax ---- */
 
 /* Compare two version slices of a scheme (both checked by the scheme). */
 typedef int (*version__cmpn_fn)(const char *a, size_t an, const char *b, size_t bn, int *out);
@@ -95,21 +119,25 @@ typedef struct version__generic {
 	int (*extra)(const char *op, size_t opn, const char *v, size_t vn, const char *c, size_t cn, int *out);
 } version__generic;
 
-/* 1 if `cmp` (a -1/0/1 result) satisfies op. */
-int version__op_holds(enum version__op op, int cmp);
-/* Parse a standard operator ("", "=", "==", "!=", "<", "<<", "<=", ">",
- * ">>", ">="); 0 or CUSTOMS_EUNSUPPORTED. */
-int version__op_parse(enum version__op *out, const char *op, size_t n);
-
-/* Evaluate "A, B || C" style constraints for version (both NUL-terminated). */
-int version__satisfies_generic(const version__generic *g, const char *version, const char *constraint, int *out);
+/* Evaluate "A, B || C" style constraints for version[0..vn): the syntax of
+ * every scheme whose satisfies is NULL, with its compare and no extras. */
+int version__satisfies_generic(const version__generic *g, const char *version, size_t vn, const char *constraint,
+			       size_t cn, int *out);
 
 /* ---- interval notation shared by maven and nuget ---- */
 
+typedef struct version__intervals {
+	const char *scheme;
+	version__cmpn_fn cmp;
+	int unions;       /* "[1,2),[3,4)": Maven has them, NuGet not */
+	int bare_minimum; /* a bare version means "at least" (NuGet), else "exactly" */
+} version__intervals;
+
 /* Evaluate "[1.0,2.0)" / "(,1.0]" / "[1.2]" (and, with unions, "[1,2),[3,4)")
- * for version.  The constraint must start with '[' or '('. */
-int version__satisfies_interval(const char *scheme, version__cmpn_fn cmp, int unions, const char *version,
-				size_t vn, const char *constraint, size_t cn, int *out);
+ * for version; a constraint that does not start with '[' or '(' is a
+ * comparator list, or with bare_minimum a bare version. */
+int version__satisfies_intervals(const version__intervals *iv, const char *version, size_t vn,
+				 const char *constraint, size_t cn, int *out);
 
 /* ---- semver family (version_semver.c), for the tests ---- */
 

@@ -1,0 +1,67 @@
+/* match_names.c - the names of the matcher's enums as the reports and the
+ * CLI spell them, and severity buckets from CVSS v3 base scores (FIRST
+ * CVSS v3.1 specification, §5 "Qualitative Severity Rating Scale"). */
+#include <string.h>
+#include <strings.h>
+
+#include "customs/match.h"
+#include "util/util.h"
+
+static const char *const severity_names[] = {"unknown", "negligible", "low", "medium", "high", "critical"};
+
+const char *customs_severity_name(customs_severity s)
+{
+	return (unsigned)s < sizeof(severity_names) / sizeof(severity_names[0]) ? severity_names[s] : "unknown";
+}
+
+int customs_severity_parse(customs_severity *out, const char *name)
+{
+	static const struct {
+		const char *name;
+		customs_severity s;
+	} extra[] = {
+		{"moderate", CUSTOMS_SEVERITY_MEDIUM}, {"important", CUSTOMS_SEVERITY_HIGH},
+		{"none", CUSTOMS_SEVERITY_NEGLIGIBLE},
+	};
+	if (!out || !name)
+		return customs__error(CUSTOMS_EINVAL, "severity: NULL argument");
+	for (size_t i = 0; i < sizeof(severity_names) / sizeof(severity_names[0]); i++)
+		if (!strcasecmp(name, severity_names[i])) {
+			*out = (customs_severity)i;
+			return 0;
+		}
+	for (size_t i = 0; i < sizeof(extra) / sizeof(extra[0]); i++)
+		if (!strcasecmp(name, extra[i].name)) {
+			*out = extra[i].s;
+			return 0;
+		}
+	return customs__error(CUSTOMS_EINVAL,
+			      "unknown severity \"%.40s\" (negligible, low, medium, high, critical or unknown)", name);
+}
+
+customs_severity customs_severity_from_cvss(double score)
+{
+	if (score < 0)
+		return CUSTOMS_SEVERITY_UNKNOWN;
+	if (score >= 9.0)
+		return CUSTOMS_SEVERITY_CRITICAL;
+	if (score >= 7.0)
+		return CUSTOMS_SEVERITY_HIGH;
+	if (score >= 4.0)
+		return CUSTOMS_SEVERITY_MEDIUM;
+	if (score >= 0.1)
+		return CUSTOMS_SEVERITY_LOW;
+	return CUSTOMS_SEVERITY_NEGLIGIBLE;
+}
+
+const char *customs_match_kind_name(customs_match_kind k)
+{
+	static const char *const n[] = {"direct", "source-package", "owning-package", "cpe"};
+	return (unsigned)k < 4 ? n[k] : "direct";
+}
+
+const char *customs_suppress_kind_name(customs_suppress_kind k)
+{
+	static const char *const n[] = {"none", "covered", "not-affected", "vex", "ignore", "status", "only-fixed"};
+	return (unsigned)k < 7 ? n[k] : "none";
+}
