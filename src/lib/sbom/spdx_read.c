@@ -6,7 +6,7 @@
  * Packages become customs_packages; the root element (purpose CONTAINER, or
  * what the document DESCRIBES when it CONTAINS packages) gives the image's
  * name and properties, an OPERATING_SYSTEM element the distro.  Annotations
- * "customs:NAME=VALUE" (what spdx_write.c writes) are applied as
+ * "customs:NAME=VALUE" (what report/spdx.c writes) are applied as
  * properties; "A CONTAINS B" from a distro package to a language package is
  * its installed_by, and to a File adds the file to the package's files.
  *

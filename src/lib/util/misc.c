@@ -190,3 +190,21 @@ void customs_strlist_release(customs_strlist *l)
 	free(l->v);
 	memset(l, 0, sizeof(*l));
 }
+
+const char *customs_human_bytes(char *buf, size_t n, double b)
+{
+	static const char *u[] = {"B", "kB", "MB", "GB", "TB"};
+	int i = 0;
+	while (b >= 1000 && i < 4)
+		b /= 1000, i++;
+	snprintf(buf, n, i ? "%.1f %s" : "%.0f %s", b, u[i]);
+	return buf;
+}
+
+int customs_column_width(const char *s, int cur, int max)
+{
+	int n = s ? (int)strlen(s) : 1;
+	if (n > max)
+		n = max;
+	return n > cur ? n : cur;
+}

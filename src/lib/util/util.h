@@ -89,4 +89,11 @@ int customs_digest_valid(const char *digest);
 /* Read a whole file up to max bytes into *out (NUL-terminated). */
 int customs_read_file(char **out, size_t *len, const char *path, size_t max);
 
+/* ---- text for people ---- */
+/* "1.5 MB" (powers of 1000) into buf; returns buf. */
+const char *customs_human_bytes(char *buf, size_t n, double bytes);
+/* The width of a table column once it holds s (NULL: "-"): at least cur,
+ * at most max. */
+int customs_column_width(const char *s, int cur, int max);
+
 #endif
