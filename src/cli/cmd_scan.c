@@ -143,6 +143,41 @@ static void *status_run(void *arg)
 	return NULL;
 }
 
+/* --ignore and --vex files into one rule set: 0 or an exit code */
+static int load_rules(customs_match_rules **out, const char *const *ignores, size_t nignores,
+		      const char *const *vexes, size_t nvexes)
+{
+	int rc = 0;
+	if (customs_match_rules_new(out) < 0)
+		return cli_error(EXIT_FAILED, "scan", "%s", customs_error_last());
+	for (size_t i = 0; i < nignores && !rc; i++)
+		if (customs_match_rules_add_ignore(*out, ignores[i]) < 0)
+			rc = cli_error(EXIT_FAILED, "scan", "--ignore %s", customs_error_last());
+	for (size_t i = 0; i < nvexes && !rc; i++)
+		if (customs_match_rules_add_vex(*out, vexes[i]) < 0)
+			rc = cli_error(EXIT_FAILED, "scan", "--vex %s", customs_error_last());
+	return rc;
+}
+
+/* The -o outputs, or with --explain the explanation alone on stdout:
+ * 0 or an exit code. */
+static int write_results(customs_report *r, const cli_outputs *outs)
+{
+	customs_report_writer *w;
+	int rc;
+	if (r->explain_id) {
+		r->kind = CUSTOMS_REPORT_EXPLAIN;
+		if (customs_report_write(stdout, r, "table") < 0)
+			return cli_error(EXIT_FAILED, "scan", "--explain: %s", customs_error_last());
+		return 0;
+	}
+	if (customs_report_writer_new(&w, r) < 0)
+		return cli_error(EXIT_FAILED, "scan", "%s", customs_error_last());
+	rc = cli_write_outputs("scan", w, outs, 0);
+	customs_report_writer_free(w);
+	return rc;
+}
+
 int cmd_scan(int argc, char **argv)
 {
 	static const cli_opt opts[] = {
@@ -266,23 +301,9 @@ int cmd_scan(int argc, char **argv)
 		nmore++;
 	mo.more_dbs = more;
 	mo.nmore_dbs = nmore;
-	if (nignores || nvexes) {
-		if (customs_match_rules_new(&rules) < 0) {
-			rc = cli_error(EXIT_FAILED, "scan", "%s", customs_error_last());
-			goto done;
-		}
-		for (size_t i = 0; i < nignores; i++)
-			if (customs_match_rules_add_ignore(rules, ignores[i]) < 0) {
-				rc = cli_error(EXIT_FAILED, "scan", "--ignore %s", customs_error_last());
-				goto done;
-			}
-		for (size_t i = 0; i < nvexes; i++)
-			if (customs_match_rules_add_vex(rules, vexes[i]) < 0) {
-				rc = cli_error(EXIT_FAILED, "scan", "--vex %s", customs_error_last());
-				goto done;
-			}
-		mo.rules = rules;
-	}
+	if ((nignores || nvexes) && (rc = load_rules(&rules, ignores, nignores, vexes, nvexes)) != 0)
+		goto done;
+	mo.rules = rules;
 	t_db = cli_now_ms();
 
 	job.db = db;
@@ -321,18 +342,7 @@ int cmd_scan(int argc, char **argv)
 	customs_report r = {.version = CUSTOMS_REPORT_VERSION, .kind = CUSTOMS_REPORT_SCAN, .analysis = a,
 			    .matches = res, .vulndb = info, .db = db, .show_suppressed = show_suppressed, .fail_on = fail_on,
 			    .failed = failed, .explain_id = mo.explain_id, .explain_rules = nignores + nvexes};
-	customs_report_writer *w = NULL;
-	if (mo.explain_id) {
-		/* the explanation instead of the outputs, on stdout */
-		r.kind = CUSTOMS_REPORT_EXPLAIN;
-		if (customs_report_write(stdout, &r, "table") < 0)
-			rc = cli_error(EXIT_FAILED, "scan", "--explain: %s", customs_error_last());
-	} else if (customs_report_writer_new(&w, &r) < 0) {
-		rc = cli_error(EXIT_FAILED, "scan", "%s", customs_error_last());
-	} else {
-		rc = cli_write_outputs("scan", w, &outs, 0);
-		customs_report_writer_free(w);
-	}
+	rc = write_results(&r, &outs);
 	t_out = cli_now_ms();
 	if (timings)
 		fprintf(stderr,
