@@ -34,6 +34,8 @@ struct customs_vulndb;
 struct customs_vulndb_info;
 struct customs_vulndb_source;
 struct customs_vuln_record;
+struct customs_vulndb_import_summary;
+struct customs_vulndb_update_summary;
 
 typedef enum customs_report_kind {
 	CUSTOMS_REPORT_NONE = 0,
@@ -44,6 +46,8 @@ typedef enum customs_report_kind {
 	CUSTOMS_REPORT_DB_STATUS,   /* vulndb: feeds, counts, ages */
 	CUSTOMS_REPORT_DB_VULN,     /* vuln and db: one vulnerability with its affected entries */
 	CUSTOMS_REPORT_DB_AFFECTED, /* db, ns, package: the entries of one package */
+	CUSTOMS_REPORT_DB_IMPORT,   /* import, db_path: what an import stored, per feed */
+	CUSTOMS_REPORT_DB_UPDATE,   /* update, db_path: what an update fetched and imported */
 	CUSTOMS_REPORT_ROWS,        /* columns and cells: a table of strings */
 	CUSTOMS_REPORT_KINDS        /* how many kinds there are */
 } customs_report_kind;
@@ -60,6 +64,9 @@ typedef struct customs_report {
 	struct customs_vulndb *db;                  /* explain (is an unmatched id known?), db vuln, db affected */
 	const struct customs_vuln_record *vuln;     /* db vuln */
 	const char *ns, *package;                   /* db affected: "debian:12", "openssl" */
+	const struct customs_vulndb_import_summary *import; /* db import */
+	const struct customs_vulndb_update_summary *update; /* db update */
+	const char *db_path;                        /* db import, db update: the database written */
 
 	int all_layers;      /* inspect: every layer's files; sbom table: the REMOVED column */
 	int with_files;      /* spdx-*, cyclonedx-json: a file element per owned regular file */

@@ -104,30 +104,12 @@ static int db_path(char **out, const char *opt)
 	return 0;
 }
 
-static void print_summary(const customs_vulndb_import_summary *s, const char *path)
+/* Write r to stdout; an exit code when that fails. */
+static int write_report(const customs_report *r, const char *output, const char *cmd)
 {
-	printf("%-28s %-15s %9s %9s  %s\n", "FEED", "KIND", "RECORDS", "AFFECTED", "NOTES");
-	for (size_t i = 0; i < s->nsources; i++) {
-		const customs_vulndb_import_source *x = &s->sources[i];
-		char skipped[256] = "";
-		size_t o = 0;
-#define SK(field, label)                                                                                      \
-	if (x->field && o < sizeof(skipped))                                                                    \
-		o += (size_t)snprintf(skipped + o, sizeof(skipped) - o, "%s%lld " label, o ? ", " : "", (long long)x->field);
-		SK(withdrawn, "withdrawn");
-		SK(empty_package, "without package");
-		SK(git_ranges, "GIT ranges");
-		SK(unknown_ecosystem, "other ecosystems");
-		SK(malformed, "malformed");
-		SK(bad_versions, "bad versions");
-		SK(duplicates, "duplicates");
-		SK(not_affected, "not-affected markers");
-#undef SK
-		printf("%-28s %-15s %9lld %9lld  %s\n", x->name, x->kind, (long long)x->records, (long long)x->affected,
-		       o ? skipped : "-");
-	}
-	printf("%zu feed%s imported into %s in %.1f s, %lld warning%s\n", s->nsources, s->nsources == 1 ? "" : "s", path,
-	       s->seconds, (long long)s->warnings, s->warnings == 1 ? "" : "s");
+	if (customs_report_write(stdout, r, output) < 0)
+		return cli_error(EXIT_FAILED, cmd, "%s", customs_error_last());
+	return EXIT_OK;
 }
 
 static int db_import(int argc, char **argv)
@@ -198,7 +180,9 @@ static int db_import(int argc, char **argv)
 	if (customs_vulndb_import(path, in, n, &o, &s) < 0) {
 		rc = cli_error(EXIT_FAILED, "db import", "%s (the database is unchanged)", customs_error_last());
 	} else {
-		print_summary(s, path);
+		customs_report r = {.version = CUSTOMS_REPORT_VERSION, .kind = CUSTOMS_REPORT_DB_IMPORT, .import = s,
+				    .db_path = path};
+		rc = write_report(&r, "table", "db import");
 		customs_vulndb_import_summary_free(s);
 	}
 	free(in);
@@ -282,10 +266,9 @@ static int db_update(int argc, char **argv)
 	if (customs_vulndb_update(path, feeds, nfeeds, &o, &s) < 0) {
 		rc = cli_error(EXIT_FAILED, "db update", "%s", customs_error_last());
 	} else {
-		if (s->import)
-			print_summary(s->import, path);
-		printf("%zu feed%s downloaded, %zu not modified, %zu failed\n", s->fetched, s->fetched == 1 ? "" : "s",
-		       s->not_modified, s->failed);
+		customs_report r = {.version = CUSTOMS_REPORT_VERSION, .kind = CUSTOMS_REPORT_DB_UPDATE, .update = s,
+				    .db_path = path};
+		rc = write_report(&r, "table", "db update");
 		customs_vulndb_update_summary_free(s);
 	}
 	customs_vulndb_feeds_free(loaded, loaded ? nfeeds : 0);
@@ -342,14 +325,6 @@ static int open_ro(customs_vulndb **db, const char *dbopt, const char *cmd)
 		rc = cli_error(EXIT_FAILED, cmd, "%s", customs_error_last());
 	free(path);
 	return rc;
-}
-
-/* Write r to stdout; an exit code when that fails. */
-static int write_report(const customs_report *r, const char *output, const char *cmd)
-{
-	if (customs_report_write(stdout, r, output) < 0)
-		return cli_error(EXIT_FAILED, cmd, "%s", customs_error_last());
-	return EXIT_OK;
 }
 
 static int db_status(int argc, char **argv)

@@ -39,6 +39,8 @@ static void test_format_lists(void **state)
 	assert_string_equal(buf, "table, json, sarif, cyclonedx-json, cyclonedx-json@1.6, cyclonedx-json@1.5");
 	customs_report_format_list(buf, sizeof(buf), CUSTOMS_REPORT_EXPLAIN);
 	assert_string_equal(buf, "table");
+	customs_report_format_list(buf, sizeof(buf), CUSTOMS_REPORT_DB_IMPORT);
+	assert_string_equal(buf, "table");
 	customs_report_format_list(buf, sizeof(buf), CUSTOMS_REPORT_ROWS);
 	assert_string_equal(buf, "table or json");
 	/* a short buffer: cut, terminated, and the whole length returned */

@@ -1,10 +1,9 @@
 /* db.c - the vulnerability database for people and programs: its status
  * (feeds, counts, ages), one vulnerability with its affected entries (db
- * show), the entries of one package (db affected); each as a table and as
- * JSON. */
+ * show), the entries of one package (db affected), each as a table and as
+ * JSON; and what an import or an update did, as a table. */
 #define _XOPEN_SOURCE 700
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -300,4 +299,49 @@ int report__db_vuln_table(FILE *f, const customs_report *rep, const sbom_doc *d)
 		fprintf(f, "\n");
 	}
 	return customs_vulndb_affected_by_id(rep->db, r->id, affected_line, f);
+}
+
+/* ---- import and update ---- */
+
+static void import_table(FILE *f, const customs_vulndb_import_summary *s, const char *path)
+{
+	fprintf(f, "%-28s %-15s %9s %9s  %s\n", "FEED", "KIND", "RECORDS", "AFFECTED", "NOTES");
+	for (size_t i = 0; i < s->nsources; i++) {
+		const customs_vulndb_import_source *x = &s->sources[i];
+		const struct {
+			int64_t n;
+			const char *label;
+		} skipped[] = {
+			{x->withdrawn, "withdrawn"},       {x->empty_package, "without package"},
+			{x->git_ranges, "GIT ranges"},     {x->unknown_ecosystem, "other ecosystems"},
+			{x->malformed, "malformed"},       {x->bad_versions, "bad versions"},
+			{x->duplicates, "duplicates"},     {x->not_affected, "not-affected markers"},
+		};
+		char notes[256] = "";
+		size_t o = 0;
+		for (size_t k = 0; k < sizeof(skipped) / sizeof(skipped[0]); k++)
+			if (skipped[k].n && o < sizeof(notes))
+				o += (size_t)snprintf(notes + o, sizeof(notes) - o, "%s%lld %s", o ? ", " : "",
+						      (long long)skipped[k].n, skipped[k].label);
+		fprintf(f, "%-28s %-15s %9lld %9lld  %s\n", x->name, x->kind, (long long)x->records, (long long)x->affected,
+			o ? notes : "-");
+	}
+	fprintf(f, "%zu feed%s imported into %s in %.1f s, %lld warning%s\n", s->nsources, s->nsources == 1 ? "" : "s",
+		path, s->seconds, (long long)s->warnings, s->warnings == 1 ? "" : "s");
+}
+
+int report__db_import_table(FILE *f, const customs_report *r, const sbom_doc *d)
+{
+	import_table(f, r->import, r->db_path);
+	return 0;
+}
+
+int report__db_update_table(FILE *f, const customs_report *r, const sbom_doc *d)
+{
+	const customs_vulndb_update_summary *s = r->update;
+	if (s->import)
+		import_table(f, s->import, r->db_path);
+	fprintf(f, "%zu feed%s downloaded, %zu not modified, %zu failed\n", s->fetched, s->fetched == 1 ? "" : "s",
+		s->not_modified, s->failed);
+	return 0;
 }

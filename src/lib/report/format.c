@@ -24,6 +24,8 @@ static const struct report_format {
 	{"table", K(DB_STATUS), 0, report__db_status_table},
 	{"table", K(DB_VULN), 0, report__db_vuln_table},
 	{"table", K(DB_AFFECTED), 0, report__db_affected_table},
+	{"table", K(DB_IMPORT), 0, report__db_import_table},
+	{"table", K(DB_UPDATE), 0, report__db_update_table},
 	{"table", K(ROWS), 0, report__rows_table},
 	{"json", K(INSPECT) | K(SBOM), 0, report__analysis_json},
 	{"json", K(SCAN), 0, report__scan_json},
@@ -111,6 +113,12 @@ static int check_report(const customs_report *r)
 		break;
 	case CUSTOMS_REPORT_DB_AFFECTED:
 		miss = !r->db || !r->ns || !r->package ? "a database, a namespace and a package" : NULL;
+		break;
+	case CUSTOMS_REPORT_DB_IMPORT:
+		miss = !r->import || !r->db_path ? "an import summary and the database's path" : NULL;
+		break;
+	case CUSTOMS_REPORT_DB_UPDATE:
+		miss = !r->update || !r->db_path ? "an update summary and the database's path" : NULL;
 		break;
 	case CUSTOMS_REPORT_ROWS:
 		miss = !r->ncolumns || !r->columns || (r->nrows && !r->cells) ? "columns and cells" : NULL;

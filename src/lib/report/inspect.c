@@ -1,7 +1,6 @@
 /* inspect.c - the inspect table: an image's metadata and config, its
  * layers, and with all_layers the file catalog of every layer. */
 #include <stdlib.h>
-#include <string.h>
 
 #include "report/report.h"
 

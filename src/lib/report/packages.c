@@ -1,7 +1,6 @@
 /* packages.c - an analysis' packages: which ones a report shows and in what
  * order, the sbom table, and the purls list (one package URL a line,
  * sorted, unique: purl-spec). */
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 

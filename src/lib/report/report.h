@@ -106,6 +106,8 @@ int report__db_vuln_table(FILE *f, const customs_report *r, const sbom_doc *d);
 int report__db_vuln_json(FILE *f, const customs_report *r, const sbom_doc *d);
 int report__db_affected_table(FILE *f, const customs_report *r, const sbom_doc *d);
 int report__db_affected_json(FILE *f, const customs_report *r, const sbom_doc *d);
+int report__db_import_table(FILE *f, const customs_report *r, const sbom_doc *d);
+int report__db_update_table(FILE *f, const customs_report *r, const sbom_doc *d);
 int report__rows_table(FILE *f, const customs_report *r, const sbom_doc *d);      /* rows.c */
 int report__rows_json(FILE *f, const customs_report *r, const sbom_doc *d);
 

@@ -1,7 +1,6 @@
 /* scan.c - a scan's results: the table with its summary line, customs'
  * JSON document (docs/json.md "customs-scan"), and the --explain text that
  * says how each match of one id came about. */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

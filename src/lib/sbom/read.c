@@ -2,11 +2,9 @@
  * customs JSON), hand the document to its reader, finish the analysis;
  * and the reader of customs' own JSON (docs/json.md). */
 #include <ctype.h>
-#include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "customs/purl.h"
 #include "sbom/sbom_int.h"
