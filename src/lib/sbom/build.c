@@ -4,6 +4,8 @@
  * touches once every element was read. */
 #include <ctype.h>
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -397,4 +399,14 @@ int customs__sbom_finish(customs_analysis *a)
 		customs_analysis_warn(a, CUSTOMS_WARN, -1, NULL, "the document lists no packages");
 	(void)visible;
 	return 0;
+}
+
+void customs__sbom_vwarn(customs_analysis *a, size_t max, const char *fmt, va_list ap)
+{
+	char msg[2048];
+	vsnprintf(msg, max < sizeof(msg) ? max : sizeof(msg), fmt, ap);
+	for (char *c = msg; *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			*c = ' ';
+	customs_analysis_warn(a, CUSTOMS_WARN, -1, NULL, "%s", msg);
 }

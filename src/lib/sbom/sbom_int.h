@@ -9,6 +9,7 @@
 #define CUSTOMS_SBOM_INT_H
 
 #include <jansson.h>
+#include <stdarg.h>
 #include <stdio.h>
 
 #include "customs/analysis.h"
@@ -40,6 +41,11 @@ int customs__sbom_apply_prop(customs_analysis *a, customs_package *p, const char
  * layer i to v, adding layers up to i (none past SBOM_MAX_LAYERS).  1 when
  * set, 0 for an unknown field or layer, <0 out of memory. */
 int customs__sbom_set_layer_field(customs_analysis *a, size_t i, const char *field, const char *v);
+
+/* Warn about one element of the document: the message cut at max bytes
+ * (at most 2048), on one line whatever the document holds (control
+ * characters as blanks). */
+void customs__sbom_vwarn(customs_analysis *a, size_t max, const char *fmt, va_list ap);
 
 /* Set a package's distro from an operating-system element. */
 int customs__sbom_set_distro(customs_analysis *a, const char *id, const char *version_id, const char *pretty_name);
