@@ -45,7 +45,8 @@ int customs__sbom_set_layer_field(customs_analysis *a, size_t i, const char *fie
 /* Warn about one element of the document: the message cut at max bytes
  * (at most 2048), on one line whatever the document holds (control
  * characters as blanks). */
-void customs__sbom_vwarn(customs_analysis *a, size_t max, const char *fmt, va_list ap);
+void customs__sbom_vwarn(customs_analysis *a, size_t max, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
 
 /* Set a package's distro from an operating-system element. */
 int customs__sbom_set_distro(customs_analysis *a, const char *id, const char *version_id, const char *pretty_name);
