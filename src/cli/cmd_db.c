@@ -1,14 +1,13 @@
-/* cmd_db.c - `customs db import|update|status`: build, refresh and describe
- * the local vulnerability database (include/customs/vuln.h). */
-#define _XOPEN_SOURCE 700
+/* cmd_db.c - `customs db import|update|status|show|affected`: build,
+ * refresh and describe the local vulnerability database
+ * (include/customs/vuln.h); what status, show and affected print comes
+ * from the output stage (include/customs/report.h). */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include <jansson.h>
 
 #include "customs/errors.h"
 #include "customs/vuln.h"
@@ -63,7 +62,7 @@ const char cmd_db_usage[] =
 	"3 the database or an input could not be read or written.\n";
 
 enum {
-	OPT_DB = 1000,
+	OPT_DB = OPT_IMAGE_LAST,
 	OPT_NAME,
 	OPT_DROP,
 	OPT_CONFIG,
@@ -105,39 +104,24 @@ static int db_path(char **out, const char *opt)
 	return 0;
 }
 
-static void print_summary(const customs_vulndb_import_summary *s, const char *path)
+/* Write r to stdout; an exit code when that fails. */
+static int write_report(const customs_report *r, const char *output, const char *cmd)
 {
-	printf("%-28s %-15s %9s %9s  %s\n", "FEED", "KIND", "RECORDS", "AFFECTED", "NOTES");
-	for (size_t i = 0; i < s->nsources; i++) {
-		const customs_vulndb_import_source *x = &s->sources[i];
-		char skipped[256] = "";
-		size_t o = 0;
-#define SK(field, label)                                                                                      \
-	if (x->field && o < sizeof(skipped))                                                                    \
-		o += (size_t)snprintf(skipped + o, sizeof(skipped) - o, "%s%lld " label, o ? ", " : "", (long long)x->field);
-		SK(withdrawn, "withdrawn");
-		SK(empty_package, "without package");
-		SK(git_ranges, "GIT ranges");
-		SK(unknown_ecosystem, "other ecosystems");
-		SK(malformed, "malformed");
-		SK(bad_versions, "bad versions");
-		SK(duplicates, "duplicates");
-		SK(not_affected, "not-affected markers");
-#undef SK
-		printf("%-28s %-15s %9lld %9lld  %s\n", x->name, x->kind, (long long)x->records, (long long)x->affected,
-		       o ? skipped : "-");
-	}
-	printf("%zu feed%s imported into %s in %.1f s, %lld warning%s\n", s->nsources, s->nsources == 1 ? "" : "s", path,
-	       s->seconds, (long long)s->warnings, s->warnings == 1 ? "" : "s");
+	if (customs_report_write(stdout, r, output) < 0)
+		return cli_error(EXIT_FAILED, cmd, "%s", customs_error_last());
+	return EXIT_OK;
 }
 
 static int db_import(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{"db", required_argument, NULL, OPT_DB},     {"name", required_argument, NULL, OPT_NAME},
-		{"drop", required_argument, NULL, OPT_DROP}, {"quiet", no_argument, NULL, OPT_Q},
-		{NULL, 0, NULL, 0},
+	static const cli_opt opts[] = {
+		{"db", 0, required_argument, OPT_DB},
+		{"name", 0, required_argument, OPT_NAME},
+		{"drop", 0, required_argument, OPT_DROP},
+		{"quiet", 'q', no_argument, OPT_Q},
+		{NULL, 0, 0, 0},
 	};
+	cli_parser p;
 	const char *dbopt = NULL, *name = NULL;
 	const char **drop = calloc((size_t)argc + 1, sizeof(*drop));
 	size_t ndrop = 0;
@@ -147,9 +131,8 @@ static int db_import(int argc, char **argv)
 
 	if (!drop)
 		return cli_error(EXIT_FAILED, "db import", "out of memory");
-	opterr = 0;
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, "q", longopts, NULL)) != -1) {
+	cli_parser_init(&p, "db", argc, argv, opts, 0, NULL);
+	while ((opt = cli_next(&p)) > 0) {
 		switch (opt) {
 		case OPT_DB:
 			dbopt = optarg;
@@ -160,14 +143,14 @@ static int db_import(int argc, char **argv)
 		case OPT_DROP:
 			drop[ndrop++] = optarg;
 			break;
-		case 'q':
 		case OPT_Q:
 			ws.quiet = 1;
 			break;
-		default:
-			free(drop);
-			return cli_usage_error("db", "unknown option '%s'", argv[optind - 1]);
 		}
+	}
+	if (opt < 0) {
+		free(drop);
+		return -opt;
 	}
 	if (optind >= argc && !ndrop) {
 		free(drop);
@@ -197,7 +180,9 @@ static int db_import(int argc, char **argv)
 	if (customs_vulndb_import(path, in, n, &o, &s) < 0) {
 		rc = cli_error(EXIT_FAILED, "db import", "%s (the database is unchanged)", customs_error_last());
 	} else {
-		print_summary(s, path);
+		customs_report r = {.version = CUSTOMS_REPORT_VERSION, .kind = CUSTOMS_REPORT_DB_IMPORT, .import = s,
+				    .db_path = path};
+		rc = write_report(&r, "table", "db import");
 		customs_vulndb_import_summary_free(s);
 	}
 	free(in);
@@ -208,11 +193,15 @@ static int db_import(int argc, char **argv)
 
 static int db_update(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{"db", required_argument, NULL, OPT_DB},   {"config", required_argument, NULL, OPT_CONFIG},
-		{"list", no_argument, NULL, OPT_LIST},     {"ca-file", required_argument, NULL, OPT_CA},
-		{"quiet", no_argument, NULL, OPT_Q},       {NULL, 0, NULL, 0},
+	static const cli_opt opts[] = {
+		{"db", 0, required_argument, OPT_DB},
+		{"config", 0, required_argument, OPT_CONFIG},
+		{"list", 0, no_argument, OPT_LIST},
+		{"ca-file", 0, required_argument, OPT_CA},
+		{"quiet", 'q', no_argument, OPT_Q},
+		{NULL, 0, 0, 0},
 	};
+	cli_parser p;
 	const char *dbopt = NULL, *config = NULL, *ca = NULL;
 	struct warn_state ws = {0, 0};
 	customs_vulndb_feed *loaded = NULL;
@@ -221,9 +210,8 @@ static int db_update(int argc, char **argv)
 	char *path = NULL;
 	int opt, list = 0, rc = EXIT_OK;
 
-	opterr = 0;
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, "q", longopts, NULL)) != -1) {
+	cli_parser_init(&p, "db", argc, argv, opts, 0, NULL);
+	while ((opt = cli_next(&p)) > 0) {
 		switch (opt) {
 		case OPT_DB:
 			dbopt = optarg;
@@ -237,14 +225,13 @@ static int db_update(int argc, char **argv)
 		case OPT_CA:
 			ca = optarg;
 			break;
-		case 'q':
 		case OPT_Q:
 			ws.quiet = 1;
 			break;
-		default:
-			return cli_usage_error("db", "unknown option '%s'", argv[optind - 1]);
 		}
 	}
+	if (opt < 0)
+		return -opt;
 	if (optind < argc)
 		return cli_usage_error("db", "update takes no arguments ('%s'); list feeds with --config", argv[optind]);
 	if (config) {
@@ -279,10 +266,9 @@ static int db_update(int argc, char **argv)
 	if (customs_vulndb_update(path, feeds, nfeeds, &o, &s) < 0) {
 		rc = cli_error(EXIT_FAILED, "db update", "%s", customs_error_last());
 	} else {
-		if (s->import)
-			print_summary(s->import, path);
-		printf("%zu feed%s downloaded, %zu not modified, %zu failed\n", s->fetched, s->fetched == 1 ? "" : "s",
-		       s->not_modified, s->failed);
+		customs_report r = {.version = CUSTOMS_REPORT_VERSION, .kind = CUSTOMS_REPORT_DB_UPDATE, .update = s,
+				    .db_path = path};
+		rc = write_report(&r, "table", "db update");
 		customs_vulndb_update_summary_free(s);
 	}
 	customs_vulndb_feeds_free(loaded, loaded ? nfeeds : 0);
@@ -290,222 +276,42 @@ static int db_update(int argc, char **argv)
 	return rc;
 }
 
-/* Seconds since the epoch of "YYYY-MM-DD[THH:MM:SS...]" or an HTTP date; -1. */
-static time_t parse_time(const char *s)
+/* --db and -o of status, show and affected, and with max_age status'
+ * --max-age: 0 or an exit code */
+static int query_opts(int argc, char **argv, customs_report_kind kind, const char **dbopt, const char **output,
+		      long *max_age)
 {
-	struct tm tm;
-	const char *e;
-
-	if (!s)
-		return -1;
-	memset(&tm, 0, sizeof(tm));
-	if ((e = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm)) || (e = strptime(s, "%Y-%m-%d", &tm)))
-		return timegm(&tm);
-	memset(&tm, 0, sizeof(tm));
-	if (strptime(s, "%a, %d %b %Y %H:%M:%S", &tm))
-		return timegm(&tm);
-	return -1;
-}
-
-/* The date a source's data is as of: its newest record, else the server's
- * Last-Modified, else when it was imported. */
-static time_t data_time(const customs_vulndb_source *x)
-{
-	time_t t = parse_time(x->newest);
-	if (t < 0)
-		t = parse_time(x->last_modified);
-	if (t < 0)
-		t = parse_time(x->imported_at);
-	return t;
-}
-
-static int db_status(int argc, char **argv)
-{
-	static const struct option longopts[] = {
-		{"db", required_argument, NULL, OPT_DB},
-		{"output", required_argument, NULL, 'o'},
-		{"max-age", required_argument, NULL, OPT_MAX_AGE},
-		{NULL, 0, NULL, 0},
+	static const cli_opt status_opts[] = {
+		{"db", 0, required_argument, OPT_DB},
+		{"output", 'o', required_argument, 'o'},
+		{"max-age", 0, required_argument, OPT_MAX_AGE},
+		{NULL, 0, 0, 0},
 	};
-	const char *dbopt = NULL, *output = "table";
-	long max_age = -1;
-	char *path = NULL, *end;
-	int opt, rc = EXIT_OK;
+	static const cli_opt opts[] = {
+		{"db", 0, required_argument, OPT_DB},
+		{"output", 'o', required_argument, 'o'},
+		{NULL, 0, 0, 0},
+	};
+	cli_parser p;
+	char *end;
+	int opt;
 
-	opterr = 0;
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, "o:", longopts, NULL)) != -1) {
-		switch (opt) {
-		case OPT_DB:
-			dbopt = optarg;
-			break;
-		case 'o':
-			output = optarg;
-			break;
-		case OPT_MAX_AGE:
+	cli_parser_init(&p, "db", argc, argv, max_age ? status_opts : opts, 0, NULL);
+	while ((opt = cli_next(&p)) > 0) {
+		if (opt == OPT_DB) {
+			*dbopt = optarg;
+		} else if (opt == 'o') {
+			*output = optarg;
+		} else {
 			errno = 0;
-			max_age = strtol(optarg, &end, 10);
-			if (errno || *end || max_age < 0)
+			*max_age = strtol(optarg, &end, 10);
+			if (errno || *end || *max_age < 0)
 				return cli_usage_error("db", "--max-age wants a number of days, not '%s'", optarg);
-			break;
-		default:
-			return cli_usage_error("db", "unknown option '%s'", argv[optind - 1]);
 		}
 	}
-	if (strcmp(output, "table") && strcmp(output, "json"))
-		return cli_usage_error("db", "unknown output format '%s'; use table or json", output);
-	if (optind < argc)
-		return cli_usage_error("db", "status takes no arguments ('%s')", argv[optind]);
-	if ((rc = db_path(&path, dbopt)) != 0)
-		return rc;
-
-	customs_vulndb *db = NULL;
-	customs_vulndb_info *s = NULL;
-	if (customs_vulndb_open(&db, path, 1) < 0 || customs_vulndb_status(db, &s) < 0) {
-		rc = cli_error(EXIT_FAILED, "db status", "%s", customs_error_last());
-		customs_vulndb_free(db);
-		free(path);
-		return rc;
-	}
-	time_t now = time(NULL);
-	int too_old = 0;
-
-	if (!strcmp(output, "json")) {
-		json_t *j = json_object(), *srcs = json_array(), *nss = json_array();
-		json_object_set_new(j, "path", json_string(s->path));
-		json_object_set_new(j, "schema_version", json_integer(s->schema_version));
-		json_object_set_new(j, "built_at", s->built_at ? json_string(s->built_at) : json_null());
-		json_object_set_new(j, "vulnerabilities", json_integer(s->vulns));
-		json_object_set_new(j, "affected", json_integer(s->affected));
-		json_object_set_new(j, "alias_links", json_integer(s->aliases));
-		json_object_set_new(j, "nvd", json_integer(s->nvd));
-		json_object_set_new(j, "epss", json_integer(s->epss));
-		json_object_set_new(j, "kev", json_integer(s->kev));
-		for (size_t i = 0; i < s->nsources; i++) {
-			const customs_vulndb_source *x = &s->sources[i];
-			time_t t = data_time(x);
-			json_t *o = json_object();
-#define JS(k, v) json_object_set_new(o, k, (v) ? json_string(v) : json_null())
-			JS("name", x->name);
-			JS("kind", x->kind);
-			JS("url", x->url);
-			JS("etag", x->etag);
-			JS("last_modified", x->last_modified);
-			JS("imported_at", x->imported_at);
-#undef JS
-			json_object_set_new(o, "records", json_integer(x->records));
-			json_object_set_new(o, "affected", json_integer(x->affected));
-			json_object_set_new(o, "newest", x->newest ? json_string(x->newest) : json_null());
-			json_object_set_new(o, "age_days", t >= 0 ? json_real((double)(now - t) / 86400.0) : json_null());
-			json_array_append_new(srcs, o);
-		}
-		for (size_t i = 0; i < s->nnamespaces; i++) {
-			json_t *o = json_object();
-			json_object_set_new(o, "namespace", json_string(s->namespaces[i].ns));
-			json_object_set_new(o, "affected", json_integer(s->namespaces[i].affected));
-			json_object_set_new(o, "packages", json_integer(s->namespaces[i].packages));
-			json_object_set_new(o, "vulnerabilities", json_integer(s->namespaces[i].vulns));
-			json_array_append_new(nss, o);
-		}
-		json_object_set_new(j, "sources", srcs);
-		json_object_set_new(j, "namespaces", nss);
-		rc = cli_write_json(j, NULL);
-		json_decref(j);
-	} else {
-		printf("Database    %s (schema %d)\n", s->path, s->schema_version);
-		printf("Built       %s\n", s->built_at ? s->built_at : "never (empty)");
-		printf("Contents    %lld vulnerabilities, %lld affected entries, %lld alias links\n", (long long)s->vulns,
-		       (long long)s->affected, (long long)s->aliases);
-		printf("Enrichment  NVD %lld, EPSS %lld, KEV %lld CVEs\n\n", (long long)s->nvd, (long long)s->epss,
-		       (long long)s->kev);
-		printf("%-28s %-15s %9s %9s  %-20s %8s  %s\n", "FEED", "KIND", "RECORDS", "AFFECTED", "NEWEST", "AGE", "IMPORTED");
-		for (size_t i = 0; i < s->nsources; i++) {
-			const customs_vulndb_source *x = &s->sources[i];
-			time_t t = data_time(x);
-			char age[32] = "?";
-			if (t >= 0)
-				snprintf(age, sizeof(age), "%.0fd", (double)(now - t) / 86400.0);
-			printf("%-28s %-15s %9lld %9lld  %-20.20s %8s  %s\n", x->name, x->kind, (long long)x->records,
-			       (long long)x->affected, x->newest ? x->newest : "-", age, x->imported_at ? x->imported_at : "-");
-		}
-		if (s->nnamespaces) {
-			printf("\n%-20s %9s %9s %9s\n", "NAMESPACE", "AFFECTED", "PACKAGES", "VULNS");
-			for (size_t i = 0; i < s->nnamespaces; i++)
-				printf("%-20s %9lld %9lld %9lld\n", s->namespaces[i].ns, (long long)s->namespaces[i].affected,
-				       (long long)s->namespaces[i].packages, (long long)s->namespaces[i].vulns);
-		}
-	}
-	if (max_age >= 0) {
-		for (size_t i = 0; i < s->nsources; i++) {
-			time_t t = data_time(&s->sources[i]);
-			double days = t >= 0 ? (double)(now - t) / 86400.0 : 1e9;
-			if (days > (double)max_age) {
-				fprintf(stderr, "customs db status: warning: feed %s is %.0f days old (newest data %s), over --max-age %ld\n",
-					s->sources[i].name, days,
-					s->sources[i].newest ? s->sources[i].newest : "unknown", max_age);
-				too_old = 1;
-			}
-		}
-		if (!s->nsources) {
-			fprintf(stderr, "customs db status: warning: the database has no feeds\n");
-			too_old = 1;
-		}
-	}
-	customs_vulndb_info_free(s);
-	customs_vulndb_free(db);
-	free(path);
-	if (rc == EXIT_OK && too_old)
-		rc = EXIT_FINDINGS;
-	return rc;
-}
-
-/* ---- show and affected: the query API from the command line ---- */
-
-static json_t *jstr_or_null(const char *s) { return s ? json_string(s) : json_null(); }
-static json_t *jscore(double d) { return d >= 0 ? json_real(d) : json_null(); }
-
-static const char *relation_name(customs_vuln_relation r)
-{
-	return r == CUSTOMS_VULN_SELF ? "self" : r == CUSTOMS_VULN_ALIAS ? "alias" : r == CUSTOMS_VULN_RELATED ? "related" : "upstream";
-}
-
-static json_t *affected_json(const customs_vuln_affected *a)
-{
-	json_t *o = json_object(), *fixed = json_array();
-	json_error_t je;
-	json_object_set_new(o, "id", json_string(a->vuln_id));
-	json_object_set_new(o, "feed", json_string(a->source));
-	json_object_set_new(o, "namespace", json_string(a->ns));
-	json_object_set_new(o, "package", json_string(a->package));
-	json_object_set_new(o, "ecosystem", json_string(a->ecosystem));
-	json_object_set_new(o, "scheme", json_string(a->scheme));
-	json_object_set_new(o, "fix_state", json_string(customs_fix_state_name(a->fix_state)));
-	for (size_t i = 0; i < a->nfixed; i++)
-		json_array_append_new(fixed, json_string(a->fixed[i]));
-	json_object_set_new(o, "fixed", fixed);
-	json_object_set_new(o, "status", jstr_or_null(a->status));
-	json_object_set_new(o, "urgency", jstr_or_null(a->urgency));
-	json_object_set_new(o, "severity", jstr_or_null(a->severity));
-	json_t *r = a->ranges_json ? json_loads(a->ranges_json, 0, &je) : NULL;
-	json_object_set_new(o, "ranges", r ? r : json_array());
-	json_object_set_new(o, "versions", json_integer((json_int_t)a->nversions));
-	return o;
-}
-
-static int add_affected(void *ud, const customs_vuln_affected *a)
-{
-	return json_array_append_new(ud, affected_json(a)) < 0 ? -1 : 0;
-}
-
-static int print_affected(void *ud, const customs_vuln_affected *a)
-{
-	(void)ud;
-	printf("%s\t%s\t%s\t%s\t", a->vuln_id, a->source, a->ns, customs_fix_state_name(a->fix_state));
-	for (size_t i = 0; i < a->nfixed; i++)
-		printf("%s%s", i ? "," : "", a->fixed[i]);
-	printf("%s\t%s\t%s\t%s\n", a->nfixed ? "" : "-", a->status ? a->status : "-", a->urgency ? a->urgency : "-",
-	       a->ranges_json ? a->ranges_json : "-");
-	return 0;
+	if (opt < 0)
+		return -opt;
+	return cli_format_check("db", *output, kind);
 }
 
 /* Open the database of --db for reading; an exit code on failure. */
@@ -521,165 +327,99 @@ static int open_ro(customs_vulndb **db, const char *dbopt, const char *cmd)
 	return rc;
 }
 
-static int parse_query_opts(int argc, char **argv, const char *cmd, const char **dbopt, const char **output)
+static int db_status(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{"db", required_argument, NULL, OPT_DB},
-		{"output", required_argument, NULL, 'o'},
-		{NULL, 0, NULL, 0},
-	};
-	int opt;
-	opterr = 0;
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, "o:", longopts, NULL)) != -1) {
-		if (opt == OPT_DB)
-			*dbopt = optarg;
-		else if (opt == 'o')
-			*output = optarg;
-		else
-			return cli_usage_error("db", "unknown option '%s'", argv[optind - 1]);
+	const char *dbopt = NULL, *output = "table";
+	long max_age = -1;
+	customs_vulndb *db = NULL;
+	customs_vulndb_info *s = NULL;
+	int rc;
+
+	if ((rc = query_opts(argc, argv, CUSTOMS_REPORT_DB_STATUS, &dbopt, &output, &max_age)) != 0)
+		return rc;
+	if (optind < argc)
+		return cli_usage_error("db", "status takes no arguments ('%s')", argv[optind]);
+	if ((rc = open_ro(&db, dbopt, "db status")) != 0)
+		return rc;
+	if (customs_vulndb_status(db, &s) < 0) {
+		rc = cli_error(EXIT_FAILED, "db status", "%s", customs_error_last());
+		customs_vulndb_free(db);
+		return rc;
 	}
-	if (strcmp(*output, "table") && strcmp(*output, "json"))
-		return cli_usage_error("db", "unknown output format '%s'; use table or json", *output);
-	(void)cmd;
-	return 0;
+	long long now = (long long)time(NULL);
+	int too_old = 0;
+	customs_report r = {.version = CUSTOMS_REPORT_VERSION, .kind = CUSTOMS_REPORT_DB_STATUS, .vulndb = s, .created = now};
+	rc = write_report(&r, output, "db status");
+	if (max_age >= 0) {
+		for (size_t i = 0; i < s->nsources; i++) {
+			long long t = customs_report_feed_time(&s->sources[i]);
+			double days = t >= 0 ? (double)(now - t) / 86400.0 : 1e9;
+			if (days > (double)max_age) {
+				fprintf(stderr, "customs db status: warning: feed %s is %.0f days old (newest data %s), over --max-age %ld\n",
+					s->sources[i].name, days,
+					s->sources[i].newest ? s->sources[i].newest : "unknown", max_age);
+				too_old = 1;
+			}
+		}
+		if (!s->nsources) {
+			fprintf(stderr, "customs db status: warning: the database has no feeds\n");
+			too_old = 1;
+		}
+	}
+	customs_vulndb_info_free(s);
+	customs_vulndb_free(db);
+	if (rc == EXIT_OK && too_old)
+		rc = EXIT_FINDINGS;
+	return rc;
+}
+
+/* show and affected: their options, nargs operands (else usage says
+ * what they need), the database open for reading.  0 or an exit code. */
+static int query_open(customs_vulndb **db, const char **output, int argc, char **argv, customs_report_kind kind,
+		      int nargs, const char *needs, const char *cmd)
+{
+	const char *dbopt = NULL;
+	int rc;
+	if ((rc = query_opts(argc, argv, kind, &dbopt, output, NULL)) != 0)
+		return rc;
+	if (argc - optind != nargs)
+		return cli_usage_error("db", "%s", needs);
+	return open_ro(db, dbopt, cmd);
 }
 
 static int db_affected(int argc, char **argv)
 {
-	const char *dbopt = NULL, *output = "table";
+	const char *output = "table";
 	customs_vulndb *db = NULL;
 	int rc;
 
-	if ((rc = parse_query_opts(argc, argv, "db affected", &dbopt, &output)) != 0)
+	if ((rc = query_open(&db, &output, argc, argv, CUSTOMS_REPORT_DB_AFFECTED, 2,
+			     "affected needs NAMESPACE and PACKAGE (debian:12 openssl)", "db affected")) != 0)
 		return rc;
-	if (argc - optind != 2)
-		return cli_usage_error("db", "affected needs NAMESPACE and PACKAGE (debian:12 openssl)");
-	if ((rc = open_ro(&db, dbopt, "db affected")) != 0)
-		return rc;
-	const char *ns = argv[optind], *pkg = argv[optind + 1];
-	if (!strcmp(output, "json")) {
-		json_t *arr = json_array();
-		if (customs_vulndb_affected(db, ns, pkg, add_affected, arr) < 0)
-			rc = cli_error(EXIT_FAILED, "db affected", "%s", customs_error_last());
-		else
-			rc = cli_write_json(arr, NULL);
-		json_decref(arr);
-	} else if (customs_vulndb_affected(db, ns, pkg, print_affected, NULL) < 0) {
-		rc = cli_error(EXIT_FAILED, "db affected", "%s", customs_error_last());
-	}
+	customs_report r = {.version = CUSTOMS_REPORT_VERSION, .kind = CUSTOMS_REPORT_DB_AFFECTED, .db = db,
+			    .ns = argv[optind], .package = argv[optind + 1]};
+	rc = write_report(&r, output, "db affected");
 	customs_vulndb_free(db);
 	return rc;
 }
 
-static json_t *enrichment_json(const customs_vuln_enrichment *e)
-{
-	json_t *o = json_object(), *cwes = json_array();
-	json_object_set_new(o, "cve", json_string(e->cve));
-	if (e->has_nvd) {
-		json_object_set_new(o, "nvd_cvss3_score", jscore(e->nvd_cvss3_score));
-		json_object_set_new(o, "nvd_cvss3_vector", jstr_or_null(e->nvd_cvss3_vector));
-		json_object_set_new(o, "nvd_cvss4_score", jscore(e->nvd_cvss4_score));
-		json_object_set_new(o, "nvd_cvss4_vector", jstr_or_null(e->nvd_cvss4_vector));
-		for (size_t i = 0; i < e->nnvd_cwes; i++)
-			json_array_append_new(cwes, json_string(e->nvd_cwes[i]));
-		json_object_set_new(o, "nvd_published", jstr_or_null(e->nvd_published));
-	}
-	json_object_set_new(o, "nvd_cwes", cwes);
-	if (e->has_epss) {
-		json_object_set_new(o, "epss", jscore(e->epss_score));
-		json_object_set_new(o, "epss_percentile", jscore(e->epss_percentile));
-		json_object_set_new(o, "epss_date", jstr_or_null(e->epss_date));
-	}
-	json_object_set_new(o, "kev", json_boolean(e->kev));
-	if (e->kev) {
-		json_object_set_new(o, "kev_date_added", jstr_or_null(e->kev_date_added));
-		json_object_set_new(o, "kev_due_date", jstr_or_null(e->kev_due_date));
-		json_object_set_new(o, "kev_ransomware", jstr_or_null(e->kev_ransomware));
-	}
-	return o;
-}
-
 static int db_show(int argc, char **argv)
 {
-	const char *dbopt = NULL, *output = "table";
+	const char *output = "table";
 	customs_vulndb *db = NULL;
-	customs_vuln_record *r = NULL;
+	customs_vuln_record *v = NULL;
 	int rc;
 
-	if ((rc = parse_query_opts(argc, argv, "db show", &dbopt, &output)) != 0)
+	if ((rc = query_open(&db, &output, argc, argv, CUSTOMS_REPORT_DB_VULN, 1, "show needs one vulnerability ID",
+			     "db show")) != 0)
 		return rc;
-	if (argc - optind != 1)
-		return cli_usage_error("db", "show needs one vulnerability ID");
-	if ((rc = open_ro(&db, dbopt, "db show")) != 0)
-		return rc;
-	if (customs_vulndb_vuln(db, argv[optind], &r) < 0) {
+	if (customs_vulndb_vuln(db, argv[optind], &v) < 0) {
 		rc = cli_error(EXIT_FAILED, "db show", "%s", customs_error_last());
-		customs_vulndb_free(db);
-		return rc;
+	} else {
+		customs_report r = {.version = CUSTOMS_REPORT_VERSION, .kind = CUSTOMS_REPORT_DB_VULN, .db = db, .vuln = v};
+		rc = write_report(&r, output, "db show");
 	}
-	json_t *o = json_object(), *group = json_array(), *enr = json_array(), *aff = json_array(), *cwes = json_array();
-	json_object_set_new(o, "id", json_string(r->id));
-	json_object_set_new(o, "feed", jstr_or_null(r->source));
-	json_object_set_new(o, "summary", jstr_or_null(r->summary));
-	json_object_set_new(o, "details", jstr_or_null(r->details));
-	json_object_set_new(o, "published", jstr_or_null(r->published));
-	json_object_set_new(o, "modified", jstr_or_null(r->modified));
-	json_object_set_new(o, "severity", jstr_or_null(r->severity));
-	json_object_set_new(o, "cvss3_score", jscore(r->cvss3_score));
-	json_object_set_new(o, "cvss3_vector", jstr_or_null(r->cvss3_vector));
-	json_object_set_new(o, "cvss4_score", jscore(r->cvss4_score));
-	json_object_set_new(o, "cvss4_vector", jstr_or_null(r->cvss4_vector));
-	for (size_t i = 0; i < r->ncwes; i++)
-		json_array_append_new(cwes, json_string(r->cwes[i]));
-	json_object_set_new(o, "cwes", cwes);
-	json_object_set_new(o, "references", json_integer(r->nreferences));
-	for (size_t i = 0; i < r->ngroup; i++) {
-		json_t *g = json_object();
-		json_object_set_new(g, "id", json_string(r->group[i].id));
-		json_object_set_new(g, "relation", json_string(relation_name(r->group[i].relation)));
-		json_array_append_new(group, g);
-	}
-	json_object_set_new(o, "group", group);
-	for (size_t i = 0; i < r->nenrichment; i++)
-		json_array_append_new(enr, enrichment_json(&r->enrichment[i]));
-	json_object_set_new(o, "enrichment", enr);
-	if (customs_vulndb_affected_by_id(db, r->id, add_affected, aff) < 0)
-		rc = cli_error(EXIT_FAILED, "db show", "%s", customs_error_last());
-	json_object_set_new(o, "affected", aff);
-	if (rc == EXIT_OK && !strcmp(output, "json")) {
-		rc = cli_write_json(o, NULL);
-	} else if (rc == EXIT_OK) {
-		printf("%s  (%s)\n", r->id, r->source ? r->source : "no feed text; enrichment only");
-		if (r->summary)
-			printf("Summary     %s\n", r->summary);
-		if (r->published)
-			printf("Published   %s\n", r->published);
-		if (r->modified)
-			printf("Modified    %s\n", r->modified);
-		if (r->severity)
-			printf("Severity    %s\n", r->severity);
-		if (r->cvss3_vector)
-			printf("CVSS v3     %.1f %s\n", r->cvss3_score, r->cvss3_vector);
-		if (r->cvss4_vector)
-			printf("CVSS v4     %s\n", r->cvss4_vector);
-		for (size_t i = 1; i < r->ngroup; i++)
-			printf("%-11s %s\n", relation_name(r->group[i].relation), r->group[i].id);
-		for (size_t i = 0; i < r->nenrichment; i++) {
-			const customs_vuln_enrichment *e = &r->enrichment[i];
-			printf("%-11s", e->cve);
-			if (e->has_nvd && e->nvd_cvss3_score >= 0)
-				printf(" NVD %.1f", e->nvd_cvss3_score);
-			if (e->has_epss)
-				printf(" EPSS %.5f (%.0f%%)", e->epss_score, e->epss_percentile * 100);
-			if (e->kev)
-				printf(" KEV since %s", e->kev_date_added ? e->kev_date_added : "?");
-			printf("\n");
-		}
-		customs_vulndb_affected_by_id(db, r->id, print_affected, NULL);
-	}
-	json_decref(o);
-	customs_vuln_record_free(r);
+	customs_vuln_record_free(v);
 	customs_vulndb_free(db);
 	return rc;
 }

@@ -1,5 +1,6 @@
 /* cmd_tags.c - `customs tags REPO`: the tags of a repository in a registry
- * (GET /v2/NAME/tags/list, following Link pagination). */
+ * (GET /v2/NAME/tags/list, following Link pagination), one a line or as
+ * {"repository", "tags"} JSON. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,49 +17,40 @@ const char cmd_tags_usage[] =
 	"Options:\n"
 	"  -o, --output FORMAT       text (default: one tag a line) or json\n"
 	"  --page-size N             ask for N tags a page (n=N); default: the registry's\n"
-	"\n" CLI_IMAGE_USAGE;
+	"\n" CLI_REGISTRY_USAGE;
 
 enum { OPT_PAGE_SIZE = OPT_IMAGE_LAST };
 
 int cmd_tags(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{"output", required_argument, NULL, 'o'},
-		{"page-size", required_argument, NULL, OPT_PAGE_SIZE},
-		CLI_IMAGE_LONGOPTS,
-		{NULL, 0, NULL, 0},
+	static const cli_opt opts[] = {
+		{"output", 'o', required_argument, 'o'},
+		{"page-size", 0, required_argument, OPT_PAGE_SIZE},
+		{NULL, 0, 0, 0},
 	};
 	cli_image_opts io = {0};
+	cli_parser p;
 	const char *output = "text";
 	int page_size = 0, opt, rc;
 
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "o:", longopts, NULL)) != -1) {
-		if ((rc = cli_image_opt(&io, "tags", opt, optarg)) != 0) {
-			if (rc < 0)
-				return EXIT_USAGE;
-			continue;
-		}
-		switch (opt) {
-		case 'o':
+	cli_parser_init(&p, "tags", argc, argv, opts, CLI_OPTS_REGISTRY, &io);
+	while ((opt = cli_next(&p)) > 0) {
+		if (opt == 'o') {
 			output = optarg;
-			break;
-		case OPT_PAGE_SIZE: {
+		} else {
 			char *end;
 			long v = strtol(optarg, &end, 10);
 			if (*end || end == optarg || v < 1 || v > 100000)
 				return cli_usage_error("tags", "--page-size wants a number from 1 to 100000, not '%s'", optarg);
 			page_size = (int)v;
-			break;
-		}
-		default:
-			return cli_usage_error("tags", "unknown option '%s'", argv[optind - 1]);
 		}
 	}
+	if (opt < 0)
+		return -opt;
 	if (strcmp(output, "text") && strcmp(output, "json"))
 		return cli_usage_error("tags", "unknown output format '%s'; use text or json", output);
-	if (optind + 1 != argc)
-		return cli_usage_error("tags", optind >= argc ? "missing REPOSITORY" : "one REPOSITORY at a time");
+	if ((rc = cli_one_operand("tags", argc, "REPOSITORY", "REPOSITORY")) != 0)
+		return rc;
 	if ((rc = cli_image_prepare(&io, "tags")) != 0)
 		return rc;
 

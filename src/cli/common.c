@@ -1,4 +1,5 @@
-/* common.c - image options, progress line, analysis runner. */
+/* common.c - what several subcommands share: option tables and the image
+ * options, the progress line, the analysis runner, the -o outputs. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +9,7 @@
 
 #include "cli.h"
 #include "common.h"
+#include "util/util.h"
 
 static int parse_size(uint64_t *out, const char *s)
 {
@@ -28,18 +30,26 @@ static int parse_size(uint64_t *out, const char *s)
 	return 0;
 }
 
-int cli_image_opt(cli_image_opts *io, const char *cmd, int opt, const char *arg)
+static int image_opt(cli_image_opts *io, const char *cmd, int opt, const char *arg)
 {
 	uint64_t v;
 	switch (opt) {
-	case OPT_PLATFORM: io->o.platform = arg; return 1;
-	case OPT_VERIFY_DIFF_IDS: io->o.verify_diff_ids = 1; return 1;
-	case OPT_FILE_DIGESTS: io->o.file_digests = 1; return 1;
-	case OPT_ANALYZERS: io->o.analyzers = arg; return 1;
-	case OPT_QUIET: io->quiet = 1; return 1;
-	case OPT_CA_FILE: io->o.ca_file = arg; return 1;
-	case OPT_USERNAME: io->o.registry_username = arg; return 1;
-	case OPT_PASSWORD_STDIN: io->password_stdin = 1; return 1;
+	case OPT_PLATFORM: io->o.platform = arg; return 0;
+	case OPT_VERIFY_DIFF_IDS: io->o.verify_diff_ids = 1; return 0;
+	case OPT_FILE_DIGESTS: io->o.file_digests = 1; return 0;
+	case OPT_ANALYZERS: io->o.analyzers = arg; return 0;
+	case OPT_QUIET: io->quiet = 1; return 0;
+	case OPT_CA_FILE: io->o.ca_file = arg; return 0;
+	case OPT_USERNAME: io->o.registry_username = arg; return 0;
+	case OPT_PASSWORD_STDIN: io->password_stdin = 1; return 0;
+	case OPT_SCOPE:
+		if (!strcmp(arg, "squashed"))
+			io->all_layers = 0;
+		else if (!strcmp(arg, "all-layers"))
+			io->all_layers = 1;
+		else
+			return cli_usage_error(cmd, "--scope is squashed or all-layers, not '%s'", arg), -1;
+		return 0;
 	case OPT_INSECURE_REGISTRY: {
 		size_t l = strlen(io->insecure);
 		if (!*arg || strchr(arg, ',') || strchr(arg, '/') ||
@@ -47,35 +57,111 @@ int cli_image_opt(cli_image_opts *io, const char *cmd, int opt, const char *arg)
 			    sizeof(io->insecure) - l)
 			return cli_usage_error(cmd, "--insecure-registry wants one HOST[:PORT], not '%s'", arg), -1;
 		io->o.insecure_registries = io->insecure;
-		return 1;
+		return 0;
 	}
 	case OPT_THREADS:
 		if (parse_size(&v, arg) < 0 || v == 0 || v > 64)
 			return cli_usage_error(cmd, "--threads wants a number from 1 to 64, not '%s'", arg), -1;
 		io->o.threads = (int)v;
-		return 1;
+		return 0;
 	case OPT_MAX_LAYER_BYTES:
 		if (parse_size(&v, arg) < 0 || v == 0)
 			return cli_usage_error(cmd, "--max-layer-bytes wants a size like 64G, not '%s'", arg), -1;
 		io->o.max_layer_bytes = v;
-		return 1;
+		return 0;
 	case OPT_MAX_RATIO:
 		if (parse_size(&v, arg) < 0 || v == 0)
 			return cli_usage_error(cmd, "--max-ratio wants a positive number, not '%s'", arg), -1;
 		io->o.max_ratio = v;
-		return 1;
+		return 0;
 	}
 	return 0;
 }
 
-const char *cli_human_bytes(char *buf, size_t n, double b)
+/* ---- options ---- */
+
+static const cli_opt image_opts[] = {
+	{"platform", 0, required_argument, OPT_PLATFORM},
+	{"verify-diff-ids", 0, no_argument, OPT_VERIFY_DIFF_IDS},
+	{"file-digests", 0, no_argument, OPT_FILE_DIGESTS},
+	{"threads", 0, required_argument, OPT_THREADS},
+	{"max-layer-bytes", 0, required_argument, OPT_MAX_LAYER_BYTES},
+	{"max-ratio", 0, required_argument, OPT_MAX_RATIO},
+	{"analyzers", 0, required_argument, OPT_ANALYZERS},
+	{NULL, 0, 0, 0},
+};
+static const cli_opt quiet_opts[] = {{"quiet", 0, no_argument, OPT_QUIET}, {NULL, 0, 0, 0}};
+static const cli_opt registry_opts[] = {
+	{"insecure-registry", 0, required_argument, OPT_INSECURE_REGISTRY},
+	{"ca-file", 0, required_argument, OPT_CA_FILE},
+	{"username", 0, required_argument, OPT_USERNAME},
+	{"password-stdin", 0, no_argument, OPT_PASSWORD_STDIN},
+	{NULL, 0, 0, 0},
+};
+static const cli_opt scope_opts[] = {{"scope", 0, required_argument, OPT_SCOPE}, {NULL, 0, 0, 0}};
+
+static void add_opts(cli_parser *p, size_t *n, size_t *ns, const cli_opt *t)
 {
-	static const char *u[] = {"B", "kB", "MB", "GB", "TB"};
-	int i = 0;
-	while (b >= 1000 && i < 4)
-		b /= 1000, i++;
-	snprintf(buf, n, i ? "%.1f %s" : "%.0f %s", b, u[i]);
-	return buf;
+	for (; t && t->name && *n < CLI_OPTS_MAX; t++) {
+		p->longopts[(*n)++] = (struct option){t->name, t->has_arg, NULL, t->id};
+		if (t->letter) {
+			p->shortopts[(*ns)++] = (char)t->letter;
+			if (t->has_arg == required_argument)
+				p->shortopts[(*ns)++] = ':';
+		}
+	}
+}
+
+void cli_parser_init(cli_parser *p, const char *cmd, int argc, char **argv, const cli_opt *own, unsigned groups,
+		     cli_image_opts *io)
+{
+	size_t n = 0, ns = 0;
+	memset(p, 0, sizeof(*p));
+	p->cmd = cmd;
+	p->argc = argc;
+	p->argv = argv;
+	p->own = own;
+	p->io = io;
+	/* the command's own first: its -o comes before everything shared */
+	add_opts(p, &n, &ns, own);
+	if (groups & CLI_OPTS_SCOPE)
+		add_opts(p, &n, &ns, scope_opts);
+	if (groups & CLI_OPTS_IMAGE)
+		add_opts(p, &n, &ns, image_opts);
+	if (groups & CLI_OPTS_QUIET)
+		add_opts(p, &n, &ns, quiet_opts);
+	if (groups & CLI_OPTS_REGISTRY)
+		add_opts(p, &n, &ns, registry_opts);
+	opterr = 0;
+	optind = 1;
+}
+
+int cli_next(cli_parser *p)
+{
+	int opt;
+	while ((opt = getopt_long(p->argc, p->argv, p->shortopts, p->longopts, NULL)) != -1) {
+		for (const cli_opt *t = p->own; t && t->name && opt != '?'; t++)
+			if (opt == t->id || (t->letter && opt == t->letter))
+				return t->id;
+		/* getopt_long gives only what the tables hold: a shared option */
+		if (opt != '?' && p->io && opt >= OPT_PLATFORM && opt < OPT_IMAGE_LAST) {
+			if (image_opt(p->io, p->cmd, opt, optarg) < 0)
+				return -EXIT_USAGE;
+			continue;
+		}
+		return -cli_usage_error(p->cmd, "unknown option '%s'", p->argv[optind - 1]);
+	}
+	return 0;
+}
+
+/* A shared option into io: 0, or <0 with a usage error printed. */
+int cli_one_operand(const char *cmd, int argc, const char *missing, const char *what)
+{
+	if (optind >= argc)
+		return cli_usage_error(cmd, "missing %s", missing);
+	if (optind + 1 != argc)
+		return cli_usage_error(cmd, "one %s at a time", what);
+	return 0;
 }
 
 static void progress(void *ud, uint64_t done, uint64_t total)
@@ -84,8 +170,8 @@ static void progress(void *ud, uint64_t done, uint64_t total)
 	char a[32], b[32];
 	if (total < (64u << 20))
 		return; /* small images finish before a progress line helps */
-	fprintf(stderr, "\r\033[Kreading layers: %s of %s (%d%%)", cli_human_bytes(a, sizeof(a), (double)done),
-		cli_human_bytes(b, sizeof(b), (double)total), total ? (int)(done * 100 / total) : 0);
+	fprintf(stderr, "\r\033[Kreading layers: %s of %s (%d%%)", customs_human_bytes(a, sizeof(a), (double)done),
+		customs_human_bytes(b, sizeof(b), (double)total), total ? (int)(done * 100 / total) : 0);
 }
 
 int cli_image_prepare(cli_image_opts *io, const char *cmd)
@@ -211,34 +297,38 @@ int cli_write_json(json_t *j, const char *path)
 
 /* ---- -o FORMAT[=FILE] ---- */
 
-int cli_output_add(cli_outputs *o, const char *cmd, const char *arg, const char *const *allowed)
+int cli_format_check(const char *cmd, const char *format, customs_report_kind kind)
+{
+	if (customs_report_format_check(kind, format) < 0)
+		return cli_usage_error(cmd, "%s", customs_error_last());
+	return 0;
+}
+
+int cli_output_add(cli_outputs *o, const char *cmd, const char *arg, customs_report_kind kind)
 {
 	const char *eq = strchr(arg, '=');
 	size_t n = eq ? (size_t)(eq - arg) : strlen(arg);
+	char name[sizeof(o->v[0].format) + 1];
 	cli_output *out;
-	char list[512] = "";
-	size_t k = 0;
+	int rc;
 
-	for (size_t i = 0; allowed[i]; i++)
-		k += (size_t)snprintf(list + k, k < sizeof(list) ? sizeof(list) - k : 0, "%s%s", i ? ", " : "", allowed[i]);
 	if (o->n == sizeof(o->v) / sizeof(o->v[0]))
 		return cli_usage_error(cmd, "too many -o outputs (at most %zu)", sizeof(o->v) / sizeof(o->v[0]));
+	/* a name too long to keep is no format: the check quotes its start */
+	if (n >= sizeof(name))
+		n = sizeof(name) - 1;
+	memcpy(name, arg, n);
+	name[n] = '\0';
+	if ((rc = cli_format_check(cmd, name, kind)) != 0)
+		return rc;
 	out = &o->v[o->n];
 	memset(out, 0, sizeof(*out));
-	if (n >= sizeof(out->format))
-		return cli_usage_error(cmd, "unknown output format '%.*s'; use %s", (int)(n > 40 ? 40 : n), arg, list);
-	memcpy(out->format, arg, n);
-	out->format[n] = '\0';
-	for (size_t i = 0; allowed[i]; i++)
-		if (!strcmp(allowed[i], out->format)) {
-			out->fmt = customs_sbom_format_parse(out->format);
-			if (eq && !eq[1])
-				return cli_usage_error(cmd, "-o %s= names no file", out->format);
-			out->path = eq ? eq + 1 : NULL;
-			o->n++;
-			return 0;
-		}
-	return cli_usage_error(cmd, "unknown output format '%s'; use %s", out->format, list);
+	memcpy(out->format, name, n < sizeof(out->format) ? n : sizeof(out->format) - 1); /* a known format fits */
+	if (eq && !eq[1])
+		return cli_usage_error(cmd, "-o %s= names no file", out->format);
+	out->path = eq ? eq + 1 : NULL;
+	o->n++;
+	return 0;
 }
 
 int cli_outputs_finish(cli_outputs *o, const char *cmd, const char *dflt)
@@ -246,7 +336,6 @@ int cli_outputs_finish(cli_outputs *o, const char *cmd, const char *dflt)
 	size_t on_stdout = 0;
 	if (!o->n && dflt) {
 		snprintf(o->v[0].format, sizeof(o->v[0].format), "%s", dflt);
-		o->v[0].fmt = customs_sbom_format_parse(dflt);
 		o->v[0].path = NULL;
 		o->n = 1;
 	}
@@ -311,4 +400,38 @@ int cli_output_close(FILE *f, const cli_output *out, const char *cmd, char *tmp,
 		unlink(tmp);
 	free(tmp);
 	return rc;
+}
+
+int cli_write_outputs(const char *cmd, customs_report_writer *w, const cli_outputs *outs, int timings)
+{
+	int rc = 0;
+	for (size_t i = 0; i < outs->n && !rc; i++) {
+		const cli_output *o = &outs->v[i];
+		char *tmp;
+		double t0 = cli_now_ms();
+		FILE *f = cli_output_open(o, cmd, &tmp);
+		if (!f)
+			return EXIT_FAILED;
+		if (customs_report_writer_write(w, f, o->format) < 0)
+			rc = cli_error(EXIT_FAILED, cmd, "%s%s%s: %s", o->format, o->path ? " to " : "", o->path ? o->path : "",
+				       customs_error_last());
+		int crc = cli_output_close(f, o, cmd, tmp, rc == 0);
+		if (timings)
+			fprintf(stderr, "customs %s: timings: %s %.1f ms\n", cmd, o->format, cli_now_ms() - t0);
+		rc = rc ? rc : crc;
+	}
+	return rc;
+}
+
+double cli_now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+int cli_timings_env(void)
+{
+	const char *e = getenv("CUSTOMS_TIMINGS");
+	return e && *e && strcmp(e, "0");
 }

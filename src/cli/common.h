@@ -1,14 +1,17 @@
-/* common.h - what several subcommands share: image options, progress, the
- * run of an analysis with its warnings printed. */
+/* common.h - what several subcommands share: option tables and the image
+ * options, progress, the run of an analysis with its warnings printed, the
+ * -o outputs written through the library's output stage. */
 #ifndef CUSTOMS_CLI_COMMON_H
 #define CUSTOMS_CLI_COMMON_H
 
 #include <getopt.h>
 
 #include "customs/customs.h"
+#include "customs/report.h"
 #include "customs/sbom.h"
 
-/* Long options every image-reading command accepts; values >= 1000. */
+/* Options shared by several commands; values >= 1000, commands number
+ * their own from OPT_IMAGE_LAST. */
 enum {
 	OPT_PLATFORM = 1000,
 	OPT_VERIFY_DIFF_IDS,
@@ -22,24 +25,26 @@ enum {
 	OPT_CA_FILE,
 	OPT_USERNAME,
 	OPT_PASSWORD_STDIN,
-	OPT_IMAGE_LAST, /* commands number their own options from here */
+	OPT_SCOPE,
+	OPT_IMAGE_LAST,
 };
 
-#define CLI_IMAGE_LONGOPTS                                                             \
-	{"platform", required_argument, NULL, OPT_PLATFORM},                           \
-	{"verify-diff-ids", no_argument, NULL, OPT_VERIFY_DIFF_IDS},                   \
-	{"file-digests", no_argument, NULL, OPT_FILE_DIGESTS},                         \
-	{"threads", required_argument, NULL, OPT_THREADS},                             \
-	{"max-layer-bytes", required_argument, NULL, OPT_MAX_LAYER_BYTES},             \
-	{"max-ratio", required_argument, NULL, OPT_MAX_RATIO},                         \
-	{"analyzers", required_argument, NULL, OPT_ANALYZERS},                         \
-	{"quiet", no_argument, NULL, OPT_QUIET},                                       \
-	{"insecure-registry", required_argument, NULL, OPT_INSECURE_REGISTRY},         \
-	{"ca-file", required_argument, NULL, OPT_CA_FILE},                             \
-	{"username", required_argument, NULL, OPT_USERNAME},                           \
-	{"password-stdin", no_argument, NULL, OPT_PASSWORD_STDIN}
+/* The groups of shared options a command takes, parsed by cli_next into
+ * its cli_image_opts. */
+enum {
+	CLI_OPTS_IMAGE = 1,    /* --platform ... --analyzers: how the image is read */
+	CLI_OPTS_QUIET = 2,    /* --quiet */
+	CLI_OPTS_REGISTRY = 4, /* --username, --password-stdin, --insecure-registry, --ca-file */
+	CLI_OPTS_SCOPE = 8,    /* --scope squashed|all-layers */
+};
 
-#define CLI_IMAGE_USAGE                                                                              \
+#define CLI_IMAGE_GROUPS (CLI_OPTS_IMAGE | CLI_OPTS_QUIET | CLI_OPTS_REGISTRY)
+
+/* The help of the shared options, byte for byte what `customs help` has
+ * always printed. */
+#define CLI_IMAGE_USAGE CLI_IMAGE_OPTIONS_USAGE "\n" CLI_REGISTRY_USAGE
+
+#define CLI_IMAGE_OPTIONS_USAGE                                                                      \
 	"Image options:\n"                                                                           \
 	"  --platform OS/ARCH[/VARIANT]  image to pick from a multi-platform index (default linux/amd64)\n" \
 	"  --verify-diff-ids             also hash uncompressed layers against the config's diff_ids\n" \
@@ -48,8 +53,9 @@ enum {
 	"  --max-layer-bytes N[K|M|G]    uncompressed size limit per layer (default 64G)\n"           \
 	"  --max-ratio N                 decompression ratio limit (default 1000)\n"                  \
 	"  --analyzers A,B               run only these analyzers (default: all)\n"                   \
-	"  --quiet                       no progress line and no warnings on stderr\n"                \
-	"\n"                                                                                         \
+	"  --quiet                       no progress line and no warnings on stderr\n"
+
+#define CLI_REGISTRY_USAGE                                                                           \
 	"Registry options (registry:HOST[:PORT]/REPO[:TAG|@DIGEST], or debian:12):\n"               \
 	"  --username USER               log in as USER (with --password-stdin)\n"                    \
 	"  --password-stdin              read the password (or token) from stdin\n"                   \
@@ -66,13 +72,47 @@ enum {
 typedef struct cli_image_opts {
 	customs_options o;
 	int quiet;
+	int all_layers;          /* --scope all-layers */
 	int password_stdin;
 	char insecure[4096];     /* --insecure-registry values and CUSTOMS_INSECURE_REGISTRIES */
 	char *password;          /* read from stdin; wiped after use */
 } cli_image_opts;
 
-/* Handle an image option; 1 if it was one, 0 if not, <0 usage error printed. */
-int cli_image_opt(cli_image_opts *io, const char *cmd, int opt, const char *arg);
+/* One option of a command's table; the table ends with a NULL name. */
+typedef struct cli_opt {
+	const char *name;        /* --NAME */
+	int letter;              /* -L as well, or 0 */
+	int has_arg;             /* no_argument or required_argument */
+	int id;                  /* what cli_next returns for it */
+} cli_opt;
+
+#define CLI_OPTS_MAX 40
+
+/* getopt_long over a command's own options and its groups of shared ones. */
+typedef struct cli_parser {
+	const char *cmd;
+	int argc;
+	char **argv;
+	const cli_opt *own;
+	cli_image_opts *io;
+	struct option longopts[CLI_OPTS_MAX + 1];
+	char shortopts[2 * CLI_OPTS_MAX + 1];
+} cli_parser;
+
+/* Build the getopt_long tables of own (may be NULL) and the groups
+ * (CLI_OPTS_*), whose values go into io (may be NULL without groups). */
+void cli_parser_init(cli_parser *p, const char *cmd, int argc, char **argv, const cli_opt *own, unsigned groups,
+		     cli_image_opts *io);
+/* The id of the next of the command's own options, its value in optarg;
+ * shared options are handled on the way.  0 when the options are done
+ * (optind: the first operand); -EXIT_USAGE after printing a usage error
+ * (an unknown option, a bad value). */
+int cli_next(cli_parser *p);
+
+/* After the options: 0 when exactly one operand is left (argv[optind]),
+ * else the usage error's exit code ("missing MISSING", "one WHAT at a
+ * time"). */
+int cli_one_operand(const char *cmd, int argc, const char *missing, const char *what);
 
 /* Complete the registry options after parsing: the password from stdin,
  * the CUSTOMS_REGISTRY_* and CUSTOMS_INSECURE_REGISTRIES environment.
@@ -88,8 +128,10 @@ int cli_analyze(customs_analysis **out, const char *cmd, const char *ref, cli_im
 /* Exit code for a finished analysis: EXIT_OK or EXIT_INCOMPLETE. */
 int cli_analysis_exit(const customs_analysis *a);
 
-/* "1.5 MB" */
-const char *cli_human_bytes(char *buf, size_t n, double bytes);
+/* Milliseconds of a monotonic clock, for --timings. */
+double cli_now_ms(void);
+/* CUSTOMS_TIMINGS is set and not "0". */
+int cli_timings_env(void);
 
 /* Write JSON to stdout (or FILE), pretty and with sorted keys off. */
 int cli_write_json(json_t *j, const char *path);
@@ -97,7 +139,6 @@ int cli_write_json(json_t *j, const char *path);
 /* -o FORMAT[=FILE], repeatable: several outputs of one run. */
 typedef struct cli_output {
 	char format[40];          /* as given: "table", "spdx-json", "cyclonedx-json@1.5" */
-	customs_sbom_format fmt;  /* CUSTOMS_SBOM_UNKNOWN for table */
 	const char *path;         /* NULL: stdout */
 } cli_output;
 
@@ -106,9 +147,12 @@ typedef struct cli_outputs {
 	size_t n;
 } cli_outputs;
 
-/* Add one -o value if its format is in allowed (NULL-terminated); else a
- * usage error is printed and its exit code returned. */
-int cli_output_add(cli_outputs *o, const char *cmd, const char *arg, const char *const *allowed);
+/* Add one -o value if its format can write kind (customs/report.h); else
+ * a usage error is printed and its exit code returned. */
+int cli_output_add(cli_outputs *o, const char *cmd, const char *arg, customs_report_kind kind);
+/* A single -o FORMAT (no =FILE, the last one given counts): 0 when it can
+ * write kind, else the usage error's exit code. */
+int cli_format_check(const char *cmd, const char *format, customs_report_kind kind);
 /* After parsing: dflt when none was given; at most one on stdout, no file
  * twice.  0 or the usage error's exit code. */
 int cli_outputs_finish(cli_outputs *o, const char *cmd, const char *dflt);
@@ -116,5 +160,8 @@ int cli_outputs_finish(cli_outputs *o, const char *cmd, const char *dflt);
  * cli_output_close renames over it when ok (removes it otherwise). */
 FILE *cli_output_open(const cli_output *out, const char *cmd, char **tmp);
 int cli_output_close(FILE *f, const cli_output *out, const char *cmd, char *tmp, int ok);
+/* Write every output through w, each to its stream; the first error stops.
+ * timings: how long each took, on stderr.  0 or an exit code. */
+int cli_write_outputs(const char *cmd, customs_report_writer *w, const cli_outputs *outs, int timings);
 
 #endif

@@ -1,6 +1,6 @@
 /* fuzz_cyclonedx.c - libFuzzer target for the CycloneDX reader
  * (src/lib/sbom/cyclonedx_read.c) on one JSON document, then the CycloneDX
- * writer on what was read: whatever a document holds must come back out as
+ * writer (src/lib/report/cyclonedx.c) on what was read: whatever a document holds must come back out as
  * a document (no crash, no leak) and every warning must be one printable
  * line. */
 #include <stddef.h>
@@ -9,14 +9,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "customs/report.h"
 #include "sbom/sbom_int.h"
 
 static FILE *devnull;
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	customs_sbom_write_opts o = {
-		.version = CUSTOMS_SBOM_WRITE_OPTS_VERSION, .created = 1704067200, .with_files = 1};
+	customs_report o = {.version = CUSTOMS_REPORT_VERSION, .kind = CUSTOMS_REPORT_SBOM, .created = 1704067200,
+			    .with_files = 1};
 	customs_analysis *a;
 	json_t *doc;
 	int err;
@@ -39,7 +40,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				abort();
 	if (err >= 0) {
 		customs_analysis_select_packages(a, 1);
-		if (customs_sbom_write(devnull, a, CUSTOMS_SBOM_CDX_JSON_16, &o) < 0)
+		o.analysis = a;
+		if (customs_report_write(devnull, &o, "cyclonedx-json") < 0)
 			abort();
 	}
 	customs_analysis_free(a);

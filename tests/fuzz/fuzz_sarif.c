@@ -1,4 +1,4 @@
-/* fuzz_sarif.c - libFuzzer target for the SARIF writer (src/lib/sbom/sarif.c)
+/* fuzz_sarif.c - libFuzzer target for the SARIF writer (src/lib/report/sarif.c)
  * on hostile strings: the input is split at newlines into the fields of a
  * few packages (name, version, type, purl, database path) and of matches
  * on them (id, aliases, summary, location, fixed version, suppression
@@ -16,7 +16,7 @@
 
 #include "customs/errors.h"
 #include "customs/match.h"
-#include "customs/sbom.h"
+#include "customs/report.h"
 
 #define MAX_PKGS 6
 #define MAX_MATCHES 12
@@ -148,16 +148,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	r.matches = ms;
 	r.n = nm;
 
-	customs_sbom_write_opts o = {.version = CUSTOMS_SBOM_WRITE_OPTS_VERSION, .created = 1700000000, .matches = &r};
+	customs_report o = {.version = CUSTOMS_REPORT_VERSION, .kind = CUSTOMS_REPORT_SCAN, .analysis = &a, .matches = &r,
+			    .created = 1700000000};
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
 	if (!f)
 		abort();
-	int err = customs_sbom_write(f, &a, CUSTOMS_SBOM_SARIF, &o);
+	int err = customs_report_write(f, &o, "sarif");
 	fclose(f);
 	if (err < 0 && err != CUSTOMS_ENOMEM) {
-		fprintf(stderr, "customs_sbom_write: %s\n", customs_error_last());
+		fprintf(stderr, "customs_report_write: %s\n", customs_error_last());
 		abort();
 	}
 	if (err == 0) {

@@ -1,4 +1,4 @@
-/* test_sarif.c - the SARIF 2.1.0 writer (src/lib/sbom/sarif.c) on a
+/* test_sarif.c - the SARIF 2.1.0 writer (src/lib/report/sarif.c) on a
  * hand-made analysis and hand-made matches: one rule per id sorted by id,
  * one result per match with ruleIndex pointing at its rule, levels and
  * GitHub's security-severity from the severity, locations from the match's
@@ -20,6 +20,7 @@
 
 #include "customs/errors.h"
 #include "customs/match.h"
+#include "customs/report.h"
 #include "customs/sbom.h"
 
 static customs_package *pkg(const char *type, const char *name, const char *version, const char *purl,
@@ -150,12 +151,13 @@ static void fixture_release(struct fixture *f)
 
 static char *write_sarif(const customs_analysis *a, const customs_match_result *r, int expect_err)
 {
-	customs_sbom_write_opts o = {.version = CUSTOMS_SBOM_WRITE_OPTS_VERSION, .created = 1700000000, .matches = r};
+	customs_report o = {.version = CUSTOMS_REPORT_VERSION, .kind = CUSTOMS_REPORT_SCAN, .analysis = a, .matches = r,
+			    .created = 1700000000};
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
 	assert_non_null(f);
-	int err = customs_sbom_write(f, a, CUSTOMS_SBOM_SARIF, &o);
+	int err = customs_report_write(f, &o, "sarif");
 	fclose(f);
 	if (expect_err) {
 		assert_true(err < 0);
@@ -163,7 +165,7 @@ static char *write_sarif(const customs_analysis *a, const customs_match_result *
 		return NULL;
 	}
 	if (err < 0)
-		fail_msg("customs_sbom_write: %s", customs_error_last());
+		fail_msg("customs_report_write: %s", customs_error_last());
 	return buf;
 }
 

@@ -1,4 +1,5 @@
-/* json.c - the analysis as customs' own JSON document (docs/json.md).
+/* json.c - the analysis as customs' own JSON document (docs/json.md,
+ * customs-analysis), and the JSON dump every writer of the stage uses.
  * Field names are stable: add, never rename. */
 #include <errno.h>
 #include <stdio.h>
@@ -356,4 +357,28 @@ int customs_analysis_write_json(FILE *out, const customs_analysis *a, int flags)
 	}
 	fputs("\n}\n", out);
 	return ferror(out) ? customs__error(CUSTOMS_EIO, "write error") : 0;
+}
+
+int report__dump(FILE *f, json_t *j, size_t flags)
+{
+	int err;
+	if (!j)
+		return customs__error(CUSTOMS_ENOMEM, "out of memory");
+	if ((err = customs__json_dump(f, j, flags)) < 0)
+		return err;
+	if (fputc('\n', f) == EOF || fflush(f) == EOF || ferror(f))
+		return customs__error(CUSTOMS_EIO, "write error: %s", strerror(errno ? errno : EIO));
+	return 0;
+}
+
+/* inspect: the file catalog; sbom: the packages, with their files unless
+ * no_files */
+int report__analysis_json(FILE *f, const customs_report *r, const sbom_doc *d)
+{
+	int flags;
+	if (r->kind == CUSTOMS_REPORT_INSPECT)
+		flags = CUSTOMS_JSON_FILES | (r->all_layers ? CUSTOMS_JSON_ALL_LAYERS : 0);
+	else
+		flags = CUSTOMS_JSON_PACKAGES | (r->no_files ? CUSTOMS_JSON_NO_PACKAGE_FILES : 0);
+	return customs_analysis_write_json(f, r->analysis, flags);
 }

@@ -56,16 +56,10 @@ static void quote(char *dst, size_t dstsz, const char *s, size_t max)
 static void warn(rd *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void warn(rd *r, const char *fmt, ...)
 {
-	char msg[2048];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	customs__sbom_vwarn(r->a, 2048, fmt, ap);
 	va_end(ap);
-	/* one line, whatever the document holds */
-	for (char *c = msg; *c; c++)
-		if ((unsigned char)*c < 0x20)
-			*c = ' ';
-	customs_analysis_warn(r->a, CUSTOMS_WARN, -1, NULL, "%s", msg);
 }
 
 static int nomem(void)

@@ -6,7 +6,7 @@
  * Packages become customs_packages; the root element (purpose CONTAINER, or
  * what the document DESCRIBES when it CONTAINS packages) gives the image's
  * name and properties, an OPERATING_SYSTEM element the distro.  Annotations
- * "customs:NAME=VALUE" (what spdx_write.c writes) are applied as
+ * "customs:NAME=VALUE" (what report/spdx.c writes) are applied as
  * properties; "A CONTAINS B" from a distro package to a language package is
  * its installed_by, and to a File adds the file to the package's files.
  *
@@ -87,7 +87,6 @@ static const char *quote(char *buf, size_t size, const char *s)
 static void warn(rd *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void warn(rd *r, const char *fmt, ...)
 {
-	char msg[1024];
 	va_list ap;
 
 	if (++r->nwarn > MAX_WARNINGS) {
@@ -98,12 +97,8 @@ static void warn(rd *r, const char *fmt, ...)
 		return;
 	}
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	customs__sbom_vwarn(r->a, 1024, fmt, ap);
 	va_end(ap);
-	for (char *c = msg; *c; c++)
-		if ((unsigned char)*c < 0x20 || *c == 0x7f)
-			*c = ' ';
-	customs_analysis_warn(r->a, CUSTOMS_WARN, -1, NULL, "%s", msg);
 }
 
 /* "packages[3] ("lodash")", or in tag-value "line 57 (package "lodash")". */

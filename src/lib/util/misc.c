@@ -230,3 +230,21 @@ char *customs_arena_printf(customs_arena *a, const char *fmt, ...)
 	va_end(ap);
 	return p;
 }
+
+const char *customs_human_bytes(char *buf, size_t n, double b)
+{
+	static const char *u[] = {"B", "kB", "MB", "GB", "TB"};
+	int i = 0;
+	while (b >= 1000 && i < 4)
+		b /= 1000, i++;
+	snprintf(buf, n, i ? "%.1f %s" : "%.0f %s", b, u[i]);
+	return buf;
+}
+
+int customs_column_width(const char *s, int cur, int max)
+{
+	int n = s ? (int)strlen(s) : 1;
+	if (n > max)
+		n = max;
+	return n > cur ? n : cur;
+}

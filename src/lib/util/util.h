@@ -98,4 +98,11 @@ int customs_array_grow(void *pp, size_t n, size_t *cap, size_t size);
 /* A printf into the arena; NULL when out of memory. */
 char *customs_arena_printf(customs_arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* ---- text for people ---- */
+/* "1.5 MB" (powers of 1000) into buf; returns buf. */
+const char *customs_human_bytes(char *buf, size_t n, double bytes);
+/* The width of a table column once it holds s (NULL: "-"): at least cur,
+ * at most max. */
+int customs_column_width(const char *s, int cur, int max);
+
 #endif

@@ -1,4 +1,4 @@
-/* cyclonedx_write.c - an analysis (and a scan's matches) as CycloneDX 1.5
+/* cyclonedx.c - an analysis (and a scan's matches) as CycloneDX 1.5
  * or 1.6 JSON: the image as metadata.component, then the operating system,
  * every package and (with_files) every owned regular file as components,
  * the dependency graph, and each match as a vulnerability with a VEX-style
@@ -11,7 +11,7 @@
  *    of its licence strings as an entry: an SPDX id as id, the rest as
  *    name, so nothing is lost and no LicenseRef- without a text appears.
  *  - the facts CycloneDX has no field for travel as customs:* properties
- *    (common.c), which the reader turns back into the same package.
+ *    (doc.c), which the reader turns back into the same package.
  *  - dependencies: one entry per package (an empty dependsOn says "no
  *    dependencies"), and the image depending on every package that no other
  *    package depends on, so the graph has one root.
@@ -24,7 +24,8 @@
 #include <openssl/evp.h>
 
 #include "../analyzers/pkgdb.h"
-#include "sbom_int.h"
+#include "license/license.h"
+#include "report/report.h"
 #include "util/jsonw.h"
 
 /* CycloneDX caps a version at 1024 characters */
@@ -145,7 +146,7 @@ static json_t *image_component(cdx *c)
 	set_str(c, o, "purl", d->image_purl);
 	if (md && customs_digest_valid(md))
 		set(c, o, "hashes", sha256_hashes(c, md + 7));
-	customs__sbom_image_props(d, add_prop, &x);
+	report__image_props(d, add_prop, &x);
 	set_nonempty(c, o, "properties", x.arr);
 	return o;
 }
@@ -301,7 +302,7 @@ static void package_component(cdx *c, customs_jsonw *w, const sbom_pkg *sp)
 		if (f && f->has_digest)
 			w_sha256(w, f->sha256);
 	}
-	customs__sbom_package_props(c->d, sp, wprop_add, &x);
+	report__package_props(c->d, sp, wprop_add, &x);
 	if (x.any)
 		customs_jsonw_end_array(w);
 	if (p->db_path && *p->db_path) {
@@ -409,7 +410,7 @@ static void components(cdx *c, customs_jsonw *w)
 		put_elem(c, w, os_component(c));
 	for (size_t i = 0; i < c->d->npkgs && !c->oom; i++)
 		package_component(c, w, &c->d->pkgs[i]);
-	if (c->d->o->with_files)
+	if (c->d->with_files)
 		file_components(c, w);
 	customs_jsonw_end_array(w);
 }
@@ -672,7 +673,7 @@ static json_t *vuln_properties(cdx *c, const customs_match *m)
 
 static json_t *vulnerability(cdx *c, const customs_match *m)
 {
-	const sbom_pkg *sp = customs__sbom_match_pkg(c->d, m);
+	const sbom_pkg *sp = report__match_pkg(c->d, m);
 	const char *src = source_of(m, m->id);
 	json_t *o, *refs, *an;
 	char *ref;
@@ -728,9 +729,9 @@ static void vulnerabilities(cdx *c, customs_jsonw *w, const customs_match_result
 
 /* ---- the document ---- */
 
-int customs__write_cyclonedx(FILE *f, const sbom_doc *d, int minor)
+static int write_cyclonedx(FILE *f, const sbom_doc *d, int minor)
 {
-	cdx c = {.d = d, .minor = minor == 5 ? 5 : 6};
+	cdx c = {.d = d, .minor = minor};
 	customs_jsonw *w = malloc(sizeof(*w));
 	char buf[64];
 	int err;
@@ -751,12 +752,22 @@ int customs__write_cyclonedx(FILE *f, const sbom_doc *d, int minor)
 	put_elem(&c, w, metadata(&c));
 	components(&c, w);
 	dependencies(&c, w);
-	if (d->o && d->o->matches)
-		vulnerabilities(&c, w, d->o->matches);
+	if (d->matches)
+		vulnerabilities(&c, w, d->matches);
 	customs_jsonw_end_object(w);
 	err = customs_jsonw_finish(w);
 	free(w);
 	if (c.oom)
 		return customs__error(CUSTOMS_ENOMEM, "out of memory");
 	return err;
+}
+
+int report__cyclonedx_16(FILE *f, const customs_report *r, const sbom_doc *d)
+{
+	return write_cyclonedx(f, d, 6);
+}
+
+int report__cyclonedx_15(FILE *f, const customs_report *r, const sbom_doc *d)
+{
+	return write_cyclonedx(f, d, 5);
 }

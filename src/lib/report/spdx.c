@@ -1,4 +1,4 @@
-/* spdx_write.c - SPDX 2.3 documents from an sbom_doc: JSON (as
+/* spdx.c - SPDX 2.3 documents from an sbom_doc: JSON (as
  * spdx-schema-v2.3.json validates it) and tag-value (spec clause 5 "SPDX
  * document formats", tag:value).  Both are written by the same element
  * functions through a sink (a JSON stream or tag-value lines), so the two
@@ -6,7 +6,7 @@
  *
  * Elements: the image (primaryPackagePurpose CONTAINER), the distro
  * (OPERATING_SYSTEM) when known, every package in doc order and, with
- * opts.with_files, a File per regular file a package owns (clause 8).
+ * with_files, a File per regular file a package owns (clause 8).
  * Facts SPDX has no field for travel as annotations "customs:NAME=VALUE"
  * (clause 12), which spdx_read.c gives back to the package.
  *
@@ -20,7 +20,8 @@
 
 #include <openssl/evp.h>
 
-#include "sbom_int.h"
+#include "license/license.h"
+#include "report/report.h"
 #include "util/jsonw.h"
 
 enum { REL_DESCRIBES, REL_CONTAINS, REL_DEPENDS_ON };
@@ -227,7 +228,7 @@ static int collect_rels(spdx_model *m)
 			if (sp->deps[k] < d->npkgs && sp->deps[k] != i)
 				err = add_rel(m, ORD_PKG + i, REL_DEPENDS_ON, ORD_PKG + sp->deps[k]);
 	}
-	if (!err && d->o && d->o->with_files)
+	if (!err && d->with_files)
 		err = collect_files(m);
 	if (err)
 		return err;
@@ -625,7 +626,7 @@ static void emit_package(sink *s, size_t i)
 			s_ref(s, "SECURITY", "cpe22Type", cpe);
 	}
 	s_str(s, F_PURPOSE, sp->purpose);
-	customs__sbom_package_props(m->d, sp, s_annotation, s);
+	report__package_props(m->d, sp, s_annotation, s);
 	s_end(s);
 	free(src);
 }
@@ -649,7 +650,7 @@ static void emit_image(sink *s)
 	if (d->image_purl)
 		s_ref(s, "PACKAGE-MANAGER", "purl", d->image_purl);
 	s_str(s, F_PURPOSE, "CONTAINER");
-	customs__sbom_image_props(d, s_annotation, s);
+	report__image_props(d, s_annotation, s);
 	s_end(s);
 }
 
@@ -779,7 +780,7 @@ static int write_json_doc(FILE *f, const spdx_model *m)
 	return err;
 }
 
-int customs__write_spdx_json(FILE *f, const sbom_doc *d)
+int report__spdx_json(FILE *f, const customs_report *r, const sbom_doc *d)
 {
 	spdx_model m;
 	int err = model_init(&m, d);
@@ -832,7 +833,7 @@ static int tv_document(FILE *f, const spdx_model *m)
 	return 0;
 }
 
-int customs__write_spdx_tv(FILE *f, const sbom_doc *d)
+int report__spdx_tv(FILE *f, const customs_report *r, const sbom_doc *d)
 {
 	spdx_model m;
 	int err = model_init(&m, d);

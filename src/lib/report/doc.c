@@ -1,7 +1,7 @@
-/* common.c - what every SBOM writer shares (the sbom_doc: stable ids,
- * owners, dependencies, license expressions, the image's name, the
- * timestamp and UUID, the customs:* properties) and the entry points that
- * pick a writer. */
+/* doc.c - what every SBOM writer shares: the sbom_doc (stable ids,
+ * owners, dependencies, license expressions, the image's name and purl,
+ * the timestamp and an RFC 4122 version 5 UUID) and the customs:*
+ * properties that carry what SPDX and CycloneDX have no field for. */
 #include <ctype.h>
 #include <errno.h>
 #include <stdint.h>
@@ -13,81 +13,10 @@
 
 #include "customs/customs.h"
 #include "customs/purl.h"
-#include "analyzers/analyzers.h"
-#include "report/report.h"
-#include "sbom_int.h"
 #include "core/distro.h"
-
-static const struct {
-	const char *name;
-	customs_sbom_format f;
-} formats[] = {
-	{"json", CUSTOMS_SBOM_CUSTOMS_JSON},
-	{"spdx-json", CUSTOMS_SBOM_SPDX_JSON},
-	{"spdx-tag-value", CUSTOMS_SBOM_SPDX_TV},
-	{"cyclonedx-json", CUSTOMS_SBOM_CDX_JSON_16},
-	{"cyclonedx-json@1.6", CUSTOMS_SBOM_CDX_JSON_16},
-	{"cyclonedx-json@1.5", CUSTOMS_SBOM_CDX_JSON_15},
-	{"purls", CUSTOMS_SBOM_PURLS},
-	{"sarif", CUSTOMS_SBOM_SARIF},
-};
-
-customs_sbom_format customs_sbom_format_parse(const char *name)
-{
-	for (size_t i = 0; name && i < sizeof(formats) / sizeof(formats[0]); i++)
-		if (!strcmp(name, formats[i].name))
-			return formats[i].f;
-	return CUSTOMS_SBOM_UNKNOWN;
-}
-
-const char *customs_sbom_format_name(customs_sbom_format f)
-{
-	for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
-		if (formats[i].f == f)
-			return formats[i].name;
-	return "unknown";
-}
-
-/* ---- package order ---- */
-
-static int strcmp0(const char *a, const char *b)
-{
-	if (!a || !b)
-		return (a != NULL) - (b != NULL);
-	return strcmp(a, b);
-}
-
-static int cmp_pkg(const void *x, const void *y)
-{
-	const customs_package *a = *(customs_package *const *)x, *b = *(customs_package *const *)y;
-	int c;
-	if ((c = strcmp0(a->type, b->type)) || (c = strcmp0(a->name, b->name)) || (c = strcmp0(a->version, b->version)) ||
-	    (c = strcmp0(a->arch, b->arch)))
-		return c;
-	if (a->visible != b->visible)
-		return b->visible - a->visible;
-	if (a->layer != b->layer)
-		return (a->layer > b->layer) - (a->layer < b->layer);
-	if ((c = strcmp0(a->db_path, b->db_path)))
-		return c;
-	if ((c = strcmp0(a->found_by, b->found_by)))
-		return c;
-	return strcmp0(a->purl, b->purl);
-}
-
-void customs_analysis_select_packages(customs_analysis *a, int all_layers)
-{
-	size_t k = 0;
-	for (size_t i = 0; i < a->npackages; i++) {
-		if (!all_layers && !a->packages[i]->visible)
-			customs_package_free(a->packages[i]);
-		else
-			a->packages[k++] = a->packages[i];
-	}
-	a->npackages = k;
-	if (a->npackages)
-		qsort(a->packages, a->npackages, sizeof(*a->packages), cmp_pkg);
-}
+#include "license/license.h"
+#include "report/report.h"
+#include "sbom/vocab.h"
 
 /* ---- small helpers ---- */
 
@@ -120,16 +49,6 @@ static void sanitize(customs_buf *b, const char *s, size_t max)
 	}
 }
 
-int customs__sbom_dump_json(FILE *f, json_t *j, int indent)
-{
-	if (!j)
-		return customs__error(CUSTOMS_ENOMEM, "out of memory");
-	size_t flags = JSON_REAL_PRECISION(10) | (indent ? JSON_INDENT(indent) : JSON_COMPACT);
-	if (customs__json_dump(f, j, flags) < 0 || fputc('\n', f) == EOF || fflush(f) == EOF || ferror(f))
-		return customs__error(CUSTOMS_EIO, "write error: %s", strerror(errno ? errno : EIO));
-	return 0;
-}
-
 /* ---- the timestamp ---- */
 
 static int doc_time(char out[32], long long created)
@@ -155,53 +74,6 @@ static int doc_time(char out[32], long long created)
 	if (!gmtime_r(&t, &tm) || !strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm))
 		return customs__error(CUSTOMS_EINVAL, "cannot format the time %lld", (long long)t);
 	return 0;
-}
-
-/* ---- the image's name ---- */
-
-char *customs__sbom_image_name(const customs_analysis *a)
-{
-	static const char *const prefixes[] = {"oci-archive:", "docker-archive:", "oci:", "dir:", "registry:", "docker://",
-					       "sbom:"};
-	const char *ref = a->image.reference ? a->image.reference : "image", *kind = a->image.source_kind;
-	const char *tag = a->image.tags.n ? a->image.tags.v[0] : NULL;
-	customs_buf b = CUSTOMS_BUF_INIT(0);
-
-	if (a->image.name)
-		return customs_strdup(a->image.name);
-	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
-		if (customs_str_has_prefix(ref, prefixes[i])) {
-			ref = ref + strlen(prefixes[i]);
-			break;
-		}
-	if (kind && strcmp(kind, "registry")) {
-		/* a path: its last component, without ":TAG" and archive suffixes */
-		char *path = customs_strdup(ref), *c;
-		if (!path)
-			return NULL;
-		if (!strcmp(kind, "oci") && (c = strrchr(path, ':')) && !strchr(c, '/')) {
-			tag = tag ? tag : c + 1;
-			*c = '\0';
-		}
-		size_t n = strlen(path);
-		while (n > 1 && path[n - 1] == '/')
-			path[--n] = '\0';
-		const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
-		static const char *const suffixes[] = {".tar.gz", ".tgz", ".tar.zst", ".tar", ".oci", ".json"};
-		customs_buf_puts(&b, *base ? base : "image");
-		for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++)
-			if (b.len > strlen(suffixes[i]) && customs_str_has_suffix(b.ptr, suffixes[i])) {
-				b.len -= strlen(suffixes[i]);
-				b.ptr[b.len] = '\0';
-				break;
-			}
-		if (tag && strcmp(kind, "dir"))
-			customs_buf_printf(&b, ":%s", tag);
-		free(path);
-	} else {
-		customs_buf_puts(&b, ref);
-	}
-	return customs_buf_detach(&b);
 }
 
 /* pkg:oci/NAME@DIGEST?arch=..&repository_url=..&tag=.. (purl-spec's oci type) */
@@ -555,9 +427,8 @@ static const char *purpose_of(const customs_package *p)
 	return "LIBRARY";
 }
 
-int customs__sbom_doc_init(sbom_doc *d, const customs_analysis *a, const customs_sbom_write_opts *o)
+int report__doc_init(sbom_doc *d, const customs_analysis *a, const customs_match_result *matches, long long created)
 {
-	static const customs_sbom_write_opts defaults = {.version = CUSTOMS_SBOM_WRITE_OPTS_VERSION};
 	customs_strmap used = {0};
 	customs_strlist keep = {0};
 	long *owners = NULL;
@@ -566,9 +437,9 @@ int customs__sbom_doc_init(sbom_doc *d, const customs_analysis *a, const customs
 
 	memset(d, 0, sizeof(*d));
 	d->a = a;
-	d->o = o ? o : &defaults;
+	d->matches = matches;
 	d->tool_version = customs_version();
-	if ((err = doc_time(d->created, d->o->created)) < 0)
+	if ((err = doc_time(d->created, created)) < 0)
 		return err;
 	if (!(d->image_name = customs__sbom_image_name(a)))
 		goto oom;
@@ -646,11 +517,11 @@ fail:
 	free(owners);
 	customs_strmap_release(&used);
 	customs_strlist_release(&keep);
-	customs__sbom_doc_release(d);
+	report__doc_release(d);
 	return CUSTOMS_ENOMEM;
 }
 
-void customs__sbom_doc_release(sbom_doc *d)
+void report__doc_release(sbom_doc *d)
 {
 	for (size_t i = 0; i < d->npkgs; i++) {
 		free(d->pkgs[i].id);
@@ -699,7 +570,7 @@ static int purl_has_qualifier(const char *purl, const char *key, const char *val
 /* Only what the standard fields and the reader's defaults do not already
  * say (customs__sbom_finish): an SBOM of thousands of packages stays small
  * and quick to write. */
-void customs__sbom_package_props(const sbom_doc *d, const sbom_pkg *sp, sbom_prop_fn fn, void *ud)
+void report__package_props(const sbom_doc *d, const sbom_pkg *sp, sbom_prop_fn fn, void *ud)
 {
 	const customs_package *p = sp->p;
 	char n[32];
@@ -738,7 +609,7 @@ void customs__sbom_package_props(const sbom_doc *d, const sbom_pkg *sp, sbom_pro
 	}
 }
 
-void customs__sbom_image_props(const sbom_doc *d, sbom_prop_fn fn, void *ud)
+void report__image_props(const sbom_doc *d, sbom_prop_fn fn, void *ud)
 {
 	const customs_analysis *a = d->a;
 	const customs_image *im = &a->image;
@@ -780,118 +651,4 @@ void customs__sbom_image_props(const sbom_doc *d, sbom_prop_fn fn, void *ud)
 	prop(fn, ud, "customs:distro:id-like", a->distro.id_like);
 	if (!a->complete)
 		prop(fn, ud, "customs:complete", "false");
-}
-
-/* ---- writing ---- */
-
-static int cmp_str(const void *x, const void *y)
-{
-	return strcmp(*(char *const *)x, *(char *const *)y);
-}
-
-static int write_purls(FILE *f, const customs_analysis *a)
-{
-	const char **v = a->npackages ? malloc(a->npackages * sizeof(*v)) : NULL;
-	size_t n = 0;
-	if (a->npackages && !v)
-		return customs__error(CUSTOMS_ENOMEM, "out of memory");
-	for (size_t i = 0; i < a->npackages; i++)
-		if (a->packages[i]->purl)
-			v[n++] = a->packages[i]->purl;
-	if (n)
-		qsort(v, n, sizeof(*v), cmp_str);
-	for (size_t i = 0; i < n; i++)
-		if (!i || strcmp(v[i], v[i - 1]))
-			fprintf(f, "%s\n", v[i]);
-	free(v);
-	if (fflush(f) == EOF || ferror(f))
-		return customs__error(CUSTOMS_EIO, "write error: %s", strerror(errno ? errno : EIO));
-	return 0;
-}
-
-struct customs_sbom_writer {
-	const customs_analysis *a;
-	customs_sbom_write_opts o;
-	sbom_doc d;
-	int have_doc;
-};
-
-int customs_sbom_writer_new(customs_sbom_writer **out, const customs_analysis *a, const customs_sbom_write_opts *opts)
-{
-	customs_sbom_writer *w = calloc(1, sizeof(*w));
-	*out = NULL;
-	if (!w)
-		return customs__error(CUSTOMS_ENOMEM, "out of memory");
-	w->a = a;
-	if (opts)
-		w->o = *opts;
-	w->o.version = CUSTOMS_SBOM_WRITE_OPTS_VERSION;
-	*out = w;
-	return 0;
-}
-
-void customs_sbom_writer_free(customs_sbom_writer *w)
-{
-	if (!w)
-		return;
-	if (w->have_doc)
-		customs__sbom_doc_release(&w->d);
-	free(w);
-}
-
-int customs_sbom_writer_write(customs_sbom_writer *w, FILE *f, customs_sbom_format fmt, int with_files)
-{
-	const customs_analysis *a = w->a;
-	int err;
-
-	w->o.with_files = with_files;
-	switch (fmt) {
-	case CUSTOMS_SBOM_CUSTOMS_JSON: {
-		int flags = CUSTOMS_JSON_PACKAGES | (with_files ? 0 : CUSTOMS_JSON_NO_PACKAGE_FILES);
-		if (customs_analysis_write_json(f, a, flags) < 0 || fflush(f) == EOF || ferror(f))
-			return customs__error(CUSTOMS_EIO, "write error: %s", strerror(errno ? errno : EIO));
-		return 0;
-	}
-	case CUSTOMS_SBOM_PURLS:
-		return write_purls(f, a);
-	case CUSTOMS_SBOM_SARIF:
-		if (!w->o.matches)
-			return customs__error(CUSTOMS_EINVAL, "SARIF holds scan results: use it with `customs scan`");
-		break;
-	case CUSTOMS_SBOM_SPDX_JSON:
-	case CUSTOMS_SBOM_SPDX_TV:
-	case CUSTOMS_SBOM_CDX_JSON_16:
-	case CUSTOMS_SBOM_CDX_JSON_15:
-		break;
-	default:
-		return customs__error(CUSTOMS_EINVAL, "unknown SBOM format %d", (int)fmt);
-	}
-	if (!w->have_doc) {
-		if ((err = customs__sbom_doc_init(&w->d, a, &w->o)) < 0)
-			return err;
-		w->have_doc = 1;
-	}
-	switch (fmt) {
-	case CUSTOMS_SBOM_SPDX_JSON:
-		return customs__write_spdx_json(f, &w->d);
-	case CUSTOMS_SBOM_SPDX_TV:
-		return customs__write_spdx_tv(f, &w->d);
-	case CUSTOMS_SBOM_CDX_JSON_16:
-		return customs__write_cyclonedx(f, &w->d, 6);
-	case CUSTOMS_SBOM_CDX_JSON_15:
-		return customs__write_cyclonedx(f, &w->d, 5);
-	default:
-		return customs__write_sarif(f, &w->d);
-	}
-}
-
-int customs_sbom_write(FILE *f, const customs_analysis *a, customs_sbom_format fmt, const customs_sbom_write_opts *opts)
-{
-	customs_sbom_writer *w;
-	int err;
-	if ((err = customs_sbom_writer_new(&w, a, opts)) < 0)
-		return err;
-	err = customs_sbom_writer_write(w, f, fmt, opts ? opts->with_files : 0);
-	customs_sbom_writer_free(w);
-	return err;
 }

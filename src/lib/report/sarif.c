@@ -22,7 +22,7 @@
 #include <openssl/evp.h>
 
 #include "customs/customs.h"
-#include "sbom_int.h"
+#include "report/report.h"
 
 #define SARIF_SCHEMA_URI "https://json.schemastore.org/sarif-2.1.0.json"
 
@@ -214,7 +214,7 @@ static const char *match_id(const customs_match *m)
  * itself. */
 static const char *match_path(const sbom_doc *d, const customs_match *m)
 {
-	const sbom_pkg *sp = customs__sbom_match_pkg(d, m);
+	const sbom_pkg *sp = report__match_pkg(d, m);
 	const char *path = NULL;
 
 	if (m->location && *m->location)
@@ -854,9 +854,9 @@ static json_t *run_props(struct sarif *s)
 	return o;
 }
 
-int customs__write_sarif(FILE *f, const sbom_doc *d)
+int report__sarif(FILE *f, const customs_report *r, const sbom_doc *d)
 {
-	struct sarif s = {.d = d, .r = d->o ? d->o->matches : NULL};
+	struct sarif s = {.d = d, .r = d->matches};
 	json_t *log = NULL, *runs, *run, *tool, *results;
 	int err;
 
@@ -883,7 +883,7 @@ int customs__write_sarif(FILE *f, const sbom_doc *d)
 		err = customs__error(CUSTOMS_ENOMEM, "out of memory writing SARIF");
 		goto done;
 	}
-	err = customs__sbom_dump_json(f, log, 2);
+	err = report__dump(f, log, JSON_REAL_PRECISION(10) | JSON_INDENT(2));
 done:
 	json_decref(log);
 	free(s.order);

@@ -1,0 +1,76 @@
+/* rows.c - a table of strings (columns and rows), for what has no report
+ * kind of its own: aligned text columns under their names, or a JSON array
+ * of objects, one per row, with the columns as keys in their order. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "report/report.h"
+
+static const char *cell(const customs_report *r, size_t row, size_t col)
+{
+	return r->cells[row * r->ncolumns + col];
+}
+
+int report__rows_table(FILE *f, const customs_report *r, const sbom_doc *d)
+{
+	size_t nc = r->ncolumns;
+	int *w = calloc(nc ? nc : 1, sizeof(*w));
+	if (!w)
+		return customs__error(CUSTOMS_ENOMEM, "out of memory");
+	for (size_t c = 0; c < nc; c++) {
+		w[c] = customs_column_width(r->columns[c], 0, 1 << 20);
+		for (size_t i = 0; i < r->nrows; i++)
+			w[c] = customs_column_width(cell(r, i, c), w[c], 1 << 20);
+	}
+	/* the last column is not padded: no trailing blanks */
+	for (size_t c = 0; c < nc; c++)
+		fprintf(f, "%s%-*s", c ? "  " : "", c + 1 < nc ? w[c] : 0, r->columns[c]);
+	fputc('\n', f);
+	for (size_t i = 0; i < r->nrows; i++) {
+		for (size_t c = 0; c < nc; c++) {
+			const char *v = cell(r, i, c);
+			fprintf(f, "%s%-*s", c ? "  " : "", c + 1 < nc ? w[c] : 0, v ? v : "-");
+		}
+		fputc('\n', f);
+	}
+	free(w);
+	return 0;
+}
+
+/* a cell as JSON: malformed UTF-8 as U+FFFD, as everywhere in customs' JSON */
+static json_t *jcell(const char *v)
+{
+	json_t *j;
+	char *fixed;
+	if (!v)
+		return json_null();
+	if ((j = json_string(v)))
+		return j;
+	fixed = customs_utf8_repair(v);
+	j = fixed ? json_string(fixed) : NULL;
+	free(fixed);
+	return j;
+}
+
+int report__rows_json(FILE *f, const customs_report *r, const sbom_doc *d)
+{
+	json_t *arr = json_array();
+	int err;
+	for (size_t i = 0; arr && i < r->nrows; i++) {
+		json_t *o = json_object();
+		for (size_t c = 0; o && c < r->ncolumns; c++) {
+			const char *v = cell(r, i, c);
+			if (json_object_set_new(o, r->columns[c], jcell(v)) < 0) {
+				json_decref(o);
+				o = NULL;
+			}
+		}
+		if (!o || json_array_append_new(arr, o) < 0) {
+			json_decref(arr);
+			arr = NULL;
+		}
+	}
+	err = report__dump(f, arr, JSON_INDENT(2));
+	json_decref(arr);
+	return err;
+}

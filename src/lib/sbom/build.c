@@ -1,0 +1,412 @@
+/* build.c - what every SBOM reader builds an analysis with: packages from
+ * purls written by any tool (purl-spec), properties (customs:*, Syft's
+ * syft:*, Trivy's aquasecurity:trivy:*), the distro, and the finishing
+ * touches once every element was read. */
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "customs/purl.h"
+#include "core/distro.h"
+#include "sbom/sbom_int.h"
+#include "sbom/vocab.h"
+
+customs_analysis *customs__sbom_analysis_new(const char *name)
+{
+	char *ref = customs_asprintf("sbom:%s", name ? name : "-");
+	customs_analysis *a = ref ? customs__analysis_new(ref) : NULL;
+	free(ref);
+	if (a && (!(a->image.source_kind = customs_strdup("sbom")) || !(a->image.source_path = customs_strdup(name ? name : "-")))) {
+		customs_analysis_free(a);
+		a = NULL;
+	}
+	return a;
+}
+
+/* ---- packages from purls ---- */
+
+static int set_str(char **dst, const char *v)
+{
+	if (*dst || !v || !*v)
+		return 0;
+	return (*dst = customs_strdup(v)) ? 0 : customs__error(CUSTOMS_ENOMEM, "out of memory");
+}
+
+static int set_meta(customs_package *p, const char *key, const char *v)
+{
+	if (!v)
+		return 0;
+	if (!p->metadata && !(p->metadata = json_object()))
+		return customs__error(CUSTOMS_ENOMEM, "out of memory");
+	return json_object_set_new(p->metadata, key, json_string(v)) < 0 ? customs__error(CUSTOMS_ENOMEM, "out of memory")
+									    : 0;
+}
+
+static const char *qual(const customs_purl *u, const char *k)
+{
+	for (size_t i = 0; i < u->nqualifiers; i++)
+		if (!strcmp(u->qkeys[i], k))
+			return u->qvals[i];
+	return NULL;
+}
+
+int customs__sbom_package_from_purl(customs_package *p, const char *purl)
+{
+	customs_purl *u = NULL;
+	char *canon = NULL, *joined = NULL;
+	const char *type = NULL;
+	int err;
+
+	if ((err = customs_purl_parse_ext(&u, purl, CUSTOMS_PURL_LENIENT)) < 0)
+		return err;
+	if ((err = customs_purl_build(&canon, u)) < 0)
+		goto done;
+	if (!(type = customs__sbom_package_type(u->type, strlen(u->type))))
+		type = u->type;
+	if ((!strcmp(u->type, "npm") || !strcmp(u->type, "golang") || !strcmp(u->type, "composer")) && u->namespace_)
+		joined = customs_asprintf("%s/%s", u->namespace_, u->name);
+	if ((err = set_str(&p->type, type)) < 0 || (err = set_str(&p->name, joined ? joined : u->name)) < 0)
+		goto done;
+	if (!p->version && u->version) {
+		const char *epoch = !strcmp(u->type, "rpm") ? qual(u, "epoch") : NULL;
+		p->version = epoch && *epoch && !strchr(u->version, ':') ? customs_asprintf("%s:%s", epoch, u->version)
+									   : customs_strdup(u->version);
+		if (!p->version) {
+			err = customs__error(CUSTOMS_ENOMEM, "out of memory");
+			goto done;
+		}
+	}
+	if ((err = set_str(&p->arch, qual(u, "arch"))) < 0)
+		goto done;
+	if (!strcmp(u->type, "maven") && u->namespace_ &&
+	    ((err = set_meta(p, "group_id", u->namespace_)) < 0 || (err = set_meta(p, "artifact_id", u->name)) < 0))
+		goto done;
+	/* distro packages: "upstream=openssl" or "upstream=openssl@3.0.11-1"
+	 * (Syft), "upstream=openssl-3.0.7-1.el9.src.rpm" for rpm */
+	const char *up = qual(u, "upstream");
+	if (up && *up && !p->source_name) {
+		char *name = customs_strdup(up), *at;
+		if (!name) {
+			err = customs__error(CUSTOMS_ENOMEM, "out of memory");
+			goto done;
+		}
+		if (!strcmp(u->type, "rpm") && customs_str_has_suffix(name, ".src.rpm")) {
+			/* name-version-release.src.rpm: the name is before the last two dashes */
+			name[strlen(name) - 8] = '\0';
+			for (int k = 0; k < 2; k++)
+				if ((at = strrchr(name, '-')))
+					*at = '\0';
+		} else if ((at = strchr(name, '@'))) {
+			*at = '\0';
+			err = set_str(&p->source_version, at + 1);
+		}
+		if (err >= 0)
+			err = set_str(&p->source_name, name);
+		free(name);
+		if (err < 0)
+			goto done;
+	}
+	if ((err = set_meta(p, "purl_distro", qual(u, "distro"))) < 0)
+		goto done;
+	if (!p->purl) {
+		p->purl = canon;
+		canon = NULL;
+	}
+	err = 0;
+done:
+	free(canon);
+	free(joined);
+	customs_purl_free(u);
+	return err;
+}
+
+/* ---- properties ---- */
+
+int customs__sbom_set_layer_field(customs_analysis *a, size_t i, const char *field, const char *v)
+{
+	if (i >= SBOM_MAX_LAYERS)
+		return 0;
+	if (i >= a->nlayers) {
+		customs_layer *l = realloc(a->layers, (i + 1) * sizeof(*l));
+		if (!l)
+			return customs__error(CUSTOMS_ENOMEM, "out of memory");
+		memset(l + a->nlayers, 0, (i + 1 - a->nlayers) * sizeof(*l));
+		for (size_t k = a->nlayers; k <= i; k++)
+			l[k].complete = 1;
+		a->layers = l;
+		a->nlayers = i + 1;
+	}
+	customs_layer *l = &a->layers[i];
+	char **dst = !strcmp(field, "digest")	      ? &l->digest
+		     : !strcmp(field, "diff-id")     ? &l->diff_id
+		     : !strcmp(field, "media-type")  ? &l->media_type
+		     : !strcmp(field, "created-by")  ? &l->created_by
+							: NULL;
+	if (!strcmp(field, "size")) {
+		l->size = strtoll(v, NULL, 10);
+		return 1;
+	}
+	if (!dst)
+		return 0;
+	free(*dst);
+	return (*dst = customs_strdup(v)) ? 1 : customs__error(CUSTOMS_ENOMEM, "out of memory");
+}
+
+static int replace(char **dst, const char *v)
+{
+	char *c = customs_strdup(v);
+	if (!c)
+		return customs__error(CUSTOMS_ENOMEM, "out of memory");
+	free(*dst);
+	*dst = c;
+	return 1;
+}
+
+static int image_prop(customs_analysis *a, const char *name, const char *value)
+{
+	customs_image *im = &a->image;
+	static const struct {
+		const char *name;
+		size_t off;
+		int distro;
+	} f[] = {
+		{"customs:image:name", offsetof(customs_image, name), 0},
+		{"customs:image:manifest-digest", offsetof(customs_image, manifest_digest), 0},
+		{"customs:image:config-digest", offsetof(customs_image, config_digest), 0},
+		{"customs:image:created", offsetof(customs_image, created), 0},
+		{"customs:image:os", offsetof(customs_image, os), 0},
+		{"customs:image:architecture", offsetof(customs_image, architecture), 0},
+		{"customs:image:variant", offsetof(customs_image, variant), 0},
+		{"customs:distro:id", offsetof(customs_distro, id), 1},
+		{"customs:distro:version-id", offsetof(customs_distro, version_id), 1},
+		{"customs:distro:codename", offsetof(customs_distro, version_codename), 1},
+		{"customs:distro:pretty-name", offsetof(customs_distro, pretty_name), 1},
+		{"customs:distro:id-like", offsetof(customs_distro, id_like), 1},
+	};
+	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
+		if (!strcmp(name, f[i].name))
+			return replace((char **)((char *)(f[i].distro ? (void *)&a->distro : (void *)im) + f[i].off), value);
+	/* where the image was read from: the document is the source now */
+	if (!strcmp(name, "customs:image:reference") || !strcmp(name, "customs:image:source-kind"))
+		return 1;
+	if (!strcmp(name, "customs:image:tag"))
+		return customs_strlist_contains(&im->tags, value) ? 1
+		       : customs_strlist_add(&im->tags, value) < 0 ? customs__error(CUSTOMS_ENOMEM, "out of memory")
+								    : 1;
+	if (!strcmp(name, "customs:complete")) {
+		if (!strcmp(value, "false") && a->complete) {
+			a->complete = 0;
+			customs_analysis_warn(a, CUSTOMS_ERROR, -1, NULL,
+					      "the document says the image it describes could not be read completely");
+		}
+		return 1;
+	}
+	if (!strncmp(name, "customs:layer:", 14)) {
+		char *end;
+		errno = 0;
+		unsigned long n = strtoul(name + 14, &end, 10);
+		if (errno || end == name + 14 || *end != ':')
+			return 0;
+		return customs__sbom_set_layer_field(a, n, end + 1, value);
+	}
+	return 0;
+}
+
+static int int_prop(const char *v, int *out)
+{
+	char *end;
+	errno = 0;
+	long n = strtol(v, &end, 10);
+	if (errno || end == v || *end || n < -1 || n > INT_MAX)
+		return 0;
+	*out = (int)n;
+	return 1;
+}
+
+/* Trivy's PkgType to ours */
+static const char *trivy_type(const char *t)
+{
+	static const struct {
+		const char *t, *ours;
+	} m[] = {
+		{"debian", "deb"},    {"ubuntu", "deb"},       {"alpine", "apk"},        {"wolfi", "apk"},
+		{"chainguard", "apk"}, {"redhat", "rpm"},      {"centos", "rpm"},        {"rocky", "rpm"},
+		{"alma", "rpm"},      {"amazon", "rpm"},       {"oracle", "rpm"},        {"fedora", "rpm"},
+		{"cbl-mariner", "rpm"}, {"azurelinux", "rpm"}, {"suse", "rpm"},          {"opensuse", "rpm"},
+		{"npm", "npm"},       {"node-pkg", "npm"},     {"yarn", "npm"},          {"pnpm", "npm"},
+		{"python-pkg", "python"}, {"pip", "python"},   {"pipenv", "python"},     {"poetry", "python"},
+		{"jar", "java-archive"}, {"pom", "java-archive"}, {"gradle", "java-archive"}, {"gobinary", "go-module"},
+		{"gomod", "go-module"}, {"cargo", "rust-crate"}, {"rustbinary", "rust-crate"}, {"bundler", "gem"},
+		{"gemspec", "gem"},   {"composer", "php-composer"}, {"nuget", "dotnet"}, {"dotnet-core", "dotnet"},
+	};
+	for (size_t i = 0; i < sizeof(m) / sizeof(m[0]); i++)
+		if (!strcmp(t, m[i].t))
+			return m[i].ours;
+	return NULL;
+}
+
+static char *strip_slash(const char *v)
+{
+	while (*v == '/')
+		v++;
+	return customs_strdup(v);
+}
+
+static int set_path(char **dst, const char *v)
+{
+	char *c = strip_slash(v);
+	if (!c)
+		return customs__error(CUSTOMS_ENOMEM, "out of memory");
+	free(*dst);
+	*dst = c;
+	return 1;
+}
+
+int customs__sbom_apply_prop(customs_analysis *a, customs_package *p, const char *name, const char *value)
+{
+	int n;
+	if (!name || !value)
+		return 0;
+	if (!p)
+		return image_prop(a, name, value);
+	if (!strcmp(name, "customs:type") || !strcmp(name, "syft:package:type"))
+		return replace(&p->type, value);
+	if (!strcmp(name, "aquasecurity:trivy:PkgType"))
+		return trivy_type(value) && !p->type ? replace(&p->type, trivy_type(value)) : 0;
+	if (!strcmp(name, "customs:found-by") || !strcmp(name, "syft:package:foundBy"))
+		return replace(&p->found_by, value);
+	if (!strcmp(name, "customs:location") || !strcmp(name, "syft:location:0:path") ||
+	    !strcmp(name, "aquasecurity:trivy:FilePath"))
+		return set_path(&p->db_path, value);
+	if (!strcmp(name, "customs:path")) {
+		char *c = strip_slash(value);
+		int err = c ? set_meta(p, "location", c) : customs__error(CUSTOMS_ENOMEM, "out of memory");
+		free(c);
+		return err < 0 ? err : 1;
+	}
+	if (!strcmp(name, "customs:layer"))
+		return int_prop(value, &p->layer);
+	if (!strcmp(name, "customs:removed-in-layer"))
+		return int_prop(value, &p->removed_in_layer);
+	if (!strcmp(name, "customs:visible")) {
+		p->visible = strcmp(value, "false") != 0;
+		return 1;
+	}
+	if (!strcmp(name, "customs:layer-digest") || !strcmp(name, "aquasecurity:trivy:LayerDigest") ||
+	    !strcmp(name, "aquasecurity:trivy:LayerDiffID") || !strcmp(name, "syft:location:0:layerID"))
+		return (n = set_meta(p, "layer_digest", value)) < 0 ? n : 1;
+	if (!strcmp(name, "customs:arch"))
+		return replace(&p->arch, value);
+	if (!strcmp(name, "customs:source-name") || !strcmp(name, "syft:metadata:source") ||
+	    !strcmp(name, "aquasecurity:trivy:SrcName"))
+		return replace(&p->source_name, value);
+	if (!strcmp(name, "customs:source-version") || !strcmp(name, "syft:metadata:sourceVersion") ||
+	    !strcmp(name, "aquasecurity:trivy:SrcVersion"))
+		return replace(&p->source_version, value);
+	if (!strcmp(name, "customs:installed-by"))
+		return (n = set_meta(p, "installed_by", value)) < 0 ? n : 1;
+	if (!strcmp(name, "customs:distro-namespace"))
+		return (n = set_meta(p, "distro_namespace", value)) < 0 ? n : 1;
+	return 0;
+}
+
+int customs__sbom_set_distro(customs_analysis *a, const char *id, const char *version_id, const char *pretty_name)
+{
+	customs_distro *d = &a->distro;
+	if (!id || !*id || d->id)
+		return 0;
+	char *lid = customs_strdup(id);
+	if (!lid)
+		return customs__error(CUSTOMS_ENOMEM, "out of memory");
+	for (char *c = lid; *c; c++)
+		*c = (char)tolower((unsigned char)*c);
+	d->id = lid;
+	if (set_str(&d->version_id, version_id) < 0 || set_str(&d->pretty_name, pretty_name) < 0)
+		return CUSTOMS_ENOMEM;
+	return 0;
+}
+
+/* "debian-12" → debian / 12; "alpine-3.21.0", "rhel-9.2" */
+static int distro_from_qualifier(customs_analysis *a, const char *q)
+{
+	const char *dash = NULL;
+	for (const char *c = q; *c; c++)
+		if (*c == '-' && isdigit((unsigned char)c[1]))
+			dash = c;
+	if (!dash)
+		return customs__sbom_set_distro(a, q, NULL, NULL);
+	char *id = customs_strndup(q, (size_t)(dash - q));
+	int err = id ? customs__sbom_set_distro(a, id, dash + 1, NULL) : customs__error(CUSTOMS_ENOMEM, "out of memory");
+	free(id);
+	return err;
+}
+
+static int is_distro_type(const char *t)
+{
+	return t && (!strcmp(t, "deb") || !strcmp(t, "rpm") || !strcmp(t, "apk"));
+}
+
+int customs__sbom_finish(customs_analysis *a)
+{
+	char *ns = NULL;
+	int err = 0;
+	size_t visible = 0;
+	for (size_t i = 0; i < a->npackages; i++) {
+		customs_package *p = a->packages[i];
+		json_t *m = p->metadata;
+		const char *q = m ? json_string_value(json_object_get(m, "purl_distro")) : NULL;
+		if (!a->distro.id && q && is_distro_type(p->type) && (err = distro_from_qualifier(a, q)) < 0)
+			return err;
+		/* a layer named by digest: its index among the document's layers */
+		const char *ld = m ? json_string_value(json_object_get(m, "layer_digest")) : NULL;
+		for (size_t k = 0; ld && p->layer < 0 && k < a->nlayers; k++)
+			if ((a->layers[k].digest && !strcmp(a->layers[k].digest, ld)) ||
+			    (a->layers[k].diff_id && !strcmp(a->layers[k].diff_id, ld)))
+				p->layer = (int)k;
+		if (m) {
+			json_object_del(m, "purl_distro");
+			json_object_del(m, "layer_digest");
+			if (!json_object_size(m)) {
+				json_decref(m);
+				p->metadata = NULL;
+			}
+		}
+		if (p->layer >= 0 && (size_t)p->layer >= a->nlayers && a->nlayers)
+			p->layer = -1;
+		/* dpkg: a package is its own source unless it says otherwise */
+		if (p->type && !strcmp(p->type, "deb") &&
+		    ((!p->source_name && set_str(&p->source_name, p->name) < 0) ||
+		     (!p->source_version && set_str(&p->source_version, p->version) < 0)))
+			return CUSTOMS_ENOMEM;
+		visible += p->visible != 0;
+	}
+	/* distro packages belong to the document's distro unless they say
+	 * another namespace (what the image's catalogers record) */
+	if (a->distro.id && (ns = customs__distro_namespace(&a->distro)))
+		for (size_t i = 0; i < a->npackages && !err; i++) {
+			customs_package *p = a->packages[i];
+			if (is_distro_type(p->type) && !(p->metadata && json_object_get(p->metadata, "distro_namespace")))
+				err = set_meta(p, "distro_namespace", ns);
+		}
+	free(ns);
+	if (err < 0)
+		return err;
+	if (!a->npackages)
+		customs_analysis_warn(a, CUSTOMS_WARN, -1, NULL, "the document lists no packages");
+	(void)visible;
+	return 0;
+}
+
+void customs__sbom_vwarn(customs_analysis *a, size_t max, const char *fmt, va_list ap)
+{
+	char msg[2048];
+	vsnprintf(msg, max < sizeof(msg) ? max : sizeof(msg), fmt, ap);
+	for (char *c = msg; *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			*c = ' ';
+	customs_analysis_warn(a, CUSTOMS_WARN, -1, NULL, "%s", msg);
+}
