@@ -218,6 +218,21 @@ static int want_analyzer(const char *list, const char *name)
 	return 0;
 }
 
+/* The analyzers opts selects, in the order they run; on failure the ones
+ * already created are in an[0 .. *nan) for the caller to free. */
+static int create_analyzers(customs_analyzer **an, size_t *nan, const customs_options *opts)
+{
+	for (const customs_analyzer_def *def = customs_builtin_analyzers; def->name && *nan < 64; def++) {
+		if (!want_analyzer(opts->analyzers, def->name))
+			continue;
+		customs_analyzer *x = def->create();
+		if (!x)
+			return customs__error(CUSTOMS_ENOMEM, "cannot create analyzer %s", def->name);
+		an[(*nan)++] = x;
+	}
+	return 0;
+}
+
 /* An error that stops the analysis names the image, like the warnings do:
  * prefix the reference unless the message already names its path. */
 static int name_image(int err, const char *ref)
@@ -303,16 +318,8 @@ int customs_analyze(customs_analysis **out, const char *ref, const customs_optio
 		goto fail;
 	}
 
-	for (const customs_analyzer_def *def = customs_builtin_analyzers; def->name && nan < 64; def++) {
-		if (!want_analyzer(opts->analyzers, def->name))
-			continue;
-		customs_analyzer *x = def->create();
-		if (!x) {
-			err = customs__error(CUSTOMS_ENOMEM, "cannot create analyzer %s", def->name);
-			goto fail;
-		}
-		an[nan++] = x;
-	}
+	if ((err = create_analyzers(an, &nan, opts)) < 0)
+		goto fail;
 	if ((err = layers__dispatch_init(&d, an, nan)) < 0)
 		goto fail;
 	dispatch_ok = 1;
