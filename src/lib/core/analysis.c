@@ -135,21 +135,6 @@ static int create_analyzers(customs_analyzer **an, size_t *nan, const customs_op
 	return 0;
 }
 
-/* An error that stops the analysis names the image, like the warnings do:
- * prefix the reference unless the message already names its path. */
-static int name_image(int err, const char *ref)
-{
-	char msg[1024];
-	const char *path = ref, *c = strchr(ref, ':');
-	/* copy first: customs__error formats into the buffer it would read */
-	snprintf(msg, sizeof(msg), "%s", customs_error_last());
-	if (c && c > ref && strspn(ref, "abcdefghijklmnopqrstuvwxyz-") == (size_t)(c - ref))
-		path = c + 1;
-	if (strstr(msg, ref) || (*path && strstr(msg, path)))
-		return customs__error(err, "%s", msg);
-	return customs__error(err, "%s: %s", ref, msg);
-}
-
 int customs_analyze(customs_analysis **out, const char *ref, const customs_options *opts)
 {
 	static const customs_options defaults = CUSTOMS_OPTIONS_INIT;
@@ -171,7 +156,7 @@ int customs_analyze(customs_analysis **out, const char *ref, const customs_optio
 		return customs__error(CUSTOMS_ENOMEM, "out of memory");
 
 	if ((err = source__open_opts(&img, ref, opts)) < 0) {
-		err = name_image(err, ref);
+		err = customs__error_naming(err, ref);
 		goto fail;
 	}
 	a->image.source_kind = customs_strdup(img.kind);
@@ -194,7 +179,7 @@ int customs_analyze(customs_analysis **out, const char *ref, const customs_optio
 		a->layers[i].size = img.layers[i].size;
 	}
 	if (img.config_json && (err = fill_from_config(a, &img)) < 0) {
-		err = name_image(err, ref);
+		err = customs__error_naming(err, ref);
 		goto fail;
 	}
 

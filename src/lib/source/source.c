@@ -23,30 +23,6 @@
 
 /* media types: source.h */
 
-int customs__path_normalize(char *out, const char *in)
-{
-	char *o = out;
-	const char *p = in;
-	while (*p) {
-		while (*p == '/')
-			p++;
-		const char *s = p;
-		while (*p && *p != '/')
-			p++;
-		size_t n = (size_t)(p - s);
-		if (n == 0 || (n == 1 && s[0] == '.'))
-			continue;
-		if (n == 2 && s[0] == '.' && s[1] == '.')
-			return CUSTOMS_EFORMAT;
-		if (o != out)
-			*o++ = '/';
-		memcpy(o, s, n);
-		o += n;
-	}
-	*o = '\0';
-	return o == out ? CUSTOMS_EFORMAT : 0;
-}
-
 /* ---- file-backed blob reader ---- */
 
 typedef struct file_reader {

@@ -107,10 +107,4 @@ int source__tar_index_buf(tar_index *out, const unsigned char *buf, size_t len);
 const tar_member *source__tar_find(const tar_index *ix, const char *name);
 void source__tar_index_release(tar_index *ix);
 
-/* Normalise a path from an image: strip "./" and "/" prefixes and trailing
- * "/", collapse "//" and "/./".  Returns 0, or CUSTOMS_EFORMAT for ".."
- * components, NUL bytes or an empty result (out unchanged then). out must
- * hold strlen(in)+1 bytes. */
-int customs__path_normalize(char *out, const char *in);
-
 #endif
