@@ -155,10 +155,8 @@ int customs_analyze(customs_analysis **out, const char *ref, const customs_optio
 	if (!(a = customs__analysis_new(ref)))
 		return customs__error(CUSTOMS_ENOMEM, "out of memory");
 
-	if ((err = source__open_opts(&img, ref, opts)) < 0) {
-		err = customs__error_naming(err, ref);
+	if ((err = source__open_opts(&img, ref, opts)) < 0)
 		goto fail;
-	}
 	a->image.source_kind = customs_strdup(img.kind);
 	a->image.source_path = customs_strdup(img.path);
 	a->image.manifest_digest = customs_strdup(img.manifest_digest);
