@@ -138,7 +138,7 @@ static int create_analyzers(customs_analyzer **an, size_t *nan, const customs_op
 int customs_analyze(customs_analysis **out, const char *ref, const customs_options *opts)
 {
 	static const customs_options defaults = CUSTOMS_OPTIONS_INIT;
-	customs_analysis *a;
+	customs_analysis *a = NULL;
 	source_image img = {0};
 	customs_analyzer *an[64];
 	size_t nan = 0;
@@ -152,11 +152,17 @@ int customs_analyze(customs_analysis **out, const char *ref, const customs_optio
 	if (opts->version != CUSTOMS_OPTIONS_VERSION)
 		return customs__error(CUSTOMS_EINVAL, "customs_options.version is %u; this libcustoms (%s) knows version %d",
 				      opts->version, CUSTOMS_VERSION, CUSTOMS_OPTIONS_VERSION);
-	if (!(a = customs__analysis_new(ref)))
-		return customs__error(CUSTOMS_ENOMEM, "out of memory");
-
-	if ((err = source__open_opts(&img, ref, opts)) < 0)
+	if ((err = source__open_opts(&img, &a, ref, opts)) < 0)
 		goto fail;
+	if (a) {
+		/* the source held an analysis, not an image (sbom:FILE) */
+		*out = a;
+		return 0;
+	}
+	if (!(a = customs__analysis_new(ref))) {
+		err = customs__error(CUSTOMS_ENOMEM, "out of memory");
+		goto fail;
+	}
 	a->image.source_kind = customs_strdup(img.kind);
 	a->image.source_path = customs_strdup(img.path);
 	a->image.manifest_digest = customs_strdup(img.manifest_digest);
