@@ -16,7 +16,8 @@
 #define MT_OCI_CONFIG "application/vnd.oci.image.config.v1+json"
 #define MT_DOCKER_CONFIG "application/vnd.docker.container.image.v1+json"
 
-/* Image indexes one image may be nested in, below the one named first. */
+/* How many image indexes an image may be nested in: the OCI layout counts
+ * those below index.json, the registry every one it fetches. */
 #define MANIFEST_MAX_DEPTH 4
 
 int manifest__is_index_type(const char *mt);

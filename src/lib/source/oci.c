@@ -96,14 +96,15 @@ static int oci_fetch(void *ud, const manifest_doc *from, json_t *desc, manifest_
 	const store *s = ud;
 	const char *digest = json_string_value(json_object_get(desc, "digest"));
 	const char *dmt = json_string_value(json_object_get(desc, "mediaType"));
-	const char *kind = manifest__is_index_type(dmt) ? "image index" : "manifest";
+	int index = manifest__is_index_type(dmt);
+	const char *kind = index ? "image index" : "manifest";
 	char *buf = NULL;
 	size_t len;
 	int err;
 
 	memset(out, 0, sizeof(*out));
 	out->depth = from->depth + 1;
-	if (manifest__is_index_type(dmt) && out->depth > MANIFEST_MAX_DEPTH)
+	if (index && out->depth > MANIFEST_MAX_DEPTH)
 		return customs__error(CUSTOMS_ELIMIT, "image indexes nested deeper than %d levels", MANIFEST_MAX_DEPTH);
 	if ((err = store_read_blob(s, digest, desc_size(desc), kind, MAX_MANIFEST, &buf, &len)) < 0)
 		return err;
@@ -111,10 +112,10 @@ static int oci_fetch(void *ud, const manifest_doc *from, json_t *desc, manifest_
 	snprintf(out->digest, sizeof(out->digest), "%s", digest);
 	if ((err = manifest__load_json(&out->j, buf, len, out->what)) < 0)
 		goto done;
-	const char *mt = manifest__is_index_type(dmt) ? dmt : json_string_value(json_object_get(out->j, "mediaType"));
+	const char *mt = index ? dmt : json_string_value(json_object_get(out->j, "mediaType"));
 	if (!mt)
 		mt = dmt ? dmt : MT_OCI_MANIFEST;
-	if (!manifest__is_index_type(dmt) && (manifest__is_index_type(mt) || json_object_get(out->j, "manifests"))) {
+	if (!index && (manifest__is_index_type(mt) || json_object_get(out->j, "manifests"))) {
 		err = customs__error(CUSTOMS_EFORMAT, "%s is an index where a manifest was expected", out->what);
 		goto done;
 	}
