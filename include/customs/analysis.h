@@ -187,7 +187,9 @@ typedef struct customs_options {
 
 /* Analyse the image named by ref ("oci:DIR[:TAG]", "docker-archive:FILE",
  * "oci-archive:FILE", "dir:DIR", "registry:HOST[:PORT]/REPO[:TAG|@DIGEST]",
- * a bare path, or else a bare registry reference like "debian:12").  On success *out holds the
+ * a bare path, or else a bare registry reference like "debian:12"), or read
+ * the analysis an SBOM holds ("sbom:FILE", as customs_sbom_read does; opts
+ * other than version do not apply).  On success *out holds the
  * analysis, which may be incomplete (a->complete == 0, errors in warnings).
  * Returns < 0 only when nothing could be analysed. */
 CUSTOMS_EXTERN int customs_analyze(customs_analysis **out, const char *ref, const customs_options *opts);

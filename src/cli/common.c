@@ -252,13 +252,7 @@ int cli_analyze(customs_analysis **out, const char *cmd, const char *ref, cli_im
 		io->o.progress = progress;
 		io->o.progress_ud = NULL;
 	}
-	int err;
-	if (!strncmp(ref, "sbom:", 5)) {
-		customs_sbom_read_opts ro = {.version = CUSTOMS_SBOM_READ_OPTS_VERSION};
-		err = customs_sbom_read(out, ref + 5, &ro, NULL);
-	} else {
-		err = customs_analyze(out, ref, &io->o);
-	}
+	int err = customs_analyze(out, ref, &io->o);
 	cli_image_release(io);
 	if (tty)
 		fputs("\r\033[K", stderr);

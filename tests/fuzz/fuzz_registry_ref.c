@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "source/registry.h"
+#include "source/registry_auth.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

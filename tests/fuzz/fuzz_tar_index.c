@@ -5,7 +5,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "source/source.h"
+#include "source/tar_index.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

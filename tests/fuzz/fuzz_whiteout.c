@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "layers/layers.h"
-#include "source/source.h"
+#include "util/util.h"
 
 static void check_normal(const char *p)
 {

@@ -10,8 +10,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "source/registry.h"
-#include "source/source.h"
+#include "source/registry_auth.h"
+#include "source/backends.h"
 
 static void ref_is(const char *in, const char *domain, const char *host, const char *repo, const char *tag,
 		   const char *digest)

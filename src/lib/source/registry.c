@@ -1,9 +1,10 @@
 /* registry.c - pull an image straight from an OCI distribution registry
  * (distribution-spec "Pull", Docker Registry HTTP API v2) with libcurl:
- * reference normalisation (docker's rules), GET /v2/, manifest negotiation,
- * platform selection from an index, the config blob, and layer blobs
- * streamed through a bounded buffer into the layer pipeline, resumed with
- * Range after a broken connection.  Tag listing with Link pagination.
+ * GET /v2/, manifest negotiation, platform selection from an index, the
+ * config blob, and layer blobs streamed through a bounded buffer into the
+ * layer pipeline, resumed with Range after a broken connection.  Tag
+ * listing with Link pagination.  References: registry_ref.c; the client
+ * and its errors: registry_http.c; authentication: registry_auth.c.
  * FORMATS-images.md §5. */
 #include <ctype.h>
 #include <errno.h>
@@ -13,19 +14,16 @@
 #include <time.h>
 
 #include <jansson.h>
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
 
 #include "customs/registry.h"
-#include "source/registry.h"
-#include "source/source.h"
+#include "source/backends.h"
+#include "source/manifest.h"
+#include "source/registry_auth.h"
 
 #define MAX_MANIFEST (4u << 20)
 #define MAX_CONFIG (16u << 20)
 #define MAX_TAGS_PAGE (4u << 20)
 #define MAX_ERROR_BODY (64u << 10)
-#define MAX_INDEX_DEPTH 4
-#define MAX_REDIRS 10
 #define MAX_PAGES 1000
 #define MAX_TAGS 1000000
 #define RING (1u << 20)
@@ -37,407 +35,6 @@
 	"Accept: " MT_OCI_INDEX ", " MT_OCI_MANIFEST ", " MT_DOCKER_LIST ", " MT_DOCKER_MANIFEST
 #define MT_DOCKER_V1 "application/vnd.docker.distribution.manifest.v1+json"
 #define MT_DOCKER_V1_SIGNED "application/vnd.docker.distribution.manifest.v1+prettyjws"
-
-static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
-static CURLcode curl_init_rc;
-
-static void curl_init(void)
-{
-	curl_init_rc = curl_global_init(CURL_GLOBAL_DEFAULT);
-}
-
-static long env_long(const char *name, long def, long min, long max)
-{
-	const char *s = getenv(name);
-	char *end;
-	if (!s || !*s)
-		return def;
-	errno = 0;
-	long v = strtol(s, &end, 10);
-	if (errno || *end || v < min || v > max)
-		return def;
-	return v;
-}
-
-/* ---- references (docker's normalisation, FORMATS-images §5.7) ---- */
-
-/* [a-z0-9]+((\.|_|__|-+)[a-z0-9]+)* */
-static int valid_component(const char *s, size_t n)
-{
-	size_t i = 0;
-	for (;;) {
-		size_t st = i;
-		while (i < n && (islower((unsigned char)s[i]) || isdigit((unsigned char)s[i])))
-			i++;
-		if (i == st)
-			return 0;
-		if (i == n)
-			return 1;
-		if (s[i] == '.')
-			i++;
-		else if (s[i] == '_')
-			i += (i + 1 < n && s[i + 1] == '_') ? 2 : 1;
-		else if (s[i] == '-')
-			while (i < n && s[i] == '-')
-				i++;
-		else
-			return 0;
-		if (i == n)
-			return 0;
-	}
-}
-
-/* [A-Za-z0-9_][A-Za-z0-9_.-]{0,127} */
-static int valid_tag(const char *s)
-{
-	size_t n = strlen(s);
-	if (n == 0 || n > 128 || s[0] == '.' || s[0] == '-')
-		return 0;
-	for (size_t i = 0; i < n; i++)
-		if (!isalnum((unsigned char)s[i]) && s[i] != '_' && s[i] != '.' && s[i] != '-')
-			return 0;
-	return 1;
-}
-
-/* host[:port], host = DNS labels or an IPv4 address or [IPv6] */
-static int valid_domain(const char *s, size_t n)
-{
-	size_t i = 0;
-	if (n == 0 || n > 255)
-		return 0;
-	if (s[0] == '[') {
-		while (i < n && s[i] != ']')
-			i++;
-		if (i == n)
-			return 0;
-		i++;
-	} else {
-		size_t st = i;
-		while (i < n && (isalnum((unsigned char)s[i]) || s[i] == '.' || s[i] == '-'))
-			i++;
-		if (i == st || s[st] == '.' || s[st] == '-' || s[i - 1] == '.' || s[i - 1] == '-')
-			return 0;
-	}
-	if (i == n)
-		return 1;
-	if (s[i] != ':' || i + 1 == n)
-		return 0;
-	for (i++; i < n; i++)
-		if (!isdigit((unsigned char)s[i]))
-			return 0;
-	return 1;
-}
-
-void reg__ref_release(reg_ref *r)
-{
-	free(r->domain), free(r->host), free(r->repo), free(r->tag), free(r->digest);
-	memset(r, 0, sizeof(*r));
-}
-
-int reg__ref_parse(reg_ref *out, const char *s, int want_repo)
-{
-	char buf[1024];
-	char *rest, *at, *colon, *slash;
-	int err = 0;
-
-	memset(out, 0, sizeof(*out));
-	if (!s || !*s || strlen(s) >= sizeof(buf))
-		return customs__error(CUSTOMS_EUSAGE, "invalid image reference \"%.200s\": empty or too long", s ? s : "");
-	snprintf(buf, sizeof(buf), "%s", s);
-	if ((at = strchr(buf, '@'))) {
-		*at = '\0';
-		if (!customs_digest_valid(at + 1)) {
-			err = customs__error(strncmp(at + 1, "sha256:", 7) && strchr(at + 1, ':') ? CUSTOMS_EUNSUPPORTED : CUSTOMS_EUSAGE,
-					     "invalid image reference \"%.200s\": the digest must be sha256:<64 lowercase hex>", s);
-			goto fail;
-		}
-		out->digest = customs_strdup(at + 1);
-	}
-	/* the first component is a registry iff it has '.' or ':', is localhost, or has uppercase */
-	slash = strchr(buf, '/');
-	int has_domain = 0;
-	if (slash) {
-		size_t dl = (size_t)(slash - buf);
-		has_domain = memchr(buf, '.', dl) || memchr(buf, ':', dl) || (dl == 9 && !strncmp(buf, "localhost", 9));
-		for (size_t i = 0; i < dl && !has_domain; i++)
-			has_domain = isupper((unsigned char)buf[i]);
-	}
-	if (has_domain) {
-		if (!valid_domain(buf, (size_t)(slash - buf))) {
-			err = customs__error(CUSTOMS_EUSAGE, "invalid image reference \"%.200s\": bad registry host", s);
-			goto fail;
-		}
-		out->domain = customs_strndup(buf, (size_t)(slash - buf));
-		rest = slash + 1;
-	} else {
-		out->domain = customs_strdup("docker.io");
-		rest = buf;
-	}
-	if ((colon = strrchr(rest, ':'))) {
-		*colon = '\0';
-		if (!valid_tag(colon + 1)) {
-			err = customs__error(CUSTOMS_EUSAGE, "invalid image reference \"%.200s\": bad tag \"%.130s\"", s, colon + 1);
-			goto fail;
-		}
-		out->tag = customs_strdup(colon + 1);
-	}
-	/* every path component */
-	for (const char *p = rest;;) {
-		const char *e = strchr(p, '/');
-		size_t n = e ? (size_t)(e - p) : strlen(p);
-		if (!valid_component(p, n)) {
-			err = customs__error(CUSTOMS_EUSAGE,
-					     "invalid image reference \"%.200s\": repository names are lowercase letters, digits and . _ - separators",
-					     s);
-			goto fail;
-		}
-		if (!e)
-			break;
-		p = e + 1;
-	}
-	if (!strcmp(out->domain, "index.docker.io")) {
-		free(out->domain);
-		out->domain = customs_strdup("docker.io");
-	}
-	if (!strcmp(out->domain, "docker.io") && !strchr(rest, '/'))
-		out->repo = customs_asprintf("library/%s", rest);
-	else
-		out->repo = customs_strdup(rest);
-	if (strlen(out->domain) + 1 + strlen(out->repo) > 255) {
-		err = customs__error(CUSTOMS_EUSAGE, "invalid image reference \"%.200s\": name longer than 255 characters", s);
-		goto fail;
-	}
-	if (want_repo) {
-		free(out->tag), out->tag = NULL;
-		free(out->digest), out->digest = NULL;
-	} else if (!out->tag && !out->digest) {
-		out->tag = customs_strdup("latest");
-	}
-	out->host = customs_strdup(!strcmp(out->domain, "docker.io") ? "registry-1.docker.io" : out->domain);
-	if (!out->domain || !out->repo || !out->host) {
-		err = customs__error(CUSTOMS_ENOMEM, "out of memory");
-		goto fail;
-	}
-	return 0;
-fail:
-	reg__ref_release(out);
-	return err;
-}
-
-static char *ref_string(const reg_ref *r)
-{
-	return customs_asprintf("%s/%s%s%s%s%s", r->domain, r->repo, r->tag ? ":" : "", r->tag ? r->tag : "",
-				r->digest ? "@" : "", r->digest ? r->digest : "");
-}
-
-int source__registry_ref_plausible(const char *s)
-{
-	reg_ref r;
-	if (!s || !*s || s[0] == '/' || s[0] == '.' || s[0] == '~')
-		return 0;
-	if (customs_str_has_suffix(s, ".tar") || customs_str_has_suffix(s, ".tar.gz") || customs_str_has_suffix(s, ".tgz") ||
-	    customs_str_has_suffix(s, ".json"))
-		return 0;
-	if (reg__ref_parse(&r, s, 0) < 0) {
-		customs_error_clear();
-		return 0;
-	}
-	reg__ref_release(&r);
-	return 1;
-}
-
-/* ---- the client ---- */
-
-static int host_listed(const char *list, const char *host)
-{
-	/* entries are HOST[:PORT]; an entry without a port covers every port */
-	const char *hc = strrchr(host, ':');
-	size_t hn = (hc && !strchr(hc, ']')) ? (size_t)(hc - host) : strlen(host);
-	for (const char *p = list; p && *p;) {
-		while (*p == ',' || *p == ' ')
-			p++;
-		size_t l = strcspn(p, ", ");
-		if (!l)
-			break;
-		if ((l == strlen(host) && !strncmp(p, host, l)) || (l == hn && !strncmp(p, host, hn) && !memchr(p, ':', l)))
-			return 1;
-		p += l;
-	}
-	return 0;
-}
-
-int reg__client_new(reg_client **out, const reg_ref *ref, const customs_options *opts)
-{
-	reg_client *c;
-	*out = NULL;
-	pthread_once(&curl_once, curl_init);
-	if (curl_init_rc != CURLE_OK)
-		return customs__error(CUSTOMS_EINTERNAL, "cannot initialise libcurl: %s", curl_easy_strerror(curl_init_rc));
-	if (!(c = calloc(1, sizeof(*c))))
-		return customs__error(CUSTOMS_ENOMEM, "out of memory");
-	pthread_mutex_init(&c->mu, NULL);
-	c->host = customs_strdup(ref->host);
-	c->domain = customs_strdup(ref->domain);
-	c->insecure = opts && opts->insecure_registries &&
-		      (host_listed(opts->insecure_registries, ref->host) || host_listed(opts->insecure_registries, ref->domain));
-	c->ca_file = customs_strdup(opts ? opts->ca_file : NULL);
-	c->connect_timeout = env_long("CUSTOMS_HTTP_CONNECT_TIMEOUT", 15, 1, 600);
-	c->low_speed_time = env_long("CUSTOMS_HTTP_LOW_SPEED_TIME", 30, 1, 3600);
-	c->low_speed_limit = env_long("CUSTOMS_HTTP_LOW_SPEED_LIMIT", 1024, 1, 1 << 30);
-	c->timeout = env_long("CUSTOMS_HTTP_TIMEOUT", 300, 1, 86400);
-	c->blob_timeout = env_long("CUSTOMS_HTTP_BLOB_TIMEOUT", 1800, 1, 7 * 86400);
-	c->retries = (int)env_long("CUSTOMS_HTTP_RETRIES", 3, 0, 20);
-	if (opts && opts->registry_username && opts->registry_password) {
-		c->user = customs_strdup(opts->registry_username);
-		c->secret = customs_strdup(opts->registry_password);
-		c->creds_loaded = 1;
-		snprintf(c->cred_source, sizeof(c->cred_source), "the given username and password");
-	}
-	c->meta = curl_easy_init();
-	if (!c->host || !c->domain || !c->meta) {
-		reg__client_free(c);
-		return customs__error(CUSTOMS_ENOMEM, "out of memory");
-	}
-	*out = c;
-	return 0;
-}
-
-void reg__client_free(reg_client *c)
-{
-	if (!c)
-		return;
-	if (c->meta)
-		curl_easy_cleanup(c->meta);
-	for (size_t i = 0; i < c->ntokens; i++) {
-		free(c->tokens[i].scope);
-		if (c->tokens[i].token) {
-			OPENSSL_cleanse(c->tokens[i].token, strlen(c->tokens[i].token));
-			free(c->tokens[i].token);
-		}
-	}
-	free(c->tokens);
-	if (c->secret) {
-		OPENSSL_cleanse(c->secret, strlen(c->secret));
-		free(c->secret);
-	}
-	free(c->user), free(c->host), free(c->domain), free(c->base), free(c->ca_file), free(c->realm), free(c->service);
-	pthread_mutex_destroy(&c->mu);
-	free(c);
-}
-
-void reg__setup_handle(reg_client *c, CURL *h, char *errbuf, long timeout)
-{
-	errbuf[0] = '\0';
-	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
-	curl_easy_setopt(h, CURLOPT_USERAGENT, "customs/" CUSTOMS_VERSION);
-	/* curl never sends credentials across hosts on a redirect (no UNRESTRICTED_AUTH) */
-	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
-	curl_easy_setopt(h, CURLOPT_MAXREDIRS, (long)MAX_REDIRS);
-	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, c->connect_timeout);
-	curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, c->low_speed_limit);
-	curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, c->low_speed_time);
-	curl_easy_setopt(h, CURLOPT_TIMEOUT, timeout);
-	curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
-	if (c->insecure) {
-		curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L);
-		curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L);
-	}
-	if (c->ca_file)
-		curl_easy_setopt(h, CURLOPT_CAINFO, c->ca_file);
-}
-
-void reg__url_authority(char *out, size_t n, const char *url, int with_port)
-{
-	CURLU *u = curl_url();
-	char *host = NULL, *port = NULL;
-	out[0] = '\0';
-	if (!u || !url)
-		goto done;
-	if (curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK || curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK)
-		goto done;
-	if (with_port && curl_url_get(u, CURLUPART_PORT, &port, 0) == CURLUE_OK && port)
-		snprintf(out, n, "%s:%s", host, port);
-	else
-		snprintf(out, n, "%s", host);
-done:
-	curl_free(host);
-	curl_free(port);
-	if (u)
-		curl_url_cleanup(u);
-}
-
-int reg__retryable(CURLcode rc)
-{
-	switch (rc) {
-	case CURLE_COULDNT_CONNECT:
-	case CURLE_PARTIAL_FILE:
-	case CURLE_OPERATION_TIMEDOUT:
-	case CURLE_SEND_ERROR:
-	case CURLE_RECV_ERROR:
-	case CURLE_GOT_NOTHING:
-	case CURLE_HTTP2:
-	case CURLE_HTTP2_STREAM:
-		return 1;
-	default:
-		return 0;
-	}
-}
-
-void reg__backoff(int n, long retry_after)
-{
-	static _Thread_local unsigned seed;
-	long ms;
-	if (!seed)
-		seed = (unsigned)time(NULL) ^ (unsigned)(uintptr_t)&seed;
-	if (retry_after >= 0) {
-		ms = (retry_after > 30 ? 30 : retry_after) * 1000;
-	} else {
-		ms = 500L << (n > 4 ? 4 : n);
-		seed = seed * 1103515245u + 12345u;
-		ms += (long)((seed >> 16) % (unsigned)(ms / 4 + 1));
-	}
-	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-		;
-}
-
-int reg__curl_error(reg_client *c, CURL *h, CURLcode rc, const char *errbuf, const char *what)
-{
-	char *eff = NULL, host[300] = "", name[300] = "";
-	const char *detail = errbuf && errbuf[0] ? errbuf : curl_easy_strerror(rc);
-	curl_easy_getinfo(h, CURLINFO_EFFECTIVE_URL, &eff);
-	reg__url_authority(host, sizeof(host), eff, 1);
-	reg__url_authority(name, sizeof(name), eff, 0);
-	if (!host[0])
-		snprintf(host, sizeof(host), "%s", c->host);
-	if (!name[0])
-		snprintf(name, sizeof(name), "%s", c->host);
-	switch (rc) {
-	case CURLE_COULDNT_RESOLVE_HOST:
-		return customs__error(CUSTOMS_ENETWORK, "cannot resolve %s", name);
-	case CURLE_PEER_FAILED_VERIFICATION:
-		return customs__error(CUSTOMS_ENETWORK, "certificate verify failed for %s; use --insecure-registry only if you trust it",
-				      host);
-	case CURLE_SSL_CACERT_BADFILE:
-		return customs__error(CUSTOMS_EUSAGE, "cannot use the CA file %s: %s", c->ca_file ? c->ca_file : "(default)", detail);
-	case CURLE_SSL_CONNECT_ERROR:
-		return customs__error(CUSTOMS_ENETWORK, "TLS handshake with %s failed: %s", host, detail);
-	case CURLE_COULDNT_CONNECT:
-		return customs__error(CUSTOMS_ENETWORK, "cannot connect to %s: %s", host, detail);
-	case CURLE_OPERATION_TIMEDOUT:
-		return customs__error(CUSTOMS_ENETWORK, "%s: timed out talking to %s: %s", what, host, detail);
-	case CURLE_TOO_MANY_REDIRECTS:
-		return customs__error(CUSTOMS_ENETWORK, "%s: too many redirects (more than %d; a redirect loop?), last at %s", what,
-				      MAX_REDIRS, host);
-	case CURLE_UNSUPPORTED_PROTOCOL:
-		return customs__error(CUSTOMS_ENETWORK, "%s: redirected to an unsupported protocol: %s", what, detail);
-	default:
-		return customs__error(CUSTOMS_ENETWORK, "%s: network error talking to %s: %s", what, host, detail);
-	}
-}
 
 /* ---- response headers ---- */
 
@@ -691,59 +288,30 @@ done:
 	return err;
 }
 
-static void sha256_hex(char out[72], const void *p, size_t n)
+/* GET /v2/REPO/KIND/REFERENCE with pull access to the repository. */
+static int repo_get(reg_client *c, const char *repo, const char *kind, const char *reference, const char *accept,
+		    size_t max, const char *what, reg_resp *r)
 {
-	unsigned char md[32];
-	unsigned int ml;
-	char hex[65];
-	EVP_Digest(p, n, md, &ml, EVP_sha256(), NULL);
-	customs_hex(hex, md, 32);
-	snprintf(out, 72, "sha256:%s", hex);
-}
-
-static int is_index_mt(const char *mt)
-{
-	return mt && (!strcmp(mt, MT_OCI_INDEX) || !strcmp(mt, MT_DOCKER_LIST));
-}
-
-static int is_manifest_mt(const char *mt)
-{
-	return mt && (!strcmp(mt, MT_OCI_MANIFEST) || !strcmp(mt, MT_DOCKER_MANIFEST));
-}
-
-typedef struct fetched {
-	char *body;
-	size_t len;
-	char *mt;
-	char digest[72];
-	json_t *j;
-} fetched;
-
-static void fetched_release(fetched *f)
-{
-	free(f->body);
-	free(f->mt);
-	json_decref(f->j);
-	memset(f, 0, sizeof(*f));
+	char *url = v2_url(c, repo, kind, reference);
+	char *scope = customs_asprintf("repository:%s:pull", repo);
+	int err = url && scope ? reg_get(c, url, accept, scope, max, what, 0, r)
+			       : customs__error(CUSTOMS_ENOMEM, "out of memory");
+	free(url);
+	free(scope);
+	return err;
 }
 
 /* GET a manifest or index by tag or digest and check it: size cap, digests
  * (requested, Docker-Content-Digest, content), content type vs mediaType. */
 static int fetch_manifest(reg_client *c, const reg_ref *ref, const char *reference, int64_t want_size, const char *what,
-			  const char *notfound, fetched *out)
+			  const char *notfound, manifest_doc *out)
 {
 	reg_resp r = {0};
-	char *url = v2_url(c, ref->repo, "manifests", reference);
-	char *scope = customs_asprintf("repository:%s:pull", ref->repo);
 	char es[256];
 	int err;
 
 	memset(out, 0, sizeof(*out));
-	if (!url || !scope) {
-		err = customs__error(CUSTOMS_ENOMEM, "out of memory");
-		goto done;
-	}
-	if ((err = reg_get(c, url, ACCEPT_MANIFESTS, scope, MAX_MANIFEST, what, 0, &r)) < 0)
+	if ((err = repo_get(c, ref->repo, "manifests", reference, ACCEPT_MANIFESTS, MAX_MANIFEST, what, &r)) < 0)
 		goto done;
 	error_summary(es, sizeof(es), r.body.ptr, r.body.len);
 	if (r.status == 404) {
@@ -764,7 +332,7 @@ static int fetch_manifest(reg_client *c, const reg_ref *ref, const char *referen
 				     (long long)want_size, r.body.len);
 		goto done;
 	}
-	sha256_hex(out->digest, r.body.ptr ? r.body.ptr : "", r.body.len);
+	customs_sha256_digest(out->digest, r.body.ptr ? r.body.ptr : "", r.body.len);
 	if (customs_digest_valid(reference) && strcmp(reference, out->digest) != 0) {
 		err = customs__error(CUSTOMS_EDIGEST, "%s: digest mismatch: the content hashes to %s", what, out->digest);
 		goto done;
@@ -789,28 +357,24 @@ static int fetch_manifest(reg_client *c, const reg_ref *ref, const char *referen
 		goto done;
 	}
 	const char *bmt = json_string_value(json_object_get(out->j, "mediaType"));
-	if (is_index_mt(ct) || is_manifest_mt(ct)) {
+	if (manifest__is_index_type(ct) || manifest__is_manifest_type(ct)) {
 		if (bmt && strcmp(bmt, ct)) {
 			err = customs__error(CUSTOMS_EFORMAT, "%s: content type %s disagrees with its mediaType %.100s", what, ct, bmt);
 			goto done;
 		}
 		out->mt = customs_strdup(ct);
-	} else if ((!ct[0] || !strcmp(ct, "application/json")) && (is_index_mt(bmt) || is_manifest_mt(bmt))) {
+	} else if ((!ct[0] || !strcmp(ct, "application/json")) && (manifest__is_index_type(bmt) || manifest__is_manifest_type(bmt))) {
 		out->mt = customs_strdup(bmt); /* a lax registry: the document says what it is */
 	} else {
 		err = customs__error(CUSTOMS_EFORMAT, "%s has content type \"%.100s\", which is not a manifest or index type", what,
 				     ct[0] ? ct : "(none)");
 		goto done;
 	}
-	out->len = r.body.len;
-	out->body = customs_buf_detach(&r.body);
 	err = 0;
 done:
 	if (err < 0)
-		fetched_release(out);
+		manifest__doc_release(out);
 	resp_release(&r);
-	free(url);
-	free(scope);
 	return err;
 }
 
@@ -819,21 +383,13 @@ static int fetch_small_blob(reg_client *c, const char *repo, const char *digest,
 			    char **out, size_t *outlen)
 {
 	reg_resp r = {0};
-	char *url = v2_url(c, repo, "blobs", digest);
-	char *scope = customs_asprintf("repository:%s:pull", repo);
 	char es[256], got[72];
 	int err;
 
 	*out = NULL;
-	if (!url || !scope) {
-		err = customs__error(CUSTOMS_ENOMEM, "out of memory");
-		goto done;
-	}
-	if (size >= 0 && (uint64_t)size > max) {
-		err = customs__error(CUSTOMS_ELIMIT, "%s is %lld bytes, over the limit of %zu", what, (long long)size, max);
-		goto done;
-	}
-	if ((err = reg_get(c, url, NULL, scope, max, what, 0, &r)) < 0)
+	if (size >= 0 && (uint64_t)size > max)
+		return customs__error(CUSTOMS_ELIMIT, "%s is %lld bytes, over the limit of %zu", what, (long long)size, max);
+	if ((err = repo_get(c, repo, "blobs", digest, NULL, max, what, &r)) < 0)
 		goto done;
 	error_summary(es, sizeof(es), r.body.ptr, r.body.len);
 	if (r.status == 404) {
@@ -849,7 +405,7 @@ static int fetch_small_blob(reg_client *c, const char *repo, const char *digest,
 				     (long long)size, r.body.len);
 		goto done;
 	}
-	sha256_hex(got, r.body.ptr ? r.body.ptr : "", r.body.len);
+	customs_sha256_digest(got, r.body.ptr ? r.body.ptr : "", r.body.len);
 	if (strcmp(got, digest) != 0) {
 		err = customs__error(CUSTOMS_EDIGEST, "%s: digest mismatch: the content hashes to %s", what, got);
 		goto done;
@@ -859,8 +415,6 @@ static int fetch_small_blob(reg_client *c, const char *repo, const char *digest,
 	err = *out ? 0 : customs__error(CUSTOMS_ENOMEM, "out of memory");
 done:
 	resp_release(&r);
-	free(url);
-	free(scope);
 	return err;
 }
 
@@ -1164,7 +718,8 @@ static int reg_open_layer(source_image *img, const source_layer *l, customs_blob
 
 /* ---- resolving an image ---- */
 
-static int fill_from_manifest(source_image *img, reg_source *rs, const reg_ref *ref, fetched *man, const char *what)
+static int fill_from_manifest(source_image *img, reg_source *rs, const reg_ref *ref, const manifest_doc *man,
+			      const char *what)
 {
 	json_t *cfg = json_object_get(man->j, "config");
 	json_t *layers = json_object_get(man->j, "layers");
@@ -1172,7 +727,7 @@ static int fill_from_manifest(source_image *img, reg_source *rs, const reg_ref *
 	if (!json_is_object(cfg) || !json_is_array(layers))
 		return customs__error(CUSTOMS_EFORMAT, "%s lacks \"config\" or \"layers\"", what);
 	const char *cmt = json_string_value(json_object_get(cfg, "mediaType"));
-	if (cmt && strcmp(cmt, MT_OCI_CONFIG) && strcmp(cmt, MT_DOCKER_CONFIG))
+	if (cmt && !manifest__is_config_type(cmt))
 		return customs__error(CUSTOMS_EUNSUPPORTED, "%s is an artifact (config type %.100s), not a container image", what,
 				      cmt);
 	const char *cdig = json_string_value(json_object_get(cfg, "digest"));
@@ -1209,21 +764,61 @@ static int fill_from_manifest(source_image *img, reg_source *rs, const reg_ref *
 	return 0;
 }
 
+/* What fetching an image's nested manifests needs to know. */
+typedef struct reg_resolve {
+	reg_client *c;
+	const reg_ref *ref;
+	const char *canon;
+} reg_resolve;
+
+/* manifest_fetch_fn over the registry: the answer's content type says what
+ * the descriptor named, and must be what the descriptor says. */
+static int reg_fetch(void *ud, const manifest_doc *from, json_t *pick, manifest_doc *out)
+{
+	const reg_resolve *rr = ud;
+	const char *d = json_string_value(json_object_get(pick, "digest"));
+	const char *dmt = json_string_value(json_object_get(pick, "mediaType"));
+	json_t *sz = json_object_get(pick, "size");
+	char cw[400], cnf[500];
+	int err = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (!customs_digest_valid(d))
+		return customs__error(CUSTOMS_EFORMAT, "%s: invalid or unsupported manifest digest \"%.80s\"", from->what,
+				      d ? d : "(none)");
+	snprintf(cw, sizeof(cw), "manifest %s", d);
+	snprintf(cnf, sizeof(cnf), "manifest %s listed by the index of %.300s is not in the registry", d, rr->canon);
+	if ((err = fetch_manifest(rr->c, rr->ref, d, json_is_integer(sz) ? json_integer_value(sz) : -1, cw, cnf, out)) < 0)
+		return err;
+	out->depth = from->depth + 1;
+	snprintf(out->what, sizeof(out->what), "%s %.300s", manifest__is_index_type(out->mt) ? "image index" : "manifest",
+		 out->digest);
+	if (dmt && strcmp(dmt, out->mt))
+		err = customs__error(CUSTOMS_EFORMAT, "%s: the index says %.100s, the registry sent %s", cw, dmt, out->mt);
+	else if (manifest__is_index_type(out->mt) && out->depth >= MANIFEST_MAX_DEPTH)
+		err = customs__error(CUSTOMS_ELIMIT, "%s: image indexes nested deeper than %d levels", rr->canon,
+				     MANIFEST_MAX_DEPTH);
+	if (err < 0)
+		manifest__doc_release(out);
+	return err;
+}
+
 int source__registry_open(source_image *img, const char *refstr, const customs_options *opts)
 {
 	reg_ref ref;
 	reg_source *rs = NULL;
-	fetched cur = {0}, next = {0};
+	manifest_platform want;
+	manifest_doc man = {0};
 	char *canon = NULL, what[400], nf[400];
 	int err;
 
-	if ((err = reg__ref_parse(&ref, refstr, 0)) < 0)
+	if ((err = manifest__platform_parse(&want, opts ? opts->platform : NULL)) < 0 ||
+	    (err = reg__ref_parse(&ref, refstr, 0)) < 0)
 		return err;
-	if (!(canon = ref_string(&ref)) || !(rs = calloc(1, sizeof(*rs)))) {
+	if (!(canon = reg__ref_string(&ref)) || !(rs = calloc(1, sizeof(*rs)))) {
 		err = customs__error(CUSTOMS_ENOMEM, "out of memory");
 		goto done;
 	}
-	img->kind = customs_strdup("registry");
 	img->path = customs_strdup(canon);
 	img->priv = rs;
 	img->priv_free = reg_source_free;
@@ -1236,50 +831,19 @@ int source__registry_open(source_image *img, const char *refstr, const customs_o
 
 	snprintf(what, sizeof(what), "manifest %.300s", canon);
 	snprintf(nf, sizeof(nf), "image not found: %.300s", canon);
-	if ((err = fetch_manifest(rs->c, &ref, ref.digest ? ref.digest : ref.tag, -1, what, nf, &cur)) < 0)
+	if ((err = fetch_manifest(rs->c, &ref, ref.digest ? ref.digest : ref.tag, -1, what, nf, &man)) < 0)
 		goto done;
-	for (int depth = 0; is_index_mt(cur.mt); depth++) {
-		json_t *pick = NULL;
-		if (depth >= MAX_INDEX_DEPTH) {
-			err = customs__error(CUSTOMS_ELIMIT, "%s: image indexes nested deeper than %d levels", canon, MAX_INDEX_DEPTH);
-			goto done;
-		}
-		snprintf(what, sizeof(what), "image index %.300s", depth ? cur.digest : canon);
-		json_t *mans = json_object_get(cur.j, "manifests");
-		if (!json_is_array(mans)) {
-			err = customs__error(CUSTOMS_EFORMAT, "%s has no \"manifests\" array", what);
-			goto done;
-		}
-		if ((err = source__index_pick(&pick, mans, opts ? opts->platform : NULL, what)) < 0)
-			goto done;
-		const char *d = json_string_value(json_object_get(pick, "digest"));
-		json_t *sz = json_object_get(pick, "size");
-		if (!customs_digest_valid(d)) {
-			err = customs__error(CUSTOMS_EFORMAT, "%s: invalid or unsupported manifest digest \"%.80s\"", what, d ? d : "(none)");
-			goto done;
-		}
-		char cw[400], cnf[500];
-		snprintf(cw, sizeof(cw), "manifest %s", d);
-		snprintf(cnf, sizeof(cnf), "manifest %s listed by the index of %.300s is not in the registry", d, canon);
-		if ((err = fetch_manifest(rs->c, &ref, d, json_is_integer(sz) ? json_integer_value(sz) : -1, cw, cnf, &next)) < 0)
-			goto done;
-		const char *dmt = json_string_value(json_object_get(pick, "mediaType"));
-		if (dmt && strcmp(dmt, next.mt)) {
-			err = customs__error(CUSTOMS_EFORMAT, "%s: the index says %.100s, the registry sent %s", cw, dmt, next.mt);
-			goto done;
-		}
-		fetched_release(&cur);
-		cur = next;
-		memset(&next, 0, sizeof(next));
-	}
-	snprintf(what, sizeof(what), "manifest %s of %.300s", cur.digest, canon);
-	if ((err = fill_from_manifest(img, rs, &ref, &cur, what)) < 0)
+	snprintf(man.what, sizeof(man.what), "image index %.300s", canon);
+	reg_resolve rr = {rs->c, &ref, canon};
+	if ((err = manifest__follow(&man, &want, reg_fetch, &rr)) < 0)
+		goto done;
+	snprintf(what, sizeof(what), "manifest %s of %.300s", man.digest, canon);
+	if ((err = fill_from_manifest(img, rs, &ref, &man, what)) < 0)
 		goto done;
 	if (ref.tag)
 		customs_strlist_add(&img->tags, ref.tag);
 done:
-	fetched_release(&cur);
-	fetched_release(&next);
+	manifest__doc_release(&man);
 	free(canon);
 	reg__ref_release(&ref);
 	return err;
@@ -1351,7 +915,7 @@ int customs_registry_tags(customs_strlist *out, const char *repo, int page_size,
 	customs_strlist seen = {0};
 	char *url = NULL, *scope = NULL, *next = NULL, what[400];
 	int err, pages = 0;
-	int max_pages = (int)env_long("CUSTOMS_REGISTRY_MAX_PAGES", MAX_PAGES, 1, 1000000);
+	int max_pages = (int)reg__env_long("CUSTOMS_REGISTRY_MAX_PAGES", MAX_PAGES, 1, 1000000);
 
 	memset(out, 0, sizeof(*out));
 	if (opts && opts->version != CUSTOMS_OPTIONS_VERSION)
@@ -1409,7 +973,7 @@ int customs_registry_tags(customs_strlist *out, const char *repo, int page_size,
 		}
 		json_array_foreach(tags, i, t) {
 			const char *s = json_string_value(t);
-			if (!s || !valid_tag(s))
+			if (!s || !reg__tag_valid(s))
 				continue;
 			if (out->n >= MAX_TAGS) {
 				json_decref(j);

@@ -18,7 +18,7 @@
 #include <jansson.h>
 #include <openssl/crypto.h>
 
-#include "source/registry.h"
+#include "source/registry_auth.h"
 
 extern char **environ;
 
@@ -521,6 +521,25 @@ static void url_escape_append(customs_buf *b, CURL *h, const char *s)
 	}
 }
 
+/* Each of the space-separated scopes as a scope= parameter of its own;
+ * first: no parameter comes before them. */
+static void append_scopes(customs_buf *b, CURL *h, const char *scopes, int first)
+{
+	for (const char *p = scopes; p && *p;) {
+		while (*p == ' ')
+			p++;
+		size_t l = strcspn(p, " ");
+		if (!l)
+			break;
+		char one[1024];
+		snprintf(one, sizeof(one), "%.*s", (int)(l < 1023 ? l : 1023), p);
+		customs_buf_puts(b, first ? "scope=" : "&scope=");
+		first = 0;
+		url_escape_append(b, h, one);
+		p += l;
+	}
+}
+
 static size_t tok_write(char *p, size_t sz, size_t nm, void *ud)
 {
 	customs_buf *b = ud;
@@ -554,24 +573,12 @@ static int fetch_token(reg_client *c, const char *scope, const char *want_scopes
 	customs_buf_puts(&url, first ? "?" : "&");
 	/* several space-separated scopes become repeated scope= parameters */
 	const char *sc = want_scopes && *want_scopes ? want_scopes : scope;
-	int nparams = 0;
-	if (c->service && *c->service) {
+	int service = c->service && *c->service;
+	if (service) {
 		customs_buf_puts(&url, "service=");
 		url_escape_append(&url, h, c->service);
-		nparams++;
 	}
-	for (const char *p = sc; p && *p;) {
-		while (*p == ' ')
-			p++;
-		size_t l = strcspn(p, " ");
-		if (!l)
-			break;
-		char one[1024];
-		snprintf(one, sizeof(one), "%.*s", (int)(l < 1023 ? l : 1023), p);
-		customs_buf_puts(&url, nparams++ ? "&scope=" : "scope=");
-		url_escape_append(&url, h, one);
-		p += l;
-	}
+	append_scopes(&url, h, sc, !service);
 	if (c->user && !c->identity_token) {
 		customs_buf_puts(&url, "&account=");
 		url_escape_append(&url, h, c->user);
@@ -587,18 +594,7 @@ static int fetch_token(reg_client *c, const char *scope, const char *want_scopes
 			customs_buf_release(&form);
 			customs_buf_puts(&form, "grant_type=refresh_token&client_id=customs&service=");
 			url_escape_append(&form, h, c->service ? c->service : "");
-			for (const char *p = sc; p && *p;) {
-				while (*p == ' ')
-					p++;
-				size_t l = strcspn(p, " ");
-				if (!l)
-					break;
-				char one[1024];
-				snprintf(one, sizeof(one), "%.*s", (int)(l < 1023 ? l : 1023), p);
-				customs_buf_puts(&form, "&scope=");
-				url_escape_append(&form, h, one);
-				p += l;
-			}
+			append_scopes(&form, h, sc, 0);
 			customs_buf_puts(&form, "&refresh_token=");
 			url_escape_append(&form, h, c->secret);
 			curl_easy_setopt(h, CURLOPT_URL, c->realm);

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "source/source.h"
+#include "source/tar_index.h"
 #include "util/util.h"
 
 #define MAX_MEMBERS 100000

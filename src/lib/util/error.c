@@ -43,6 +43,18 @@ int customs__error(int code, const char *fmt, ...)
 	return code;
 }
 
+int customs__error_naming(int code, const char *ref)
+{
+	char msg[sizeof(last_error)];
+	const char *path = ref, *c = strchr(ref, ':');
+	snprintf(msg, sizeof(msg), "%s", customs_error_last());
+	if (c && c > ref && strspn(ref, "abcdefghijklmnopqrstuvwxyz-") == (size_t)(c - ref))
+		path = c + 1;
+	if (strstr(msg, ref) || (*path && strstr(msg, path)))
+		return customs__error(code, "%s", msg);
+	return customs__error(code, "%s: %s", ref, msg);
+}
+
 const char *customs_error_last(void)
 {
 	return last_error[0] ? last_error : "no error";

@@ -1,10 +1,12 @@
-/* misc.c - arena, strings, string lists, hex digests, small file reads. */
+/* misc.c - arena, strings, string lists, hex and sha256 digests, small file reads. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <openssl/evp.h>
 
 #include "customs/analysis.h"
 #include "util/util.h"
@@ -247,4 +249,13 @@ int customs_column_width(const char *s, int cur, int max)
 	if (n > max)
 		n = max;
 	return n > cur ? n : cur;
+}
+
+void customs_sha256_digest(char out[72], const void *data, size_t len)
+{
+	unsigned char md[32];
+	unsigned int mdlen;
+	EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL);
+	memcpy(out, "sha256:", 7);
+	customs_hex(out + 7, md, 32);
 }

@@ -13,6 +13,10 @@
 
 /* Set the thread's error detail and return code, for `return customs__error(...)`. */
 int customs__error(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Re-set the thread's error so that it names ref, for an error that stops
+ * the analysis of ref: "REF: detail" unless the detail names ref already,
+ * or the path in it ("docker-archive:PATH"). */
+int customs__error_naming(int code, const char *ref);
 
 /* ---- capped growable buffer (curl's dynbuf) ---- */
 typedef struct customs_buf {
@@ -84,6 +88,18 @@ char *customs_utf8_strndup(const char *s, size_t n);
 void customs_hex(char *out, const unsigned char *bin, size_t n); /* out: 2n+1 */
 /* "sha256:<64 lowercase hex>" */
 int customs_digest_valid(const char *digest);
+/* The digest of data in that form; out holds 72 bytes with the NUL. */
+void customs_sha256_digest(char out[72], const void *data, size_t len);
+
+/* ---- paths ---- */
+/* Normalise a path from an image: strip "./" and "/" prefixes and trailing
+ * "/", collapse "//" and "/./".  Returns 0, or CUSTOMS_EFORMAT for ".."
+ * components, NUL bytes or an empty result (out unchanged then). out must
+ * hold strlen(in)+1 bytes. */
+int customs__path_normalize(char *out, const char *in);
+/* Is there a directory (a regular file) at path, following symlinks? */
+int customs_is_dir(const char *path);
+int customs_is_file(const char *path);
 
 /* ---- files ---- */
 /* Read a whole file up to max bytes into *out (NUL-terminated). */

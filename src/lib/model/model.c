@@ -1,0 +1,187 @@
+/* model.c - the analysis data model: an analysis and its packages are made,
+ * filled (thread-safe: layer tasks and analyzers add to it at once) and
+ * freed here, below every stage that fills them.  docs/json.md describes
+ * the fields. */
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "customs/customs.h"
+#include "model/model.h"
+
+struct customs__analysis_priv {
+	pthread_mutex_t mu;
+	customs_arena *arenas;  /* one per layer: file paths live here */
+	size_t narenas;
+	size_t packages_cap;    /* allocated entries of a->packages */
+};
+
+const char *customs_version(void)
+{
+	return CUSTOMS_VERSION;
+}
+
+const char *customs_file_type_name(customs_file_type t)
+{
+	static const char *names[] = {"file", "dir", "symlink", "hardlink", "char", "block", "fifo", "socket"};
+	return (unsigned)t < sizeof(names) / sizeof(names[0]) ? names[t] : "unknown";
+}
+
+customs_package *customs_package_new(void)
+{
+	customs_package *p = calloc(1, sizeof(*p));
+	if (p) {
+		p->layer = -1;
+		p->removed_in_layer = -1;
+		p->visible = 1;
+	}
+	return p;
+}
+
+void customs_package_free(customs_package *p)
+{
+	if (!p)
+		return;
+	free(p->name), free(p->version), free(p->type), free(p->arch), free(p->purl);
+	free(p->source_name), free(p->source_version), free(p->found_by), free(p->db_path);
+	customs_strlist_release(&p->licenses);
+	customs_strlist_release(&p->cpes);
+	customs_strlist_release(&p->files);
+	json_decref(p->metadata);
+	free(p);
+}
+
+customs_analysis *customs__analysis_new(const char *reference)
+{
+	customs_analysis *a = calloc(1, sizeof(*a));
+	if (!a || !(a->priv = calloc(1, sizeof(*a->priv)))) {
+		free(a);
+		return NULL;
+	}
+	pthread_mutex_init(&a->priv->mu, NULL);
+	a->complete = 1;
+	if (reference && !(a->image.reference = customs_strdup(reference))) {
+		customs_analysis_free(a);
+		return NULL;
+	}
+	return a;
+}
+
+int customs__analysis_keep_arena(customs_analysis *a, customs_arena *arena)
+{
+	customs_arena *v = realloc(a->priv->arenas, (a->priv->narenas + 1) * sizeof(*v));
+	if (!v)
+		return customs__error(CUSTOMS_ENOMEM, "out of memory");
+	a->priv->arenas = v;
+	v[a->priv->narenas++] = *arena;
+	memset(arena, 0, sizeof(*arena));
+	return 0;
+}
+
+int customs_analysis_add_package(customs_analysis *a, customs_package *p)
+{
+	pthread_mutex_lock(&a->priv->mu);
+	if (a->npackages >= a->priv->packages_cap) {
+		/* doubling: SBOMs bring hundreds of thousands of packages */
+		size_t cap = a->npackages < 64 ? 64 : a->npackages * 2;
+		customs_package **v = realloc(a->packages, cap * sizeof(*v));
+		if (!v) {
+			pthread_mutex_unlock(&a->priv->mu);
+			return customs__error(CUSTOMS_ENOMEM, "out of memory");
+		}
+		a->packages = v;
+		a->priv->packages_cap = cap;
+	}
+	a->packages[a->npackages++] = p;
+	pthread_mutex_unlock(&a->priv->mu);
+	return 0;
+}
+
+void customs_analysis_warn(customs_analysis *a, int level, int layer, const char *path, const char *fmt, ...)
+{
+	customs_buf b = CUSTOMS_BUF_INIT(8192);
+	va_list ap;
+	char msg[2048];
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	customs_buf_printf(&b, "%s", a->image.reference ? a->image.reference : "image");
+	if (layer >= 0 && (size_t)layer < a->nlayers) {
+		const customs_layer *l = &a->layers[layer];
+		customs_buf_printf(&b, ": layer %d", layer);
+		/* docker-archive layers have no blob digest: name them by diff_id */
+		if (l->digest || l->diff_id)
+			customs_buf_printf(&b, " (%s)", l->digest ? l->digest : l->diff_id);
+	}
+	if (path)
+		customs_buf_printf(&b, ": %.1024s", path);
+	customs_buf_printf(&b, ": %s", msg);
+
+	pthread_mutex_lock(&a->priv->mu);
+	customs_warning *w = realloc(a->warnings, (a->nwarnings + 1) * sizeof(*w));
+	if (w) {
+		a->warnings = w;
+		w = &a->warnings[a->nwarnings++];
+		w->level = level;
+		w->layer = layer;
+		w->path = customs_strdup(path);
+		w->message = customs_buf_detach(&b);
+		if (level == CUSTOMS_ERROR)
+			a->complete = 0;
+	}
+	pthread_mutex_unlock(&a->priv->mu);
+	customs_buf_release(&b);
+}
+
+static void config_release(customs_config *c)
+{
+	free(c->user), free(c->workdir), free(c->stop_signal);
+	customs_strlist_release(&c->env);
+	customs_strlist_release(&c->entrypoint);
+	customs_strlist_release(&c->cmd);
+	customs_strlist_release(&c->shell);
+	customs_strlist_release(&c->exposed_ports);
+	customs_strlist_release(&c->volumes);
+	json_decref(c->labels);
+	json_decref(c->healthcheck);
+}
+
+void customs_analysis_free(customs_analysis *a)
+{
+	if (!a)
+		return;
+	customs_image *im = &a->image;
+	free(im->reference), free(im->source_kind), free(im->source_path), free(im->manifest_digest);
+	free(im->manifest_media_type), free(im->config_digest), free(im->created), free(im->author);
+	free(im->architecture), free(im->os), free(im->variant), free(im->name);
+	customs_strlist_release(&im->tags);
+	config_release(&im->config);
+	for (size_t i = 0; i < a->nlayers; i++) {
+		customs_layer *l = &a->layers[i];
+		free(l->digest), free(l->diff_id), free(l->media_type), free(l->created_by), free(l->created);
+		free(l->comment);
+	}
+	free(a->layers);
+	free(a->files);
+	customs_distro *d = &a->distro;
+	free(d->id), free(d->version_id), free(d->version_codename), free(d->pretty_name), free(d->id_like);
+	free(d->source_path);
+	for (size_t i = 0; i < a->npackages; i++)
+		customs_package_free(a->packages[i]);
+	free(a->packages);
+	for (size_t i = 0; i < a->nwarnings; i++) {
+		free(a->warnings[i].path);
+		free(a->warnings[i].message);
+	}
+	free(a->warnings);
+	if (a->priv) {
+		for (size_t i = 0; i < a->priv->narenas; i++)
+			customs_arena_release(&a->priv->arenas[i]);
+		free(a->priv->arenas);
+		pthread_mutex_destroy(&a->priv->mu);
+		free(a->priv);
+	}
+	free(a);
+}

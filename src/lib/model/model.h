@@ -1,0 +1,18 @@
+/* model.h - the analysis data model's internals for the stages that build an
+ * analysis (the orchestrator, the SBOM readers); the public half, the
+ * structs and their accessors, is include/customs/analysis.h. */
+#ifndef CUSTOMS_MODEL_H
+#define CUSTOMS_MODEL_H
+
+#include "customs/analysis.h"
+#include "util/util.h"
+
+/* An empty, complete analysis named reference (NULL: unnamed), or NULL when
+ * out of memory. */
+customs_analysis *customs__analysis_new(const char *reference);
+
+/* The analysis keeps an arena its file paths live in (one per layer):
+ * *arena is moved in and left empty. */
+int customs__analysis_keep_arena(customs_analysis *a, customs_arena *arena);
+
+#endif
