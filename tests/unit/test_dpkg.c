@@ -15,7 +15,6 @@
 
 #include "analyzers/analyzers.h"
 #include "core/distro.h"
-#include "analyzers/pkgdb.h"
 #include "util/util.h"
 
 /* Verbatim from the fixture (debian 12, 2025 point release). */
@@ -412,13 +411,13 @@ static void test_distro_namespace(void **state)
 static void test_cpe(void **state)
 {
 	(void)state;
-	char *c = pkgdb__cpe("libssl3", "libssl3", "3.0.15-1~deb12u1");
+	char *c = customs_cpe23("libssl3", "libssl3", "3.0.15-1~deb12u1");
 	assert_string_equal(c, "cpe:2.3:a:libssl3:libssl3:3.0.15-1\\~deb12u1:*:*:*:*:*:*:*");
 	free(c);
-	c = pkgdb__cpe("bsdutils", "bsdutils", "1:2.38.1-5+deb12u3");
+	c = customs_cpe23("bsdutils", "bsdutils", "1:2.38.1-5+deb12u3");
 	assert_string_equal(c, "cpe:2.3:a:bsdutils:bsdutils:1\\:2.38.1-5\\+deb12u3:*:*:*:*:*:*:*");
 	free(c);
-	c = pkgdb__cpe("x", "x", NULL);
+	c = customs_cpe23("x", "x", NULL);
 	assert_string_equal(c, "cpe:2.3:a:x:x:*:*:*:*:*:*:*:*");
 	free(c);
 }

@@ -2,6 +2,7 @@
 #ifndef CUSTOMS_ANALYZERS_H
 #define CUSTOMS_ANALYZERS_H
 
+#include "core/pkgvec.h"
 #include "customs/sys/analyzer.h"
 
 customs_analyzer *customs__osrelease_new(void);
@@ -19,18 +20,6 @@ customs_analyzer *customs__apk_new(void);
  * be NULL.  Returns 0, or CUSTOMS_ENOMEM with nothing in *out. */
 typedef void (*customs_parse_warn_fn)(void *ud, size_t line, const char *msg);
 
-/* The growing list of packages a parser returns (pkgvec.c). */
-typedef struct customs_pkgvec {
-	customs_package **v;
-	size_t n, cap;
-} customs_pkgvec;
-/* Append p; when that fails p is freed and CUSTOMS_ENOMEM returned. */
-int customs__pkgvec_push(customs_pkgvec *v, customs_package *p);
-/* Free every package and the array; v is empty again. */
-void customs__pkgvec_release(customs_pkgvec *v);
-/* err < 0: release v and return err with *out NULL and *n 0.  Else hand
- * v's packages over as (*out, *n), *out never NULL, and return 0. */
-int customs__pkgvec_result(customs_package ***out, size_t *n, customs_pkgvec *v, int err);
 
 enum {
 	CUSTOMS_DPKG_STATUS_D = 1, /* distroless status.d stanza: no Status field needed */
@@ -47,7 +36,8 @@ int customs__apk_parse_installed(customs_package ***out, size_t *n, const char *
 				 customs_parse_warn_fn warn, void *ud);
 
 /* Language catalogers (python.c, npm.c); they run after the OS package
- * analyzers, whose packages they link to (metadata "installed_by"). */
+ * analyzers, whose packages the copies merge links them to (metadata
+ * "installed_by"). */
 customs_analyzer *customs__python_new(void);
 customs_analyzer *customs__npm_new(void);
 /* PEP 503 normalised project name ("Friendly_Bard" -> "friendly-bard"), as
@@ -66,9 +56,6 @@ int customs__python_parse_record(customs_strlist *out, const char *site_dir, con
 /* egg-info requires.txt appended to arr as Requires-Dist strings (sections
  * become markers, as importlib.metadata reads them). */
 int customs__python_parse_requires(json_t *arr, const char *buf, size_t len);
-/* For each pkgs[i], set metadata "installed_by" to the name of the visible
- * deb package in a whose files list "/" + paths[i]. */
-int customs__link_deb_owners(customs_analysis *a, customs_package **pkgs, const char *const *paths, size_t n);
 
 /* npm (npm.c).  package.json of an installed package: *out gets name,
  * version, licenses, purl; CUSTOMS_EFORMAT (warn says why) when it is not
@@ -111,26 +98,6 @@ int customs__java_scan_buffer(customs_package ***out, size_t *n, const char *pat
 /* The stream analyzers' predicate: which regular files may be executables. */
 int customs__exe_want(const char *path, uint32_t mode, uint64_t size);
 
-/* What the language analyzers found per copy of a file, merged at finish
- * (gobin.c): the visible copies' packages (visible = 1, layer = the copy's);
- * a copy hidden by an upper layer gives visible = 0 packages unless the copy
- * above lists the same names and versions; with hardlinks, every visible
- * hard link to a visible copy in its layer gets the packages too (db_path =
- * the link).  Visible packages of files a deb lists get "installed_by".
- * add takes pkgs (the array too), also on error. */
-typedef struct customs_langcopy {
-	char *path;
-	int layer;
-	customs_package **pkgs;
-	size_t n;
-} customs_langcopy;
-typedef struct customs_langset {
-	customs_langcopy *c;
-	size_t n, cap;
-} customs_langset;
-int customs__langset_add(customs_langset *s, const char *path, int layer, customs_package **pkgs, size_t n);
-int customs__langset_finish(customs_langset *s, customs_analysis *a, const char *found_by, int hardlinks);
-void customs__langset_release(customs_langset *s);
 /* A customs_parse_warn_fn that warns about one file of the analysis:
  * "<what> line N: msg" (or "<what>: msg" for line 0). */
 typedef struct customs_file_warn {

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "analyzers/analyzers.h"
-#include "analyzers/pkgdb.h"
+#include "core/copies.h"
 #include "customs/purl.h"
 #include "util/util.h"
 
@@ -337,7 +337,7 @@ int customs__apk_parse_installed(customs_package ***out, size_t *n, const char *
 
 typedef struct apk {
 	customs_analyzer base;
-	pkgdb db;
+	copies db;
 } apk;
 
 static const char *const wanted[] = {APK_DB, NULL};
@@ -373,12 +373,12 @@ static int on_file(customs_analyzer *self, const customs_afile *f, const unsigne
 	int err = customs__apk_parse_installed(&v, &n, (const char *)data, len, on_warn, &w);
 	if (err < 0)
 		return err;
-	err = pkgdb__add_copy(&k->db, f->path, f->layer, v, n);
+	err = copies__add(&k->db, f->path, f->layer, v, n);
 	free(v);
 	return err;
 }
 
-static int fill(void *ud, customs_analysis *a, customs_package *p, int listed)
+static int fill(void *ud, customs_analysis *a, customs_package *p, const copies_copy *listed)
 {
 	const customs_distro *d = &a->distro;
 	const char *ns = d->id ? d->id : "alpine";
@@ -388,7 +388,7 @@ static int fill(void *ud, customs_analysis *a, customs_package *p, int listed)
 	/* NULL when a component breaks the purl rules: no purl, not fatal */
 	p->purl = customs_purl_make("apk", ns, p->name, p->version, q, NULL);
 	free(distro);
-	char *cpe = pkgdb__cpe(p->name, p->name, p->version);
+	char *cpe = customs_cpe23(p->name, p->name, p->version);
 	int bad = !cpe || customs_strlist_add(&p->cpes, cpe) < 0;
 	free(cpe);
 	return bad ? customs__error(CUSTOMS_ENOMEM, "out of memory") : 0;
@@ -396,13 +396,13 @@ static int fill(void *ud, customs_analysis *a, customs_package *p, int listed)
 
 static int finish(customs_analyzer *self, customs_analysis *a)
 {
-	return pkgdb__finish(&((apk *)self)->db, a, "apk", fill, NULL);
+	return copies__merge(&((apk *)self)->db, a, &(copies_merge){.found_by = "apk", .flags = COPIES_DISTRO, .fill = fill});
 }
 
 static void apk_free(customs_analyzer *self)
 {
 	apk *k = (apk *)self;
-	pkgdb__release(&k->db);
+	copies__release(&k->db);
 	free(k);
 }
 
@@ -411,6 +411,7 @@ customs_analyzer *customs__apk_new(void)
 	apk *k = calloc(1, sizeof(*k));
 	if (!k)
 		return NULL;
+	copies__init(&k->db);
 	k->base.version = CUSTOMS_ANALYZER_VERSION;
 	k->base.name = "apk";
 	k->base.paths = wanted;

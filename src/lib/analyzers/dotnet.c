@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "analyzers/analyzers.h"
-#include "analyzers/pkgdb.h"
+#include "core/copies.h"
 #include "customs/purl.h"
 #include "util/util.h"
 
@@ -120,7 +120,7 @@ int customs__dotnet_parse_deps(customs_package ***out, size_t *n, const char *bu
 
 typedef struct dotnet {
 	customs_analyzer base;
-	customs_langset set;
+	copies set;
 } dotnet;
 
 static const char *const suffixes[] = {".deps.json", NULL};
@@ -136,18 +136,20 @@ static int on_file(customs_analyzer *self, const customs_afile *f, const unsigne
 		return 0;
 	if (rc < 0)
 		return rc;
-	return customs__langset_add(&d->set, f->path, f->layer, pkgs, n);
+	rc = copies__add(&d->set, f->path, f->layer, pkgs, n);
+	free(pkgs);
+	return rc;
 }
 
 static int finish(customs_analyzer *self, customs_analysis *a)
 {
-	return customs__langset_finish(&((dotnet *)self)->set, a, "dotnet", 0);
+	return copies__merge(&((dotnet *)self)->set, a, &(copies_merge){.found_by = "dotnet", .flags = COPIES_OWNERS});
 }
 
 static void dotnet_free(customs_analyzer *self)
 {
 	dotnet *d = (dotnet *)self;
-	customs__langset_release(&d->set);
+	copies__release(&d->set);
 	free(d);
 }
 
@@ -156,6 +158,7 @@ customs_analyzer *customs__dotnet_new(void)
 	dotnet *d = calloc(1, sizeof(*d));
 	if (!d)
 		return NULL;
+	copies__init(&d->set);
 	d->base.version = CUSTOMS_ANALYZER_VERSION;
 	d->base.name = "dotnet";
 	d->base.suffixes = suffixes;

@@ -11,7 +11,7 @@
 #include <strings.h>
 
 #include "analyzers/analyzers.h"
-#include "analyzers/pkgdb.h"
+#include "core/copies.h"
 #include "customs/purl.h"
 #include "util/util.h"
 
@@ -615,20 +615,10 @@ int customs__dpkg_parse_copyright(customs_strlist *out, const char *buf, size_t 
 
 /* ---- the analyzer ---- */
 
-/* A side file of one layer: an info/ list or md5sums, or a copyright's
- * licenses ('\n'-joined). */
-typedef struct side {
-	char *path;
-	int layer;
-	char *data;
-	size_t len;
-} side;
-
 typedef struct dpkg {
 	customs_analyzer base;
-	pkgdb db;
-	side *s;
-	size_t n, cap;
+	copies db;   /* status and status.d copies */
+	copies side; /* info/ lists and md5sums, copyrights' licenses ('\n'-joined) */
 } dpkg;
 
 static int want(customs_analyzer *self, const char *path, uint32_t mode, uint64_t size)
@@ -647,29 +637,6 @@ static int want(customs_analyzer *self, const char *path, uint32_t mode, uint64_
 }
 
 static const char *const wanted[] = {STATUS_PATH, NULL};
-
-static int add_side(dpkg *d, const char *path, int layer, char *data, size_t len)
-{
-	if (d->n == d->cap) {
-		size_t ncap = d->cap ? d->cap * 2 : 256;
-		side *s = realloc(d->s, ncap * sizeof(*s));
-		if (!s) {
-			free(data);
-			return customs__error(CUSTOMS_ENOMEM, "out of memory");
-		}
-		d->s = s;
-		d->cap = ncap;
-	}
-	if (!(d->s[d->n].path = customs_strdup(path))) {
-		free(data);
-		return customs__error(CUSTOMS_ENOMEM, "out of memory");
-	}
-	d->s[d->n].layer = layer;
-	d->s[d->n].data = data;
-	d->s[d->n].len = len;
-	d->n++;
-	return 0;
-}
 
 /* A hostile database could hold millions of bad lines: report the first
  * few of each file. */
@@ -709,7 +676,7 @@ static int on_file(customs_analyzer *self, const customs_afile *f, const unsigne
 		int err = customs__dpkg_parse_status(&v, &n, buf, len, is_status_d ? CUSTOMS_DPKG_STATUS_D : 0, on_warn, &w);
 		if (err < 0)
 			return err;
-		err = pkgdb__add_copy(&d->db, f->path, f->layer, v, n);
+		err = copies__add(&d->db, f->path, f->layer, v, n);
 		free(v);
 		return err;
 	}
@@ -729,58 +696,28 @@ static int on_file(customs_analyzer *self, const customs_afile *f, const unsigne
 			customs_buf_release(&b);
 			return customs__error(CUSTOMS_ENOMEM, "out of memory");
 		}
-		size_t bl = b.len;
-		return add_side(d, f->path, f->layer, customs_buf_detach(&b), bl);
+		err = copies__add_data(&d->side, f->path, f->layer, b.ptr, b.len);
+		customs_buf_release(&b);
+		return err;
 	}
-	char *copy = customs_strndup(buf, len);
-	if (!copy)
-		return customs__error(CUSTOMS_ENOMEM, "out of memory");
-	return add_side(d, f->path, f->layer, copy, len);
-}
-
-static int cmp_side(const void *x, const void *y)
-{
-	const side *a = x, *b = y;
-	int c = strcmp(a->path, b->path);
-	return c ? c : (a->layer > b->layer) - (a->layer < b->layer);
-}
-
-/* The side file at path with the highest layer <= max_layer. */
-static const side *find_side(dpkg *d, const char *path, int max_layer)
-{
-	size_t lo = 0, hi = d->n;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (strcmp(d->s[mid].path, path) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	const side *best = NULL;
-	for (size_t i = lo; i < d->n && !strcmp(d->s[i].path, path); i++)
-		if (d->s[i].layer <= max_layer)
-			best = &d->s[i];
-	return best;
+	return copies__add_data(&d->side, f->path, f->layer, buf, len);
 }
 
 /* The copy of a side file a package should use: for a visible package the
  * visible one; for a removed one the newest at or below its last listing. */
-static const side *side_for(dpkg *d, customs_analysis *a, const char *path, const customs_package *p, int listed)
+static const copies_copy *side_for(dpkg *d, customs_analysis *a, const char *path, const customs_package *p,
+				   int listed)
 {
 	if (!p->visible)
-		return find_side(d, path, listed);
-	int l = pkgdb__visible_layer(a, path);
-	if (l < 0)
-		return NULL;
-	const side *s = find_side(d, path, l);
-	return s && s->layer == l ? s : NULL;
+		return copies__at(&d->side, path, listed);
+	return copies__visible(&d->side, a, path, 0);
 }
 
 /* info/<name>:<arch>.<ext>, then info/<name>.<ext> (dpkg's multiarch layout
  * names Multi-Arch: same packages with their architecture). */
-static const side *info_file(dpkg *d, customs_analysis *a, const customs_package *p, int listed, const char *ext)
+static const copies_copy *info_file(dpkg *d, customs_analysis *a, const customs_package *p, int listed, const char *ext)
 {
-	const side *s = NULL;
+	const copies_copy *s = NULL;
 	char *path;
 	if (p->arch && (path = customs_asprintf(INFO_DIR "%s:%s.%s", p->name, p->arch, ext))) {
 		s = side_for(d, a, path, p, listed);
@@ -861,16 +798,17 @@ static int add_md5sums(customs_package *p, const char *data, size_t len, int as_
 	return 0;
 }
 
-static int fill(void *ud, customs_analysis *a, customs_package *p, int listed)
+static int fill(void *ud, customs_analysis *a, customs_package *p, const copies_copy *from)
 {
 	dpkg *d = ud;
+	int listed = from->layer;
 	const customs_distro *ds = &a->distro;
 	int err;
 
 	/* owned files and their digests */
 	int distroless = !strncmp(p->db_path, STATUS_D, sizeof(STATUS_D) - 1);
-	const side *list = distroless ? NULL : info_file(d, a, p, listed, "list");
-	const side *md5 = NULL;
+	const copies_copy *list = distroless ? NULL : info_file(d, a, p, listed, "list");
+	const copies_copy *md5 = NULL;
 	if (distroless) {
 		char *path = customs_asprintf(STATUS_D "%s.md5sums", p->name);
 		if (!path)
@@ -891,11 +829,8 @@ static int fill(void *ud, customs_analysis *a, customs_package *p, int listed)
 		char *cp = customs_asprintf(DOC_DIR "%s/copyright", p->name);
 		if (!cp)
 			return customs__error(CUSTOMS_ENOMEM, "out of memory");
-		const customs_file *cf = customs_analysis_lookup(a, cp, 1);
-		const char *at = cf ? cf->path : cp;
-		int layer = cf ? cf->layer : pkgdb__visible_layer(a, cp); /* tars without parent dirs */
-		const side *s = layer >= 0 ? find_side(d, at, layer) : NULL;
-		if (s && s->layer == layer && (err = add_lines(&p->licenses, s->data, s->len)) < 0) {
+		const copies_copy *s = copies__visible(&d->side, a, cp, 1);
+		if (s && (err = add_lines(&p->licenses, s->data, s->len)) < 0) {
 			free(cp);
 			return err;
 		}
@@ -910,7 +845,7 @@ static int fill(void *ud, customs_analysis *a, customs_package *p, int listed)
 	/* NULL when a component breaks the purl rules: no purl, not fatal */
 	p->purl = customs_purl_make("deb", ns, p->name, p->version, q, NULL);
 	free(distro);
-	char *cpe = pkgdb__cpe(p->name, p->name, p->version);
+	char *cpe = customs_cpe23(p->name, p->name, p->version);
 	if (!cpe || customs_strlist_add(&p->cpes, cpe) < 0) {
 		free(cpe);
 		return customs__error(CUSTOMS_ENOMEM, "out of memory");
@@ -922,18 +857,14 @@ static int fill(void *ud, customs_analysis *a, customs_package *p, int listed)
 static int finish(customs_analyzer *self, customs_analysis *a)
 {
 	dpkg *d = (dpkg *)self;
-	if (d->n)
-		qsort(d->s, d->n, sizeof(*d->s), cmp_side);
-	return pkgdb__finish(&d->db, a, "dpkg", fill, d);
+	return copies__merge(&d->db, a, &(copies_merge){.found_by = "dpkg", .flags = COPIES_DISTRO, .fill = fill, .ud = d});
 }
 
 static void dpkg_free(customs_analyzer *self)
 {
 	dpkg *d = (dpkg *)self;
-	pkgdb__release(&d->db);
-	for (size_t i = 0; i < d->n; i++)
-		free(d->s[i].path), free(d->s[i].data);
-	free(d->s);
+	copies__release(&d->db);
+	copies__release(&d->side);
 	free(d);
 }
 
@@ -942,6 +873,8 @@ customs_analyzer *customs__dpkg_new(void)
 	dpkg *d = calloc(1, sizeof(*d));
 	if (!d)
 		return NULL;
+	copies__init(&d->db);
+	copies__init(&d->side);
 	d->base.version = CUSTOMS_ANALYZER_VERSION;
 	d->base.name = "dpkg";
 	d->base.paths = wanted;

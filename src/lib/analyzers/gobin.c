@@ -40,7 +40,7 @@
 #include <string.h>
 
 #include "analyzers/analyzers.h"
-#include "analyzers/pkgdb.h"
+#include "core/copies.h"
 #include "customs/purl.h"
 #include "util/util.h"
 
@@ -1734,175 +1734,11 @@ int customs__exe_want(const char *path, uint32_t mode, uint64_t size)
 	return (mode & 0111) && size >= 64;
 }
 
-/* ---- packages per copy of a file, merged at finish ---- */
-
-int customs__langset_add(customs_langset *s, const char *path, int layer, customs_package **pkgs, size_t n)
-{
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 16;
-		customs_langcopy *c = realloc(s->c, cap * sizeof(*c));
-		if (!c)
-			goto fail;
-		s->c = c;
-		s->cap = cap;
-	}
-	customs_langcopy *c = &s->c[s->n];
-	if (!(c->path = customs_strdup(path)))
-		goto fail;
-	c->layer = layer;
-	c->pkgs = pkgs;
-	c->n = n;
-	s->n++;
-	return 0;
-fail:
-	for (size_t i = 0; i < n; i++)
-		customs_package_free(pkgs[i]);
-	free(pkgs);
-	return nomem();
-}
-
-void customs__langset_release(customs_langset *s)
-{
-	for (size_t i = 0; i < s->n; i++) {
-		for (size_t k = 0; k < s->c[i].n; k++)
-			customs_package_free(s->c[i].pkgs[k]);
-		free(s->c[i].pkgs);
-		free(s->c[i].path);
-	}
-	free(s->c);
-	memset(s, 0, sizeof(*s));
-}
-
-static int cmp_copy(const void *x, const void *y)
-{
-	const customs_langcopy *a = x, *b = y;
-	int c = strcmp(a->path, b->path);
-	return c ? c : (a->layer > b->layer) - (a->layer < b->layer);
-}
-
-static int same_set(const customs_langcopy *x, const customs_langcopy *y)
-{
-	if (x->n != y->n)
-		return 0;
-	for (size_t i = 0; i < x->n; i++)
-		if (strcmp(x->pkgs[i]->name, y->pkgs[i]->name) || strcmp(x->pkgs[i]->version, y->pkgs[i]->version))
-			return 0;
-	return 1;
-}
-
-static customs_package *clone_pkg(const customs_package *p)
-{
-	customs_package *q = customs_package_new();
-	if (!q)
-		return NULL;
-	if (!(q->name = customs_strdup(p->name)) || !(q->version = customs_strdup(p->version)) ||
-	    !(q->type = customs_strdup(p->type)) || (p->purl && !(q->purl = customs_strdup(p->purl))) ||
-	    (p->metadata && !(q->metadata = json_deep_copy(p->metadata)))) {
-		customs_package_free(q);
-		return NULL;
-	}
-	for (size_t i = 0; i < p->licenses.n; i++)
-		if (customs_strlist_add(&q->licenses, p->licenses.v[i]) < 0) {
-			customs_package_free(q);
-			return NULL;
-		}
-	return q;
-}
-
-/* Hand the packages of one copy, as found at `path`, to out. */
-static int emit(customs_pkgvec *out, customs_langcopy *c, const char *path, const char *found_by, int visible, int removed_in,
-		int clone)
-{
-	for (size_t i = 0; i < c->n; i++) {
-		customs_package *p = clone ? clone_pkg(c->pkgs[i]) : c->pkgs[i];
-		if (!p)
-			return nomem();
-		if (!clone)
-			c->pkgs[i] = NULL;
-		p->layer = c->layer;
-		p->visible = visible;
-		p->removed_in_layer = removed_in;
-		if (!(p->found_by = customs_strdup(found_by)) || !(p->db_path = customs_strdup(path))) {
-			customs_package_free(p);
-			return nomem();
-		}
-		int err = customs__pkgvec_push(out, p);
-		if (err < 0)
-			return err;
-	}
-	return 0;
-}
-
-int customs__langset_finish(customs_langset *s, customs_analysis *a, const char *found_by, int hardlinks)
-{
-	customs_pkgvec out = {0};
-	customs_strmap visible = {0};
-	customs_package **vis = NULL;
-	const char **paths = NULL;
-	int err = 0;
-
-	if (s->n > 1)
-		qsort(s->c, s->n, sizeof(*s->c), cmp_copy);
-	for (size_t i = 0; i < s->n; i++)
-		if (pkgdb__visible_layer(a, s->c[i].path) == s->c[i].layer &&
-		    (err = customs_strmap_put(&visible, s->c[i].path, (void *)(uintptr_t)(i + 1))) < 0)
-			goto done;
-	/* hard links to a file, within its layer, name the same bytes (the
-	 * tar stores the content once, under the first name) */
-	for (size_t f = 0; hardlinks && visible.n && f < a->nfiles; f++) {
-		const customs_file *hf = &a->files[f];
-		if (hf->type != CUSTOMS_FILE_HARDLINK || !hf->visible || !hf->link)
-			continue;
-		uintptr_t k = (uintptr_t)customs_strmap_get(&visible, hf->link, NULL);
-		if (k && s->c[k - 1].layer == hf->layer &&
-		    (err = emit(&out, &s->c[k - 1], hf->path, found_by, 1, -1, 1)) < 0)
-			goto done;
-	}
-	for (size_t i = 0; i < s->n; i++) {
-		customs_langcopy *c = &s->c[i];
-		if (customs_strmap_get(&visible, c->path, NULL)) {
-			if ((err = emit(&out, c, c->path, found_by, 1, -1, 0)) < 0)
-				goto done;
-			continue;
-		}
-		/* hidden by an upper layer: report what went away, not a rewrite */
-		const customs_langcopy *up = i + 1 < s->n && !strcmp(s->c[i + 1].path, c->path) ? &s->c[i + 1] : NULL;
-		if (up && same_set(up, c))
-			continue;
-		if ((err = emit(&out, c, c->path, found_by, 0, up ? up->layer : -1, 0)) < 0)
-			goto done;
-	}
-	if (!(paths = calloc(out.n ? out.n : 1, sizeof(*paths))) || !(vis = calloc(out.n ? out.n : 1, sizeof(*vis)))) {
-		err = nomem();
-		goto done;
-	}
-	size_t nvis = 0;
-	for (size_t i = 0; i < out.n; i++)
-		if (out.v[i]->visible) {
-			vis[nvis] = out.v[i];
-			paths[nvis++] = out.v[i]->db_path;
-		}
-	if ((err = customs__link_deb_owners(a, vis, paths, nvis)) < 0)
-		goto done;
-	for (size_t i = 0; i < out.n && !err; i++)
-		if ((err = customs_analysis_add_package(a, out.v[i])) == 0)
-			out.v[i] = NULL;
-done:
-	for (size_t i = 0; i < out.n; i++)
-		customs_package_free(out.v[i]);
-	free(out.v);
-	free(paths);
-	free(vis);
-	customs_strmap_release(&visible);
-	return err;
-}
-
 /* ---- the analyzer ---- */
 
 typedef struct gobin {
 	customs_analyzer base;
-	pthread_mutex_t mu; /* set: stream_close runs on any layer thread */
-	customs_langset set;
+	copies set;
 } gobin;
 
 typedef struct gofile {
@@ -1966,9 +1802,8 @@ static void stream_close(customs_analyzer *self, void *ctx, int ok)
 	if (ok || g->done) {
 		int rc = customs__goscan_finish(g->scan, &pkgs, &n, customs__file_warn, &w);
 		if (rc == 0) {
-			pthread_mutex_lock(&b->mu);
-			rc = customs__langset_add(&b->set, g->path, g->layer, pkgs, n);
-			pthread_mutex_unlock(&b->mu);
+			rc = copies__add(&b->set, g->path, g->layer, pkgs, n);
+			free(pkgs);
 		}
 		if (rc == CUSTOMS_ENOMEM)
 			customs_analysis_warn(g->a, CUSTOMS_ERROR, g->layer, g->path, "Go build info: out of memory");
@@ -1980,14 +1815,14 @@ static void stream_close(customs_analyzer *self, void *ctx, int ok)
 
 static int finish(customs_analyzer *self, customs_analysis *a)
 {
-	return customs__langset_finish(&((gobin *)self)->set, a, "go-binary", 1);
+	return copies__merge(&((gobin *)self)->set, a,
+			     &(copies_merge){.found_by = "go-binary", .flags = COPIES_HARDLINKS | COPIES_OWNERS});
 }
 
 static void gobin_free(customs_analyzer *self)
 {
 	gobin *b = (gobin *)self;
-	customs__langset_release(&b->set);
-	pthread_mutex_destroy(&b->mu);
+	copies__release(&b->set);
 	free(b);
 }
 
@@ -1996,8 +1831,8 @@ customs_analyzer *customs__gobin_new(void)
 	gobin *b = calloc(1, sizeof(*b));
 	if (!b)
 		return NULL;
+	copies__init(&b->set);
 	b->base.version = CUSTOMS_ANALYZER_VERSION;
-	pthread_mutex_init(&b->mu, NULL);
 	b->base.name = "go-binary";
 	b->base.flags = CUSTOMS_ANALYZER_THREADSAFE;
 	b->base.want = want;

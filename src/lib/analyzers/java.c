@@ -54,6 +54,7 @@
 #include <unistd.h>
 
 #include "analyzers/analyzers.h"
+#include "core/copies.h"
 #include "customs/purl.h"
 #include "util/util.h"
 
@@ -972,7 +973,7 @@ int customs__java_scan_buffer(customs_package ***out, size_t *n, const char *pat
 
 typedef struct java {
 	customs_analyzer base;
-	customs_langset set;
+	copies set;
 } java;
 
 typedef struct jfile {
@@ -1036,8 +1037,10 @@ static void stream_close(customs_analyzer *self, void *ctx, int ok)
 		size_t n = 0;
 		customs_file_warn w = {jf->a, jf->path, jf->layer, "java archive"};
 		int rc = java_scan(&pkgs, &n, &jf->sp, jf->path, customs__file_warn, &w);
-		if (rc == 0)
-			rc = customs__langset_add(&jv->set, jf->path, jf->layer, pkgs, n);
+		if (rc == 0) {
+			rc = copies__add(&jv->set, jf->path, jf->layer, pkgs, n);
+			free(pkgs);
+		}
 		if (rc < 0)
 			customs_analysis_warn(jf->a, CUSTOMS_ERROR, jf->layer, jf->path, "java archive: %s",
 					      rc == CUSTOMS_ENOMEM ? "out of memory" : "read error");
@@ -1052,13 +1055,13 @@ static void stream_close(customs_analyzer *self, void *ctx, int ok)
 
 static int finish(customs_analyzer *self, customs_analysis *a)
 {
-	return customs__langset_finish(&((java *)self)->set, a, "java", 1);
+	return copies__merge(&((java *)self)->set, a, &(copies_merge){.found_by = "java", .flags = COPIES_HARDLINKS | COPIES_OWNERS});
 }
 
 static void java_free(customs_analyzer *self)
 {
 	java *jv = (java *)self;
-	customs__langset_release(&jv->set);
+	copies__release(&jv->set);
 	free(jv);
 }
 
@@ -1067,6 +1070,7 @@ customs_analyzer *customs__java_new(void)
 	java *jv = calloc(1, sizeof(*jv));
 	if (!jv)
 		return NULL;
+	copies__init(&jv->set);
 	jv->base.version = CUSTOMS_ANALYZER_VERSION;
 	jv->base.name = "java";
 	jv->base.suffixes = suffixes;

@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "analyzers/analyzers.h"
-#include "analyzers/pkgdb.h"
+#include "core/copies.h"
 #include "customs/purl.h"
 #include "util/util.h"
 
@@ -170,28 +170,24 @@ int customs__php_parse_lock(customs_package ***out, size_t *n, const char *buf, 
 
 /* ---- the analyzer ---- */
 
-typedef struct phpcopy {
-	char *path;
-	int layer;
-	int lock;
-	customs_package **pkgs;
-	size_t n;
-} phpcopy;
-
 typedef struct php {
 	customs_analyzer base;
-	phpcopy *c;
-	size_t n, cap;
+	copies set;
 } php;
 
 static const char *const basenames[] = {"composer.lock", NULL};
 static const char *const suffixes[] = {"vendor/composer/installed.json", NULL};
 
+static int is_lock(const char *path)
+{
+	const char *b = strrchr(path, '/');
+	return !strcmp(b ? b + 1 : path, "composer.lock");
+}
+
 static int on_file(customs_analyzer *self, const customs_afile *f, const unsigned char *data, size_t len)
 {
 	php *ph = (php *)self;
-	const char *b = strrchr(f->path, '/');
-	int lock = !strcmp(b ? b + 1 : f->path, "composer.lock");
+	int lock = is_lock(f->path);
 	customs_file_warn w = {f->analysis, f->path, f->layer, lock ? "composer.lock" : "installed.json"};
 	customs_package **pkgs = NULL;
 	size_t n = 0;
@@ -204,70 +200,35 @@ static int on_file(customs_analyzer *self, const customs_afile *f, const unsigne
 		return 0;
 	if (rc < 0)
 		return rc;
-	if (ph->n == ph->cap) {
-		size_t cap = ph->cap ? ph->cap * 2 : 16;
-		phpcopy *c = realloc(ph->c, cap * sizeof(*c));
-		if (!c)
-			goto fail;
-		ph->c = c;
-		ph->cap = cap;
-	}
-	phpcopy *c = &ph->c[ph->n];
-	if (!(c->path = customs_strdup(f->path)))
-		goto fail;
-	c->layer = f->layer;
-	c->lock = lock;
-	c->pkgs = pkgs;
-	c->n = n;
-	ph->n++;
-	return 0;
-fail:
-	for (size_t i = 0; i < n; i++)
-		customs_package_free(pkgs[i]);
+	rc = copies__add(&ph->set, f->path, f->layer, pkgs, n);
 	free(pkgs);
-	return nomem();
+	return rc;
+}
+
+/* <dir>/composer.lock counts only without an installed <dir>/vendor. */
+static int use_path(void *ud, customs_analysis *a, const char *path, const copies_copy *visible)
+{
+	if (!is_lock(path))
+		return 1;
+	size_t dl = strlen(path) - strlen("composer.lock");
+	char *inst = customs_asprintf("%.*svendor/composer/installed.json", (int)dl, path);
+	if (!inst)
+		return nomem();
+	int installed = copies__visible_layer(a, inst) >= 0;
+	free(inst);
+	return !installed;
 }
 
 static int finish(customs_analyzer *self, customs_analysis *a)
 {
-	php *ph = (php *)self;
-	customs_langset set = {0};
-	int err = 0;
-	for (size_t i = 0; i < ph->n && !err; i++) {
-		phpcopy *c = &ph->c[i];
-		if (c->lock) {
-			/* <dir>/composer.lock next to an installed <dir>/vendor */
-			size_t dl = strlen(c->path) - strlen("composer.lock");
-			char *inst = customs_asprintf("%.*svendor/composer/installed.json", (int)dl, c->path);
-			if (!inst) {
-				err = nomem();
-				break;
-			}
-			int installed = pkgdb__visible_layer(a, inst) >= 0;
-			free(inst);
-			if (installed)
-				continue;
-		}
-		err = customs__langset_add(&set, c->path, c->layer, c->pkgs, c->n);
-		c->pkgs = NULL;
-		c->n = 0;
-	}
-	if (!err)
-		err = customs__langset_finish(&set, a, "php", 0);
-	customs__langset_release(&set);
-	return err;
+	return copies__merge(&((php *)self)->set, a,
+			     &(copies_merge){.found_by = "php", .flags = COPIES_OWNERS, .use = use_path});
 }
 
 static void php_free(customs_analyzer *self)
 {
 	php *ph = (php *)self;
-	for (size_t i = 0; i < ph->n; i++) {
-		for (size_t k = 0; k < ph->c[i].n; k++)
-			customs_package_free(ph->c[i].pkgs[k]);
-		free(ph->c[i].pkgs);
-		free(ph->c[i].path);
-	}
-	free(ph->c);
+	copies__release(&ph->set);
 	free(ph);
 }
 
@@ -276,6 +237,7 @@ customs_analyzer *customs__php_new(void)
 	php *ph = calloc(1, sizeof(*ph));
 	if (!ph)
 		return NULL;
+	copies__init(&ph->set);
 	ph->base.version = CUSTOMS_ANALYZER_VERSION;
 	ph->base.name = "php";
 	ph->base.basenames = basenames;

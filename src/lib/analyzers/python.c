@@ -14,7 +14,7 @@
 #include <strings.h>
 
 #include "analyzers/analyzers.h"
-#include "analyzers/pkgdb.h"
+#include "core/copies.h"
 #include "customs/purl.h"
 #include "util/util.h"
 
@@ -666,69 +666,14 @@ int customs__python_parse_requires(json_t *arr, const char *buf, size_t len)
 	return err;
 }
 
-/* ---- owners: which Debian package lists a file ---- */
-
-int customs__link_deb_owners(customs_analysis *a, customs_package **pkgs, const char *const *paths, size_t n)
-{
-	customs_strmap m = {0};
-	char **keys = calloc(n ? n : 1, sizeof(*keys));
-	int err = 0;
-	if (!keys)
-		return customs__error(CUSTOMS_ENOMEM, "out of memory");
-	for (size_t i = 0; i < n; i++) {
-		if (!(keys[i] = customs_asprintf("/%s", paths[i]))) {
-			err = customs__error(CUSTOMS_ENOMEM, "out of memory");
-			goto done;
-		}
-		if ((err = customs_strmap_put(&m, keys[i], (void *)(uintptr_t)(i + 1))) < 0)
-			goto done;
-	}
-	for (size_t i = 0; n && i < a->npackages; i++) {
-		const customs_package *d = a->packages[i];
-		if (!d->visible || !d->type || strcmp(d->type, "deb") != 0 || !d->name)
-			continue;
-		for (size_t f = 0; f < d->files.n; f++) {
-			uintptr_t k = (uintptr_t)customs_strmap_get(&m, d->files.v[f], NULL);
-			if (!k)
-				continue;
-			customs_package *p = pkgs[k - 1];
-			if (!p->metadata && !(p->metadata = json_object())) {
-				err = customs__error(CUSTOMS_ENOMEM, "out of memory");
-				goto done;
-			}
-			if (!json_object_get(p->metadata, "installed_by") &&
-			    json_object_set_new(p->metadata, "installed_by", json_string(d->name)) < 0) {
-				err = customs__error(CUSTOMS_ENOMEM, "out of memory");
-				goto done;
-			}
-		}
-	}
-done:
-	customs_strmap_release(&m);
-	for (size_t i = 0; i < n; i++)
-		free(keys[i]);
-	free(keys);
-	return err;
-}
-
 /* ---- the analyzer ---- */
 
 enum { K_METADATA, K_EGGFILE, K_RECORD, K_INSTALLED_FILES, K_REQUIRES };
 
-typedef struct pycopy {
-	char *path;
-	int layer;
-	int kind;
-	customs_package *pkg;  /* K_METADATA/K_EGGFILE: parsed, or NULL ... */
-	char *error;           /* ... with the reason */
-	char *data;            /* side files: the content */
-	size_t len;
-} pycopy;
-
 typedef struct python {
 	customs_analyzer base;
-	pycopy *c;
-	size_t n, cap;
+	copies meta; /* METADATA, PKG-INFO, .egg-info files: one package each, or why not */
+	copies side; /* RECORD, installed-files.txt, requires.txt */
 } python;
 
 static const char *const basenames[] = {"METADATA", "PKG-INFO", "RECORD", "installed-files.txt", "requires.txt", NULL};
@@ -803,95 +748,47 @@ static void keep_first(void *ud, size_t line, const char *msg)
 static int on_file(customs_analyzer *self, const customs_afile *f, const unsigned char *data, size_t len)
 {
 	python *py = (python *)self;
-	if (!data) /* an empty file */
-		data = (const unsigned char *)"", len = 0;
-	int kind = classify(f->path), err = 0;
+	int kind = classify(f->path);
 	if (kind < 0)
 		return 0;
-	if (py->n == py->cap) {
-		size_t cap = py->cap ? py->cap * 2 : 32;
-		pycopy *c = realloc(py->c, cap * sizeof(*c));
-		if (!c)
-			return customs__error(CUSTOMS_ENOMEM, "out of memory");
-		py->c = c;
-		py->cap = cap;
-	}
-	pycopy *c = &py->c[py->n];
-	memset(c, 0, sizeof(*c));
-	c->layer = f->layer;
-	c->kind = kind;
-	if (!(c->path = customs_strdup(f->path)))
-		return customs__error(CUSTOMS_ENOMEM, "out of memory");
-	if (kind == K_METADATA || kind == K_EGGFILE) {
-		first_warning w = {.set = 0};
-		err = customs__python_parse_metadata(&c->pkg, (const char *)data, len, keep_first, &w);
-		if (err == CUSTOMS_EFORMAT) {
-			err = 0;
-			if (!(c->error = customs_strdup(w.set ? w.msg : "unreadable metadata: skipped")))
-				err = customs__error(CUSTOMS_ENOMEM, "out of memory");
-		}
-	} else if (!(c->data = customs_strndup((const char *)data, len))) {
-		err = customs__error(CUSTOMS_ENOMEM, "out of memory");
-	}
-	c->len = len;
-	if (err < 0) {
-		free(c->path), free(c->error), free(c->data);
-		customs_package_free(c->pkg);
+	if (kind != K_METADATA && kind != K_EGGFILE)
+		return copies__add_data(&py->side, f->path, f->layer, data ? data : (const unsigned char *)"", len);
+	customs_package *p;
+	first_warning w = {.set = 0};
+	int err = customs__python_parse_metadata(&p, data ? (const char *)data : "", len, keep_first, &w);
+	if (err == CUSTOMS_EFORMAT)
+		return copies__add_unreadable(&py->meta, f->path, f->layer, w.set ? w.msg : "unreadable metadata: skipped");
+	if (err < 0)
 		return err;
-	}
-	py->n++;
-	return 0;
+	return copies__add(&py->meta, f->path, f->layer, &p, 1);
 }
 
-static int cmp_copy(const void *x, const void *y)
+/* The visible copy of the side file `name` next to a metadata file. */
+static const copies_copy *side_file(python *py, customs_analysis *a, const char *meta, size_t dl, const char *name,
+				    int *err)
 {
-	const pycopy *a = x, *b = y;
-	int c = strcmp(a->path, b->path);
-	return c ? c : (a->layer > b->layer) - (a->layer < b->layer);
-}
-
-/* The copy of path written by layer, or NULL (copies are sorted). */
-static pycopy *find_copy(python *py, const char *path, int layer)
-{
-	size_t lo = 0, hi = py->n;
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		int c = strcmp(py->c[mid].path, path);
-		if (!c)
-			c = (py->c[mid].layer > layer) - (py->c[mid].layer < layer);
-		if (!c)
-			return &py->c[mid];
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
-}
-
-/* The visible copy of path, or NULL. */
-static pycopy *visible_copy(python *py, customs_analysis *a, const char *path)
-{
-	const customs_file *f = customs_analysis_lookup(a, path, 0);
-	if (!f || strcmp(f->path, path) != 0)
+	char *path = customs_asprintf("%.*s/%s", (int)dl, meta, name);
+	if (!path) {
+		*err = customs__error(CUSTOMS_ENOMEM, "out of memory");
 		return NULL;
-	return find_copy(py, path, f->layer);
+	}
+	const copies_copy *s = copies__visible(&py->side, a, path, 0);
+	free(path);
+	return s && s->data ? s : NULL;
 }
 
 /* owned files and requirements from the side files next to the metadata */
-static int add_side_files(python *py, customs_analysis *a, customs_package *p, const pycopy *c, const char *site)
+static int add_side_files(python *py, customs_analysis *a, customs_package *p, int kind, const char *site)
 {
-	size_t d = dir_len(c->path, strlen(c->path));
-	char *path;
-	pycopy *s;
+	const char *meta = p->db_path;
+	size_t d = dir_len(meta, strlen(meta));
+	const copies_copy *s;
 	int err = 0;
-	if (c->kind == K_EGGFILE)
+	if (kind == K_EGGFILE)
 		return 0;
-	int dist = d > 10 && !memcmp(c->path + d - 10, ".dist-info", 10);
-	if (!(path = customs_asprintf("%.*s/%s", (int)d, c->path, dist ? "RECORD" : "installed-files.txt")))
-		return customs__error(CUSTOMS_ENOMEM, "out of memory");
-	if ((s = visible_copy(py, a, path)) && s->data) {
-		char *dir = customs_strndup(c->path, d);
+	int dist = d > 10 && !memcmp(meta + d - 10, ".dist-info", 10);
+	if ((s = side_file(py, a, meta, d, dist ? "RECORD" : "installed-files.txt", &err))) {
+		char *dir = customs_strndup(meta, d);
 		if (!dir)
 			err = customs__error(CUSTOMS_ENOMEM, "out of memory");
 		else if (dist)
@@ -900,103 +797,40 @@ static int add_side_files(python *py, customs_analysis *a, customs_package *p, c
 			err = parse_installed_files(&p->files, dir, s->data, s->len);
 		free(dir);
 	}
-	free(path);
 	if (err < 0 || dist)
 		return err;
-	if (!(path = customs_asprintf("%.*s/requires.txt", (int)d, c->path)))
-		return customs__error(CUSTOMS_ENOMEM, "out of memory");
-	if ((s = visible_copy(py, a, path)) && s->data) {
+	if ((s = side_file(py, a, meta, d, "requires.txt", &err))) {
 		json_t *req = json_object_get(p->metadata, "requires_dist");
 		if (req && !json_array_size(req))
 			err = customs__python_parse_requires(req, s->data, s->len);
 	}
-	free(path);
+	return err;
+}
+
+static int fill(void *ud, customs_analysis *a, customs_package *p, const copies_copy *listed)
+{
+	int kind = classify(p->db_path), err = 0;
+	size_t d = dir_len(p->db_path, strlen(p->db_path));
+	char *site = customs_strndup(p->db_path, kind == K_EGGFILE ? d : dir_len(p->db_path, d));
+	if (!site || json_object_set_new(p->metadata, "site_packages", json_string(site)) < 0)
+		err = customs__error(CUSTOMS_ENOMEM, "out of memory");
+	else if (p->visible)
+		err = add_side_files(ud, a, p, kind, site);
+	free(site);
 	return err;
 }
 
 static int finish(customs_analyzer *self, customs_analysis *a)
 {
 	python *py = (python *)self;
-	customs_package **found = NULL;
-	const char **paths = NULL;
-	size_t nfound = 0, nvis = 0;
-	int err = 0;
-
-	if (py->n)
-		qsort(py->c, py->n, sizeof(*py->c), cmp_copy);
-	if (!(found = calloc(py->n ? py->n : 1, sizeof(*found))) || !(paths = calloc(py->n ? py->n : 1, sizeof(*paths)))) {
-		err = customs__error(CUSTOMS_ENOMEM, "out of memory");
-		goto done;
-	}
-	for (size_t i = 0; i < py->n; i++) {
-		pycopy *c = &py->c[i];
-		if (c->kind != K_METADATA && c->kind != K_EGGFILE)
-			continue;
-		/* the last copy of a path is the one the squashed view may show */
-		int last = i + 1 == py->n || strcmp(py->c[i + 1].path, c->path) != 0;
-		pycopy *vis = last ? visible_copy(py, a, c->path) : NULL;
-		if (vis != c) {
-			/* hidden: reported (visible = 0) only when the package changed
-			 * or went away, not when an upper layer rewrote the same one */
-			const pycopy *up = i + 1 < py->n && !strcmp(py->c[i + 1].path, c->path) ? &py->c[i + 1] : NULL;
-			if (!c->pkg || (up && up->pkg && !strcmp(up->pkg->name, c->pkg->name) &&
-					!strcmp(up->pkg->version, c->pkg->version)))
-				continue;
-			c->pkg->visible = 0;
-			c->pkg->removed_in_layer = up ? up->layer : -1;
-		} else if (!c->pkg) {
-			customs_analysis_warn(a, CUSTOMS_WARN, c->layer, c->path, "%s", c->error);
-			continue;
-		}
-		customs_package *p = c->pkg;
-		size_t d = dir_len(c->path, strlen(c->path));
-		size_t sd = c->kind == K_EGGFILE ? d : dir_len(c->path, d);
-		char *site = customs_strndup(c->path, sd);
-		p->layer = c->layer;
-		if (!site || !(p->found_by = customs_strdup("python")) || !(p->db_path = customs_strdup(c->path)) ||
-		    json_object_set_new(p->metadata, "site_packages", json_string(site)) < 0) {
-			free(site);
-			err = customs__error(CUSTOMS_ENOMEM, "out of memory");
-			goto done;
-		}
-		if (p->visible)
-			err = add_side_files(py, a, p, c, site);
-		free(site);
-		if (err < 0)
-			goto done;
-		c->pkg = NULL;
-		/* visible ones first, for the owner lookup */
-		if (p->visible) {
-			memmove(found + nvis + 1, found + nvis, (nfound - nvis) * sizeof(*found));
-			memmove(paths + nvis + 1, paths + nvis, (nfound - nvis) * sizeof(*paths));
-			found[nvis] = p;
-			paths[nvis++] = c->path;
-		} else {
-			found[nfound] = p;
-			paths[nfound] = c->path;
-		}
-		nfound++;
-	}
-	err = customs__link_deb_owners(a, found, paths, nvis);
-	for (size_t i = 0; i < nfound && err == 0; i++)
-		if ((err = customs_analysis_add_package(a, found[i])) == 0)
-			found[i] = NULL;
-done:
-	for (size_t i = 0; found && i < nfound; i++)
-		customs_package_free(found[i]);
-	free(found);
-	free(paths);
-	return err;
+	return copies__merge(&py->meta, a, &(copies_merge){.found_by = "python", .flags = COPIES_OWNERS, .fill = fill, .ud = py});
 }
 
 static void py_free(customs_analyzer *self)
 {
 	python *py = (python *)self;
-	for (size_t i = 0; i < py->n; i++) {
-		free(py->c[i].path), free(py->c[i].error), free(py->c[i].data);
-		customs_package_free(py->c[i].pkg);
-	}
-	free(py->c);
+	copies__release(&py->meta);
+	copies__release(&py->side);
 	free(py);
 }
 
@@ -1005,6 +839,8 @@ customs_analyzer *customs__python_new(void)
 	python *py = calloc(1, sizeof(*py));
 	if (!py)
 		return NULL;
+	copies__init(&py->meta);
+	copies__init(&py->side);
 	py->base.version = CUSTOMS_ANALYZER_VERSION;
 	py->base.name = "python";
 	py->base.basenames = basenames;

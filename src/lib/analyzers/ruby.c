@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "analyzers/analyzers.h"
-#include "analyzers/pkgdb.h"
+#include "core/copies.h"
 #include "customs/purl.h"
 #include "util/util.h"
 
@@ -400,7 +400,7 @@ done:
 
 typedef struct ruby {
 	customs_analyzer base;
-	customs_langset set;
+	copies set;
 } ruby;
 
 static const char *const basenames[] = {"Gemfile.lock", NULL};
@@ -436,31 +436,27 @@ static int on_file(customs_analyzer *self, const customs_afile *f, const unsigne
 			return 0;
 		w.what = "gemspec";
 		rc = customs__ruby_parse_gemspec(&one, (const char *)data, len, customs__file_warn, &w);
-		if (rc == 0) {
-			if (!(pkgs = malloc(sizeof(*pkgs)))) {
-				customs_package_free(one);
-				return nomem();
-			}
-			pkgs[0] = one;
-			n = 1;
-		}
+		if (rc == 0)
+			return copies__add(&r->set, f->path, f->layer, &one, 1);
 	}
 	if (rc == CUSTOMS_EFORMAT)
 		return 0;
 	if (rc < 0)
 		return rc;
-	return customs__langset_add(&r->set, f->path, f->layer, pkgs, n);
+	rc = copies__add(&r->set, f->path, f->layer, pkgs, n);
+	free(pkgs);
+	return rc;
 }
 
 static int finish(customs_analyzer *self, customs_analysis *a)
 {
-	return customs__langset_finish(&((ruby *)self)->set, a, "ruby", 0);
+	return copies__merge(&((ruby *)self)->set, a, &(copies_merge){.found_by = "ruby", .flags = COPIES_OWNERS});
 }
 
 static void ruby_free(customs_analyzer *self)
 {
 	ruby *r = (ruby *)self;
-	customs__langset_release(&r->set);
+	copies__release(&r->set);
 	free(r);
 }
 
@@ -469,6 +465,7 @@ customs_analyzer *customs__ruby_new(void)
 	ruby *r = calloc(1, sizeof(*r));
 	if (!r)
 		return NULL;
+	copies__init(&r->set);
 	r->base.version = CUSTOMS_ANALYZER_VERSION;
 	r->base.name = "ruby";
 	r->base.basenames = basenames;

@@ -16,7 +16,7 @@
 #include <isa-l/igzip_lib.h>
 
 #include "analyzers/analyzers.h"
-#include "analyzers/pkgdb.h"
+#include "core/copies.h"
 #include "customs/purl.h"
 #include "util/util.h"
 
@@ -571,8 +571,7 @@ done:
 
 typedef struct rust {
 	customs_analyzer base;
-	pthread_mutex_t mu; /* set */
-	customs_langset set;
+	copies set;
 } rust;
 
 typedef struct rustfile {
@@ -650,9 +649,8 @@ static void stream_close(customs_analyzer *self, void *ctx, int ok)
 		rc = customs__rust_parse_cargo_lock(&pkgs, &n, r->lock.ptr ? r->lock.ptr : "", r->lock.len,
 						    customs__file_warn, &w);
 		if (rc == 0) {
-			pthread_mutex_lock(&rs->mu);
-			rc = customs__langset_add(&rs->set, r->path, r->layer, pkgs, n);
-			pthread_mutex_unlock(&rs->mu);
+			rc = copies__add(&rs->set, r->path, r->layer, pkgs, n);
+			free(pkgs);
 		}
 	} else if (!r->is_lock && (ok || r->done)) {
 		unsigned char *z = NULL;
@@ -661,9 +659,8 @@ static void stream_close(customs_analyzer *self, void *ctx, int ok)
 		if (rc == 0) {
 			rc = customs__rust_parse_auditable(&pkgs, &n, z, zl, customs__file_warn, &w);
 			if (rc == 0) {
-				pthread_mutex_lock(&rs->mu);
-				rc = customs__langset_add(&rs->set, r->path, r->layer, pkgs, n);
-				pthread_mutex_unlock(&rs->mu);
+				rc = copies__add(&rs->set, r->path, r->layer, pkgs, n);
+				free(pkgs);
 			}
 		}
 		free(z);
@@ -678,14 +675,14 @@ static void stream_close(customs_analyzer *self, void *ctx, int ok)
 
 static int finish(customs_analyzer *self, customs_analysis *a)
 {
-	return customs__langset_finish(&((rust *)self)->set, a, "rust", 1);
+	return copies__merge(&((rust *)self)->set, a,
+			     &(copies_merge){.found_by = "rust", .flags = COPIES_HARDLINKS | COPIES_OWNERS});
 }
 
 static void rust_free(customs_analyzer *self)
 {
 	rust *r = (rust *)self;
-	customs__langset_release(&r->set);
-	pthread_mutex_destroy(&r->mu);
+	copies__release(&r->set);
 	free(r);
 }
 
@@ -694,8 +691,8 @@ customs_analyzer *customs__rust_new(void)
 	rust *r = calloc(1, sizeof(*r));
 	if (!r)
 		return NULL;
+	copies__init(&r->set);
 	r->base.version = CUSTOMS_ANALYZER_VERSION;
-	pthread_mutex_init(&r->mu, NULL);
 	r->base.name = "rust";
 	r->base.flags = CUSTOMS_ANALYZER_THREADSAFE;
 	r->base.basenames = basenames;

@@ -23,7 +23,6 @@
 
 #include <openssl/evp.h>
 
-#include "../analyzers/pkgdb.h"
 #include "sbom_int.h"
 #include "util/jsonw.h"
 

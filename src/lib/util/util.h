@@ -89,4 +89,9 @@ int customs_digest_valid(const char *digest);
 /* Read a whole file up to max bytes into *out (NUL-terminated). */
 int customs_read_file(char **out, size_t *len, const char *path, size_t max);
 
+/* ---- identifiers ---- */
+/* "cpe:2.3:a:VENDOR:PRODUCT:VERSION:*:*:*:*:*:*:*" with CPE 2.3 formatted
+ * string escaping (NISTIR 7695 §6.2); malloc'd or NULL. */
+char *customs_cpe23(const char *vendor, const char *product, const char *version);
+
 #endif
