@@ -1,16 +1,17 @@
-/* analyzers.h - constructors of the built-in analyzers (one file each). */
+/* analyzers.h - the built-in analyzers (one file each, registered by
+ * registry.c) and the parsers behind them, for tests and fuzz targets. */
 #ifndef CUSTOMS_ANALYZERS_H
 #define CUSTOMS_ANALYZERS_H
 
 #include "core/pkgvec.h"
 #include "customs/sys/analyzer.h"
 
-customs_analyzer *customs__osrelease_new(void);
-customs_analyzer *customs__rpm_new(void);
+extern const customs_analyzer_type customs__osrelease_analyzer;
+extern const customs_analyzer_type customs__rpm_analyzer;
 int customs__osrelease_parse(customs_distro *d, const char *text);
 
-customs_analyzer *customs__dpkg_new(void);
-customs_analyzer *customs__apk_new(void);
+extern const customs_analyzer_type customs__dpkg_analyzer;
+extern const customs_analyzer_type customs__apk_analyzer;
 
 /* Package-database parsers (dpkg.c, apk.c), separate from their analyzers
  * for tests and fuzz targets.  They return the packages they could read in
@@ -38,8 +39,8 @@ int customs__apk_parse_installed(customs_package ***out, size_t *n, const char *
 /* Language catalogers (python.c, npm.c); they run after the OS package
  * analyzers, whose packages the copies merge links them to (metadata
  * "installed_by"). */
-customs_analyzer *customs__python_new(void);
-customs_analyzer *customs__npm_new(void);
+extern const customs_analyzer_type customs__python_analyzer;
+extern const customs_analyzer_type customs__npm_analyzer;
 /* PEP 503 normalised project name ("Friendly_Bard" -> "friendly-bard"), as
  * PyPI and OSV key it; malloc'd, NULL when out of memory. */
 char *customs__pep503_normalize(const char *name);
@@ -81,16 +82,16 @@ int customs__npm_parse_pnpm_lock(customs_package ***out, size_t *n, const char *
  * *out / *n, what was skipped through warn (line 0 when the message is
  * not about a line), CUSTOMS_EFORMAT (warn says why) when the input is
  * not what it claims to be. */
-customs_analyzer *customs__gobin_new(void);
-customs_analyzer *customs__rust_new(void);
-customs_analyzer *customs__ruby_new(void);
-customs_analyzer *customs__php_new(void);
-customs_analyzer *customs__dotnet_new(void);
+extern const customs_analyzer_type customs__gobin_analyzer;
+extern const customs_analyzer_type customs__rust_analyzer;
+extern const customs_analyzer_type customs__ruby_analyzer;
+extern const customs_analyzer_type customs__php_analyzer;
+extern const customs_analyzer_type customs__dotnet_analyzer;
 /* Java (java.c): archives and the archives nested in them; type
  * "java-archive".  MANIFEST.MF's main section and a .properties file as a
  * JSON object of strings (*out, new reference); scan_buffer reads a whole
  * archive held in memory (path names it in locations and warnings). */
-customs_analyzer *customs__java_new(void);
+extern const customs_analyzer_type customs__java_analyzer;
 int customs__java_parse_manifest(json_t **out, const char *buf, size_t len);
 int customs__java_parse_properties(json_t **out, const char *buf, size_t len);
 int customs__java_scan_buffer(customs_package ***out, size_t *n, const char *path, const unsigned char *data,
@@ -98,6 +99,10 @@ int customs__java_scan_buffer(customs_package ***out, size_t *n, const char *pat
 /* The stream analyzers' predicate: which regular files may be executables. */
 int customs__exe_want(const char *path, uint32_t mode, uint64_t size);
 
+/* The state of an analyzer that needs nothing but the copies of its files
+ * (core/copies.h): create and destroy of a copies set (shared.c). */
+int customs__copies_create(void **out, const customs_analyzer_type *type);
+void customs__copies_destroy(void *state);
 /* A customs_parse_warn_fn that warns about one file of the analysis:
  * "<what> line N: msg" (or "<what>: msg" for line 0). */
 typedef struct customs_file_warn {

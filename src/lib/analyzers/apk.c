@@ -335,11 +335,6 @@ int customs__apk_parse_installed(customs_package ***out, size_t *n, const char *
 
 /* ---- the analyzer ---- */
 
-typedef struct apk {
-	customs_analyzer base;
-	copies db;
-} apk;
-
 static const char *const wanted[] = {APK_DB, NULL};
 
 /* A hostile database could hold millions of bad lines: report the first
@@ -364,16 +359,16 @@ static void on_warn(void *ud, size_t line, const char *msg)
 	w->n++;
 }
 
-static int on_file(customs_analyzer *self, const customs_afile *f, const unsigned char *data, size_t len)
+static int on_file(void *self, const customs_afile *f, const unsigned char *data, size_t len)
 {
-	apk *k = (apk *)self;
+	copies *k = self;
 	customs_package **v;
 	size_t n;
 	warn_ctx w = {f->analysis, f, 0};
 	int err = customs__apk_parse_installed(&v, &n, (const char *)data, len, on_warn, &w);
 	if (err < 0)
 		return err;
-	err = copies__add(&k->db, f->path, f->layer, v, n);
+	err = copies__add(k, f->path, f->layer, v, n);
 	free(v);
 	return err;
 }
@@ -394,30 +389,20 @@ static int fill(void *ud, customs_analysis *a, customs_package *p, const copies_
 	return bad ? customs__error(CUSTOMS_ENOMEM, "out of memory") : 0;
 }
 
-static int finish(customs_analyzer *self, customs_analysis *a)
+static int finish(void *self, customs_analysis *a)
 {
-	return copies__merge(&((apk *)self)->db, a, &(copies_merge){.found_by = "apk", .flags = COPIES_DISTRO, .fill = fill});
+	return copies__merge(self, a, &(copies_merge){.found_by = "apk", .flags = COPIES_DISTRO, .fill = fill});
 }
 
-static void apk_free(customs_analyzer *self)
-{
-	apk *k = (apk *)self;
-	copies__release(&k->db);
-	free(k);
-}
-
-customs_analyzer *customs__apk_new(void)
-{
-	apk *k = calloc(1, sizeof(*k));
-	if (!k)
-		return NULL;
-	copies__init(&k->db);
-	k->base.version = CUSTOMS_ANALYZER_VERSION;
-	k->base.name = "apk";
-	k->base.paths = wanted;
-	k->base.max_size = MAX_APK_DB;
-	k->base.file = on_file;
-	k->base.finish = finish;
-	k->base.free = apk_free;
-	return &k->base;
-}
+const customs_analyzer_type customs__apk_analyzer = {
+	.version = CUSTOMS_ANALYZER_VERSION,
+	.name = "apk",
+	.description = "Alpine packages from lib/apk/db/installed",
+	.analyzer_version = "1",
+	.paths = wanted,
+	.create = customs__copies_create,
+	.destroy = customs__copies_destroy,
+	.max_size = MAX_APK_DB,
+	.file = on_file,
+	.finish = finish,
+};

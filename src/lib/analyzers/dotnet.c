@@ -118,16 +118,11 @@ int customs__dotnet_parse_deps(customs_package ***out, size_t *n, const char *bu
 
 /* ---- the analyzer ---- */
 
-typedef struct dotnet {
-	customs_analyzer base;
-	copies set;
-} dotnet;
-
 static const char *const suffixes[] = {".deps.json", NULL};
 
-static int on_file(customs_analyzer *self, const customs_afile *f, const unsigned char *data, size_t len)
+static int on_file(void *self, const customs_afile *f, const unsigned char *data, size_t len)
 {
-	dotnet *d = (dotnet *)self;
+	copies *d = self;
 	customs_file_warn w = {f->analysis, f->path, f->layer, ".deps.json"};
 	customs_package **pkgs = NULL;
 	size_t n = 0;
@@ -136,35 +131,25 @@ static int on_file(customs_analyzer *self, const customs_afile *f, const unsigne
 		return 0;
 	if (rc < 0)
 		return rc;
-	rc = copies__add(&d->set, f->path, f->layer, pkgs, n);
+	rc = copies__add(d, f->path, f->layer, pkgs, n);
 	free(pkgs);
 	return rc;
 }
 
-static int finish(customs_analyzer *self, customs_analysis *a)
+static int finish(void *self, customs_analysis *a)
 {
-	return copies__merge(&((dotnet *)self)->set, a, &(copies_merge){.found_by = "dotnet", .flags = COPIES_OWNERS});
+	return copies__merge(self, a, &(copies_merge){.found_by = "dotnet", .flags = COPIES_OWNERS});
 }
 
-static void dotnet_free(customs_analyzer *self)
-{
-	dotnet *d = (dotnet *)self;
-	copies__release(&d->set);
-	free(d);
-}
-
-customs_analyzer *customs__dotnet_new(void)
-{
-	dotnet *d = calloc(1, sizeof(*d));
-	if (!d)
-		return NULL;
-	copies__init(&d->set);
-	d->base.version = CUSTOMS_ANALYZER_VERSION;
-	d->base.name = "dotnet";
-	d->base.suffixes = suffixes;
-	d->base.max_size = MAX_DEPS_JSON;
-	d->base.file = on_file;
-	d->base.finish = finish;
-	d->base.free = dotnet_free;
-	return &d->base;
-}
+const customs_analyzer_type customs__dotnet_analyzer = {
+	.version = CUSTOMS_ANALYZER_VERSION,
+	.name = "dotnet",
+	.description = ".NET NuGet packages from *.deps.json",
+	.analyzer_version = "1",
+	.suffixes = suffixes,
+	.create = customs__copies_create,
+	.destroy = customs__copies_destroy,
+	.max_size = MAX_DEPS_JSON,
+	.file = on_file,
+	.finish = finish,
+};

@@ -616,12 +616,11 @@ int customs__dpkg_parse_copyright(customs_strlist *out, const char *buf, size_t 
 /* ---- the analyzer ---- */
 
 typedef struct dpkg {
-	customs_analyzer base;
 	copies db;   /* status and status.d copies */
 	copies side; /* info/ lists and md5sums, copyrights' licenses ('\n'-joined) */
 } dpkg;
 
-static int want(customs_analyzer *self, const char *path, uint32_t mode, uint64_t size)
+static int want(void *self, const char *path, uint32_t mode, uint64_t size)
 {
 	if (path[0] == 'v' && !strncmp(path, INFO_DIR, sizeof(INFO_DIR) - 1)) {
 		const char *b = path + sizeof(INFO_DIR) - 1;
@@ -660,9 +659,9 @@ static void on_warn(void *ud, size_t line, const char *msg)
 	w->n++;
 }
 
-static int on_file(customs_analyzer *self, const customs_afile *f, const unsigned char *data, size_t len)
+static int on_file(void *self, const customs_afile *f, const unsigned char *data, size_t len)
 {
-	dpkg *d = (dpkg *)self;
+	dpkg *d = self;
 	const char *buf = (const char *)data;
 	int is_status = !strcmp(f->path, STATUS_PATH);
 	int is_status_d = !is_status && !strncmp(f->path, STATUS_D, sizeof(STATUS_D) - 1);
@@ -854,34 +853,41 @@ static int fill(void *ud, customs_analysis *a, customs_package *p, const copies_
 	return 0;
 }
 
-static int finish(customs_analyzer *self, customs_analysis *a)
+static int finish(void *self, customs_analysis *a)
 {
-	dpkg *d = (dpkg *)self;
+	dpkg *d = self;
 	return copies__merge(&d->db, a, &(copies_merge){.found_by = "dpkg", .flags = COPIES_DISTRO, .fill = fill, .ud = d});
 }
 
-static void dpkg_free(customs_analyzer *self)
+static void dpkg_free(void *self)
 {
-	dpkg *d = (dpkg *)self;
+	dpkg *d = self;
 	copies__release(&d->db);
 	copies__release(&d->side);
 	free(d);
 }
 
-customs_analyzer *customs__dpkg_new(void)
+static int create(void **out, const customs_analyzer_type *type)
 {
 	dpkg *d = calloc(1, sizeof(*d));
 	if (!d)
-		return NULL;
+		return customs__error(CUSTOMS_ENOMEM, "out of memory");
 	copies__init(&d->db);
 	copies__init(&d->side);
-	d->base.version = CUSTOMS_ANALYZER_VERSION;
-	d->base.name = "dpkg";
-	d->base.paths = wanted;
-	d->base.want = want;
-	d->base.max_size = MAX_DPKG_FILE;
-	d->base.file = on_file;
-	d->base.finish = finish;
-	d->base.free = dpkg_free;
-	return &d->base;
+	*out = d;
+	return 0;
 }
+
+const customs_analyzer_type customs__dpkg_analyzer = {
+	.version = CUSTOMS_ANALYZER_VERSION,
+	.name = "dpkg",
+	.description = "Debian packages from var/lib/dpkg (status, status.d, info, copyright)",
+	.analyzer_version = "1",
+	.paths = wanted,
+	.want = want,
+	.create = create,
+	.destroy = dpkg_free,
+	.max_size = MAX_DPKG_FILE,
+	.file = on_file,
+	.finish = finish,
+};

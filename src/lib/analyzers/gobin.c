@@ -1736,11 +1736,6 @@ int customs__exe_want(const char *path, uint32_t mode, uint64_t size)
 
 /* ---- the analyzer ---- */
 
-typedef struct gobin {
-	customs_analyzer base;
-	copies set;
-} gobin;
-
 typedef struct gofile {
 	customs_goscan *scan;
 	char *path;
@@ -1749,13 +1744,13 @@ typedef struct gofile {
 	int done;
 } gofile;
 
-static int want(customs_analyzer *self, const char *path, uint32_t mode, uint64_t size)
+static int want(void *self, const char *path, uint32_t mode, uint64_t size)
 {
 	(void)self;
 	return customs__exe_want(path, mode, size);
 }
 
-static void *stream_open(customs_analyzer *self, const customs_afile *f)
+static void *stream_open(void *self, const customs_afile *f)
 {
 	gofile *g = calloc(1, sizeof(*g));
 	(void)self;
@@ -1771,7 +1766,7 @@ static void *stream_open(customs_analyzer *self, const customs_afile *f)
 	return g;
 }
 
-static int stream_write(customs_analyzer *self, void *ctx, const unsigned char *data, size_t len)
+static int stream_write(void *self, void *ctx, const unsigned char *data, size_t len)
 {
 	gofile *g = ctx;
 	(void)self;
@@ -1783,26 +1778,17 @@ static int stream_write(customs_analyzer *self, void *ctx, const unsigned char *
 	return rc;
 }
 
-void customs__file_warn(void *ud, size_t line, const char *msg)
-{
-	customs_file_warn *w = ud;
-	if (line)
-		customs_analysis_warn(w->a, CUSTOMS_WARN, w->layer, w->path, "%s line %zu: %s", w->what, line, msg);
-	else
-		customs_analysis_warn(w->a, CUSTOMS_WARN, w->layer, w->path, "%s: %s", w->what, msg);
-}
-
-static void stream_close(customs_analyzer *self, void *ctx, int ok)
+static void stream_close(void *self, void *ctx, int ok)
 {
 	gofile *g = ctx;
-	gobin *b = (gobin *)self;
+	copies *b = self;
 	customs_package **pkgs = NULL;
 	size_t n = 0;
 	customs_file_warn w = {g->a, g->path, g->layer, "Go build info"};
 	if (ok || g->done) {
 		int rc = customs__goscan_finish(g->scan, &pkgs, &n, customs__file_warn, &w);
 		if (rc == 0) {
-			rc = copies__add(&b->set, g->path, g->layer, pkgs, n);
+			rc = copies__add(b, g->path, g->layer, pkgs, n);
 			free(pkgs);
 		}
 		if (rc == CUSTOMS_ENOMEM)
@@ -1813,33 +1799,23 @@ static void stream_close(customs_analyzer *self, void *ctx, int ok)
 	free(g);
 }
 
-static int finish(customs_analyzer *self, customs_analysis *a)
+static int finish(void *self, customs_analysis *a)
 {
-	return copies__merge(&((gobin *)self)->set, a,
+	return copies__merge(self, a,
 			     &(copies_merge){.found_by = "go-binary", .flags = COPIES_HARDLINKS | COPIES_OWNERS});
 }
 
-static void gobin_free(customs_analyzer *self)
-{
-	gobin *b = (gobin *)self;
-	copies__release(&b->set);
-	free(b);
-}
-
-customs_analyzer *customs__gobin_new(void)
-{
-	gobin *b = calloc(1, sizeof(*b));
-	if (!b)
-		return NULL;
-	copies__init(&b->set);
-	b->base.version = CUSTOMS_ANALYZER_VERSION;
-	b->base.name = "go-binary";
-	b->base.flags = CUSTOMS_ANALYZER_THREADSAFE;
-	b->base.want = want;
-	b->base.stream_open = stream_open;
-	b->base.stream_write = stream_write;
-	b->base.stream_close = stream_close;
-	b->base.finish = finish;
-	b->base.free = gobin_free;
-	return &b->base;
-}
+const customs_analyzer_type customs__gobin_analyzer = {
+	.version = CUSTOMS_ANALYZER_VERSION,
+	.name = "go-binary",
+	.description = "Go modules and toolchain from the build info of Go executables",
+	.analyzer_version = "1",
+	.flags = CUSTOMS_ANALYZER_THREADSAFE,
+	.want = want,
+	.create = customs__copies_create,
+	.destroy = customs__copies_destroy,
+	.stream_open = stream_open,
+	.stream_write = stream_write,
+	.stream_close = stream_close,
+	.finish = finish,
+};

@@ -971,11 +971,6 @@ int customs__java_scan_buffer(customs_package ***out, size_t *n, const char *pat
 
 /* ---- the analyzer ---- */
 
-typedef struct java {
-	customs_analyzer base;
-	copies set;
-} java;
-
 typedef struct jfile {
 	spool sp;
 	size_t ram_left;
@@ -985,7 +980,7 @@ typedef struct jfile {
 	int failed;
 } jfile;
 
-static void *stream_open(customs_analyzer *self, const customs_afile *f)
+static void *stream_open(void *self, const customs_afile *f)
 {
 	(void)self;
 	if (f->size > JAVA_MAX_ARCHIVE) {
@@ -1014,7 +1009,7 @@ static void *stream_open(customs_analyzer *self, const customs_afile *f)
 	return jf;
 }
 
-static int stream_write(customs_analyzer *self, void *ctx, const unsigned char *data, size_t len)
+static int stream_write(void *self, void *ctx, const unsigned char *data, size_t len)
 {
 	jfile *jf = ctx;
 	(void)self;
@@ -1028,17 +1023,17 @@ static int stream_write(customs_analyzer *self, void *ctx, const unsigned char *
 	return err;
 }
 
-static void stream_close(customs_analyzer *self, void *ctx, int ok)
+static void stream_close(void *self, void *ctx, int ok)
 {
 	jfile *jf = ctx;
-	java *jv = (java *)self;
+	copies *jv = self;
 	if (ok && !jf->failed) {
 		customs_package **pkgs = NULL;
 		size_t n = 0;
 		customs_file_warn w = {jf->a, jf->path, jf->layer, "java archive"};
 		int rc = java_scan(&pkgs, &n, &jf->sp, jf->path, customs__file_warn, &w);
 		if (rc == 0) {
-			rc = copies__add(&jv->set, jf->path, jf->layer, pkgs, n);
+			rc = copies__add(jv, jf->path, jf->layer, pkgs, n);
 			free(pkgs);
 		}
 		if (rc < 0)
@@ -1053,31 +1048,21 @@ static void stream_close(customs_analyzer *self, void *ctx, int ok)
 	free(jf);
 }
 
-static int finish(customs_analyzer *self, customs_analysis *a)
+static int finish(void *self, customs_analysis *a)
 {
-	return copies__merge(&((java *)self)->set, a, &(copies_merge){.found_by = "java", .flags = COPIES_HARDLINKS | COPIES_OWNERS});
+	return copies__merge(self, a, &(copies_merge){.found_by = "java", .flags = COPIES_HARDLINKS | COPIES_OWNERS});
 }
 
-static void java_free(customs_analyzer *self)
-{
-	java *jv = (java *)self;
-	copies__release(&jv->set);
-	free(jv);
-}
-
-customs_analyzer *customs__java_new(void)
-{
-	java *jv = calloc(1, sizeof(*jv));
-	if (!jv)
-		return NULL;
-	copies__init(&jv->set);
-	jv->base.version = CUSTOMS_ANALYZER_VERSION;
-	jv->base.name = "java";
-	jv->base.suffixes = suffixes;
-	jv->base.stream_open = stream_open;
-	jv->base.stream_write = stream_write;
-	jv->base.stream_close = stream_close;
-	jv->base.finish = finish;
-	jv->base.free = java_free;
-	return &jv->base;
-}
+const customs_analyzer_type customs__java_analyzer = {
+	.version = CUSTOMS_ANALYZER_VERSION,
+	.name = "java",
+	.description = "Java archives (jar, war, ear, ...; nested ones too): pom.properties, MANIFEST.MF, file name",
+	.analyzer_version = "1",
+	.suffixes = suffixes,
+	.create = customs__copies_create,
+	.destroy = customs__copies_destroy,
+	.stream_open = stream_open,
+	.stream_write = stream_write,
+	.stream_close = stream_close,
+	.finish = finish,
+};

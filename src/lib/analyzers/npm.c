@@ -962,7 +962,6 @@ static long project_len(const char *path)
 enum { L_HIDDEN = 0, L_SHRINKWRAP, L_PACKAGE_LOCK, L_YARN, L_PNPM };
 
 typedef struct npm {
-	customs_analyzer base;
 	copies pkgjson; /* installed package.json files: one package each, or why not */
 	copies locks;   /* lockfiles, read at finish when they can tell something */
 } npm;
@@ -1045,9 +1044,9 @@ static int on_package_json(npm *m, const customs_afile *f, const char *data, siz
 	return copies__add(&m->pkgjson, f->path, f->layer, &p, 1);
 }
 
-static int on_file(customs_analyzer *self, const customs_afile *f, const unsigned char *data, size_t len)
+static int on_file(void *self, const customs_afile *f, const unsigned char *data, size_t len)
 {
-	npm *m = (npm *)self;
+	npm *m = self;
 	const char *b = strrchr(f->path, '/');
 	if (!data) /* an empty file */
 		data = (const unsigned char *)"", len = 0;
@@ -1237,7 +1236,7 @@ static int fill_installed(void *ud, customs_analysis *a, customs_package *p, con
 	return 0;
 }
 
-static int finish(customs_analyzer *self, customs_analysis *a)
+static int finish(void *self, customs_analysis *a)
 {
 	finish_ctx x = {.m = (npm *)self, .a = a};
 	int err;
@@ -1264,27 +1263,34 @@ done:
 	return err;
 }
 
-static void npm_free(customs_analyzer *self)
+static void npm_free(void *self)
 {
-	npm *m = (npm *)self;
+	npm *m = self;
 	copies__release(&m->pkgjson);
 	copies__release(&m->locks);
 	free(m);
 }
 
-customs_analyzer *customs__npm_new(void)
+static int create(void **out, const customs_analyzer_type *type)
 {
 	npm *m = calloc(1, sizeof(*m));
 	if (!m)
-		return NULL;
+		return customs__error(CUSTOMS_ENOMEM, "out of memory");
 	copies__init(&m->pkgjson);
 	copies__init(&m->locks);
-	m->base.version = CUSTOMS_ANALYZER_VERSION;
-	m->base.name = "npm";
-	m->base.basenames = basenames;
-	m->base.max_size = MAX_NPM_FILE;
-	m->base.file = on_file;
-	m->base.finish = finish;
-	m->base.free = npm_free;
-	return &m->base;
+	*out = m;
+	return 0;
 }
+
+const customs_analyzer_type customs__npm_analyzer = {
+	.version = CUSTOMS_ANALYZER_VERSION,
+	.name = "npm",
+	.description = "npm packages: installed node_modules, Debian's nodejs dirs, package-lock, yarn.lock, pnpm-lock",
+	.analyzer_version = "1",
+	.basenames = basenames,
+	.create = create,
+	.destroy = npm_free,
+	.max_size = MAX_NPM_FILE,
+	.file = on_file,
+	.finish = finish,
+};

@@ -11,26 +11,21 @@
 
 #define MAX_RELEASE_FILE (64u << 10)
 
-typedef struct osrelease {
-	customs_analyzer base;
-	copies files;
-} osrelease;
-
 static const char *const wanted[] = {
 	"etc/os-release", "usr/lib/os-release", "etc/debian_version", "etc/alpine-release",
 	"etc/redhat-release", "etc/centos-release", "etc/rocky-release", "etc/almalinux-release",
 	"etc/fedora-release", "etc/system-release", NULL,
 };
 
-static int on_file(customs_analyzer *self, const customs_afile *f, const unsigned char *data, size_t len)
+static int on_file(void *self, const customs_afile *f, const unsigned char *data, size_t len)
 {
-	return copies__add_data(&((osrelease *)self)->files, f->path, f->layer, data ? data : (const unsigned char *)"", len);
+	return copies__add_data(self, f->path, f->layer, data ? data : (const unsigned char *)"", len);
 }
 
 /* The content of the visible copy of path (symlinks followed), or NULL. */
-static const copies_copy *visible_copy(osrelease *o, customs_analysis *a, const char *path)
+static const copies_copy *visible_copy(copies *o, customs_analysis *a, const char *path)
 {
-	return copies__visible(&o->files, a, path, 1);
+	return copies__visible(o, a, path, 1);
 }
 
 /* os-release value: unquote "..." (with \ escapes) or '...'. */
@@ -128,9 +123,9 @@ static int parse_redhat_release(customs_distro *d, const char *text)
 	return rc;
 }
 
-static int finish(customs_analyzer *self, customs_analysis *a)
+static int finish(void *self, customs_analysis *a)
 {
-	osrelease *o = (osrelease *)self;
+	copies *o = self;
 	customs_distro *d = &a->distro;
 	const copies_copy *c;
 
@@ -173,25 +168,15 @@ static int finish(customs_analyzer *self, customs_analysis *a)
 	return 0;
 }
 
-static void osr_free(customs_analyzer *self)
-{
-	osrelease *o = (osrelease *)self;
-	copies__release(&o->files);
-	free(o);
-}
-
-customs_analyzer *customs__osrelease_new(void)
-{
-	osrelease *o = calloc(1, sizeof(*o));
-	if (!o)
-		return NULL;
-	copies__init(&o->files);
-	o->base.version = CUSTOMS_ANALYZER_VERSION;
-	o->base.name = "os-release";
-	o->base.paths = wanted;
-	o->base.max_size = MAX_RELEASE_FILE;
-	o->base.file = on_file;
-	o->base.finish = finish;
-	o->base.free = osr_free;
-	return &o->base;
-}
+const customs_analyzer_type customs__osrelease_analyzer = {
+	.version = CUSTOMS_ANALYZER_VERSION,
+	.name = "os-release",
+	.description = "distribution from os-release and release files",
+	.analyzer_version = "1",
+	.paths = wanted,
+	.create = customs__copies_create,
+	.destroy = customs__copies_destroy,
+	.max_size = MAX_RELEASE_FILE,
+	.file = on_file,
+	.finish = finish,
+};

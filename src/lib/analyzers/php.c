@@ -170,11 +170,6 @@ int customs__php_parse_lock(customs_package ***out, size_t *n, const char *buf, 
 
 /* ---- the analyzer ---- */
 
-typedef struct php {
-	customs_analyzer base;
-	copies set;
-} php;
-
 static const char *const basenames[] = {"composer.lock", NULL};
 static const char *const suffixes[] = {"vendor/composer/installed.json", NULL};
 
@@ -184,9 +179,9 @@ static int is_lock(const char *path)
 	return !strcmp(b ? b + 1 : path, "composer.lock");
 }
 
-static int on_file(customs_analyzer *self, const customs_afile *f, const unsigned char *data, size_t len)
+static int on_file(void *self, const customs_afile *f, const unsigned char *data, size_t len)
 {
-	php *ph = (php *)self;
+	copies *ph = self;
 	int lock = is_lock(f->path);
 	customs_file_warn w = {f->analysis, f->path, f->layer, lock ? "composer.lock" : "installed.json"};
 	customs_package **pkgs = NULL;
@@ -200,7 +195,7 @@ static int on_file(customs_analyzer *self, const customs_afile *f, const unsigne
 		return 0;
 	if (rc < 0)
 		return rc;
-	rc = copies__add(&ph->set, f->path, f->layer, pkgs, n);
+	rc = copies__add(ph, f->path, f->layer, pkgs, n);
 	free(pkgs);
 	return rc;
 }
@@ -219,32 +214,22 @@ static int use_path(void *ud, customs_analysis *a, const char *path, const copie
 	return !installed;
 }
 
-static int finish(customs_analyzer *self, customs_analysis *a)
+static int finish(void *self, customs_analysis *a)
 {
-	return copies__merge(&((php *)self)->set, a,
+	return copies__merge(self, a,
 			     &(copies_merge){.found_by = "php", .flags = COPIES_OWNERS, .use = use_path});
 }
 
-static void php_free(customs_analyzer *self)
-{
-	php *ph = (php *)self;
-	copies__release(&ph->set);
-	free(ph);
-}
-
-customs_analyzer *customs__php_new(void)
-{
-	php *ph = calloc(1, sizeof(*ph));
-	if (!ph)
-		return NULL;
-	copies__init(&ph->set);
-	ph->base.version = CUSTOMS_ANALYZER_VERSION;
-	ph->base.name = "php";
-	ph->base.basenames = basenames;
-	ph->base.suffixes = suffixes;
-	ph->base.max_size = MAX_COMPOSER_FILE;
-	ph->base.file = on_file;
-	ph->base.finish = finish;
-	ph->base.free = php_free;
-	return &ph->base;
-}
+const customs_analyzer_type customs__php_analyzer = {
+	.version = CUSTOMS_ANALYZER_VERSION,
+	.name = "php",
+	.description = "PHP Composer packages: vendor/composer/installed.json and composer.lock",
+	.analyzer_version = "1",
+	.basenames = basenames,
+	.suffixes = suffixes,
+	.create = customs__copies_create,
+	.destroy = customs__copies_destroy,
+	.max_size = MAX_COMPOSER_FILE,
+	.file = on_file,
+	.finish = finish,
+};

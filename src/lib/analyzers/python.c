@@ -671,7 +671,6 @@ int customs__python_parse_requires(json_t *arr, const char *buf, size_t len)
 enum { K_METADATA, K_EGGFILE, K_RECORD, K_INSTALLED_FILES, K_REQUIRES };
 
 typedef struct python {
-	customs_analyzer base;
 	copies meta; /* METADATA, PKG-INFO, .egg-info files: one package each, or why not */
 	copies side; /* RECORD, installed-files.txt, requires.txt */
 } python;
@@ -745,9 +744,9 @@ static void keep_first(void *ud, size_t line, const char *msg)
 	}
 }
 
-static int on_file(customs_analyzer *self, const customs_afile *f, const unsigned char *data, size_t len)
+static int on_file(void *self, const customs_afile *f, const unsigned char *data, size_t len)
 {
-	python *py = (python *)self;
+	python *py = self;
 	int kind = classify(f->path);
 	if (kind < 0)
 		return 0;
@@ -820,34 +819,41 @@ static int fill(void *ud, customs_analysis *a, customs_package *p, const copies_
 	return err;
 }
 
-static int finish(customs_analyzer *self, customs_analysis *a)
+static int finish(void *self, customs_analysis *a)
 {
-	python *py = (python *)self;
+	python *py = self;
 	return copies__merge(&py->meta, a, &(copies_merge){.found_by = "python", .flags = COPIES_OWNERS, .fill = fill, .ud = py});
 }
 
-static void py_free(customs_analyzer *self)
+static void py_free(void *self)
 {
-	python *py = (python *)self;
+	python *py = self;
 	copies__release(&py->meta);
 	copies__release(&py->side);
 	free(py);
 }
 
-customs_analyzer *customs__python_new(void)
+static int create(void **out, const customs_analyzer_type *type)
 {
 	python *py = calloc(1, sizeof(*py));
 	if (!py)
-		return NULL;
+		return customs__error(CUSTOMS_ENOMEM, "out of memory");
 	copies__init(&py->meta);
 	copies__init(&py->side);
-	py->base.version = CUSTOMS_ANALYZER_VERSION;
-	py->base.name = "python";
-	py->base.basenames = basenames;
-	py->base.suffixes = suffixes;
-	py->base.max_size = MAX_PY_FILE;
-	py->base.file = on_file;
-	py->base.finish = finish;
-	py->base.free = py_free;
-	return &py->base;
+	*out = py;
+	return 0;
 }
+
+const customs_analyzer_type customs__python_analyzer = {
+	.version = CUSTOMS_ANALYZER_VERSION,
+	.name = "python",
+	.description = "Python distributions (dist-info, egg-info) in site-/dist-packages",
+	.analyzer_version = "1",
+	.basenames = basenames,
+	.suffixes = suffixes,
+	.create = create,
+	.destroy = py_free,
+	.max_size = MAX_PY_FILE,
+	.file = on_file,
+	.finish = finish,
+};

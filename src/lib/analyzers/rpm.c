@@ -40,7 +40,6 @@ static const char *const wanted[] = {
 };
 
 typedef struct rpm {
-	customs_analyzer base;
 	copies db;   /* the databases that could be read, with their packages */
 	copies bad;  /* the ones that could not (on_file said why) */
 	copies wal;  /* SQLite WALs: only their size */
@@ -285,9 +284,9 @@ static void copy_warn(void *ud, int level, uint64_t off, const char *msg)
 				      msg);
 }
 
-static int on_file(customs_analyzer *self, const customs_afile *f, const unsigned char *data, size_t len)
+static int on_file(void *self, const customs_afile *f, const unsigned char *data, size_t len)
 {
-	rpm *r = (rpm *)self;
+	rpm *r = self;
 	customs_package **pkgs;
 	size_t n;
 
@@ -342,9 +341,9 @@ static int use_path(void *ud, customs_analysis *a, const char *path, const copie
 	return 0;
 }
 
-static int finish(customs_analyzer *self, customs_analysis *a)
+static int finish(void *self, customs_analysis *a)
 {
-	rpm *r = (rpm *)self;
+	rpm *r = self;
 	int pick = chosen_path(r, a);
 	int err = copies__merge(&r->db, a,
 				&(copies_merge){.found_by = "rpm", .flags = COPIES_DISTRO, .fill = fill, .use = use_path, .ud = &pick});
@@ -359,29 +358,36 @@ static int finish(customs_analyzer *self, customs_analysis *a)
 	return err;
 }
 
-static void rpm_free(customs_analyzer *self)
+static void rpm_free(void *self)
 {
-	rpm *r = (rpm *)self;
+	rpm *r = self;
 	copies__release(&r->db);
 	copies__release(&r->bad);
 	copies__release(&r->wal);
 	free(r);
 }
 
-customs_analyzer *customs__rpm_new(void)
+static int create(void **out, const customs_analyzer_type *type)
 {
 	rpm *r = calloc(1, sizeof(*r));
 	if (!r)
-		return NULL;
+		return customs__error(CUSTOMS_ENOMEM, "out of memory");
 	copies__init(&r->db);
 	copies__init(&r->bad);
 	copies__init(&r->wal);
-	r->base.version = CUSTOMS_ANALYZER_VERSION;
-	r->base.name = "rpm";
-	r->base.paths = wanted;
-	r->base.max_size = MAX_RPMDB;
-	r->base.file = on_file;
-	r->base.finish = finish;
-	r->base.free = rpm_free;
-	return &r->base;
+	*out = r;
+	return 0;
 }
+
+const customs_analyzer_type customs__rpm_analyzer = {
+	.version = CUSTOMS_ANALYZER_VERSION,
+	.name = "rpm",
+	.description = "rpm packages from the rpmdb (SQLite, Berkeley DB, NDB)",
+	.analyzer_version = "1",
+	.paths = wanted,
+	.create = create,
+	.destroy = rpm_free,
+	.max_size = MAX_RPMDB,
+	.file = on_file,
+	.finish = finish,
+};

@@ -398,11 +398,6 @@ done:
 
 /* ---- the analyzer ---- */
 
-typedef struct ruby {
-	customs_analyzer base;
-	copies set;
-} ruby;
-
 static const char *const basenames[] = {"Gemfile.lock", NULL};
 static const char *const suffixes[] = {".gemspec", NULL};
 
@@ -420,9 +415,9 @@ static int installed_spec(const char *path)
 	return dl >= 14 && !memcmp(b - 14, "specifications", 14) && (dl == 14 || b[-15] == '/');
 }
 
-static int on_file(customs_analyzer *self, const customs_afile *f, const unsigned char *data, size_t len)
+static int on_file(void *self, const customs_afile *f, const unsigned char *data, size_t len)
 {
-	ruby *r = (ruby *)self;
+	copies *r = self;
 	customs_file_warn w = {f->analysis, f->path, f->layer, NULL};
 	customs_package **pkgs = NULL, *one = NULL;
 	size_t n = 0;
@@ -437,42 +432,32 @@ static int on_file(customs_analyzer *self, const customs_afile *f, const unsigne
 		w.what = "gemspec";
 		rc = customs__ruby_parse_gemspec(&one, (const char *)data, len, customs__file_warn, &w);
 		if (rc == 0)
-			return copies__add(&r->set, f->path, f->layer, &one, 1);
+			return copies__add(r, f->path, f->layer, &one, 1);
 	}
 	if (rc == CUSTOMS_EFORMAT)
 		return 0;
 	if (rc < 0)
 		return rc;
-	rc = copies__add(&r->set, f->path, f->layer, pkgs, n);
+	rc = copies__add(r, f->path, f->layer, pkgs, n);
 	free(pkgs);
 	return rc;
 }
 
-static int finish(customs_analyzer *self, customs_analysis *a)
+static int finish(void *self, customs_analysis *a)
 {
-	return copies__merge(&((ruby *)self)->set, a, &(copies_merge){.found_by = "ruby", .flags = COPIES_OWNERS});
+	return copies__merge(self, a, &(copies_merge){.found_by = "ruby", .flags = COPIES_OWNERS});
 }
 
-static void ruby_free(customs_analyzer *self)
-{
-	ruby *r = (ruby *)self;
-	copies__release(&r->set);
-	free(r);
-}
-
-customs_analyzer *customs__ruby_new(void)
-{
-	ruby *r = calloc(1, sizeof(*r));
-	if (!r)
-		return NULL;
-	copies__init(&r->set);
-	r->base.version = CUSTOMS_ANALYZER_VERSION;
-	r->base.name = "ruby";
-	r->base.basenames = basenames;
-	r->base.suffixes = suffixes;
-	r->base.max_size = MAX_RUBY_FILE;
-	r->base.file = on_file;
-	r->base.finish = finish;
-	r->base.free = ruby_free;
-	return &r->base;
-}
+const customs_analyzer_type customs__ruby_analyzer = {
+	.version = CUSTOMS_ANALYZER_VERSION,
+	.name = "ruby",
+	.description = "Ruby gems: installed specifications/*.gemspec and Gemfile.lock",
+	.analyzer_version = "1",
+	.basenames = basenames,
+	.suffixes = suffixes,
+	.create = customs__copies_create,
+	.destroy = customs__copies_destroy,
+	.max_size = MAX_RUBY_FILE,
+	.file = on_file,
+	.finish = finish,
+};

@@ -569,11 +569,6 @@ done:
 
 /* ---- the analyzer ---- */
 
-typedef struct rust {
-	customs_analyzer base;
-	copies set;
-} rust;
-
 typedef struct rustfile {
 	customs_depscan *scan;      /* a binary ... */
 	customs_buf lock;           /* ... or a Cargo.lock */
@@ -585,7 +580,7 @@ typedef struct rustfile {
 
 static const char *const basenames[] = {"Cargo.lock", NULL};
 
-static int want(customs_analyzer *self, const char *path, uint32_t mode, uint64_t size)
+static int want(void *self, const char *path, uint32_t mode, uint64_t size)
 {
 	(void)self;
 	return customs__exe_want(path, mode, size);
@@ -597,7 +592,7 @@ static int is_lock_path(const char *path)
 	return !strcmp(b ? b + 1 : path, "Cargo.lock");
 }
 
-static void *stream_open(customs_analyzer *self, const customs_afile *f)
+static void *stream_open(void *self, const customs_afile *f)
 {
 	rustfile *r = calloc(1, sizeof(*r));
 	(void)self;
@@ -615,7 +610,7 @@ static void *stream_open(customs_analyzer *self, const customs_afile *f)
 	return r;
 }
 
-static int stream_write(customs_analyzer *self, void *ctx, const unsigned char *data, size_t len)
+static int stream_write(void *self, void *ctx, const unsigned char *data, size_t len)
 {
 	rustfile *r = ctx;
 	(void)self;
@@ -634,10 +629,10 @@ static int stream_write(customs_analyzer *self, void *ctx, const unsigned char *
 	return rc;
 }
 
-static void stream_close(customs_analyzer *self, void *ctx, int ok)
+static void stream_close(void *self, void *ctx, int ok)
 {
 	rustfile *r = ctx;
-	rust *rs = (rust *)self;
+	copies *rs = self;
 	customs_package **pkgs = NULL;
 	size_t n = 0;
 	int rc = 0;
@@ -649,7 +644,7 @@ static void stream_close(customs_analyzer *self, void *ctx, int ok)
 		rc = customs__rust_parse_cargo_lock(&pkgs, &n, r->lock.ptr ? r->lock.ptr : "", r->lock.len,
 						    customs__file_warn, &w);
 		if (rc == 0) {
-			rc = copies__add(&rs->set, r->path, r->layer, pkgs, n);
+			rc = copies__add(rs, r->path, r->layer, pkgs, n);
 			free(pkgs);
 		}
 	} else if (!r->is_lock && (ok || r->done)) {
@@ -659,7 +654,7 @@ static void stream_close(customs_analyzer *self, void *ctx, int ok)
 		if (rc == 0) {
 			rc = customs__rust_parse_auditable(&pkgs, &n, z, zl, customs__file_warn, &w);
 			if (rc == 0) {
-				rc = copies__add(&rs->set, r->path, r->layer, pkgs, n);
+				rc = copies__add(rs, r->path, r->layer, pkgs, n);
 				free(pkgs);
 			}
 		}
@@ -673,34 +668,24 @@ static void stream_close(customs_analyzer *self, void *ctx, int ok)
 	free(r);
 }
 
-static int finish(customs_analyzer *self, customs_analysis *a)
+static int finish(void *self, customs_analysis *a)
 {
-	return copies__merge(&((rust *)self)->set, a,
+	return copies__merge(self, a,
 			     &(copies_merge){.found_by = "rust", .flags = COPIES_HARDLINKS | COPIES_OWNERS});
 }
 
-static void rust_free(customs_analyzer *self)
-{
-	rust *r = (rust *)self;
-	copies__release(&r->set);
-	free(r);
-}
-
-customs_analyzer *customs__rust_new(void)
-{
-	rust *r = calloc(1, sizeof(*r));
-	if (!r)
-		return NULL;
-	copies__init(&r->set);
-	r->base.version = CUSTOMS_ANALYZER_VERSION;
-	r->base.name = "rust";
-	r->base.flags = CUSTOMS_ANALYZER_THREADSAFE;
-	r->base.basenames = basenames;
-	r->base.want = want;
-	r->base.stream_open = stream_open;
-	r->base.stream_write = stream_write;
-	r->base.stream_close = stream_close;
-	r->base.finish = finish;
-	r->base.free = rust_free;
-	return &r->base;
-}
+const customs_analyzer_type customs__rust_analyzer = {
+	.version = CUSTOMS_ANALYZER_VERSION,
+	.name = "rust",
+	.description = "Rust crates from Cargo.lock and cargo-auditable binaries (.dep-v0)",
+	.analyzer_version = "1",
+	.flags = CUSTOMS_ANALYZER_THREADSAFE,
+	.basenames = basenames,
+	.want = want,
+	.create = customs__copies_create,
+	.destroy = customs__copies_destroy,
+	.stream_open = stream_open,
+	.stream_write = stream_write,
+	.stream_close = stream_close,
+	.finish = finish,
+};

@@ -1,0 +1,33 @@
+/* shared.c - what the catalogers share: the state of an analyzer that
+ * keeps only the copies of its files, and the warning callback that names
+ * the file a parser complains about. */
+#include <stdlib.h>
+
+#include "analyzers/analyzers.h"
+#include "core/copies.h"
+#include "util/util.h"
+
+int customs__copies_create(void **out, const customs_analyzer_type *type)
+{
+	copies *s = malloc(sizeof(*s));
+	if (!s)
+		return customs__error(CUSTOMS_ENOMEM, "out of memory");
+	copies__init(s);
+	*out = s;
+	return 0;
+}
+
+void customs__copies_destroy(void *state)
+{
+	copies__release(state);
+	free(state);
+}
+
+void customs__file_warn(void *ud, size_t line, const char *msg)
+{
+	customs_file_warn *w = ud;
+	if (line)
+		customs_analysis_warn(w->a, CUSTOMS_WARN, w->layer, w->path, "%s line %zu: %s", w->what, line, msg);
+	else
+		customs_analysis_warn(w->a, CUSTOMS_WARN, w->layer, w->path, "%s: %s", w->what, msg);
+}
