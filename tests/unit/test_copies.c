@@ -186,7 +186,8 @@ static void test_hardlinks_and_owners(void **state)
 	copies s;
 	copies__init(&s);
 	add(&s, "usr/bin/go", 1, "stdlib@go1.19");
-	assert_int_equal(copies__merge(&s, a, &(copies_merge){.found_by = "go", .flags = COPIES_HARDLINKS | COPIES_OWNERS}), 0);
+	copies_merge m = {.found_by = "go", .flags = COPIES_HARDLINKS | COPIES_OWNERS};
+	assert_int_equal(copies__merge(&s, a, &m), 0);
 	/* go3 links to go from another layer: not the same bytes */
 	expect(a, "golang-go@2:1.19:-1:1:-1 -\n"
 		  "stdlib@go1.19:1:1:-1 usr/bin/go\n"

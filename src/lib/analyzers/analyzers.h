@@ -20,7 +20,9 @@ extern const customs_analyzer_type customs__apk_analyzer;
  * through warn (1-based line number, message without the path), which may
  * be NULL.  Returns 0, or CUSTOMS_ENOMEM with nothing in *out. */
 typedef void (*customs_parse_warn_fn)(void *ud, size_t line, const char *msg);
-
+/* warn(ud, line, the formatted message) when warn is set (shared.c). */
+void customs__parse_warnf(customs_parse_warn_fn warn, void *ud, size_t line, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 
 enum {
 	CUSTOMS_DPKG_STATUS_D = 1, /* distroless status.d stanza: no Status field needed */
@@ -77,8 +79,8 @@ int customs__npm_parse_yarn_lock(customs_package ***out, size_t *n, const char *
 int customs__npm_parse_pnpm_lock(customs_package ***out, size_t *n, const char *buf, size_t len,
 				 customs_parse_warn_fn warn, void *ud);
 
-/* Binaries and the other language ecosystems (gobin.c, rust.c, ruby.c,
- * php.c, dotnet.c).  Parsers follow the conventions above: packages in
+/* Binaries and the other language ecosystems (gobin.c, go_buildinfo.c,
+ * rust.c, ruby.c, php.c, dotnet.c).  Parsers follow the conventions above: packages in
  * *out / *n, what was skipped through warn (line 0 when the message is
  * not about a line), CUSTOMS_EFORMAT (warn says why) when the input is
  * not what it claims to be. */
@@ -113,7 +115,7 @@ typedef struct customs_file_warn {
 } customs_file_warn;
 void customs__file_warn(void *ud, size_t line, const char *msg);
 
-/* Go build info read from a binary as it streams (gobin.c): feed every
+/* Go build info read from a binary as it streams (go_buildinfo.c): feed every
  * chunk in order; write returns 1 once no more bytes are needed (stop
  * feeding), 0 to go on, CUSTOMS_ENOMEM.  finish gives the packages
  * (stdlib, the main module, the dependencies: type "go-module"), or
@@ -133,7 +135,7 @@ int customs__go_parse_modinfo(customs_package ***out, size_t *n, const char *ver
 			      size_t mlen, customs_parse_warn_fn warn, void *ud);
 
 /* cargo-auditable's .dep-v0 section pulled out of a streaming ELF, PE or
- * Mach-O binary (gobin.c), same protocol as the Go scanner: finish gives
+ * Mach-O binary (rust_auditable.c), same protocol as the Go scanner: finish gives
  * the section's bytes (zlib, malloc'd) or CUSTOMS_ENOTFOUND / EFORMAT. */
 typedef struct customs_depscan customs_depscan;
 customs_depscan *customs__depscan_new(uint64_t size);

@@ -2,7 +2,6 @@
  * "X:value" lines, one package per blank-line-separated block, with the
  * package fields of apk-package(5) and the installed db's F/R/Z/M/a file
  * entries (apk-tools src/database.c, apk_db_fdb_read). */
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,20 +29,6 @@ typedef struct apk_ctx {
 	json_t *digests;    /* {"/path": "Q1..."} */
 	json_t *acls;       /* {"/path": "uid:gid:mode"} for a: lines */
 } apk_ctx;
-
-static void warnf(apk_ctx *c, size_t line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static void warnf(apk_ctx *c, size_t line, const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-	if (!c->warn)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	c->warn(c->ud, line, msg);
-}
 
 static void reset_pkg(apk_ctx *c)
 {
@@ -169,8 +154,9 @@ static int end_pkg(apk_ctx *c)
 	if (!p)
 		return 0;
 	if (!p->name || !p->version) {
-		warnf(c, c->start, "package entry without %s%s%s: skipped", p->name ? "" : "P: (name)",
-		      !p->name && !p->version ? " and " : "", p->version ? "" : "V: (version)");
+		customs__parse_warnf(c->warn, c->ud, c->start, "package entry without %s%s%s: skipped",
+				     p->name ? "" : "P: (name)", !p->name && !p->version ? " and " : "",
+				     p->version ? "" : "V: (version)");
 		reset_pkg(c);
 		return 0;
 	}
@@ -249,7 +235,7 @@ static int field(apk_ctx *c, char k, const char *v, size_t n, size_t line)
 		return 0; /* directory ACL: directories are not listed */
 	case 'R': {
 		if (!c->have_dir)
-			warnf(c, line, "R: line before any F: line: read as a file in /");
+			customs__parse_warnf(c->warn, c->ud, line, "R: line before any F: line: read as a file in /");
 		free(c->file);
 		if (!(c->file = file_path(c, v, n)) || customs_strlist_add(&p->files, c->file) < 0)
 			return CUSTOMS_ENOMEM;
@@ -258,7 +244,7 @@ static int field(apk_ctx *c, char k, const char *v, size_t n, size_t line)
 	case 'Z':
 	case 'a': {
 		if (!c->file) {
-			warnf(c, line, "%c: line without an R: file before it: skipped", k);
+			customs__parse_warnf(c->warn, c->ud, line, "%c: line without an R: file before it: skipped", k);
 			return 0;
 		}
 		json_t **obj = k == 'Z' ? &c->digests : &c->acls;
@@ -302,7 +288,7 @@ int customs__apk_parse_installed(customs_package ***out, size_t *n, const char *
 			continue;
 		}
 		if (p[1] != ':') {
-			warnf(&c, line, "not an \"X:value\" line: skipped");
+			customs__parse_warnf(c.warn, c.ud, line, "not an \"X:value\" line: skipped");
 			p = next;
 			continue;
 		}

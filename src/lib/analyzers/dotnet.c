@@ -5,7 +5,6 @@
  * type "package" that the runtime target's "targets" entry lists (all of
  * them when the file names no runtime target) are NuGet packages shipped
  * with the application. */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,21 +15,6 @@
 #include "util/util.h"
 
 #define MAX_DEPS_JSON (32u << 20)
-
-static void warnf(customs_parse_warn_fn warn, void *ud, size_t line, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static void warnf(customs_parse_warn_fn warn, void *ud, size_t line, const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-	if (!warn)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	warn(ud, line, msg);
-}
 
 static int nomem(void)
 {
@@ -52,13 +36,13 @@ int customs__dotnet_parse_deps(customs_package ***out, size_t *n, const char *bu
 	if (len >= 3 && !memcmp(buf, "\xEF\xBB\xBF", 3))
 		buf += 3, len -= 3;
 	if (!(root = json_loadb(buf, len, 0, &je))) {
-		warnf(warn, ud, je.line > 0 ? (size_t)je.line : 1, "not valid JSON (%s at column %d): skipped", je.text,
-		      je.column);
+		customs__parse_warnf(warn, ud, je.line > 0 ? (size_t)je.line : 1,
+				     "not valid JSON (%s at column %d): skipped", je.text, je.column);
 		return CUSTOMS_EFORMAT;
 	}
 	libs = json_object_get(root, "libraries");
 	if (!json_is_object(root) || !json_is_object(libs)) {
-		warnf(warn, ud, 1, "no \"libraries\" object: not a .deps.json");
+		customs__parse_warnf(warn, ud, 1, "no \"libraries\" object: not a .deps.json");
 		json_decref(root);
 		return CUSTOMS_EFORMAT;
 	}
@@ -66,7 +50,8 @@ int customs__dotnet_parse_deps(customs_package ***out, size_t *n, const char *bu
 	if (rt) {
 		target = json_object_get(json_object_get(root, "targets"), rt);
 		if (!json_is_object(target)) {
-			warnf(warn, ud, 0, "runtime target \"%s\" is not in \"targets\": every package listed", rt);
+			customs__parse_warnf(warn, ud, 0,
+					     "runtime target \"%s\" is not in \"targets\": every package listed", rt);
 			target = NULL;
 		}
 	}
@@ -80,7 +65,7 @@ int customs__dotnet_parse_deps(customs_package ***out, size_t *n, const char *bu
 			continue;
 		const char *slash = strrchr(key, '/');
 		if (!slash || slash == key || !slash[1]) {
-			warnf(warn, ud, 0, "library \"%s\" is not \"Name/Version\": skipped", key);
+			customs__parse_warnf(warn, ud, 0, "library \"%s\" is not \"Name/Version\": skipped", key);
 			continue;
 		}
 		if (target && !json_object_get(target, key))

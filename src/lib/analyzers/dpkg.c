@@ -3,7 +3,6 @@
  * PACKAGES"), owned files from info/<pkg>[:<arch>].list and .md5sums, and
  * licenses from usr/share/doc/<pkg>/copyright when it is machine-readable
  * (Debian copyright-format 1.0, "DEP-5"). */
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,21 +56,6 @@ static int is_blank_line(const char *p, size_t n)
 	return 1;
 }
 
-static void warnf(customs_parse_warn_fn warn, void *ud, size_t line, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static void warnf(customs_parse_warn_fn warn, void *ud, size_t line, const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-	if (!warn)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	warn(ud, line, msg);
-}
-
 /* Walk buf stanza by stanza (deb822(5)): fields "Name: value", continuation
  * lines starting with a space or tab, stanzas separated by blank lines,
  * '#' lines are comments.  Lines that fit none of these are reported and
@@ -114,7 +98,8 @@ static int d822_parse(const char *buf, size_t len, d822_fn fn, void *fn_ud, cust
 				d822_field *f = &s.f[s.n - 1];
 				f->vlen = (size_t)(p + n - f->val);
 			} else if (!skipping) {
-				warnf(warn, ud, line, "continuation line without a field before it: skipped");
+				customs__parse_warnf(warn, ud, line,
+						     "continuation line without a field before it: skipped");
 				skipping = 1;
 			}
 			p = next;
@@ -131,7 +116,7 @@ static int d822_parse(const char *buf, size_t len, d822_fn fn, void *fn_ud, cust
 			if ((unsigned char)p[i] <= ' ' || (unsigned char)p[i] >= 0x7f)
 				ok = 0;
 		if (!ok) {
-			warnf(warn, ud, line, "not a \"Field: value\" line: skipped");
+			customs__parse_warnf(warn, ud, line, "not a \"Field: value\" line: skipped");
 			skipping = 1;
 			p = next;
 			continue;
@@ -328,10 +313,10 @@ static int status_stanza(void *ud, const d822_stanza *s)
 	slot_fields(s, slot);
 	const d822_field *fpkg = slot[F_PACKAGE], *fver = slot[F_VERSION], *fst = slot[F_STATUS], *fsrc = slot[F_SOURCE];
 	if (s->bad_utf8)
-		warnf(c->warn, c->ud, s->bad_utf8, "not valid UTF-8 (stanza at line %zu): invalid bytes replaced by U+FFFD",
-		      s->line);
+		customs__parse_warnf(c->warn, c->ud, s->bad_utf8,
+				     "not valid UTF-8 (stanza at line %zu): invalid bytes replaced by U+FFFD", s->line);
 	if (!fpkg || !first_line_len(fpkg)) {
-		warnf(c->warn, c->ud, s->line, "stanza without a Package field: skipped");
+		customs__parse_warnf(c->warn, c->ud, s->line, "stanza without a Package field: skipped");
 		return 0;
 	}
 	size_t nlen = first_line_len(fpkg);
@@ -339,18 +324,22 @@ static int status_stanza(void *ud, const d822_stanza *s)
 		int wf;
 		int inst = installed_state(fst->val, first_line_len(fst), &wf);
 		if (!wf) {
-			warnf(c->warn, c->ud, fst->line, "package \"%.*s\": malformed Status \"%.*s\": skipped", (int)nlen,
-			      fpkg->val, (int)(first_line_len(fst) > 64 ? 64 : first_line_len(fst)), fst->val);
+			customs__parse_warnf(c->warn, c->ud, fst->line,
+					     "package \"%.*s\": malformed Status \"%.*s\": skipped", (int)nlen,
+					     fpkg->val, (int)(first_line_len(fst) > 64 ? 64 : first_line_len(fst)),
+					     fst->val);
 			return 0;
 		}
 		if (!inst)
 			return 0;
 	} else if (!(c->flags & CUSTOMS_DPKG_STATUS_D)) {
-		warnf(c->warn, c->ud, s->line, "package \"%.*s\" has no Status field: skipped", (int)nlen, fpkg->val);
+		customs__parse_warnf(c->warn, c->ud, s->line, "package \"%.*s\" has no Status field: skipped",
+				     (int)nlen, fpkg->val);
 		return 0;
 	}
 	if (!fver || !first_line_len(fver)) {
-		warnf(c->warn, c->ud, s->line, "package \"%.*s\" has no Version field: skipped", (int)nlen, fpkg->val);
+		customs__parse_warnf(c->warn, c->ud, s->line, "package \"%.*s\" has no Version field: skipped",
+				     (int)nlen, fpkg->val);
 		return 0;
 	}
 	if (!(p = customs_package_new()))
@@ -375,7 +364,8 @@ static int status_stanza(void *ud, const d822_stanza *s)
 		if (paren) {
 			const char *vs = paren + 1, *ve = memchr(vs, ')', (size_t)(v + n - vs));
 			if (!ve) {
-				warnf(c->warn, c->ud, fsrc->line, "package \"%s\": Source field without ')'", p->name);
+				customs__parse_warnf(c->warn, c->ud, fsrc->line,
+						     "package \"%s\": Source field without ')'", p->name);
 				ve = v + n;
 			}
 			while (vs < ve && *vs == ' ')

@@ -5,7 +5,6 @@
  * yarn.lock (v1 "classic" and berry) and pnpm-lock.yaml (v5-v9, pnpm.io
  * "lockfile format").  A lockfile is not an inventory: its packages are
  * reported only for a project that has no installed node_modules tree. */
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,21 +18,6 @@
 
 #define MAX_NPM_FILE (64u << 20)  /* package-lock.json of a large monorepo */
 #define MAX_V1_DEPTH 512         /* nesting of lockfile v1 "dependencies" */
-
-static void warnf(customs_parse_warn_fn warn, void *ud, size_t line, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static void warnf(customs_parse_warn_fn warn, void *ud, size_t line, const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-	if (!warn)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	warn(ud, line, msg);
-}
 
 static int nomem(void)
 {
@@ -115,12 +99,12 @@ static json_t *load_json(const char *buf, size_t len, const char *what, customs_
 	skip_bom(&buf, &len);
 	json_t *root = json_loadb(buf, len, 0, &je);
 	if (!root) {
-		warnf(warn, ud, je.line > 0 ? (size_t)je.line : 1, "%s is not valid JSON (%s at column %d): skipped", what,
-		      je.text, je.column);
+		customs__parse_warnf(warn, ud, je.line > 0 ? (size_t)je.line : 1,
+				     "%s is not valid JSON (%s at column %d): skipped", what, je.text, je.column);
 		return NULL;
 	}
 	if (!json_is_object(root)) {
-		warnf(warn, ud, 1, "%s is not a JSON object: skipped", what);
+		customs__parse_warnf(warn, ud, 1, "%s is not a JSON object: skipped", what);
 		json_decref(root);
 		return NULL;
 	}
@@ -154,8 +138,8 @@ int customs__npm_parse_package_json(customs_package **out, const char *buf, size
 		goto done;
 	if (!json_is_string(name) || !json_is_string(version)) {
 		const char *which = !json_is_string(name) ? "name" : "version";
-		warnf(warn, ud, 1, "\"%s\" is %s, not a string: skipped", which,
-		      json_type_name(!json_is_string(name) ? name : version));
+		customs__parse_warnf(warn, ud, 1, "\"%s\" is %s, not a string: skipped", which,
+				     json_type_name(!json_is_string(name) ? name : version));
 		err = CUSTOMS_EFORMAT;
 		goto done;
 	}
@@ -288,7 +272,9 @@ static int lock_dependencies(customs_pkgvec *v, json_t *deps, customs_parse_warn
 			continue;
 		}
 		if (top == MAX_V1_DEPTH) {
-			warnf(warn, ud, 1, "dependencies nested deeper than %d levels under %s: not read", MAX_V1_DEPTH, loc);
+			customs__parse_warnf(warn, ud, 1,
+					     "dependencies nested deeper than %d levels under %s: not read",
+					     MAX_V1_DEPTH, loc);
 			free(loc);
 			continue;
 		}
@@ -312,7 +298,7 @@ int customs__npm_parse_package_lock(customs_package ***out, size_t *n, const cha
 	}
 	json_t *lv = json_object_get(root, "lockfileVersion");
 	if (lv && (!json_is_integer(lv) || json_integer_value(lv) < 1 || json_integer_value(lv) > 3))
-		warnf(warn, ud, 1, "unknown lockfileVersion: read as the closest known one");
+		customs__parse_warnf(warn, ud, 1, "unknown lockfileVersion: read as the closest known one");
 	/* npm >= 7 ignores "dependencies" when "packages" is present */
 	json_t *packages = json_object_get(root, "packages"), *deps = json_object_get(root, "dependencies");
 	if (json_is_object(packages))
@@ -426,12 +412,12 @@ static int yarn_v1(customs_pkgvec *v, const char *buf, size_t len, customs_parse
 		}
 		if (p[0] != ' ' && p[0] != '\t') {
 			if (!have_version)
-				warnf(warn, ud, block_line, "entry without a version: skipped");
+				customs__parse_warnf(warn, ud, block_line, "entry without a version: skipped");
 			have_version = 0;
 			block_line = line;
 			name = NULL;
 			if (p[n - 1] != ':') {
-				warnf(warn, ud, line, "not a yarn.lock entry: skipped");
+				customs__parse_warnf(warn, ud, line, "not a yarn.lock entry: skipped");
 				have_version = 1;
 				p = next;
 				continue;
@@ -444,7 +430,8 @@ static int yarn_v1(customs_pkgvec *v, const char *buf, size_t len, customs_parse
 				dn = (size_t)(comma - d);
 			unquote(&d, &dn);
 			if (!descriptor_name(d, dn, &name, &nlen)) {
-				warnf(warn, ud, line, "entry \"%.*s\" has no package name: skipped", (int)(dn > 80 ? 80 : dn), d);
+				customs__parse_warnf(warn, ud, line, "entry \"%.*s\" has no package name: skipped",
+						     (int)(dn > 80 ? 80 : dn), d);
 				name = NULL;
 				have_version = 1;
 			}
@@ -468,7 +455,7 @@ static int yarn_v1(customs_pkgvec *v, const char *buf, size_t len, customs_parse
 		p = next;
 	}
 	if (err >= 0 && !have_version)
-		warnf(warn, ud, block_line, "entry without a version: skipped");
+		customs__parse_warnf(warn, ud, block_line, "entry without a version: skipped");
 	seen_release(&s);
 	return err;
 }
@@ -528,9 +515,10 @@ static int each_document(const char *buf, size_t len, const char *what, doc_fn f
 			if (parser.error == YAML_MEMORY_ERROR)
 				err = nomem();
 			else {
-				warnf(warn, ud, parser.problem_mark.line + 1, "%s is not valid YAML (%s): %s", what,
-				      parser.problem ? parser.problem : "parse error",
-				      docs ? "later documents skipped" : "skipped");
+				customs__parse_warnf(warn, ud, parser.problem_mark.line + 1,
+						     "%s is not valid YAML (%s): %s", what,
+						     parser.problem ? parser.problem : "parse error",
+						     docs ? "later documents skipped" : "skipped");
 				err = docs ? 0 : CUSTOMS_EFORMAT;
 			}
 			break;
@@ -563,7 +551,7 @@ static int berry_doc(void *ud, yaml_document_t *doc, yaml_node_t *root)
 	yaml_ctx *c = ud;
 	int err = 0;
 	if (root->type != YAML_MAPPING_NODE) {
-		warnf(c->warn, c->ud, root->start_mark.line + 1, "yarn.lock is not a mapping: skipped");
+		customs__parse_warnf(c->warn, c->ud, root->start_mark.line + 1, "yarn.lock is not a mapping: skipped");
 		return CUSTOMS_EFORMAT;
 	}
 	for (yaml_node_pair_t *pr = root->data.mapping.pairs.start; pr < root->data.mapping.pairs.top && !err; pr++) {
@@ -591,7 +579,8 @@ static int berry_doc(void *ud, yaml_document_t *doc, yaml_node_t *root)
 				dn = (size_t)(comma - d);
 			unquote(&d, &dn);
 			if (!descriptor_name(d, dn, &name, &nlen)) {
-				warnf(c->warn, c->ud, e->start_mark.line + 1, "entry without a package name: skipped");
+				customs__parse_warnf(c->warn, c->ud, e->start_mark.line + 1,
+						     "entry without a package name: skipped");
 				continue;
 			}
 		}
@@ -847,7 +836,8 @@ static int pnpm_doc(void *ud, yaml_document_t *doc, yaml_node_t *root)
 	customs_strmap status = {0};
 	int err = 0;
 	if (root->type != YAML_MAPPING_NODE) {
-		warnf(c->warn, c->ud, root->start_mark.line + 1, "pnpm-lock.yaml is not a mapping: skipped");
+		customs__parse_warnf(c->warn, c->ud, root->start_mark.line + 1,
+				     "pnpm-lock.yaml is not a mapping: skipped");
 		return CUSTOMS_EFORMAT;
 	}
 	const char *lv = map_str(doc, root, "lockfileVersion", NULL);
@@ -871,8 +861,9 @@ static int pnpm_doc(void *ud, yaml_document_t *doc, yaml_node_t *root)
 		if (en && ev && nlen && vlen) {
 			name = en, ver = ev;
 		} else if (!pnpm_key(key, kl, v5, &name, &nlen, &ver, &vlen)) {
-			warnf(c->warn, c->ud, e ? e->start_mark.line + 1 : 1, "package key \"%.*s\" not understood: skipped",
-			      (int)(kl > 80 ? 80 : kl), key);
+			customs__parse_warnf(c->warn, c->ud, e ? e->start_mark.line + 1 : 1,
+					     "package key \"%.*s\" not understood: skipped", (int)(kl > 80 ? 80 : kl),
+					     key);
 			continue;
 		}
 		customs_package *p;

@@ -6,7 +6,6 @@
  * and Composer's InstalledFilesystemRepository.  As for npm, a lockfile is
  * not an inventory: composer.lock counts only for a project without an
  * installed vendor/composer/installed.json. */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,21 +16,6 @@
 #include "util/util.h"
 
 #define MAX_COMPOSER_FILE (32u << 20)
-
-static void warnf(customs_parse_warn_fn warn, void *ud, size_t line, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static void warnf(customs_parse_warn_fn warn, void *ud, size_t line, const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-	if (!warn)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	warn(ud, line, msg);
-}
 
 static int nomem(void)
 {
@@ -45,8 +29,8 @@ static json_t *load_json(const char *buf, size_t len, const char *what, customs_
 		buf += 3, len -= 3;
 	json_t *root = json_loadb(buf, len, 0, &je);
 	if (!root)
-		warnf(warn, ud, je.line > 0 ? (size_t)je.line : 1, "%s is not valid JSON (%s at column %d): skipped", what,
-		      je.text, je.column);
+		customs__parse_warnf(warn, ud, je.line > 0 ? (size_t)je.line : 1,
+				     "%s is not valid JSON (%s at column %d): skipped", what, je.text, je.column);
 	return root;
 }
 
@@ -57,7 +41,8 @@ static int add_package(customs_pkgvec *v, json_t *o, int dev, size_t idx, custom
 	const char *version = json_string_value(json_object_get(o, "version"));
 	const char *slash = name ? strchr(name, '/') : NULL;
 	if (!json_is_object(o) || !name || !version || !*version || !slash || slash == name || !slash[1]) {
-		warnf(warn, ud, 0, "package %zu has no \"vendor/name\" name or no version: skipped", idx);
+		customs__parse_warnf(warn, ud, 0, "package %zu has no \"vendor/name\" name or no version: skipped",
+				     idx);
 		return 0;
 	}
 	customs_package *p = customs_package_new();
@@ -119,7 +104,8 @@ int customs__php_parse_installed(customs_package ***out, size_t *n, const char *
 		devnames = json_object_get(root, "dev-package-names");
 	}
 	if (!json_is_array(pkgs)) {
-		warnf(warn, ud, 1, "installed.json is neither an array nor an object with a \"packages\" array: skipped");
+		customs__parse_warnf(warn, ud, 1,
+				     "installed.json is neither an array nor an object with a \"packages\" array: skipped");
 		json_decref(root);
 		return CUSTOMS_EFORMAT;
 	}
@@ -152,7 +138,7 @@ int customs__php_parse_lock(customs_package ***out, size_t *n, const char *buf, 
 		return CUSTOMS_EFORMAT;
 	json_t *pkgs = json_object_get(root, "packages"), *dev = json_object_get(root, "packages-dev");
 	if (!json_is_object(root) || !json_is_array(pkgs)) {
-		warnf(warn, ud, 1, "composer.lock has no \"packages\" array: skipped");
+		customs__parse_warnf(warn, ud, 1, "composer.lock has no \"packages\" array: skipped");
 		json_decref(root);
 		return CUSTOMS_EFORMAT;
 	}

@@ -7,7 +7,6 @@
  * A distribution whose METADATA a Debian package lists is linked to it
  * (metadata "installed_by"), so matchers can tell pip's copy from apt's. */
 #include <ctype.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -244,21 +243,6 @@ typedef struct hdrs {
 	size_t n, cap;
 } hdrs;
 
-static void warnf(customs_parse_warn_fn warn, void *ud, size_t line, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static void warnf(customs_parse_warn_fn warn, void *ud, size_t line, const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-	if (!warn)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	warn(ud, line, msg);
-}
-
 /* The header block of an RFC 822 message as Python's email.parser reads
  * it (policy compat32): "Name: value" lines, continuation lines starting
  * with blank space, ended by an empty line or by a line that is neither. */
@@ -406,8 +390,8 @@ static int parse_metadata(customs_package *p, const char *buf, size_t len, custo
 		for (size_t i = 0; i < mv->vlen && mv->val[i] >= '0' && mv->val[i] <= '9' && major < 1000; i++)
 			major = major * 10 + (mv->val[i] - '0');
 		if (major > 2) {
-			warnf(warn, ud, mv->line, "Metadata-Version %.*s is newer than 2.x: skipped",
-			      (int)(mv->vlen > 32 ? 32 : mv->vlen), mv->val);
+			customs__parse_warnf(warn, ud, mv->line, "Metadata-Version %.*s is newer than 2.x: skipped",
+					     (int)(mv->vlen > 32 ? 32 : mv->vlen), mv->val);
 			err = CUSTOMS_EFORMAT;
 			goto done;
 		}
@@ -417,17 +401,18 @@ static int parse_metadata(customs_package *p, const char *buf, size_t len, custo
 		goto done;
 	}
 	if (!name || !*p->name) {
-		warnf(warn, ud, name ? name->line : 1, "no Name field: skipped");
+		customs__parse_warnf(warn, ud, name ? name->line : 1, "no Name field: skipped");
 		err = CUSTOMS_EFORMAT;
 		goto done;
 	}
 	if (!version || !*p->version) {
-		warnf(warn, ud, version ? version->line : 1, "no Version field: skipped");
+		customs__parse_warnf(warn, ud, version ? version->line : 1, "no Version field: skipped");
 		err = CUSTOMS_EFORMAT;
 		goto done;
 	}
 	if (strchr(p->name, '\n') || strchr(p->version, '\n')) {
-		warnf(warn, ud, strchr(p->name, '\n') ? name->line : version->line, "Name or Version spans lines: skipped");
+		customs__parse_warnf(warn, ud, strchr(p->name, '\n') ? name->line : version->line,
+				     "Name or Version spans lines: skipped");
 		err = CUSTOMS_EFORMAT;
 		goto done;
 	}
@@ -822,7 +807,8 @@ static int fill(void *ud, customs_analysis *a, customs_package *p, const copies_
 static int finish(void *self, customs_analysis *a)
 {
 	python *py = self;
-	return copies__merge(&py->meta, a, &(copies_merge){.found_by = "python", .flags = COPIES_OWNERS, .fill = fill, .ud = py});
+	return copies__merge(&py->meta, a,
+			     &(copies_merge){.found_by = "python", .flags = COPIES_OWNERS, .fill = fill, .ud = py});
 }
 
 static void py_free(void *self)

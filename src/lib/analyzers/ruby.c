@@ -7,7 +7,6 @@
  * Ruby code; only the literal assignments RubyGems generates are read,
  * nothing is evaluated. */
 #include <ctype.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,21 +17,6 @@
 #include "util/util.h"
 
 #define MAX_RUBY_FILE (8u << 20)
-
-static void warnf(customs_parse_warn_fn warn, void *ud, size_t line, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static void warnf(customs_parse_warn_fn warn, void *ud, size_t line, const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-	if (!warn)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	warn(ud, line, msg);
-}
 
 static int nomem(void)
 {
@@ -195,7 +179,8 @@ int customs__ruby_parse_gemspec(customs_package **out, const char *buf, size_t l
 				v += 17;
 			if (!ruby_string(v, le, &tmp)) {
 				if (IS("name") || IS("version"))
-					warnf(warn, ud, lineno, "%.*s is not a string literal: not read", (int)al, attr);
+					customs__parse_warnf(warn, ud, lineno, "%.*s is not a string literal: not read",
+							     (int)al, attr);
 				continue;
 			}
 			if (IS("name") || IS("version")) {
@@ -241,12 +226,12 @@ int customs__ruby_parse_gemspec(customs_package **out, const char *buf, size_t l
 	const char *n = name.len ? name.ptr : stub_name, *v = version.len ? version.ptr : stub_ver;
 	size_t nl = name.len ? name.len : stub_nl, vlen = version.len ? version.len : stub_vl;
 	if (!n || !v) {
-		warnf(warn, ud, 0, "no gem name and version (not a RubyGems specification)");
+		customs__parse_warnf(warn, ud, 0, "no gem name and version (not a RubyGems specification)");
 		err = CUSTOMS_EFORMAT;
 		goto done;
 	}
 	if (!plain_token(n, nl) || !plain_token(v, vlen)) {
-		warnf(warn, ud, 0, "gem name or version is not a plain token: skipped");
+		customs__parse_warnf(warn, ud, 0, "gem name or version is not a plain token: skipped");
 		err = CUSTOMS_EFORMAT;
 		goto done;
 	}
@@ -339,13 +324,13 @@ int customs__ruby_parse_gemfile_lock(customs_package ***out, size_t *n, const ch
 		/* "name (version)" or "name (version-platform)" */
 		const char *sp = memchr(t, ' ', tl);
 		if (!sp || le - sp < 4 || sp[1] != '(' || le[-1] != ')') {
-			warnf(warn, ud, lineno, "spec line is not \"name (version)\": skipped");
+			customs__parse_warnf(warn, ud, lineno, "spec line is not \"name (version)\": skipped");
 			continue;
 		}
 		const char *ver = sp + 2;
 		size_t verl = (size_t)(le - 1 - ver), nl = (size_t)(sp - t);
 		if (!plain_token(t, nl) || !plain_token(ver, verl)) {
-			warnf(warn, ud, lineno, "spec line with an odd name or version: skipped");
+			customs__parse_warnf(warn, ud, lineno, "spec line with an odd name or version: skipped");
 			continue;
 		}
 		/* the platform follows the first '-' (RubyGems versions have none) */
@@ -380,7 +365,7 @@ int customs__ruby_parse_gemfile_lock(customs_package ***out, size_t *n, const ch
 		v[nv++] = pk;
 	}
 	if (!sections) {
-		warnf(warn, ud, 0, "no GEM, GIT or PATH section: not a Gemfile.lock");
+		customs__parse_warnf(warn, ud, 0, "no GEM, GIT or PATH section: not a Gemfile.lock");
 		err = CUSTOMS_EFORMAT;
 	}
 done:

@@ -3,11 +3,9 @@
  * cargo/src/cargo/core/resolver/encode.rs) and the dependency list that
  * `cargo auditable` embeds in binaries (a zlib stream of JSON in section
  * .dep-v0, FORMATS-images.md §7 and cargo-auditable's PARSING.md).  The
- * section is located by gobin.c's stream machinery; this file inflates
- * (isa-l, zlib wrapper), validates and lists it.  Like the Go analyzer it
- * runs on every layer thread at once (a mutex guards the result list). */
-#include <pthread.h>
-#include <stdarg.h>
+ * section is located by rust_auditable.c; this file inflates (isa-l, zlib
+ * wrapper), validates and lists it.  Like the Go analyzer it runs on every
+ * layer thread at once (the copies set has its own mutex). */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,21 +20,6 @@
 
 #define MAX_CARGO_LOCK (16u << 20)
 #define MAX_AUDIT_JSON (8u << 20)  /* PARSING.md's suggested cap on the inflated JSON */
-
-static void warnf(customs_parse_warn_fn warn, void *ud, size_t line, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static void warnf(customs_parse_warn_fn warn, void *ud, size_t line, const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-	if (!warn)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	warn(ud, line, msg);
-}
 
 static int nomem(void)
 {
@@ -305,7 +288,7 @@ int customs__rust_parse_cargo_lock(customs_package ***out, size_t *n, const char
 			const char *after = skip_compound(q, end, &line);
 			if (!after) {
 				free(key);
-				warnf(warn, ud, l0, "unterminated array or table: rest of file skipped");
+				customs__parse_warnf(warn, ud, l0, "unterminated array or table: rest of file skipped");
 				break;
 			}
 			const char *nl = memchr(after, '\n', (size_t)(end - after));
@@ -340,11 +323,11 @@ int customs__rust_parse_cargo_lock(customs_package ***out, size_t *n, const char
 		continue;
 bad_line:
 		if (++bad <= 8)
-			warnf(warn, ud, line, "not a TOML key = value line: skipped");
+			customs__parse_warnf(warn, ud, line, "not a TOML key = value line: skipped");
 		s = next;
 	}
 	if (!saw_table) {
-		warnf(warn, ud, line ? line : 1, "no [[package]] table: not a Cargo.lock");
+		customs__parse_warnf(warn, ud, line ? line : 1, "no [[package]] table: not a Cargo.lock");
 		err = CUSTOMS_EFORMAT;
 		goto done;
 	}
@@ -353,7 +336,8 @@ bad_line:
 	for (size_t i = 0; i < np; i++) {
 		lockpkg *l = &pk[i];
 		if (!l->name || !l->version || !*l->name || !*l->version) {
-			warnf(warn, ud, l->line, "[[package]] without %s: skipped", !l->name || !*l->name ? "name" : "version");
+			customs__parse_warnf(warn, ud, l->line, "[[package]] without %s: skipped",
+					     !l->name || !*l->name ? "name" : "version");
 			continue;
 		}
 		customs_package *p = crate(l->name, l->version);
@@ -364,7 +348,8 @@ bad_line:
 		const char *sum = l->checksum ? l->checksum : v1_checksum(checksums, l);
 		if (sum && !sha256_hex(sum)) {
 			/* Debian's vendored crates give "Could not get crate checksum" */
-			warnf(warn, ud, l->line, "%s %s: checksum is not a SHA-256: dropped", l->name, l->version);
+			customs__parse_warnf(warn, ud, l->line, "%s %s: checksum is not a SHA-256: dropped", l->name,
+					     l->version);
 			sum = NULL;
 		}
 		if (md_str(p, "source", l->source) < 0 || md_str(p, "checksum", sum) < 0 ||
@@ -410,7 +395,7 @@ static int inflate_zlib(unsigned char **out, size_t *outlen, const unsigned char
 		int r = isal_inflate(st);
 		len = cap - st->avail_out;
 		if (r < 0 || r == ISAL_NEED_DICT) {
-			warnf(warn, ud, 0, ".dep-v0 section: corrupt zlib data (isa-l error %d)", r);
+			customs__parse_warnf(warn, ud, 0, ".dep-v0 section: corrupt zlib data (isa-l error %d)", r);
 			rc = CUSTOMS_EFORMAT;
 			break;
 		}
@@ -418,14 +403,15 @@ static int inflate_zlib(unsigned char **out, size_t *outlen, const unsigned char
 			break;
 		if (len < cap) {
 			if (st->avail_in == 0) {
-				warnf(warn, ud, 0, ".dep-v0 section: zlib data ends early");
+				customs__parse_warnf(warn, ud, 0, ".dep-v0 section: zlib data ends early");
 				rc = CUSTOMS_EFORMAT;
 				break;
 			}
 			continue;
 		}
 		if (cap >= MAX_AUDIT_JSON) {
-			warnf(warn, ud, 0, ".dep-v0 section inflates to more than %u MiB: skipped", MAX_AUDIT_JSON >> 20);
+			customs__parse_warnf(warn, ud, 0, ".dep-v0 section inflates to more than %u MiB: skipped",
+					     MAX_AUDIT_JSON >> 20);
 			rc = CUSTOMS_EFORMAT;
 			break;
 		}
@@ -524,19 +510,20 @@ int customs__rust_parse_auditable(customs_package ***out, size_t *n, const unsig
 	if ((err = inflate_zlib(&js, &jl, z, zlen, warn, ud)) < 0)
 		return err;
 	if (!(root = json_loadb((const char *)js, jl, 0, &je))) {
-		warnf(warn, ud, 0, ".dep-v0 section is not JSON (%s at line %d): skipped", je.text, je.line);
+		customs__parse_warnf(warn, ud, 0, ".dep-v0 section is not JSON (%s at line %d): skipped", je.text,
+				     je.line);
 		err = CUSTOMS_EFORMAT;
 		goto done;
 	}
 	pkgs = json_object_get(root, "packages");
 	if (!json_is_array(pkgs)) {
-		warnf(warn, ud, 0, ".dep-v0 JSON has no \"packages\" array: skipped");
+		customs__parse_warnf(warn, ud, 0, ".dep-v0 JSON has no \"packages\" array: skipped");
 		err = CUSTOMS_EFORMAT;
 		goto done;
 	}
 	const char *why = audit_validate(pkgs);
 	if (why) {
-		warnf(warn, ud, 0, ".dep-v0 dependency list is invalid (%s): skipped", why);
+		customs__parse_warnf(warn, ud, 0, ".dep-v0 dependency list is invalid (%s): skipped", why);
 		err = CUSTOMS_EFORMAT;
 		goto done;
 	}

@@ -1,6 +1,8 @@
 /* shared.c - what the catalogers share: the state of an analyzer that
- * keeps only the copies of its files, and the warning callback that names
- * the file a parser complains about. */
+ * keeps only the copies of its files, and the parsers' warnings (formatted,
+ * and the callback that names the file they are about). */
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "analyzers/analyzers.h"
@@ -21,6 +23,18 @@ void customs__copies_destroy(void *state)
 {
 	copies__release(state);
 	free(state);
+}
+
+void customs__parse_warnf(customs_parse_warn_fn warn, void *ud, size_t line, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+	if (!warn)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	warn(ud, line, msg);
 }
 
 void customs__file_warn(void *ud, size_t line, const char *msg)

@@ -258,7 +258,6 @@ typedef struct path_merge {
 	size_t ntr, cap;
 } path_merge;
 
-
 /* name, version and arch with their lengths, so that no byte they hold can
  * blur them; a second record of the same three in one copy is another
  * package ("#1"), as node_modules trees and fat jars hold them */
@@ -279,7 +278,8 @@ static const char *identity(path_merge *m, const customs_package *p)
 		return base;
 	}
 	/* the key is there: put only counts, it keeps the arena's copy */
-	if (customs_strmap_put(&m->seen, m->key.ptr, (void *)(k + 1)) < 0 || customs_buf_printf(&m->key, "#%zu", (size_t)k) < 0)
+	if (customs_strmap_put(&m->seen, m->key.ptr, (void *)(k + 1)) < 0 ||
+	    customs_buf_printf(&m->key, "#%zu", (size_t)k) < 0)
 		return NULL;
 	return customs_arena_strdup(&m->ar, m->key.ptr);
 }
