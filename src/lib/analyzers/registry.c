@@ -140,14 +140,6 @@ int customs__analyzers_start(analyzer_run *out, size_t *n, size_t cap, const cha
 	return 0;
 }
 
-void customs__analyzers_finish(const analyzer_run *v, size_t n, customs_analysis *a)
-{
-	for (size_t i = 0; i < n; i++)
-		if (v[i].type->finish(v[i].state, a) < 0)
-			customs_analysis_warn(a, CUSTOMS_WARN, -1, NULL, "analyzer %s failed: %s", v[i].type->name,
-					      customs_error_last());
-}
-
 void customs__analyzers_stop(analyzer_run *v, size_t n)
 {
 	for (size_t i = 0; i < n; i++)

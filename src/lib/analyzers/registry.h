@@ -19,8 +19,6 @@ typedef struct analyzer_run {
  * out[0..*n).  More than cap selected is CUSTOMS_ELIMIT.  On error the
  * states made so far are destroyed and *n is 0. */
 int customs__analyzers_start(analyzer_run *out, size_t *n, size_t cap, const char *names);
-/* finish() of each, in order; a failure is a warning of the analysis. */
-void customs__analyzers_finish(const analyzer_run *v, size_t n, customs_analysis *a);
 /* destroy() of each. */
 void customs__analyzers_stop(analyzer_run *v, size_t n);
 

@@ -336,7 +336,10 @@ int customs_analyze(customs_analysis **out, const char *ref, const customs_optio
 	}
 	a->priv->narenas = img.nlayers;
 
-	customs__analyzers_finish(an, nan, a);
+	for (size_t i = 0; i < nan; i++)
+		if (an[i].type->finish(an[i].state, a) < 0)
+			customs_analysis_warn(a, CUSTOMS_WARN, -1, NULL, "analyzer %s failed: %s", an[i].type->name,
+					      customs_error_last());
 	err = 0;
 fail:
 	customs__analyzers_stop(an, nan);
