@@ -55,6 +55,7 @@
 
 #include "analyzers/analyzers.h"
 #include "core/copies.h"
+#include "license/license.h"
 #include "customs/purl.h"
 #include "util/util.h"
 
@@ -563,16 +564,6 @@ static void budget_warn(jscan *j, const char *loc, const char *member)
 	j->stopped = 1;
 }
 
-/* SPDX ids that Bundle-License may name (the common ones). */
-static const char *const spdx_ids[] = {
-	"0BSD", "AGPL-3.0-only", "AGPL-3.0-or-later", "Apache-1.1", "Apache-2.0", "BSD-2-Clause", "BSD-3-Clause",
-	"BSL-1.0", "CC0-1.0", "CDDL-1.0", "CDDL-1.1", "CPL-1.0", "EPL-1.0", "EPL-2.0", "EUPL-1.1", "EUPL-1.2",
-	"GPL-2.0-only", "GPL-2.0-or-later", "GPL-2.0-with-classpath-exception", "GPL-3.0-only", "GPL-3.0-or-later",
-	"ISC", "LGPL-2.1-only", "LGPL-2.1-or-later", "LGPL-3.0-only", "LGPL-3.0-or-later", "MIT", "MIT-0",
-	"MPL-1.1", "MPL-2.0", "Unlicense", "UPL-1.0", "W3C", "WTFPL", "Zlib", "GPL-2.0", "GPL-3.0", "LGPL-2.1",
-	"LGPL-3.0", "BSD-4-Clause", "Python-2.0", "Unicode-DFS-2016", "CC-BY-4.0", "CC-BY-SA-4.0", NULL,
-};
-
 static int add_licenses(customs_package *p, const char *bl)
 {
 	while (bl && *bl) {
@@ -585,13 +576,14 @@ static int add_licenses(customs_package *p, const char *bl)
 			s++, m--;
 		while (m && isspace((unsigned char)s[m - 1]))
 			m--;
-		for (int i = 0; spdx_ids[i]; i++)
-			if (strlen(spdx_ids[i]) == m && !strncasecmp(s, spdx_ids[i], m)) {
-				if (!customs_strlist_contains(&p->licenses, spdx_ids[i]) &&
-				    customs_strlist_add(&p->licenses, spdx_ids[i]) < 0)
-					return CUSTOMS_ENOMEM;
-				break;
-			}
+		char *item = customs_strndup(s, m);
+		const char *id = NULL;
+		if (!item)
+			return CUSTOMS_ENOMEM;
+		customs__spdx_license_id(item, &id);
+		free(item);
+		if (id && !customs_strlist_contains(&p->licenses, id) && customs_strlist_add(&p->licenses, id) < 0)
+			return CUSTOMS_ENOMEM;
 		bl += n;
 		if (*bl)
 			bl++;

@@ -14,11 +14,11 @@
 
 #include "analyzers/analyzers.h"
 #include "core/copies.h"
+#include "license/license.h"
 #include "customs/purl.h"
 #include "util/util.h"
 
 #define MAX_PY_FILE (16u << 20)   /* RECORD of a large wheel is a few MB */
-#define MAX_SPDX_DEPTH 32        /* parentheses in a License-Expression */
 
 /* ---- PEP 503 ---- */
 
@@ -42,32 +42,7 @@ char *customs__pep503_normalize(const char *name)
 	return out;
 }
 
-/* ---- SPDX: ids a License field may hold without guessing ---- */
-
-/* Common SPDX license list ids (spdx.org/licenses, list 3.x), canonical case. */
-static const char *const spdx_ids[] = {
-	"0BSD", "AAL", "AFL-1.1", "AFL-1.2", "AFL-2.0", "AFL-2.1", "AFL-3.0", "AGPL-1.0", "AGPL-1.0-only",
-	"AGPL-1.0-or-later", "AGPL-3.0", "AGPL-3.0-only", "AGPL-3.0-or-later", "APSL-2.0", "Apache-1.0", "Apache-1.1",
-	"Apache-2.0", "Artistic-1.0", "Artistic-1.0-Perl", "Artistic-2.0", "BSD-1-Clause", "BSD-2-Clause",
-	"BSD-2-Clause-Patent", "BSD-3-Clause", "BSD-3-Clause-Clear", "BSD-3-Clause-LBNL", "BSD-4-Clause", "BSL-1.0",
-	"BlueOak-1.0.0", "CC-BY-3.0", "CC-BY-4.0", "CC-BY-SA-3.0", "CC-BY-SA-4.0", "CC0-1.0", "CDDL-1.0", "CDDL-1.1",
-	"CECILL-2.1", "CNRI-Python", "CPL-1.0", "ECL-2.0", "EFL-2.0", "EPL-1.0", "EPL-2.0", "EUPL-1.0", "EUPL-1.1",
-	"EUPL-1.2", "GFDL-1.3-only", "GFDL-1.3-or-later", "GPL-1.0", "GPL-1.0-only", "GPL-1.0-or-later", "GPL-2.0",
-	"GPL-2.0-only", "GPL-2.0-or-later", "GPL-3.0", "GPL-3.0-only", "GPL-3.0-or-later", "HPND", "ISC", "LGPL-2.0",
-	"LGPL-2.0-only", "LGPL-2.0-or-later", "LGPL-2.1", "LGPL-2.1-only", "LGPL-2.1-or-later", "LGPL-3.0",
-	"LGPL-3.0-only", "LGPL-3.0-or-later", "LPL-1.02", "LPPL-1.3c", "MIT", "MIT-0", "MIT-CMU", "MPL-1.0", "MPL-1.1",
-	"MPL-2.0", "MPL-2.0-no-copyleft-exception", "MS-PL", "MS-RL", "MulanPSL-2.0", "NCSA", "OFL-1.1", "OLDAP-2.8",
-	"OSL-3.0", "OpenSSL", "PHP-3.0", "PHP-3.01", "PSF-2.0", "PostgreSQL", "Python-2.0", "Python-2.0.1", "Ruby",
-	"SISSL", "Sleepycat", "UPL-1.0", "Unicode-DFS-2016", "Unlicense", "Vim", "W3C", "WTFPL", "X11", "ZPL-1.1",
-	"ZPL-2.0", "ZPL-2.1", "Zlib", "zlib-acknowledgement", NULL,
-};
-
-static const char *const spdx_exceptions[] = {
-	"389-exception", "Autoconf-exception-3.0", "Bison-exception-2.2", "Classpath-exception-2.0",
-	"FLTK-exception", "Font-exception-2.0", "GCC-exception-2.0", "GCC-exception-3.1", "LLVM-exception",
-	"Linux-syscall-note", "OCaml-LGPL-linking-exception", "Qt-LGPL-exception-1.1", "Swift-exception",
-	"WxWindows-exception-3.1", "eCos-exception-2.0", "u-boot-exception-2.0", NULL,
-};
+/* ---- licenses ---- */
 
 /* Trove classifiers with exactly one SPDX meaning (unversioned ones such as
  * "Apache Software License" or "BSD License" are left out on purpose). */
@@ -115,118 +90,6 @@ static const struct {
 	{"License :: CC0 1.0 Universal (CC0 1.0) Public Domain Dedication", "CC0-1.0"},
 	{NULL, NULL},
 };
-
-static const char *lookup_ci(const char *const *table, const char *s, size_t n)
-{
-	for (size_t i = 0; table[i]; i++)
-		if (strlen(table[i]) == n && !strncasecmp(table[i], s, n))
-			return table[i];
-	return NULL;
-}
-
-/* A small recursive-descent reader of SPDX license expressions (SPDX 2.3
- * annex D) that accepts only ids from the tables above (or LicenseRef-*)
- * and writes the canonical form to out. */
-typedef struct spdx_rd {
-	const char *s;
-	customs_buf *out;
-	int depth;
-} spdx_rd;
-
-static void spdx_skip(spdx_rd *r)
-{
-	while (*r->s == ' ' || *r->s == '\t')
-		r->s++;
-}
-
-static size_t spdx_token(const char *s)
-{
-	size_t n = 0;
-	while (s[n] && s[n] != ' ' && s[n] != '\t' && s[n] != '(' && s[n] != ')')
-		n++;
-	return n;
-}
-
-static int spdx_is_op(const char *s, size_t n, const char *op)
-{
-	return strlen(op) == n && !strncasecmp(s, op, n);
-}
-
-static int spdx_expr(spdx_rd *r);
-
-static int spdx_simple(spdx_rd *r)
-{
-	spdx_skip(r);
-	if (*r->s == '(') {
-		if (++r->depth > MAX_SPDX_DEPTH)
-			return -1;
-		r->s++;
-		if (customs_buf_puts(r->out, "(") < 0 || spdx_expr(r) < 0)
-			return -1;
-		spdx_skip(r);
-		if (*r->s != ')')
-			return -1;
-		r->s++;
-		r->depth--;
-		return customs_buf_puts(r->out, ")");
-	}
-	size_t n = spdx_token(r->s);
-	if (!n)
-		return -1;
-	int plus = n > 1 && r->s[n - 1] == '+';
-	const char *id = lookup_ci(spdx_ids, r->s, n - (size_t)plus);
-	if (id) {
-		if (customs_buf_puts(r->out, id) < 0 || (plus && customs_buf_puts(r->out, "+") < 0))
-			return -1;
-	} else if (n > 11 && !strncmp(r->s, "LicenseRef-", 11)) {
-		if (customs_buf_put(r->out, r->s, n) < 0)
-			return -1;
-	} else {
-		return -1;
-	}
-	r->s += n;
-	spdx_skip(r);
-	n = spdx_token(r->s);
-	if (spdx_is_op(r->s, n, "WITH")) {
-		r->s += n;
-		spdx_skip(r);
-		n = spdx_token(r->s);
-		const char *ex = n ? lookup_ci(spdx_exceptions, r->s, n) : NULL;
-		if (!ex || customs_buf_printf(r->out, " WITH %s", ex) < 0)
-			return -1;
-		r->s += n;
-	}
-	return 0;
-}
-
-static int spdx_expr(spdx_rd *r)
-{
-	if (spdx_simple(r) < 0)
-		return -1;
-	for (;;) {
-		spdx_skip(r);
-		size_t n = spdx_token(r->s);
-		const char *op = spdx_is_op(r->s, n, "AND") ? " AND " : spdx_is_op(r->s, n, "OR") ? " OR " : NULL;
-		if (!op)
-			return 0;
-		r->s += n;
-		if (customs_buf_puts(r->out, op) < 0 || spdx_simple(r) < 0)
-			return -1;
-	}
-}
-
-/* The canonical form of s when it is an SPDX expression over known ids,
- * else NULL (also when out of memory). */
-static char *spdx_canonical(const char *s)
-{
-	customs_buf b = CUSTOMS_BUF_INIT(4096);
-	spdx_rd r = {s, &b, 0};
-	if (spdx_expr(&r) < 0 || (spdx_skip(&r), *r.s != '\0')) {
-		customs_buf_release(&b);
-		return NULL;
-	}
-	return customs_buf_detach(&b);
-}
 
 /* ---- METADATA / PKG-INFO ---- */
 
@@ -353,7 +216,7 @@ static int add_licenses(customs_package *p, const hdrs *hs)
 		free(v);
 	}
 	if ((h = hdr_get(hs, "License")) && (v = hdr_value(h))) {
-		char *c = strchr(v, '\n') ? NULL : spdx_canonical(v);
+		char *c = strchr(v, '\n') ? NULL : customs__spdx_canonical(v);
 		free(v);
 		if (c) {
 			err = customs_strlist_add(&p->licenses, c);
