@@ -3,6 +3,7 @@
 #ifndef CUSTOMS_ANALYZERS_H
 #define CUSTOMS_ANALYZERS_H
 
+#include "core/copies.h"
 #include "core/pkgvec.h"
 #include "customs/sys/analyzer.h"
 
@@ -99,21 +100,53 @@ int customs__java_parse_properties(json_t **out, const char *buf, size_t len);
 int customs__java_scan_buffer(customs_package ***out, size_t *n, const char *path, const unsigned char *data,
 			      size_t len, customs_parse_warn_fn warn, void *ud);
 /* The stream analyzers' predicate: which regular files may be executables. */
-int customs__exe_want(const char *path, uint32_t mode, uint64_t size);
+int customs__exe_want(void *state, const char *path, uint32_t mode, uint64_t size);
 
 /* The state of an analyzer that needs nothing but the copies of its files
- * (core/copies.h): create and destroy of a copies set (shared.c). */
+ * (core/copies.h): CUSTOMS_COPIES_KINDS sets, one per kind of file it
+ * reads (an analyzer with one kind uses the first), made and freed by
+ * these (shared.c). */
+#define CUSTOMS_COPIES_KINDS 3
 int customs__copies_create(void **out, const customs_analyzer_type *type);
 void customs__copies_destroy(void *state);
+/* What a parser gave for one copy: with rc 0 its packages pkgs[0..n) go to
+ * s as path's copy in layer (the array is freed); CUSTOMS_EFORMAT (the
+ * parser warned: the file is not what it claims to be) gives 0 and no
+ * copy; another rc is returned as it is. */
+int customs__copies_take(copies *s, const char *path, int layer, int rc, customs_package **pkgs, size_t n);
+
 /* A customs_parse_warn_fn that warns about one file of the analysis:
- * "<what> line N: msg" (or "<what>: msg" for line 0). */
+ * "<what> line N: msg" ("<what>: msg" for line 0; no "<what>" when it is
+ * NULL).  With max set, only the first max warnings of the file, then one
+ * that says the rest are not reported. */
 typedef struct customs_file_warn {
 	customs_analysis *a;
 	const char *path;
 	int layer;
 	const char *what;
+	unsigned max, n;
 } customs_file_warn;
 void customs__file_warn(void *ud, size_t line, const char *msg);
+/* A customs_parse_warn_fn that keeps the first warning, as "line N: msg",
+ * for a file whose copy is recorded as unreadable. */
+typedef struct customs_first_warning {
+	char msg[512];
+	int set;
+} customs_first_warning;
+void customs__keep_first_warning(void *ud, size_t line, const char *msg);
+static inline customs_file_warn customs__file_warn_for(const customs_afile *f, const char *what, unsigned max)
+{
+	return (customs_file_warn){.a = f->analysis, .path = f->path, .layer = f->layer, .what = what, .max = max};
+}
+/* A stream context of size bytes (zeroed) that starts with a
+ * customs_file_warn naming f (its layer, its analysis, a copy of its path)
+ * and what; NULL when out of memory.  One free() frees it all. */
+void *customs__stream_ctx_new(size_t size, const customs_afile *f, const char *what);
+
+/* pkg:<type>/<distro id, else ns>/<name>@<version>?arch=&distro=<id>-<version_id>&upstream=<source>
+ * and cpe:2.3:a:<name>:<name>:<version>, as dpkg and apk name their
+ * packages (the purl is left out when a part breaks its rules). */
+int customs__os_package_ids(customs_package *p, const customs_distro *d, const char *type, const char *ns);
 
 /* Go build info read from a binary as it streams (go_buildinfo.c): feed every
  * chunk in order; write returns 1 once no more bytes are needed (stop

@@ -26,8 +26,7 @@ int customs__dotnet_parse_deps(customs_package ***out, size_t *n, const char *bu
 {
 	json_error_t je;
 	json_t *root, *libs, *lib, *target = NULL;
-	customs_package **v = NULL;
-	size_t nv = 0;
+	customs_pkgvec v = {0};
 	const char *key;
 	int err = 0;
 
@@ -54,10 +53,6 @@ int customs__dotnet_parse_deps(customs_package ***out, size_t *n, const char *bu
 					     "runtime target \"%s\" is not in \"targets\": every package listed", rt);
 			target = NULL;
 		}
-	}
-	if (!(v = calloc(json_object_size(libs) + 1, sizeof(*v)))) {
-		json_decref(root);
-		return nomem();
 	}
 	json_object_foreach(libs, key, lib) {
 		const char *type = json_string_value(json_object_get(lib, "type"));
@@ -87,18 +82,11 @@ int customs__dotnet_parse_deps(customs_package ***out, size_t *n, const char *bu
 			err = nomem();
 			break;
 		}
-		v[nv++] = p;
+		if ((err = customs__pkgvec_push(&v, p)) < 0)
+			break;
 	}
 	json_decref(root);
-	if (err < 0) {
-		for (size_t i = 0; i < nv; i++)
-			customs_package_free(v[i]);
-		free(v);
-		return err;
-	}
-	*out = v;
-	*n = nv;
-	return 0;
+	return customs__pkgvec_result(out, n, &v, err);
 }
 
 /* ---- the analyzer ---- */
@@ -107,18 +95,11 @@ static const char *const suffixes[] = {".deps.json", NULL};
 
 static int on_file(void *self, const customs_afile *f, const unsigned char *data, size_t len)
 {
-	copies *d = self;
-	customs_file_warn w = {f->analysis, f->path, f->layer, ".deps.json"};
+	customs_file_warn w = customs__file_warn_for(f, ".deps.json", 0);
 	customs_package **pkgs = NULL;
 	size_t n = 0;
 	int rc = customs__dotnet_parse_deps(&pkgs, &n, (const char *)data, len, customs__file_warn, &w);
-	if (rc == CUSTOMS_EFORMAT)
-		return 0;
-	if (rc < 0)
-		return rc;
-	rc = copies__add(d, f->path, f->layer, pkgs, n);
-	free(pkgs);
-	return rc;
+	return customs__copies_take(self, f->path, f->layer, rc, pkgs, n);
 }
 
 static int finish(void *self, customs_analysis *a)

@@ -192,8 +192,7 @@ static size_t fold(char *out, const d822_field *f)
 /* ---- status ---- */
 
 typedef struct status_ctx {
-	customs_package **v;
-	size_t n, cap;
+	customs_pkgvec pkgs;
 	int flags;
 	customs_parse_warn_fn warn;
 	void *ud;
@@ -401,16 +400,7 @@ static int status_stanza(void *ud, const d822_stanza *s)
 	    meta_set(p->metadata, "status", fst->val, first_line_len(fst), clean) < 0)
 		goto oom;
 
-	if (c->n == c->cap) {
-		size_t ncap = c->cap ? c->cap * 2 : 64;
-		customs_package **v = realloc(c->v, ncap * sizeof(*v));
-		if (!v)
-			goto oom;
-		c->v = v;
-		c->cap = ncap;
-	}
-	c->v[c->n++] = p;
-	return 0;
+	return customs__pkgvec_push(&c->pkgs, p);
 oom:
 	customs_package_free(p);
 	return customs__error(CUSTOMS_ENOMEM, "out of memory");
@@ -421,17 +411,7 @@ int customs__dpkg_parse_status(customs_package ***out, size_t *n, const char *bu
 {
 	status_ctx c = {.flags = flags, .warn = warn, .ud = ud};
 	int err = d822_parse(buf, len, status_stanza, &c, warn, ud);
-	*out = NULL;
-	*n = 0;
-	if (err < 0) {
-		for (size_t i = 0; i < c.n; i++)
-			customs_package_free(c.v[i]);
-		free(c.v);
-		return err;
-	}
-	*out = c.v;
-	*n = c.n;
-	return 0;
+	return customs__pkgvec_result(out, n, &c.pkgs, err);
 }
 
 /* ---- copyright (DEP-5) ---- */
@@ -605,10 +585,9 @@ int customs__dpkg_parse_copyright(customs_strlist *out, const char *buf, size_t 
 
 /* ---- the analyzer ---- */
 
-typedef struct dpkg {
-	copies db;   /* status and status.d copies */
-	copies side; /* info/ lists and md5sums, copyrights' licenses ('\n'-joined) */
-} dpkg;
+/* The state: copies of status and status.d files, and of side files
+ * (info/ lists and md5sums, copyrights' licenses '\n'-joined). */
+enum { DB, SIDE };
 
 static int want(void *self, const char *path, uint32_t mode, uint64_t size)
 {
@@ -631,27 +610,9 @@ static const char *const wanted[] = {STATUS_PATH, NULL};
  * few of each file. */
 #define MAX_WARNINGS_PER_FILE 20
 
-typedef struct warn_ctx {
-	customs_analysis *a;
-	const customs_afile *f;
-	unsigned n;
-} warn_ctx;
-
-static void on_warn(void *ud, size_t line, const char *msg)
-{
-	warn_ctx *w = ud;
-	if (w->n < MAX_WARNINGS_PER_FILE)
-		customs_analysis_warn(w->a, CUSTOMS_WARN, w->f->layer, w->f->path, "line %zu: %s", line, msg);
-	else if (w->n == MAX_WARNINGS_PER_FILE)
-		customs_analysis_warn(w->a, CUSTOMS_WARN, w->f->layer, w->f->path,
-				      "line %zu: more than %d problems: the rest are not reported", line,
-				      MAX_WARNINGS_PER_FILE);
-	w->n++;
-}
-
 static int on_file(void *self, const customs_afile *f, const unsigned char *data, size_t len)
 {
-	dpkg *d = self;
+	copies *d = self;
 	const char *buf = (const char *)data;
 	int is_status = !strcmp(f->path, STATUS_PATH);
 	int is_status_d = !is_status && !strncmp(f->path, STATUS_D, sizeof(STATUS_D) - 1);
@@ -661,13 +622,10 @@ static int on_file(void *self, const customs_afile *f, const unsigned char *data
 	if (is_status || is_status_d) {
 		customs_package **v;
 		size_t n;
-		warn_ctx w = {f->analysis, f, 0};
-		int err = customs__dpkg_parse_status(&v, &n, buf, len, is_status_d ? CUSTOMS_DPKG_STATUS_D : 0, on_warn, &w);
-		if (err < 0)
-			return err;
-		err = copies__add(&d->db, f->path, f->layer, v, n);
-		free(v);
-		return err;
+		customs_file_warn w = customs__file_warn_for(f, NULL, MAX_WARNINGS_PER_FILE);
+		int err = customs__dpkg_parse_status(&v, &n, buf, len, is_status_d ? CUSTOMS_DPKG_STATUS_D : 0,
+						     customs__file_warn, &w);
+		return customs__copies_take(&d[DB], f->path, f->layer, err, v, n);
 	}
 	if (!strncmp(f->path, DOC_DIR, sizeof(DOC_DIR) - 1)) {
 		customs_strlist l = {0};
@@ -685,26 +643,27 @@ static int on_file(void *self, const customs_afile *f, const unsigned char *data
 			customs_buf_release(&b);
 			return customs__error(CUSTOMS_ENOMEM, "out of memory");
 		}
-		err = copies__add_data(&d->side, f->path, f->layer, b.ptr, b.len);
+		err = copies__add_data(&d[SIDE], f->path, f->layer, b.ptr, b.len);
 		customs_buf_release(&b);
 		return err;
 	}
-	return copies__add_data(&d->side, f->path, f->layer, buf, len);
+	return copies__add_data(&d[SIDE], f->path, f->layer, buf, len);
 }
 
 /* The copy of a side file a package should use: for a visible package the
  * visible one; for a removed one the newest at or below its last listing. */
-static const copies_copy *side_for(dpkg *d, customs_analysis *a, const char *path, const customs_package *p,
+static const copies_copy *side_for(copies *d, customs_analysis *a, const char *path, const customs_package *p,
 				   int listed)
 {
 	if (!p->visible)
-		return copies__at(&d->side, path, listed);
-	return copies__visible(&d->side, a, path, 0);
+		return copies__at(&d[SIDE], path, listed);
+	return copies__visible(&d[SIDE], a, path, 0);
 }
 
 /* info/<name>:<arch>.<ext>, then info/<name>.<ext> (dpkg's multiarch layout
  * names Multi-Arch: same packages with their architecture). */
-static const copies_copy *info_file(dpkg *d, customs_analysis *a, const customs_package *p, int listed, const char *ext)
+static const copies_copy *info_file(copies *d, customs_analysis *a, const customs_package *p, int listed,
+				     const char *ext)
 {
 	const copies_copy *s = NULL;
 	char *path;
@@ -789,9 +748,8 @@ static int add_md5sums(customs_package *p, const char *data, size_t len, int as_
 
 static int fill(void *ud, customs_analysis *a, customs_package *p, const copies_copy *from)
 {
-	dpkg *d = ud;
+	copies *d = ud;
 	int listed = from->layer;
-	const customs_distro *ds = &a->distro;
 	int err;
 
 	/* owned files and their digests */
@@ -818,7 +776,7 @@ static int fill(void *ud, customs_analysis *a, customs_package *p, const copies_
 		char *cp = customs_asprintf(DOC_DIR "%s/copyright", p->name);
 		if (!cp)
 			return customs__error(CUSTOMS_ENOMEM, "out of memory");
-		const copies_copy *s = copies__visible(&d->side, a, cp, 1);
+		const copies_copy *s = copies__visible(&d[SIDE], a, cp, 1);
 		if (s && (err = add_lines(&p->licenses, s->data, s->len)) < 0) {
 			free(cp);
 			return err;
@@ -826,46 +784,14 @@ static int fill(void *ud, customs_analysis *a, customs_package *p, const copies_
 		free(cp);
 	}
 
-	/* identifiers: pkg:deb/<distro>/<name>@<version>?arch=&distro=&upstream= */
-	const char *ns = ds->id ? ds->id : "debian";
-	char *distro = ds->id && ds->version_id ? customs_asprintf("%s-%s", ds->id, ds->version_id) : NULL;
-	const char *upstream = p->source_name && strcmp(p->source_name, p->name) ? p->source_name : NULL;
-	const char *q[] = {"arch", p->arch, "distro", distro, "upstream", upstream, NULL, NULL};
-	/* NULL when a component breaks the purl rules: no purl, not fatal */
-	p->purl = customs_purl_make("deb", ns, p->name, p->version, q, NULL);
-	free(distro);
-	char *cpe = customs_cpe23(p->name, p->name, p->version);
-	if (!cpe || customs_strlist_add(&p->cpes, cpe) < 0) {
-		free(cpe);
-		return customs__error(CUSTOMS_ENOMEM, "out of memory");
-	}
-	free(cpe);
-	return 0;
+	return customs__os_package_ids(p, &a->distro, "deb", "debian");
 }
 
 static int finish(void *self, customs_analysis *a)
 {
-	dpkg *d = self;
-	return copies__merge(&d->db, a, &(copies_merge){.found_by = "dpkg", .flags = COPIES_DISTRO, .fill = fill, .ud = d});
-}
-
-static void dpkg_free(void *self)
-{
-	dpkg *d = self;
-	copies__release(&d->db);
-	copies__release(&d->side);
-	free(d);
-}
-
-static int create(void **out, const customs_analyzer_type *type)
-{
-	dpkg *d = calloc(1, sizeof(*d));
-	if (!d)
-		return customs__error(CUSTOMS_ENOMEM, "out of memory");
-	copies__init(&d->db);
-	copies__init(&d->side);
-	*out = d;
-	return 0;
+	copies *d = self;
+	return copies__merge(&d[DB], a,
+			     &(copies_merge){.found_by = "dpkg", .flags = COPIES_DISTRO, .fill = fill, .ud = d});
 }
 
 const customs_analyzer_type customs__dpkg_analyzer = {
@@ -875,8 +801,8 @@ const customs_analyzer_type customs__dpkg_analyzer = {
 	.analyzer_version = "1",
 	.paths = wanted,
 	.want = want,
-	.create = create,
-	.destroy = dpkg_free,
+	.create = customs__copies_create,
+	.destroy = customs__copies_destroy,
 	.max_size = MAX_DPKG_FILE,
 	.file = on_file,
 	.finish = finish,

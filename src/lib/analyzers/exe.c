@@ -106,7 +106,8 @@ static void parse_pe(exe_info *h, const unsigned char *p, size_t n)
 		if (o + 40 > n)
 			break;
 		const unsigned char *s = p + o;
-		uint32_t vsize = exe_rd32(s + 8, 0), va = exe_rd32(s + 12, 0), rawsize = exe_rd32(s + 16, 0), raw = exe_rd32(s + 20, 0);
+		uint32_t vsize = exe_rd32(s + 8, 0), va = exe_rd32(s + 12, 0);
+		uint32_t rawsize = exe_rd32(s + 16, 0), raw = exe_rd32(s + 20, 0);
 		add_seg(h, base + va, raw, vsize && vsize < rawsize ? vsize : rawsize);
 		if (!memcmp(s, ".dep-v0\0", 8) && !h->has_dep) {
 			/* raw data is padded to FileAlignment: the zlib stream ends itself */
@@ -413,9 +414,8 @@ void exe__req_release(exe_req *r)
 
 /* ---- which files: the stream analyzers' shared predicate ---- */
 
-int customs__exe_want(const char *path, uint32_t mode, uint64_t size)
+int customs__exe_want(void *state, const char *path, uint32_t mode, uint64_t size)
 {
-	(void)path;
 	/* any exec bit; 64 bytes is less than any ELF/PE/Mach-O header set */
 	return (mode & 0111) && size >= 64;
 }

@@ -10,30 +10,17 @@
 
 /* ---- the analyzer ---- */
 
+/* One file as it streams: where it is, and the scanner. */
 typedef struct gofile {
+	customs_file_warn w;
 	customs_goscan *scan;
-	char *path;
-	int layer;
-	customs_analysis *a;
 	int done;
 } gofile;
 
-static int want(void *self, const char *path, uint32_t mode, uint64_t size)
-{
-	(void)self;
-	return customs__exe_want(path, mode, size);
-}
-
 static void *stream_open(void *self, const customs_afile *f)
 {
-	gofile *g = calloc(1, sizeof(*g));
-	(void)self;
-	if (!g)
-		return NULL;
-	g->layer = f->layer;
-	g->a = f->analysis;
-	if (!(g->path = customs_strdup(f->path)) || !(g->scan = customs__goscan_new(f->size))) {
-		free(g->path);
+	gofile *g = customs__stream_ctx_new(sizeof(*g), f, "Go build info");
+	if (g && !(g->scan = customs__goscan_new(f->size))) {
 		free(g);
 		return NULL;
 	}
@@ -43,7 +30,6 @@ static void *stream_open(void *self, const customs_afile *f)
 static int stream_write(void *self, void *ctx, const unsigned char *data, size_t len)
 {
 	gofile *g = ctx;
-	(void)self;
 	int rc = customs__goscan_write(g->scan, data, len);
 	if (rc == 1) {
 		g->done = 1;
@@ -55,21 +41,14 @@ static int stream_write(void *self, void *ctx, const unsigned char *data, size_t
 static void stream_close(void *self, void *ctx, int ok)
 {
 	gofile *g = ctx;
-	copies *b = self;
 	customs_package **pkgs = NULL;
 	size_t n = 0;
-	customs_file_warn w = {g->a, g->path, g->layer, "Go build info"};
 	if (ok || g->done) {
-		int rc = customs__goscan_finish(g->scan, &pkgs, &n, customs__file_warn, &w);
-		if (rc == 0) {
-			rc = copies__add(b, g->path, g->layer, pkgs, n);
-			free(pkgs);
-		}
-		if (rc == CUSTOMS_ENOMEM)
-			customs_analysis_warn(g->a, CUSTOMS_ERROR, g->layer, g->path, "Go build info: out of memory");
+		int rc = customs__goscan_finish(g->scan, &pkgs, &n, customs__file_warn, &g->w);
+		if (customs__copies_take(self, g->w.path, g->w.layer, rc, pkgs, n) == CUSTOMS_ENOMEM)
+			customs_analysis_warn(g->w.a, CUSTOMS_ERROR, g->w.layer, g->w.path, "Go build info: out of memory");
 	}
 	customs__goscan_free(g->scan);
-	free(g->path);
 	free(g);
 }
 
@@ -85,7 +64,7 @@ const customs_analyzer_type customs__gobin_analyzer = {
 	.description = "Go modules and toolchain from the build info of Go executables",
 	.analyzer_version = "1",
 	.flags = CUSTOMS_ANALYZER_THREADSAFE,
-	.want = want,
+	.want = customs__exe_want,
 	.create = customs__copies_create,
 	.destroy = customs__copies_destroy,
 	.stream_open = stream_open,

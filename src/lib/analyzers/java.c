@@ -963,38 +963,31 @@ int customs__java_scan_buffer(customs_package ***out, size_t *n, const char *pat
 
 /* ---- the analyzer ---- */
 
+/* One archive as it streams: where it is, and its spool. */
 typedef struct jfile {
+	customs_file_warn w;
 	spool sp;
 	size_t ram_left;
-	char *path;
-	int layer;
-	customs_analysis *a;
 	int failed;
 } jfile;
 
 static void *stream_open(void *self, const customs_afile *f)
 {
-	(void)self;
 	if (f->size > JAVA_MAX_ARCHIVE) {
 		customs_analysis_warn(f->analysis, CUSTOMS_WARN, f->layer, f->path,
 				      "java archive: %llu bytes, over the 2 GiB archive limit: not read",
 				      (unsigned long long)f->size);
 		return NULL;
 	}
-	jfile *jf = calloc(1, sizeof(*jf));
-	if (!jf || !(jf->path = customs_strdup(f->path))) {
-		free(jf);
+	jfile *jf = customs__stream_ctx_new(sizeof(*jf), f, "java archive");
+	if (!jf)
 		return NULL;
-	}
 	jf->ram_left = JAVA_RAM_CAP;
 	spool_init(&jf->sp, &jf->ram_left);
-	jf->layer = f->layer;
-	jf->a = f->analysis;
 	if (f->size > JAVA_RAM_CAP && spool_spill(&jf->sp) < 0) {
 		customs_analysis_warn(f->analysis, CUSTOMS_ERROR, f->layer, f->path, "java archive: %s",
 				      customs_error_last() ? customs_error_last() : "no temporary file");
 		spool_release(&jf->sp);
-		free(jf->path);
 		free(jf);
 		return NULL;
 	}
@@ -1004,12 +997,11 @@ static void *stream_open(void *self, const customs_afile *f)
 static int stream_write(void *self, void *ctx, const unsigned char *data, size_t len)
 {
 	jfile *jf = ctx;
-	(void)self;
 	int err = spool_write(&jf->sp, data, len);
 	if (err < 0 && !jf->failed) {
 		jf->failed = 1;
-		customs_analysis_warn(jf->a, err == CUSTOMS_ELIMIT ? CUSTOMS_WARN : CUSTOMS_ERROR, jf->layer, jf->path,
-				      "java archive: %s: not read",
+		customs_analysis_warn(jf->w.a, err == CUSTOMS_ELIMIT ? CUSTOMS_WARN : CUSTOMS_ERROR, jf->w.layer,
+				      jf->w.path, "java archive: %s: not read",
 				      customs_error_last() ? customs_error_last() : "spool failed");
 	}
 	return err;
@@ -1018,25 +1010,20 @@ static int stream_write(void *self, void *ctx, const unsigned char *data, size_t
 static void stream_close(void *self, void *ctx, int ok)
 {
 	jfile *jf = ctx;
-	copies *jv = self;
 	if (ok && !jf->failed) {
 		customs_package **pkgs = NULL;
 		size_t n = 0;
-		customs_file_warn w = {jf->a, jf->path, jf->layer, "java archive"};
-		int rc = java_scan(&pkgs, &n, &jf->sp, jf->path, customs__file_warn, &w);
-		if (rc == 0) {
-			rc = copies__add(jv, jf->path, jf->layer, pkgs, n);
-			free(pkgs);
-		}
+		int rc = java_scan(&pkgs, &n, &jf->sp, jf->w.path, customs__file_warn, &jf->w);
+		if (rc == 0)
+			rc = customs__copies_take(self, jf->w.path, jf->w.layer, rc, pkgs, n);
 		if (rc < 0)
-			customs_analysis_warn(jf->a, CUSTOMS_ERROR, jf->layer, jf->path, "java archive: %s",
+			customs_analysis_warn(jf->w.a, CUSTOMS_ERROR, jf->w.layer, jf->w.path, "java archive: %s",
 					      rc == CUSTOMS_ENOMEM ? "out of memory" : "read error");
 	} else if (!jf->failed) {
-		customs_analysis_warn(jf->a, CUSTOMS_WARN, jf->layer, jf->path, "java archive: cut short: not read");
+		customs_analysis_warn(jf->w.a, CUSTOMS_WARN, jf->w.layer, jf->w.path, "java archive: cut short: not read");
 	}
 	jf->sp.ram_left = &jf->ram_left;
 	spool_release(&jf->sp);
-	free(jf->path);
 	free(jf);
 }
 

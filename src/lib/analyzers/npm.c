@@ -393,23 +393,16 @@ static int add_unique(customs_pkgvec *v, seen *s, const char *name, size_t nlen,
 /* yarn v1: "key[, key...]:" at column 0, then "  version \"x\"" */
 static int yarn_v1(customs_pkgvec *v, const char *buf, size_t len, customs_parse_warn_fn warn, void *ud)
 {
-	const char *p = buf, *end = buf + len;
+	const char *at = buf, *end = buf + len, *p;
 	const char *name = NULL;
-	size_t nlen = 0, line = 0, block_line = 0;
+	size_t nlen = 0, line = 0, block_line = 0, n;
 	int have_version = 1, err = 0;
 	seen s = {0};
 
-	while (p < end && err >= 0) {
-		const char *eol = memchr(p, '\n', (size_t)(end - p));
-		size_t n = eol ? (size_t)(eol - p) : (size_t)(end - p);
-		const char *next = eol ? eol + 1 : end;
+	while (err >= 0 && customs_next_line(&at, end, &p, &n, 1)) {
 		line++;
-		if (n && p[n - 1] == '\r')
-			n--;
-		if (!n || p[0] == '#') {
-			p = next;
+		if (!n || p[0] == '#')
 			continue;
-		}
 		if (p[0] != ' ' && p[0] != '\t') {
 			if (!have_version)
 				customs__parse_warnf(warn, ud, block_line, "entry without a version: skipped");
@@ -419,7 +412,6 @@ static int yarn_v1(customs_pkgvec *v, const char *buf, size_t len, customs_parse
 			if (p[n - 1] != ':') {
 				customs__parse_warnf(warn, ud, line, "not a yarn.lock entry: skipped");
 				have_version = 1;
-				p = next;
 				continue;
 			}
 			/* the first descriptor names the package */
@@ -452,7 +444,6 @@ static int yarn_v1(customs_pkgvec *v, const char *buf, size_t len, customs_parse
 				have_version = 1;
 			}
 		}
-		p = next;
 	}
 	if (err >= 0 && !have_version)
 		customs__parse_warnf(warn, ud, block_line, "entry without a version: skipped");
@@ -952,10 +943,9 @@ static long project_len(const char *path)
 
 enum { L_HIDDEN = 0, L_SHRINKWRAP, L_PACKAGE_LOCK, L_YARN, L_PNPM };
 
-typedef struct npm {
-	copies pkgjson; /* installed package.json files: one package each, or why not */
-	copies locks;   /* lockfiles, read at finish when they can tell something */
-} npm;
+/* The state: copies of installed package.json files (one package each, or
+ * why not), and of lockfiles (read at finish when they can tell something). */
+enum { PKGJSON, LOCKS };
 
 static const char *const basenames[] = {"package.json", "package-lock.json", "npm-shrinkwrap.json",
 					".package-lock.json", "yarn.lock", "pnpm-lock.yaml", NULL};
@@ -999,32 +989,18 @@ static int lock_kind(const char *path)
 	return -1;
 }
 
-typedef struct first_warning {
-	char msg[512];
-	int set;
-} first_warning;
-
-static void keep_first(void *ud, size_t line, const char *msg)
-{
-	first_warning *w = ud;
-	if (!w->set) {
-		snprintf(w->msg, sizeof(w->msg), "line %zu: %s", line, msg);
-		w->set = 1;
-	}
-}
-
 /* An installed package.json: its package when npm would have put that
  * name there, nothing for a test fixture inside a package or a marker. */
-static int on_package_json(npm *m, const customs_afile *f, const char *data, size_t len)
+static int on_package_json(copies *m, const customs_afile *f, const char *data, size_t len)
 {
 	size_t off = 0;
 	customs_package *p = NULL;
-	first_warning w = {.set = 0};
+	customs_first_warning w = {.set = 0};
 	if (!install_position(f->path, &off))
 		return 0;
-	int err = customs__npm_parse_package_json(&p, data, len, keep_first, &w);
+	int err = customs__npm_parse_package_json(&p, data, len, customs__keep_first_warning, &w);
 	if (err == CUSTOMS_EFORMAT)
-		return copies__add_unreadable(&m->pkgjson, f->path, f->layer, w.set ? w.msg : "unreadable package.json: skipped");
+		return copies__add_unreadable(&m[PKGJSON], f->path, f->layer, w.set ? w.msg : "unreadable package.json: skipped");
 	if (err < 0 || !p)
 		return err;
 	size_t nl = strlen(p->name);
@@ -1032,12 +1008,12 @@ static int on_package_json(npm *m, const customs_afile *f, const char *data, siz
 		customs_package_free(p);
 		return 0;
 	}
-	return copies__add(&m->pkgjson, f->path, f->layer, &p, 1);
+	return copies__add(&m[PKGJSON], f->path, f->layer, &p, 1);
 }
 
 static int on_file(void *self, const customs_afile *f, const unsigned char *data, size_t len)
 {
-	npm *m = self;
+	copies *m = self;
 	const char *b = strrchr(f->path, '/');
 	if (!data) /* an empty file */
 		data = (const unsigned char *)"", len = 0;
@@ -1045,7 +1021,7 @@ static int on_file(void *self, const customs_afile *f, const unsigned char *data
 		return on_package_json(m, f, (const char *)data, len);
 	if (lock_kind(f->path) < 0)
 		return 0;
-	return copies__add_data(&m->locks, f->path, f->layer, data, len);
+	return copies__add_data(&m[LOCKS], f->path, f->layer, data, len);
 }
 
 static int same_pkg(const customs_package *x, const customs_package *y)
@@ -1063,7 +1039,7 @@ typedef struct lockinfo {
 } lockinfo;
 
 typedef struct finish_ctx {
-	npm *m;
+	copies *m;
 	customs_analysis *a;
 	customs_strmap installed;   /* projects with an installed node_modules tree */
 	customs_strlist keys;       /* their names */
@@ -1119,7 +1095,7 @@ static int parse_lock(customs_package ***out, size_t *n, customs_analysis *a, co
 /* installed packages: the visible package.json copies that hold one */
 static int installed_projects(finish_ctx *x)
 {
-	copies *s = &x->m->pkgjson;
+	copies *s = &x->m[PKGJSON];
 	for (size_t i = 0; i < s->n; i++) {
 		const copies_copy *c = &s->c[i];
 		long pl = c->n ? project_len(c->path) : -1;
@@ -1135,7 +1111,7 @@ static int installed_projects(finish_ctx *x)
 /* lockfiles: the visible ones, read when they can tell something */
 static int read_locks(finish_ctx *x)
 {
-	copies *s = &x->m->locks;
+	copies *s = &x->m[LOCKS];
 	int err = 0;
 	copies__sort(s);
 	if (!(x->locks = calloc(s->n ? s->n : 1, sizeof(*x->locks))))
@@ -1177,7 +1153,7 @@ static int read_locks(finish_ctx *x)
  * per project, npm's own first; every copy of it, for the merge */
 static int choose_locks(finish_ctx *x)
 {
-	copies *s = &x->m->locks;
+	copies *s = &x->m[LOCKS];
 	int err = 0;
 	for (size_t i = 0; i < x->nlocks && err == 0; i++) {
 		lockinfo *li = &x->locks[i];
@@ -1229,13 +1205,13 @@ static int fill_installed(void *ud, customs_analysis *a, customs_package *p, con
 
 static int finish(void *self, customs_analysis *a)
 {
-	finish_ctx x = {.m = (npm *)self, .a = a};
+	finish_ctx x = {.m = self, .a = a};
 	int err;
 
 	copies__init(&x.chosen);
 	if ((err = installed_projects(&x)) < 0 || (err = read_locks(&x)) < 0 || (err = choose_locks(&x)) < 0)
 		goto done;
-	if ((err = copies__merge(&x.m->pkgjson, a,
+	if ((err = copies__merge(&x.m[PKGJSON], a,
 				 &(copies_merge){.found_by = "npm", .flags = COPIES_OWNERS, .fill = fill_installed, .ud = &x})) < 0)
 		goto done;
 	err = copies__merge(&x.chosen, a, &(copies_merge){.found_by = "npm", .flags = COPIES_OWNERS});
@@ -1254,33 +1230,14 @@ done:
 	return err;
 }
 
-static void npm_free(void *self)
-{
-	npm *m = self;
-	copies__release(&m->pkgjson);
-	copies__release(&m->locks);
-	free(m);
-}
-
-static int create(void **out, const customs_analyzer_type *type)
-{
-	npm *m = calloc(1, sizeof(*m));
-	if (!m)
-		return customs__error(CUSTOMS_ENOMEM, "out of memory");
-	copies__init(&m->pkgjson);
-	copies__init(&m->locks);
-	*out = m;
-	return 0;
-}
-
 const customs_analyzer_type customs__npm_analyzer = {
 	.version = CUSTOMS_ANALYZER_VERSION,
 	.name = "npm",
 	.description = "npm packages: installed node_modules, Debian's nodejs dirs, package-lock, yarn.lock, pnpm-lock",
 	.analyzer_version = "1",
 	.basenames = basenames,
-	.create = create,
-	.destroy = npm_free,
+	.create = customs__copies_create,
+	.destroy = customs__copies_destroy,
 	.max_size = MAX_NPM_FILE,
 	.file = on_file,
 	.finish = finish,

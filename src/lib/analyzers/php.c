@@ -167,9 +167,8 @@ static int is_lock(const char *path)
 
 static int on_file(void *self, const customs_afile *f, const unsigned char *data, size_t len)
 {
-	copies *ph = self;
 	int lock = is_lock(f->path);
-	customs_file_warn w = {f->analysis, f->path, f->layer, lock ? "composer.lock" : "installed.json"};
+	customs_file_warn w = customs__file_warn_for(f, lock ? "composer.lock" : "installed.json", 0);
 	customs_package **pkgs = NULL;
 	size_t n = 0;
 	if (!lock && strcmp(f->path, "vendor/composer/installed.json") != 0 &&
@@ -177,13 +176,7 @@ static int on_file(void *self, const customs_afile *f, const unsigned char *data
 		return 0;
 	int rc = lock ? customs__php_parse_lock(&pkgs, &n, (const char *)data, len, customs__file_warn, &w)
 		      : customs__php_parse_installed(&pkgs, &n, (const char *)data, len, customs__file_warn, &w);
-	if (rc == CUSTOMS_EFORMAT)
-		return 0;
-	if (rc < 0)
-		return rc;
-	rc = copies__add(ph, f->path, f->layer, pkgs, n);
-	free(pkgs);
-	return rc;
+	return customs__copies_take(self, f->path, f->layer, rc, pkgs, n);
 }
 
 /* <dir>/composer.lock counts only without an installed <dir>/vendor. */

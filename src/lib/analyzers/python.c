@@ -111,24 +111,18 @@ typedef struct hdrs {
  * with blank space, ended by an empty line or by a line that is neither. */
 static int read_headers(hdrs *out, const char *buf, size_t len)
 {
-	const char *p = buf, *end = buf + len;
-	size_t line = 0;
+	const char *at = buf, *end = buf + len, *p;
+	size_t line = 0, n;
 	/* a UTF-8 byte order mark is not part of the first field name */
-	if (len >= 3 && !memcmp(p, "\xEF\xBB\xBF", 3))
-		p += 3;
-	while (p < end) {
-		const char *eol = memchr(p, '\n', (size_t)(end - p));
-		size_t n = eol ? (size_t)(eol - p) : (size_t)(end - p);
-		const char *next = eol ? eol + 1 : end;
+	if (len >= 3 && !memcmp(at, "\xEF\xBB\xBF", 3))
+		at += 3;
+	while (customs_next_line(&at, end, &p, &n, 1)) {
 		line++;
-		if (n && p[n - 1] == '\r')
-			n--;
 		if (n == 0)
 			break;
 		if (p[0] == ' ' || p[0] == '\t') {
 			if (out->n)
 				out->h[out->n - 1].vlen = (size_t)(p + n - out->h[out->n - 1].val);
-			p = next;
 			continue;
 		}
 		size_t k = 0;
@@ -148,7 +142,6 @@ static int read_headers(hdrs *out, const char *buf, size_t len)
 		while (v < p + n && (*v == ' ' || *v == '\t'))
 			v++;
 		out->h[out->n++] = (hdr){p, k, v, (size_t)(p + n - v), line};
-		p = next;
 	}
 	return 0;
 }
@@ -396,17 +389,12 @@ typedef int (*line_fn)(void *ud, const char *s, size_t n);
 
 static int each_line(const char *buf, size_t len, line_fn fn, void *ud)
 {
-	const char *p = buf, *end = buf + len;
+	const char *at = buf, *end = buf + len, *p;
+	size_t n;
 	int err;
-	while (p < end) {
-		const char *eol = memchr(p, '\n', (size_t)(end - p));
-		size_t n = eol ? (size_t)(eol - p) : (size_t)(end - p);
-		if (n && p[n - 1] == '\r')
-			n--;
+	while (customs_next_line(&at, end, &p, &n, 1))
 		if (n && (err = fn(ud, p, n)) < 0)
 			return err;
-		p = eol ? eol + 1 : end;
-	}
 	return 0;
 }
 
@@ -518,10 +506,9 @@ int customs__python_parse_requires(json_t *arr, const char *buf, size_t len)
 
 enum { K_METADATA, K_EGGFILE, K_RECORD, K_INSTALLED_FILES, K_REQUIRES };
 
-typedef struct python {
-	copies meta; /* METADATA, PKG-INFO, .egg-info files: one package each, or why not */
-	copies side; /* RECORD, installed-files.txt, requires.txt */
-} python;
+/* The state: copies of METADATA, PKG-INFO and .egg-info files (one package
+ * each, or why not), and of RECORD, installed-files.txt, requires.txt. */
+enum { META, SIDE };
 
 static const char *const basenames[] = {"METADATA", "PKG-INFO", "RECORD", "installed-files.txt", "requires.txt", NULL};
 static const char *const suffixes[] = {".egg-info", NULL};
@@ -578,40 +565,27 @@ static int classify(const char *path)
 	return -1;
 }
 
-typedef struct first_warning {
-	char msg[512];
-	int set;
-} first_warning;
-
-static void keep_first(void *ud, size_t line, const char *msg)
-{
-	first_warning *w = ud;
-	if (!w->set) {
-		snprintf(w->msg, sizeof(w->msg), "line %zu: %s", line, msg);
-		w->set = 1;
-	}
-}
-
 static int on_file(void *self, const customs_afile *f, const unsigned char *data, size_t len)
 {
-	python *py = self;
+	copies *py = self;
 	int kind = classify(f->path);
 	if (kind < 0)
 		return 0;
 	if (kind != K_METADATA && kind != K_EGGFILE)
-		return copies__add_data(&py->side, f->path, f->layer, data ? data : (const unsigned char *)"", len);
+		return copies__add_data(&py[SIDE], f->path, f->layer, data ? data : (const unsigned char *)"", len);
 	customs_package *p;
-	first_warning w = {.set = 0};
-	int err = customs__python_parse_metadata(&p, data ? (const char *)data : "", len, keep_first, &w);
+	customs_first_warning w = {.set = 0};
+	int err = customs__python_parse_metadata(&p, data ? (const char *)data : "", len, customs__keep_first_warning,
+						 &w);
 	if (err == CUSTOMS_EFORMAT)
-		return copies__add_unreadable(&py->meta, f->path, f->layer, w.set ? w.msg : "unreadable metadata: skipped");
+		return copies__add_unreadable(&py[META], f->path, f->layer, w.set ? w.msg : "unreadable metadata: skipped");
 	if (err < 0)
 		return err;
-	return copies__add(&py->meta, f->path, f->layer, &p, 1);
+	return copies__add(&py[META], f->path, f->layer, &p, 1);
 }
 
 /* The visible copy of the side file `name` next to a metadata file. */
-static const copies_copy *side_file(python *py, customs_analysis *a, const char *meta, size_t dl, const char *name,
+static const copies_copy *side_file(copies *py, customs_analysis *a, const char *meta, size_t dl, const char *name,
 				    int *err)
 {
 	char *path = customs_asprintf("%.*s/%s", (int)dl, meta, name);
@@ -619,13 +593,13 @@ static const copies_copy *side_file(python *py, customs_analysis *a, const char 
 		*err = customs__error(CUSTOMS_ENOMEM, "out of memory");
 		return NULL;
 	}
-	const copies_copy *s = copies__visible(&py->side, a, path, 0);
+	const copies_copy *s = copies__visible(&py[SIDE], a, path, 0);
 	free(path);
 	return s && s->data ? s : NULL;
 }
 
 /* owned files and requirements from the side files next to the metadata */
-static int add_side_files(python *py, customs_analysis *a, customs_package *p, int kind, const char *site)
+static int add_side_files(copies *py, customs_analysis *a, customs_package *p, int kind, const char *site)
 {
 	const char *meta = p->db_path;
 	size_t d = dir_len(meta, strlen(meta));
@@ -669,28 +643,9 @@ static int fill(void *ud, customs_analysis *a, customs_package *p, const copies_
 
 static int finish(void *self, customs_analysis *a)
 {
-	python *py = self;
-	return copies__merge(&py->meta, a,
+	copies *py = self;
+	return copies__merge(&py[META], a,
 			     &(copies_merge){.found_by = "python", .flags = COPIES_OWNERS, .fill = fill, .ud = py});
-}
-
-static void py_free(void *self)
-{
-	python *py = self;
-	copies__release(&py->meta);
-	copies__release(&py->side);
-	free(py);
-}
-
-static int create(void **out, const customs_analyzer_type *type)
-{
-	python *py = calloc(1, sizeof(*py));
-	if (!py)
-		return customs__error(CUSTOMS_ENOMEM, "out of memory");
-	copies__init(&py->meta);
-	copies__init(&py->side);
-	*out = py;
-	return 0;
 }
 
 const customs_analyzer_type customs__python_analyzer = {
@@ -700,8 +655,8 @@ const customs_analyzer_type customs__python_analyzer = {
 	.analyzer_version = "1",
 	.basenames = basenames,
 	.suffixes = suffixes,
-	.create = create,
-	.destroy = py_free,
+	.create = customs__copies_create,
+	.destroy = customs__copies_destroy,
 	.max_size = MAX_PY_FILE,
 	.file = on_file,
 	.finish = finish,

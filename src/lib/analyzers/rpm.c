@@ -39,11 +39,10 @@ static const char *const wanted[] = {
 	"usr/lib/sysimage/rpm/rpmdb.sqlite-wal", "var/lib/rpm/rpmdb.sqlite-wal", NULL,
 };
 
-typedef struct rpm {
-	copies db;   /* the databases that could be read, with their packages */
-	copies bad;  /* the ones that could not (on_file said why) */
-	copies wal;  /* SQLite WALs: only their size */
-} rpm;
+/* The state: copies of the databases that could be read (with their
+ * packages), of the ones that could not (on_file said why), and of SQLite
+ * WALs (only their size). */
+enum { DB, BAD, WAL };
 
 /* ---- one database → packages ---- */
 
@@ -286,12 +285,12 @@ static void copy_warn(void *ud, int level, uint64_t off, const char *msg)
 
 static int on_file(void *self, const customs_afile *f, const unsigned char *data, size_t len)
 {
-	rpm *r = self;
+	copies *r = self;
 	customs_package **pkgs;
 	size_t n;
 
 	if (customs_str_has_suffix(f->path, "-wal"))
-		return copies__add_data(&r->wal, f->path, f->layer, NULL, len);
+		return copies__add_data(&r[WAL], f->path, f->layer, NULL, len);
 	warn_ctx w = {f->analysis, f->layer, f->path, 0, CUSTOMS_WARN};
 	int err = customs__rpm_parse_packages(&pkgs, &n, data, len, copy_warn, &w);
 	if (w.count > MAX_WARNINGS_PER_COPY)
@@ -304,9 +303,9 @@ static int on_file(void *self, const customs_afile *f, const unsigned char *data
 				      "rpm database (%s, %zu bytes) cannot be read: %s",
 				      customs__rpmdb_kind_name(customs__rpmdb_sniff(data, len)), len,
 				      customs_error_last());
-		return copies__add_data(&r->bad, f->path, f->layer, NULL, 0);
+		return copies__add_data(&r[BAD], f->path, f->layer, NULL, 0);
 	}
-	err = copies__add(&r->db, f->path, f->layer, pkgs, n);
+	err = copies__add(&r[DB], f->path, f->layer, pkgs, n);
 	free(pkgs);
 	return err;
 }
@@ -314,13 +313,13 @@ static int on_file(void *self, const customs_afile *f, const unsigned char *data
 /* Which db_paths[] entry is the image's database: the first one whose
  * visible copy could be read; -1 when none is visible, -2 when the visible
  * ones are all unreadable. */
-static int chosen_path(rpm *r, customs_analysis *a)
+static int chosen_path(copies *r, customs_analysis *a)
 {
 	int seen = 0;
 	for (int i = 0; db_paths[i]; i++) {
-		if (copies__visible(&r->db, a, db_paths[i], 0))
+		if (copies__visible(&r[DB], a, db_paths[i], 0))
 			return i;
-		seen |= copies__visible(&r->bad, a, db_paths[i], 0) != NULL;
+		seen |= copies__visible(&r[BAD], a, db_paths[i], 0) != NULL;
 	}
 	return seen ? -2 : -1;
 }
@@ -343,12 +342,12 @@ static int use_path(void *ud, customs_analysis *a, const char *path, const copie
 
 static int finish(void *self, customs_analysis *a)
 {
-	rpm *r = self;
+	copies *r = self;
 	int pick = chosen_path(r, a);
-	int err = copies__merge(&r->db, a,
+	int err = copies__merge(&r[DB], a,
 				&(copies_merge){.found_by = "rpm", .flags = COPIES_DISTRO, .fill = fill, .use = use_path, .ud = &pick});
-	for (size_t i = 0; i < r->wal.n; i++) {
-		const copies_copy *w = &r->wal.c[i];
+	for (size_t i = 0; i < r[WAL].n; i++) {
+		const copies_copy *w = &r[WAL].c[i];
 		if (w->len && copies__visible_layer(a, w->path) == w->layer)
 			customs_analysis_warn(a, CUSTOMS_ERROR, w->layer, w->path,
 					      "%zu bytes of uncheckpointed SQLite WAL: packages committed only there "
@@ -358,35 +357,14 @@ static int finish(void *self, customs_analysis *a)
 	return err;
 }
 
-static void rpm_free(void *self)
-{
-	rpm *r = self;
-	copies__release(&r->db);
-	copies__release(&r->bad);
-	copies__release(&r->wal);
-	free(r);
-}
-
-static int create(void **out, const customs_analyzer_type *type)
-{
-	rpm *r = calloc(1, sizeof(*r));
-	if (!r)
-		return customs__error(CUSTOMS_ENOMEM, "out of memory");
-	copies__init(&r->db);
-	copies__init(&r->bad);
-	copies__init(&r->wal);
-	*out = r;
-	return 0;
-}
-
 const customs_analyzer_type customs__rpm_analyzer = {
 	.version = CUSTOMS_ANALYZER_VERSION,
 	.name = "rpm",
 	.description = "rpm packages from the rpmdb (SQLite, Berkeley DB, NDB)",
 	.analyzer_version = "1",
 	.paths = wanted,
-	.create = create,
-	.destroy = rpm_free,
+	.create = customs__copies_create,
+	.destroy = customs__copies_destroy,
 	.max_size = MAX_RPMDB,
 	.file = on_file,
 	.finish = finish,

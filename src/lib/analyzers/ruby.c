@@ -121,13 +121,12 @@ int customs__ruby_parse_gemspec(customs_package **out, const char *buf, size_t l
 	const char *stub_name = NULL, *stub_ver = NULL;
 	size_t stub_nl = 0, stub_vl = 0, lineno = 0;
 	int block = 0, err = 0;
-	const char *s = buf, *end = buf + len;
+	const char *s = buf, *end = buf + len, *p;
+	size_t ll;
 
 	*out = NULL;
-	while (s < end) {
-		const char *eol = memchr(s, '\n', (size_t)(end - s));
-		const char *le = eol ? eol : end, *p = s;
-		s = eol ? eol + 1 : end;
+	while (customs_next_line(&s, end, &p, &ll, 0)) {
+		const char *le = p + ll;
 		lineno++;
 		while (p < le && (*p == ' ' || *p == '\t'))
 			p++;
@@ -235,29 +234,29 @@ int customs__ruby_parse_gemspec(customs_package **out, const char *buf, size_t l
 		err = CUSTOMS_EFORMAT;
 		goto done;
 	}
-	customs_package *p = gem(n, nl, v, vlen);
-	if (!p) {
+	customs_package *pk = gem(n, nl, v, vlen);
+	if (!pk) {
 		err = nomem();
 		goto done;
 	}
 	for (size_t i = 0; i < licenses.n; i++) {
 		char *u = customs_utf8_strndup(licenses.v[i], strlen(licenses.v[i]));
-		if (!u || customs_strlist_add(&p->licenses, u) < 0) {
+		if (!u || customs_strlist_add(&pk->licenses, u) < 0) {
 			free(u);
-			customs_package_free(p);
+			customs_package_free(pk);
 			err = nomem();
 			goto done;
 		}
 		free(u);
 	}
-	if ((homepage && md_strn(p, "homepage", homepage, strlen(homepage)) < 0) ||
-	    (summary && md_strn(p, "summary", summary, strlen(summary)) < 0) ||
-	    (platform && strcmp(platform, "ruby") && md_strn(p, "platform", platform, strlen(platform)) < 0)) {
-		customs_package_free(p);
+	if ((homepage && md_strn(pk, "homepage", homepage, strlen(homepage)) < 0) ||
+	    (summary && md_strn(pk, "summary", summary, strlen(summary)) < 0) ||
+	    (platform && strcmp(platform, "ruby") && md_strn(pk, "platform", platform, strlen(platform)) < 0)) {
+		customs_package_free(pk);
 		err = nomem();
 		goto done;
 	}
-	*out = p;
+	*out = pk;
 done:
 	customs_buf_release(&name);
 	customs_buf_release(&version);
@@ -272,18 +271,15 @@ done:
 int customs__ruby_parse_gemfile_lock(customs_package ***out, size_t *n, const char *buf, size_t len,
 				     customs_parse_warn_fn warn, void *ud)
 {
-	customs_package **v = NULL;
-	size_t nv = 0, cap = 0, lineno = 0;
+	customs_pkgvec v = {0};
+	size_t lineno = 0;
 	char section[16] = "", *remote = NULL;
 	int in_specs = 0, sections = 0, err = 0;
-	const char *s = buf, *end = buf + len;
+	const char *s = buf, *end = buf + len, *p;
+	size_t ll;
 
-	*out = NULL;
-	*n = 0;
-	while (s < end) {
-		const char *eol = memchr(s, '\n', (size_t)(end - s));
-		const char *le = eol ? eol : end, *p = s;
-		s = eol ? eol + 1 : end;
+	while (customs_next_line(&s, end, &p, &ll, 0)) {
+		const char *le = p + ll;
 		lineno++;
 		while (le > p && (le[-1] == '\r' || le[-1] == ' '))
 			le--;
@@ -351,18 +347,8 @@ int customs__ruby_parse_gemfile_lock(customs_package ***out, size_t *n, const ch
 			err = nomem();
 			goto done;
 		}
-		if (nv == cap) {
-			size_t nc = cap ? cap * 2 : 32;
-			customs_package **nvv = realloc(v, nc * sizeof(*nvv));
-			if (!nvv) {
-				customs_package_free(pk);
-				err = nomem();
-				goto done;
-			}
-			v = nvv;
-			cap = nc;
-		}
-		v[nv++] = pk;
+		if ((err = customs__pkgvec_push(&v, pk)) < 0)
+			goto done;
 	}
 	if (!sections) {
 		customs__parse_warnf(warn, ud, 0, "no GEM, GIT or PATH section: not a Gemfile.lock");
@@ -370,15 +356,7 @@ int customs__ruby_parse_gemfile_lock(customs_package ***out, size_t *n, const ch
 	}
 done:
 	free(remote);
-	if (err < 0) {
-		for (size_t i = 0; i < nv; i++)
-			customs_package_free(v[i]);
-		free(v);
-		return err;
-	}
-	*out = v;
-	*n = nv;
-	return 0;
+	return customs__pkgvec_result(out, n, &v, err);
 }
 
 /* ---- the analyzer ---- */
@@ -402,30 +380,22 @@ static int installed_spec(const char *path)
 
 static int on_file(void *self, const customs_afile *f, const unsigned char *data, size_t len)
 {
-	copies *r = self;
-	customs_file_warn w = {f->analysis, f->path, f->layer, NULL};
+	customs_file_warn w = customs__file_warn_for(f, "Gemfile.lock", 0);
 	customs_package **pkgs = NULL, *one = NULL;
 	size_t n = 0;
 	int rc;
 	const char *b = strrchr(f->path, '/');
 	if (!strcmp(b ? b + 1 : f->path, "Gemfile.lock")) {
-		w.what = "Gemfile.lock";
 		rc = customs__ruby_parse_gemfile_lock(&pkgs, &n, (const char *)data, len, customs__file_warn, &w);
-	} else {
-		if (!installed_spec(f->path))
-			return 0;
-		w.what = "gemspec";
-		rc = customs__ruby_parse_gemspec(&one, (const char *)data, len, customs__file_warn, &w);
-		if (rc == 0)
-			return copies__add(r, f->path, f->layer, &one, 1);
+		return customs__copies_take(self, f->path, f->layer, rc, pkgs, n);
 	}
-	if (rc == CUSTOMS_EFORMAT)
+	if (!installed_spec(f->path))
 		return 0;
+	w.what = "gemspec";
+	rc = customs__ruby_parse_gemspec(&one, (const char *)data, len, customs__file_warn, &w);
 	if (rc < 0)
-		return rc;
-	rc = copies__add(r, f->path, f->layer, pkgs, n);
-	free(pkgs);
-	return rc;
+		return customs__copies_take(self, f->path, f->layer, rc, NULL, 0);
+	return copies__add(self, f->path, f->layer, &one, 1);
 }
 
 static int finish(void *self, customs_analysis *a)

@@ -556,41 +556,27 @@ done:
 
 /* ---- the analyzer ---- */
 
+/* One file as it streams: where it is, and a binary's scanner or a
+ * Cargo.lock's bytes. */
 typedef struct rustfile {
-	customs_depscan *scan;      /* a binary ... */
-	customs_buf lock;           /* ... or a Cargo.lock */
+	customs_file_warn w;
+	customs_depscan *scan;
+	customs_buf lock;
 	int is_lock, done, over;
-	char *path;
-	int layer;
-	customs_analysis *a;
 } rustfile;
 
 static const char *const basenames[] = {"Cargo.lock", NULL};
 
-static int want(void *self, const char *path, uint32_t mode, uint64_t size)
-{
-	(void)self;
-	return customs__exe_want(path, mode, size);
-}
-
-static int is_lock_path(const char *path)
-{
-	const char *b = strrchr(path, '/');
-	return !strcmp(b ? b + 1 : path, "Cargo.lock");
-}
-
 static void *stream_open(void *self, const customs_afile *f)
 {
-	rustfile *r = calloc(1, sizeof(*r));
-	(void)self;
+	const char *b = strrchr(f->path, '/');
+	int is_lock = !strcmp(b ? b + 1 : f->path, "Cargo.lock");
+	rustfile *r = customs__stream_ctx_new(sizeof(*r), f, is_lock ? "Cargo.lock" : "cargo-auditable");
 	if (!r)
 		return NULL;
-	r->layer = f->layer;
-	r->a = f->analysis;
-	r->is_lock = is_lock_path(f->path);
+	r->is_lock = is_lock;
 	r->lock.max = MAX_CARGO_LOCK;
-	if (!(r->path = customs_strdup(f->path)) || (!r->is_lock && !(r->scan = customs__depscan_new(f->size)))) {
-		free(r->path);
+	if (!is_lock && !(r->scan = customs__depscan_new(f->size))) {
 		free(r);
 		return NULL;
 	}
@@ -600,7 +586,6 @@ static void *stream_open(void *self, const customs_afile *f)
 static int stream_write(void *self, void *ctx, const unsigned char *data, size_t len)
 {
 	rustfile *r = ctx;
-	(void)self;
 	if (r->is_lock) {
 		if (customs_buf_put(&r->lock, data, len) < 0) {
 			r->over = 1;
@@ -616,42 +601,36 @@ static int stream_write(void *self, void *ctx, const unsigned char *data, size_t
 	return rc;
 }
 
+/* The packages of a finished stream: Cargo.lock's, or a .dep-v0 section's. */
+static int parse(rustfile *r, customs_package ***pkgs, size_t *n)
+{
+	if (r->is_lock)
+		return customs__rust_parse_cargo_lock(pkgs, n, r->lock.ptr ? r->lock.ptr : "", r->lock.len,
+						      customs__file_warn, &r->w);
+	unsigned char *z = NULL;
+	size_t zl = 0;
+	int rc = customs__depscan_finish(r->scan, &z, &zl, customs__file_warn, &r->w);
+	if (rc == 0)
+		rc = customs__rust_parse_auditable(pkgs, n, z, zl, customs__file_warn, &r->w);
+	free(z);
+	return rc;
+}
+
 static void stream_close(void *self, void *ctx, int ok)
 {
 	rustfile *r = ctx;
-	copies *rs = self;
 	customs_package **pkgs = NULL;
 	size_t n = 0;
-	int rc = 0;
-	customs_file_warn w = {r->a, r->path, r->layer, r->is_lock ? "Cargo.lock" : "cargo-auditable"};
 	if (r->is_lock && r->over) {
-		customs_analysis_warn(r->a, CUSTOMS_WARN, r->layer, r->path, "Cargo.lock over the %u MiB limit: not analysed",
-				      MAX_CARGO_LOCK >> 20);
-	} else if (r->is_lock && ok) {
-		rc = customs__rust_parse_cargo_lock(&pkgs, &n, r->lock.ptr ? r->lock.ptr : "", r->lock.len,
-						    customs__file_warn, &w);
-		if (rc == 0) {
-			rc = copies__add(rs, r->path, r->layer, pkgs, n);
-			free(pkgs);
-		}
-	} else if (!r->is_lock && (ok || r->done)) {
-		unsigned char *z = NULL;
-		size_t zl = 0;
-		rc = customs__depscan_finish(r->scan, &z, &zl, customs__file_warn, &w);
-		if (rc == 0) {
-			rc = customs__rust_parse_auditable(&pkgs, &n, z, zl, customs__file_warn, &w);
-			if (rc == 0) {
-				rc = copies__add(rs, r->path, r->layer, pkgs, n);
-				free(pkgs);
-			}
-		}
-		free(z);
+		customs_analysis_warn(r->w.a, CUSTOMS_WARN, r->w.layer, r->w.path,
+				      "Cargo.lock over the %u MiB limit: not analysed", MAX_CARGO_LOCK >> 20);
+	} else if (ok || (!r->is_lock && r->done)) {
+		int rc = parse(r, &pkgs, &n);
+		if (customs__copies_take(self, r->w.path, r->w.layer, rc, pkgs, n) == CUSTOMS_ENOMEM)
+			customs_analysis_warn(r->w.a, CUSTOMS_ERROR, r->w.layer, r->w.path, "rust: out of memory");
 	}
-	if (rc == CUSTOMS_ENOMEM)
-		customs_analysis_warn(r->a, CUSTOMS_ERROR, r->layer, r->path, "rust: out of memory");
 	customs__depscan_free(r->scan);
 	customs_buf_release(&r->lock);
-	free(r->path);
 	free(r);
 }
 
@@ -668,7 +647,7 @@ const customs_analyzer_type customs__rust_analyzer = {
 	.analyzer_version = "1",
 	.flags = CUSTOMS_ANALYZER_THREADSAFE,
 	.basenames = basenames,
-	.want = want,
+	.want = customs__exe_want,
 	.create = customs__copies_create,
 	.destroy = customs__copies_destroy,
 	.stream_open = stream_open,

@@ -1,4 +1,4 @@
-/* misc.c - arena, strings, string lists, hex digests, small file reads. */
+/* misc.c - arena, strings, string lists, hex digests, small file reads, lines. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -189,4 +189,17 @@ void customs_strlist_release(customs_strlist *l)
 		free(l->v[i]);
 	free(l->v);
 	memset(l, 0, sizeof(*l));
+}
+
+int customs_next_line(const char **p, const char *end, const char **line, size_t *len, int strip_cr)
+{
+	if (*p >= end)
+		return 0;
+	const char *eol = memchr(*p, '\n', (size_t)(end - *p));
+	*line = *p;
+	*len = (size_t)((eol ? eol : end) - *p);
+	*p = eol ? eol + 1 : end;
+	if (strip_cr && *len && (*line)[*len - 1] == '\r')
+		(*len)--;
+	return 1;
 }

@@ -89,6 +89,12 @@ int customs_digest_valid(const char *digest);
 /* Read a whole file up to max bytes into *out (NUL-terminated). */
 int customs_read_file(char **out, size_t *len, const char *path, size_t max);
 
+/* ---- lines ---- */
+/* The line at *p of the text that ends at end: *line and *len, without
+ * its '\n' (and without a '\r' before that when strip_cr); *p moves past
+ * it.  0 when *p is at end. */
+int customs_next_line(const char **p, const char *end, const char **line, size_t *len, int strip_cr);
+
 /* ---- identifiers ---- */
 /* "cpe:2.3:a:VENDOR:PRODUCT:VERSION:*:*:*:*:*:*:*" with CPE 2.3 formatted
  * string escaping (NISTIR 7695 §6.2); malloc'd or NULL. */
