@@ -274,8 +274,10 @@ static void test_malformed(void **state)
 	/* empty input, only blank lines, a NUL in the middle of a name */
 	assert_int_equal(customs__dpkg_parse_status(&v, &n, "", 0, 0, on_warn, &w), 0);
 	assert_int_equal(n, 0);
+	free_pkgs(v, n);
 	assert_int_equal(customs__dpkg_parse_status(&v, &n, "\n\n \n", 4, 0, on_warn, &w), 0);
 	assert_int_equal(n, 0);
+	free_pkgs(v, n);
 	static const char nul[] = "Package: x\0y\nStatus: install ok installed\nVersion: 1\n";
 	assert_int_equal(customs__dpkg_parse_status(&v, &n, nul, sizeof(nul) - 1, 0, on_warn, &w), 0);
 	assert_int_equal(n, 1);

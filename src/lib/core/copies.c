@@ -247,7 +247,6 @@ typedef struct merged {
 } merged;
 
 typedef struct path_merge {
-	const customs_analysis *a;
 	copies_copy *c;    /* the path's copies, by layer */
 	size_t nc;
 	customs_arena ar;
