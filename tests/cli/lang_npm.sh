@@ -218,9 +218,10 @@ layers=$(jq -n --arg M $M --arg a1 "$(pj a 1.0.0)" --arg a2 "$(pj a 2.0.0)" --ar
 	{"\($M)/a/package.json": $a2, "\($M)/.wh.b": "", "\($M)/c/package.json": $c, "\($M)/d/package.json": "{not json"}]')
 python3 "$TMP/mkoci.py" "$TMP/layers" "$layers"
 "$CUSTOMS" sbom -o json --scope all-layers --quiet --analyzers "$ANALYZERS" "oci:$TMP/layers" >"$TMP/layers.json"
-check_eq "layers: a@2.0.0 and c (rewritten: once) from layer 1; a@1.0.0 and d replaced in 1; b whited out" \
+# introduced-in as for OS packages: c, rewritten the same in layer 1, is c from layer 0
+check_eq "layers: a@2.0.0 from layer 1, c (rewritten: once) from layer 0; a@1.0.0 and d replaced in 1; b whited out" \
 	"$(jq -r '[.packages[] | select(.type=="npm") | "\(.name)@\(.version):\(.layer):\(.visible):\(.removed_in_layer)"] | sort | join(" ")' "$TMP/layers.json")" \
-	"a@1.0.0:0:false:1 a@2.0.0:1:true:null b@1.0.0:0:false:null c@1.0.0:1:true:null d@1.0.0:0:false:1"
+	"a@1.0.0:0:false:1 a@2.0.0:1:true:null b@1.0.0:0:false:null c@1.0.0:0:true:null d@1.0.0:0:false:1"
 check_eq "layers: the broken package.json is a warning naming layer 1 and the path" \
 	"$(jq -r '.warnings[].message | sub("^.*: layer 1 \\(sha256:[0-9a-f]+\\): "; "layer 1: ")' "$TMP/layers.json")" \
 	"layer 1: $M/d/package.json: line 1: package.json is not valid JSON (string or '}' expected near 'not' at column 4): skipped"

@@ -1,4 +1,4 @@
-# sbom_pkgdb.sh - the layer-by-layer package-database merge (pkgdb.c) on
+# sbom_pkgdb.sh - the layer-by-layer package-database merge (core/copies.c) on
 # small docker-archives written here: upgrades, removals, a reinstall, a
 # deleted distroless status.d file, and an Alpine database from
 # $SHARED/fixtures/apk with a package removed in a later layer.

@@ -1,7 +1,7 @@
 /* fuzz_auditable.c - libFuzzer target for cargo-auditable binaries: the
- * streaming .dep-v0 locator (gobin.c) fed in input-chosen chunk sizes, then
- * the section's inflate + JSON checks (rust.c); inputs starting with 'Z' go
- * straight to the decoder as a zlib stream. */
+ * streaming .dep-v0 locator (rust_auditable.c) fed in input-chosen chunk
+ * sizes, then the section's inflate + JSON checks (rust.c); inputs starting
+ * with 'Z' go straight to the decoder as a zlib stream. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>

@@ -1,8 +1,8 @@
 /* fuzz_gobuildinfo.c - libFuzzer target for the streaming Go build info
- * reader (src/lib/analyzers/gobin.c): the input is fed in chunks whose sizes
- * come from the input's last bytes, so that every split of the magic, the
- * header and the strings between chunks is tried; the file size is declared
- * right, or as unknown. */
+ * reader (src/lib/analyzers/go_buildinfo.c): the input is fed in chunks
+ * whose sizes come from the input's last bytes, so that every split of the
+ * magic, the header and the strings between chunks is tried; the file size
+ * is declared right, or as unknown. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>

@@ -15,7 +15,6 @@
 
 #include "analyzers/analyzers.h"
 #include "core/distro.h"
-#include "analyzers/pkgdb.h"
 #include "util/util.h"
 
 /* Verbatim from the fixture (debian 12, 2025 point release). */
@@ -275,8 +274,10 @@ static void test_malformed(void **state)
 	/* empty input, only blank lines, a NUL in the middle of a name */
 	assert_int_equal(customs__dpkg_parse_status(&v, &n, "", 0, 0, on_warn, &w), 0);
 	assert_int_equal(n, 0);
+	free_pkgs(v, n);
 	assert_int_equal(customs__dpkg_parse_status(&v, &n, "\n\n \n", 4, 0, on_warn, &w), 0);
 	assert_int_equal(n, 0);
+	free_pkgs(v, n);
 	static const char nul[] = "Package: x\0y\nStatus: install ok installed\nVersion: 1\n";
 	assert_int_equal(customs__dpkg_parse_status(&v, &n, nul, sizeof(nul) - 1, 0, on_warn, &w), 0);
 	assert_int_equal(n, 1);
@@ -412,13 +413,13 @@ static void test_distro_namespace(void **state)
 static void test_cpe(void **state)
 {
 	(void)state;
-	char *c = pkgdb__cpe("libssl3", "libssl3", "3.0.15-1~deb12u1");
+	char *c = customs_cpe23("libssl3", "libssl3", "3.0.15-1~deb12u1");
 	assert_string_equal(c, "cpe:2.3:a:libssl3:libssl3:3.0.15-1\\~deb12u1:*:*:*:*:*:*:*");
 	free(c);
-	c = pkgdb__cpe("bsdutils", "bsdutils", "1:2.38.1-5+deb12u3");
+	c = customs_cpe23("bsdutils", "bsdutils", "1:2.38.1-5+deb12u3");
 	assert_string_equal(c, "cpe:2.3:a:bsdutils:bsdutils:1\\:2.38.1-5\\+deb12u3:*:*:*:*:*:*:*");
 	free(c);
-	c = pkgdb__cpe("x", "x", NULL);
+	c = customs_cpe23("x", "x", NULL);
 	assert_string_equal(c, "cpe:2.3:a:x:x:*:*:*:*:*:*:*:*");
 	free(c);
 }

@@ -376,6 +376,42 @@ static void test_normalize(void **state)
 	norm("Apache 2.0+", NULL);
 }
 
+/* canonical: the case of ids and operators, nothing else */
+static void canon(const char *in, const char *want)
+{
+	char *got = customs__spdx_canonical(in);
+	if (!want) {
+		if (got)
+			fail_msg("\"%s\": expected NULL, got \"%s\"", in, got);
+		return;
+	}
+	if (!got)
+		fail_msg("\"%s\": expected \"%s\", got NULL", in, want);
+	assert_string_equal(got, want);
+	valid(got);
+	free(got);
+}
+
+static void test_canonical(void **state)
+{
+	(void)state;
+	canon("apache-2.0 with llvm-exception or mit", "Apache-2.0 WITH LLVM-exception OR MIT");
+	canon("(mit and isc) Or bsd-2-clause", "(MIT AND ISC) OR BSD-2-Clause");
+	canon("MIT\n\tAND  ISC", "MIT AND ISC");
+	canon("licenseref-foo", "LicenseRef-foo");
+	/* deprecated ids stay as written: no guess at what "GPL-2.0" meant */
+	canon("GPL-2.0+", "GPL-2.0+");
+	canon("gpl-2.0", "GPL-2.0");
+	/* aliases and free text are normalize()'s */
+	canon("Apache 2.0", NULL);
+	canon("GPL-2+", NULL);
+	canon("Expat", NULL);
+	canon("MIT License", NULL);
+	canon("MIT AND", NULL);
+	canon("MIT WITH Foo-exception", NULL);
+	canon("", NULL);
+}
+
 static void ref(const char *in, const char *want)
 {
 	char *got = customs__spdx_license_ref(in);
@@ -429,6 +465,7 @@ int main(void)
 		cmocka_unit_test(test_expressions),
 		cmocka_unit_test(test_hostile),
 		cmocka_unit_test(test_normalize),
+		cmocka_unit_test(test_canonical),
 		cmocka_unit_test(test_license_ref),
 	};
 	static char path[4096];

@@ -1,12 +1,16 @@
 /* sys/analyzer.h - the analyzer interface, for catalogers built into
  * libcustoms and for plugin authors.
  *
- * An analyzer declares which files it wants.  While each layer streams, the
- * engine hands it every wanted file of that layer (whole, up to max_size, or
- * as a stream of chunks), then calls finish() once over the squashed view.
+ * An analyzer is a read-only table (customs_analyzer_type): what it wants
+ * and its callbacks.  It is registered once, by name, with
+ * customs_analyzer_register(); the built-in ones are registered through
+ * the same call.  For each analysis the engine creates the analyzer's
+ * state (create), hands it every wanted file of every layer (whole, up to
+ * max_size, or as a stream of chunks), calls finish() once over the
+ * squashed view, then destroy().  Every callback gets that state.
  * Callbacks for different layers may come from different threads; unless
- * flags has CUSTOMS_ANALYZER_THREADSAFE the engine holds a per-analyzer lock
- * around them, so an analyzer needs no locking of its own.
+ * flags has CUSTOMS_ANALYZER_THREADSAFE the engine holds a per-analyzer
+ * lock around them, so an analyzer needs no locking of its own.
  */
 #ifndef CUSTOMS_SYS_ANALYZER_H
 #define CUSTOMS_SYS_ANALYZER_H
@@ -19,7 +23,7 @@
 extern "C" {
 #endif
 
-#define CUSTOMS_ANALYZER_VERSION 1
+#define CUSTOMS_ANALYZER_VERSION 2
 
 /* A wanted file as one layer holds it. Borrowed for the callback's duration. */
 typedef struct customs_afile {
@@ -37,11 +41,16 @@ enum {
 	CUSTOMS_ANALYZER_THREADSAFE = 1, /* callbacks may run concurrently */
 };
 
-typedef struct customs_analyzer customs_analyzer;
-struct customs_analyzer {
+typedef struct customs_analyzer_type customs_analyzer_type;
+struct customs_analyzer_type {
 	unsigned int version;             /* CUSTOMS_ANALYZER_VERSION */
-	const char *name;
-	unsigned int flags;
+	const char *name;                 /* unique, no ',' or blank: "dpkg" */
+	const char *description;          /* one line, for listings */
+	/* The version of what it finds: results of one layer may be kept and
+	 * reused under (layer diff_id, name, analyzer_version), so change it
+	 * whenever the same layer would give other results. */
+	const char *analyzer_version;
+	unsigned int flags;               /* CUSTOMS_ANALYZER_* */
 
 	/* What it wants (NULL-terminated lists, any may be NULL). A regular
 	 * file is delivered when it matches any of them. */
@@ -49,37 +58,46 @@ struct customs_analyzer {
 	const char *const *basenames;     /* exact basenames: "METADATA" */
 	const char *const *suffixes;      /* path endings: ".jar", ".dist-info/METADATA" */
 	/* Optional predicate, asked for regular files the lists did not match. */
-	int (*want)(customs_analyzer *self, const char *path, uint32_t mode, uint64_t size);
+	int (*want)(void *state, const char *path, uint32_t mode, uint64_t size);
+
+	/* The state of one analysis: *out (may be left NULL), freed by
+	 * destroy().  Optional, as destroy() is; 0 or a CUSTOMS_E* code. */
+	int (*create)(void **out, const customs_analyzer_type *type);
+	void (*destroy)(void *state);
 
 	/* Whole delivery: the file's content in one buffer. Files larger than
 	 * max_size are not delivered; a warning names them. */
 	size_t max_size;
-	int (*file)(customs_analyzer *self, const customs_afile *f,
-		    const unsigned char *data, size_t len);
+	int (*file)(void *state, const customs_afile *f, const unsigned char *data, size_t len);
 
 	/* Stream delivery, used instead of file() when stream_open is set:
 	 * open returns a per-file context (NULL to decline), write gets each
-	 * chunk in order, close gets ok=0 when the file was cut short. */
-	void *(*stream_open)(customs_analyzer *self, const customs_afile *f);
-	int (*stream_write)(customs_analyzer *self, void *ctx, const unsigned char *data, size_t len);
-	void (*stream_close)(customs_analyzer *self, void *ctx, int ok);
+	 * chunk in order (< 0: no more, close comes at once), close gets ok=0
+	 * when the file was cut short or write said stop. */
+	void *(*stream_open)(void *state, const customs_afile *f);
+	int (*stream_write)(void *state, void *ctx, const unsigned char *data, size_t len);
+	void (*stream_close)(void *state, void *ctx, int ok);
 
 	/* After all layers: files are merged, visible flags set. Adds what it
-	 * found to the analysis (packages, distro, warnings). */
-	int (*finish)(customs_analyzer *self, customs_analysis *a);
-	void (*free)(customs_analyzer *self);
+	 * found to the analysis (packages, distro, warnings). Required. */
+	int (*finish)(void *state, customs_analysis *a);
 };
 
-typedef customs_analyzer *(*customs_analyzer_factory)(void);
+/* Make an analyzer available to every later analysis (customs_options
+ * .analyzers selects among them by name).  type is borrowed for the life
+ * of the process: a static table.  Refused with CUSTOMS_EUNSUPPORTED when
+ * type->version is not CUSTOMS_ANALYZER_VERSION, with CUSTOMS_EINVAL when
+ * the name is empty, holds ',' or blanks, or is taken, when
+ * analyzer_version is empty, when finish() is missing, when it wants files
+ * but has neither file() nor the three stream callbacks, or when create()
+ * comes without destroy(); CUSTOMS_ELIMIT past 128 analyzers.
+ * Thread-safe. */
+CUSTOMS_EXTERN int customs_analyzer_register(const customs_analyzer_type *type);
 
-typedef struct customs_analyzer_def {
-	const char *name;
-	const char *description;
-	customs_analyzer_factory create;
-} customs_analyzer_def;
-
-/* The built-in analyzers, NULL-name terminated. */
-CUSTOMS_EXTERN extern const customs_analyzer_def customs_builtin_analyzers[];
+/* The registered analyzers in the order they run (the built-ins first):
+ * up to cap of them in out (which may be NULL when cap is 0).  Returns how
+ * many there are.  Thread-safe; the tables are borrowed. */
+CUSTOMS_EXTERN size_t customs_analyzer_list(const customs_analyzer_type **out, size_t cap);
 
 #ifdef __cplusplus
 }

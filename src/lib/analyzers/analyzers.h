@@ -1,15 +1,18 @@
-/* analyzers.h - constructors of the built-in analyzers (one file each). */
+/* analyzers.h - the built-in analyzers (one file each, registered by
+ * registry.c) and the parsers behind them, for tests and fuzz targets. */
 #ifndef CUSTOMS_ANALYZERS_H
 #define CUSTOMS_ANALYZERS_H
 
+#include "core/copies.h"
+#include "core/pkgvec.h"
 #include "customs/sys/analyzer.h"
 
-customs_analyzer *customs__osrelease_new(void);
-customs_analyzer *customs__rpm_new(void);
+extern const customs_analyzer_type customs__osrelease_analyzer;
+extern const customs_analyzer_type customs__rpm_analyzer;
 int customs__osrelease_parse(customs_distro *d, const char *text);
 
-customs_analyzer *customs__dpkg_new(void);
-customs_analyzer *customs__apk_new(void);
+extern const customs_analyzer_type customs__dpkg_analyzer;
+extern const customs_analyzer_type customs__apk_analyzer;
 
 /* Package-database parsers (dpkg.c, apk.c), separate from their analyzers
  * for tests and fuzz targets.  They return the packages they could read in
@@ -18,19 +21,9 @@ customs_analyzer *customs__apk_new(void);
  * through warn (1-based line number, message without the path), which may
  * be NULL.  Returns 0, or CUSTOMS_ENOMEM with nothing in *out. */
 typedef void (*customs_parse_warn_fn)(void *ud, size_t line, const char *msg);
-
-/* The growing list of packages a parser returns (pkgvec.c). */
-typedef struct customs_pkgvec {
-	customs_package **v;
-	size_t n, cap;
-} customs_pkgvec;
-/* Append p; when that fails p is freed and CUSTOMS_ENOMEM returned. */
-int customs__pkgvec_push(customs_pkgvec *v, customs_package *p);
-/* Free every package and the array; v is empty again. */
-void customs__pkgvec_release(customs_pkgvec *v);
-/* err < 0: release v and return err with *out NULL and *n 0.  Else hand
- * v's packages over as (*out, *n), *out never NULL, and return 0. */
-int customs__pkgvec_result(customs_package ***out, size_t *n, customs_pkgvec *v, int err);
+/* warn(ud, line, the formatted message) when warn is set (shared.c). */
+void customs__parse_warnf(customs_parse_warn_fn warn, void *ud, size_t line, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 
 enum {
 	CUSTOMS_DPKG_STATUS_D = 1, /* distroless status.d stanza: no Status field needed */
@@ -47,9 +40,10 @@ int customs__apk_parse_installed(customs_package ***out, size_t *n, const char *
 				 customs_parse_warn_fn warn, void *ud);
 
 /* Language catalogers (python.c, npm.c); they run after the OS package
- * analyzers, whose packages they link to (metadata "installed_by"). */
-customs_analyzer *customs__python_new(void);
-customs_analyzer *customs__npm_new(void);
+ * analyzers, whose packages the copies merge links them to (metadata
+ * "installed_by"). */
+extern const customs_analyzer_type customs__python_analyzer;
+extern const customs_analyzer_type customs__npm_analyzer;
 /* PEP 503 normalised project name ("Friendly_Bard" -> "friendly-bard"), as
  * PyPI and OSV key it; malloc'd, NULL when out of memory. */
 char *customs__pep503_normalize(const char *name);
@@ -66,9 +60,6 @@ int customs__python_parse_record(customs_strlist *out, const char *site_dir, con
 /* egg-info requires.txt appended to arr as Requires-Dist strings (sections
  * become markers, as importlib.metadata reads them). */
 int customs__python_parse_requires(json_t *arr, const char *buf, size_t len);
-/* For each pkgs[i], set metadata "installed_by" to the name of the visible
- * deb package in a whose files list "/" + paths[i]. */
-int customs__link_deb_owners(customs_analysis *a, customs_package **pkgs, const char *const *paths, size_t n);
 
 /* npm (npm.c).  package.json of an installed package: *out gets name,
  * version, licenses, purl; CUSTOMS_EFORMAT (warn says why) when it is not
@@ -89,59 +80,75 @@ int customs__npm_parse_yarn_lock(customs_package ***out, size_t *n, const char *
 int customs__npm_parse_pnpm_lock(customs_package ***out, size_t *n, const char *buf, size_t len,
 				 customs_parse_warn_fn warn, void *ud);
 
-/* Binaries and the other language ecosystems (gobin.c, rust.c, ruby.c,
- * php.c, dotnet.c).  Parsers follow the conventions above: packages in
+/* Binaries and the other language ecosystems (gobin.c, go_buildinfo.c,
+ * rust.c, ruby.c, php.c, dotnet.c).  Parsers follow the conventions above: packages in
  * *out / *n, what was skipped through warn (line 0 when the message is
  * not about a line), CUSTOMS_EFORMAT (warn says why) when the input is
  * not what it claims to be. */
-customs_analyzer *customs__gobin_new(void);
-customs_analyzer *customs__rust_new(void);
-customs_analyzer *customs__ruby_new(void);
-customs_analyzer *customs__php_new(void);
-customs_analyzer *customs__dotnet_new(void);
+extern const customs_analyzer_type customs__gobin_analyzer;
+extern const customs_analyzer_type customs__rust_analyzer;
+extern const customs_analyzer_type customs__ruby_analyzer;
+extern const customs_analyzer_type customs__php_analyzer;
+extern const customs_analyzer_type customs__dotnet_analyzer;
 /* Java (java.c): archives and the archives nested in them; type
  * "java-archive".  MANIFEST.MF's main section and a .properties file as a
  * JSON object of strings (*out, new reference); scan_buffer reads a whole
  * archive held in memory (path names it in locations and warnings). */
-customs_analyzer *customs__java_new(void);
+extern const customs_analyzer_type customs__java_analyzer;
 int customs__java_parse_manifest(json_t **out, const char *buf, size_t len);
 int customs__java_parse_properties(json_t **out, const char *buf, size_t len);
 int customs__java_scan_buffer(customs_package ***out, size_t *n, const char *path, const unsigned char *data,
 			      size_t len, customs_parse_warn_fn warn, void *ud);
 /* The stream analyzers' predicate: which regular files may be executables. */
-int customs__exe_want(const char *path, uint32_t mode, uint64_t size);
+int customs__exe_want(void *state, const char *path, uint32_t mode, uint64_t size);
 
-/* What the language analyzers found per copy of a file, merged at finish
- * (gobin.c): the visible copies' packages (visible = 1, layer = the copy's);
- * a copy hidden by an upper layer gives visible = 0 packages unless the copy
- * above lists the same names and versions; with hardlinks, every visible
- * hard link to a visible copy in its layer gets the packages too (db_path =
- * the link).  Visible packages of files a deb lists get "installed_by".
- * add takes pkgs (the array too), also on error. */
-typedef struct customs_langcopy {
-	char *path;
-	int layer;
-	customs_package **pkgs;
-	size_t n;
-} customs_langcopy;
-typedef struct customs_langset {
-	customs_langcopy *c;
-	size_t n, cap;
-} customs_langset;
-int customs__langset_add(customs_langset *s, const char *path, int layer, customs_package **pkgs, size_t n);
-int customs__langset_finish(customs_langset *s, customs_analysis *a, const char *found_by, int hardlinks);
-void customs__langset_release(customs_langset *s);
+/* The state of an analyzer that needs nothing but the copies of its files
+ * (core/copies.h): CUSTOMS_COPIES_KINDS sets, one per kind of file it
+ * reads (an analyzer with one kind uses the first), made and freed by
+ * these (shared.c). */
+#define CUSTOMS_COPIES_KINDS 3
+int customs__copies_create(void **out, const customs_analyzer_type *type);
+void customs__copies_destroy(void *state);
+/* What a parser gave for one copy: with rc 0 its packages pkgs[0..n) go to
+ * s as path's copy in layer (the array is freed); CUSTOMS_EFORMAT (the
+ * parser warned: the file is not what it claims to be) gives 0 and no
+ * copy; another rc is returned as it is. */
+int customs__copies_take(copies *s, const char *path, int layer, int rc, customs_package **pkgs, size_t n);
+
 /* A customs_parse_warn_fn that warns about one file of the analysis:
- * "<what> line N: msg" (or "<what>: msg" for line 0). */
+ * "<what> line N: msg" ("<what>: msg" for line 0; no "<what>" when it is
+ * NULL).  With max set, only the first max warnings of the file, then one
+ * that says the rest are not reported. */
 typedef struct customs_file_warn {
 	customs_analysis *a;
 	const char *path;
 	int layer;
 	const char *what;
+	unsigned max, n;
 } customs_file_warn;
 void customs__file_warn(void *ud, size_t line, const char *msg);
+/* A customs_parse_warn_fn that keeps the first warning, as "line N: msg",
+ * for a file whose copy is recorded as unreadable. */
+typedef struct customs_first_warning {
+	char msg[512];
+	int set;
+} customs_first_warning;
+void customs__keep_first_warning(void *ud, size_t line, const char *msg);
+static inline customs_file_warn customs__file_warn_for(const customs_afile *f, const char *what, unsigned max)
+{
+	return (customs_file_warn){.a = f->analysis, .path = f->path, .layer = f->layer, .what = what, .max = max};
+}
+/* A stream context of size bytes (zeroed) that starts with a
+ * customs_file_warn naming f (its layer, its analysis, a copy of its path)
+ * and what; NULL when out of memory.  One free() frees it all. */
+void *customs__stream_ctx_new(size_t size, const customs_afile *f, const char *what);
 
-/* Go build info read from a binary as it streams (gobin.c): feed every
+/* pkg:<type>/<distro id, else ns>/<name>@<version>?arch=&distro=<id>-<version_id>&upstream=<source>
+ * and cpe:2.3:a:<name>:<name>:<version>, as dpkg and apk name their
+ * packages (the purl is left out when a part breaks its rules). */
+int customs__os_package_ids(customs_package *p, const customs_distro *d, const char *type, const char *ns);
+
+/* Go build info read from a binary as it streams (go_buildinfo.c): feed every
  * chunk in order; write returns 1 once no more bytes are needed (stop
  * feeding), 0 to go on, CUSTOMS_ENOMEM.  finish gives the packages
  * (stdlib, the main module, the dependencies: type "go-module"), or
@@ -161,7 +168,7 @@ int customs__go_parse_modinfo(customs_package ***out, size_t *n, const char *ver
 			      size_t mlen, customs_parse_warn_fn warn, void *ud);
 
 /* cargo-auditable's .dep-v0 section pulled out of a streaming ELF, PE or
- * Mach-O binary (gobin.c), same protocol as the Go scanner: finish gives
+ * Mach-O binary (rust_auditable.c), same protocol as the Go scanner: finish gives
  * the section's bytes (zlib, malloc'd) or CUSTOMS_ENOTFOUND / EFORMAT. */
 typedef struct customs_depscan customs_depscan;
 customs_depscan *customs__depscan_new(uint64_t size);

@@ -2,14 +2,13 @@
  * "X:value" lines, one package per blank-line-separated block, with the
  * package fields of apk-package(5) and the installed db's F/R/Z/M/a file
  * entries (apk-tools src/database.c, apk_db_fdb_read). */
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "analyzers/analyzers.h"
-#include "analyzers/pkgdb.h"
+#include "core/copies.h"
 #include "customs/purl.h"
 #include "util/util.h"
 
@@ -17,8 +16,7 @@
 #define APK_DB "lib/apk/db/installed"
 
 typedef struct apk_ctx {
-	customs_package **v;
-	size_t n, cap;
+	customs_pkgvec pkgs;
 	customs_parse_warn_fn warn;
 	void *ud;
 	/* the package being read */
@@ -30,20 +28,6 @@ typedef struct apk_ctx {
 	json_t *digests;    /* {"/path": "Q1..."} */
 	json_t *acls;       /* {"/path": "uid:gid:mode"} for a: lines */
 } apk_ctx;
-
-static void warnf(apk_ctx *c, size_t line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static void warnf(apk_ctx *c, size_t line, const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-	if (!c->warn)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	c->warn(c->ud, line, msg);
-}
 
 static void reset_pkg(apk_ctx *c)
 {
@@ -169,8 +153,9 @@ static int end_pkg(apk_ctx *c)
 	if (!p)
 		return 0;
 	if (!p->name || !p->version) {
-		warnf(c, c->start, "package entry without %s%s%s: skipped", p->name ? "" : "P: (name)",
-		      !p->name && !p->version ? " and " : "", p->version ? "" : "V: (version)");
+		customs__parse_warnf(c->warn, c->ud, c->start, "package entry without %s%s%s: skipped",
+				     p->name ? "" : "P: (name)", !p->name && !p->version ? " and " : "",
+				     p->version ? "" : "V: (version)");
 		reset_pkg(c);
 		return 0;
 	}
@@ -183,22 +168,13 @@ static int end_pkg(apk_ctx *c)
 		err = CUSTOMS_ENOMEM;
 	if (!err && !p->source_version && !(p->source_version = customs_strdup(p->version)))
 		err = CUSTOMS_ENOMEM;
-	if (!err && c->n == c->cap) {
-		size_t ncap = c->cap ? c->cap * 2 : 64;
-		customs_package **v = realloc(c->v, ncap * sizeof(*v));
-		if (!v)
-			err = CUSTOMS_ENOMEM;
-		else
-			c->v = v, c->cap = ncap;
-	}
 	if (err) {
 		reset_pkg(c);
 		return customs__error(CUSTOMS_ENOMEM, "out of memory");
 	}
-	c->v[c->n++] = p;
 	c->p = NULL;
 	reset_pkg(c);
-	return 0;
+	return customs__pkgvec_push(&c->pkgs, p);
 }
 
 static int field(apk_ctx *c, char k, const char *v, size_t n, size_t line)
@@ -249,7 +225,7 @@ static int field(apk_ctx *c, char k, const char *v, size_t n, size_t line)
 		return 0; /* directory ACL: directories are not listed */
 	case 'R': {
 		if (!c->have_dir)
-			warnf(c, line, "R: line before any F: line: read as a file in /");
+			customs__parse_warnf(c->warn, c->ud, line, "R: line before any F: line: read as a file in /");
 		free(c->file);
 		if (!(c->file = file_path(c, v, n)) || customs_strlist_add(&p->files, c->file) < 0)
 			return CUSTOMS_ENOMEM;
@@ -258,7 +234,7 @@ static int field(apk_ctx *c, char k, const char *v, size_t n, size_t line)
 	case 'Z':
 	case 'a': {
 		if (!c->file) {
-			warnf(c, line, "%c: line without an R: file before it: skipped", k);
+			customs__parse_warnf(c->warn, c->ud, line, "%c: line without an R: file before it: skipped", k);
 			return 0;
 		}
 		json_t **obj = k == 'Z' ? &c->digests : &c->acls;
@@ -282,28 +258,19 @@ int customs__apk_parse_installed(customs_package ***out, size_t *n, const char *
 				 customs_parse_warn_fn warn, void *ud)
 {
 	apk_ctx c = {.warn = warn, .ud = ud, .dir = CUSTOMS_BUF_INIT(1 << 16)};
-	const char *p = buf, *end = buf + len;
-	size_t line = 0;
+	const char *s = buf, *end = buf + len, *p;
+	size_t line = 0, ln;
 	int err = 0;
 
-	*out = NULL;
-	*n = 0;
-	while (p < end && err == 0) {
-		const char *eol = memchr(p, '\n', (size_t)(end - p));
-		size_t ln = eol ? (size_t)(eol - p) : (size_t)(end - p);
-		const char *next = eol ? eol + 1 : end;
+	while (err == 0 && customs_next_line(&s, end, &p, &ln, 1)) {
 		line++;
-		if (ln && p[ln - 1] == '\r')
-			ln--;
 		if (ln < 2) {
 			/* apk_db_fdb_read: a line shorter than two bytes ends a package */
 			err = end_pkg(&c);
-			p = next;
 			continue;
 		}
 		if (p[1] != ':') {
-			warnf(&c, line, "not an \"X:value\" line: skipped");
-			p = next;
+			customs__parse_warnf(c.warn, c.ud, line, "not an \"X:value\" line: skipped");
 			continue;
 		}
 		if (!c.p) {
@@ -316,29 +283,15 @@ int customs__apk_parse_installed(customs_package ***out, size_t *n, const char *
 		}
 		if (field(&c, p[0], p + 2, ln - 2, line) < 0)
 			err = customs__error(CUSTOMS_ENOMEM, "out of memory");
-		p = next;
 	}
 	if (err == 0)
 		err = end_pkg(&c);
 	reset_pkg(&c);
 	customs_buf_release(&c.dir);
-	if (err < 0) {
-		for (size_t i = 0; i < c.n; i++)
-			customs_package_free(c.v[i]);
-		free(c.v);
-		return err;
-	}
-	*out = c.v;
-	*n = c.n;
-	return 0;
+	return customs__pkgvec_result(out, n, &c.pkgs, err);
 }
 
 /* ---- the analyzer ---- */
-
-typedef struct apk {
-	customs_analyzer base;
-	pkgdb db;
-} apk;
 
 static const char *const wanted[] = {APK_DB, NULL};
 
@@ -346,77 +299,34 @@ static const char *const wanted[] = {APK_DB, NULL};
  * few of each file. */
 #define MAX_WARNINGS_PER_FILE 20
 
-typedef struct warn_ctx {
-	customs_analysis *a;
-	const customs_afile *f;
-	unsigned n;
-} warn_ctx;
-
-static void on_warn(void *ud, size_t line, const char *msg)
+static int on_file(void *self, const customs_afile *f, const unsigned char *data, size_t len)
 {
-	warn_ctx *w = ud;
-	if (w->n < MAX_WARNINGS_PER_FILE)
-		customs_analysis_warn(w->a, CUSTOMS_WARN, w->f->layer, w->f->path, "line %zu: %s", line, msg);
-	else if (w->n == MAX_WARNINGS_PER_FILE)
-		customs_analysis_warn(w->a, CUSTOMS_WARN, w->f->layer, w->f->path,
-				      "line %zu: more than %d problems: the rest are not reported", line,
-				      MAX_WARNINGS_PER_FILE);
-	w->n++;
-}
-
-static int on_file(customs_analyzer *self, const customs_afile *f, const unsigned char *data, size_t len)
-{
-	apk *k = (apk *)self;
 	customs_package **v;
 	size_t n;
-	warn_ctx w = {f->analysis, f, 0};
-	int err = customs__apk_parse_installed(&v, &n, (const char *)data, len, on_warn, &w);
-	if (err < 0)
-		return err;
-	err = pkgdb__add_copy(&k->db, f->path, f->layer, v, n);
-	free(v);
-	return err;
+	customs_file_warn w = customs__file_warn_for(f, NULL, MAX_WARNINGS_PER_FILE);
+	int err = customs__apk_parse_installed(&v, &n, (const char *)data, len, customs__file_warn, &w);
+	return customs__copies_take(self, f->path, f->layer, err, v, n);
 }
 
-static int fill(void *ud, customs_analysis *a, customs_package *p, int listed)
+static int fill(void *ud, customs_analysis *a, customs_package *p, const copies_copy *listed)
 {
-	const customs_distro *d = &a->distro;
-	const char *ns = d->id ? d->id : "alpine";
-	char *distro = d->id && d->version_id ? customs_asprintf("%s-%s", d->id, d->version_id) : NULL;
-	const char *upstream = p->source_name && strcmp(p->source_name, p->name) ? p->source_name : NULL;
-	const char *q[] = {"arch", p->arch, "distro", distro, "upstream", upstream, NULL, NULL};
-	/* NULL when a component breaks the purl rules: no purl, not fatal */
-	p->purl = customs_purl_make("apk", ns, p->name, p->version, q, NULL);
-	free(distro);
-	char *cpe = pkgdb__cpe(p->name, p->name, p->version);
-	int bad = !cpe || customs_strlist_add(&p->cpes, cpe) < 0;
-	free(cpe);
-	return bad ? customs__error(CUSTOMS_ENOMEM, "out of memory") : 0;
+	return customs__os_package_ids(p, &a->distro, "apk", "alpine");
 }
 
-static int finish(customs_analyzer *self, customs_analysis *a)
+static int finish(void *self, customs_analysis *a)
 {
-	return pkgdb__finish(&((apk *)self)->db, a, "apk", fill, NULL);
+	return copies__merge(self, a, &(copies_merge){.found_by = "apk", .flags = COPIES_DISTRO, .fill = fill});
 }
 
-static void apk_free(customs_analyzer *self)
-{
-	apk *k = (apk *)self;
-	pkgdb__release(&k->db);
-	free(k);
-}
-
-customs_analyzer *customs__apk_new(void)
-{
-	apk *k = calloc(1, sizeof(*k));
-	if (!k)
-		return NULL;
-	k->base.version = CUSTOMS_ANALYZER_VERSION;
-	k->base.name = "apk";
-	k->base.paths = wanted;
-	k->base.max_size = MAX_APK_DB;
-	k->base.file = on_file;
-	k->base.finish = finish;
-	k->base.free = apk_free;
-	return &k->base;
-}
+const customs_analyzer_type customs__apk_analyzer = {
+	.version = CUSTOMS_ANALYZER_VERSION,
+	.name = "apk",
+	.description = "Alpine packages from lib/apk/db/installed",
+	.analyzer_version = "1",
+	.paths = wanted,
+	.create = customs__copies_create,
+	.destroy = customs__copies_destroy,
+	.max_size = MAX_APK_DB,
+	.file = on_file,
+	.finish = finish,
+};

@@ -5,32 +5,16 @@
  * type "package" that the runtime target's "targets" entry lists (all of
  * them when the file names no runtime target) are NuGet packages shipped
  * with the application. */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "analyzers/analyzers.h"
-#include "analyzers/pkgdb.h"
+#include "core/copies.h"
 #include "customs/purl.h"
 #include "util/util.h"
 
 #define MAX_DEPS_JSON (32u << 20)
-
-static void warnf(customs_parse_warn_fn warn, void *ud, size_t line, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static void warnf(customs_parse_warn_fn warn, void *ud, size_t line, const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-	if (!warn)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	warn(ud, line, msg);
-}
 
 static int nomem(void)
 {
@@ -42,8 +26,7 @@ int customs__dotnet_parse_deps(customs_package ***out, size_t *n, const char *bu
 {
 	json_error_t je;
 	json_t *root, *libs, *lib, *target = NULL;
-	customs_package **v = NULL;
-	size_t nv = 0;
+	customs_pkgvec v = {0};
 	const char *key;
 	int err = 0;
 
@@ -52,13 +35,13 @@ int customs__dotnet_parse_deps(customs_package ***out, size_t *n, const char *bu
 	if (len >= 3 && !memcmp(buf, "\xEF\xBB\xBF", 3))
 		buf += 3, len -= 3;
 	if (!(root = json_loadb(buf, len, 0, &je))) {
-		warnf(warn, ud, je.line > 0 ? (size_t)je.line : 1, "not valid JSON (%s at column %d): skipped", je.text,
-		      je.column);
+		customs__parse_warnf(warn, ud, je.line > 0 ? (size_t)je.line : 1,
+				     "not valid JSON (%s at column %d): skipped", je.text, je.column);
 		return CUSTOMS_EFORMAT;
 	}
 	libs = json_object_get(root, "libraries");
 	if (!json_is_object(root) || !json_is_object(libs)) {
-		warnf(warn, ud, 1, "no \"libraries\" object: not a .deps.json");
+		customs__parse_warnf(warn, ud, 1, "no \"libraries\" object: not a .deps.json");
 		json_decref(root);
 		return CUSTOMS_EFORMAT;
 	}
@@ -66,13 +49,10 @@ int customs__dotnet_parse_deps(customs_package ***out, size_t *n, const char *bu
 	if (rt) {
 		target = json_object_get(json_object_get(root, "targets"), rt);
 		if (!json_is_object(target)) {
-			warnf(warn, ud, 0, "runtime target \"%s\" is not in \"targets\": every package listed", rt);
+			customs__parse_warnf(warn, ud, 0,
+					     "runtime target \"%s\" is not in \"targets\": every package listed", rt);
 			target = NULL;
 		}
-	}
-	if (!(v = calloc(json_object_size(libs) + 1, sizeof(*v)))) {
-		json_decref(root);
-		return nomem();
 	}
 	json_object_foreach(libs, key, lib) {
 		const char *type = json_string_value(json_object_get(lib, "type"));
@@ -80,7 +60,7 @@ int customs__dotnet_parse_deps(customs_package ***out, size_t *n, const char *bu
 			continue;
 		const char *slash = strrchr(key, '/');
 		if (!slash || slash == key || !slash[1]) {
-			warnf(warn, ud, 0, "library \"%s\" is not \"Name/Version\": skipped", key);
+			customs__parse_warnf(warn, ud, 0, "library \"%s\" is not \"Name/Version\": skipped", key);
 			continue;
 		}
 		if (target && !json_object_get(target, key))
@@ -102,66 +82,40 @@ int customs__dotnet_parse_deps(customs_package ***out, size_t *n, const char *bu
 			err = nomem();
 			break;
 		}
-		v[nv++] = p;
+		if ((err = customs__pkgvec_push(&v, p)) < 0)
+			break;
 	}
 	json_decref(root);
-	if (err < 0) {
-		for (size_t i = 0; i < nv; i++)
-			customs_package_free(v[i]);
-		free(v);
-		return err;
-	}
-	*out = v;
-	*n = nv;
-	return 0;
+	return customs__pkgvec_result(out, n, &v, err);
 }
 
 /* ---- the analyzer ---- */
 
-typedef struct dotnet {
-	customs_analyzer base;
-	customs_langset set;
-} dotnet;
-
 static const char *const suffixes[] = {".deps.json", NULL};
 
-static int on_file(customs_analyzer *self, const customs_afile *f, const unsigned char *data, size_t len)
+static int on_file(void *self, const customs_afile *f, const unsigned char *data, size_t len)
 {
-	dotnet *d = (dotnet *)self;
-	customs_file_warn w = {f->analysis, f->path, f->layer, ".deps.json"};
+	customs_file_warn w = customs__file_warn_for(f, ".deps.json", 0);
 	customs_package **pkgs = NULL;
 	size_t n = 0;
 	int rc = customs__dotnet_parse_deps(&pkgs, &n, (const char *)data, len, customs__file_warn, &w);
-	if (rc == CUSTOMS_EFORMAT)
-		return 0;
-	if (rc < 0)
-		return rc;
-	return customs__langset_add(&d->set, f->path, f->layer, pkgs, n);
+	return customs__copies_take(self, f->path, f->layer, rc, pkgs, n);
 }
 
-static int finish(customs_analyzer *self, customs_analysis *a)
+static int finish(void *self, customs_analysis *a)
 {
-	return customs__langset_finish(&((dotnet *)self)->set, a, "dotnet", 0);
+	return copies__merge(self, a, &(copies_merge){.found_by = "dotnet", .flags = COPIES_OWNERS});
 }
 
-static void dotnet_free(customs_analyzer *self)
-{
-	dotnet *d = (dotnet *)self;
-	customs__langset_release(&d->set);
-	free(d);
-}
-
-customs_analyzer *customs__dotnet_new(void)
-{
-	dotnet *d = calloc(1, sizeof(*d));
-	if (!d)
-		return NULL;
-	d->base.version = CUSTOMS_ANALYZER_VERSION;
-	d->base.name = "dotnet";
-	d->base.suffixes = suffixes;
-	d->base.max_size = MAX_DEPS_JSON;
-	d->base.file = on_file;
-	d->base.finish = finish;
-	d->base.free = dotnet_free;
-	return &d->base;
-}
+const customs_analyzer_type customs__dotnet_analyzer = {
+	.version = CUSTOMS_ANALYZER_VERSION,
+	.name = "dotnet",
+	.description = ".NET NuGet packages from *.deps.json",
+	.analyzer_version = "1",
+	.suffixes = suffixes,
+	.create = customs__copies_create,
+	.destroy = customs__copies_destroy,
+	.max_size = MAX_DEPS_JSON,
+	.file = on_file,
+	.finish = finish,
+};

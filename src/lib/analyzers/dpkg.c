@@ -3,7 +3,6 @@
  * PACKAGES"), owned files from info/<pkg>[:<arch>].list and .md5sums, and
  * licenses from usr/share/doc/<pkg>/copyright when it is machine-readable
  * (Debian copyright-format 1.0, "DEP-5"). */
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,7 +10,7 @@
 #include <strings.h>
 
 #include "analyzers/analyzers.h"
-#include "analyzers/pkgdb.h"
+#include "core/copies.h"
 #include "customs/purl.h"
 #include "util/util.h"
 
@@ -57,21 +56,6 @@ static int is_blank_line(const char *p, size_t n)
 	return 1;
 }
 
-static void warnf(customs_parse_warn_fn warn, void *ud, size_t line, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static void warnf(customs_parse_warn_fn warn, void *ud, size_t line, const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-	if (!warn)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	warn(ud, line, msg);
-}
-
 /* Walk buf stanza by stanza (deb822(5)): fields "Name: value", continuation
  * lines starting with a space or tab, stanzas separated by blank lines,
  * '#' lines are comments.  Lines that fit none of these are reported and
@@ -114,7 +98,8 @@ static int d822_parse(const char *buf, size_t len, d822_fn fn, void *fn_ud, cust
 				d822_field *f = &s.f[s.n - 1];
 				f->vlen = (size_t)(p + n - f->val);
 			} else if (!skipping) {
-				warnf(warn, ud, line, "continuation line without a field before it: skipped");
+				customs__parse_warnf(warn, ud, line,
+						     "continuation line without a field before it: skipped");
 				skipping = 1;
 			}
 			p = next;
@@ -131,7 +116,7 @@ static int d822_parse(const char *buf, size_t len, d822_fn fn, void *fn_ud, cust
 			if ((unsigned char)p[i] <= ' ' || (unsigned char)p[i] >= 0x7f)
 				ok = 0;
 		if (!ok) {
-			warnf(warn, ud, line, "not a \"Field: value\" line: skipped");
+			customs__parse_warnf(warn, ud, line, "not a \"Field: value\" line: skipped");
 			skipping = 1;
 			p = next;
 			continue;
@@ -207,8 +192,7 @@ static size_t fold(char *out, const d822_field *f)
 /* ---- status ---- */
 
 typedef struct status_ctx {
-	customs_package **v;
-	size_t n, cap;
+	customs_pkgvec pkgs;
 	int flags;
 	customs_parse_warn_fn warn;
 	void *ud;
@@ -328,10 +312,10 @@ static int status_stanza(void *ud, const d822_stanza *s)
 	slot_fields(s, slot);
 	const d822_field *fpkg = slot[F_PACKAGE], *fver = slot[F_VERSION], *fst = slot[F_STATUS], *fsrc = slot[F_SOURCE];
 	if (s->bad_utf8)
-		warnf(c->warn, c->ud, s->bad_utf8, "not valid UTF-8 (stanza at line %zu): invalid bytes replaced by U+FFFD",
-		      s->line);
+		customs__parse_warnf(c->warn, c->ud, s->bad_utf8,
+				     "not valid UTF-8 (stanza at line %zu): invalid bytes replaced by U+FFFD", s->line);
 	if (!fpkg || !first_line_len(fpkg)) {
-		warnf(c->warn, c->ud, s->line, "stanza without a Package field: skipped");
+		customs__parse_warnf(c->warn, c->ud, s->line, "stanza without a Package field: skipped");
 		return 0;
 	}
 	size_t nlen = first_line_len(fpkg);
@@ -339,18 +323,22 @@ static int status_stanza(void *ud, const d822_stanza *s)
 		int wf;
 		int inst = installed_state(fst->val, first_line_len(fst), &wf);
 		if (!wf) {
-			warnf(c->warn, c->ud, fst->line, "package \"%.*s\": malformed Status \"%.*s\": skipped", (int)nlen,
-			      fpkg->val, (int)(first_line_len(fst) > 64 ? 64 : first_line_len(fst)), fst->val);
+			customs__parse_warnf(c->warn, c->ud, fst->line,
+					     "package \"%.*s\": malformed Status \"%.*s\": skipped", (int)nlen,
+					     fpkg->val, (int)(first_line_len(fst) > 64 ? 64 : first_line_len(fst)),
+					     fst->val);
 			return 0;
 		}
 		if (!inst)
 			return 0;
 	} else if (!(c->flags & CUSTOMS_DPKG_STATUS_D)) {
-		warnf(c->warn, c->ud, s->line, "package \"%.*s\" has no Status field: skipped", (int)nlen, fpkg->val);
+		customs__parse_warnf(c->warn, c->ud, s->line, "package \"%.*s\" has no Status field: skipped",
+				     (int)nlen, fpkg->val);
 		return 0;
 	}
 	if (!fver || !first_line_len(fver)) {
-		warnf(c->warn, c->ud, s->line, "package \"%.*s\" has no Version field: skipped", (int)nlen, fpkg->val);
+		customs__parse_warnf(c->warn, c->ud, s->line, "package \"%.*s\" has no Version field: skipped",
+				     (int)nlen, fpkg->val);
 		return 0;
 	}
 	if (!(p = customs_package_new()))
@@ -375,7 +363,8 @@ static int status_stanza(void *ud, const d822_stanza *s)
 		if (paren) {
 			const char *vs = paren + 1, *ve = memchr(vs, ')', (size_t)(v + n - vs));
 			if (!ve) {
-				warnf(c->warn, c->ud, fsrc->line, "package \"%s\": Source field without ')'", p->name);
+				customs__parse_warnf(c->warn, c->ud, fsrc->line,
+						     "package \"%s\": Source field without ')'", p->name);
 				ve = v + n;
 			}
 			while (vs < ve && *vs == ' ')
@@ -411,16 +400,7 @@ static int status_stanza(void *ud, const d822_stanza *s)
 	    meta_set(p->metadata, "status", fst->val, first_line_len(fst), clean) < 0)
 		goto oom;
 
-	if (c->n == c->cap) {
-		size_t ncap = c->cap ? c->cap * 2 : 64;
-		customs_package **v = realloc(c->v, ncap * sizeof(*v));
-		if (!v)
-			goto oom;
-		c->v = v;
-		c->cap = ncap;
-	}
-	c->v[c->n++] = p;
-	return 0;
+	return customs__pkgvec_push(&c->pkgs, p);
 oom:
 	customs_package_free(p);
 	return customs__error(CUSTOMS_ENOMEM, "out of memory");
@@ -431,17 +411,7 @@ int customs__dpkg_parse_status(customs_package ***out, size_t *n, const char *bu
 {
 	status_ctx c = {.flags = flags, .warn = warn, .ud = ud};
 	int err = d822_parse(buf, len, status_stanza, &c, warn, ud);
-	*out = NULL;
-	*n = 0;
-	if (err < 0) {
-		for (size_t i = 0; i < c.n; i++)
-			customs_package_free(c.v[i]);
-		free(c.v);
-		return err;
-	}
-	*out = c.v;
-	*n = c.n;
-	return 0;
+	return customs__pkgvec_result(out, n, &c.pkgs, err);
 }
 
 /* ---- copyright (DEP-5) ---- */
@@ -615,23 +585,11 @@ int customs__dpkg_parse_copyright(customs_strlist *out, const char *buf, size_t 
 
 /* ---- the analyzer ---- */
 
-/* A side file of one layer: an info/ list or md5sums, or a copyright's
- * licenses ('\n'-joined). */
-typedef struct side {
-	char *path;
-	int layer;
-	char *data;
-	size_t len;
-} side;
+/* The state: copies of status and status.d files, and of side files
+ * (info/ lists and md5sums, copyrights' licenses '\n'-joined). */
+enum { DB, SIDE };
 
-typedef struct dpkg {
-	customs_analyzer base;
-	pkgdb db;
-	side *s;
-	size_t n, cap;
-} dpkg;
-
-static int want(customs_analyzer *self, const char *path, uint32_t mode, uint64_t size)
+static int want(void *self, const char *path, uint32_t mode, uint64_t size)
 {
 	if (path[0] == 'v' && !strncmp(path, INFO_DIR, sizeof(INFO_DIR) - 1)) {
 		const char *b = path + sizeof(INFO_DIR) - 1;
@@ -648,54 +606,13 @@ static int want(customs_analyzer *self, const char *path, uint32_t mode, uint64_
 
 static const char *const wanted[] = {STATUS_PATH, NULL};
 
-static int add_side(dpkg *d, const char *path, int layer, char *data, size_t len)
-{
-	if (d->n == d->cap) {
-		size_t ncap = d->cap ? d->cap * 2 : 256;
-		side *s = realloc(d->s, ncap * sizeof(*s));
-		if (!s) {
-			free(data);
-			return customs__error(CUSTOMS_ENOMEM, "out of memory");
-		}
-		d->s = s;
-		d->cap = ncap;
-	}
-	if (!(d->s[d->n].path = customs_strdup(path))) {
-		free(data);
-		return customs__error(CUSTOMS_ENOMEM, "out of memory");
-	}
-	d->s[d->n].layer = layer;
-	d->s[d->n].data = data;
-	d->s[d->n].len = len;
-	d->n++;
-	return 0;
-}
-
 /* A hostile database could hold millions of bad lines: report the first
  * few of each file. */
 #define MAX_WARNINGS_PER_FILE 20
 
-typedef struct warn_ctx {
-	customs_analysis *a;
-	const customs_afile *f;
-	unsigned n;
-} warn_ctx;
-
-static void on_warn(void *ud, size_t line, const char *msg)
+static int on_file(void *self, const customs_afile *f, const unsigned char *data, size_t len)
 {
-	warn_ctx *w = ud;
-	if (w->n < MAX_WARNINGS_PER_FILE)
-		customs_analysis_warn(w->a, CUSTOMS_WARN, w->f->layer, w->f->path, "line %zu: %s", line, msg);
-	else if (w->n == MAX_WARNINGS_PER_FILE)
-		customs_analysis_warn(w->a, CUSTOMS_WARN, w->f->layer, w->f->path,
-				      "line %zu: more than %d problems: the rest are not reported", line,
-				      MAX_WARNINGS_PER_FILE);
-	w->n++;
-}
-
-static int on_file(customs_analyzer *self, const customs_afile *f, const unsigned char *data, size_t len)
-{
-	dpkg *d = (dpkg *)self;
+	copies *d = self;
 	const char *buf = (const char *)data;
 	int is_status = !strcmp(f->path, STATUS_PATH);
 	int is_status_d = !is_status && !strncmp(f->path, STATUS_D, sizeof(STATUS_D) - 1);
@@ -705,13 +622,10 @@ static int on_file(customs_analyzer *self, const customs_afile *f, const unsigne
 	if (is_status || is_status_d) {
 		customs_package **v;
 		size_t n;
-		warn_ctx w = {f->analysis, f, 0};
-		int err = customs__dpkg_parse_status(&v, &n, buf, len, is_status_d ? CUSTOMS_DPKG_STATUS_D : 0, on_warn, &w);
-		if (err < 0)
-			return err;
-		err = pkgdb__add_copy(&d->db, f->path, f->layer, v, n);
-		free(v);
-		return err;
+		customs_file_warn w = customs__file_warn_for(f, NULL, MAX_WARNINGS_PER_FILE);
+		int err = customs__dpkg_parse_status(&v, &n, buf, len, is_status_d ? CUSTOMS_DPKG_STATUS_D : 0,
+						     customs__file_warn, &w);
+		return customs__copies_take(&d[DB], f->path, f->layer, err, v, n);
 	}
 	if (!strncmp(f->path, DOC_DIR, sizeof(DOC_DIR) - 1)) {
 		customs_strlist l = {0};
@@ -729,58 +643,29 @@ static int on_file(customs_analyzer *self, const customs_afile *f, const unsigne
 			customs_buf_release(&b);
 			return customs__error(CUSTOMS_ENOMEM, "out of memory");
 		}
-		size_t bl = b.len;
-		return add_side(d, f->path, f->layer, customs_buf_detach(&b), bl);
+		err = copies__add_data(&d[SIDE], f->path, f->layer, b.ptr, b.len);
+		customs_buf_release(&b);
+		return err;
 	}
-	char *copy = customs_strndup(buf, len);
-	if (!copy)
-		return customs__error(CUSTOMS_ENOMEM, "out of memory");
-	return add_side(d, f->path, f->layer, copy, len);
-}
-
-static int cmp_side(const void *x, const void *y)
-{
-	const side *a = x, *b = y;
-	int c = strcmp(a->path, b->path);
-	return c ? c : (a->layer > b->layer) - (a->layer < b->layer);
-}
-
-/* The side file at path with the highest layer <= max_layer. */
-static const side *find_side(dpkg *d, const char *path, int max_layer)
-{
-	size_t lo = 0, hi = d->n;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (strcmp(d->s[mid].path, path) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	const side *best = NULL;
-	for (size_t i = lo; i < d->n && !strcmp(d->s[i].path, path); i++)
-		if (d->s[i].layer <= max_layer)
-			best = &d->s[i];
-	return best;
+	return copies__add_data(&d[SIDE], f->path, f->layer, buf, len);
 }
 
 /* The copy of a side file a package should use: for a visible package the
  * visible one; for a removed one the newest at or below its last listing. */
-static const side *side_for(dpkg *d, customs_analysis *a, const char *path, const customs_package *p, int listed)
+static const copies_copy *side_for(copies *d, customs_analysis *a, const char *path, const customs_package *p,
+				   int listed)
 {
 	if (!p->visible)
-		return find_side(d, path, listed);
-	int l = pkgdb__visible_layer(a, path);
-	if (l < 0)
-		return NULL;
-	const side *s = find_side(d, path, l);
-	return s && s->layer == l ? s : NULL;
+		return copies__at(&d[SIDE], path, listed);
+	return copies__visible(&d[SIDE], a, path, 0);
 }
 
 /* info/<name>:<arch>.<ext>, then info/<name>.<ext> (dpkg's multiarch layout
  * names Multi-Arch: same packages with their architecture). */
-static const side *info_file(dpkg *d, customs_analysis *a, const customs_package *p, int listed, const char *ext)
+static const copies_copy *info_file(copies *d, customs_analysis *a, const customs_package *p, int listed,
+				     const char *ext)
 {
-	const side *s = NULL;
+	const copies_copy *s = NULL;
 	char *path;
 	if (p->arch && (path = customs_asprintf(INFO_DIR "%s:%s.%s", p->name, p->arch, ext))) {
 		s = side_for(d, a, path, p, listed);
@@ -861,16 +746,16 @@ static int add_md5sums(customs_package *p, const char *data, size_t len, int as_
 	return 0;
 }
 
-static int fill(void *ud, customs_analysis *a, customs_package *p, int listed)
+static int fill(void *ud, customs_analysis *a, customs_package *p, const copies_copy *from)
 {
-	dpkg *d = ud;
-	const customs_distro *ds = &a->distro;
+	copies *d = ud;
+	int listed = from->layer;
 	int err;
 
 	/* owned files and their digests */
 	int distroless = !strncmp(p->db_path, STATUS_D, sizeof(STATUS_D) - 1);
-	const side *list = distroless ? NULL : info_file(d, a, p, listed, "list");
-	const side *md5 = NULL;
+	const copies_copy *list = distroless ? NULL : info_file(d, a, p, listed, "list");
+	const copies_copy *md5 = NULL;
 	if (distroless) {
 		char *path = customs_asprintf(STATUS_D "%s.md5sums", p->name);
 		if (!path)
@@ -891,64 +776,34 @@ static int fill(void *ud, customs_analysis *a, customs_package *p, int listed)
 		char *cp = customs_asprintf(DOC_DIR "%s/copyright", p->name);
 		if (!cp)
 			return customs__error(CUSTOMS_ENOMEM, "out of memory");
-		const customs_file *cf = customs_analysis_lookup(a, cp, 1);
-		const char *at = cf ? cf->path : cp;
-		int layer = cf ? cf->layer : pkgdb__visible_layer(a, cp); /* tars without parent dirs */
-		const side *s = layer >= 0 ? find_side(d, at, layer) : NULL;
-		if (s && s->layer == layer && (err = add_lines(&p->licenses, s->data, s->len)) < 0) {
+		const copies_copy *s = copies__visible(&d[SIDE], a, cp, 1);
+		if (s && (err = add_lines(&p->licenses, s->data, s->len)) < 0) {
 			free(cp);
 			return err;
 		}
 		free(cp);
 	}
 
-	/* identifiers: pkg:deb/<distro>/<name>@<version>?arch=&distro=&upstream= */
-	const char *ns = ds->id ? ds->id : "debian";
-	char *distro = ds->id && ds->version_id ? customs_asprintf("%s-%s", ds->id, ds->version_id) : NULL;
-	const char *upstream = p->source_name && strcmp(p->source_name, p->name) ? p->source_name : NULL;
-	const char *q[] = {"arch", p->arch, "distro", distro, "upstream", upstream, NULL, NULL};
-	/* NULL when a component breaks the purl rules: no purl, not fatal */
-	p->purl = customs_purl_make("deb", ns, p->name, p->version, q, NULL);
-	free(distro);
-	char *cpe = pkgdb__cpe(p->name, p->name, p->version);
-	if (!cpe || customs_strlist_add(&p->cpes, cpe) < 0) {
-		free(cpe);
-		return customs__error(CUSTOMS_ENOMEM, "out of memory");
-	}
-	free(cpe);
-	return 0;
+	return customs__os_package_ids(p, &a->distro, "deb", "debian");
 }
 
-static int finish(customs_analyzer *self, customs_analysis *a)
+static int finish(void *self, customs_analysis *a)
 {
-	dpkg *d = (dpkg *)self;
-	if (d->n)
-		qsort(d->s, d->n, sizeof(*d->s), cmp_side);
-	return pkgdb__finish(&d->db, a, "dpkg", fill, d);
+	copies *d = self;
+	return copies__merge(&d[DB], a,
+			     &(copies_merge){.found_by = "dpkg", .flags = COPIES_DISTRO, .fill = fill, .ud = d});
 }
 
-static void dpkg_free(customs_analyzer *self)
-{
-	dpkg *d = (dpkg *)self;
-	pkgdb__release(&d->db);
-	for (size_t i = 0; i < d->n; i++)
-		free(d->s[i].path), free(d->s[i].data);
-	free(d->s);
-	free(d);
-}
-
-customs_analyzer *customs__dpkg_new(void)
-{
-	dpkg *d = calloc(1, sizeof(*d));
-	if (!d)
-		return NULL;
-	d->base.version = CUSTOMS_ANALYZER_VERSION;
-	d->base.name = "dpkg";
-	d->base.paths = wanted;
-	d->base.want = want;
-	d->base.max_size = MAX_DPKG_FILE;
-	d->base.file = on_file;
-	d->base.finish = finish;
-	d->base.free = dpkg_free;
-	return &d->base;
-}
+const customs_analyzer_type customs__dpkg_analyzer = {
+	.version = CUSTOMS_ANALYZER_VERSION,
+	.name = "dpkg",
+	.description = "Debian packages from var/lib/dpkg (status, status.d, info, copyright)",
+	.analyzer_version = "1",
+	.paths = wanted,
+	.want = want,
+	.create = customs__copies_create,
+	.destroy = customs__copies_destroy,
+	.max_size = MAX_DPKG_FILE,
+	.file = on_file,
+	.finish = finish,
+};

@@ -54,6 +54,8 @@
 #include <unistd.h>
 
 #include "analyzers/analyzers.h"
+#include "core/copies.h"
+#include "license/license.h"
 #include "customs/purl.h"
 #include "util/util.h"
 
@@ -562,16 +564,6 @@ static void budget_warn(jscan *j, const char *loc, const char *member)
 	j->stopped = 1;
 }
 
-/* SPDX ids that Bundle-License may name (the common ones). */
-static const char *const spdx_ids[] = {
-	"0BSD", "AGPL-3.0-only", "AGPL-3.0-or-later", "Apache-1.1", "Apache-2.0", "BSD-2-Clause", "BSD-3-Clause",
-	"BSL-1.0", "CC0-1.0", "CDDL-1.0", "CDDL-1.1", "CPL-1.0", "EPL-1.0", "EPL-2.0", "EUPL-1.1", "EUPL-1.2",
-	"GPL-2.0-only", "GPL-2.0-or-later", "GPL-2.0-with-classpath-exception", "GPL-3.0-only", "GPL-3.0-or-later",
-	"ISC", "LGPL-2.1-only", "LGPL-2.1-or-later", "LGPL-3.0-only", "LGPL-3.0-or-later", "MIT", "MIT-0",
-	"MPL-1.1", "MPL-2.0", "Unlicense", "UPL-1.0", "W3C", "WTFPL", "Zlib", "GPL-2.0", "GPL-3.0", "LGPL-2.1",
-	"LGPL-3.0", "BSD-4-Clause", "Python-2.0", "Unicode-DFS-2016", "CC-BY-4.0", "CC-BY-SA-4.0", NULL,
-};
-
 static int add_licenses(customs_package *p, const char *bl)
 {
 	while (bl && *bl) {
@@ -584,13 +576,14 @@ static int add_licenses(customs_package *p, const char *bl)
 			s++, m--;
 		while (m && isspace((unsigned char)s[m - 1]))
 			m--;
-		for (int i = 0; spdx_ids[i]; i++)
-			if (strlen(spdx_ids[i]) == m && !strncasecmp(s, spdx_ids[i], m)) {
-				if (!customs_strlist_contains(&p->licenses, spdx_ids[i]) &&
-				    customs_strlist_add(&p->licenses, spdx_ids[i]) < 0)
-					return CUSTOMS_ENOMEM;
-				break;
-			}
+		char *item = customs_strndup(s, m);
+		const char *id = NULL;
+		if (!item)
+			return CUSTOMS_ENOMEM;
+		customs__spdx_license_id(item, &id);
+		free(item);
+		if (id && !customs_strlist_contains(&p->licenses, id) && customs_strlist_add(&p->licenses, id) < 0)
+			return CUSTOMS_ENOMEM;
 		bl += n;
 		if (*bl)
 			bl++;
@@ -970,110 +963,85 @@ int customs__java_scan_buffer(customs_package ***out, size_t *n, const char *pat
 
 /* ---- the analyzer ---- */
 
-typedef struct java {
-	customs_analyzer base;
-	customs_langset set;
-} java;
-
+/* One archive as it streams: where it is, and its spool. */
 typedef struct jfile {
+	customs_file_warn w;
 	spool sp;
 	size_t ram_left;
-	char *path;
-	int layer;
-	customs_analysis *a;
 	int failed;
 } jfile;
 
-static void *stream_open(customs_analyzer *self, const customs_afile *f)
+static void *stream_open(void *self, const customs_afile *f)
 {
-	(void)self;
 	if (f->size > JAVA_MAX_ARCHIVE) {
 		customs_analysis_warn(f->analysis, CUSTOMS_WARN, f->layer, f->path,
 				      "java archive: %llu bytes, over the 2 GiB archive limit: not read",
 				      (unsigned long long)f->size);
 		return NULL;
 	}
-	jfile *jf = calloc(1, sizeof(*jf));
-	if (!jf || !(jf->path = customs_strdup(f->path))) {
-		free(jf);
+	jfile *jf = customs__stream_ctx_new(sizeof(*jf), f, "java archive");
+	if (!jf)
 		return NULL;
-	}
 	jf->ram_left = JAVA_RAM_CAP;
 	spool_init(&jf->sp, &jf->ram_left);
-	jf->layer = f->layer;
-	jf->a = f->analysis;
 	if (f->size > JAVA_RAM_CAP && spool_spill(&jf->sp) < 0) {
 		customs_analysis_warn(f->analysis, CUSTOMS_ERROR, f->layer, f->path, "java archive: %s",
 				      customs_error_last() ? customs_error_last() : "no temporary file");
 		spool_release(&jf->sp);
-		free(jf->path);
 		free(jf);
 		return NULL;
 	}
 	return jf;
 }
 
-static int stream_write(customs_analyzer *self, void *ctx, const unsigned char *data, size_t len)
+static int stream_write(void *self, void *ctx, const unsigned char *data, size_t len)
 {
 	jfile *jf = ctx;
-	(void)self;
 	int err = spool_write(&jf->sp, data, len);
 	if (err < 0 && !jf->failed) {
 		jf->failed = 1;
-		customs_analysis_warn(jf->a, err == CUSTOMS_ELIMIT ? CUSTOMS_WARN : CUSTOMS_ERROR, jf->layer, jf->path,
-				      "java archive: %s: not read",
+		customs_analysis_warn(jf->w.a, err == CUSTOMS_ELIMIT ? CUSTOMS_WARN : CUSTOMS_ERROR, jf->w.layer,
+				      jf->w.path, "java archive: %s: not read",
 				      customs_error_last() ? customs_error_last() : "spool failed");
 	}
 	return err;
 }
 
-static void stream_close(customs_analyzer *self, void *ctx, int ok)
+static void stream_close(void *self, void *ctx, int ok)
 {
 	jfile *jf = ctx;
-	java *jv = (java *)self;
 	if (ok && !jf->failed) {
 		customs_package **pkgs = NULL;
 		size_t n = 0;
-		customs_file_warn w = {jf->a, jf->path, jf->layer, "java archive"};
-		int rc = java_scan(&pkgs, &n, &jf->sp, jf->path, customs__file_warn, &w);
+		int rc = java_scan(&pkgs, &n, &jf->sp, jf->w.path, customs__file_warn, &jf->w);
 		if (rc == 0)
-			rc = customs__langset_add(&jv->set, jf->path, jf->layer, pkgs, n);
+			rc = customs__copies_take(self, jf->w.path, jf->w.layer, rc, pkgs, n);
 		if (rc < 0)
-			customs_analysis_warn(jf->a, CUSTOMS_ERROR, jf->layer, jf->path, "java archive: %s",
+			customs_analysis_warn(jf->w.a, CUSTOMS_ERROR, jf->w.layer, jf->w.path, "java archive: %s",
 					      rc == CUSTOMS_ENOMEM ? "out of memory" : "read error");
 	} else if (!jf->failed) {
-		customs_analysis_warn(jf->a, CUSTOMS_WARN, jf->layer, jf->path, "java archive: cut short: not read");
+		customs_analysis_warn(jf->w.a, CUSTOMS_WARN, jf->w.layer, jf->w.path, "java archive: cut short: not read");
 	}
 	jf->sp.ram_left = &jf->ram_left;
 	spool_release(&jf->sp);
-	free(jf->path);
 	free(jf);
 }
 
-static int finish(customs_analyzer *self, customs_analysis *a)
+static int finish(void *self, customs_analysis *a)
 {
-	return customs__langset_finish(&((java *)self)->set, a, "java", 1);
+	return copies__merge(self, a, &(copies_merge){.found_by = "java", .flags = COPIES_HARDLINKS | COPIES_OWNERS});
 }
 
-static void java_free(customs_analyzer *self)
-{
-	java *jv = (java *)self;
-	customs__langset_release(&jv->set);
-	free(jv);
-}
-
-customs_analyzer *customs__java_new(void)
-{
-	java *jv = calloc(1, sizeof(*jv));
-	if (!jv)
-		return NULL;
-	jv->base.version = CUSTOMS_ANALYZER_VERSION;
-	jv->base.name = "java";
-	jv->base.suffixes = suffixes;
-	jv->base.stream_open = stream_open;
-	jv->base.stream_write = stream_write;
-	jv->base.stream_close = stream_close;
-	jv->base.finish = finish;
-	jv->base.free = java_free;
-	return &jv->base;
-}
+const customs_analyzer_type customs__java_analyzer = {
+	.version = CUSTOMS_ANALYZER_VERSION,
+	.name = "java",
+	.description = "Java archives (jar, war, ear, ...; nested ones too): pom.properties, MANIFEST.MF, file name",
+	.analyzer_version = "1",
+	.suffixes = suffixes,
+	.create = customs__copies_create,
+	.destroy = customs__copies_destroy,
+	.stream_open = stream_open,
+	.stream_write = stream_write,
+	.stream_close = stream_close,
+	.finish = finish,
+};

@@ -5,7 +5,6 @@
  * yarn.lock (v1 "classic" and berry) and pnpm-lock.yaml (v5-v9, pnpm.io
  * "lockfile format").  A lockfile is not an inventory: its packages are
  * reported only for a project that has no installed node_modules tree. */
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,27 +12,12 @@
 #include <yaml.h>
 
 #include "analyzers/analyzers.h"
-#include "analyzers/pkgdb.h"
+#include "core/copies.h"
 #include "customs/purl.h"
 #include "util/util.h"
 
 #define MAX_NPM_FILE (64u << 20)  /* package-lock.json of a large monorepo */
 #define MAX_V1_DEPTH 512         /* nesting of lockfile v1 "dependencies" */
-
-static void warnf(customs_parse_warn_fn warn, void *ud, size_t line, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static void warnf(customs_parse_warn_fn warn, void *ud, size_t line, const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-	if (!warn)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	warn(ud, line, msg);
-}
 
 static int nomem(void)
 {
@@ -115,12 +99,12 @@ static json_t *load_json(const char *buf, size_t len, const char *what, customs_
 	skip_bom(&buf, &len);
 	json_t *root = json_loadb(buf, len, 0, &je);
 	if (!root) {
-		warnf(warn, ud, je.line > 0 ? (size_t)je.line : 1, "%s is not valid JSON (%s at column %d): skipped", what,
-		      je.text, je.column);
+		customs__parse_warnf(warn, ud, je.line > 0 ? (size_t)je.line : 1,
+				     "%s is not valid JSON (%s at column %d): skipped", what, je.text, je.column);
 		return NULL;
 	}
 	if (!json_is_object(root)) {
-		warnf(warn, ud, 1, "%s is not a JSON object: skipped", what);
+		customs__parse_warnf(warn, ud, 1, "%s is not a JSON object: skipped", what);
 		json_decref(root);
 		return NULL;
 	}
@@ -154,8 +138,8 @@ int customs__npm_parse_package_json(customs_package **out, const char *buf, size
 		goto done;
 	if (!json_is_string(name) || !json_is_string(version)) {
 		const char *which = !json_is_string(name) ? "name" : "version";
-		warnf(warn, ud, 1, "\"%s\" is %s, not a string: skipped", which,
-		      json_type_name(!json_is_string(name) ? name : version));
+		customs__parse_warnf(warn, ud, 1, "\"%s\" is %s, not a string: skipped", which,
+				     json_type_name(!json_is_string(name) ? name : version));
 		err = CUSTOMS_EFORMAT;
 		goto done;
 	}
@@ -288,7 +272,9 @@ static int lock_dependencies(customs_pkgvec *v, json_t *deps, customs_parse_warn
 			continue;
 		}
 		if (top == MAX_V1_DEPTH) {
-			warnf(warn, ud, 1, "dependencies nested deeper than %d levels under %s: not read", MAX_V1_DEPTH, loc);
+			customs__parse_warnf(warn, ud, 1,
+					     "dependencies nested deeper than %d levels under %s: not read",
+					     MAX_V1_DEPTH, loc);
 			free(loc);
 			continue;
 		}
@@ -312,7 +298,7 @@ int customs__npm_parse_package_lock(customs_package ***out, size_t *n, const cha
 	}
 	json_t *lv = json_object_get(root, "lockfileVersion");
 	if (lv && (!json_is_integer(lv) || json_integer_value(lv) < 1 || json_integer_value(lv) > 3))
-		warnf(warn, ud, 1, "unknown lockfileVersion: read as the closest known one");
+		customs__parse_warnf(warn, ud, 1, "unknown lockfileVersion: read as the closest known one");
 	/* npm >= 7 ignores "dependencies" when "packages" is present */
 	json_t *packages = json_object_get(root, "packages"), *deps = json_object_get(root, "dependencies");
 	if (json_is_object(packages))
@@ -407,33 +393,25 @@ static int add_unique(customs_pkgvec *v, seen *s, const char *name, size_t nlen,
 /* yarn v1: "key[, key...]:" at column 0, then "  version \"x\"" */
 static int yarn_v1(customs_pkgvec *v, const char *buf, size_t len, customs_parse_warn_fn warn, void *ud)
 {
-	const char *p = buf, *end = buf + len;
+	const char *at = buf, *end = buf + len, *p;
 	const char *name = NULL;
-	size_t nlen = 0, line = 0, block_line = 0;
+	size_t nlen = 0, line = 0, block_line = 0, n;
 	int have_version = 1, err = 0;
 	seen s = {0};
 
-	while (p < end && err >= 0) {
-		const char *eol = memchr(p, '\n', (size_t)(end - p));
-		size_t n = eol ? (size_t)(eol - p) : (size_t)(end - p);
-		const char *next = eol ? eol + 1 : end;
+	while (err >= 0 && customs_next_line(&at, end, &p, &n, 1)) {
 		line++;
-		if (n && p[n - 1] == '\r')
-			n--;
-		if (!n || p[0] == '#') {
-			p = next;
+		if (!n || p[0] == '#')
 			continue;
-		}
 		if (p[0] != ' ' && p[0] != '\t') {
 			if (!have_version)
-				warnf(warn, ud, block_line, "entry without a version: skipped");
+				customs__parse_warnf(warn, ud, block_line, "entry without a version: skipped");
 			have_version = 0;
 			block_line = line;
 			name = NULL;
 			if (p[n - 1] != ':') {
-				warnf(warn, ud, line, "not a yarn.lock entry: skipped");
+				customs__parse_warnf(warn, ud, line, "not a yarn.lock entry: skipped");
 				have_version = 1;
-				p = next;
 				continue;
 			}
 			/* the first descriptor names the package */
@@ -444,7 +422,8 @@ static int yarn_v1(customs_pkgvec *v, const char *buf, size_t len, customs_parse
 				dn = (size_t)(comma - d);
 			unquote(&d, &dn);
 			if (!descriptor_name(d, dn, &name, &nlen)) {
-				warnf(warn, ud, line, "entry \"%.*s\" has no package name: skipped", (int)(dn > 80 ? 80 : dn), d);
+				customs__parse_warnf(warn, ud, line, "entry \"%.*s\" has no package name: skipped",
+						     (int)(dn > 80 ? 80 : dn), d);
 				name = NULL;
 				have_version = 1;
 			}
@@ -465,10 +444,9 @@ static int yarn_v1(customs_pkgvec *v, const char *buf, size_t len, customs_parse
 				have_version = 1;
 			}
 		}
-		p = next;
 	}
 	if (err >= 0 && !have_version)
-		warnf(warn, ud, block_line, "entry without a version: skipped");
+		customs__parse_warnf(warn, ud, block_line, "entry without a version: skipped");
 	seen_release(&s);
 	return err;
 }
@@ -528,9 +506,10 @@ static int each_document(const char *buf, size_t len, const char *what, doc_fn f
 			if (parser.error == YAML_MEMORY_ERROR)
 				err = nomem();
 			else {
-				warnf(warn, ud, parser.problem_mark.line + 1, "%s is not valid YAML (%s): %s", what,
-				      parser.problem ? parser.problem : "parse error",
-				      docs ? "later documents skipped" : "skipped");
+				customs__parse_warnf(warn, ud, parser.problem_mark.line + 1,
+						     "%s is not valid YAML (%s): %s", what,
+						     parser.problem ? parser.problem : "parse error",
+						     docs ? "later documents skipped" : "skipped");
 				err = docs ? 0 : CUSTOMS_EFORMAT;
 			}
 			break;
@@ -563,7 +542,7 @@ static int berry_doc(void *ud, yaml_document_t *doc, yaml_node_t *root)
 	yaml_ctx *c = ud;
 	int err = 0;
 	if (root->type != YAML_MAPPING_NODE) {
-		warnf(c->warn, c->ud, root->start_mark.line + 1, "yarn.lock is not a mapping: skipped");
+		customs__parse_warnf(c->warn, c->ud, root->start_mark.line + 1, "yarn.lock is not a mapping: skipped");
 		return CUSTOMS_EFORMAT;
 	}
 	for (yaml_node_pair_t *pr = root->data.mapping.pairs.start; pr < root->data.mapping.pairs.top && !err; pr++) {
@@ -591,7 +570,8 @@ static int berry_doc(void *ud, yaml_document_t *doc, yaml_node_t *root)
 				dn = (size_t)(comma - d);
 			unquote(&d, &dn);
 			if (!descriptor_name(d, dn, &name, &nlen)) {
-				warnf(c->warn, c->ud, e->start_mark.line + 1, "entry without a package name: skipped");
+				customs__parse_warnf(c->warn, c->ud, e->start_mark.line + 1,
+						     "entry without a package name: skipped");
 				continue;
 			}
 		}
@@ -847,7 +827,8 @@ static int pnpm_doc(void *ud, yaml_document_t *doc, yaml_node_t *root)
 	customs_strmap status = {0};
 	int err = 0;
 	if (root->type != YAML_MAPPING_NODE) {
-		warnf(c->warn, c->ud, root->start_mark.line + 1, "pnpm-lock.yaml is not a mapping: skipped");
+		customs__parse_warnf(c->warn, c->ud, root->start_mark.line + 1,
+				     "pnpm-lock.yaml is not a mapping: skipped");
 		return CUSTOMS_EFORMAT;
 	}
 	const char *lv = map_str(doc, root, "lockfileVersion", NULL);
@@ -871,8 +852,9 @@ static int pnpm_doc(void *ud, yaml_document_t *doc, yaml_node_t *root)
 		if (en && ev && nlen && vlen) {
 			name = en, ver = ev;
 		} else if (!pnpm_key(key, kl, v5, &name, &nlen, &ver, &vlen)) {
-			warnf(c->warn, c->ud, e ? e->start_mark.line + 1 : 1, "package key \"%.*s\" not understood: skipped",
-			      (int)(kl > 80 ? 80 : kl), key);
+			customs__parse_warnf(c->warn, c->ud, e ? e->start_mark.line + 1 : 1,
+					     "package key \"%.*s\" not understood: skipped", (int)(kl > 80 ? 80 : kl),
+					     key);
 			continue;
 		}
 		customs_package *p;
@@ -959,24 +941,11 @@ static long project_len(const char *path)
 
 /* ---- the analyzer ---- */
 
-enum { L_HIDDEN = 0, L_SHRINKWRAP, L_PACKAGE_LOCK, L_YARN, L_PNPM, K_PACKAGE_JSON = 100 };
+enum { L_HIDDEN = 0, L_SHRINKWRAP, L_PACKAGE_LOCK, L_YARN, L_PNPM };
 
-typedef struct npmcopy {
-	char *path;
-	int layer;
-	int kind;
-	customs_package *pkg;  /* package.json: parsed, NULL when not a package */
-	const customs_package *kept; /* pkg once handed on (borrowed) */
-	char *error;           /* why it was skipped, when it was */
-	char *data;            /* lockfiles: read in finish() when needed */
-	size_t len;
-} npmcopy;
-
-typedef struct npm {
-	customs_analyzer base;
-	npmcopy *c;
-	size_t n, cap;
-} npm;
+/* The state: copies of installed package.json files (one package each, or
+ * why not), and of lockfiles (read at finish when they can tell something). */
+enum { PKGJSON, LOCKS };
 
 static const char *const basenames[] = {"package.json", "package-lock.json", "npm-shrinkwrap.json",
 					".package-lock.json", "yarn.lock", "pnpm-lock.yaml", NULL};
@@ -1020,92 +989,39 @@ static int lock_kind(const char *path)
 	return -1;
 }
 
-typedef struct first_warning {
-	char msg[512];
-	int set;
-} first_warning;
-
-static void keep_first(void *ud, size_t line, const char *msg)
+/* An installed package.json: its package when npm would have put that
+ * name there, nothing for a test fixture inside a package or a marker. */
+static int on_package_json(copies *m, const customs_afile *f, const char *data, size_t len)
 {
-	first_warning *w = ud;
-	if (!w->set) {
-		snprintf(w->msg, sizeof(w->msg), "line %zu: %s", line, msg);
-		w->set = 1;
+	size_t off = 0;
+	customs_package *p = NULL;
+	customs_first_warning w = {.set = 0};
+	if (!install_position(f->path, &off))
+		return 0;
+	int err = customs__npm_parse_package_json(&p, data, len, customs__keep_first_warning, &w);
+	if (err == CUSTOMS_EFORMAT)
+		return copies__add_unreadable(&m[PKGJSON], f->path, f->layer, w.set ? w.msg : "unreadable package.json: skipped");
+	if (err < 0 || !p)
+		return err;
+	size_t nl = strlen(p->name);
+	if (strncmp(p->name, f->path + off, nl) != 0 || strcmp(f->path + off + nl, "/package.json") != 0) {
+		customs_package_free(p);
+		return 0;
 	}
+	return copies__add(&m[PKGJSON], f->path, f->layer, &p, 1);
 }
 
-static int on_file(customs_analyzer *self, const customs_afile *f, const unsigned char *data, size_t len)
+static int on_file(void *self, const customs_afile *f, const unsigned char *data, size_t len)
 {
-	npm *m = (npm *)self;
+	copies *m = self;
+	const char *b = strrchr(f->path, '/');
 	if (!data) /* an empty file */
 		data = (const unsigned char *)"", len = 0;
-	size_t off = 0;
-	int kind, err = 0;
-	const char *b = strrchr(f->path, '/');
 	if (!strcmp(b ? b + 1 : f->path, "package.json"))
-		kind = install_position(f->path, &off) ? K_PACKAGE_JSON : -1;
-	else
-		kind = lock_kind(f->path);
-	if (kind < 0)
+		return on_package_json(m, f, (const char *)data, len);
+	if (lock_kind(f->path) < 0)
 		return 0;
-	if (m->n == m->cap) {
-		size_t cap = m->cap ? m->cap * 2 : 256;
-		npmcopy *c = realloc(m->c, cap * sizeof(*c));
-		if (!c)
-			return nomem();
-		m->c = c;
-		m->cap = cap;
-	}
-	npmcopy *c = &m->c[m->n];
-	memset(c, 0, sizeof(*c));
-	c->layer = f->layer;
-	c->kind = kind;
-	if (!(c->path = customs_strdup(f->path)))
-		return nomem();
-	if (kind == K_PACKAGE_JSON) {
-		first_warning w = {.set = 0};
-		err = customs__npm_parse_package_json(&c->pkg, (const char *)data, len, keep_first, &w);
-		if (err == CUSTOMS_EFORMAT) {
-			err = 0;
-			c->error = customs_strdup(w.set ? w.msg : "unreadable package.json: skipped");
-			if (!c->error)
-				err = nomem();
-		} else if (!err && c->pkg && strncmp(c->pkg->name, f->path + off, strlen(c->pkg->name)) != 0) {
-			/* a test fixture inside a package, not where npm puts that name */
-			customs_package_free(c->pkg);
-			c->pkg = NULL;
-		} else if (!err && c->pkg && strcmp(f->path + off + strlen(c->pkg->name), "/package.json") != 0) {
-			customs_package_free(c->pkg);
-			c->pkg = NULL;
-		}
-	} else if (!(c->data = customs_strndup((const char *)data, len))) {
-		err = nomem();
-	}
-	c->len = len;
-	if (err < 0) {
-		free(c->path), free(c->error), free(c->data);
-		customs_package_free(c->pkg);
-		return err;
-	}
-	if (kind == K_PACKAGE_JSON && !c->pkg && !c->error) {
-		free(c->path); /* not a package: nothing to remember */
-		return 0;
-	}
-	m->n++;
-	return 0;
-}
-
-static int cmp_copy(const void *x, const void *y)
-{
-	const npmcopy *a = x, *b = y;
-	int c = strcmp(a->path, b->path);
-	return c ? c : (a->layer > b->layer) - (a->layer < b->layer);
-}
-
-static int is_visible(customs_analysis *a, const npmcopy *c)
-{
-	const customs_file *f = customs_analysis_lookup(a, c->path, 0);
-	return f && f->layer == c->layer && !strcmp(f->path, c->path);
+	return copies__add_data(&m[LOCKS], f->path, f->layer, data, len);
 }
 
 static int same_pkg(const customs_package *x, const customs_package *y)
@@ -1113,16 +1029,29 @@ static int same_pkg(const customs_package *x, const customs_package *y)
 	return x && y && !strcmp(x->name, y->name) && !strcmp(x->version, y->version);
 }
 
+/* One visible lockfile. */
 typedef struct lockinfo {
-	npmcopy *c;
+	const copies_copy *c;
+	int kind;
 	char *project;         /* directory, "" for the root */
 	customs_package **pkgs;
 	size_t n;
 } lockinfo;
 
+typedef struct finish_ctx {
+	copies *m;
+	customs_analysis *a;
+	customs_strmap installed;   /* projects with an installed node_modules tree */
+	customs_strlist keys;       /* their names */
+	lockinfo *locks;
+	size_t nlocks;
+	customs_strmap by_location; /* lockfile package by image location */
+	copies chosen;              /* every copy of the lockfiles that count */
+} finish_ctx;
+
 typedef struct lock_warn {
 	customs_analysis *a;
-	const npmcopy *c;
+	const copies_copy *c;
 } lock_warn;
 
 static void warn_lock(void *ud, size_t line, const char *msg)
@@ -1131,250 +1060,185 @@ static void warn_lock(void *ud, size_t line, const char *msg)
 	customs_analysis_warn(w->a, CUSTOMS_WARN, w->c->layer, w->c->path, "line %zu: %s", line, msg);
 }
 
-static int parse_lock(lockinfo *li, customs_analysis *a)
+/* A lockfile's packages with their locations in the image; *out NULL when
+ * it cannot be read (warned). */
+static int parse_lock(customs_package ***out, size_t *n, customs_analysis *a, const copies_copy *c, int kind,
+		      const char *project)
 {
-	lock_warn w = {a, li->c};
+	lock_warn w = {a, c};
 	int err;
-	switch (li->c->kind) {
+	switch (kind) {
 	case L_YARN:
-		err = customs__npm_parse_yarn_lock(&li->pkgs, &li->n, li->c->data, li->c->len, warn_lock, &w);
+		err = customs__npm_parse_yarn_lock(out, n, c->data, c->len, warn_lock, &w);
 		break;
 	case L_PNPM:
-		err = customs__npm_parse_pnpm_lock(&li->pkgs, &li->n, li->c->data, li->c->len, warn_lock, &w);
+		err = customs__npm_parse_pnpm_lock(out, n, c->data, c->len, warn_lock, &w);
 		break;
 	default:
-		err = customs__npm_parse_package_lock(&li->pkgs, &li->n, li->c->data, li->c->len, warn_lock, &w);
+		err = customs__npm_parse_package_lock(out, n, c->data, c->len, warn_lock, &w);
 	}
-	return err == CUSTOMS_EFORMAT ? 0 : err;
-}
-
-static void lockinfo_release(lockinfo *li)
-{
-	for (size_t i = 0; i < li->n; i++)
-		customs_package_free(li->pkgs[i]);
-	free(li->pkgs);
-	free(li->project);
-}
-
-static int finish(customs_analyzer *self, customs_analysis *a)
-{
-	npm *m = (npm *)self;
-	customs_pkgvec out = {0};
-	customs_strmap installed_projects = {0}, by_location = {0};
-	customs_strlist keys = {0};
-	lockinfo *locks = NULL;
-	size_t nlocks = 0, nvis = 0;
-	const char **paths = NULL;
-	int err = 0;
-
-	if (m->n)
-		qsort(m->c, m->n, sizeof(*m->c), cmp_copy);
-	if (!(locks = calloc(m->n ? m->n : 1, sizeof(*locks)))) {
-		err = nomem();
-		goto done;
-	}
-
-	/* installed packages: the visible package.json files */
-	for (size_t i = 0; i < m->n; i++) {
-		npmcopy *c = &m->c[i];
-		if (c->kind != K_PACKAGE_JSON)
+	if (err == CUSTOMS_EFORMAT)
+		return 0;
+	for (size_t k = 0; k < *n && err == 0; k++) {
+		customs_package *p = (*out)[k];
+		const char *rel = json_string_value(json_object_get(p->metadata, "location"));
+		if (!rel)
 			continue;
-		int last = i + 1 == m->n || strcmp(m->c[i + 1].path, c->path) != 0;
-		if (!last || !is_visible(a, c))
-			continue;
-		if (!c->pkg) {
-			customs_analysis_warn(a, CUSTOMS_WARN, c->layer, c->path, "%s", c->error);
-			continue;
-		}
-		customs_package *p = c->pkg;
-		size_t dl = strlen(c->path) - 13;
-		char *loc = customs_strndup(c->path, dl);
-		p->layer = c->layer;
-		if (!loc || !(p->found_by = customs_strdup("npm")) || !(p->db_path = customs_strdup(c->path)) ||
-		    json_object_set_new(p->metadata, "location", json_string(loc)) < 0) {
-			free(loc);
+		char *full = *project ? customs_asprintf("%s/%s", project, rel) : customs_strdup(rel);
+		if (!full || json_object_set_new(p->metadata, "location", json_string(full)) < 0)
 			err = nomem();
-			goto done;
-		}
-		free(loc);
-		c->kept = p;
-		c->pkg = NULL;
-		if ((err = customs__pkgvec_push(&out, p)) < 0)
-			goto done;
-		long pl = project_len(c->path);
-		if (pl >= 0) {
-			if ((err = customs_strlist_addn(&keys, c->path, (size_t)pl)) < 0 ||
-			    (err = customs_strmap_put(&installed_projects, keys.v[keys.n - 1], NULL)) < 0)
-				goto done;
-		}
+		free(full);
 	}
-	nvis = out.n;
-
-	/* lockfiles: the visible ones, read when they can tell something */
-	for (size_t i = 0; i < m->n; i++) {
-		npmcopy *c = &m->c[i];
-		if (c->kind == K_PACKAGE_JSON || !is_visible(a, c))
-			continue;
-		const char *b = strrchr(c->path, '/');
-		size_t dl = b ? (size_t)(b - c->path) : 0;
-		if (c->kind == L_HIDDEN) /* <project>/node_modules/.package-lock.json */
-			dl = dl > 13 ? dl - 13 : 0;
-		lockinfo *li = &locks[nlocks];
-		li->c = c;
-		if (!(li->project = customs_strndup(c->path, dl))) {
-			err = nomem();
-			goto done;
-		}
-		nlocks++;
-		int found;
-		customs_strmap_get(&installed_projects, li->project, &found);
-		/* with an installed tree only npm's lockfiles add anything: dev flags */
-		if (found && c->kind > L_PACKAGE_LOCK)
-			continue;
-		if ((err = parse_lock(li, a)) < 0)
-			goto done;
-		for (size_t k = 0; k < li->n; k++) {
-			customs_package *p = li->pkgs[k];
-			const char *rel = json_string_value(json_object_get(p->metadata, "location"));
-			if (!rel)
-				continue;
-			char *full = *li->project ? customs_asprintf("%s/%s", li->project, rel) : customs_strdup(rel);
-			if (!full || json_object_set_new(p->metadata, "location", json_string(full)) < 0) {
-				free(full);
-				err = nomem();
-				goto done;
-			}
-			/* the hidden lockfile describes node_modules best; it sorts first */
-			customs_strmap_get(&by_location, full, &found);
-			if (!found && (err = customs_strmap_put(&by_location, json_string_value(json_object_get(
-										   p->metadata, "location")),
-								p)) < 0) {
-				free(full);
-				goto done;
-			}
-			free(full);
-		}
-	}
-
-	/* lockfile packages for projects without an installed tree: one
-	 * lockfile per project, npm's own first */
-	for (size_t i = 0; i < nlocks; i++) {
-		lockinfo *li = &locks[i];
-		int found, best = 1;
-		customs_strmap_get(&installed_projects, li->project, &found);
-		if (found || !li->pkgs)
-			continue;
-		for (size_t j = 0; j < nlocks; j++)
-			if (j != i && !strcmp(locks[j].project, li->project) &&
-			    (locks[j].c->kind < li->c->kind || (locks[j].c->kind == li->c->kind && j < i)))
-				best = 0;
-		if (!best)
-			continue;
-		for (size_t k = 0; k < li->n; k++) {
-			customs_package *p = li->pkgs[k];
-			p->layer = li->c->layer;
-			if (!(p->found_by = customs_strdup("npm")) || !(p->db_path = customs_strdup(li->c->path))) {
-				err = nomem();
-				goto done;
-			}
-			li->pkgs[k] = NULL;
-			if ((err = customs__pkgvec_push(&out, p)) < 0)
-				goto done;
-		}
-	}
-
-	/* package.json copies hidden by upper layers: reported as removed when
-	 * the package changed or went away (not when only rewritten) */
-	for (size_t i = 0; i < m->n; i++) {
-		npmcopy *c = &m->c[i];
-		if (c->kind != K_PACKAGE_JSON || !c->pkg)
-			continue;
-		int last = i + 1 == m->n || strcmp(m->c[i + 1].path, c->path) != 0;
-		const npmcopy *up = last ? NULL : &m->c[i + 1];
-		if (last && is_visible(a, c))
-			continue;
-		if (up && same_pkg(up->pkg ? up->pkg : up->kept, c->pkg))
-			continue;
-		customs_package *p = c->pkg;
-		char *loc = customs_strndup(c->path, strlen(c->path) - 13);
-		p->layer = c->layer;
-		p->visible = 0;
-		p->removed_in_layer = up ? up->layer : -1;
-		if (!loc || !(p->found_by = customs_strdup("npm")) || !(p->db_path = customs_strdup(c->path)) ||
-		    json_object_set_new(p->metadata, "location", json_string(loc)) < 0) {
-			free(loc);
-			err = nomem();
-			goto done;
-		}
-		free(loc);
-		c->kept = p;
-		c->pkg = NULL;
-		if ((err = customs__pkgvec_push(&out, p)) < 0)
-			goto done;
-	}
-
-	/* dev flags of installed packages (also removed ones), from their
-	 * project's lockfile */
-	for (size_t i = 0; i < out.n; i++) {
-		customs_package *p = out.v[i];
-		if (!customs_str_has_suffix(p->db_path, "/package.json"))
-			continue;
-		const customs_package *l = customs_strmap_get(
-			&by_location, json_string_value(json_object_get(p->metadata, "location")), NULL);
-		if (l && same_pkg(l, p) && json_is_true(json_object_get(l->metadata, "dev")) &&
-		    (err = md_set_true(p, "dev")) < 0)
-			goto done;
-	}
-
-	/* Debian's node modules (and anything else a deb installed) */
-	if (!(paths = calloc(nvis ? nvis : 1, sizeof(*paths)))) {
-		err = nomem();
-		goto done;
-	}
-	for (size_t i = 0; i < nvis; i++)
-		paths[i] = out.v[i]->db_path;
-	if ((err = customs__link_deb_owners(a, out.v, paths, nvis)) < 0)
-		goto done;
-
-	for (size_t i = 0; i < out.n && !err; i++)
-		if ((err = customs_analysis_add_package(a, out.v[i])) == 0)
-			out.v[i] = NULL;
-done:
-	for (size_t i = 0; i < out.n; i++)
-		customs_package_free(out.v[i]);
-	free(out.v);
-	free(paths);
-	for (size_t i = 0; i < nlocks; i++)
-		lockinfo_release(&locks[i]);
-	free(locks);
-	customs_strmap_release(&installed_projects);
-	customs_strmap_release(&by_location);
-	customs_strlist_release(&keys);
 	return err;
 }
 
-static void npm_free(customs_analyzer *self)
+/* installed packages: the visible package.json copies that hold one */
+static int installed_projects(finish_ctx *x)
 {
-	npm *m = (npm *)self;
-	for (size_t i = 0; i < m->n; i++) {
-		free(m->c[i].path), free(m->c[i].error), free(m->c[i].data);
-		customs_package_free(m->c[i].pkg);
+	copies *s = &x->m[PKGJSON];
+	for (size_t i = 0; i < s->n; i++) {
+		const copies_copy *c = &s->c[i];
+		long pl = c->n ? project_len(c->path) : -1;
+		if (pl < 0 || copies__visible_layer(x->a, c->path) != c->layer)
+			continue;
+		int err = customs_strlist_addn(&x->keys, c->path, (size_t)pl);
+		if (err < 0 || (err = customs_strmap_put(&x->installed, x->keys.v[x->keys.n - 1], NULL)) < 0)
+			return err;
 	}
-	free(m->c);
-	free(m);
+	return 0;
 }
 
-customs_analyzer *customs__npm_new(void)
+/* lockfiles: the visible ones, read when they can tell something */
+static int read_locks(finish_ctx *x)
 {
-	npm *m = calloc(1, sizeof(*m));
-	if (!m)
-		return NULL;
-	m->base.version = CUSTOMS_ANALYZER_VERSION;
-	m->base.name = "npm";
-	m->base.basenames = basenames;
-	m->base.max_size = MAX_NPM_FILE;
-	m->base.file = on_file;
-	m->base.finish = finish;
-	m->base.free = npm_free;
-	return &m->base;
+	copies *s = &x->m[LOCKS];
+	int err = 0;
+	copies__sort(s);
+	if (!(x->locks = calloc(s->n ? s->n : 1, sizeof(*x->locks))))
+		return nomem();
+	for (size_t i = 0; i < s->n && err == 0; i++) {
+		const copies_copy *c = &s->c[i];
+		if (copies__visible_layer(x->a, c->path) != c->layer)
+			continue;
+		lockinfo *li = &x->locks[x->nlocks];
+		const char *b = strrchr(c->path, '/');
+		size_t dl = b ? (size_t)(b - c->path) : 0;
+		li->c = c;
+		li->kind = lock_kind(c->path);
+		if (li->kind == L_HIDDEN) /* <project>/node_modules/.package-lock.json */
+			dl = dl > 13 ? dl - 13 : 0;
+		if (!(li->project = customs_strndup(c->path, dl)))
+			return nomem();
+		x->nlocks++;
+		int found;
+		customs_strmap_get(&x->installed, li->project, &found);
+		/* with an installed tree only npm's lockfiles add anything: dev flags */
+		if (found && li->kind > L_PACKAGE_LOCK)
+			continue;
+		err = parse_lock(&li->pkgs, &li->n, x->a, c, li->kind, li->project);
+		for (size_t k = 0; k < li->n && err == 0; k++) {
+			const char *loc = json_string_value(json_object_get(li->pkgs[k]->metadata, "location"));
+			if (!loc)
+				continue;
+			/* the hidden lockfile describes node_modules best; it sorts first */
+			customs_strmap_get(&x->by_location, loc, &found);
+			if (!found)
+				err = customs_strmap_put(&x->by_location, loc, li->pkgs[k]);
+		}
+	}
+	return err;
 }
+
+/* lockfile packages for projects without an installed tree: one lockfile
+ * per project, npm's own first; every copy of it, for the merge */
+static int choose_locks(finish_ctx *x)
+{
+	copies *s = &x->m[LOCKS];
+	int err = 0;
+	for (size_t i = 0; i < x->nlocks && err == 0; i++) {
+		lockinfo *li = &x->locks[i];
+		int found, best = 1;
+		customs_strmap_get(&x->installed, li->project, &found);
+		if (found || !li->pkgs)
+			continue;
+		for (size_t j = 0; j < x->nlocks; j++)
+			if (j != i && !strcmp(x->locks[j].project, li->project) &&
+			    (x->locks[j].kind < li->kind || (x->locks[j].kind == li->kind && j < i)))
+				best = 0;
+		if (!best)
+			continue;
+		for (const copies_copy *c = s->c; c < s->c + s->n && err == 0; c++) {
+			customs_package **pkgs = NULL;
+			size_t n = 0;
+			if (strcmp(c->path, li->c->path) != 0)
+				continue;
+			if (c == li->c) {
+				pkgs = li->pkgs, n = li->n;
+				li->pkgs = NULL, li->n = 0;
+			} else if ((err = parse_lock(&pkgs, &n, x->a, c, li->kind, li->project)) < 0) {
+				break;
+			}
+			err = pkgs ? copies__add(&x->chosen, c->path, c->layer, pkgs, n)
+				   : copies__add_unreadable(&x->chosen, c->path, c->layer, NULL);
+			free(pkgs);
+		}
+	}
+	return err;
+}
+
+/* location, and the dev flag from the project's lockfile (removed
+ * packages too) */
+static int fill_installed(void *ud, customs_analysis *a, customs_package *p, const copies_copy *listed)
+{
+	finish_ctx *x = ud;
+	char *loc = customs_strndup(p->db_path, strlen(p->db_path) - 13);
+	if (!loc || json_object_set_new(p->metadata, "location", json_string(loc)) < 0) {
+		free(loc);
+		return nomem();
+	}
+	const customs_package *l = customs_strmap_get(&x->by_location, loc, NULL);
+	free(loc);
+	if (l && same_pkg(l, p) && json_is_true(json_object_get(l->metadata, "dev")))
+		return md_set_true(p, "dev");
+	return 0;
+}
+
+static int finish(void *self, customs_analysis *a)
+{
+	finish_ctx x = {.m = self, .a = a};
+	int err;
+
+	copies__init(&x.chosen);
+	if ((err = installed_projects(&x)) < 0 || (err = read_locks(&x)) < 0 || (err = choose_locks(&x)) < 0)
+		goto done;
+	if ((err = copies__merge(&x.m[PKGJSON], a,
+				 &(copies_merge){.found_by = "npm", .flags = COPIES_OWNERS, .fill = fill_installed, .ud = &x})) < 0)
+		goto done;
+	err = copies__merge(&x.chosen, a, &(copies_merge){.found_by = "npm", .flags = COPIES_OWNERS});
+done:
+	for (size_t i = 0; i < x.nlocks; i++) {
+		for (size_t k = 0; k < x.locks[i].n; k++)
+			customs_package_free(x.locks[i].pkgs[k]);
+		free(x.locks[i].pkgs);
+		free(x.locks[i].project);
+	}
+	free(x.locks);
+	copies__release(&x.chosen);
+	customs_strmap_release(&x.installed);
+	customs_strmap_release(&x.by_location);
+	customs_strlist_release(&x.keys);
+	return err;
+}
+
+const customs_analyzer_type customs__npm_analyzer = {
+	.version = CUSTOMS_ANALYZER_VERSION,
+	.name = "npm",
+	.description = "npm packages: installed node_modules, Debian's nodejs dirs, package-lock, yarn.lock, pnpm-lock",
+	.analyzer_version = "1",
+	.basenames = basenames,
+	.create = customs__copies_create,
+	.destroy = customs__copies_destroy,
+	.max_size = MAX_NPM_FILE,
+	.file = on_file,
+	.finish = finish,
+};

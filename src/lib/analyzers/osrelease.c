@@ -6,21 +6,10 @@
 #include <string.h>
 
 #include "analyzers/analyzers.h"
+#include "core/copies.h"
 #include "util/util.h"
 
 #define MAX_RELEASE_FILE (64u << 10)
-
-typedef struct copy {
-	char *path;
-	int layer;
-	char *data;
-} copy;
-
-typedef struct osrelease {
-	customs_analyzer base;
-	copy *c;
-	size_t n;
-} osrelease;
 
 static const char *const wanted[] = {
 	"etc/os-release", "usr/lib/os-release", "etc/debian_version", "etc/alpine-release",
@@ -28,34 +17,15 @@ static const char *const wanted[] = {
 	"etc/fedora-release", "etc/system-release", NULL,
 };
 
-static int on_file(customs_analyzer *self, const customs_afile *f, const unsigned char *data, size_t len)
+static int on_file(void *self, const customs_afile *f, const unsigned char *data, size_t len)
 {
-	osrelease *o = (osrelease *)self;
-	copy *c = realloc(o->c, (o->n + 1) * sizeof(*c));
-	if (!c)
-		return customs__error(CUSTOMS_ENOMEM, "out of memory");
-	o->c = c;
-	c[o->n].path = customs_strdup(f->path);
-	c[o->n].layer = f->layer;
-	c[o->n].data = customs_strndup((const char *)data, len);
-	if (!c[o->n].path || !c[o->n].data) {
-		free(c[o->n].path), free(c[o->n].data);
-		return customs__error(CUSTOMS_ENOMEM, "out of memory");
-	}
-	o->n++;
-	return 0;
+	return copies__add_data(self, f->path, f->layer, data ? data : (const unsigned char *)"", len);
 }
 
 /* The content of the visible copy of path (symlinks followed), or NULL. */
-static const copy *visible_copy(osrelease *o, customs_analysis *a, const char *path)
+static const copies_copy *visible_copy(copies *o, customs_analysis *a, const char *path)
 {
-	const customs_file *f = customs_analysis_lookup(a, path, 1);
-	if (!f)
-		return NULL;
-	for (size_t i = 0; i < o->n; i++)
-		if (o->c[i].layer == f->layer && !strcmp(o->c[i].path, f->path))
-			return &o->c[i];
-	return NULL;
+	return copies__visible(o, a, path, 1);
 }
 
 /* os-release value: unquote "..." (with \ escapes) or '...'. */
@@ -153,11 +123,11 @@ static int parse_redhat_release(customs_distro *d, const char *text)
 	return rc;
 }
 
-static int finish(customs_analyzer *self, customs_analysis *a)
+static int finish(void *self, customs_analysis *a)
 {
-	osrelease *o = (osrelease *)self;
+	copies *o = self;
 	customs_distro *d = &a->distro;
-	const copy *c;
+	const copies_copy *c;
 
 	for (int i = 0; i < 2; i++) {
 		const char *p = i == 0 ? "etc/os-release" : "usr/lib/os-release";
@@ -198,26 +168,15 @@ static int finish(customs_analyzer *self, customs_analysis *a)
 	return 0;
 }
 
-static void osr_free(customs_analyzer *self)
-{
-	osrelease *o = (osrelease *)self;
-	for (size_t i = 0; i < o->n; i++)
-		free(o->c[i].path), free(o->c[i].data);
-	free(o->c);
-	free(o);
-}
-
-customs_analyzer *customs__osrelease_new(void)
-{
-	osrelease *o = calloc(1, sizeof(*o));
-	if (!o)
-		return NULL;
-	o->base.version = CUSTOMS_ANALYZER_VERSION;
-	o->base.name = "os-release";
-	o->base.paths = wanted;
-	o->base.max_size = MAX_RELEASE_FILE;
-	o->base.file = on_file;
-	o->base.finish = finish;
-	o->base.free = osr_free;
-	return &o->base;
-}
+const customs_analyzer_type customs__osrelease_analyzer = {
+	.version = CUSTOMS_ANALYZER_VERSION,
+	.name = "os-release",
+	.description = "distribution from os-release and release files",
+	.analyzer_version = "1",
+	.paths = wanted,
+	.create = customs__copies_create,
+	.destroy = customs__copies_destroy,
+	.max_size = MAX_RELEASE_FILE,
+	.file = on_file,
+	.finish = finish,
+};

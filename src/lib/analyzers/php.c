@@ -6,32 +6,16 @@
  * and Composer's InstalledFilesystemRepository.  As for npm, a lockfile is
  * not an inventory: composer.lock counts only for a project without an
  * installed vendor/composer/installed.json. */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "analyzers/analyzers.h"
-#include "analyzers/pkgdb.h"
+#include "core/copies.h"
 #include "customs/purl.h"
 #include "util/util.h"
 
 #define MAX_COMPOSER_FILE (32u << 20)
-
-static void warnf(customs_parse_warn_fn warn, void *ud, size_t line, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static void warnf(customs_parse_warn_fn warn, void *ud, size_t line, const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-	if (!warn)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	warn(ud, line, msg);
-}
 
 static int nomem(void)
 {
@@ -45,8 +29,8 @@ static json_t *load_json(const char *buf, size_t len, const char *what, customs_
 		buf += 3, len -= 3;
 	json_t *root = json_loadb(buf, len, 0, &je);
 	if (!root)
-		warnf(warn, ud, je.line > 0 ? (size_t)je.line : 1, "%s is not valid JSON (%s at column %d): skipped", what,
-		      je.text, je.column);
+		customs__parse_warnf(warn, ud, je.line > 0 ? (size_t)je.line : 1,
+				     "%s is not valid JSON (%s at column %d): skipped", what, je.text, je.column);
 	return root;
 }
 
@@ -57,7 +41,8 @@ static int add_package(customs_pkgvec *v, json_t *o, int dev, size_t idx, custom
 	const char *version = json_string_value(json_object_get(o, "version"));
 	const char *slash = name ? strchr(name, '/') : NULL;
 	if (!json_is_object(o) || !name || !version || !*version || !slash || slash == name || !slash[1]) {
-		warnf(warn, ud, 0, "package %zu has no \"vendor/name\" name or no version: skipped", idx);
+		customs__parse_warnf(warn, ud, 0, "package %zu has no \"vendor/name\" name or no version: skipped",
+				     idx);
 		return 0;
 	}
 	customs_package *p = customs_package_new();
@@ -119,7 +104,8 @@ int customs__php_parse_installed(customs_package ***out, size_t *n, const char *
 		devnames = json_object_get(root, "dev-package-names");
 	}
 	if (!json_is_array(pkgs)) {
-		warnf(warn, ud, 1, "installed.json is neither an array nor an object with a \"packages\" array: skipped");
+		customs__parse_warnf(warn, ud, 1,
+				     "installed.json is neither an array nor an object with a \"packages\" array: skipped");
 		json_decref(root);
 		return CUSTOMS_EFORMAT;
 	}
@@ -152,7 +138,7 @@ int customs__php_parse_lock(customs_package ***out, size_t *n, const char *buf, 
 		return CUSTOMS_EFORMAT;
 	json_t *pkgs = json_object_get(root, "packages"), *dev = json_object_get(root, "packages-dev");
 	if (!json_is_object(root) || !json_is_array(pkgs)) {
-		warnf(warn, ud, 1, "composer.lock has no \"packages\" array: skipped");
+		customs__parse_warnf(warn, ud, 1, "composer.lock has no \"packages\" array: skipped");
 		json_decref(root);
 		return CUSTOMS_EFORMAT;
 	}
@@ -170,29 +156,19 @@ int customs__php_parse_lock(customs_package ***out, size_t *n, const char *buf, 
 
 /* ---- the analyzer ---- */
 
-typedef struct phpcopy {
-	char *path;
-	int layer;
-	int lock;
-	customs_package **pkgs;
-	size_t n;
-} phpcopy;
-
-typedef struct php {
-	customs_analyzer base;
-	phpcopy *c;
-	size_t n, cap;
-} php;
-
 static const char *const basenames[] = {"composer.lock", NULL};
 static const char *const suffixes[] = {"vendor/composer/installed.json", NULL};
 
-static int on_file(customs_analyzer *self, const customs_afile *f, const unsigned char *data, size_t len)
+static int is_lock(const char *path)
 {
-	php *ph = (php *)self;
-	const char *b = strrchr(f->path, '/');
-	int lock = !strcmp(b ? b + 1 : f->path, "composer.lock");
-	customs_file_warn w = {f->analysis, f->path, f->layer, lock ? "composer.lock" : "installed.json"};
+	const char *b = strrchr(path, '/');
+	return !strcmp(b ? b + 1 : path, "composer.lock");
+}
+
+static int on_file(void *self, const customs_afile *f, const unsigned char *data, size_t len)
+{
+	int lock = is_lock(f->path);
+	customs_file_warn w = customs__file_warn_for(f, lock ? "composer.lock" : "installed.json", 0);
 	customs_package **pkgs = NULL;
 	size_t n = 0;
 	if (!lock && strcmp(f->path, "vendor/composer/installed.json") != 0 &&
@@ -200,89 +176,39 @@ static int on_file(customs_analyzer *self, const customs_afile *f, const unsigne
 		return 0;
 	int rc = lock ? customs__php_parse_lock(&pkgs, &n, (const char *)data, len, customs__file_warn, &w)
 		      : customs__php_parse_installed(&pkgs, &n, (const char *)data, len, customs__file_warn, &w);
-	if (rc == CUSTOMS_EFORMAT)
-		return 0;
-	if (rc < 0)
-		return rc;
-	if (ph->n == ph->cap) {
-		size_t cap = ph->cap ? ph->cap * 2 : 16;
-		phpcopy *c = realloc(ph->c, cap * sizeof(*c));
-		if (!c)
-			goto fail;
-		ph->c = c;
-		ph->cap = cap;
-	}
-	phpcopy *c = &ph->c[ph->n];
-	if (!(c->path = customs_strdup(f->path)))
-		goto fail;
-	c->layer = f->layer;
-	c->lock = lock;
-	c->pkgs = pkgs;
-	c->n = n;
-	ph->n++;
-	return 0;
-fail:
-	for (size_t i = 0; i < n; i++)
-		customs_package_free(pkgs[i]);
-	free(pkgs);
-	return nomem();
+	return customs__copies_take(self, f->path, f->layer, rc, pkgs, n);
 }
 
-static int finish(customs_analyzer *self, customs_analysis *a)
+/* <dir>/composer.lock counts only without an installed <dir>/vendor. */
+static int use_path(void *ud, customs_analysis *a, const char *path, const copies_copy *visible)
 {
-	php *ph = (php *)self;
-	customs_langset set = {0};
-	int err = 0;
-	for (size_t i = 0; i < ph->n && !err; i++) {
-		phpcopy *c = &ph->c[i];
-		if (c->lock) {
-			/* <dir>/composer.lock next to an installed <dir>/vendor */
-			size_t dl = strlen(c->path) - strlen("composer.lock");
-			char *inst = customs_asprintf("%.*svendor/composer/installed.json", (int)dl, c->path);
-			if (!inst) {
-				err = nomem();
-				break;
-			}
-			int installed = pkgdb__visible_layer(a, inst) >= 0;
-			free(inst);
-			if (installed)
-				continue;
-		}
-		err = customs__langset_add(&set, c->path, c->layer, c->pkgs, c->n);
-		c->pkgs = NULL;
-		c->n = 0;
-	}
-	if (!err)
-		err = customs__langset_finish(&set, a, "php", 0);
-	customs__langset_release(&set);
-	return err;
+	if (!is_lock(path))
+		return 1;
+	size_t dl = strlen(path) - strlen("composer.lock");
+	char *inst = customs_asprintf("%.*svendor/composer/installed.json", (int)dl, path);
+	if (!inst)
+		return nomem();
+	int installed = copies__visible_layer(a, inst) >= 0;
+	free(inst);
+	return !installed;
 }
 
-static void php_free(customs_analyzer *self)
+static int finish(void *self, customs_analysis *a)
 {
-	php *ph = (php *)self;
-	for (size_t i = 0; i < ph->n; i++) {
-		for (size_t k = 0; k < ph->c[i].n; k++)
-			customs_package_free(ph->c[i].pkgs[k]);
-		free(ph->c[i].pkgs);
-		free(ph->c[i].path);
-	}
-	free(ph->c);
-	free(ph);
+	return copies__merge(self, a,
+			     &(copies_merge){.found_by = "php", .flags = COPIES_OWNERS, .use = use_path});
 }
 
-customs_analyzer *customs__php_new(void)
-{
-	php *ph = calloc(1, sizeof(*ph));
-	if (!ph)
-		return NULL;
-	ph->base.version = CUSTOMS_ANALYZER_VERSION;
-	ph->base.name = "php";
-	ph->base.basenames = basenames;
-	ph->base.suffixes = suffixes;
-	ph->base.max_size = MAX_COMPOSER_FILE;
-	ph->base.file = on_file;
-	ph->base.finish = finish;
-	ph->base.free = php_free;
-	return &ph->base;
-}
+const customs_analyzer_type customs__php_analyzer = {
+	.version = CUSTOMS_ANALYZER_VERSION,
+	.name = "php",
+	.description = "PHP Composer packages: vendor/composer/installed.json and composer.lock",
+	.analyzer_version = "1",
+	.basenames = basenames,
+	.suffixes = suffixes,
+	.create = customs__copies_create,
+	.destroy = customs__copies_destroy,
+	.max_size = MAX_COMPOSER_FILE,
+	.file = on_file,
+	.finish = finish,
+};

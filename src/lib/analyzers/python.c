@@ -7,19 +7,18 @@
  * A distribution whose METADATA a Debian package lists is linked to it
  * (metadata "installed_by"), so matchers can tell pip's copy from apt's. */
 #include <ctype.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "analyzers/analyzers.h"
-#include "analyzers/pkgdb.h"
+#include "core/copies.h"
+#include "license/license.h"
 #include "customs/purl.h"
 #include "util/util.h"
 
 #define MAX_PY_FILE (16u << 20)   /* RECORD of a large wheel is a few MB */
-#define MAX_SPDX_DEPTH 32        /* parentheses in a License-Expression */
 
 /* ---- PEP 503 ---- */
 
@@ -43,32 +42,7 @@ char *customs__pep503_normalize(const char *name)
 	return out;
 }
 
-/* ---- SPDX: ids a License field may hold without guessing ---- */
-
-/* Common SPDX license list ids (spdx.org/licenses, list 3.x), canonical case. */
-static const char *const spdx_ids[] = {
-	"0BSD", "AAL", "AFL-1.1", "AFL-1.2", "AFL-2.0", "AFL-2.1", "AFL-3.0", "AGPL-1.0", "AGPL-1.0-only",
-	"AGPL-1.0-or-later", "AGPL-3.0", "AGPL-3.0-only", "AGPL-3.0-or-later", "APSL-2.0", "Apache-1.0", "Apache-1.1",
-	"Apache-2.0", "Artistic-1.0", "Artistic-1.0-Perl", "Artistic-2.0", "BSD-1-Clause", "BSD-2-Clause",
-	"BSD-2-Clause-Patent", "BSD-3-Clause", "BSD-3-Clause-Clear", "BSD-3-Clause-LBNL", "BSD-4-Clause", "BSL-1.0",
-	"BlueOak-1.0.0", "CC-BY-3.0", "CC-BY-4.0", "CC-BY-SA-3.0", "CC-BY-SA-4.0", "CC0-1.0", "CDDL-1.0", "CDDL-1.1",
-	"CECILL-2.1", "CNRI-Python", "CPL-1.0", "ECL-2.0", "EFL-2.0", "EPL-1.0", "EPL-2.0", "EUPL-1.0", "EUPL-1.1",
-	"EUPL-1.2", "GFDL-1.3-only", "GFDL-1.3-or-later", "GPL-1.0", "GPL-1.0-only", "GPL-1.0-or-later", "GPL-2.0",
-	"GPL-2.0-only", "GPL-2.0-or-later", "GPL-3.0", "GPL-3.0-only", "GPL-3.0-or-later", "HPND", "ISC", "LGPL-2.0",
-	"LGPL-2.0-only", "LGPL-2.0-or-later", "LGPL-2.1", "LGPL-2.1-only", "LGPL-2.1-or-later", "LGPL-3.0",
-	"LGPL-3.0-only", "LGPL-3.0-or-later", "LPL-1.02", "LPPL-1.3c", "MIT", "MIT-0", "MIT-CMU", "MPL-1.0", "MPL-1.1",
-	"MPL-2.0", "MPL-2.0-no-copyleft-exception", "MS-PL", "MS-RL", "MulanPSL-2.0", "NCSA", "OFL-1.1", "OLDAP-2.8",
-	"OSL-3.0", "OpenSSL", "PHP-3.0", "PHP-3.01", "PSF-2.0", "PostgreSQL", "Python-2.0", "Python-2.0.1", "Ruby",
-	"SISSL", "Sleepycat", "UPL-1.0", "Unicode-DFS-2016", "Unlicense", "Vim", "W3C", "WTFPL", "X11", "ZPL-1.1",
-	"ZPL-2.0", "ZPL-2.1", "Zlib", "zlib-acknowledgement", NULL,
-};
-
-static const char *const spdx_exceptions[] = {
-	"389-exception", "Autoconf-exception-3.0", "Bison-exception-2.2", "Classpath-exception-2.0",
-	"FLTK-exception", "Font-exception-2.0", "GCC-exception-2.0", "GCC-exception-3.1", "LLVM-exception",
-	"Linux-syscall-note", "OCaml-LGPL-linking-exception", "Qt-LGPL-exception-1.1", "Swift-exception",
-	"WxWindows-exception-3.1", "eCos-exception-2.0", "u-boot-exception-2.0", NULL,
-};
+/* ---- licenses ---- */
 
 /* Trove classifiers with exactly one SPDX meaning (unversioned ones such as
  * "Apache Software License" or "BSD License" are left out on purpose). */
@@ -117,118 +91,6 @@ static const struct {
 	{NULL, NULL},
 };
 
-static const char *lookup_ci(const char *const *table, const char *s, size_t n)
-{
-	for (size_t i = 0; table[i]; i++)
-		if (strlen(table[i]) == n && !strncasecmp(table[i], s, n))
-			return table[i];
-	return NULL;
-}
-
-/* A small recursive-descent reader of SPDX license expressions (SPDX 2.3
- * annex D) that accepts only ids from the tables above (or LicenseRef-*)
- * and writes the canonical form to out. */
-typedef struct spdx_rd {
-	const char *s;
-	customs_buf *out;
-	int depth;
-} spdx_rd;
-
-static void spdx_skip(spdx_rd *r)
-{
-	while (*r->s == ' ' || *r->s == '\t')
-		r->s++;
-}
-
-static size_t spdx_token(const char *s)
-{
-	size_t n = 0;
-	while (s[n] && s[n] != ' ' && s[n] != '\t' && s[n] != '(' && s[n] != ')')
-		n++;
-	return n;
-}
-
-static int spdx_is_op(const char *s, size_t n, const char *op)
-{
-	return strlen(op) == n && !strncasecmp(s, op, n);
-}
-
-static int spdx_expr(spdx_rd *r);
-
-static int spdx_simple(spdx_rd *r)
-{
-	spdx_skip(r);
-	if (*r->s == '(') {
-		if (++r->depth > MAX_SPDX_DEPTH)
-			return -1;
-		r->s++;
-		if (customs_buf_puts(r->out, "(") < 0 || spdx_expr(r) < 0)
-			return -1;
-		spdx_skip(r);
-		if (*r->s != ')')
-			return -1;
-		r->s++;
-		r->depth--;
-		return customs_buf_puts(r->out, ")");
-	}
-	size_t n = spdx_token(r->s);
-	if (!n)
-		return -1;
-	int plus = n > 1 && r->s[n - 1] == '+';
-	const char *id = lookup_ci(spdx_ids, r->s, n - (size_t)plus);
-	if (id) {
-		if (customs_buf_puts(r->out, id) < 0 || (plus && customs_buf_puts(r->out, "+") < 0))
-			return -1;
-	} else if (n > 11 && !strncmp(r->s, "LicenseRef-", 11)) {
-		if (customs_buf_put(r->out, r->s, n) < 0)
-			return -1;
-	} else {
-		return -1;
-	}
-	r->s += n;
-	spdx_skip(r);
-	n = spdx_token(r->s);
-	if (spdx_is_op(r->s, n, "WITH")) {
-		r->s += n;
-		spdx_skip(r);
-		n = spdx_token(r->s);
-		const char *ex = n ? lookup_ci(spdx_exceptions, r->s, n) : NULL;
-		if (!ex || customs_buf_printf(r->out, " WITH %s", ex) < 0)
-			return -1;
-		r->s += n;
-	}
-	return 0;
-}
-
-static int spdx_expr(spdx_rd *r)
-{
-	if (spdx_simple(r) < 0)
-		return -1;
-	for (;;) {
-		spdx_skip(r);
-		size_t n = spdx_token(r->s);
-		const char *op = spdx_is_op(r->s, n, "AND") ? " AND " : spdx_is_op(r->s, n, "OR") ? " OR " : NULL;
-		if (!op)
-			return 0;
-		r->s += n;
-		if (customs_buf_puts(r->out, op) < 0 || spdx_simple(r) < 0)
-			return -1;
-	}
-}
-
-/* The canonical form of s when it is an SPDX expression over known ids,
- * else NULL (also when out of memory). */
-static char *spdx_canonical(const char *s)
-{
-	customs_buf b = CUSTOMS_BUF_INIT(4096);
-	spdx_rd r = {s, &b, 0};
-	if (spdx_expr(&r) < 0 || (spdx_skip(&r), *r.s != '\0')) {
-		customs_buf_release(&b);
-		return NULL;
-	}
-	return customs_buf_detach(&b);
-}
-
 /* ---- METADATA / PKG-INFO ---- */
 
 typedef struct hdr {
@@ -244,44 +106,23 @@ typedef struct hdrs {
 	size_t n, cap;
 } hdrs;
 
-static void warnf(customs_parse_warn_fn warn, void *ud, size_t line, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static void warnf(customs_parse_warn_fn warn, void *ud, size_t line, const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-	if (!warn)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	warn(ud, line, msg);
-}
-
 /* The header block of an RFC 822 message as Python's email.parser reads
  * it (policy compat32): "Name: value" lines, continuation lines starting
  * with blank space, ended by an empty line or by a line that is neither. */
 static int read_headers(hdrs *out, const char *buf, size_t len)
 {
-	const char *p = buf, *end = buf + len;
-	size_t line = 0;
+	const char *at = buf, *end = buf + len, *p;
+	size_t line = 0, n;
 	/* a UTF-8 byte order mark is not part of the first field name */
-	if (len >= 3 && !memcmp(p, "\xEF\xBB\xBF", 3))
-		p += 3;
-	while (p < end) {
-		const char *eol = memchr(p, '\n', (size_t)(end - p));
-		size_t n = eol ? (size_t)(eol - p) : (size_t)(end - p);
-		const char *next = eol ? eol + 1 : end;
+	if (len >= 3 && !memcmp(at, "\xEF\xBB\xBF", 3))
+		at += 3;
+	while (customs_next_line(&at, end, &p, &n, 1)) {
 		line++;
-		if (n && p[n - 1] == '\r')
-			n--;
 		if (n == 0)
 			break;
 		if (p[0] == ' ' || p[0] == '\t') {
 			if (out->n)
 				out->h[out->n - 1].vlen = (size_t)(p + n - out->h[out->n - 1].val);
-			p = next;
 			continue;
 		}
 		size_t k = 0;
@@ -301,7 +142,6 @@ static int read_headers(hdrs *out, const char *buf, size_t len)
 		while (v < p + n && (*v == ' ' || *v == '\t'))
 			v++;
 		out->h[out->n++] = (hdr){p, k, v, (size_t)(p + n - v), line};
-		p = next;
 	}
 	return 0;
 }
@@ -369,7 +209,7 @@ static int add_licenses(customs_package *p, const hdrs *hs)
 		free(v);
 	}
 	if ((h = hdr_get(hs, "License")) && (v = hdr_value(h))) {
-		char *c = strchr(v, '\n') ? NULL : spdx_canonical(v);
+		char *c = strchr(v, '\n') ? NULL : customs__spdx_canonical(v);
 		free(v);
 		if (c) {
 			err = customs_strlist_add(&p->licenses, c);
@@ -406,8 +246,8 @@ static int parse_metadata(customs_package *p, const char *buf, size_t len, custo
 		for (size_t i = 0; i < mv->vlen && mv->val[i] >= '0' && mv->val[i] <= '9' && major < 1000; i++)
 			major = major * 10 + (mv->val[i] - '0');
 		if (major > 2) {
-			warnf(warn, ud, mv->line, "Metadata-Version %.*s is newer than 2.x: skipped",
-			      (int)(mv->vlen > 32 ? 32 : mv->vlen), mv->val);
+			customs__parse_warnf(warn, ud, mv->line, "Metadata-Version %.*s is newer than 2.x: skipped",
+					     (int)(mv->vlen > 32 ? 32 : mv->vlen), mv->val);
 			err = CUSTOMS_EFORMAT;
 			goto done;
 		}
@@ -417,17 +257,18 @@ static int parse_metadata(customs_package *p, const char *buf, size_t len, custo
 		goto done;
 	}
 	if (!name || !*p->name) {
-		warnf(warn, ud, name ? name->line : 1, "no Name field: skipped");
+		customs__parse_warnf(warn, ud, name ? name->line : 1, "no Name field: skipped");
 		err = CUSTOMS_EFORMAT;
 		goto done;
 	}
 	if (!version || !*p->version) {
-		warnf(warn, ud, version ? version->line : 1, "no Version field: skipped");
+		customs__parse_warnf(warn, ud, version ? version->line : 1, "no Version field: skipped");
 		err = CUSTOMS_EFORMAT;
 		goto done;
 	}
 	if (strchr(p->name, '\n') || strchr(p->version, '\n')) {
-		warnf(warn, ud, strchr(p->name, '\n') ? name->line : version->line, "Name or Version spans lines: skipped");
+		customs__parse_warnf(warn, ud, strchr(p->name, '\n') ? name->line : version->line,
+				     "Name or Version spans lines: skipped");
 		err = CUSTOMS_EFORMAT;
 		goto done;
 	}
@@ -548,17 +389,12 @@ typedef int (*line_fn)(void *ud, const char *s, size_t n);
 
 static int each_line(const char *buf, size_t len, line_fn fn, void *ud)
 {
-	const char *p = buf, *end = buf + len;
+	const char *at = buf, *end = buf + len, *p;
+	size_t n;
 	int err;
-	while (p < end) {
-		const char *eol = memchr(p, '\n', (size_t)(end - p));
-		size_t n = eol ? (size_t)(eol - p) : (size_t)(end - p);
-		if (n && p[n - 1] == '\r')
-			n--;
+	while (customs_next_line(&at, end, &p, &n, 1))
 		if (n && (err = fn(ud, p, n)) < 0)
 			return err;
-		p = eol ? eol + 1 : end;
-	}
 	return 0;
 }
 
@@ -666,70 +502,13 @@ int customs__python_parse_requires(json_t *arr, const char *buf, size_t len)
 	return err;
 }
 
-/* ---- owners: which Debian package lists a file ---- */
-
-int customs__link_deb_owners(customs_analysis *a, customs_package **pkgs, const char *const *paths, size_t n)
-{
-	customs_strmap m = {0};
-	char **keys = calloc(n ? n : 1, sizeof(*keys));
-	int err = 0;
-	if (!keys)
-		return customs__error(CUSTOMS_ENOMEM, "out of memory");
-	for (size_t i = 0; i < n; i++) {
-		if (!(keys[i] = customs_asprintf("/%s", paths[i]))) {
-			err = customs__error(CUSTOMS_ENOMEM, "out of memory");
-			goto done;
-		}
-		if ((err = customs_strmap_put(&m, keys[i], (void *)(uintptr_t)(i + 1))) < 0)
-			goto done;
-	}
-	for (size_t i = 0; n && i < a->npackages; i++) {
-		const customs_package *d = a->packages[i];
-		if (!d->visible || !d->type || strcmp(d->type, "deb") != 0 || !d->name)
-			continue;
-		for (size_t f = 0; f < d->files.n; f++) {
-			uintptr_t k = (uintptr_t)customs_strmap_get(&m, d->files.v[f], NULL);
-			if (!k)
-				continue;
-			customs_package *p = pkgs[k - 1];
-			if (!p->metadata && !(p->metadata = json_object())) {
-				err = customs__error(CUSTOMS_ENOMEM, "out of memory");
-				goto done;
-			}
-			if (!json_object_get(p->metadata, "installed_by") &&
-			    json_object_set_new(p->metadata, "installed_by", json_string(d->name)) < 0) {
-				err = customs__error(CUSTOMS_ENOMEM, "out of memory");
-				goto done;
-			}
-		}
-	}
-done:
-	customs_strmap_release(&m);
-	for (size_t i = 0; i < n; i++)
-		free(keys[i]);
-	free(keys);
-	return err;
-}
-
 /* ---- the analyzer ---- */
 
 enum { K_METADATA, K_EGGFILE, K_RECORD, K_INSTALLED_FILES, K_REQUIRES };
 
-typedef struct pycopy {
-	char *path;
-	int layer;
-	int kind;
-	customs_package *pkg;  /* K_METADATA/K_EGGFILE: parsed, or NULL ... */
-	char *error;           /* ... with the reason */
-	char *data;            /* side files: the content */
-	size_t len;
-} pycopy;
-
-typedef struct python {
-	customs_analyzer base;
-	pycopy *c;
-	size_t n, cap;
-} python;
+/* The state: copies of METADATA, PKG-INFO and .egg-info files (one package
+ * each, or why not), and of RECORD, installed-files.txt, requires.txt. */
+enum { META, SIDE };
 
 static const char *const basenames[] = {"METADATA", "PKG-INFO", "RECORD", "installed-files.txt", "requires.txt", NULL};
 static const char *const suffixes[] = {".egg-info", NULL};
@@ -786,112 +565,51 @@ static int classify(const char *path)
 	return -1;
 }
 
-typedef struct first_warning {
-	char msg[512];
-	int set;
-} first_warning;
-
-static void keep_first(void *ud, size_t line, const char *msg)
+static int on_file(void *self, const customs_afile *f, const unsigned char *data, size_t len)
 {
-	first_warning *w = ud;
-	if (!w->set) {
-		snprintf(w->msg, sizeof(w->msg), "line %zu: %s", line, msg);
-		w->set = 1;
-	}
-}
-
-static int on_file(customs_analyzer *self, const customs_afile *f, const unsigned char *data, size_t len)
-{
-	python *py = (python *)self;
-	if (!data) /* an empty file */
-		data = (const unsigned char *)"", len = 0;
-	int kind = classify(f->path), err = 0;
+	copies *py = self;
+	int kind = classify(f->path);
 	if (kind < 0)
 		return 0;
-	if (py->n == py->cap) {
-		size_t cap = py->cap ? py->cap * 2 : 32;
-		pycopy *c = realloc(py->c, cap * sizeof(*c));
-		if (!c)
-			return customs__error(CUSTOMS_ENOMEM, "out of memory");
-		py->c = c;
-		py->cap = cap;
-	}
-	pycopy *c = &py->c[py->n];
-	memset(c, 0, sizeof(*c));
-	c->layer = f->layer;
-	c->kind = kind;
-	if (!(c->path = customs_strdup(f->path)))
-		return customs__error(CUSTOMS_ENOMEM, "out of memory");
-	if (kind == K_METADATA || kind == K_EGGFILE) {
-		first_warning w = {.set = 0};
-		err = customs__python_parse_metadata(&c->pkg, (const char *)data, len, keep_first, &w);
-		if (err == CUSTOMS_EFORMAT) {
-			err = 0;
-			if (!(c->error = customs_strdup(w.set ? w.msg : "unreadable metadata: skipped")))
-				err = customs__error(CUSTOMS_ENOMEM, "out of memory");
-		}
-	} else if (!(c->data = customs_strndup((const char *)data, len))) {
-		err = customs__error(CUSTOMS_ENOMEM, "out of memory");
-	}
-	c->len = len;
-	if (err < 0) {
-		free(c->path), free(c->error), free(c->data);
-		customs_package_free(c->pkg);
+	if (kind != K_METADATA && kind != K_EGGFILE)
+		return copies__add_data(&py[SIDE], f->path, f->layer, data ? data : (const unsigned char *)"", len);
+	customs_package *p;
+	customs_first_warning w = {.set = 0};
+	int err = customs__python_parse_metadata(&p, data ? (const char *)data : "", len, customs__keep_first_warning,
+						 &w);
+	if (err == CUSTOMS_EFORMAT)
+		return copies__add_unreadable(&py[META], f->path, f->layer, w.set ? w.msg : "unreadable metadata: skipped");
+	if (err < 0)
 		return err;
-	}
-	py->n++;
-	return 0;
+	return copies__add(&py[META], f->path, f->layer, &p, 1);
 }
 
-static int cmp_copy(const void *x, const void *y)
+/* The visible copy of the side file `name` next to a metadata file. */
+static const copies_copy *side_file(copies *py, customs_analysis *a, const char *meta, size_t dl, const char *name,
+				    int *err)
 {
-	const pycopy *a = x, *b = y;
-	int c = strcmp(a->path, b->path);
-	return c ? c : (a->layer > b->layer) - (a->layer < b->layer);
-}
-
-/* The copy of path written by layer, or NULL (copies are sorted). */
-static pycopy *find_copy(python *py, const char *path, int layer)
-{
-	size_t lo = 0, hi = py->n;
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		int c = strcmp(py->c[mid].path, path);
-		if (!c)
-			c = (py->c[mid].layer > layer) - (py->c[mid].layer < layer);
-		if (!c)
-			return &py->c[mid];
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
-}
-
-/* The visible copy of path, or NULL. */
-static pycopy *visible_copy(python *py, customs_analysis *a, const char *path)
-{
-	const customs_file *f = customs_analysis_lookup(a, path, 0);
-	if (!f || strcmp(f->path, path) != 0)
+	char *path = customs_asprintf("%.*s/%s", (int)dl, meta, name);
+	if (!path) {
+		*err = customs__error(CUSTOMS_ENOMEM, "out of memory");
 		return NULL;
-	return find_copy(py, path, f->layer);
+	}
+	const copies_copy *s = copies__visible(&py[SIDE], a, path, 0);
+	free(path);
+	return s && s->data ? s : NULL;
 }
 
 /* owned files and requirements from the side files next to the metadata */
-static int add_side_files(python *py, customs_analysis *a, customs_package *p, const pycopy *c, const char *site)
+static int add_side_files(copies *py, customs_analysis *a, customs_package *p, int kind, const char *site)
 {
-	size_t d = dir_len(c->path, strlen(c->path));
-	char *path;
-	pycopy *s;
+	const char *meta = p->db_path;
+	size_t d = dir_len(meta, strlen(meta));
+	const copies_copy *s;
 	int err = 0;
-	if (c->kind == K_EGGFILE)
+	if (kind == K_EGGFILE)
 		return 0;
-	int dist = d > 10 && !memcmp(c->path + d - 10, ".dist-info", 10);
-	if (!(path = customs_asprintf("%.*s/%s", (int)d, c->path, dist ? "RECORD" : "installed-files.txt")))
-		return customs__error(CUSTOMS_ENOMEM, "out of memory");
-	if ((s = visible_copy(py, a, path)) && s->data) {
-		char *dir = customs_strndup(c->path, d);
+	int dist = d > 10 && !memcmp(meta + d - 10, ".dist-info", 10);
+	if ((s = side_file(py, a, meta, d, dist ? "RECORD" : "installed-files.txt", &err))) {
+		char *dir = customs_strndup(meta, d);
 		if (!dir)
 			err = customs__error(CUSTOMS_ENOMEM, "out of memory");
 		else if (dist)
@@ -900,118 +618,46 @@ static int add_side_files(python *py, customs_analysis *a, customs_package *p, c
 			err = parse_installed_files(&p->files, dir, s->data, s->len);
 		free(dir);
 	}
-	free(path);
 	if (err < 0 || dist)
 		return err;
-	if (!(path = customs_asprintf("%.*s/requires.txt", (int)d, c->path)))
-		return customs__error(CUSTOMS_ENOMEM, "out of memory");
-	if ((s = visible_copy(py, a, path)) && s->data) {
+	if ((s = side_file(py, a, meta, d, "requires.txt", &err))) {
 		json_t *req = json_object_get(p->metadata, "requires_dist");
 		if (req && !json_array_size(req))
 			err = customs__python_parse_requires(req, s->data, s->len);
 	}
-	free(path);
 	return err;
 }
 
-static int finish(customs_analyzer *self, customs_analysis *a)
+static int fill(void *ud, customs_analysis *a, customs_package *p, const copies_copy *listed)
 {
-	python *py = (python *)self;
-	customs_package **found = NULL;
-	const char **paths = NULL;
-	size_t nfound = 0, nvis = 0;
-	int err = 0;
-
-	if (py->n)
-		qsort(py->c, py->n, sizeof(*py->c), cmp_copy);
-	if (!(found = calloc(py->n ? py->n : 1, sizeof(*found))) || !(paths = calloc(py->n ? py->n : 1, sizeof(*paths)))) {
+	int kind = classify(p->db_path), err = 0;
+	size_t d = dir_len(p->db_path, strlen(p->db_path));
+	char *site = customs_strndup(p->db_path, kind == K_EGGFILE ? d : dir_len(p->db_path, d));
+	if (!site || json_object_set_new(p->metadata, "site_packages", json_string(site)) < 0)
 		err = customs__error(CUSTOMS_ENOMEM, "out of memory");
-		goto done;
-	}
-	for (size_t i = 0; i < py->n; i++) {
-		pycopy *c = &py->c[i];
-		if (c->kind != K_METADATA && c->kind != K_EGGFILE)
-			continue;
-		/* the last copy of a path is the one the squashed view may show */
-		int last = i + 1 == py->n || strcmp(py->c[i + 1].path, c->path) != 0;
-		pycopy *vis = last ? visible_copy(py, a, c->path) : NULL;
-		if (vis != c) {
-			/* hidden: reported (visible = 0) only when the package changed
-			 * or went away, not when an upper layer rewrote the same one */
-			const pycopy *up = i + 1 < py->n && !strcmp(py->c[i + 1].path, c->path) ? &py->c[i + 1] : NULL;
-			if (!c->pkg || (up && up->pkg && !strcmp(up->pkg->name, c->pkg->name) &&
-					!strcmp(up->pkg->version, c->pkg->version)))
-				continue;
-			c->pkg->visible = 0;
-			c->pkg->removed_in_layer = up ? up->layer : -1;
-		} else if (!c->pkg) {
-			customs_analysis_warn(a, CUSTOMS_WARN, c->layer, c->path, "%s", c->error);
-			continue;
-		}
-		customs_package *p = c->pkg;
-		size_t d = dir_len(c->path, strlen(c->path));
-		size_t sd = c->kind == K_EGGFILE ? d : dir_len(c->path, d);
-		char *site = customs_strndup(c->path, sd);
-		p->layer = c->layer;
-		if (!site || !(p->found_by = customs_strdup("python")) || !(p->db_path = customs_strdup(c->path)) ||
-		    json_object_set_new(p->metadata, "site_packages", json_string(site)) < 0) {
-			free(site);
-			err = customs__error(CUSTOMS_ENOMEM, "out of memory");
-			goto done;
-		}
-		if (p->visible)
-			err = add_side_files(py, a, p, c, site);
-		free(site);
-		if (err < 0)
-			goto done;
-		c->pkg = NULL;
-		/* visible ones first, for the owner lookup */
-		if (p->visible) {
-			memmove(found + nvis + 1, found + nvis, (nfound - nvis) * sizeof(*found));
-			memmove(paths + nvis + 1, paths + nvis, (nfound - nvis) * sizeof(*paths));
-			found[nvis] = p;
-			paths[nvis++] = c->path;
-		} else {
-			found[nfound] = p;
-			paths[nfound] = c->path;
-		}
-		nfound++;
-	}
-	err = customs__link_deb_owners(a, found, paths, nvis);
-	for (size_t i = 0; i < nfound && err == 0; i++)
-		if ((err = customs_analysis_add_package(a, found[i])) == 0)
-			found[i] = NULL;
-done:
-	for (size_t i = 0; found && i < nfound; i++)
-		customs_package_free(found[i]);
-	free(found);
-	free(paths);
+	else if (p->visible)
+		err = add_side_files(ud, a, p, kind, site);
+	free(site);
 	return err;
 }
 
-static void py_free(customs_analyzer *self)
+static int finish(void *self, customs_analysis *a)
 {
-	python *py = (python *)self;
-	for (size_t i = 0; i < py->n; i++) {
-		free(py->c[i].path), free(py->c[i].error), free(py->c[i].data);
-		customs_package_free(py->c[i].pkg);
-	}
-	free(py->c);
-	free(py);
+	copies *py = self;
+	return copies__merge(&py[META], a,
+			     &(copies_merge){.found_by = "python", .flags = COPIES_OWNERS, .fill = fill, .ud = py});
 }
 
-customs_analyzer *customs__python_new(void)
-{
-	python *py = calloc(1, sizeof(*py));
-	if (!py)
-		return NULL;
-	py->base.version = CUSTOMS_ANALYZER_VERSION;
-	py->base.name = "python";
-	py->base.basenames = basenames;
-	py->base.suffixes = suffixes;
-	py->base.max_size = MAX_PY_FILE;
-	py->base.file = on_file;
-	py->base.finish = finish;
-	py->base.free = py_free;
-	return &py->base;
-}
+const customs_analyzer_type customs__python_analyzer = {
+	.version = CUSTOMS_ANALYZER_VERSION,
+	.name = "python",
+	.description = "Python distributions (dist-info, egg-info) in site-/dist-packages",
+	.analyzer_version = "1",
+	.basenames = basenames,
+	.suffixes = suffixes,
+	.create = customs__copies_create,
+	.destroy = customs__copies_destroy,
+	.max_size = MAX_PY_FILE,
+	.file = on_file,
+	.finish = finish,
+};

@@ -1,7 +1,7 @@
 /* rpm.c - the rpm cataloger: installed packages from the rpmdb of every
  * layer (SQLite rpmdb.sqlite, Berkeley DB Packages, NDB Packages.db, read
  * by rpm_sqlite.c, rpm_bdb.c, rpm_ndb.c and rpm_header.c without librpm),
- * merged across layers by pkgdb.c. Package fields follow rpm's tags
+ * merged across layers by core/copies.c. Package fields follow rpm's tags
  * (shared/FORMATS-packages.md 1.4); purls follow the purl spec's rpm type.
  *
  * Each layer's copy is parsed when it is delivered and only the packages
@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "analyzers/analyzers.h"
-#include "analyzers/pkgdb.h"
+#include "core/copies.h"
 #include "analyzers/rpmdb.h"
 #include "customs/purl.h"
 #include "util/util.h"
@@ -39,35 +39,17 @@ static const char *const wanted[] = {
 	"usr/lib/sysimage/rpm/rpmdb.sqlite-wal", "var/lib/rpm/rpmdb.sqlite-wal", NULL,
 };
 
-typedef struct rpmcopy {
-	char *path;
-	int layer;
-	int ok;                  /* the database could be read */
-	customs_package **pkgs;
-	size_t n, cap;
-} rpmcopy;
-
-typedef struct walcopy {
-	char *path;
-	int layer;
-	size_t size;
-} walcopy;
-
-typedef struct rpm {
-	customs_analyzer base;
-	rpmcopy *c;
-	size_t n, cap;
-	walcopy *w;
-	size_t nw;
-} rpm;
+/* The state: copies of the databases that could be read (with their
+ * packages), of the ones that could not (on_file said why), and of SQLite
+ * WALs (only their size). */
+enum { DB, BAD, WAL };
 
 /* ---- one database → packages ---- */
 
 typedef struct parse_ctx {
 	customs__rpmdb_warn_fn warn;
 	void *ud;
-	customs_package **pkgs;
-	size_t n, cap;
+	customs_pkgvec pkgs;
 	uint32_t instance;     /* the header being parsed, for its warnings */
 	uint64_t blob_off;
 } parse_ctx;
@@ -196,18 +178,7 @@ static int on_blob(void *ud, uint32_t instance, const unsigned char *blob, size_
 	customs__rpm_header_release(&h);
 	if (err < 0)
 		return err;
-	if (c->n == c->cap) {
-		size_t cap = c->cap ? c->cap * 2 : 64;
-		customs_package **v = realloc(c->pkgs, cap * sizeof(*v));
-		if (!v) {
-			customs_package_free(p);
-			return customs__error(CUSTOMS_ENOMEM, "out of memory");
-		}
-		c->pkgs = v;
-		c->cap = cap;
-	}
-	c->pkgs[c->n++] = p;
-	return 0;
+	return customs__pkgvec_push(&c->pkgs, p);
 }
 
 static void db_warn(void *ud, int level, uint64_t off, const char *msg)
@@ -222,17 +193,7 @@ int customs__rpm_parse_packages(customs_package ***out, size_t *n, const unsigne
 {
 	parse_ctx c = {.warn = warn, .ud = ud};
 	int err = customs__rpmdb_parse(buf, len, on_blob, db_warn, &c);
-	*out = NULL;
-	*n = 0;
-	if (err < 0) {
-		for (size_t i = 0; i < c.n; i++)
-			customs_package_free(c.pkgs[i]);
-		free(c.pkgs);
-		return err;
-	}
-	*out = c.pkgs;
-	*n = c.n;
-	return 0;
+	return customs__pkgvec_result(out, n, &c.pkgs, err);
 }
 
 /* ---- identifiers ---- */
@@ -268,9 +229,8 @@ char *customs__rpm_purl(const customs_package *p, const customs_distro *d)
 	return purl;
 }
 
-static int fill(void *ud, customs_analysis *a, customs_package *p, int listed_layer)
+static int fill(void *ud, customs_analysis *a, customs_package *p, const copies_copy *listed)
 {
-	(void)ud, (void)listed_layer;
 	free(p->purl);
 	p->purl = customs__rpm_purl(p, &a->distro); /* NULL: no valid purl, not fatal */
 	/* CPE 2.3, best effort: the upstream version, named by the project
@@ -286,7 +246,7 @@ static int fill(void *ud, customs_analysis *a, customs_package *p, int listed_la
 	for (int i = 0; i < 2 && err == 0; i++) {
 		if (!vendors[i])
 			continue;
-		char *cpe = pkgdb__cpe(vendors[i], p->name, upstream);
+		char *cpe = customs_cpe23(vendors[i], p->name, upstream);
 		if (!cpe)
 			err = customs__error(CUSTOMS_ENOMEM, "out of memory");
 		else if (!customs_strlist_contains(&p->cpes, cpe))
@@ -323,40 +283,16 @@ static void copy_warn(void *ud, int level, uint64_t off, const char *msg)
 				      msg);
 }
 
-static int on_file(customs_analyzer *self, const customs_afile *f, const unsigned char *data, size_t len)
+static int on_file(void *self, const customs_afile *f, const unsigned char *data, size_t len)
 {
-	rpm *r = (rpm *)self;
-	int err;
+	copies *r = self;
+	customs_package **pkgs;
+	size_t n;
 
-	if (customs_str_has_suffix(f->path, "-wal")) {
-		walcopy *w = realloc(r->w, (r->nw + 1) * sizeof(*w));
-		if (!w)
-			return customs__error(CUSTOMS_ENOMEM, "out of memory");
-		r->w = w;
-		if (!(w[r->nw].path = customs_strdup(f->path)))
-			return customs__error(CUSTOMS_ENOMEM, "out of memory");
-		w[r->nw].layer = f->layer;
-		w[r->nw].size = len;
-		r->nw++;
-		return 0;
-	}
-	if (r->n == r->cap) {
-		size_t cap = r->cap ? r->cap * 2 : 4;
-		rpmcopy *c = realloc(r->c, cap * sizeof(*c));
-		if (!c)
-			return customs__error(CUSTOMS_ENOMEM, "out of memory");
-		r->c = c;
-		r->cap = cap;
-	}
-	rpmcopy *c = &r->c[r->n];
-	memset(c, 0, sizeof(*c));
-	if (!(c->path = customs_strdup(f->path)))
-		return customs__error(CUSTOMS_ENOMEM, "out of memory");
-	c->layer = f->layer;
-	r->n++;
-
+	if (customs_str_has_suffix(f->path, "-wal"))
+		return copies__add_data(&r[WAL], f->path, f->layer, NULL, len);
 	warn_ctx w = {f->analysis, f->layer, f->path, 0, CUSTOMS_WARN};
-	err = customs__rpm_parse_packages(&c->pkgs, &c->n, data, len, copy_warn, &w);
+	int err = customs__rpm_parse_packages(&pkgs, &n, data, len, copy_warn, &w);
 	if (w.count > MAX_WARNINGS_PER_COPY)
 		customs_analysis_warn(f->analysis, w.worst, f->layer, f->path, "rpmdb: %zu more warnings not shown",
 				      w.count - MAX_WARNINGS_PER_COPY);
@@ -367,98 +303,69 @@ static int on_file(customs_analyzer *self, const customs_afile *f, const unsigne
 				      "rpm database (%s, %zu bytes) cannot be read: %s",
 				      customs__rpmdb_kind_name(customs__rpmdb_sniff(data, len)), len,
 				      customs_error_last());
-		return 0;
+		return copies__add_data(&r[BAD], f->path, f->layer, NULL, 0);
 	}
-	c->cap = c->n;
-	c->ok = 1;
-	return 0;
+	err = copies__add(&r[DB], f->path, f->layer, pkgs, n);
+	free(pkgs);
+	return err;
 }
 
 /* Which db_paths[] entry is the image's database: the first one whose
  * visible copy could be read; -1 when none is visible, -2 when the visible
  * ones are all unreadable. */
-static int chosen_path(rpm *r, customs_analysis *a)
+static int chosen_path(copies *r, customs_analysis *a)
 {
 	int seen = 0;
 	for (int i = 0; db_paths[i]; i++) {
-		int vl = pkgdb__visible_layer(a, db_paths[i]);
-		if (vl < 0)
-			continue;
-		for (size_t j = 0; j < r->n; j++)
-			if (r->c[j].layer == vl && !strcmp(r->c[j].path, db_paths[i])) {
-				if (r->c[j].ok)
-					return i;
-				seen = 1;
-			}
+		if (copies__visible(&r[DB], a, db_paths[i], 0))
+			return i;
+		seen |= copies__visible(&r[BAD], a, db_paths[i], 0) != NULL;
 	}
 	return seen ? -2 : -1;
 }
 
-static int finish(customs_analyzer *self, customs_analysis *a)
+/* With a visible database, the others are leftovers; with none, every copy
+ * tells what was removed; with only unreadable ones (on_file said so)
+ * nothing can be said about removals. */
+static int use_path(void *ud, customs_analysis *a, const char *path, const copies_copy *visible)
 {
-	rpm *r = (rpm *)self;
-	pkgdb db;
-	int err = 0, pick = chosen_path(r, a);
+	int pick = *(const int *)ud;
+	if (pick == -2)
+		return 0;
+	if (pick == -1 || !strcmp(path, db_paths[pick]))
+		return 1;
+	if (visible)
+		customs_analysis_warn(a, CUSTOMS_WARN, visible->layer, visible->path,
+				      "rpmdb not used: the image's rpm database is %s", db_paths[pick]);
+	return 0;
+}
 
-	pkgdb__init(&db);
-	for (size_t j = 0; j < r->n && err == 0; j++) {
-		rpmcopy *c = &r->c[j];
-		if (!c->ok || pick == -2)
-			continue; /* unreadable: on_file said so, nothing to say about removals */
-		/* with a visible database, the others are leftovers; with none,
-		 * every copy tells what was removed */
-		if (pick >= 0 && strcmp(c->path, db_paths[pick])) {
-			if (pkgdb__visible_layer(a, c->path) == c->layer)
-				customs_analysis_warn(a, CUSTOMS_WARN, c->layer, c->path,
-						      "rpmdb not used: the image's rpm database is %s", db_paths[pick]);
-			continue;
-		}
-		err = pkgdb__add_copy(&db, c->path, c->layer, c->pkgs, c->n);
-		free(c->pkgs);
-		c->pkgs = NULL;
-		c->n = 0;
-	}
-	for (size_t i = 0; i < r->nw; i++) {
-		const customs_file *f = customs_analysis_lookup(a, r->w[i].path, 0);
-		if (r->w[i].size && f && (int)f->layer == r->w[i].layer)
-			customs_analysis_warn(a, CUSTOMS_ERROR, r->w[i].layer, r->w[i].path,
+static int finish(void *self, customs_analysis *a)
+{
+	copies *r = self;
+	int pick = chosen_path(r, a);
+	int err = copies__merge(&r[DB], a,
+				&(copies_merge){.found_by = "rpm", .flags = COPIES_DISTRO, .fill = fill, .use = use_path, .ud = &pick});
+	for (size_t i = 0; i < r[WAL].n; i++) {
+		const copies_copy *w = &r[WAL].c[i];
+		if (w->len && copies__visible_layer(a, w->path) == w->layer)
+			customs_analysis_warn(a, CUSTOMS_ERROR, w->layer, w->path,
 					      "%zu bytes of uncheckpointed SQLite WAL: packages committed only there "
 					      "are missing",
-					      r->w[i].size);
+					      w->len);
 	}
-	if (err == 0 && db.n)
-		err = pkgdb__finish(&db, a, "rpm", fill, r);
-	pkgdb__release(&db);
 	return err;
 }
 
-static void rpm_free(customs_analyzer *self)
-{
-	rpm *r = (rpm *)self;
-	for (size_t i = 0; i < r->n; i++) {
-		for (size_t j = 0; j < r->c[i].n; j++)
-			customs_package_free(r->c[i].pkgs[j]);
-		free(r->c[i].pkgs);
-		free(r->c[i].path);
-	}
-	for (size_t i = 0; i < r->nw; i++)
-		free(r->w[i].path);
-	free(r->c);
-	free(r->w);
-	free(r);
-}
-
-customs_analyzer *customs__rpm_new(void)
-{
-	rpm *r = calloc(1, sizeof(*r));
-	if (!r)
-		return NULL;
-	r->base.version = CUSTOMS_ANALYZER_VERSION;
-	r->base.name = "rpm";
-	r->base.paths = wanted;
-	r->base.max_size = MAX_RPMDB;
-	r->base.file = on_file;
-	r->base.finish = finish;
-	r->base.free = rpm_free;
-	return &r->base;
-}
+const customs_analyzer_type customs__rpm_analyzer = {
+	.version = CUSTOMS_ANALYZER_VERSION,
+	.name = "rpm",
+	.description = "rpm packages from the rpmdb (SQLite, Berkeley DB, NDB)",
+	.analyzer_version = "1",
+	.paths = wanted,
+	.create = customs__copies_create,
+	.destroy = customs__copies_destroy,
+	.max_size = MAX_RPMDB,
+	.file = on_file,
+	.finish = finish,
+};

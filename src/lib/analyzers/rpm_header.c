@@ -1,14 +1,11 @@
 /* rpm_header.c - the rpm header blob as every rpmdb backend stores it:
  * il, dl, il 16-byte index entries, dl bytes of data (rpm
  * docs/manual/format_header.md; checks after lib/header.cc hdrblobVerify*).
- * Also the backend sniffer shared by rpm.c, the tests and the fuzzers.
  *
  * Only the tags a cataloger needs are validated and read; the index is
  * scanned linearly with later entries winning, because dribble entries
  * appended at install time replace region entries and leave it unsorted.
  */
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -89,18 +86,6 @@ static uint32_t be32(const unsigned char *p)
 static uint64_t be64(const unsigned char *p)
 {
 	return (uint64_t)be32(p) << 32 | be32(p + 4);
-}
-
-void customs__rpmdb_warnf(customs__rpmdb_warn_fn warn, void *ud, int level, uint64_t offset, const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-	if (!warn)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	warn(ud, level, offset, msg);
 }
 
 static void entry_get(const hdr *h, uint32_t i, entry *e)
@@ -491,51 +476,4 @@ void customs__rpm_header_release(customs__rpm_header *h)
 {
 	customs_arena_release(&h->arena);
 	memset(h, 0, sizeof(*h));
-}
-
-/* ---- backends ---- */
-
-customs__rpmdb_kind customs__rpmdb_sniff(const unsigned char *buf, size_t len)
-{
-	if (len >= 16 && !memcmp(buf, "SQLite format 3", 16))
-		return CUSTOMS__RPMDB_SQLITE;
-	if (len >= 4 && !memcmp(buf, "RpmP", 4))
-		return CUSTOMS__RPMDB_NDB;
-	/* Berkeley DB hash magic 0x00061561 at 12, in either byte order */
-	if (len >= 16 && ((buf[12] == 0x61 && buf[13] == 0x15 && buf[14] == 0x06 && buf[15] == 0) ||
-			  (buf[12] == 0 && buf[13] == 0x06 && buf[14] == 0x15 && buf[15] == 0x61)))
-		return CUSTOMS__RPMDB_BDB;
-	return CUSTOMS__RPMDB_UNKNOWN;
-}
-
-const char *customs__rpmdb_kind_name(customs__rpmdb_kind k)
-{
-	switch (k) {
-	case CUSTOMS__RPMDB_SQLITE:
-		return "sqlite";
-	case CUSTOMS__RPMDB_BDB:
-		return "bdb";
-	case CUSTOMS__RPMDB_NDB:
-		return "ndb";
-	default:
-		return "unknown";
-	}
-}
-
-int customs__rpmdb_parse(const unsigned char *buf, size_t len, customs__rpmdb_blob_fn on_blob,
-			 customs__rpmdb_warn_fn on_warn, void *ud)
-{
-	switch (customs__rpmdb_sniff(buf, len)) {
-	case CUSTOMS__RPMDB_SQLITE:
-		return customs__rpmdb_parse_sqlite(buf, len, on_blob, on_warn, ud);
-	case CUSTOMS__RPMDB_BDB:
-		return customs__rpmdb_parse_bdb(buf, len, on_blob, on_warn, ud);
-	case CUSTOMS__RPMDB_NDB:
-		return customs__rpmdb_parse_ndb(buf, len, on_blob, on_warn, ud);
-	default:
-		if (len >= 16 && buf[12] == 0x62 && buf[13] == 0x31 && buf[14] == 0x05 && buf[15] == 0)
-			return customs__error(CUSTOMS_EUNSUPPORTED, "a Berkeley DB btree, not an rpm Packages hash");
-		return customs__error(CUSTOMS_EFORMAT,
-				      "not an rpm database (no SQLite, Berkeley DB hash or NDB magic)");
-	}
 }

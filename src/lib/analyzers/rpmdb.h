@@ -88,7 +88,7 @@ typedef enum {
 	CUSTOMS__RPMDB_NDB,
 } customs__rpmdb_kind;
 
-/* The backend, from the file's magic bytes. */
+/* The backend, from the file's magic bytes (rpm_db.c). */
 customs__rpmdb_kind customs__rpmdb_sniff(const unsigned char *buf, size_t len);
 const char *customs__rpmdb_kind_name(customs__rpmdb_kind k);
 
@@ -123,7 +123,7 @@ int customs__rpm_parse_packages(customs_package ***out, size_t *n, const unsigne
  * (qualifiers in the spec's canonical sorted order); malloc'd, NULL on error. */
 char *customs__rpm_purl(const customs_package *p, const customs_distro *d);
 
-/* Shared by the parsers: warn with a printf-style message. */
+/* Shared by the parsers: warn with a printf-style message (shared.c). */
 void customs__rpmdb_warnf(customs__rpmdb_warn_fn warn, void *ud, int level, uint64_t offset, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
 

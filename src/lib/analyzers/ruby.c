@@ -7,32 +7,16 @@
  * Ruby code; only the literal assignments RubyGems generates are read,
  * nothing is evaluated. */
 #include <ctype.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "analyzers/analyzers.h"
-#include "analyzers/pkgdb.h"
+#include "core/copies.h"
 #include "customs/purl.h"
 #include "util/util.h"
 
 #define MAX_RUBY_FILE (8u << 20)
-
-static void warnf(customs_parse_warn_fn warn, void *ud, size_t line, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static void warnf(customs_parse_warn_fn warn, void *ud, size_t line, const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-	if (!warn)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	warn(ud, line, msg);
-}
 
 static int nomem(void)
 {
@@ -137,13 +121,12 @@ int customs__ruby_parse_gemspec(customs_package **out, const char *buf, size_t l
 	const char *stub_name = NULL, *stub_ver = NULL;
 	size_t stub_nl = 0, stub_vl = 0, lineno = 0;
 	int block = 0, err = 0;
-	const char *s = buf, *end = buf + len;
+	const char *s = buf, *end = buf + len, *p;
+	size_t ll;
 
 	*out = NULL;
-	while (s < end) {
-		const char *eol = memchr(s, '\n', (size_t)(end - s));
-		const char *le = eol ? eol : end, *p = s;
-		s = eol ? eol + 1 : end;
+	while (customs_next_line(&s, end, &p, &ll, 0)) {
+		const char *le = p + ll;
 		lineno++;
 		while (p < le && (*p == ' ' || *p == '\t'))
 			p++;
@@ -195,7 +178,8 @@ int customs__ruby_parse_gemspec(customs_package **out, const char *buf, size_t l
 				v += 17;
 			if (!ruby_string(v, le, &tmp)) {
 				if (IS("name") || IS("version"))
-					warnf(warn, ud, lineno, "%.*s is not a string literal: not read", (int)al, attr);
+					customs__parse_warnf(warn, ud, lineno, "%.*s is not a string literal: not read",
+							     (int)al, attr);
 				continue;
 			}
 			if (IS("name") || IS("version")) {
@@ -241,38 +225,38 @@ int customs__ruby_parse_gemspec(customs_package **out, const char *buf, size_t l
 	const char *n = name.len ? name.ptr : stub_name, *v = version.len ? version.ptr : stub_ver;
 	size_t nl = name.len ? name.len : stub_nl, vlen = version.len ? version.len : stub_vl;
 	if (!n || !v) {
-		warnf(warn, ud, 0, "no gem name and version (not a RubyGems specification)");
+		customs__parse_warnf(warn, ud, 0, "no gem name and version (not a RubyGems specification)");
 		err = CUSTOMS_EFORMAT;
 		goto done;
 	}
 	if (!plain_token(n, nl) || !plain_token(v, vlen)) {
-		warnf(warn, ud, 0, "gem name or version is not a plain token: skipped");
+		customs__parse_warnf(warn, ud, 0, "gem name or version is not a plain token: skipped");
 		err = CUSTOMS_EFORMAT;
 		goto done;
 	}
-	customs_package *p = gem(n, nl, v, vlen);
-	if (!p) {
+	customs_package *pk = gem(n, nl, v, vlen);
+	if (!pk) {
 		err = nomem();
 		goto done;
 	}
 	for (size_t i = 0; i < licenses.n; i++) {
 		char *u = customs_utf8_strndup(licenses.v[i], strlen(licenses.v[i]));
-		if (!u || customs_strlist_add(&p->licenses, u) < 0) {
+		if (!u || customs_strlist_add(&pk->licenses, u) < 0) {
 			free(u);
-			customs_package_free(p);
+			customs_package_free(pk);
 			err = nomem();
 			goto done;
 		}
 		free(u);
 	}
-	if ((homepage && md_strn(p, "homepage", homepage, strlen(homepage)) < 0) ||
-	    (summary && md_strn(p, "summary", summary, strlen(summary)) < 0) ||
-	    (platform && strcmp(platform, "ruby") && md_strn(p, "platform", platform, strlen(platform)) < 0)) {
-		customs_package_free(p);
+	if ((homepage && md_strn(pk, "homepage", homepage, strlen(homepage)) < 0) ||
+	    (summary && md_strn(pk, "summary", summary, strlen(summary)) < 0) ||
+	    (platform && strcmp(platform, "ruby") && md_strn(pk, "platform", platform, strlen(platform)) < 0)) {
+		customs_package_free(pk);
 		err = nomem();
 		goto done;
 	}
-	*out = p;
+	*out = pk;
 done:
 	customs_buf_release(&name);
 	customs_buf_release(&version);
@@ -287,18 +271,15 @@ done:
 int customs__ruby_parse_gemfile_lock(customs_package ***out, size_t *n, const char *buf, size_t len,
 				     customs_parse_warn_fn warn, void *ud)
 {
-	customs_package **v = NULL;
-	size_t nv = 0, cap = 0, lineno = 0;
+	customs_pkgvec v = {0};
+	size_t lineno = 0;
 	char section[16] = "", *remote = NULL;
 	int in_specs = 0, sections = 0, err = 0;
-	const char *s = buf, *end = buf + len;
+	const char *s = buf, *end = buf + len, *p;
+	size_t ll;
 
-	*out = NULL;
-	*n = 0;
-	while (s < end) {
-		const char *eol = memchr(s, '\n', (size_t)(end - s));
-		const char *le = eol ? eol : end, *p = s;
-		s = eol ? eol + 1 : end;
+	while (customs_next_line(&s, end, &p, &ll, 0)) {
+		const char *le = p + ll;
 		lineno++;
 		while (le > p && (le[-1] == '\r' || le[-1] == ' '))
 			le--;
@@ -339,13 +320,13 @@ int customs__ruby_parse_gemfile_lock(customs_package ***out, size_t *n, const ch
 		/* "name (version)" or "name (version-platform)" */
 		const char *sp = memchr(t, ' ', tl);
 		if (!sp || le - sp < 4 || sp[1] != '(' || le[-1] != ')') {
-			warnf(warn, ud, lineno, "spec line is not \"name (version)\": skipped");
+			customs__parse_warnf(warn, ud, lineno, "spec line is not \"name (version)\": skipped");
 			continue;
 		}
 		const char *ver = sp + 2;
 		size_t verl = (size_t)(le - 1 - ver), nl = (size_t)(sp - t);
 		if (!plain_token(t, nl) || !plain_token(ver, verl)) {
-			warnf(warn, ud, lineno, "spec line with an odd name or version: skipped");
+			customs__parse_warnf(warn, ud, lineno, "spec line with an odd name or version: skipped");
 			continue;
 		}
 		/* the platform follows the first '-' (RubyGems versions have none) */
@@ -366,42 +347,19 @@ int customs__ruby_parse_gemfile_lock(customs_package ***out, size_t *n, const ch
 			err = nomem();
 			goto done;
 		}
-		if (nv == cap) {
-			size_t nc = cap ? cap * 2 : 32;
-			customs_package **nvv = realloc(v, nc * sizeof(*nvv));
-			if (!nvv) {
-				customs_package_free(pk);
-				err = nomem();
-				goto done;
-			}
-			v = nvv;
-			cap = nc;
-		}
-		v[nv++] = pk;
+		if ((err = customs__pkgvec_push(&v, pk)) < 0)
+			goto done;
 	}
 	if (!sections) {
-		warnf(warn, ud, 0, "no GEM, GIT or PATH section: not a Gemfile.lock");
+		customs__parse_warnf(warn, ud, 0, "no GEM, GIT or PATH section: not a Gemfile.lock");
 		err = CUSTOMS_EFORMAT;
 	}
 done:
 	free(remote);
-	if (err < 0) {
-		for (size_t i = 0; i < nv; i++)
-			customs_package_free(v[i]);
-		free(v);
-		return err;
-	}
-	*out = v;
-	*n = nv;
-	return 0;
+	return customs__pkgvec_result(out, n, &v, err);
 }
 
 /* ---- the analyzer ---- */
-
-typedef struct ruby {
-	customs_analyzer base;
-	customs_langset set;
-} ruby;
 
 static const char *const basenames[] = {"Gemfile.lock", NULL};
 static const char *const suffixes[] = {".gemspec", NULL};
@@ -420,62 +378,41 @@ static int installed_spec(const char *path)
 	return dl >= 14 && !memcmp(b - 14, "specifications", 14) && (dl == 14 || b[-15] == '/');
 }
 
-static int on_file(customs_analyzer *self, const customs_afile *f, const unsigned char *data, size_t len)
+static int on_file(void *self, const customs_afile *f, const unsigned char *data, size_t len)
 {
-	ruby *r = (ruby *)self;
-	customs_file_warn w = {f->analysis, f->path, f->layer, NULL};
+	customs_file_warn w = customs__file_warn_for(f, "Gemfile.lock", 0);
 	customs_package **pkgs = NULL, *one = NULL;
 	size_t n = 0;
 	int rc;
 	const char *b = strrchr(f->path, '/');
 	if (!strcmp(b ? b + 1 : f->path, "Gemfile.lock")) {
-		w.what = "Gemfile.lock";
 		rc = customs__ruby_parse_gemfile_lock(&pkgs, &n, (const char *)data, len, customs__file_warn, &w);
-	} else {
-		if (!installed_spec(f->path))
-			return 0;
-		w.what = "gemspec";
-		rc = customs__ruby_parse_gemspec(&one, (const char *)data, len, customs__file_warn, &w);
-		if (rc == 0) {
-			if (!(pkgs = malloc(sizeof(*pkgs)))) {
-				customs_package_free(one);
-				return nomem();
-			}
-			pkgs[0] = one;
-			n = 1;
-		}
+		return customs__copies_take(self, f->path, f->layer, rc, pkgs, n);
 	}
-	if (rc == CUSTOMS_EFORMAT)
+	if (!installed_spec(f->path))
 		return 0;
+	w.what = "gemspec";
+	rc = customs__ruby_parse_gemspec(&one, (const char *)data, len, customs__file_warn, &w);
 	if (rc < 0)
-		return rc;
-	return customs__langset_add(&r->set, f->path, f->layer, pkgs, n);
+		return customs__copies_take(self, f->path, f->layer, rc, NULL, 0);
+	return copies__add(self, f->path, f->layer, &one, 1);
 }
 
-static int finish(customs_analyzer *self, customs_analysis *a)
+static int finish(void *self, customs_analysis *a)
 {
-	return customs__langset_finish(&((ruby *)self)->set, a, "ruby", 0);
+	return copies__merge(self, a, &(copies_merge){.found_by = "ruby", .flags = COPIES_OWNERS});
 }
 
-static void ruby_free(customs_analyzer *self)
-{
-	ruby *r = (ruby *)self;
-	customs__langset_release(&r->set);
-	free(r);
-}
-
-customs_analyzer *customs__ruby_new(void)
-{
-	ruby *r = calloc(1, sizeof(*r));
-	if (!r)
-		return NULL;
-	r->base.version = CUSTOMS_ANALYZER_VERSION;
-	r->base.name = "ruby";
-	r->base.basenames = basenames;
-	r->base.suffixes = suffixes;
-	r->base.max_size = MAX_RUBY_FILE;
-	r->base.file = on_file;
-	r->base.finish = finish;
-	r->base.free = ruby_free;
-	return &r->base;
-}
+const customs_analyzer_type customs__ruby_analyzer = {
+	.version = CUSTOMS_ANALYZER_VERSION,
+	.name = "ruby",
+	.description = "Ruby gems: installed specifications/*.gemspec and Gemfile.lock",
+	.analyzer_version = "1",
+	.basenames = basenames,
+	.suffixes = suffixes,
+	.create = customs__copies_create,
+	.destroy = customs__copies_destroy,
+	.max_size = MAX_RUBY_FILE,
+	.file = on_file,
+	.finish = finish,
+};

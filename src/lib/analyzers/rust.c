@@ -3,11 +3,9 @@
  * cargo/src/cargo/core/resolver/encode.rs) and the dependency list that
  * `cargo auditable` embeds in binaries (a zlib stream of JSON in section
  * .dep-v0, FORMATS-images.md §7 and cargo-auditable's PARSING.md).  The
- * section is located by gobin.c's stream machinery; this file inflates
- * (isa-l, zlib wrapper), validates and lists it.  Like the Go analyzer it
- * runs on every layer thread at once (a mutex guards the result list). */
-#include <pthread.h>
-#include <stdarg.h>
+ * section is located by rust_auditable.c; this file inflates (isa-l, zlib
+ * wrapper), validates and lists it.  Like the Go analyzer it runs on every
+ * layer thread at once (the copies set has its own mutex). */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,27 +14,12 @@
 #include <isa-l/igzip_lib.h>
 
 #include "analyzers/analyzers.h"
-#include "analyzers/pkgdb.h"
+#include "core/copies.h"
 #include "customs/purl.h"
 #include "util/util.h"
 
 #define MAX_CARGO_LOCK (16u << 20)
 #define MAX_AUDIT_JSON (8u << 20)  /* PARSING.md's suggested cap on the inflated JSON */
-
-static void warnf(customs_parse_warn_fn warn, void *ud, size_t line, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static void warnf(customs_parse_warn_fn warn, void *ud, size_t line, const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-	if (!warn)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	warn(ud, line, msg);
-}
 
 static int nomem(void)
 {
@@ -305,7 +288,7 @@ int customs__rust_parse_cargo_lock(customs_package ***out, size_t *n, const char
 			const char *after = skip_compound(q, end, &line);
 			if (!after) {
 				free(key);
-				warnf(warn, ud, l0, "unterminated array or table: rest of file skipped");
+				customs__parse_warnf(warn, ud, l0, "unterminated array or table: rest of file skipped");
 				break;
 			}
 			const char *nl = memchr(after, '\n', (size_t)(end - after));
@@ -340,11 +323,11 @@ int customs__rust_parse_cargo_lock(customs_package ***out, size_t *n, const char
 		continue;
 bad_line:
 		if (++bad <= 8)
-			warnf(warn, ud, line, "not a TOML key = value line: skipped");
+			customs__parse_warnf(warn, ud, line, "not a TOML key = value line: skipped");
 		s = next;
 	}
 	if (!saw_table) {
-		warnf(warn, ud, line ? line : 1, "no [[package]] table: not a Cargo.lock");
+		customs__parse_warnf(warn, ud, line ? line : 1, "no [[package]] table: not a Cargo.lock");
 		err = CUSTOMS_EFORMAT;
 		goto done;
 	}
@@ -353,7 +336,8 @@ bad_line:
 	for (size_t i = 0; i < np; i++) {
 		lockpkg *l = &pk[i];
 		if (!l->name || !l->version || !*l->name || !*l->version) {
-			warnf(warn, ud, l->line, "[[package]] without %s: skipped", !l->name || !*l->name ? "name" : "version");
+			customs__parse_warnf(warn, ud, l->line, "[[package]] without %s: skipped",
+					     !l->name || !*l->name ? "name" : "version");
 			continue;
 		}
 		customs_package *p = crate(l->name, l->version);
@@ -364,7 +348,8 @@ bad_line:
 		const char *sum = l->checksum ? l->checksum : v1_checksum(checksums, l);
 		if (sum && !sha256_hex(sum)) {
 			/* Debian's vendored crates give "Could not get crate checksum" */
-			warnf(warn, ud, l->line, "%s %s: checksum is not a SHA-256: dropped", l->name, l->version);
+			customs__parse_warnf(warn, ud, l->line, "%s %s: checksum is not a SHA-256: dropped", l->name,
+					     l->version);
 			sum = NULL;
 		}
 		if (md_str(p, "source", l->source) < 0 || md_str(p, "checksum", sum) < 0 ||
@@ -410,7 +395,7 @@ static int inflate_zlib(unsigned char **out, size_t *outlen, const unsigned char
 		int r = isal_inflate(st);
 		len = cap - st->avail_out;
 		if (r < 0 || r == ISAL_NEED_DICT) {
-			warnf(warn, ud, 0, ".dep-v0 section: corrupt zlib data (isa-l error %d)", r);
+			customs__parse_warnf(warn, ud, 0, ".dep-v0 section: corrupt zlib data (isa-l error %d)", r);
 			rc = CUSTOMS_EFORMAT;
 			break;
 		}
@@ -418,14 +403,15 @@ static int inflate_zlib(unsigned char **out, size_t *outlen, const unsigned char
 			break;
 		if (len < cap) {
 			if (st->avail_in == 0) {
-				warnf(warn, ud, 0, ".dep-v0 section: zlib data ends early");
+				customs__parse_warnf(warn, ud, 0, ".dep-v0 section: zlib data ends early");
 				rc = CUSTOMS_EFORMAT;
 				break;
 			}
 			continue;
 		}
 		if (cap >= MAX_AUDIT_JSON) {
-			warnf(warn, ud, 0, ".dep-v0 section inflates to more than %u MiB: skipped", MAX_AUDIT_JSON >> 20);
+			customs__parse_warnf(warn, ud, 0, ".dep-v0 section inflates to more than %u MiB: skipped",
+					     MAX_AUDIT_JSON >> 20);
 			rc = CUSTOMS_EFORMAT;
 			break;
 		}
@@ -524,19 +510,20 @@ int customs__rust_parse_auditable(customs_package ***out, size_t *n, const unsig
 	if ((err = inflate_zlib(&js, &jl, z, zlen, warn, ud)) < 0)
 		return err;
 	if (!(root = json_loadb((const char *)js, jl, 0, &je))) {
-		warnf(warn, ud, 0, ".dep-v0 section is not JSON (%s at line %d): skipped", je.text, je.line);
+		customs__parse_warnf(warn, ud, 0, ".dep-v0 section is not JSON (%s at line %d): skipped", je.text,
+				     je.line);
 		err = CUSTOMS_EFORMAT;
 		goto done;
 	}
 	pkgs = json_object_get(root, "packages");
 	if (!json_is_array(pkgs)) {
-		warnf(warn, ud, 0, ".dep-v0 JSON has no \"packages\" array: skipped");
+		customs__parse_warnf(warn, ud, 0, ".dep-v0 JSON has no \"packages\" array: skipped");
 		err = CUSTOMS_EFORMAT;
 		goto done;
 	}
 	const char *why = audit_validate(pkgs);
 	if (why) {
-		warnf(warn, ud, 0, ".dep-v0 dependency list is invalid (%s): skipped", why);
+		customs__parse_warnf(warn, ud, 0, ".dep-v0 dependency list is invalid (%s): skipped", why);
 		err = CUSTOMS_EFORMAT;
 		goto done;
 	}
@@ -569,57 +556,36 @@ done:
 
 /* ---- the analyzer ---- */
 
-typedef struct rust {
-	customs_analyzer base;
-	pthread_mutex_t mu; /* set */
-	customs_langset set;
-} rust;
-
+/* One file as it streams: where it is, and a binary's scanner or a
+ * Cargo.lock's bytes. */
 typedef struct rustfile {
-	customs_depscan *scan;      /* a binary ... */
-	customs_buf lock;           /* ... or a Cargo.lock */
+	customs_file_warn w;
+	customs_depscan *scan;
+	customs_buf lock;
 	int is_lock, done, over;
-	char *path;
-	int layer;
-	customs_analysis *a;
 } rustfile;
 
 static const char *const basenames[] = {"Cargo.lock", NULL};
 
-static int want(customs_analyzer *self, const char *path, uint32_t mode, uint64_t size)
+static void *stream_open(void *self, const customs_afile *f)
 {
-	(void)self;
-	return customs__exe_want(path, mode, size);
-}
-
-static int is_lock_path(const char *path)
-{
-	const char *b = strrchr(path, '/');
-	return !strcmp(b ? b + 1 : path, "Cargo.lock");
-}
-
-static void *stream_open(customs_analyzer *self, const customs_afile *f)
-{
-	rustfile *r = calloc(1, sizeof(*r));
-	(void)self;
+	const char *b = strrchr(f->path, '/');
+	int is_lock = !strcmp(b ? b + 1 : f->path, "Cargo.lock");
+	rustfile *r = customs__stream_ctx_new(sizeof(*r), f, is_lock ? "Cargo.lock" : "cargo-auditable");
 	if (!r)
 		return NULL;
-	r->layer = f->layer;
-	r->a = f->analysis;
-	r->is_lock = is_lock_path(f->path);
+	r->is_lock = is_lock;
 	r->lock.max = MAX_CARGO_LOCK;
-	if (!(r->path = customs_strdup(f->path)) || (!r->is_lock && !(r->scan = customs__depscan_new(f->size)))) {
-		free(r->path);
+	if (!is_lock && !(r->scan = customs__depscan_new(f->size))) {
 		free(r);
 		return NULL;
 	}
 	return r;
 }
 
-static int stream_write(customs_analyzer *self, void *ctx, const unsigned char *data, size_t len)
+static int stream_write(void *self, void *ctx, const unsigned char *data, size_t len)
 {
 	rustfile *r = ctx;
-	(void)self;
 	if (r->is_lock) {
 		if (customs_buf_put(&r->lock, data, len) < 0) {
 			r->over = 1;
@@ -635,75 +601,57 @@ static int stream_write(customs_analyzer *self, void *ctx, const unsigned char *
 	return rc;
 }
 
-static void stream_close(customs_analyzer *self, void *ctx, int ok)
+/* The packages of a finished stream: Cargo.lock's, or a .dep-v0 section's. */
+static int parse(rustfile *r, customs_package ***pkgs, size_t *n)
+{
+	if (r->is_lock)
+		return customs__rust_parse_cargo_lock(pkgs, n, r->lock.ptr ? r->lock.ptr : "", r->lock.len,
+						      customs__file_warn, &r->w);
+	unsigned char *z = NULL;
+	size_t zl = 0;
+	int rc = customs__depscan_finish(r->scan, &z, &zl, customs__file_warn, &r->w);
+	if (rc == 0)
+		rc = customs__rust_parse_auditable(pkgs, n, z, zl, customs__file_warn, &r->w);
+	free(z);
+	return rc;
+}
+
+static void stream_close(void *self, void *ctx, int ok)
 {
 	rustfile *r = ctx;
-	rust *rs = (rust *)self;
 	customs_package **pkgs = NULL;
 	size_t n = 0;
-	int rc = 0;
-	customs_file_warn w = {r->a, r->path, r->layer, r->is_lock ? "Cargo.lock" : "cargo-auditable"};
 	if (r->is_lock && r->over) {
-		customs_analysis_warn(r->a, CUSTOMS_WARN, r->layer, r->path, "Cargo.lock over the %u MiB limit: not analysed",
-				      MAX_CARGO_LOCK >> 20);
-	} else if (r->is_lock && ok) {
-		rc = customs__rust_parse_cargo_lock(&pkgs, &n, r->lock.ptr ? r->lock.ptr : "", r->lock.len,
-						    customs__file_warn, &w);
-		if (rc == 0) {
-			pthread_mutex_lock(&rs->mu);
-			rc = customs__langset_add(&rs->set, r->path, r->layer, pkgs, n);
-			pthread_mutex_unlock(&rs->mu);
-		}
-	} else if (!r->is_lock && (ok || r->done)) {
-		unsigned char *z = NULL;
-		size_t zl = 0;
-		rc = customs__depscan_finish(r->scan, &z, &zl, customs__file_warn, &w);
-		if (rc == 0) {
-			rc = customs__rust_parse_auditable(&pkgs, &n, z, zl, customs__file_warn, &w);
-			if (rc == 0) {
-				pthread_mutex_lock(&rs->mu);
-				rc = customs__langset_add(&rs->set, r->path, r->layer, pkgs, n);
-				pthread_mutex_unlock(&rs->mu);
-			}
-		}
-		free(z);
+		customs_analysis_warn(r->w.a, CUSTOMS_WARN, r->w.layer, r->w.path,
+				      "Cargo.lock over the %u MiB limit: not analysed", MAX_CARGO_LOCK >> 20);
+	} else if (ok || (!r->is_lock && r->done)) {
+		int rc = parse(r, &pkgs, &n);
+		if (customs__copies_take(self, r->w.path, r->w.layer, rc, pkgs, n) == CUSTOMS_ENOMEM)
+			customs_analysis_warn(r->w.a, CUSTOMS_ERROR, r->w.layer, r->w.path, "rust: out of memory");
 	}
-	if (rc == CUSTOMS_ENOMEM)
-		customs_analysis_warn(r->a, CUSTOMS_ERROR, r->layer, r->path, "rust: out of memory");
 	customs__depscan_free(r->scan);
 	customs_buf_release(&r->lock);
-	free(r->path);
 	free(r);
 }
 
-static int finish(customs_analyzer *self, customs_analysis *a)
+static int finish(void *self, customs_analysis *a)
 {
-	return customs__langset_finish(&((rust *)self)->set, a, "rust", 1);
+	return copies__merge(self, a,
+			     &(copies_merge){.found_by = "rust", .flags = COPIES_HARDLINKS | COPIES_OWNERS});
 }
 
-static void rust_free(customs_analyzer *self)
-{
-	rust *r = (rust *)self;
-	customs__langset_release(&r->set);
-	pthread_mutex_destroy(&r->mu);
-	free(r);
-}
-
-customs_analyzer *customs__rust_new(void)
-{
-	rust *r = calloc(1, sizeof(*r));
-	if (!r)
-		return NULL;
-	r->base.version = CUSTOMS_ANALYZER_VERSION;
-	pthread_mutex_init(&r->mu, NULL);
-	r->base.name = "rust";
-	r->base.flags = CUSTOMS_ANALYZER_THREADSAFE;
-	r->base.basenames = basenames;
-	r->base.want = want;
-	r->base.stream_open = stream_open;
-	r->base.stream_write = stream_write;
-	r->base.stream_close = stream_close;
-	r->base.finish = finish;
-	r->base.free = rust_free;
-	return &r->base;
-}
+const customs_analyzer_type customs__rust_analyzer = {
+	.version = CUSTOMS_ANALYZER_VERSION,
+	.name = "rust",
+	.description = "Rust crates from Cargo.lock and cargo-auditable binaries (.dep-v0)",
+	.analyzer_version = "1",
+	.flags = CUSTOMS_ANALYZER_THREADSAFE,
+	.basenames = basenames,
+	.want = customs__exe_want,
+	.create = customs__copies_create,
+	.destroy = customs__copies_destroy,
+	.stream_open = stream_open,
+	.stream_write = stream_write,
+	.stream_close = stream_close,
+	.finish = finish,
+};

@@ -6,7 +6,7 @@
 #include <unistd.h>
 
 #include "customs/customs.h"
-#include "customs/sys/analyzer.h"
+#include "analyzers/registry.h"
 #include "layers/layers.h"
 #include "model/model.h"
 #include "source/source.h"
@@ -103,44 +103,12 @@ static int fill_from_config(customs_analysis *a, const source_image *img)
 	return 0;
 }
 
-/* ---- analyzers ---- */
-
-static int want_analyzer(const char *list, const char *name)
-{
-	if (!list || !*list || !strcmp(list, "all"))
-		return 1;
-	size_t n = strlen(name);
-	for (const char *p = list; *p;) {
-		const char *c = strchr(p, ',');
-		size_t l = c ? (size_t)(c - p) : strlen(p);
-		if (l == n && !strncmp(p, name, n))
-			return 1;
-		p += l + (c ? 1 : 0);
-	}
-	return 0;
-}
-
-/* The analyzers opts selects, in the order they run; on failure the ones
- * already created are in an[0 .. *nan) for the caller to free. */
-static int create_analyzers(customs_analyzer **an, size_t *nan, const customs_options *opts)
-{
-	for (const customs_analyzer_def *def = customs_builtin_analyzers; def->name && *nan < 64; def++) {
-		if (!want_analyzer(opts->analyzers, def->name))
-			continue;
-		customs_analyzer *x = def->create();
-		if (!x)
-			return customs__error(CUSTOMS_ENOMEM, "cannot create analyzer %s", def->name);
-		an[(*nan)++] = x;
-	}
-	return 0;
-}
-
 int customs_analyze(customs_analysis **out, const char *ref, const customs_options *opts)
 {
 	static const customs_options defaults = CUSTOMS_OPTIONS_INIT;
 	customs_analysis *a = NULL;
 	source_image img = {0};
-	customs_analyzer *an[64];
+	analyzer_run an[64];
 	size_t nan = 0;
 	dispatch d;
 	int dispatch_ok = 0, err;
@@ -187,9 +155,8 @@ int customs_analyze(customs_analysis **out, const char *ref, const customs_optio
 		goto fail;
 	}
 
-	if ((err = create_analyzers(an, &nan, opts)) < 0)
-		goto fail;
-	if ((err = layers__dispatch_init(&d, an, nan)) < 0)
+	if ((err = customs__analyzers_start(an, &nan, 64, opts->analyzers)) < 0 ||
+	    (err = layers__dispatch_init(&d, an, nan)) < 0)
 		goto fail;
 	dispatch_ok = 1;
 
@@ -231,14 +198,12 @@ int customs_analyze(customs_analysis **out, const char *ref, const customs_optio
 	}
 
 	for (size_t i = 0; i < nan; i++)
-		if (an[i]->finish && an[i]->finish(an[i], a) < 0)
-			customs_analysis_warn(a, CUSTOMS_WARN, -1, NULL, "analyzer %s failed: %s", an[i]->name,
+		if (an[i].type->finish(an[i].state, a) < 0)
+			customs_analysis_warn(a, CUSTOMS_WARN, -1, NULL, "analyzer %s failed: %s", an[i].type->name,
 					      customs_error_last());
 	err = 0;
 fail:
-	for (size_t i = 0; i < nan; i++)
-		if (an[i]->free)
-			an[i]->free(an[i]);
+	customs__analyzers_stop(an, nan);
 	if (dispatch_ok)
 		layers__dispatch_release(&d);
 	if (res) {

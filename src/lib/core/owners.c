@@ -1,11 +1,12 @@
 /* owners.c - which distro package installed a language package: the
- * matcher's "covered by" and the SBOM writers' installed-by share it. */
+ * analyzers' "installed_by" link (through the copies merge), the matcher's
+ * "covered by" and the SBOM writers' installed-by share one file index. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "customs/analysis.h"
+#include "core/owners.h"
 #include "util/util.h"
 
 static int is_distro(const char *t)
@@ -21,6 +22,53 @@ static const char *meta(const customs_package *p, const char *key)
 /* index + 1 as a map value, so that index 0 is not NULL */
 #define IDX(i) ((void *)(uintptr_t)((i) + 1))
 #define UNIDX(v) ((long)(uintptr_t)(v)-1)
+
+/* Every file of a visible distro package -> the first such package (its
+ * index in a->packages) that lists it. */
+static int index_files(const customs_analysis *a, customs_strmap *files)
+{
+	for (size_t k = 0; k < a->npackages; k++) {
+		const customs_package *q = a->packages[k];
+		if (!q->visible || !is_distro(q->type))
+			continue;
+		for (size_t f = 0; f < q->files.n; f++)
+			if (!customs_strmap_get(files, q->files.v[f], NULL) &&
+			    customs_strmap_put(files, q->files.v[f], IDX(k)) < 0)
+				return customs__error(CUSTOMS_ENOMEM, "out of memory");
+	}
+	return 0;
+}
+
+/* The owner of an image path ("usr/lib/x" or "/usr/lib/x"), or -1. */
+static long owner_of(const customs_strmap *files, const char *path)
+{
+	char buf[4096];
+	if (!path || !*path || !files->n)
+		return -1;
+	snprintf(buf, sizeof(buf), "%s%s", path[0] == '/' ? "" : "/", path);
+	void *v = customs_strmap_get(files, buf, NULL);
+	return v ? UNIDX(v) : -1;
+}
+
+int customs__owners_link(const customs_analysis *a, customs_package **pkgs, size_t n)
+{
+	customs_strmap files = {0};
+	size_t nvis = 0;
+	for (size_t i = 0; i < n; i++)
+		nvis += pkgs[i]->visible != 0;
+	int err = nvis ? index_files(a, &files) : 0;
+	for (size_t i = 0; i < n && err == 0 && files.n; i++) {
+		customs_package *p = pkgs[i];
+		long k = p->visible ? owner_of(&files, p->db_path) : -1;
+		if (k < 0 || !a->packages[k]->name || meta(p, "installed_by"))
+			continue;
+		if ((!p->metadata && !(p->metadata = json_object())) ||
+		    json_object_set_new(p->metadata, "installed_by", json_string(a->packages[k]->name)) < 0)
+			err = customs__error(CUSTOMS_ENOMEM, "out of memory");
+	}
+	customs_strmap_release(&files);
+	return err;
+}
 
 int customs_analysis_owners(const customs_analysis *a, long **out)
 {
@@ -59,27 +107,12 @@ int customs_analysis_owners(const customs_analysis *a, long **out)
 			continue;
 		if (!files_built) {
 			files_built = 1;
-			for (size_t k = 0; k < a->npackages; k++) {
-				const customs_package *q = a->packages[k];
-				if (!q->visible || !is_distro(q->type))
-					continue;
-				for (size_t f = 0; f < q->files.n; f++)
-					if (customs_strmap_put(&files, q->files.v[f], IDX(k)) < 0)
-						goto oom;
-			}
+			if (index_files(a, &files) < 0)
+				goto oom;
 		}
-		if (!files.n)
-			continue;
-		const char *paths[2] = {p->db_path, meta(p, "location")};
-		for (int k = 0; k < 2 && own[i] < 0; k++) {
-			char buf[4096];
-			if (!paths[k] || !*paths[k])
-				continue;
-			snprintf(buf, sizeof(buf), "%s%s", paths[k][0] == '/' ? "" : "/", paths[k]);
-			void *v = customs_strmap_get(&files, buf, NULL);
-			if (v)
-				own[i] = UNIDX(v);
-		}
+		own[i] = owner_of(&files, p->db_path);
+		if (own[i] < 0)
+			own[i] = owner_of(&files, meta(p, "location"));
 	}
 	goto done;
 oom:

@@ -13,7 +13,7 @@ static int add_mask(customs_strmap *m, const char *key, uint64_t bit)
 	return customs_strmap_put(m, key, (void *)(cur | (uintptr_t)bit));
 }
 
-int layers__dispatch_init(dispatch *d, customs_analyzer **an, size_t n)
+int layers__dispatch_init(dispatch *d, analyzer_run *an, size_t n)
 {
 	int err;
 	memset(d, 0, sizeof(*d));
@@ -26,7 +26,7 @@ int layers__dispatch_init(dispatch *d, customs_analyzer **an, size_t n)
 		return customs__error(CUSTOMS_ENOMEM, "out of memory");
 	for (size_t i = 0; i < n; i++) {
 		uint64_t bit = 1ull << i;
-		const customs_analyzer *a = an[i];
+		const customs_analyzer_type *a = an[i].type;
 		pthread_mutex_init(&d->locks[i], NULL);
 		for (const char *const *p = a->paths; p && *p; p++)
 			if ((err = add_mask(&d->paths, *p, bit)) < 0)
@@ -77,7 +77,7 @@ uint64_t layers__dispatch_match(dispatch *d, const char *path, uint32_t mode, ui
 	}
 	uint64_t rest = d->want_mask & ~mask;
 	for (size_t i = 0; rest; i++, rest >>= 1)
-		if ((rest & 1) && d->an[i]->want(d->an[i], path, mode, size))
+		if ((rest & 1) && d->an[i].type->want(d->an[i].state, path, mode, size))
 			mask |= 1ull << i;
 	return mask;
 }

@@ -9,8 +9,8 @@
 
 #include <openssl/evp.h>
 
+#include "analyzers/registry.h"
 #include "customs/analysis.h"
-#include "customs/sys/analyzer.h"
 #include "source/source.h"
 #include "util/util.h"
 
@@ -48,7 +48,7 @@ typedef struct suffix_rule {
 } suffix_rule;
 
 typedef struct dispatch {
-	customs_analyzer **an;
+	analyzer_run *an;
 	size_t n;
 	pthread_mutex_t *locks;
 	customs_strmap paths;     /* path → mask */
@@ -58,7 +58,7 @@ typedef struct dispatch {
 	uint64_t want_mask;       /* analyzers with a want() predicate */
 } dispatch;
 
-int layers__dispatch_init(dispatch *d, customs_analyzer **an, size_t n);
+int layers__dispatch_init(dispatch *d, analyzer_run *an, size_t n);
 void layers__dispatch_release(dispatch *d);
 uint64_t layers__dispatch_match(dispatch *d, const char *path, uint32_t mode, uint64_t size);
 

@@ -59,11 +59,11 @@ static int deliver(entry_sink *s, lentry *le, uint64_t mask, content_read_fn rd,
 	for (size_t i = 0; i < d->n; i++) {
 		if (!(mask & (1ull << i)))
 			continue;
-		customs_analyzer *an = d->an[i];
+		const customs_analyzer_type *an = d->an[i].type;
 		if (an->stream_open) {
 			if (!(an->flags & CUSTOMS_ANALYZER_THREADSAFE))
 				pthread_mutex_lock(&d->locks[i]);
-			sctx[i] = an->stream_open(an, &af);
+			sctx[i] = an->stream_open(d->an[i].state, &af);
 			if (!(an->flags & CUSTOMS_ANALYZER_THREADSAFE))
 				pthread_mutex_unlock(&d->locks[i]);
 			if (sctx[i])
@@ -108,11 +108,11 @@ static int deliver(entry_sink *s, lentry *le, uint64_t mask, content_read_fn rd,
 			EVP_DigestUpdate(md, blk, (size_t)n);
 		for (uint64_t m = streams; m; m &= m - 1) {
 			size_t i = (size_t)__builtin_ctzll(m);
-			customs_analyzer *an = d->an[i];
+			const customs_analyzer_type *an = d->an[i].type;
 			if (!(an->flags & CUSTOMS_ANALYZER_THREADSAFE))
 				pthread_mutex_lock(&d->locks[i]);
-			if (an->stream_write(an, sctx[i], blk, (size_t)n) < 0)
-				streams &= ~(1ull << i), an->stream_close(an, sctx[i], 0);
+			if (an->stream_write(d->an[i].state, sctx[i], blk, (size_t)n) < 0)
+				streams &= ~(1ull << i), an->stream_close(d->an[i].state, sctx[i], 0);
 			if (!(an->flags & CUSTOMS_ANALYZER_THREADSAFE))
 				pthread_mutex_unlock(&d->locks[i]);
 		}
@@ -120,20 +120,20 @@ static int deliver(entry_sink *s, lentry *le, uint64_t mask, content_read_fn rd,
 	}
 	for (uint64_t m = streams; m; m &= m - 1) {
 		size_t i = (size_t)__builtin_ctzll(m);
-		customs_analyzer *an = d->an[i];
+		const customs_analyzer_type *an = d->an[i].type;
 		if (!(an->flags & CUSTOMS_ANALYZER_THREADSAFE))
 			pthread_mutex_lock(&d->locks[i]);
-		an->stream_close(an, sctx[i], ok);
+		an->stream_close(d->an[i].state, sctx[i], ok);
 		if (!(an->flags & CUSTOMS_ANALYZER_THREADSAFE))
 			pthread_mutex_unlock(&d->locks[i]);
 	}
 	if (ok && whole) {
 		for (uint64_t m = whole; m; m &= m - 1) {
 			size_t i = (size_t)__builtin_ctzll(m);
-			customs_analyzer *an = d->an[i];
+			const customs_analyzer_type *an = d->an[i].type;
 			if (!(an->flags & CUSTOMS_ANALYZER_THREADSAFE))
 				pthread_mutex_lock(&d->locks[i]);
-			int rc = an->file(an, &af, buf, (size_t)le->size);
+			int rc = an->file(d->an[i].state, &af, buf, (size_t)le->size);
 			if (!(an->flags & CUSTOMS_ANALYZER_THREADSAFE))
 				pthread_mutex_unlock(&d->locks[i]);
 			if (rc < 0)

@@ -13,6 +13,11 @@ int customs__spdx_exception_id(const char *id, const char **canon);
 /* 1 when s is a valid SPDX license expression over known ids, exceptions
  * and LicenseRef-/DocumentRef- references. */
 int customs__spdx_expression_valid(const char *s);
+/* s, an SPDX expression but for the case of its ids and operators, in the
+ * list's spelling ("apache-2.0 with llvm-exception or mit" → "Apache-2.0
+ * WITH LLVM-exception OR MIT"; "GPL-2.0+" stays), or NULL when it is not
+ * one (malloc'ed; NULL with no error set means "not an SPDX expression"). */
+char *customs__spdx_canonical(const char *s);
 /* s as a valid SPDX expression in the list's spelling ("mit" → "MIT",
  * "GPL-2+" → "GPL-2.0-or-later", "Apache 2.0" → "Apache-2.0",
  * "MIT OR apache-2.0" → "MIT OR Apache-2.0"), or NULL when it is not one

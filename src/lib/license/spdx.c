@@ -15,7 +15,8 @@
  * Normalising is the same parser in a lenient mode that also takes
  * lowercase operators and the usual non-SPDX spellings of a few common
  * licenses (Debian's "GPL-2+", Fedora's "ASL 2.0", npm's "Apache 2.0"),
- * and writes the expression back in the list's spelling.
+ * and writes the expression back in the list's spelling.  In between,
+ * canonicalising takes operators in any case but guesses nothing else.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -27,6 +28,9 @@
 
 #define SPDX_MAX_LEN 4096  /* bytes of an expression, in and out */
 #define SPDX_MAX_DEPTH 64  /* nested parentheses */
+
+/* How much the parser forgives, from none to normalising. */
+enum { STRICT = 0, CANONICAL, NORMALIZE };
 
 static inline int lower(int c)
 {
@@ -331,9 +335,9 @@ static int license_gnu(const char *s, size_t len, term *t)
 static int resolve_license(const char *s, size_t len, int words, int lenient, term *t)
 {
 	t->n = 0;
-	if (words == 1 && (license_ref(s, len, t) || license_id(s, len, lenient, t)))
+	if (words == 1 && (license_ref(s, len, t) || license_id(s, len, lenient == NORMALIZE, t)))
 		return 1;
-	if (!lenient)
+	if (lenient != NORMALIZE)
 		return 0;
 	return license_alias(s, len, t) || license_gnu(s, len, t);
 }
@@ -345,7 +349,7 @@ enum tok { T_END, T_LP, T_RP, T_AND, T_OR, T_WITH, T_WORD };
 typedef struct parser {
 	const char *s;
 	size_t pos;
-	int lenient;      /* normalising: lowercase operators, aliases */
+	int lenient;      /* STRICT, CANONICAL (operators in any case), NORMALIZE (aliases too) */
 	customs_buf *out; /* the expression in the list's spelling, or NULL */
 	enum tok tok;     /* the current token; a word is s[w, w + wlen) */
 	size_t w, wlen;
@@ -410,7 +414,7 @@ static int parse_simple(parser *p)
 
 	next(p);
 	/* normalising, "Apache License 2.0" is one license in three words */
-	while (p->lenient && p->tok == T_WORD) {
+	while (p->lenient == NORMALIZE && p->tok == T_WORD) {
 		end = p->w + p->wlen;
 		words++;
 		next(p);
@@ -483,19 +487,29 @@ static int parse(const char *s, int lenient, customs_buf *out)
 
 int customs__spdx_expression_valid(const char *s)
 {
-	return parse(s, 0, NULL) == 0;
+	return parse(s, STRICT, NULL) == 0;
 }
 
-char *customs__spdx_normalize(const char *s)
+static char *rewrite(const char *s, int lenient)
 {
 	customs_buf b = CUSTOMS_BUF_INIT(0);
 
 	/* what comes out must pass customs__spdx_expression_valid() */
-	if (parse(s, 1, &b) < 0 || b.len == 0 || b.len > SPDX_MAX_LEN) {
+	if (parse(s, lenient, &b) < 0 || b.len == 0 || b.len > SPDX_MAX_LEN) {
 		customs_buf_release(&b);
 		return NULL;
 	}
 	return customs_buf_detach(&b);
+}
+
+char *customs__spdx_canonical(const char *s)
+{
+	return rewrite(s, CANONICAL);
+}
+
+char *customs__spdx_normalize(const char *s)
+{
+	return rewrite(s, NORMALIZE);
 }
 
 char *customs__spdx_license_ref(const char *name)

@@ -23,7 +23,6 @@
 
 #include <openssl/evp.h>
 
-#include "../analyzers/pkgdb.h"
 #include "license/license.h"
 #include "report/report.h"
 #include "util/jsonw.h"

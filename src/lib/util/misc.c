@@ -1,4 +1,4 @@
-/* misc.c - arena, strings, string lists, hex and sha256 digests, small file reads. */
+/* misc.c - arena, strings, string lists, hex and sha256 digests, small file reads, lines. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -258,4 +258,17 @@ void customs_sha256_digest(char out[72], const void *data, size_t len)
 	EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL);
 	memcpy(out, "sha256:", 7);
 	customs_hex(out + 7, md, 32);
+}
+
+int customs_next_line(const char **p, const char *end, const char **line, size_t *len, int strip_cr)
+{
+	if (*p >= end)
+		return 0;
+	const char *eol = memchr(*p, '\n', (size_t)(end - *p));
+	*line = *p;
+	*len = (size_t)((eol ? eol : end) - *p);
+	*p = eol ? eol + 1 : end;
+	if (strip_cr && *len && (*line)[*len - 1] == '\r')
+		(*len)--;
+	return 1;
 }

@@ -121,4 +121,15 @@ const char *customs_human_bytes(char *buf, size_t n, double bytes);
  * at most max. */
 int customs_column_width(const char *s, int cur, int max);
 
+/* ---- lines ---- */
+/* The line at *p of the text that ends at end: *line and *len, without
+ * its '\n' (and without a '\r' before that when strip_cr); *p moves past
+ * it.  0 when *p is at end. */
+int customs_next_line(const char **p, const char *end, const char **line, size_t *len, int strip_cr);
+
+/* ---- identifiers ---- */
+/* "cpe:2.3:a:VENDOR:PRODUCT:VERSION:*:*:*:*:*:*:*" with CPE 2.3 formatted
+ * string escaping (NISTIR 7695 §6.2); malloc'd or NULL. */
+char *customs_cpe23(const char *vendor, const char *product, const char *version);
+
 #endif

@@ -1,8 +1,9 @@
-/* pkgvec.c - the growing package list the catalogers' parsers return. */
+/* pkgvec.c - the growing package list the catalogers' parsers return and
+ * the copies merge collects. */
 #include <stdlib.h>
 #include <string.h>
 
-#include "analyzers.h"
+#include "core/pkgvec.h"
 #include "util/util.h"
 
 int customs__pkgvec_push(customs_pkgvec *v, customs_package *p)

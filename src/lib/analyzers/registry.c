@@ -1,0 +1,148 @@
+/* registry.c - the registered analyzers (sys/analyzer.h): the built-ins,
+ * registered once through customs_analyzer_register() as a plugin would
+ * be, and the analyzers of one analysis, each with its state (registry.h). */
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "analyzers/analyzers.h"
+#include "analyzers/registry.h"
+#include "util/util.h"
+
+#define MAX_TYPES 128
+
+/* In the order they run: the OS package analyzers first, for the language
+ * ones link their packages to what those found. */
+static const customs_analyzer_type *const builtins[] = {
+	&customs__osrelease_analyzer, &customs__rpm_analyzer,    &customs__dpkg_analyzer,   &customs__apk_analyzer,
+	&customs__python_analyzer,    &customs__npm_analyzer,    &customs__gobin_analyzer,  &customs__rust_analyzer,
+	&customs__ruby_analyzer,      &customs__php_analyzer,    &customs__dotnet_analyzer, &customs__java_analyzer,
+};
+
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_once_t builtins_once = PTHREAD_ONCE_INIT;
+static int builtins_err;
+static const customs_analyzer_type *types[MAX_TYPES];
+static size_t ntypes;
+
+static int wants_files(const customs_analyzer_type *t)
+{
+	return t->paths || t->basenames || t->suffixes || t->want;
+}
+
+/* Check t and append it; with the lock held. */
+static int add_type(const customs_analyzer_type *t)
+{
+	if (!t)
+		return customs__error(CUSTOMS_EINVAL, "no analyzer to register");
+	const char *name = t->name && *t->name ? t->name : "(no name)";
+	if (t->version != CUSTOMS_ANALYZER_VERSION)
+		return customs__error(CUSTOMS_EUNSUPPORTED,
+				      "analyzer %s has interface version %u; this libcustoms (%s) takes version %d", name,
+				      t->version, CUSTOMS_VERSION, CUSTOMS_ANALYZER_VERSION);
+	if (!t->name || !*t->name || strpbrk(t->name, ", \t\n\r\v\f"))
+		return customs__error(CUSTOMS_EINVAL, "analyzer name \"%s\": empty, or with a comma or blank", name);
+	for (size_t i = 0; i < ntypes; i++)
+		if (!strcmp(types[i]->name, t->name))
+			return customs__error(CUSTOMS_EINVAL, "analyzer %s is registered already", name);
+	if (!t->analyzer_version || !*t->analyzer_version)
+		return customs__error(CUSTOMS_EINVAL, "analyzer %s has no analyzer_version", name);
+	if (!t->finish)
+		return customs__error(CUSTOMS_EINVAL, "analyzer %s has no finish()", name);
+	int streams = t->stream_open || t->stream_write || t->stream_close;
+	if (streams && !(t->stream_open && t->stream_write && t->stream_close))
+		return customs__error(CUSTOMS_EINVAL, "analyzer %s: stream_open, stream_write and stream_close go together",
+				      name);
+	if (wants_files(t) && !t->file && !streams)
+		return customs__error(CUSTOMS_EINVAL, "analyzer %s wants files but has neither file() nor streams", name);
+	if (t->create && !t->destroy)
+		return customs__error(CUSTOMS_EINVAL, "analyzer %s has create() but no destroy()", name);
+	if (ntypes == MAX_TYPES)
+		return customs__error(CUSTOMS_ELIMIT, "more than %d analyzers registered", MAX_TYPES);
+	types[ntypes++] = t;
+	return 0;
+}
+
+static void register_builtins(void)
+{
+	pthread_mutex_lock(&lock);
+	for (size_t i = 0; i < sizeof(builtins) / sizeof(builtins[0]) && !builtins_err; i++)
+		builtins_err = add_type(builtins[i]);
+	pthread_mutex_unlock(&lock);
+}
+
+int customs_analyzer_register(const customs_analyzer_type *type)
+{
+	pthread_once(&builtins_once, register_builtins);
+	pthread_mutex_lock(&lock);
+	int err = add_type(type);
+	pthread_mutex_unlock(&lock);
+	return err;
+}
+
+size_t customs_analyzer_list(const customs_analyzer_type **out, size_t cap)
+{
+	pthread_once(&builtins_once, register_builtins);
+	pthread_mutex_lock(&lock);
+	size_t n = ntypes;
+	for (size_t i = 0; i < n && i < cap; i++)
+		out[i] = types[i];
+	pthread_mutex_unlock(&lock);
+	return n;
+}
+
+/* ---- the analyzers of one analysis ---- */
+
+static int selected(const char *list, const char *name)
+{
+	if (!list || !*list || !strcmp(list, "all"))
+		return 1;
+	size_t n = strlen(name);
+	for (const char *p = list; *p;) {
+		const char *c = strchr(p, ',');
+		size_t l = c ? (size_t)(c - p) : strlen(p);
+		if (l == n && !strncmp(p, name, n))
+			return 1;
+		p += l + (c ? 1 : 0);
+	}
+	return 0;
+}
+
+int customs__analyzers_start(analyzer_run *out, size_t *n, size_t cap, const char *names)
+{
+	const customs_analyzer_type *sel[MAX_TYPES];
+	size_t k = 0;
+
+	*n = 0;
+	pthread_once(&builtins_once, register_builtins);
+	if (builtins_err)
+		return customs__error(CUSTOMS_EINTERNAL, "the built-in analyzers could not be registered");
+	pthread_mutex_lock(&lock);
+	for (size_t i = 0; i < ntypes; i++)
+		if (selected(names, types[i]->name))
+			sel[k++] = types[i];
+	pthread_mutex_unlock(&lock);
+	if (k > cap)
+		return customs__error(CUSTOMS_ELIMIT, "%zu analyzers selected, at most %zu run at once", k, cap);
+	for (size_t i = 0; i < k; i++) {
+		int err;
+		out[i] = (analyzer_run){sel[i], NULL};
+		if (sel[i]->create && (err = sel[i]->create(&out[i].state, sel[i])) < 0) {
+			char why[512];
+			/* copy first: customs__error formats into the buffer it would read */
+			snprintf(why, sizeof(why), "%s", customs_error_last());
+			customs__analyzers_stop(out, i);
+			*n = 0;
+			return customs__error(err, "cannot create analyzer %s: %s", sel[i]->name, why);
+		}
+	}
+	*n = k;
+	return 0;
+}
+
+void customs__analyzers_stop(analyzer_run *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (v[i].type->destroy)
+			v[i].type->destroy(v[i].state);
+}

@@ -1,0 +1,25 @@
+/* registry.h - the analyzers of one analysis: the registered types that
+ * customs_options.analyzers selects, each with its state (registry.c). */
+#ifndef CUSTOMS_ANALYZERS_REGISTRY_H
+#define CUSTOMS_ANALYZERS_REGISTRY_H
+
+#include <stddef.h>
+
+#include "customs/sys/analyzer.h"
+
+/* One analyzer at work: its table and its state for this analysis. */
+typedef struct analyzer_run {
+	const customs_analyzer_type *type;
+	void *state;
+} analyzer_run;
+
+/* The registered analyzers that names (a comma list; NULL, "" or "all":
+ * every one) selects, in the order they were registered (which is the
+ * order their packages are added in), each with a new state: into
+ * out[0..*n).  More than cap selected is CUSTOMS_ELIMIT.  On error the
+ * states made so far are destroyed and *n is 0. */
+int customs__analyzers_start(analyzer_run *out, size_t *n, size_t cap, const char *names);
+/* destroy() of each. */
+void customs__analyzers_stop(analyzer_run *v, size_t n);
+
+#endif
