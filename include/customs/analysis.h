@@ -213,19 +213,6 @@ CUSTOMS_EXTERN int customs_analysis_add_package(customs_analysis *a, customs_pac
  * *out is malloc'ed with a->npackages entries (NULL when there are none). */
 CUSTOMS_EXTERN int customs_analysis_owners(const customs_analysis *a, long **out);
 
-/* The documented JSON form (docs/json-schema.md). scope_all: include files
- * hidden by later layers. Returns a new reference. */
-enum {
-	CUSTOMS_JSON_FILES = 1,       /* include the file catalog */
-	CUSTOMS_JSON_ALL_LAYERS = 2,  /* files hidden by upper layers too */
-	CUSTOMS_JSON_PACKAGES = 4,
-	CUSTOMS_JSON_NO_PACKAGE_FILES = 8, /* packages without their owned files */
-};
-CUSTOMS_EXTERN json_t *customs_analysis_to_json(const customs_analysis *a, int flags);
-/* The same document written to f, streaming the file catalog (bounded
- * memory for any number of files). */
-CUSTOMS_EXTERN int customs_analysis_write_json(FILE *f, const customs_analysis *a, int flags);
-
 #ifdef __cplusplus
 }
 #endif

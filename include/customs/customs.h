@@ -6,7 +6,13 @@
 
 #include "customs/errors.h"
 #include "customs/analysis.h"
+#include "customs/match.h"
+#include "customs/purl.h"
 #include "customs/registry.h"
+#include "customs/report.h"
+#include "customs/sbom.h"
+#include "customs/version.h"
+#include "customs/vuln.h"
 
 CUSTOMS_EXTERN const char *customs_version(void);
 

@@ -113,6 +113,20 @@ CUSTOMS_EXTERN int customs_report_format_check(customs_report_kind kind, const c
  * there are two).  Returns the length the whole list needs. */
 CUSTOMS_EXTERN size_t customs_report_format_list(char *buf, size_t n, customs_report_kind kind);
 
+/* An analysis as customs JSON (docs/json.md, "customs-analysis"), as a
+ * jansson tree (a new reference) or written to f; customs_report_write()
+ * with "json" writes the same document. */
+enum {
+	CUSTOMS_JSON_FILES = 1,       /* include the file catalog */
+	CUSTOMS_JSON_ALL_LAYERS = 2,  /* files hidden by upper layers too */
+	CUSTOMS_JSON_PACKAGES = 4,
+	CUSTOMS_JSON_NO_PACKAGE_FILES = 8, /* packages without their owned files */
+};
+CUSTOMS_EXTERN json_t *customs_analysis_to_json(const customs_analysis *a, int flags);
+/* The same document written to f, streaming the file catalog (bounded
+ * memory for any number of files). */
+CUSTOMS_EXTERN int customs_analysis_write_json(FILE *f, const customs_analysis *a, int flags);
+
 /* Keep the visible packages (all_layers: every package), and sort them by
  * type, name, version, arch, then what tells two copies apart, so the
  * order never depends on the order analyzers or layers finished in.

@@ -16,7 +16,7 @@
 #include "core/copies.h"
 #include "util/util.h"
 
-customs_analysis *customs__analysis_new(const char *reference); /* core/analysis.c */
+customs_analysis *customs__analysis_new(const char *reference); /* model/model.c */
 
 /* An analysis whose catalog holds files[] (sorted by path, then layer). */
 static customs_analysis *with_files(const customs_file *files, size_t n)

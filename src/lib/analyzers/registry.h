@@ -5,13 +5,7 @@
 
 #include <stddef.h>
 
-#include "customs/sys/analyzer.h"
-
-/* One analyzer at work: its table and its state for this analysis. */
-typedef struct analyzer_run {
-	const customs_analyzer_type *type;
-	void *state;
-} analyzer_run;
+#include "layers/analyzer_run.h"
 
 /* The registered analyzers that names (a comma list; NULL, "" or "all":
  * every one) selects, in the order they were registered (which is the

@@ -9,7 +9,7 @@
 
 #include <openssl/evp.h>
 
-#include "analyzers/registry.h"
+#include "layers/analyzer_run.h"
 #include "customs/analysis.h"
 #include "source/source.h"
 #include "util/util.h"

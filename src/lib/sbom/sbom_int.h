@@ -19,7 +19,7 @@
 /* a document's layers beyond this many are not read */
 #define SBOM_MAX_LAYERS 10000
 
-/* core/analysis.c: an empty, complete analysis named reference. */
+/* model/model.c: an empty, complete analysis named reference. */
 customs_analysis *customs__analysis_new(const char *reference);
 
 /* A new, empty, complete analysis for a document: reference "sbom:NAME",

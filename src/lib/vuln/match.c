@@ -8,7 +8,6 @@
 #include <strings.h>
 #include <time.h>
 
-#include "analyzers/analyzers.h"
 #include "customs/match.h"
 #include "core/distro.h"
 #include "vuln/match_int.h"

@@ -1,4 +1,4 @@
-/* analysis.c - customs_analyze(), the orchestrator: source → layers →
+/* analyze.c - customs_analyze(), the orchestrator: source → layers →
  * analyzers → analysis.  The analysis itself (the data model every stage
  * fills) is src/lib/model/. */
 #include <stdlib.h>
