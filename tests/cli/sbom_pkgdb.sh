@@ -55,6 +55,19 @@ S=$TMP/deb-sq.json
 check_eq "squashed: only what a container has" \
 	"$(jq -r '[.packages[] | "\(.name)@\(.version)"] | join(" ")' "$S")" "kept@4 pa@1.0 pb@2.0 pc@1.0"
 
+# ---- os-release through a symlink (the last component of a lookup) ----
+python3 - "$TMP/osrel.json" <<'EOF'
+import json, sys
+json.dump([[["etc/", ""], ["etc/os-release", {"symlink": "../usr/lib/os-release"}], ["usr/", ""], ["usr/lib/", ""],
+            ["usr/lib/os-release", 'ID=debian\nVERSION_ID="12"\nPRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\n']]],
+          open(sys.argv[1], "w"))
+EOF
+python3 "$MKIMAGE" "$TMP/osrel.tar" "$TMP/osrel.json"
+check_eq "etc/os-release -> ../usr/lib/os-release: the distro from the file it names, path = the file read" \
+	"$("$CUSTOMS" inspect -o json --analyzers os-release "docker-archive:$TMP/osrel.tar" | jq -r '"\(.distro.id) \(.distro.version_id) \(.distro.path)"')" \
+	"debian 12 usr/lib/os-release"
+check_eq "... and no warning" "$("$CUSTOMS" inspect -o json --analyzers os-release "docker-archive:$TMP/osrel.tar" | jq '.warnings | length')" 0
+
 # ---- apk ----
 APKDB=$SHARED/fixtures/apk/alpine-3.21.installed
 if [ -f "$APKDB" ]; then

@@ -1,7 +1,8 @@
 """mkimage.py OUT.tar SPEC.json - write a docker-archive for a test: SPEC is a
 list of layers, each a list of [path, content] with content a string, null (a
 whiteout for path), {"file": PATH} (the bytes of a file; with "drop_block": NAME,
-the apk stanza "P:NAME" is left out), and paths ending in "/" directories.
+the apk stanza "P:NAME" is left out), {"symlink": TARGET}, and paths ending in
+"/" directories.
 Fixed times, so the same spec gives the same image."""
 import hashlib, io, json, sys, tarfile
 out, spec = sys.argv[1], json.load(open(sys.argv[2]))
@@ -13,6 +14,10 @@ def layer(files):
             ti.mtime = 1700000000
             if path.endswith("/"):
                 ti.type, ti.mode = tarfile.DIRTYPE, 0o755
+                t.addfile(ti)
+                continue
+            if isinstance(content, dict) and "symlink" in content:
+                ti.type, ti.linkname, ti.mode = tarfile.SYMTYPE, content["symlink"], 0o777
                 t.addfile(ti)
                 continue
             if content is None:  # whiteout for the named path

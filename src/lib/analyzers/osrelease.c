@@ -127,12 +127,17 @@ static int finish(void *self, customs_analysis *a)
 {
 	copies *o = self;
 	customs_distro *d = &a->distro;
-	const copies_copy *c;
+	const copies_copy *c, *tried = NULL;
 
+	/* source_path is the file read: etc/os-release is usually a symlink
+	 * to ../usr/lib/os-release, which is then tried once, not twice */
 	for (int i = 0; i < 2; i++) {
 		const char *p = i == 0 ? "etc/os-release" : "usr/lib/os-release";
-		if ((c = visible_copy(o, a, p)) && customs__osrelease_parse(d, c->data) == 0) {
-			d->source_path = customs_strdup(p);
+		if ((c = visible_copy(o, a, p)) == tried && c)
+			continue;
+		tried = c;
+		if (c && customs__osrelease_parse(d, c->data) == 0) {
+			d->source_path = customs_strdup(c->path);
 			return 0;
 		}
 		free(d->id), free(d->version_id), free(d->version_codename), free(d->pretty_name), free(d->id_like);
@@ -143,14 +148,14 @@ static int finish(void *self, customs_analysis *a)
 	if ((c = visible_copy(o, a, "etc/alpine-release"))) {
 		d->id = customs_strdup("alpine");
 		d->version_id = first_line(c->data);
-		d->source_path = customs_strdup("etc/alpine-release");
+		d->source_path = customs_strdup(c->path);
 		return 0;
 	}
 	static const char *const rh[] = {"etc/redhat-release", "etc/centos-release", "etc/rocky-release",
 					 "etc/almalinux-release", "etc/fedora-release", "etc/system-release", NULL};
 	for (int i = 0; rh[i]; i++)
 		if ((c = visible_copy(o, a, rh[i])) && parse_redhat_release(d, c->data) == 0) {
-			d->source_path = customs_strdup(rh[i]);
+			d->source_path = customs_strdup(c->path);
 			return 0;
 		}
 	if ((c = visible_copy(o, a, "etc/debian_version"))) {
@@ -163,7 +168,7 @@ static int finish(void *self, customs_analysis *a)
 		} else {
 			d->version_codename = v;
 		}
-		d->source_path = customs_strdup("etc/debian_version");
+		d->source_path = customs_strdup(c->path);
 	}
 	return 0;
 }

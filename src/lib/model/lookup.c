@@ -83,8 +83,9 @@ const customs_file *customs_analysis_lookup(const customs_analysis *a, const cha
 				goto done; /* symlink loop */
 			/* replace the component by the target, relative to its directory */
 			customs_buf next = CUSTOMS_BUF_INIT(1 << 20);
-			if (customs_buf_puts(&next, f->link) < 0 || customs_buf_put(&next, "/", 1) < 0 ||
-			    customs_buf_put(&next, todo.ptr + pos, todo.len - pos) < 0) {
+			/* todo.ptr + pos is "" (the link was the last component: it
+			 * stays the last) or "/rest" */
+			if (customs_buf_puts(&next, f->link) < 0 || customs_buf_put(&next, todo.ptr + pos, todo.len - pos) < 0) {
 				customs_buf_release(&next);
 				goto done;
 			}
