@@ -42,4 +42,11 @@ usage "scan -o" "use table, json, sarif, cyclonedx-json, cyclonedx-json@1.6, cyc
 usage "db status -o" "unknown output format 'csv'; use table or json" db status -o csv
 usage "db affected -o" "use table or json" db affected -o sarif debian:12 openssl
 usage "-o name too long" "unknown output format '$(printf 'x%.0s' $(seq 40))'" sbom -o "$(printf 'x%.0s' $(seq 60))=f" x
+# an analyzer name that does not exist is a usage error, not an analysis with nothing in it
+if [ -f "$FIXTURES/.stamp" ]; then
+	usage "sbom --analyzers typo" "customs sbom: unknown analyzer 'pyhton' in --analyzers; known: os-release, rpm, dpkg, apk, python, npm, go-binary, rust, ruby, php, dotnet, java" \
+		sbom --analyzers dpkg,pyhton "oci:$FIXTURES/oci/debian-min"
+else
+	partial "fixture images not built: the --analyzers check"
+fi
 finish

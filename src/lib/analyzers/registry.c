@@ -108,20 +108,51 @@ static int selected(const char *list, const char *name)
 	return 0;
 }
 
+/* Every name of the list is a registered analyzer: else CUSTOMS_EUSAGE
+ * naming it and the known ones (a typo must not quietly run nothing).
+ * Called with lock held. */
+static int check_names(const char *list)
+{
+	if (!list || !*list || !strcmp(list, "all"))
+		return 0;
+	for (const char *p = list; *p;) {
+		const char *c = strchr(p, ',');
+		size_t l = c ? (size_t)(c - p) : strlen(p), i;
+		for (i = 0; i < ntypes; i++)
+			if (strlen(types[i]->name) == l && !strncmp(p, types[i]->name, l))
+				break;
+		if (i == ntypes) {
+			customs_buf known = CUSTOMS_BUF_INIT(4096);
+			for (i = 0; i < ntypes; i++)
+				customs_buf_printf(&known, "%s%s", i ? ", " : "", types[i]->name);
+			int err = customs__error(CUSTOMS_EUSAGE, "unknown analyzer '%.*s' in --analyzers; known: %s",
+						 (int)(l > 64 ? 64 : l), p, known.ptr ? known.ptr : "none");
+			customs_buf_release(&known);
+			return err;
+		}
+		p += l + (c ? 1 : 0);
+	}
+	return 0;
+}
+
 int customs__analyzers_start(analyzer_run *out, size_t *n, size_t cap, const char *names)
 {
 	const customs_analyzer_type *sel[MAX_TYPES];
 	size_t k = 0;
+	int bad;
 
 	*n = 0;
 	pthread_once(&builtins_once, register_builtins);
 	if (builtins_err)
 		return customs__error(CUSTOMS_EINTERNAL, "the built-in analyzers could not be registered");
 	pthread_mutex_lock(&lock);
-	for (size_t i = 0; i < ntypes; i++)
+	bad = check_names(names);
+	for (size_t i = 0; !bad && i < ntypes; i++)
 		if (selected(names, types[i]->name))
 			sel[k++] = types[i];
 	pthread_mutex_unlock(&lock);
+	if (bad)
+		return bad;
 	if (k > cap)
 		return customs__error(CUSTOMS_ELIMIT, "%zu analyzers selected, at most %zu run at once", k, cap);
 	for (size_t i = 0; i < k; i++) {
