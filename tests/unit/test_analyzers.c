@@ -2,20 +2,13 @@
  * customs_analyzer_list() shows them, what customs_analyzer_register()
  * refuses and how it says so, and an analyzer registered from outside
  * running in customs_analyze() with a state of its own per analysis. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <cmocka.h>
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "customs/customs.h"
 #include "customs/sys/analyzer.h"
+#include "helpers.h"
 #include "util/util.h"
 
 static void test_builtins(void **state)
@@ -139,59 +132,37 @@ static void test_refused(void **state)
 		assert_string_not_equal(v[i]->name, "test-refused");
 }
 
-static void write_file(const char *root, const char *rel, const char *text)
-{
-	char *path = customs_asprintf("%s/%s", root, rel);
-	char *dir = customs_strdup(path);
-	*strrchr(dir, '/') = '\0';
-	char *cmd = customs_asprintf("mkdir -p '%s'", dir);
-	assert_int_equal(system(cmd), 0);
-	FILE *f = fopen(path, "w");
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
-	free(cmd), free(dir), free(path);
-}
-
 static const char *hello_count(const customs_analysis *a)
 {
-	for (size_t i = 0; i < a->npackages; i++)
-		if (!strcmp(a->packages[i]->name, "hello"))
-			return a->packages[i]->version;
-	return NULL;
+	const customs_package *p = th_pkg_find(a->packages, a->npackages, NULL, "hello");
+	return p ? p->version : NULL;
 }
 
 static void test_registered_runs(void **state)
 {
 	(void)state;
-	char root[] = "/tmp/customs-registry-XXXXXX";
-	assert_non_null(mkdtemp(root));
-	write_file(root, "a/hello", "1");
-	write_file(root, "b/c/hello", "2");
-	write_file(root, "b/other", "3");
+	th_dir d;
+	th_dir_new(&d, "registry");
+	th_dir_text(&d, "a/hello", "1");
+	th_dir_text(&d, "b/c/hello", "2");
+	th_dir_text(&d, "b/other", "3");
 	assert_int_equal(customs_analyzer_register(&hello_type), 0);
 	assert_int_equal(customs_analyzer_register(&hello_type), CUSTOMS_EINVAL);
 	const customs_analyzer_type *v[128];
 	size_t n = customs_analyzer_list(v, 128);
 	assert_ptr_equal(v[n - 1], &hello_type); /* after the built-ins */
 
-	char *ref = customs_asprintf("dir:%s", root);
-	customs_options o = {.version = CUSTOMS_OPTIONS_VERSION, .analyzers = "os-release,test-hello"};
 	customs_analysis *a;
 	/* a state per analysis: twice the same count */
 	for (int i = 0; i < 2; i++) {
-		assert_int_equal(customs_analyze(&a, ref, &o), 0);
+		a = th_dir_analyze(&d, "os-release,test-hello");
 		assert_string_equal(hello_count(a), "2");
 		customs_analysis_free(a);
 	}
-	o.analyzers = "os-release";
-	assert_int_equal(customs_analyze(&a, ref, &o), 0);
+	a = th_dir_analyze(&d, "os-release");
 	assert_null(hello_count(a));
 	customs_analysis_free(a);
-	free(ref);
-	char *cmd = customs_asprintf("rm -rf '%s'", root);
-	assert_int_equal(system(cmd), 0);
-	free(cmd);
+	assert_int_equal(th_dir_remove(&d), 0);
 }
 
 int main(void)

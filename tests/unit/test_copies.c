@@ -3,20 +3,14 @@
  * as the next copy or the layer that deleted the file, records listed twice,
  * an unreadable visible copy, the hard-link fan-out, the installed_by link,
  * the path filter and fill, and the lookups. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <cmocka.h>
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/copies.h"
+#include "helpers.h"
+#include "model/model.h"
 #include "util/util.h"
-
-customs_analysis *customs__analysis_new(const char *reference); /* model/model.c */
 
 /* An analysis whose catalog holds files[] (sorted by path, then layer). */
 static customs_analysis *with_files(const customs_file *files, size_t n)
@@ -31,16 +25,6 @@ static customs_analysis *with_files(const customs_file *files, size_t n)
 	return a;
 }
 
-static customs_package *pkg(const char *name, const char *version)
-{
-	customs_package *p = customs_package_new();
-	assert_non_null(p);
-	p->name = customs_strdup(name);
-	p->version = customs_strdup(version);
-	p->type = customs_strdup("test");
-	return p;
-}
-
 static void add(copies *s, const char *path, int layer, const char *list)
 {
 	customs_package *v[16];
@@ -49,7 +33,7 @@ static void add(copies *s, const char *path, int layer, const char *list)
 	for (char *t = strtok_r(dup, " ", &save); t && n < 16; t = strtok_r(NULL, " ", &save)) {
 		char *at = strchr(t, '@');
 		*at = '\0';
-		v[n++] = pkg(t, at + 1);
+		v[n++] = th_pkg_new("test", t, at + 1, NULL);
 	}
 	free(dup);
 	assert_int_equal(copies__add(s, path, layer, v, n), 0);
@@ -177,9 +161,7 @@ static void test_hardlinks_and_owners(void **state)
 		{.path = "usr/bin/go3", .layer = 2, .type = CUSTOMS_FILE_HARDLINK, .link = "usr/bin/go", .visible = 1},
 	};
 	customs_analysis *a = with_files(files, 3);
-	customs_package *deb = pkg("golang-go", "2:1.19");
-	free(deb->type);
-	deb->type = customs_strdup("deb");
+	customs_package *deb = th_pkg_new("deb", "golang-go", "2:1.19", NULL);
 	customs_strlist_add(&deb->files, "/usr/bin/go2");
 	customs_strlist_add(&deb->files, "/usr/bin/go");
 	assert_int_equal(customs_analysis_add_package(a, deb), 0);

@@ -3,18 +3,13 @@
  * distroless status.d stanzas and on malformed input (warnings with line
  * numbers); DEP-5 copyright licenses and their SPDX names; the feed
  * namespace of a distro; the analyzer's warnings naming path and layer. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <cmocka.h>
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "analyzers/analyzers.h"
 #include "core/distro.h"
+#include "helpers.h"
 #include "util/util.h"
 
 /* Verbatim from the fixture (debian 12, 2025 point release). */
@@ -93,47 +88,13 @@ static const char real_status[] =
 	" and the standard math library, as well as many others.\n"
 	"Homepage: https://www.gnu.org/software/libc/libc.html\n";
 
-typedef struct warns {
-	char *msg[32];
-	size_t line[32];
-	size_t n;
-} warns;
-
-static void on_warn(void *ud, size_t line, const char *msg)
-{
-	warns *w = ud;
-	if (w->n < 32) {
-		w->line[w->n] = line;
-		w->msg[w->n++] = strdup(msg);
-	}
-}
-
-static void warns_release(warns *w)
-{
-	for (size_t i = 0; i < w->n; i++)
-		free(w->msg[i]);
-	w->n = 0;
-}
-
-static void free_pkgs(customs_package **v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		customs_package_free(v[i]);
-	free(v);
-}
-
-static const char *meta(const customs_package *p, const char *key)
-{
-	return json_string_value(json_object_get(p->metadata, key));
-}
-
 static void test_real_stanzas(void **state)
 {
 	(void)state;
 	customs_package **v;
 	size_t n;
-	warns w = {0};
-	assert_int_equal(customs__dpkg_parse_status(&v, &n, real_status, sizeof(real_status) - 1, 0, on_warn, &w), 0);
+	th_warns w = {0};
+	assert_int_equal(customs__dpkg_parse_status(&v, &n, real_status, sizeof(real_status) - 1, 0, th_warn, &w), 0);
 	assert_int_equal(w.n, 0);
 	assert_int_equal(n, 3);
 
@@ -145,10 +106,10 @@ static void test_real_stanzas(void **state)
 	assert_string_equal(v[0]->source_name, "bash");
 	assert_string_equal(v[0]->source_version, "5.2.15-2");
 	assert_int_equal(json_integer_value(json_object_get(v[0]->metadata, "installed_size")), 7164);
-	assert_string_equal(meta(v[0], "maintainer"), "Matthias Klose <doko@debian.org>");
-	assert_string_equal(meta(v[0], "depends"), "base-files (>= 2.1.12), debianutils (>= 5.6-0.1)");
-	assert_string_equal(meta(v[0], "pre_depends"), "libc6 (>= 2.36), libtinfo6 (>= 6)");
-	assert_null(meta(v[0], "status")); /* only when not "install ok installed" */
+	assert_string_equal(th_meta(v[0], "maintainer"), "Matthias Klose <doko@debian.org>");
+	assert_string_equal(th_meta(v[0], "depends"), "base-files (>= 2.1.12), debianutils (>= 5.6-0.1)");
+	assert_string_equal(th_meta(v[0], "pre_depends"), "libc6 (>= 2.36), libtinfo6 (>= 6)");
+	assert_null(th_meta(v[0], "status")); /* only when not "install ok installed" */
 
 	/* the binary's epoch is not part of the source version */
 	assert_string_equal(v[1]->name, "bsdutils");
@@ -160,7 +121,7 @@ static void test_real_stanzas(void **state)
 	assert_string_equal(v[2]->name, "libc6");
 	assert_string_equal(v[2]->source_name, "glibc");
 	assert_string_equal(v[2]->source_version, "2.36-9+deb12u14");
-	free_pkgs(v, n);
+	th_pkgs_free(v, n);
 }
 
 static void test_status_states(void **state)
@@ -177,20 +138,17 @@ static void test_status_states(void **state)
 				 "Package: i\nVersion: 1\n";                       /* line 33: no Status */
 	customs_package **v;
 	size_t n;
-	warns w = {0};
-	assert_int_equal(customs__dpkg_parse_status(&v, &n, st, sizeof(st) - 1, 0, on_warn, &w), 0);
+	th_warns w = {0};
+	assert_int_equal(customs__dpkg_parse_status(&v, &n, st, sizeof(st) - 1, 0, th_warn, &w), 0);
 	assert_int_equal(n, 3);
 	assert_string_equal(v[0]->name, "a");
 	assert_string_equal(v[1]->name, "e");
-	assert_string_equal(meta(v[1], "status"), "hold ok installed");
+	assert_string_equal(th_meta(v[1], "status"), "hold ok installed");
 	assert_string_equal(v[2]->name, "g");
 	assert_int_equal(w.n, 2);
-	assert_int_equal(w.line[0], 30);
-	assert_string_equal(w.msg[0], "package \"h\": malformed Status \"install ok\": skipped");
-	assert_int_equal(w.line[1], 33);
-	assert_string_equal(w.msg[1], "package \"i\" has no Status field: skipped");
-	warns_release(&w);
-	free_pkgs(v, n);
+	th_warning_is(&w, 0, 30, "package \"h\": malformed Status \"install ok\": skipped");
+	th_warning_is(&w, 1, 33, "package \"i\" has no Status field: skipped");
+	th_pkgs_free(v, n);
 }
 
 /* distroless: status.d/<pkg> holds control stanzas without Status */
@@ -202,8 +160,8 @@ static void test_status_d(void **state)
 				 "Package: netbase\nVersion: 6.4\nArchitecture: all\n";
 	customs_package **v;
 	size_t n;
-	warns w = {0};
-	assert_int_equal(customs__dpkg_parse_status(&v, &n, st, sizeof(st) - 1, CUSTOMS_DPKG_STATUS_D, on_warn, &w), 0);
+	th_warns w = {0};
+	assert_int_equal(customs__dpkg_parse_status(&v, &n, st, sizeof(st) - 1, CUSTOMS_DPKG_STATUS_D, th_warn, &w), 0);
 	assert_int_equal(w.n, 0);
 	assert_int_equal(n, 2);
 	assert_string_equal(v[0]->name, "base-files");
@@ -211,7 +169,7 @@ static void test_status_d(void **state)
 	assert_string_equal(v[1]->arch, "all");
 	assert_string_equal(v[1]->source_name, "netbase");
 	assert_string_equal(v[1]->source_version, "6.4");
-	free_pkgs(v, n);
+	th_pkgs_free(v, n);
 }
 
 static void test_malformed(void **state)
@@ -243,49 +201,42 @@ static void test_malformed(void **state)
 				 "Source: dsrc (4-1\n";               /* 24 */
 	customs_package **v;
 	size_t n;
-	warns w = {0};
-	assert_int_equal(customs__dpkg_parse_status(&v, &n, st, sizeof(st) - 1, 0, on_warn, &w), 0);
+	th_warns w = {0};
+	assert_int_equal(customs__dpkg_parse_status(&v, &n, st, sizeof(st) - 1, 0, th_warn, &w), 0);
 	assert_int_equal(n, 3);
 	assert_string_equal(v[0]->name, "a");
-	assert_string_equal(meta(v[0], "depends"), "x, y");
+	assert_string_equal(th_meta(v[0], "depends"), "x, y");
 	assert_string_equal(v[1]->name, "b");
 	assert_string_equal(v[1]->version, "3");
-	assert_string_equal(meta(v[1], "maintainer"), "J\xef\xbf\xbdrg <j@example.org>");
+	assert_string_equal(th_meta(v[1], "maintainer"), "J\xef\xbf\xbdrg <j@example.org>");
 	assert_string_equal(v[2]->name, "d");
 	assert_string_equal(v[2]->source_name, "dsrc");
 	assert_string_equal(v[2]->source_version, "4-1");
 
 	assert_int_equal(w.n, 6);
-	assert_int_equal(w.line[0], 7);
-	assert_string_equal(w.msg[0], "continuation line without a field before it: skipped");
-	assert_int_equal(w.line[1], 8);
-	assert_string_equal(w.msg[1], "stanza without a Package field: skipped");
-	assert_int_equal(w.line[2], 13);
-	assert_string_equal(w.msg[2], "not a \"Field: value\" line: skipped");
-	assert_int_equal(w.line[3], 16);
-	assert_string_equal(w.msg[3], "not valid UTF-8 (stanza at line 11): invalid bytes replaced by U+FFFD");
-	assert_int_equal(w.line[4], 18);
-	assert_string_equal(w.msg[4], "package \"c\" has no Version field: skipped");
-	assert_int_equal(w.line[5], 24);
-	assert_string_equal(w.msg[5], "package \"d\": Source field without ')'");
-	warns_release(&w);
-	free_pkgs(v, n);
+	th_warning_is(&w, 0, 7, "continuation line without a field before it: skipped");
+	th_warning_is(&w, 1, 8, "stanza without a Package field: skipped");
+	th_warning_is(&w, 2, 13, "not a \"Field: value\" line: skipped");
+	th_warning_is(&w, 3, 16, "not valid UTF-8 (stanza at line 11): invalid bytes replaced by U+FFFD");
+	th_warning_is(&w, 4, 18, "package \"c\" has no Version field: skipped");
+	th_warning_is(&w, 5, 24, "package \"d\": Source field without ')'");
+	w.n = 0;
+	th_pkgs_free(v, n);
 
 	/* empty input, only blank lines, a NUL in the middle of a name */
-	assert_int_equal(customs__dpkg_parse_status(&v, &n, "", 0, 0, on_warn, &w), 0);
+	assert_int_equal(customs__dpkg_parse_status(&v, &n, "", 0, 0, th_warn, &w), 0);
 	assert_int_equal(n, 0);
-	free_pkgs(v, n);
-	assert_int_equal(customs__dpkg_parse_status(&v, &n, "\n\n \n", 4, 0, on_warn, &w), 0);
+	th_pkgs_free(v, n);
+	assert_int_equal(customs__dpkg_parse_status(&v, &n, "\n\n \n", 4, 0, th_warn, &w), 0);
 	assert_int_equal(n, 0);
-	free_pkgs(v, n);
+	th_pkgs_free(v, n);
 	static const char nul[] = "Package: x\0y\nStatus: install ok installed\nVersion: 1\n";
-	assert_int_equal(customs__dpkg_parse_status(&v, &n, nul, sizeof(nul) - 1, 0, on_warn, &w), 0);
+	assert_int_equal(customs__dpkg_parse_status(&v, &n, nul, sizeof(nul) - 1, 0, th_warn, &w), 0);
 	assert_int_equal(n, 1);
 	assert_string_equal(v[0]->name, "x\xef\xbf\xbdy");
 	assert_int_equal(w.n, 1);
 	assert_int_equal(w.line[0], 1);
-	warns_release(&w);
-	free_pkgs(v, n);
+	th_pkgs_free(v, n);
 }
 
 static void test_copyright(void **state)
@@ -335,9 +286,9 @@ static void test_copyright(void **state)
 	assert_int_equal(l.n, 0);
 }
 
-static void check_spdx(const char *dep5, const char *want)
+/* got (freed here) is want; NULL when want is */
+static void got_is(char *got, const char *want)
 {
-	char *got = customs__dpkg_license_spdx(dep5, strlen(dep5));
 	if (want) {
 		assert_non_null(got);
 		assert_string_equal(got, want);
@@ -345,6 +296,11 @@ static void check_spdx(const char *dep5, const char *want)
 		assert_null(got);
 	}
 	free(got);
+}
+
+static void check_spdx(const char *dep5, const char *want)
+{
+	got_is(customs__dpkg_license_spdx(dep5, strlen(dep5)), want);
 }
 
 static void test_license_names(void **state)
@@ -374,14 +330,7 @@ static void test_license_names(void **state)
 static void check_ns(const char *id, const char *version_id, const char *codename, const char *want)
 {
 	customs_distro d = {.id = (char *)id, .version_id = (char *)version_id, .version_codename = (char *)codename};
-	char *got = customs__distro_namespace(&d);
-	if (want) {
-		assert_non_null(got);
-		assert_string_equal(got, want);
-	} else {
-		assert_null(got);
-	}
-	free(got);
+	got_is(customs__distro_namespace(&d), want);
 }
 
 static void test_distro_namespace(void **state)
@@ -429,34 +378,15 @@ static void test_cpe(void **state)
 static void test_analyzer_warnings(void **state)
 {
 	(void)state;
-	char root[] = "/tmp/customs-dpkg-XXXXXX";
-	assert_non_null(mkdtemp(root));
-	char *cmd = customs_asprintf("mkdir -p %s/var/lib/dpkg/info %s/etc", root, root);
-	assert_int_equal(system(cmd), 0);
-	free(cmd);
-	char *path = customs_asprintf("%s/var/lib/dpkg/status", root);
-	FILE *f = fopen(path, "w");
-	assert_non_null(f);
-	fputs("Package: good\nStatus: install ok installed\nVersion: 1.0-1+b1\nArchitecture: amd64\n"
-	      "Source: goodsrc (1.0-1)\n\nStatus: install ok installed\nVersion: 2\n",
-	      f);
-	fclose(f);
-	free(path);
-	path = customs_asprintf("%s/var/lib/dpkg/info/good:amd64.list", root);
-	assert_non_null(f = fopen(path, "w"));
-	fputs("/.\n/usr\n/usr/bin\n/usr/bin/good\n", f);
-	fclose(f);
-	free(path);
-	path = customs_asprintf("%s/etc/os-release", root);
-	assert_non_null(f = fopen(path, "w"));
-	fputs("ID=debian\nVERSION_ID=\"12\"\n", f);
-	fclose(f);
-	free(path);
+	th_dir d;
+	th_dir_new(&d, "dpkg");
+	th_dir_text(&d, "var/lib/dpkg/status",
+		    "Package: good\nStatus: install ok installed\nVersion: 1.0-1+b1\nArchitecture: amd64\n"
+		    "Source: goodsrc (1.0-1)\n\nStatus: install ok installed\nVersion: 2\n");
+	th_dir_text(&d, "var/lib/dpkg/info/good:amd64.list", "/.\n/usr\n/usr/bin\n/usr/bin/good\n");
+	th_dir_text(&d, "etc/os-release", "ID=debian\nVERSION_ID=\"12\"\n");
 
-	char *ref = customs_asprintf("dir:%s", root);
-	customs_analysis *a;
-	customs_options o = {.version = CUSTOMS_OPTIONS_VERSION, .analyzers = "os-release,dpkg"};
-	assert_int_equal(customs_analyze(&a, ref, &o), 0);
+	customs_analysis *a = th_dir_analyze(&d, "os-release,dpkg");
 	assert_int_equal(a->npackages, 1);
 	const customs_package *p = a->packages[0];
 	assert_string_equal(p->name, "good");
@@ -468,18 +398,14 @@ static void test_analyzer_warnings(void **state)
 	assert_int_equal(p->removed_in_layer, -1);
 	assert_int_equal(p->files.n, 4);
 	assert_string_equal(p->files.v[3], "/usr/bin/good");
-	assert_string_equal(meta(p, "distro_namespace"), "debian:12");
+	assert_string_equal(th_meta(p, "distro_namespace"), "debian:12");
 	assert_int_equal(a->nwarnings, 1);
-	char *want = customs_asprintf("%s: layer 0: var/lib/dpkg/status: line 7: stanza without a Package field: skipped", ref);
-	assert_string_equal(a->warnings[0].message, want);
+	th_dir_warning_is(&d, a->warnings[0].message,
+			  "layer 0: var/lib/dpkg/status: line 7: stanza without a Package field: skipped");
 	assert_int_equal(a->warnings[0].layer, 0);
 	assert_string_equal(a->warnings[0].path, "var/lib/dpkg/status");
-	free(want);
 	customs_analysis_free(a);
-	cmd = customs_asprintf("rm -rf %s", root);
-	assert_int_equal(system(cmd), 0);
-	free(cmd);
-	free(ref);
+	assert_int_equal(th_dir_remove(&d), 0);
 }
 
 int main(void)

@@ -5,25 +5,15 @@
  * -m` printed for each; then lying and truncated build info, bogus magic
  * hits, modinfo lines Go would reject, and the analyzer's warning naming the
  * file. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <cmocka.h>
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "analyzers/analyzers.h"
+#include "helpers.h"
 #include "util/util.h"
 
-static char *data_path(const char *name)
-{
-	const char *src = getenv("SRCDIR");
-	return customs_asprintf("%s/tests/data/lang/go/%s", src ? src : ".", name);
-}
+#define GO "lang/go/"
 
 static uint64_t le64(const unsigned char *p)
 {
@@ -36,10 +26,8 @@ static uint64_t le64(const unsigned char *p)
 /* Rebuild a binary from its .pieces file (zeros where nothing was kept). */
 static unsigned char *load_pieces(const char *name, size_t *size)
 {
-	char *path = data_path(name), *raw = NULL;
 	size_t len;
-	if (customs_read_file(&raw, &len, path, 1 << 20) < 0)
-		fail_msg("cannot read %s: %s", path, customs_error_last());
+	char *raw = th_data(name, &len);
 	const unsigned char *p = (const unsigned char *)raw;
 	assert_true(len >= 16 && !memcmp(p, "CPIECES1", 8));
 	*size = (size_t)le64(p + 8);
@@ -53,53 +41,25 @@ static unsigned char *load_pieces(const char *name, size_t *size)
 		o += 12 + n;
 	}
 	free(raw);
-	free(path);
 	return buf;
 }
 
-typedef struct warns {
-	char msg[8][512];
-	int n;
-} warns;
-
-static void collect(void *ud, size_t line, const char *msg)
+static int put(void *g, const unsigned char *data, size_t len)
 {
-	warns *w = ud;
-	if (w->n < 8)
-		snprintf(w->msg[w->n++], sizeof(w->msg[0]), "%zu: %s", line, msg);
-}
-
-static uint64_t rng = 88172645463325252ull;
-static size_t rnd(size_t max)
-{
-	rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
-	return (size_t)(rng % max) + 1;
+	return customs__goscan_write(g, data, len);
 }
 
 /* Feed buf in chunks of 1..maxchunk bytes (0: one chunk), as the engine
  * would: stop when the scanner says it is done. */
-static int scan(customs_package ***out, size_t *n, const unsigned char *buf, size_t len, size_t maxchunk, warns *w)
+static int scan(customs_package ***out, size_t *n, const unsigned char *buf, size_t len, size_t maxchunk, th_warns *w)
 {
+	static uint64_t rng = 88172645463325252ull;
 	customs_goscan *g = customs__goscan_new(len);
 	assert_non_null(g);
-	for (size_t off = 0; off < len;) {
-		size_t k = maxchunk ? rnd(maxchunk) : len;
-		if (k > len - off)
-			k = len - off;
-		int rc = customs__goscan_write(g, buf + off, k);
-		assert_true(rc >= 0);
-		off += k;
-		if (rc == 1)
-			break;
-	}
-	int rc = customs__goscan_finish(g, out, n, collect, w);
+	th_feed(put, g, buf, len, maxchunk, &rng);
+	int rc = customs__goscan_finish(g, out, n, th_warn_lined, w);
 	customs__goscan_free(g);
 	return rc;
-}
-
-static const char *meta(const customs_package *p, const char *key)
-{
-	return json_string_value(json_object_get(p->metadata, key));
 }
 
 /* strconv.Quote enough for build settings */
@@ -124,19 +84,19 @@ static char *render(const char *label, customs_package **v, size_t n)
 	customs_buf b = CUSTOMS_BUF_INIT(0);
 	assert_true(n >= 1);
 	assert_string_equal(v[0]->name, "stdlib");
-	customs_buf_printf(&b, "%s: %s\n", label, meta(v[0], "go_version"));
-	if (meta(v[0], "main_path"))
-		customs_buf_printf(&b, "\tpath\t%s\n", meta(v[0], "main_path"));
+	customs_buf_printf(&b, "%s: %s\n", label, th_meta(v[0], "go_version"));
+	if (th_meta(v[0], "main_path"))
+		customs_buf_printf(&b, "\tpath\t%s\n", th_meta(v[0], "main_path"));
 	json_t *settings = json_object_get(v[0]->metadata, "build_settings");
 	for (size_t i = 1; i < n; i++) {
 		const customs_package *p = v[i];
 		int is_main = json_is_true(json_object_get(p->metadata, "main_module"));
 		json_t *r = json_object_get(p->metadata, "replaces");
-		const char *sum = meta(p, "sum");
+		const char *sum = th_meta(p, "sum");
 		if (is_main)
 			settings = json_object_get(p->metadata, "build_settings");
 		if (r) {
-			const char *dir = meta(p, "replacement_dir");
+			const char *dir = th_meta(p, "replacement_dir");
 			customs_buf_printf(&b, "\t%s\t%s\t%s\n\t=>\t%s\t%s\t%s\n", is_main ? "mod" : "dep",
 					   json_string_value(json_object_get(r, "path")),
 					   json_string_value(json_object_get(r, "version")), dir ? dir : p->name, p->version,
@@ -163,10 +123,8 @@ static char *render(const char *label, customs_package **v, size_t n)
  * a replacement. */
 static char *expected(const char *name)
 {
-	char *path = data_path(name), *raw = NULL;
 	size_t len;
-	if (customs_read_file(&raw, &len, path, 1 << 20) < 0)
-		fail_msg("cannot read %s", path);
+	char *raw = th_data(name, &len);
 	customs_buf b = CUSTOMS_BUF_INIT(0);
 	for (char *line = raw, *nl; *line; line = nl + 1) {
 		nl = strchr(line, '\n');
@@ -177,15 +135,7 @@ static char *expected(const char *name)
 	}
 	customs_buf_puts(&b, "");
 	free(raw);
-	free(path);
 	return customs_buf_detach(&b);
-}
-
-static void free_pkgs(customs_package **v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		customs_package_free(v[i]);
-	free(v);
 }
 
 static const char *const samples[] = {"esbuild-0.18.20.linux-x64", "esbuild-0.13.15.linux-x64", "umoci-0.4.7",
@@ -195,7 +145,8 @@ static void test_real_binaries(void **state)
 {
 	(void)state;
 	for (int s = 0; samples[s]; s++) {
-		char *pn = customs_asprintf("%s.pieces", samples[s]), *en = customs_asprintf("%s.go-version-m.txt", samples[s]);
+		char *pn = customs_asprintf(GO "%s.pieces", samples[s]),
+		     *en = customs_asprintf(GO "%s.go-version-m.txt", samples[s]);
 		size_t len;
 		unsigned char *bin = load_pieces(pn, &len);
 		char *want = expected(en);
@@ -207,14 +158,14 @@ static void test_real_binaries(void **state)
 				continue;
 			customs_package **v;
 			size_t n;
-			warns w = {.n = 0};
+			th_warns w = {0};
 			assert_int_equal(scan(&v, &n, bin, len, modes[m], &w), 0);
 			assert_int_equal(w.n, 0);
 			char *got = render(samples[s], v, n);
 			if (strcmp(got, want))
 				fail_msg("%s, chunks up to %zu:\n--- got\n%s--- want\n%s", samples[s], modes[m], got, want);
 			free(got);
-			free_pkgs(v, n);
+			th_pkgs_free(v, n);
 		}
 		free(want);
 		free(bin);
@@ -223,65 +174,56 @@ static void test_real_binaries(void **state)
 	}
 }
 
-static const customs_package *find(customs_package **v, size_t n, const char *name)
-{
-	for (size_t i = 0; i < n; i++)
-		if (!strcmp(v[i]->name, name))
-			return v[i];
-	fail_msg("no package %s", name);
-	return NULL;
-}
-
 static void test_packages(void **state)
 {
 	(void)state;
 	size_t len, n;
 	customs_package **v;
-	unsigned char *bin = load_pieces("esbuild-0.18.20.linux-x64.pieces", &len);
+	unsigned char *bin = load_pieces(GO "esbuild-0.18.20.linux-x64.pieces", &len);
 	assert_int_equal(scan(&v, &n, bin, len, 0, NULL), 0);
 	assert_int_equal(n, 3);
 	assert_string_equal(v[0]->type, "go-module");
 	assert_string_equal(v[0]->version, "go1.20.7");
 	assert_string_equal(v[0]->purl, "pkg:golang/stdlib@1.20.7");
-	const customs_package *p = find(v, n, "github.com/evanw/esbuild");
+	const customs_package *p = th_pkg_need(v, n, NULL, "github.com/evanw/esbuild");
 	assert_string_equal(p->version, "(devel)");
 	assert_string_equal(p->purl, "pkg:golang/github.com/evanw/esbuild@%28devel%29");
 	assert_string_equal(json_string_value(json_object_get(json_object_get(p->metadata, "build_settings"),
 								 "vcs.revision")),
 			    "22f0818cf81024b63752d815c51fe737612b43ec");
-	p = find(v, n, "golang.org/x/sys");
+	p = th_pkg_need(v, n, NULL, "golang.org/x/sys");
 	assert_string_equal(p->purl, "pkg:golang/golang.org/x/sys@v0.0.0-20220715151400-c0bba94af5f8");
-	assert_string_equal(meta(p, "sum"), "h1:0A+M6Uqn+Eje4kHMK80dtF3JCXC4ykBgQG4Fe06QRhQ=");
-	free_pkgs(v, n);
+	assert_string_equal(th_meta(p, "sum"), "h1:0A+M6Uqn+Eje4kHMK80dtF3JCXC4ykBgQG4Fe06QRhQ=");
+	th_pkgs_free(v, n);
 	free(bin);
 
-	bin = load_pieces("replaced.pieces", &len);
+	bin = load_pieces(GO "replaced.pieces", &len);
 	assert_int_equal(scan(&v, &n, bin, len, 0, NULL), 0);
 	assert_int_equal(n, 4);
-	p = find(v, n, "example.com/libfork");
+	p = th_pkg_need(v, n, NULL, "example.com/libfork");
 	assert_string_equal(p->version, "v1.2.4");
 	assert_string_equal(p->purl, "pkg:golang/example.com/libfork@v1.2.4");
 	json_t *r = json_object_get(p->metadata, "replaces");
 	assert_string_equal(json_string_value(json_object_get(r, "path")), "example.com/lib");
 	assert_string_equal(json_string_value(json_object_get(r, "version")), "v1.2.3");
-	p = find(v, n, "example.com/local"); /* a directory: the original name stays */
+	p = th_pkg_need(v, n, NULL, "example.com/local"); /* a directory: the original name stays */
 	assert_string_equal(p->version, "(devel)");
-	assert_string_equal(meta(p, "replacement_dir"), "../local");
-	p = find(v, n, "example.com/hello");
+	assert_string_equal(th_meta(p, "replacement_dir"), "../local");
+	p = th_pkg_need(v, n, NULL, "example.com/hello");
 	assert_string_equal(json_string_value(json_object_get(json_object_get(p->metadata, "build_settings"), "-ldflags")),
 			    "-s -w -X main.version=v1.0.0");
-	free_pkgs(v, n);
+	th_pkgs_free(v, n);
 	free(bin);
 
 	/* no mod lines (distro build): stdlib carries path and settings */
-	bin = load_pieces("umoci-0.4.7.pieces", &len);
+	bin = load_pieces(GO "umoci-0.4.7.pieces", &len);
 	assert_int_equal(scan(&v, &n, bin, len, 0, NULL), 0);
 	assert_int_equal(n, 1);
-	assert_string_equal(meta(v[0], "main_path"), "github.com/opencontainers/umoci/cmd/umoci");
+	assert_string_equal(th_meta(v[0], "main_path"), "github.com/opencontainers/umoci/cmd/umoci");
 	assert_string_equal(json_string_value(json_object_get(json_object_get(v[0]->metadata, "build_settings"),
 								 "CGO_ENABLED")),
 			    "1");
-	free_pkgs(v, n);
+	th_pkgs_free(v, n);
 	free(bin);
 }
 
@@ -290,14 +232,14 @@ static void test_not_go(void **state)
 	(void)state;
 	customs_package **v;
 	size_t n;
-	warns w = {.n = 0};
+	th_warns w = {0};
 	const char *script = "#!/bin/sh\necho \xff Go buildinf:\n";
 	customs_goscan *g = customs__goscan_new(strlen(script));
 	assert_int_equal(customs__goscan_write(g, (const unsigned char *)script, strlen(script)), 1);
-	assert_int_equal(customs__goscan_finish(g, &v, &n, collect, &w), CUSTOMS_ENOTFOUND);
+	assert_int_equal(customs__goscan_finish(g, &v, &n, th_warn_lined, &w), CUSTOMS_ENOTFOUND);
 	customs__goscan_free(g);
 
-	char *path = customs_asprintf("%s/tests/data/lang/rust/lockgen-bfd", getenv("SRCDIR") ? getenv("SRCDIR") : ".");
+	char *path = th_data_path("lang/rust/lockgen-bfd");
 	char *elf;
 	size_t len;
 	assert_int_equal(customs_read_file(&elf, &len, path, 1 << 20), 0);
@@ -323,10 +265,11 @@ static void expect_warning_from(const unsigned char *bin, size_t len, const char
 	size_t n;
 	size_t modes[] = {0, 4096, 13};
 	for (size_t m = first_mode; m < 3; m++) {
-		warns w = {.n = 0};
+		th_warns w = {0};
 		int rc = scan(&v, &n, bin, len, modes[m], &w);
 		if (rc != CUSTOMS_EFORMAT || w.n != 1 || !strstr(w.msg[0], needle))
-			fail_msg("rc %d, %d warnings, first \"%s\": want \"%s\"", rc, w.n, w.n ? w.msg[0] : "", needle);
+			fail_msg("rc %d, %zu warnings, first \"%s\": want \"%s\"", rc, w.n, w.n ? w.msg[0] : "",
+				 needle);
 	}
 }
 
@@ -339,7 +282,7 @@ static void test_malformed(void **state)
 {
 	(void)state;
 	size_t len;
-	unsigned char *bin = load_pieces("replaced.pieces", &len);
+	unsigned char *bin = load_pieces(GO "replaced.pieces", &len);
 	size_t h = header_at(bin, len);
 	unsigned char *b = malloc(len);
 	char want[128];
@@ -351,9 +294,9 @@ static void test_malformed(void **state)
 		customs_goscan *g = customs__goscan_new(0);
 		customs_package **v;
 		size_t n;
-		warns w = {.n = 0};
+		th_warns w = {0};
 		assert_int_equal(customs__goscan_write(g, bin, h + 200), 0);
-		assert_int_equal(customs__goscan_finish(g, &v, &n, collect, &w), CUSTOMS_EFORMAT);
+		assert_int_equal(customs__goscan_finish(g, &v, &n, th_warn_lined, &w), CUSTOMS_EFORMAT);
 		snprintf(want, sizeof(want), "0: build info at offset %zu is cut off by the end of the file", h);
 		assert_string_equal(w.msg[0], want);
 		customs__goscan_free(g);
@@ -379,11 +322,11 @@ static void test_malformed(void **state)
 	memcpy(b + 0x20000, "\xff Go buildinf:\0\0client", 22);
 	customs_package **v;
 	size_t n;
-	warns w = {.n = 0};
+	th_warns w = {0};
 	assert_int_equal(scan(&v, &n, b, len, 4096, &w), 0);
 	assert_int_equal(w.n, 0);
 	assert_string_equal(v[0]->version, "go1.19.8");
-	free_pkgs(v, n);
+	th_pkgs_free(v, n);
 	/* plausible but broken candidates over and over: give up */
 	for (int k = 0; k < 20; k++)
 		memcpy(b + 0x20000 + 16 * (size_t)k, "\xff Go buildinf:\x08\x02", 16);
@@ -392,7 +335,7 @@ static void test_malformed(void **state)
 	free(bin);
 
 	/* pointer format */
-	bin = load_pieces("esbuild-0.13.15.linux-x64.pieces", &len);
+	bin = load_pieces(GO "esbuild-0.13.15.linux-x64.pieces", &len);
 	b = malloc(len);
 	h = header_at(bin, len);
 	memcpy(b, bin, len);
@@ -436,14 +379,14 @@ static void test_modinfo_lines(void **state)
 	customs_buf_put(&b, end, 16);
 	customs_package **v;
 	size_t n;
-	warns w = {.n = 0};
-	assert_int_equal(customs__go_parse_modinfo(&v, &n, "go1.16.5", 8, b.ptr, b.len, collect, &w), 0);
+	th_warns w = {0};
+	assert_int_equal(customs__go_parse_modinfo(&v, &n, "go1.16.5", 8, b.ptr, b.len, th_warn_lined, &w), 0);
 	assert_int_equal(n, 3);
 	assert_string_equal(v[0]->version, "go1.16.5");
 	assert_string_equal(v[1]->name, "example.com/x");
 	assert_string_equal(v[2]->name, "good.com/z");
 	assert_string_equal(v[2]->version, "(devel)"); /* directory replacement, Go 1.16 style */
-	assert_string_equal(meta(v[2], "replacement_dir"), "../z");
+	assert_string_equal(th_meta(v[2], "replacement_dir"), "../z");
 	json_t *set = json_object_get(v[1]->metadata, "build_settings");
 	assert_string_equal(json_string_value(json_object_get(set, "quoted key")), "a\tb");
 	assert_int_equal(json_object_size(set), 1);
@@ -452,48 +395,32 @@ static void test_modinfo_lines(void **state)
 	assert_string_equal(w.msg[1], "4: replacement with no module on the line before: skipped");
 	assert_string_equal(w.msg[2], "7: malformed build setting \"build\t=nokey\": skipped");
 	assert_string_equal(w.msg[3], "9: module info line is not UTF-8: skipped");
-	free_pkgs(v, n);
+	th_pkgs_free(v, n);
 	customs_buf_release(&b);
 
 	/* without the framing Go sees no module info: stdlib only */
 	w.n = 0;
-	assert_int_equal(customs__go_parse_modinfo(&v, &n, "devel go1.23-4f2a3b Mon", 23, "path\tx\n", 7, collect, &w), 0);
+	assert_int_equal(
+		customs__go_parse_modinfo(&v, &n, "devel go1.23-4f2a3b Mon", 23, "path\tx\n", 7, th_warn_lined, &w), 0);
 	assert_int_equal(n, 1);
 	assert_string_equal(v[0]->version, "go1.23-4f2a3b");
-	assert_null(meta(v[0], "main_path"));
-	free_pkgs(v, n);
-}
-
-static void write_bin(const char *root, const char *rel, const unsigned char *data, size_t len)
-{
-	char *path = customs_asprintf("%s/%s", root, rel);
-	char *cmd = customs_asprintf("mkdir -p \"$(dirname '%s')\"", path);
-	assert_int_equal(system(cmd), 0);
-	FILE *f = fopen(path, "wb");
-	assert_non_null(f);
-	assert_int_equal(fwrite(data, 1, len, f), len);
-	fclose(f);
-	assert_int_equal(chmod(path, 0755), 0);
-	free(cmd);
-	free(path);
+	assert_null(th_meta(v[0], "main_path"));
+	th_pkgs_free(v, n);
 }
 
 static void test_analyzer(void **state)
 {
 	(void)state;
-	char root[] = "/tmp/customs-gobin-XXXXXX";
-	assert_non_null(mkdtemp(root));
+	th_dir d;
+	th_dir_new(&d, "gobin");
 	size_t len;
-	unsigned char *bin = load_pieces("replaced.pieces", &len);
+	unsigned char *bin = load_pieces(GO "replaced.pieces", &len);
 	size_t h = header_at(bin, len);
-	write_bin(root, "usr/local/bin/hello", bin, len);
-	write_bin(root, "usr/local/bin/broken", bin, h + 100);
+	th_dir_put(&d, "usr/local/bin/hello", bin, len, 0755);
+	th_dir_put(&d, "usr/local/bin/broken", bin, h + 100, 0755);
 	free(bin);
 
-	char *ref = customs_asprintf("dir:%s", root);
-	customs_analysis *a;
-	customs_options o = {.version = CUSTOMS_OPTIONS_VERSION, .analyzers = "go-binary"};
-	assert_int_equal(customs_analyze(&a, ref, &o), 0);
+	customs_analysis *a = th_dir_analyze(&d, "go-binary");
 	assert_int_equal(a->npackages, 4);
 	for (size_t i = 0; i < a->npackages; i++) {
 		assert_string_equal(a->packages[i]->found_by, "go-binary");
@@ -503,16 +430,12 @@ static void test_analyzer(void **state)
 	assert_int_equal(a->nwarnings, 1);
 	assert_string_equal(a->warnings[0].path, "usr/local/bin/broken");
 	assert_int_equal(a->warnings[0].layer, 0);
-	char *want = customs_asprintf("%s: layer 0: usr/local/bin/broken: Go build info: build info at offset %zu: "
-				      "module info length 438 runs past the end of the file",
-				      ref, h);
-	assert_string_equal(a->warnings[0].message, want);
-	free(want);
+	th_dir_warning_is(&d, a->warnings[0].message,
+			  "layer 0: usr/local/bin/broken: Go build info: build info at offset %zu: "
+			  "module info length 438 runs past the end of the file",
+			  h);
 	customs_analysis_free(a);
-	char *cmd = customs_asprintf("rm -rf %s", root);
-	assert_int_equal(system(cmd), 0);
-	free(cmd);
-	free(ref);
+	assert_int_equal(th_dir_remove(&d), 0);
 }
 
 int main(void)

@@ -5,22 +5,16 @@
  * database imported from synthetic OSV records: source-package lookups,
  * DSA folding, alias grouping, covered_by, not-affected markers, Go stdlib
  * versions, Maven names, ignore rules (JSON, YAML, expiry), OpenVEX. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
-
-#include <cmocka.h>
 
 #include "customs/errors.h"
 #include "customs/match.h"
 #include "customs/version.h"
 #include "customs/vuln.h"
+#include "helpers.h"
 
 /* ---- range evaluation ---- */
 
@@ -253,15 +247,13 @@ static void test_severity(void **state)
 
 /* ---- matching an analysis against a synthetic database ---- */
 
-static char tmpdir[256], dbpath[512];
+static th_dir tmp;
+static char dbpath[512];
 static customs_vulndb *db;
 
 static void write_file(const char *path, const char *text)
 {
-	FILE *f = fopen(path, "w");
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
+	th_write(path, text, strlen(text));
 }
 
 #define CVSS_HIGH "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:N/A:N"
@@ -317,48 +309,34 @@ static int setup(void **state)
 	char dir[300], file[2][400];
 	const char *names[2] = {"deb", "adv"}, *texts[2] = {deb_records, adv_records};
 	(void)state;
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/test_match.XXXXXX");
-	assert_non_null(mkdtemp(tmpdir));
-	snprintf(dbpath, sizeof(dbpath), "%s/v.sqlite", tmpdir);
+	th_dir_new(&tmp, "match");
+	snprintf(dbpath, sizeof(dbpath), "%s/v.sqlite", tmp.path);
 	customs_vulndb_input in[2];
 	memset(in, 0, sizeof(in));
 	for (int i = 0; i < 2; i++) {
-		snprintf(dir, sizeof(dir), "%s/%s", tmpdir, names[i]);
+		snprintf(dir, sizeof(dir), "%s/%s", tmp.path, names[i]);
 		assert_int_equal(mkdir(dir, 0755), 0);
 		snprintf(file[i], sizeof(file[i]), "%s/records.json", dir);
 		write_file(file[i], texts[i]);
 		in[i].path = file[i];
 	}
-	customs_vulndb_import_opts o = {CUSTOMS_VULNDB_IMPORT_OPTS_VERSION, NULL, NULL, 0, 0, NULL};
-	customs_vulndb_import_summary *s = NULL;
-	if (customs_vulndb_import(dbpath, in, 2, &o, &s) < 0)
-		fail_msg("import: %s", customs_error_last());
-	customs_vulndb_import_summary_free(s);
-	if (customs_vulndb_open(&db, dbpath, 1) < 0)
-		fail_msg("open: %s", customs_error_last());
+	customs_vulndb_import_summary_free(th_db_import(dbpath, in, 2, NULL));
+	db = th_db_open(dbpath);
 	return 0;
 }
 
 static int teardown(void **state)
 {
-	char cmd[600];
 	(void)state;
-	customs_vulndb_free(db);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-	return system(cmd) == 0 ? 0 : -1;
+	return th_db_remove(db, &tmp);
 }
 
 static customs_package *pkg(const char *type, const char *name, const char *version, const char *src,
 			    const char *srcver, const char *purl, const char *meta_json)
 {
-	customs_package *p = customs_package_new();
-	assert_non_null(p);
-	p->type = strdup(type);
-	p->name = strdup(name);
-	p->version = strdup(version);
+	customs_package *p = th_pkg_new(type, name, version, purl);
 	p->source_name = src ? strdup(src) : NULL;
 	p->source_version = srcver ? strdup(srcver) : NULL;
-	p->purl = purl ? strdup(purl) : NULL;
 	p->db_path = strdup(!strcmp(type, "deb") ? "var/lib/dpkg/status" : "some/where");
 	p->visible = 1;
 	p->layer = 0;
@@ -561,10 +539,10 @@ static void test_rules(void **state)
 	customs_match_rules *rules = NULL;
 	char yaml[600], json[600], vex[600], bad[600];
 	(void)state;
-	snprintf(yaml, sizeof(yaml), "%s/ignore.yaml", tmpdir);
-	snprintf(json, sizeof(json), "%s/ignore.json", tmpdir);
-	snprintf(vex, sizeof(vex), "%s/vex.json", tmpdir);
-	snprintf(bad, sizeof(bad), "%s/bad.yaml", tmpdir);
+	snprintf(yaml, sizeof(yaml), "%s/ignore.yaml", tmp.path);
+	snprintf(json, sizeof(json), "%s/ignore.json", tmp.path);
+	snprintf(vex, sizeof(vex), "%s/vex.json", tmp.path);
+	snprintf(bad, sizeof(bad), "%s/bad.yaml", tmp.path);
 	write_file(yaml, "ignore:\n"
 			 "  - id: CVE-2099-0002\n"
 			 "    reason: not shipped\n"

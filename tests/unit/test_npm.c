@@ -5,94 +5,28 @@
  * analyzer on a directory image: install positions, test fixtures inside
  * packages, lockfiles only without an installed tree, dev flags, scoped
  * purls, Debian's usr/share/nodejs linked to its deb. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <cmocka.h>
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "analyzers/analyzers.h"
+#include "helpers.h"
 #include "util/util.h"
 
-static const char *dirname_of(const char *file)
-{
-	static char dir[4096];
-	const char *slash = strrchr(file, '/');
-	snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - file) : 1, slash ? file : ".");
-	return dir;
-}
-
-static char *data_file(const char *name, size_t *len)
-{
-	/* ctest sets SRCDIR; run by hand, the data sits next to this file */
-	const char *src = getenv("SRCDIR");
-	char *path = src ? customs_asprintf("%s/tests/data/lang/npm/%s", src, name)
-			 : customs_asprintf("%s/../data/lang/npm/%s", dirname_of(__FILE__), name);
-	char *buf = NULL;
-	if (customs_read_file(&buf, len, path, 1 << 20) < 0)
-		fail_msg("cannot read %s: %s", path, customs_error_last());
-	free(path);
-	return buf;
-}
-
-typedef struct warns {
-	char msg[8][256];
-	size_t line[8];
-	int n;
-} warns;
-
-static void collect(void *ud, size_t line, const char *msg)
-{
-	warns *w = ud;
-	if (w->n < 8) {
-		snprintf(w->msg[w->n], sizeof(w->msg[0]), "%s", msg);
-		w->line[w->n++] = line;
-	}
-}
-
-static const char *meta(const customs_package *p, const char *key)
-{
-	return json_string_value(json_object_get(p->metadata, key));
-}
-
-static int cmp_str(const void *x, const void *y)
-{
-	return strcmp(*(char *const *)x, *(char *const *)y);
-}
+#define NPM "lang/npm/"
 
 /* "name@version[ dev][ @location]" lines, sorted, for comparing sets */
 static char *summary(customs_package **v, size_t n, int with_location)
 {
 	char **lines = calloc(n + 1, sizeof(*lines));
-	customs_buf b = CUSTOMS_BUF_INIT(0);
 	for (size_t i = 0; i < n; i++) {
-		const char *loc = meta(v[i], "location");
+		const char *loc = th_meta(v[i], "location");
 		lines[i] = customs_asprintf("%s@%s%s%s%s", v[i]->name, v[i]->version,
 					    json_is_true(json_object_get(v[i]->metadata, "dev")) ? " dev" : "",
 					    with_location && loc ? " " : "", with_location && loc ? loc : "");
 	}
-	qsort(lines, n, sizeof(*lines), cmp_str);
-	for (size_t i = 0; i < n; i++) {
-		customs_buf_printf(&b, "%s\n", lines[i]);
-		free(lines[i]);
-	}
-	free(lines);
-	customs_buf_puts(&b, "");
-	return customs_buf_detach(&b);
+	return th_sorted_lines(lines, n);
 }
-
-static void free_pkgs(customs_package **v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		customs_package_free(v[i]);
-	free(v);
-}
-
-typedef int (*lock_parser)(customs_package ***, size_t *, const char *, size_t, customs_parse_warn_fn, void *);
 
 /* The nine packages every lockfile of the lockgen project resolves to. */
 static const char lockgen_set[] = "@types/node@20.11.0\n"
@@ -105,13 +39,11 @@ static const char lockgen_set[] = "@types/node@20.11.0\n"
 				  "strip-ansi@6.0.1\n"
 				  "undici-types@5.26.5\n";
 
-static void check_lock(const char *file, lock_parser parse, const char *want, int with_location)
+static void check_lock(const char *file, th_parse_fn parse, const char *want, int with_location)
 {
-	size_t len, n;
-	char *buf = data_file(file, &len);
-	customs_package **v;
-	warns w = {.n = 0};
-	assert_int_equal(parse(&v, &n, buf, len, collect, &w), 0);
+	size_t n;
+	th_warns w = {0};
+	customs_package **v = th_parse_file(parse, file, &n, th_warn, &w);
 	if (w.n)
 		fail_msg("%s: unexpected warning: line %zu: %s", file, w.line[0], w.msg[0]);
 	char *got = summary(v, n, with_location);
@@ -122,23 +54,22 @@ static void check_lock(const char *file, lock_parser parse, const char *want, in
 		assert_non_null(v[i]->purl);
 	}
 	free(got);
-	free_pkgs(v, n);
-	free(buf);
+	th_pkgs_free(v, n);
 }
 
 static void test_lockgen_lockfiles(void **state)
 {
 	(void)state;
-	check_lock("package-lock.v1.json", customs__npm_parse_package_lock, lockgen_set, 0);
-	check_lock("package-lock.v2.json", customs__npm_parse_package_lock, lockgen_set, 0);
-	check_lock("pnpm-lock.v5.yaml", customs__npm_parse_pnpm_lock, lockgen_set, 0);
-	check_lock("pnpm-lock.v6.yaml", customs__npm_parse_pnpm_lock, lockgen_set, 0);
-	check_lock("pnpm-lock.v9.yaml", customs__npm_parse_pnpm_lock, lockgen_set, 0);
+	check_lock(NPM "package-lock.v1.json", customs__npm_parse_package_lock, lockgen_set, 0);
+	check_lock(NPM "package-lock.v2.json", customs__npm_parse_package_lock, lockgen_set, 0);
+	check_lock(NPM "pnpm-lock.v5.yaml", customs__npm_parse_pnpm_lock, lockgen_set, 0);
+	check_lock(NPM "pnpm-lock.v6.yaml", customs__npm_parse_pnpm_lock, lockgen_set, 0);
+	check_lock(NPM "pnpm-lock.v9.yaml", customs__npm_parse_pnpm_lock, lockgen_set, 0);
 	/* yarn.lock does not say what is dev-only */
 	static const char yarn_set[] = "@types/node@20.11.0\nansi-regex@5.0.1\ndebug@4.3.4\nis-number@7.0.0\n"
 				       "left-pad@1.3.0\nms@2.1.2\nms@2.1.3\nstrip-ansi@6.0.1\nundici-types@5.26.5\n";
-	check_lock("yarn-v1.lock", customs__npm_parse_yarn_lock, yarn_set, 0);
-	check_lock("yarn-berry.lock", customs__npm_parse_yarn_lock, yarn_set, 0);
+	check_lock(NPM "yarn-v1.lock", customs__npm_parse_yarn_lock, yarn_set, 0);
+	check_lock(NPM "yarn-berry.lock", customs__npm_parse_yarn_lock, yarn_set, 0);
 	/* npm's lockfiles know where each copy is installed; v1 by nesting */
 	static const char located[] =
 		"@types/node@20.11.0 node_modules/@types/node\n"
@@ -150,27 +81,18 @@ static void test_lockgen_lockfiles(void **state)
 		"ms@2.1.3 node_modules/ms\n"
 		"strip-ansi@6.0.1 node_modules/strip-ansi-cjs\n"
 		"undici-types@5.26.5 node_modules/undici-types\n";
-	check_lock("package-lock.v1.json", customs__npm_parse_package_lock, located, 1);
-	check_lock("package-lock.v2.json", customs__npm_parse_package_lock, located, 1);
-}
-
-static const customs_package *by_name(customs_package **v, size_t n, const char *name)
-{
-	for (size_t i = 0; i < n; i++)
-		if (!strcmp(v[i]->name, name))
-			return v[i];
-	return NULL;
+	check_lock(NPM "package-lock.v1.json", customs__npm_parse_package_lock, located, 1);
+	check_lock(NPM "package-lock.v2.json", customs__npm_parse_package_lock, located, 1);
 }
 
 static void test_fixture_lockfiles(void **state)
 {
 	(void)state;
-	size_t len, n;
-	customs_package **v;
+	size_t n;
 	/* /app/package-lock.json: 78 entries, 21 of them esbuild binaries for
 	 * other platforms; left-pad the only dev one */
-	char *buf = data_file("package-lock.v3.json", &len);
-	assert_int_equal(customs__npm_parse_package_lock(&v, &n, buf, len, NULL, NULL), 0);
+	customs_package **v =
+		th_parse_file(customs__npm_parse_package_lock, NPM "package-lock.v3.json", &n, NULL, NULL);
 	assert_int_equal(n, 78);
 	size_t dev = 0, optional = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -179,66 +101,56 @@ static void test_fixture_lockfiles(void **state)
 	}
 	assert_int_equal(dev, 1);
 	assert_int_equal(optional, 22);
-	const customs_package *p = by_name(v, n, "left-pad");
+	const customs_package *p = th_pkg_find(v, n, NULL, "left-pad");
 	assert_non_null(p);
 	assert_true(json_is_true(json_object_get(p->metadata, "dev")));
 	assert_string_equal(p->licenses.v[0], "WTFPL");
-	p = by_name(v, n, "@esbuild/linux-x64");
+	p = th_pkg_find(v, n, NULL, "@esbuild/linux-x64");
 	assert_string_equal(p->purl, "pkg:npm/%40esbuild/linux-x64@0.18.20");
-	assert_string_equal(meta(p, "location"), "node_modules/@esbuild/linux-x64");
-	assert_string_equal(meta(p, "resolved"), "https://registry.npmjs.org/@esbuild/linux-x64/-/linux-x64-0.18.20.tgz");
-	assert_non_null(meta(p, "integrity"));
+	assert_string_equal(th_meta(p, "location"), "node_modules/@esbuild/linux-x64");
+	assert_string_equal(th_meta(p, "resolved"),
+			    "https://registry.npmjs.org/@esbuild/linux-x64/-/linux-x64-0.18.20.tgz");
+	assert_non_null(th_meta(p, "integrity"));
 	size_t ms = 0;
 	for (size_t i = 0; i < n; i++)
 		if (!strcmp(v[i]->name, "ms")) {
 			ms++;
-			if (!strcmp(meta(v[i], "location"), "node_modules/send/node_modules/ms"))
+			if (!strcmp(th_meta(v[i], "location"), "node_modules/send/node_modules/ms"))
 				assert_string_equal(v[i]->version, "2.1.1");
 		}
 	assert_int_equal(ms, 2);
-	free_pkgs(v, n);
-	free(buf);
+	th_pkgs_free(v, n);
 
 	/* the hidden lockfile: what npm installed (56, no "" key) */
-	buf = data_file("hidden-package-lock.json", &len);
-	assert_int_equal(customs__npm_parse_package_lock(&v, &n, buf, len, NULL, NULL), 0);
+	v = th_parse_file(customs__npm_parse_package_lock, NPM "hidden-package-lock.json", &n, NULL, NULL);
 	assert_int_equal(n, 56);
-	assert_null(by_name(v, n, "left-pad"));
-	free_pkgs(v, n);
-	free(buf);
+	assert_null(th_pkg_find(v, n, NULL, "left-pad"));
+	th_pkgs_free(v, n);
 }
 
 static void test_package_json(void **state)
 {
 	(void)state;
-	size_t len;
-	customs_package *p;
-	char *buf = data_file("express.package.json", &len);
-	assert_int_equal(customs__npm_parse_package_json(&p, buf, len, NULL, NULL), 0);
+	customs_package *p = th_parse_one_file(customs__npm_parse_package_json, NPM "express.package.json", NULL, NULL);
 	assert_string_equal(p->name, "express");
 	assert_string_equal(p->version, "4.17.1");
 	assert_string_equal(p->purl, "pkg:npm/express@4.17.1");
 	assert_string_equal(p->licenses.v[0], "MIT");
-	assert_string_equal(meta(p, "homepage"), "http://expressjs.com/");
-	assert_string_equal(meta(p, "author"), "TJ Holowaychuk <tj@vision-media.ca>");
+	assert_string_equal(th_meta(p, "homepage"), "http://expressjs.com/");
+	assert_string_equal(th_meta(p, "author"), "TJ Holowaychuk <tj@vision-media.ca>");
 	customs_package_free(p);
-	free(buf);
 
-	buf = data_file("esbuild-linux-x64.package.json", &len);
-	assert_int_equal(customs__npm_parse_package_json(&p, buf, len, NULL, NULL), 0);
+	p = th_parse_one_file(customs__npm_parse_package_json, NPM "esbuild-linux-x64.package.json", NULL, NULL);
 	assert_string_equal(p->name, "@esbuild/linux-x64");
 	assert_string_equal(p->purl, "pkg:npm/%40esbuild/linux-x64@0.18.20");
 	customs_package_free(p);
-	free(buf);
 
-	buf = data_file("debian-semver.package.json", &len);
-	assert_int_equal(customs__npm_parse_package_json(&p, buf, len, NULL, NULL), 0);
+	p = th_parse_one_file(customs__npm_parse_package_json, NPM "debian-semver.package.json", NULL, NULL);
 	assert_string_equal(p->name, "semver");
 	assert_string_equal(p->version, "7.3.5");
 	assert_string_equal(p->purl, "pkg:npm/semver@7.3.5");
 	assert_string_equal(p->licenses.v[0], "ISC");
 	customs_package_free(p);
-	free(buf);
 
 	/* license forms */
 	static const struct {
@@ -252,12 +164,9 @@ static void test_package_json(void **state)
 	};
 	for (size_t i = 0; i < sizeof(lic) / sizeof(lic[0]); i++) {
 		assert_int_equal(customs__npm_parse_package_json(&p, lic[i].json, strlen(lic[i].json), NULL, NULL), 0);
-		customs_buf b = CUSTOMS_BUF_INIT(0);
-		customs_buf_puts(&b, "");
-		for (size_t k = 0; k < p->licenses.n; k++)
-			customs_buf_printf(&b, "%s%s", k ? "," : "", p->licenses.v[k]);
-		assert_string_equal(b.ptr, lic[i].licenses);
-		customs_buf_release(&b);
+		char *got = th_licenses(p, ",");
+		assert_string_equal(got, lic[i].licenses);
+		free(got);
 		customs_package_free(p);
 	}
 	/* markers without name or version are no packages, and no error */
@@ -287,19 +196,11 @@ static void test_malformed(void **state)
 		{"{\"name\": \"a\xff\", \"version\": \"1\"}",
 		 "package.json is not valid JSON (unable to decode byte 0xff near '\"a' at column 11): skipped", 1},
 	};
-	for (size_t i = 0; i < sizeof(pj) / sizeof(pj[0]); i++) {
-		customs_package *p = (customs_package *)1;
-		warns w = {.n = 0};
-		assert_int_equal(customs__npm_parse_package_json(&p, pj[i].json, strlen(pj[i].json), collect, &w),
-				 CUSTOMS_EFORMAT);
-		assert_null(p);
-		assert_int_equal(w.n, 1);
-		assert_string_equal(w.msg[0], pj[i].warning);
-		assert_int_equal(w.line[0], pj[i].line);
-	}
+	for (size_t i = 0; i < sizeof(pj) / sizeof(pj[0]); i++)
+		th_parse_one_rejects(customs__npm_parse_package_json, pj[i].json, pj[i].warning, pj[i].line);
 
 	static const struct {
-		lock_parser parse;
+		th_parse_fn parse;
 		const char *text, *warning;
 		size_t line;
 		int rc, npkgs;
@@ -328,67 +229,54 @@ static void test_malformed(void **state)
 	for (size_t i = 0; i < sizeof(locks) / sizeof(locks[0]); i++) {
 		customs_package **v;
 		size_t n;
-		warns w = {.n = 0};
-		int rc = locks[i].parse(&v, &n, locks[i].text, strlen(locks[i].text), collect, &w);
+		th_warns w = {0};
+		int rc = locks[i].parse(&v, &n, locks[i].text, strlen(locks[i].text), th_warn, &w);
 		if (rc != locks[i].rc || w.n < 1 || strcmp(w.msg[0], locks[i].warning) != 0 || w.line[0] != locks[i].line ||
 		    (int)n != locks[i].npkgs)
 			fail_msg("case %zu: rc %d, %zu packages, warning line %zu: %s", i, rc, n, w.n ? w.line[0] : 0,
 				 w.n ? w.msg[0] : "(none)");
-		free_pkgs(v, n);
+		th_pkgs_free(v, n);
 	}
-}
-
-static void write_file(const char *root, const char *rel, const char *text)
-{
-	char *path = customs_asprintf("%s/%s", root, rel);
-	char *cmd = customs_asprintf("mkdir -p \"$(dirname '%s')\"", path);
-	assert_int_equal(system(cmd), 0);
-	FILE *f = fopen(path, "w");
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
-	free(cmd);
-	free(path);
 }
 
 static void test_analyzer(void **state)
 {
 	(void)state;
-	char root[] = "/tmp/customs-npm-XXXXXX";
-	assert_non_null(mkdtemp(root));
+	th_dir d;
+	th_dir_new(&d, "npm");
 	/* an installed project: its lockfile adds only the dev flag */
-	write_file(root, "app/package.json", "{\"name\":\"app\",\"version\":\"1.0.0\"}");
-	write_file(root, "app/package-lock.json",
-		   "{\"lockfileVersion\":3,\"packages\":{\"\":{},\"node_modules/a\":{\"version\":\"1.0.0\"},"
-		   "\"node_modules/@s/b\":{\"version\":\"2.0.0\",\"dev\":true},\"node_modules/gone\":{\"version\":\"9\"}}}");
-	write_file(root, "app/node_modules/a/package.json", "{\"name\":\"a\",\"version\":\"1.0.0\",\"license\":\"MIT\"}");
-	write_file(root, "app/node_modules/@s/b/package.json", "{\"name\":\"@s/b\",\"version\":\"2.0.0\"}");
-	write_file(root, "app/node_modules/a/node_modules/c/package.json", "{\"name\":\"c\",\"version\":\"3.0.0\"}");
+	th_dir_text(&d, "app/package.json", "{\"name\":\"app\",\"version\":\"1.0.0\"}");
+	th_dir_text(&d, "app/package-lock.json",
+		    "{\"lockfileVersion\":3,\"packages\":{\"\":{},\"node_modules/a\":{\"version\":\"1.0.0\"},"
+		    "\"node_modules/@s/b\":{\"version\":\"2.0.0\",\"dev\":true},"
+		    "\"node_modules/gone\":{\"version\":\"9\"}}}");
+	th_dir_text(&d, "app/node_modules/a/package.json",
+		    "{\"name\":\"a\",\"version\":\"1.0.0\",\"license\":\"MIT\"}");
+	th_dir_text(&d, "app/node_modules/@s/b/package.json", "{\"name\":\"@s/b\",\"version\":\"2.0.0\"}");
+	th_dir_text(&d, "app/node_modules/a/node_modules/c/package.json", "{\"name\":\"c\",\"version\":\"3.0.0\"}");
 	/* not packages: a fixture whose name is not its place, files off a
 	 * package root, a module-type marker, npm's .bin */
-	write_file(root, "app/node_modules/a/test/node_modules/x/package.json", "{\"name\":\"y\",\"version\":\"1\"}");
-	write_file(root, "app/node_modules/a/lib/package.json", "{\"name\":\"lib\",\"version\":\"1\"}");
-	write_file(root, "app/node_modules/@s/package.json", "{\"name\":\"@s\",\"version\":\"1\"}");
-	write_file(root, "app/node_modules/d/package.json", "{\"type\":\"module\"}");
-	write_file(root, "app/node_modules/.bin/package.json", "{\"name\":\".bin\",\"version\":\"1\"}");
-	write_file(root, "app/node_modules/bad/package.json", "{\"name\":\"bad\",\"version\":1}");
+	th_dir_text(&d, "app/node_modules/a/test/node_modules/x/package.json", "{\"name\":\"y\",\"version\":\"1\"}");
+	th_dir_text(&d, "app/node_modules/a/lib/package.json", "{\"name\":\"lib\",\"version\":\"1\"}");
+	th_dir_text(&d, "app/node_modules/@s/package.json", "{\"name\":\"@s\",\"version\":\"1\"}");
+	th_dir_text(&d, "app/node_modules/d/package.json", "{\"type\":\"module\"}");
+	th_dir_text(&d, "app/node_modules/.bin/package.json", "{\"name\":\".bin\",\"version\":\"1\"}");
+	th_dir_text(&d, "app/node_modules/bad/package.json", "{\"name\":\"bad\",\"version\":1}");
 	/* a project with only a lockfile, and a package's own lockfile */
-	write_file(root, "srv/api/yarn.lock", "# yarn lockfile v1\n\nleft-pad@^1.3.0:\n  version \"1.3.0\"\n");
-	write_file(root, "app/node_modules/a/pnpm-lock.yaml",
-		   "lockfileVersion: '9.0'\npackages:\n  q@1.0.0:\n    resolution: {integrity: x}\n");
+	th_dir_text(&d, "srv/api/yarn.lock", "# yarn lockfile v1\n\nleft-pad@^1.3.0:\n  version \"1.3.0\"\n");
+	th_dir_text(&d, "app/node_modules/a/pnpm-lock.yaml",
+		    "lockfileVersion: '9.0'\npackages:\n  q@1.0.0:\n    resolution: {integrity: x}\n");
 	/* Debian's layout, owned by a deb */
-	write_file(root, "usr/share/nodejs/semver/package.json", "{\"name\":\"semver\",\"version\":\"7.3.5\"}");
-	write_file(root, "usr/share/nodejs/@types/x/package.json", "{\"name\":\"@types/x\",\"version\":\"1.0.0\"}");
-	write_file(root, "usr/share/nodejs/terser/bin/package.json", "{\"name\":\"bin\",\"version\":\"1.0.0\"}");
-	write_file(root, "var/lib/dpkg/status",
-		   "Package: node-semver\nStatus: install ok installed\nVersion: 7.3.5+~7.3.8-2\nArchitecture: all\n\n");
-	write_file(root, "var/lib/dpkg/info/node-semver.list",
-		   "/.\n/usr/share/nodejs/semver\n/usr/share/nodejs/semver/package.json\n");
+	th_dir_text(&d, "usr/share/nodejs/semver/package.json", "{\"name\":\"semver\",\"version\":\"7.3.5\"}");
+	th_dir_text(&d, "usr/share/nodejs/@types/x/package.json", "{\"name\":\"@types/x\",\"version\":\"1.0.0\"}");
+	th_dir_text(&d, "usr/share/nodejs/terser/bin/package.json", "{\"name\":\"bin\",\"version\":\"1.0.0\"}");
+	th_dir_text(
+		&d, "var/lib/dpkg/status",
+		"Package: node-semver\nStatus: install ok installed\nVersion: 7.3.5+~7.3.8-2\nArchitecture: all\n\n");
+	th_dir_text(&d, "var/lib/dpkg/info/node-semver.list",
+		    "/.\n/usr/share/nodejs/semver\n/usr/share/nodejs/semver/package.json\n");
 
-	char *ref = customs_asprintf("dir:%s", root);
-	customs_analysis *a;
-	customs_options o = {.version = CUSTOMS_OPTIONS_VERSION, .analyzers = "dpkg,npm"};
-	assert_int_equal(customs_analyze(&a, ref, &o), 0);
+	customs_analysis *a = th_dir_analyze(&d, "dpkg,npm");
 	customs_package *npm[16];
 	size_t n = 0;
 	for (size_t i = 0; i < a->npackages && n < 16; i++)
@@ -408,9 +296,9 @@ static void test_analyzer(void **state)
 		assert_int_equal(p->layer, 0);
 		assert_int_equal(p->visible, 1);
 		if (!strcmp(p->name, "semver"))
-			assert_string_equal(meta(p, "installed_by"), "node-semver");
+			assert_string_equal(th_meta(p, "installed_by"), "node-semver");
 		else
-			assert_null(meta(p, "installed_by"));
+			assert_null(th_meta(p, "installed_by"));
 		if (!strcmp(p->name, "left-pad"))
 			assert_string_equal(p->db_path, "srv/api/yarn.lock");
 		if (!strcmp(p->name, "@s/b")) {
@@ -421,17 +309,12 @@ static void test_analyzer(void **state)
 			assert_string_equal(p->licenses.v[0], "MIT");
 	}
 	assert_int_equal(a->nwarnings, 1);
-	char *want = customs_asprintf("%s: layer 0: app/node_modules/bad/package.json: "
-				      "line 1: \"version\" is a number, not a string: skipped",
-				      ref);
-	assert_string_equal(a->warnings[0].message, want);
+	th_dir_warning_is(
+		&d, a->warnings[0].message,
+		"layer 0: app/node_modules/bad/package.json: line 1: \"version\" is a number, not a string: skipped");
 	assert_string_equal(a->warnings[0].path, "app/node_modules/bad/package.json");
-	free(want);
 	customs_analysis_free(a);
-	char *cmd = customs_asprintf("rm -rf %s", root);
-	assert_int_equal(system(cmd), 0);
-	free(cmd);
-	free(ref);
+	assert_int_equal(th_dir_remove(&d), 0);
 }
 
 int main(void)

@@ -2,40 +2,15 @@
  * array) and composer.lock from tests/data/lang/php, inputs that are not
  * what they claim, and the analyzer: a lockfile counts only for a project
  * without an installed vendor/composer/installed.json. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <cmocka.h>
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "analyzers/analyzers.h"
+#include "helpers.h"
 #include "util/util.h"
 
-static char *data_file(const char *name, size_t *len)
-{
-	const char *src = getenv("SRCDIR");
-	char *path = customs_asprintf("%s/tests/data/lang/php/%s", src ? src : ".", name), *buf = NULL;
-	if (customs_read_file(&buf, len, path, 1 << 20) < 0)
-		fail_msg("cannot read %s: %s", path, customs_error_last());
-	free(path);
-	return buf;
-}
-
-typedef struct warns {
-	char msg[8][512];
-	int n;
-} warns;
-
-static void collect(void *ud, size_t line, const char *msg)
-{
-	warns *w = ud;
-	if (w->n < 8)
-		snprintf(w->msg[w->n++], sizeof(w->msg[0]), "%zu: %s", line, msg);
-}
+#define PHP "lang/php/"
 
 /* "name version purl licenses [dev]" lines in file order */
 static char *summary(customs_package **v, size_t n)
@@ -62,32 +37,26 @@ static const char *composer2 =
 static void test_files(void **state)
 {
 	(void)state;
-	size_t len, n;
-	customs_package **v;
-	warns w = {.n = 0};
-	char *buf = data_file("installed.v2.json", &len), *got;
-	assert_int_equal(customs__php_parse_installed(&v, &n, buf, len, collect, &w), 0);
+	size_t n;
+	th_warns w = {0};
+	customs_package **v =
+		th_parse_file(customs__php_parse_installed, PHP "installed.v2.json", &n, th_warn_lined, &w);
+	char *got = summary(v, n);
+	assert_string_equal(got, composer2);
+	free(got);
+
+	v = th_parse_file(customs__php_parse_lock, PHP "composer.lock", &n, th_warn_lined, &w);
 	got = summary(v, n);
 	assert_string_equal(got, composer2);
 	free(got);
-	free(buf);
 
-	buf = data_file("composer.lock", &len);
-	assert_int_equal(customs__php_parse_lock(&v, &n, buf, len, collect, &w), 0);
-	got = summary(v, n);
-	assert_string_equal(got, composer2);
-	free(got);
-	free(buf);
-
-	buf = data_file("installed.v1.json", &len);
-	assert_int_equal(customs__php_parse_installed(&v, &n, buf, len, collect, &w), 0);
+	v = th_parse_file(customs__php_parse_installed, PHP "installed.v1.json", &n, th_warn_lined, &w);
 	assert_string_equal(json_string_value(json_object_get(v[1]->metadata, "source_reference")),
 			    "70e65a5470a42cfec1a7da00d30edb6e617e8dcf");
 	got = summary(v, n);
 	assert_string_equal(got, "psr/log 1.1.0 pkg:composer/psr/log@1.1.0 MIT\n"
 				 "monolog/monolog 1.25.1 pkg:composer/monolog/monolog@1.25.1 MIT\n");
 	free(got);
-	free(buf);
 	assert_int_equal(w.n, 0);
 }
 
@@ -96,21 +65,21 @@ static void test_malformed(void **state)
 	(void)state;
 	customs_package **v;
 	size_t n;
-	warns w = {.n = 0};
+	th_warns w = {0};
 	const char *obj = "{\"name\": \"acme/app\", \"require\": {}}";
-	assert_int_equal(customs__php_parse_installed(&v, &n, obj, strlen(obj), collect, &w), CUSTOMS_EFORMAT);
+	assert_int_equal(customs__php_parse_installed(&v, &n, obj, strlen(obj), th_warn_lined, &w), CUSTOMS_EFORMAT);
 	assert_string_equal(w.msg[0],
 			    "1: installed.json is neither an array nor an object with a \"packages\" array: skipped");
 	w.n = 0;
-	assert_int_equal(customs__php_parse_lock(&v, &n, "[1]", 3, collect, &w), CUSTOMS_EFORMAT);
+	assert_int_equal(customs__php_parse_lock(&v, &n, "[1]", 3, th_warn_lined, &w), CUSTOMS_EFORMAT);
 	assert_string_equal(w.msg[0], "1: composer.lock has no \"packages\" array: skipped");
 	w.n = 0;
-	assert_int_equal(customs__php_parse_lock(&v, &n, "{\"packages\": [", 14, collect, &w), CUSTOMS_EFORMAT);
+	assert_int_equal(customs__php_parse_lock(&v, &n, "{\"packages\": [", 14, th_warn_lined, &w), CUSTOMS_EFORMAT);
 	assert_non_null(strstr(w.msg[0], "composer.lock is not valid JSON"));
 	w.n = 0;
 	const char *odd = "[{\"name\": \"novendor\", \"version\": \"1.0\"}, {\"name\": \"a/b\"}, 7,"
 			  " {\"name\": \"a/c\", \"version\": \"2.0\", \"license\": \"GPL-2.0-or-later\"}]";
-	assert_int_equal(customs__php_parse_installed(&v, &n, odd, strlen(odd), collect, &w), 0);
+	assert_int_equal(customs__php_parse_installed(&v, &n, odd, strlen(odd), th_warn_lined, &w), 0);
 	assert_int_equal(n, 1);
 	assert_string_equal(v[0]->licenses.v[0], "GPL-2.0-or-later");
 	customs_package_free(v[0]);
@@ -120,36 +89,20 @@ static void test_malformed(void **state)
 	assert_string_equal(w.msg[2], "0: package 2 has no \"vendor/name\" name or no version: skipped");
 }
 
-static void write_file(const char *root, const char *rel, const char *data, size_t len)
-{
-	char *path = customs_asprintf("%s/%s", root, rel);
-	char *cmd = customs_asprintf("mkdir -p \"$(dirname '%s')\"", path);
-	assert_int_equal(system(cmd), 0);
-	FILE *f = fopen(path, "wb");
-	assert_non_null(f);
-	assert_int_equal(fwrite(data, 1, len, f), len);
-	fclose(f);
-	free(cmd);
-	free(path);
-}
-
 static void test_analyzer(void **state)
 {
 	(void)state;
-	char root[] = "/tmp/customs-php-XXXXXX";
-	assert_non_null(mkdtemp(root));
+	th_dir d;
+	th_dir_new(&d, "php");
 	size_t len, ll;
-	char *inst = data_file("installed.v2.json", &len), *lock = data_file("composer.lock", &ll);
-	write_file(root, "var/www/app/vendor/composer/installed.json", inst, len);
-	write_file(root, "var/www/app/composer.lock", lock, ll);  /* installed: not counted */
-	write_file(root, "srv/other/composer.lock", lock, ll);    /* only a lockfile */
-	write_file(root, "srv/bad/vendor/composer/installed.json", "{]", 2);
+	char *inst = th_data(PHP "installed.v2.json", &len), *lock = th_data(PHP "composer.lock", &ll);
+	th_dir_put(&d, "var/www/app/vendor/composer/installed.json", inst, len, 0);
+	th_dir_put(&d, "var/www/app/composer.lock", lock, ll, 0); /* installed: not counted */
+	th_dir_put(&d, "srv/other/composer.lock", lock, ll, 0);   /* only a lockfile */
+	th_dir_put(&d, "srv/bad/vendor/composer/installed.json", "{]", 2, 0);
 	free(inst);
 	free(lock);
-	char *ref = customs_asprintf("dir:%s", root);
-	customs_analysis *a;
-	customs_options o = {.version = CUSTOMS_OPTIONS_VERSION, .analyzers = "php"};
-	assert_int_equal(customs_analyze(&a, ref, &o), 0);
+	customs_analysis *a = th_dir_analyze(&d, "php");
 	assert_int_equal(a->npackages, 6);
 	size_t from_lock = 0;
 	for (size_t i = 0; i < a->npackages; i++) {
@@ -163,10 +116,7 @@ static void test_analyzer(void **state)
 	assert_string_equal(a->warnings[0].path, "srv/bad/vendor/composer/installed.json");
 	assert_non_null(strstr(a->warnings[0].message, "installed.json line 1: installed.json is not valid JSON"));
 	customs_analysis_free(a);
-	char *cmd = customs_asprintf("rm -rf %s", root);
-	assert_int_equal(system(cmd), 0);
-	free(cmd);
-	free(ref);
+	assert_int_equal(th_dir_remove(&d), 0);
 }
 
 int main(void)

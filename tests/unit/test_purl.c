@@ -8,21 +8,15 @@
  * in `known` below with the reason; a listed case that passes is an error
  * too, so the list stays true.
  */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <cmocka.h>
-
 #include <dirent.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "customs/errors.h"
 #include "customs/purl.h"
+#include "helpers.h"
 
 /* ---- self-contained cases ---- */
 
@@ -294,12 +288,6 @@ static const struct known *find_known(const char *file, const char *test_type, c
 	return NULL;
 }
 
-static const char *jstr(json_t *o, const char *key)
-{
-	json_t *v = json_object_get(o, key);
-	return json_is_string(v) ? json_string_value(v) : NULL;
-}
-
 static int str_eq(const char *a, const char *b)
 {
 	return (!a && !b) || (a && b && !strcmp(a, b));
@@ -311,7 +299,7 @@ static int components_eq(const customs_purl *p, json_t *want, char *why, size_t 
 	static const char *const fields[] = {"type", "namespace", "name", "version", "subpath"};
 	const char *got[] = {p->type, p->namespace_, p->name, p->version, p->subpath};
 	for (size_t i = 0; i < 5; i++) {
-		const char *w = jstr(want, fields[i]);
+		const char *w = th_jstr(want, fields[i]);
 		if (!str_eq(got[i], w)) {
 			snprintf(why, whysz, "%s: got \"%s\", want \"%s\"", fields[i], got[i] ? got[i] : "(null)",
 			         w ? w : "(null)");
@@ -352,11 +340,11 @@ static int build_from_json(char **out, json_t *c)
 	json_t *v;
 	int err;
 
-	p.type = (char *)jstr(c, "type");
-	p.namespace_ = (char *)jstr(c, "namespace");
-	p.name = (char *)jstr(c, "name");
-	p.version = (char *)jstr(c, "version");
-	p.subpath = (char *)jstr(c, "subpath");
+	p.type = (char *)th_jstr(c, "type");
+	p.namespace_ = (char *)th_jstr(c, "namespace");
+	p.name = (char *)th_jstr(c, "name");
+	p.version = (char *)th_jstr(c, "version");
+	p.subpath = (char *)th_jstr(c, "subpath");
 	if (n) {
 		p.qkeys = calloc(n, sizeof(char *));
 		p.qvals = calloc(n, sizeof(char *));
@@ -390,7 +378,7 @@ static int roundtrip(char **out, const char *in, unsigned flags)
 /* One purl-spec case; 1 when it behaves as the suite says. */
 static int run_case(json_t *t, char *why, size_t whysz)
 {
-	const char *type = jstr(t, "test_type"), *group = jstr(t, "test_group");
+	const char *type = th_jstr(t, "test_type"), *group = th_jstr(t, "test_group");
 	json_t *in = json_object_get(t, "input"), *want = json_object_get(t, "expected_output");
 	int fail = json_is_true(json_object_get(t, "expected_failure"));
 	unsigned flags = group && !strcmp(group, "recommended") ? CUSTOMS_PURL_LENIENT : 0;
@@ -471,9 +459,9 @@ static void run_file(const char *path, const char *file, const char *tally_type)
 		int ok = run_case(t, why, sizeof(why));
 		json_t *in = json_object_get(t, "input");
 		char *instr = json_is_string(in) ? strdup(json_string_value(in)) : json_dumps(in, JSON_COMPACT);
-		const char *desc = jstr(t, "description");
-		account(file, tally_type, jstr(t, "test_type") ? jstr(t, "test_type") : "?", desc ? desc : "", instr, ok,
-		        why);
+		const char *desc = th_jstr(t, "description");
+		account(file, tally_type, th_jstr(t, "test_type") ? th_jstr(t, "test_type") : "?", desc ? desc : "",
+			instr, ok, why);
 		free(instr);
 	}
 	json_decref(root);
@@ -532,8 +520,9 @@ static void test_legacy_suite(void **state)
 	if (!(root = json_load_file(path, 0, &jerr)))
 		fail_msg("%s: %s", path, jerr.text);
 	json_array_foreach(root, i, t) {
-		const char *purl = jstr(t, "purl"), *canon = jstr(t, "canonical_purl"), *desc = jstr(t, "description");
-		const char *type = jstr(t, "type");
+		const char *purl = th_jstr(t, "purl"), *canon = th_jstr(t, "canonical_purl"),
+			   *desc = th_jstr(t, "description");
+		const char *type = th_jstr(t, "type");
 		char tt[80], *s = NULL;
 		customs_purl *p = NULL;
 		int ok;
@@ -607,16 +596,12 @@ int main(void)
 		cmocka_unit_test(test_legacy_suite),
 		cmocka_unit_test(test_report),
 	};
-	const char *shared = getenv("SHARED");
-	struct stat st;
 	int rc = cmocka_run_group_tests_name("purl", unit, NULL, NULL);
+	char *dir = th_shared_path("vectors/purl");
 
-	if (shared)
-		snprintf(vectors, sizeof(vectors), "%s/vectors/purl", shared);
-	if (!shared || stat(vectors, &st) < 0 || !S_ISDIR(st.st_mode)) {
-		printf("SHARED/vectors/purl not found (SHARED=%s): skipping the purl-spec test suite\n",
-		       shared ? shared : "unset");
-		return rc ? rc : 77;
-	}
+	if (!dir)
+		return th_exit(rc);
+	snprintf(vectors, sizeof(vectors), "%s", dir);
+	free(dir);
 	return rc | cmocka_run_group_tests_name("purl-spec", suite, NULL, NULL);
 }

@@ -1,17 +1,12 @@
 /* test_registry.c - registry reference normalisation (docker's rules,
  * FORMATS-images §5.7) and WWW-Authenticate challenge parsing (§5.5), with
  * malformed input whose messages must say what is wrong. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <cmocka.h>
-
 #include <stdio.h>
 #include <string.h>
 
-#include "source/registry_auth.h"
+#include "helpers.h"
 #include "source/backends.h"
+#include "source/registry_auth.h"
 
 static void ref_is(const char *in, const char *domain, const char *host, const char *repo, const char *tag,
 		   const char *digest)

@@ -2,29 +2,13 @@
  * which formats each report kind lists and accepts, the rows kind as a
  * table and as JSON, and the reports that cannot be written (wrong
  * version, a kind without what it needs, a format it has no writer for). */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <cmocka.h>
-
 #include "customs/errors.h"
 #include "customs/report.h"
-
-static char *write_report(const customs_report *r, const char *format, int *err)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-	assert_non_null(f);
-	*err = customs_report_write(f, r, format);
-	fclose(f);
-	return buf;
-}
+#include "helpers.h"
 
 static void test_format_lists(void **state)
 {
@@ -85,7 +69,7 @@ static void test_rows_table(void **state)
 	(void)state;
 	customs_report r = rows();
 	int err;
-	char *out = write_report(&r, "table", &err);
+	char *out = th_report_mem(&r, "table", NULL, &err);
 	assert_int_equal(err, 0);
 	/* columns as wide as their widest value, two blanks apart, the last
 	 * one not padded, no value as "-" */
@@ -101,7 +85,7 @@ static void test_rows_json(void **state)
 	(void)state;
 	customs_report r = rows();
 	int err;
-	char *out = write_report(&r, "json", &err);
+	char *out = th_report_mem(&r, "json", NULL, &err);
 	assert_int_equal(err, 0);
 	assert_string_equal(out, "[\n"
 				 "  {\n    \"name\": \"adduser\",\n    \"version\": \"3.134\",\n    \"note\": \"a long note\"\n  },\n"
@@ -112,11 +96,11 @@ static void test_rows_json(void **state)
 	free(out);
 	/* no rows: an empty array, a header alone */
 	r.nrows = 0;
-	out = write_report(&r, "json", &err);
+	out = th_report_mem(&r, "json", NULL, &err);
 	assert_int_equal(err, 0);
 	assert_string_equal(out, "[]\n");
 	free(out);
-	out = write_report(&r, "table", &err);
+	out = th_report_mem(&r, "table", NULL, &err);
 	assert_string_equal(out, "name  version  note\n");
 	free(out);
 }
@@ -129,24 +113,24 @@ static void test_unwritable(void **state)
 	char *out;
 
 	r.version = CUSTOMS_REPORT_VERSION + 1;
-	free(write_report(&r, "table", &err));
+	free(th_report_mem(&r, "table", NULL, &err));
 	assert_int_equal(err, CUSTOMS_EINVAL);
 	assert_non_null(strstr(customs_error_last(), "version 2"));
 
 	r = rows();
-	free(write_report(&r, "sarif", &err));
+	free(th_report_mem(&r, "sarif", NULL, &err));
 	assert_int_equal(err, CUSTOMS_EUSAGE);
 	assert_string_equal(customs_error_last(), "unknown output format 'sarif'; use table or json");
 
 	customs_report scan = {.version = CUSTOMS_REPORT_VERSION, .kind = CUSTOMS_REPORT_SCAN};
-	out = write_report(&scan, "json", &err);
+	out = th_report_mem(&scan, "json", NULL, &err);
 	assert_int_equal(err, CUSTOMS_EINVAL);
 	assert_string_equal(customs_error_last(), "the report needs an analysis and its matches");
 	assert_true(!out || !*out);
 	free(out);
 
 	customs_report none = {.version = CUSTOMS_REPORT_VERSION};
-	free(write_report(&none, "table", &err));
+	free(th_report_mem(&none, "table", NULL, &err));
 	assert_int_equal(err, CUSTOMS_EINVAL);
 
 	/* a stream that fails is an error naming errno, not silence */

@@ -2,45 +2,15 @@
  * Gemfile.lock written by bundler (tests/data/lang/ruby), the older %q{}
  * form, a gem's source gemspec (Ruby code, not a record) and a lockfile that
  * is not one; the analyzer reads only specifications/ directories. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <cmocka.h>
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "analyzers/analyzers.h"
+#include "helpers.h"
 #include "util/util.h"
 
-static char *data_file(const char *name, size_t *len)
-{
-	const char *src = getenv("SRCDIR");
-	char *path = customs_asprintf("%s/tests/data/lang/ruby/%s", src ? src : ".", name), *buf = NULL;
-	if (customs_read_file(&buf, len, path, 1 << 20) < 0)
-		fail_msg("cannot read %s: %s", path, customs_error_last());
-	free(path);
-	return buf;
-}
-
-typedef struct warns {
-	char msg[8][512];
-	int n;
-} warns;
-
-static void collect(void *ud, size_t line, const char *msg)
-{
-	warns *w = ud;
-	if (w->n < 8)
-		snprintf(w->msg[w->n++], sizeof(w->msg[0]), "%zu: %s", line, msg);
-}
-
-static const char *meta(const customs_package *p, const char *key)
-{
-	return json_string_value(json_object_get(p->metadata, key));
-}
+#define RUBY "lang/ruby/"
 
 static void test_gemspecs(void **state)
 {
@@ -55,11 +25,9 @@ static void test_gemspecs(void **state)
 		{"test-unit-3.5.3.gemspec", "test-unit", "3.5.3", "Ruby BSDL PSFL", "http://test-unit.github.io/"},
 	};
 	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
-		size_t len;
-		char *buf = data_file(want[i].file, &len);
-		customs_package *p;
-		warns w = {.n = 0};
-		assert_int_equal(customs__ruby_parse_gemspec(&p, buf, len, collect, &w), 0);
+		char *rel = customs_asprintf(RUBY "%s", want[i].file);
+		th_warns w = {0};
+		customs_package *p = th_parse_one_file(customs__ruby_parse_gemspec, rel, th_warn_lined, &w);
 		assert_int_equal(w.n, 0);
 		assert_string_equal(p->type, "gem");
 		assert_string_equal(p->name, want[i].name);
@@ -67,15 +35,12 @@ static void test_gemspecs(void **state)
 		char *purl = customs_asprintf("pkg:gem/%s@%s", want[i].name, want[i].version);
 		assert_string_equal(p->purl, purl);
 		free(purl);
-		customs_buf b = CUSTOMS_BUF_INIT(0);
-		for (size_t k = 0; k < p->licenses.n; k++)
-			customs_buf_printf(&b, "%s%s", k ? " " : "", p->licenses.v[k]);
-		customs_buf_puts(&b, "");
-		assert_string_equal(b.ptr, want[i].licenses);
-		customs_buf_release(&b);
-		assert_string_equal(meta(p, "homepage"), want[i].homepage);
+		char *licenses = th_licenses(p, " ");
+		assert_string_equal(licenses, want[i].licenses);
+		free(licenses);
+		assert_string_equal(th_meta(p, "homepage"), want[i].homepage);
 		customs_package_free(p);
-		free(buf);
+		free(rel);
 	}
 }
 
@@ -83,15 +48,15 @@ static void test_gemspec_forms(void **state)
 {
 	(void)state;
 	customs_package *p;
-	warns w = {.n = 0};
+	th_warns w = {0};
 	/* RubyGems 1.3 wrote %q{} strings; a platform gem */
 	const char *old = "# -*- encoding: utf-8 -*-\n\nGem::Specification.new do |s|\n"
 			  "  s.name = %q{nokogiri}\n  s.version = \"1.4.4\"\n  s.platform = %q{x86-mingw32}\n"
 			  "  s.license = 'MIT'\nend\n";
-	assert_int_equal(customs__ruby_parse_gemspec(&p, old, strlen(old), collect, &w), 0);
+	assert_int_equal(customs__ruby_parse_gemspec(&p, old, strlen(old), th_warn_lined, &w), 0);
 	assert_string_equal(p->name, "nokogiri");
 	assert_string_equal(p->version, "1.4.4");
-	assert_string_equal(meta(p, "platform"), "x86-mingw32");
+	assert_string_equal(th_meta(p, "platform"), "x86-mingw32");
 	assert_string_equal(p->licenses.v[0], "MIT");
 	customs_package_free(p);
 
@@ -99,7 +64,7 @@ static void test_gemspec_forms(void **state)
 	 * the name */
 	const char *src = "require_relative \"lib/foo/version\"\n\nGem::Specification.new do |spec|\n"
 			  "  spec.name = \"foo\"\n  spec.version = Foo::VERSION\nend\n";
-	assert_int_equal(customs__ruby_parse_gemspec(&p, src, strlen(src), collect, &w), CUSTOMS_EFORMAT);
+	assert_int_equal(customs__ruby_parse_gemspec(&p, src, strlen(src), th_warn_lined, &w), CUSTOMS_EFORMAT);
 	assert_null(p);
 	assert_int_equal(w.n, 2);
 	assert_string_equal(w.msg[0], "5: version is not a string literal: not read");
@@ -108,28 +73,28 @@ static void test_gemspec_forms(void **state)
 	/* only the stub line */
 	w.n = 0;
 	const char *stub = "# stub: rack 2.2.4 ruby lib\n";
-	assert_int_equal(customs__ruby_parse_gemspec(&p, stub, strlen(stub), collect, &w), 0);
+	assert_int_equal(customs__ruby_parse_gemspec(&p, stub, strlen(stub), th_warn_lined, &w), 0);
 	assert_string_equal(p->version, "2.2.4");
 	customs_package_free(p);
 
 	/* binary junk */
 	w.n = 0;
-	assert_int_equal(customs__ruby_parse_gemspec(&p, "\x7f" "ELF\0\0\n\xff", 8, collect, &w), CUSTOMS_EFORMAT);
+	const char *elf = "\x7f" "ELF\0\0\n\xff";
+	assert_int_equal(customs__ruby_parse_gemspec(&p, elf, 8, th_warn_lined, &w), CUSTOMS_EFORMAT);
 	assert_int_equal(w.n, 1);
 }
 
 static void test_gemfile_lock(void **state)
 {
 	(void)state;
-	size_t len, n;
-	char *buf = data_file("Gemfile.lock", &len);
-	customs_package **v;
-	warns w = {.n = 0};
-	assert_int_equal(customs__ruby_parse_gemfile_lock(&v, &n, buf, len, collect, &w), 0);
+	size_t n;
+	th_warns w = {0};
+	customs_package **v =
+		th_parse_file(customs__ruby_parse_gemfile_lock, RUBY "Gemfile.lock", &n, th_warn_lined, &w);
 	assert_int_equal(w.n, 0);
 	customs_buf b = CUSTOMS_BUF_INIT(0);
 	for (size_t i = 0; i < n; i++) {
-		customs_buf_printf(&b, "%s %s %s\n", v[i]->name, v[i]->version, meta(v[i], "source"));
+		customs_buf_printf(&b, "%s %s %s\n", v[i]->name, v[i]->version, th_meta(v[i], "source"));
 		customs_package_free(v[i]);
 	}
 	customs_buf_puts(&b, "");
@@ -145,66 +110,50 @@ static void test_gemfile_lock(void **state)
 				   "typeprof 0.21.2 gem\n");
 	customs_buf_release(&b);
 	free(v);
-	free(buf);
 
 	/* platform-specific versions, and lines that are not specs */
 	const char *lock = "GEM\n  remote: https://rubygems.org/\n  specs:\n    nokogiri (1.15.4-x86_64-linux)\n"
 			   "      racc (~> 1.4)\n    racc (1.7.1)\n    broken line\n    a (b) (c)\n\nPLATFORMS\n  x86_64-linux\n";
 	w.n = 0;
-	assert_int_equal(customs__ruby_parse_gemfile_lock(&v, &n, lock, strlen(lock), collect, &w), 0);
+	assert_int_equal(customs__ruby_parse_gemfile_lock(&v, &n, lock, strlen(lock), th_warn_lined, &w), 0);
 	assert_int_equal(n, 2);
 	assert_string_equal(v[0]->version, "1.15.4");
-	assert_string_equal(meta(v[0], "platform"), "x86_64-linux");
+	assert_string_equal(th_meta(v[0], "platform"), "x86_64-linux");
 	assert_string_equal(v[0]->purl, "pkg:gem/nokogiri@1.15.4");
 	assert_int_equal(w.n, 2);
 	assert_string_equal(w.msg[0], "7: spec line is not \"name (version)\": skipped");
 	assert_string_equal(w.msg[1], "8: spec line with an odd name or version: skipped");
-	for (size_t i = 0; i < n; i++)
-		customs_package_free(v[i]);
-	free(v);
+	th_pkgs_free(v, n);
 
 	w.n = 0;
 	const char *notlock = "{\"dependencies\": {}}\n";
-	assert_int_equal(customs__ruby_parse_gemfile_lock(&v, &n, notlock, strlen(notlock), collect, &w), CUSTOMS_EFORMAT);
+	assert_int_equal(customs__ruby_parse_gemfile_lock(&v, &n, notlock, strlen(notlock), th_warn_lined, &w),
+			 CUSTOMS_EFORMAT);
 	assert_string_equal(w.msg[0], "0: no GEM, GIT or PATH section: not a Gemfile.lock");
-}
-
-static void write_file(const char *root, const char *rel, const char *data, size_t len)
-{
-	char *path = customs_asprintf("%s/%s", root, rel);
-	char *cmd = customs_asprintf("mkdir -p \"$(dirname '%s')\"", path);
-	assert_int_equal(system(cmd), 0);
-	FILE *f = fopen(path, "wb");
-	assert_non_null(f);
-	assert_int_equal(fwrite(data, 1, len, f), len);
-	fclose(f);
-	free(cmd);
-	free(path);
 }
 
 static void test_analyzer(void **state)
 {
 	(void)state;
-	char root[] = "/tmp/customs-ruby-XXXXXX";
-	assert_non_null(mkdtemp(root));
+	th_dir d;
+	th_dir_new(&d, "ruby");
 	size_t len;
-	char *rack = data_file("rack-2.2.22.gemspec", &len);
-	write_file(root, "usr/share/rubygems-integration/all/specifications/rack-2.2.22.gemspec", rack, len);
-	write_file(root, "var/lib/gems/3.1.0/gems/rack-2.2.22/rack.gemspec", rack, len); /* not a record */
+	char *rack = th_data(RUBY "rack-2.2.22.gemspec", &len);
+	th_dir_put(&d, "usr/share/rubygems-integration/all/specifications/rack-2.2.22.gemspec", rack, len, 0);
+	th_dir_put(&d, "var/lib/gems/3.1.0/gems/rack-2.2.22/rack.gemspec", rack, len, 0); /* not a record */
 	free(rack);
-	char *json = data_file("json-2.6.1.gemspec", &len);
-	write_file(root, "usr/lib/ruby/gems/3.1.0/specifications/default/json-2.6.1.gemspec", json, len);
+	char *json = th_data(RUBY "json-2.6.1.gemspec", &len);
+	th_dir_put(&d, "usr/lib/ruby/gems/3.1.0/specifications/default/json-2.6.1.gemspec", json, len, 0);
 	free(json);
-	write_file(root, "usr/lib/ruby/gems/3.1.0/specifications/bad.gemspec", "Gem::Specification.new do |s|\nend\n", 35);
-	const char *status = "Package: ruby-rack\nStatus: install ok installed\nVersion: 2.2.22-0+deb12u1\nArchitecture: all\n\n";
-	write_file(root, "var/lib/dpkg/status", status, strlen(status));
-	const char *list = "/.\n/usr/share/rubygems-integration/all/specifications/rack-2.2.22.gemspec\n";
-	write_file(root, "var/lib/dpkg/info/ruby-rack.list", list, strlen(list));
+	th_dir_put(&d, "usr/lib/ruby/gems/3.1.0/specifications/bad.gemspec", "Gem::Specification.new do |s|\nend\n", 35,
+		   0);
+	th_dir_text(
+		&d, "var/lib/dpkg/status",
+		"Package: ruby-rack\nStatus: install ok installed\nVersion: 2.2.22-0+deb12u1\nArchitecture: all\n\n");
+	th_dir_text(&d, "var/lib/dpkg/info/ruby-rack.list",
+		    "/.\n/usr/share/rubygems-integration/all/specifications/rack-2.2.22.gemspec\n");
 
-	char *ref = customs_asprintf("dir:%s", root);
-	customs_analysis *a;
-	customs_options o = {.version = CUSTOMS_OPTIONS_VERSION, .analyzers = "dpkg,ruby"};
-	assert_int_equal(customs_analyze(&a, ref, &o), 0);
+	customs_analysis *a = th_dir_analyze(&d, "dpkg,ruby");
 	size_t gems = 0;
 	for (size_t i = 0; i < a->npackages; i++) {
 		const customs_package *p = a->packages[i];
@@ -214,24 +163,19 @@ static void test_analyzer(void **state)
 		assert_string_equal(p->found_by, "ruby");
 		if (!strcmp(p->name, "rack")) {
 			assert_string_equal(p->db_path, "usr/share/rubygems-integration/all/specifications/rack-2.2.22.gemspec");
-			assert_string_equal(meta(p, "installed_by"), "ruby-rack");
+			assert_string_equal(th_meta(p, "installed_by"), "ruby-rack");
 		} else {
 			assert_string_equal(p->name, "json");
-			assert_null(meta(p, "installed_by"));
+			assert_null(th_meta(p, "installed_by"));
 		}
 	}
 	assert_int_equal(gems, 2);
 	assert_int_equal(a->nwarnings, 1);
-	char *want = customs_asprintf("%s: layer 0: usr/lib/ruby/gems/3.1.0/specifications/bad.gemspec: gemspec: "
-				      "no gem name and version (not a RubyGems specification)",
-				      ref);
-	assert_string_equal(a->warnings[0].message, want);
-	free(want);
+	th_dir_warning_is(&d, a->warnings[0].message,
+			  "layer 0: usr/lib/ruby/gems/3.1.0/specifications/bad.gemspec: gemspec: "
+			  "no gem name and version (not a RubyGems specification)");
 	customs_analysis_free(a);
-	char *cmd = customs_asprintf("rm -rf %s", root);
-	assert_int_equal(system(cmd), 0);
-	free(cmd);
-	free(ref);
+	assert_int_equal(th_dir_remove(&d), 0);
 }
 
 int main(void)

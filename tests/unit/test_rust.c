@@ -3,79 +3,28 @@
  * here to put the section where the streaming locator must keep the tail
  * (and where it cannot); corrupt zlib, an invalid dependency graph, a
  * section outside the file, and the analyzer's warning naming the file. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <cmocka.h>
-
 #include <isa-l/igzip_lib.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "analyzers/analyzers.h"
+#include "helpers.h"
 #include "util/util.h"
 
-static char *data_file(const char *name, size_t *len)
-{
-	const char *src = getenv("SRCDIR");
-	char *path = customs_asprintf("%s/tests/data/lang/rust/%s", src ? src : ".", name), *buf = NULL;
-	if (customs_read_file(&buf, len, path, 1 << 20) < 0)
-		fail_msg("cannot read %s: %s", path, customs_error_last());
-	free(path);
-	return buf;
-}
-
-typedef struct warns {
-	char msg[8][512];
-	int n;
-} warns;
-
-static void collect(void *ud, size_t line, const char *msg)
-{
-	warns *w = ud;
-	if (w->n < 8)
-		snprintf(w->msg[w->n++], sizeof(w->msg[0]), "%zu: %s", line, msg);
-}
-
-static const char *meta(const customs_package *p, const char *key)
-{
-	return json_string_value(json_object_get(p->metadata, key));
-}
-
-static int cmp_str(const void *x, const void *y)
-{
-	return strcmp(*(char *const *)x, *(char *const *)y);
-}
+#define RUST "lang/rust/"
 
 /* "name version [source] [checksum prefix]" lines, sorted */
 static char *summary(customs_package **v, size_t n)
 {
 	char **lines = calloc(n + 1, sizeof(*lines));
-	customs_buf b = CUSTOMS_BUF_INIT(0);
 	for (size_t i = 0; i < n; i++) {
-		const char *src = meta(v[i], "source"), *sum = meta(v[i], "checksum");
+		const char *src = th_meta(v[i], "source"), *sum = th_meta(v[i], "checksum");
 		assert_string_equal(v[i]->type, "rust-crate");
 		lines[i] = customs_asprintf("%s %s%s%s%s%.8s", v[i]->name, v[i]->version, src ? " " : "", src ? src : "",
 					    sum ? " " : "", sum ? sum : "");
 	}
-	qsort(lines, n, sizeof(*lines), cmp_str);
-	for (size_t i = 0; i < n; i++) {
-		customs_buf_printf(&b, "%s\n", lines[i]);
-		free(lines[i]);
-	}
-	free(lines);
-	customs_buf_puts(&b, "");
-	return customs_buf_detach(&b);
-}
-
-static void free_pkgs(customs_package **v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		customs_package_free(v[i]);
-	free(v);
+	return th_sorted_lines(lines, n);
 }
 
 #define REG "registry+https://github.com/rust-lang/crates.io-index"
@@ -90,12 +39,10 @@ static void test_cargo_lock(void **state)
 			   "memchr 2.5.0 " REG " 2dffe52e\n";
 	for (int ver = 1; ver <= 4; ver++) {
 		char name[32];
-		size_t len, n;
-		snprintf(name, sizeof(name), "Cargo.lock.v%d", ver);
-		char *buf = data_file(name, &len);
-		customs_package **v;
-		warns w = {.n = 0};
-		assert_int_equal(customs__rust_parse_cargo_lock(&v, &n, buf, len, collect, &w), 0);
+		size_t n;
+		snprintf(name, sizeof(name), RUST "Cargo.lock.v%d", ver);
+		th_warns w = {0};
+		customs_package **v = th_parse_file(customs__rust_parse_cargo_lock, name, &n, th_warn_lined, &w);
 		char *got = summary(v, n);
 		assert_string_equal(got, want);
 		free(got);
@@ -107,8 +54,7 @@ static void test_cargo_lock(void **state)
 			if (!strcmp(v[i]->name, "memchr"))
 				assert_string_equal(v[i]->purl, "pkg:cargo/memchr@2.5.0");
 		}
-		free_pkgs(v, n);
-		free(buf);
+		th_pkgs_free(v, n);
 	}
 }
 
@@ -117,9 +63,10 @@ static void test_cargo_lock_malformed(void **state)
 	(void)state;
 	customs_package **v;
 	size_t n;
-	warns w = {.n = 0};
+	th_warns w = {0};
 	const char *json = "{\"packages\": [{\"name\": \"x\"}]}\n";
-	assert_int_equal(customs__rust_parse_cargo_lock(&v, &n, json, strlen(json), collect, &w), CUSTOMS_EFORMAT);
+	assert_int_equal(customs__rust_parse_cargo_lock(&v, &n, json, strlen(json), th_warn_lined, &w),
+			 CUSTOMS_EFORMAT);
 	assert_int_equal(w.n, 2);
 	assert_string_equal(w.msg[0], "1: not a TOML key = value line: skipped");
 	assert_string_equal(w.msg[1], "1: no [[package]] table: not a Cargo.lock");
@@ -129,48 +76,38 @@ static void test_cargo_lock_malformed(void **state)
 			   "checksum = \"bad \\q escape\"\n"
 			   "[[package]]\nname = \"c\"\nversion = '2.0.0'\ndependencies = [\n \"a\",\n \"b\",\n";
 	w.n = 0;
-	assert_int_equal(customs__rust_parse_cargo_lock(&v, &n, lock, strlen(lock), collect, &w), 0);
+	assert_int_equal(customs__rust_parse_cargo_lock(&v, &n, lock, strlen(lock), th_warn_lined, &w), 0);
 	assert_int_equal(n, 2);
 	assert_string_equal(v[0]->name, "b");
-	assert_null(meta(v[0], "checksum"));
+	assert_null(th_meta(v[0], "checksum"));
 	assert_string_equal(v[1]->version, "2.0.0");
 	assert_int_equal(w.n, 3);
 	assert_string_equal(w.msg[0], "10: not a TOML key = value line: skipped");
 	assert_string_equal(w.msg[1], "14: unterminated array or table: rest of file skipped");
 	assert_string_equal(w.msg[2], "3: [[package]] without version: skipped");
-	free_pkgs(v, n);
+	th_pkgs_free(v, n);
+}
+
+static int put(void *d, const unsigned char *data, size_t len)
+{
+	return customs__depscan_write(d, data, len);
 }
 
 /* Feed a binary to the .dep-v0 locator in chunks of 1..maxchunk. */
-static uint64_t rng = 0x9e3779b97f4a7c15ull;
-static size_t rnd(size_t max)
-{
-	rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
-	return (size_t)(rng % max) + 1;
-}
-
 static int locate_and_parse(customs_package ***out, size_t *n, const unsigned char *bin, size_t len, size_t maxchunk,
-			    warns *w)
+			    th_warns *w)
 {
+	static uint64_t rng = 0x9e3779b97f4a7c15ull;
 	customs_depscan *d = customs__depscan_new(len);
 	assert_non_null(d);
-	for (size_t off = 0; off < len;) {
-		size_t k = maxchunk ? rnd(maxchunk) : len;
-		if (k > len - off)
-			k = len - off;
-		int rc = customs__depscan_write(d, bin + off, k);
-		assert_true(rc >= 0);
-		off += k;
-		if (rc == 1)
-			break;
-	}
+	th_feed(put, d, bin, len, maxchunk, &rng);
 	unsigned char *z;
 	size_t zl;
-	int rc = customs__depscan_finish(d, &z, &zl, collect, w);
+	int rc = customs__depscan_finish(d, &z, &zl, th_warn_lined, w);
 	customs__depscan_free(d);
 	if (rc < 0)
 		return rc;
-	rc = customs__rust_parse_auditable(out, n, z, zl, collect, w);
+	rc = customs__rust_parse_auditable(out, n, z, zl, th_warn_lined, w);
 	free(z);
 	return rc;
 }
@@ -184,25 +121,25 @@ static const char *want_graph = "cfg-if 1.0.0 crates.io\n"
 static void test_auditable_real(void **state)
 {
 	(void)state;
-	const char *files[] = {"lockgen-bfd", "lockgen-lld"};
+	const char *files[] = {RUST "lockgen-bfd", RUST "lockgen-lld"};
 	for (int f = 0; f < 2; f++) {
 		size_t len, n;
-		char *bin = data_file(files[f], &len);
+		char *bin = th_data(files[f], &len);
 		size_t modes[] = {0, 1000, 7};
 		for (int m = 0; m < 3; m++) {
 			customs_package **v;
-			warns w = {.n = 0};
+			th_warns w = {0};
 			assert_int_equal(locate_and_parse(&v, &n, (unsigned char *)bin, len, modes[m], &w), 0);
 			assert_int_equal(w.n, 0);
 			char *got = summary(v, n);
 			assert_string_equal(got, want_graph);
 			free(got);
 			for (size_t i = 0; i < n; i++) {
-				assert_string_equal(meta(v[i], "kind"), "runtime");
+				assert_string_equal(th_meta(v[i], "kind"), "runtime");
 				assert_int_equal(json_is_true(json_object_get(v[i]->metadata, "root")),
 						 !strcmp(v[i]->name, "lockgen"));
 			}
-			free_pkgs(v, n);
+			th_pkgs_free(v, n);
 		}
 		free(bin);
 	}
@@ -270,16 +207,16 @@ static void expect(const unsigned char *bin, size_t len, int want_rc, const char
 {
 	customs_package **v = NULL;
 	size_t n = 0;
-	warns w = {.n = 0};
+	th_warns w = {0};
 	int rc = locate_and_parse(&v, &n, bin, len, 65536, &w);
 	if (rc != want_rc || (needle && (w.n != 1 || !strstr(w.msg[0], needle))) || (!needle && w.n))
-		fail_msg("rc %d (want %d), %d warnings, first \"%s\", want \"%s\"", rc, want_rc, w.n, w.n ? w.msg[0] : "",
-			 needle ? needle : "");
+		fail_msg("rc %d (want %d), %zu warnings, first \"%s\", want \"%s\"", rc, want_rc, w.n,
+			 w.n ? w.msg[0] : "", needle ? needle : "");
 	if (rc == 0) {
 		assert_int_equal(n, 3);
 		assert_string_equal(v[2]->name, "cc");
-		assert_string_equal(meta(v[2], "kind"), "build");
-		free_pkgs(v, n);
+		assert_string_equal(th_meta(v[2], "kind"), "build");
+		th_pkgs_free(v, n);
 	}
 }
 
@@ -386,41 +323,24 @@ static void test_auditable_pe_macho(void **state)
 	free(z);
 }
 
-static void write_file(const char *root, const char *rel, const void *data, size_t len, int mode)
-{
-	char *path = customs_asprintf("%s/%s", root, rel);
-	char *cmd = customs_asprintf("mkdir -p \"$(dirname '%s')\"", path);
-	assert_int_equal(system(cmd), 0);
-	FILE *f = fopen(path, "wb");
-	assert_non_null(f);
-	assert_int_equal(fwrite(data, 1, len, f), len);
-	fclose(f);
-	assert_int_equal(chmod(path, (mode_t)mode), 0);
-	free(cmd);
-	free(path);
-}
-
 static void test_analyzer(void **state)
 {
 	(void)state;
-	char root[] = "/tmp/customs-rust-XXXXXX";
-	assert_non_null(mkdtemp(root));
+	th_dir d;
+	th_dir_new(&d, "rust");
 	size_t len, zl;
-	char *bin = data_file("lockgen-lld", &len);
-	write_file(root, "usr/bin/lockgen", bin, len, 0755);
+	char *bin = th_data(RUST "lockgen-lld", &len);
+	th_dir_put(&d, "usr/bin/lockgen", bin, len, 0755);
 	free(bin);
-	char *lock = data_file("Cargo.lock.v4", &len);
-	write_file(root, "src/lockgen/Cargo.lock", lock, len, 0644);
+	char *lock = th_data(RUST "Cargo.lock.v4", &len);
+	th_dir_put(&d, "src/lockgen/Cargo.lock", lock, len, 0644);
 	free(lock);
 	unsigned char *z = zlib("{\"packages\": 5}", &zl), *elf = make_elf(&len, 1 << 16, 1 << 16, 10, z, zl, 0);
-	write_file(root, "usr/bin/odd", elf, len, 0755);
+	th_dir_put(&d, "usr/bin/odd", elf, len, 0755);
 	free(z);
 	free(elf);
 
-	char *ref = customs_asprintf("dir:%s", root);
-	customs_analysis *a;
-	customs_options o = {.version = CUSTOMS_OPTIONS_VERSION, .analyzers = "rust"};
-	assert_int_equal(customs_analyze(&a, ref, &o), 0);
+	customs_analysis *a = th_dir_analyze(&d, "rust");
 	assert_int_equal(a->npackages, 10);
 	size_t from_bin = 0;
 	for (size_t i = 0; i < a->npackages; i++) {
@@ -431,20 +351,16 @@ static void test_analyzer(void **state)
 	assert_int_equal(a->nwarnings, 2);
 	for (size_t i = 0; i < a->nwarnings; i++) {
 		const customs_warning *w = &a->warnings[i];
-		char *want = !strcmp(w->path, "usr/bin/odd")
-				     ? customs_asprintf("%s: layer 0: usr/bin/odd: cargo-auditable: .dep-v0 JSON has no "
-							"\"packages\" array: skipped", ref)
-				     : customs_asprintf("%s: layer 0: src/lockgen/Cargo.lock: Cargo.lock line 5: cfg-if 1.0.0: "
-							"checksum is not a SHA-256: dropped", ref);
-		assert_string_equal(w->message, want);
+		th_dir_warning_is(&d, w->message, "%s",
+				  !strcmp(w->path, "usr/bin/odd")
+					  ? "layer 0: usr/bin/odd: cargo-auditable: .dep-v0 JSON has no \"packages\" "
+					    "array: skipped"
+					  : "layer 0: src/lockgen/Cargo.lock: Cargo.lock line 5: cfg-if 1.0.0: "
+					    "checksum is not a SHA-256: dropped");
 		assert_int_equal(w->layer, 0);
-		free(want);
 	}
 	customs_analysis_free(a);
-	char *cmd = customs_asprintf("rm -rf %s", root);
-	assert_int_equal(system(cmd), 0);
-	free(cmd);
-	free(ref);
+	assert_int_equal(th_dir_remove(&d), 0);
 }
 
 int main(void)

@@ -7,31 +7,22 @@
  * for suppressed and covered matches, text that is cut to GitHub's limits
  * and made valid UTF-8, Markdown that cannot be broken by a package name.
  * The schema itself is checked by tests/cli/scan_sarif.sh. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <cmocka.h>
 #include <jansson.h>
 
 #include "customs/errors.h"
 #include "customs/match.h"
 #include "customs/report.h"
 #include "customs/sbom.h"
+#include "helpers.h"
 
 static customs_package *pkg(const char *type, const char *name, const char *version, const char *purl,
 			    const char *db_path)
 {
-	customs_package *p = customs_package_new();
-	assert_non_null(p);
-	p->type = strdup(type);
-	p->name = strdup(name);
-	p->version = strdup(version);
-	p->purl = purl ? strdup(purl) : NULL;
+	customs_package *p = th_pkg_new(type, name, version, purl);
 	p->db_path = db_path ? strdup(db_path) : NULL;
 	p->visible = 1;
 	p->layer = 0;
@@ -153,12 +144,8 @@ static char *write_sarif(const customs_analysis *a, const customs_match_result *
 {
 	customs_report o = {.version = CUSTOMS_REPORT_VERSION, .kind = CUSTOMS_REPORT_SCAN, .analysis = a, .matches = r,
 			    .created = 1700000000};
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-	assert_non_null(f);
-	int err = customs_report_write(f, &o, "sarif");
-	fclose(f);
+	int err;
+	char *buf = th_report_mem(&o, "sarif", NULL, &err);
 	if (expect_err) {
 		assert_true(err < 0);
 		free(buf);
@@ -169,41 +156,39 @@ static char *write_sarif(const customs_analysis *a, const customs_match_result *
 	return buf;
 }
 
-static json_t *parse(const char *text)
-{
-	json_error_t e;
-	json_t *j = json_loads(text, 0, &e);
-	if (!j)
-		fail_msg("not JSON: %s at line %d", e.text, e.line);
-	return j;
-}
-
-static const char *sget(json_t *o, const char *path)
-{
-	/* "a.b.c": object members only */
-	char key[128];
-	const char *p = path;
-	while (o && *p) {
-		size_t n = strcspn(p, ".");
-		snprintf(key, sizeof(key), "%.*s", (int)n, p);
-		o = json_object_get(o, key);
-		p += n + (p[n] == '.');
-	}
-	return json_string_value(o);
-}
-
 static json_t *result_of(json_t *run, const char *rule, const char *name_prefix)
 {
 	size_t i;
 	json_t *r;
 	json_array_foreach(json_object_get(run, "results"), i, r)
 	{
-		const char *n = sget(r, "properties.packageName");
-		if (!strcmp(sget(r, "ruleId"), rule) && n && !strncmp(n, name_prefix, strlen(name_prefix)))
+		const char *n = th_jstr(r, "properties.packageName");
+		if (!strcmp(th_jstr(r, "ruleId"), rule) && n && !strncmp(n, name_prefix, strlen(name_prefix)))
 			return r;
 	}
 	fail_msg("no result for %s in %s", rule, name_prefix);
 	return NULL;
+}
+
+/* The log written for an analysis and its matches, parsed: its first run
+ * and that run's rules. */
+struct written {
+	char *text;
+	json_t *log, *run, *rules;
+};
+
+static void written_open(struct written *wr, const customs_analysis *a, const customs_match_result *r)
+{
+	wr->text = write_sarif(a, r, 0);
+	wr->log = th_json(wr->text, strlen(wr->text));
+	wr->run = json_array_get(json_object_get(wr->log, "runs"), 0);
+	wr->rules = json_object_get(json_object_get(json_object_get(wr->run, "tool"), "driver"), "rules");
+}
+
+static void written_close(struct written *wr)
+{
+	json_decref(wr->log);
+	free(wr->text);
 }
 
 static void test_structure(void **state)
@@ -211,16 +196,17 @@ static void test_structure(void **state)
 	(void)state;
 	struct fixture f;
 	fixture_init(&f);
-	char *text = write_sarif(&f.a, &f.r, 0);
-	json_t *log = parse(text), *run, *rules, *results, *x;
+	struct written wr;
+	written_open(&wr, &f.a, &f.r);
+	json_t *log = wr.log, *run, *rules, *results, *x;
 	size_t i;
 
-	assert_string_equal(sget(log, "version"), "2.1.0");
-	assert_string_equal(sget(log, "$schema"), "https://json.schemastore.org/sarif-2.1.0.json");
+	assert_string_equal(th_jstr(log, "version"), "2.1.0");
+	assert_string_equal(th_jstr(log, "$schema"), "https://json.schemastore.org/sarif-2.1.0.json");
 	assert_int_equal(json_array_size(json_object_get(log, "runs")), 1);
 	run = json_array_get(json_object_get(log, "runs"), 0);
-	assert_string_equal(sget(run, "tool.driver.name"), "customs");
-	assert_non_null(sget(run, "tool.driver.version"));
+	assert_string_equal(th_jstr(run, "tool.driver.name"), "customs");
+	assert_non_null(th_jstr(run, "tool.driver.version"));
 	assert_null(json_object_get(json_object_get(json_object_get(run, "tool"), "driver"), "informationUri"));
 	rules = json_object_get(json_object_get(json_object_get(run, "tool"), "driver"), "rules");
 	results = json_object_get(run, "results");
@@ -230,13 +216,13 @@ static void test_structure(void **state)
 	assert_int_equal(json_array_size(rules), 4);
 	json_array_foreach(rules, i, x)
 	{
-		assert_string_equal(sget(x, "id"), want[i]);
-		assert_string_equal(sget(x, "name"), want[i]);
-		assert_non_null(sget(x, "shortDescription.text"));
-		assert_non_null(sget(x, "fullDescription.text"));
-		assert_non_null(sget(x, "help.text"));
-		assert_non_null(sget(x, "help.markdown"));
-		assert_non_null(sget(x, "properties.security-severity"));
+		assert_string_equal(th_jstr(x, "id"), want[i]);
+		assert_string_equal(th_jstr(x, "name"), want[i]);
+		assert_non_null(th_jstr(x, "shortDescription.text"));
+		assert_non_null(th_jstr(x, "fullDescription.text"));
+		assert_non_null(th_jstr(x, "help.text"));
+		assert_non_null(th_jstr(x, "help.markdown"));
+		assert_non_null(th_jstr(x, "properties.security-severity"));
 	}
 	/* one result per match, in the matcher's order, pointing at its rule */
 	assert_int_equal(json_array_size(results), f.r.n);
@@ -244,11 +230,11 @@ static void test_structure(void **state)
 	{
 		json_int_t ri = json_integer_value(json_object_get(x, "ruleIndex"));
 		assert_true(ri >= 0 && (size_t)ri < json_array_size(rules));
-		assert_string_equal(sget(json_array_get(rules, (size_t)ri), "id"), sget(x, "ruleId"));
-		assert_string_equal(sget(x, "ruleId"), f.m[i].id);
-		assert_non_null(sget(x, "message.text"));
+		assert_string_equal(th_jstr(json_array_get(rules, (size_t)ri), "id"), th_jstr(x, "ruleId"));
+		assert_string_equal(th_jstr(x, "ruleId"), f.m[i].id);
+		assert_non_null(th_jstr(x, "message.text"));
 		assert_int_equal(json_array_size(json_object_get(x, "locations")), 1);
-		assert_int_equal(strlen(sget(x, "partialFingerprints.customs/v1")), 64);
+		assert_int_equal(strlen(th_jstr(x, "partialFingerprints.customs/v1")), 64);
 		assert_int_equal(json_integer_value(json_object_get(
 					 json_object_get(json_object_get(json_array_get(json_object_get(x, "locations"), 0),
 									 "physicalLocation"),
@@ -257,13 +243,12 @@ static void test_structure(void **state)
 				 1);
 	}
 	/* the image is named */
-	assert_string_equal(sget(run, "properties.imageDigest"), f.a.image.manifest_digest);
-	assert_string_equal(sget(run, "properties.namespace"), "debian:12");
+	assert_string_equal(th_jstr(run, "properties.imageDigest"), f.a.image.manifest_digest);
+	assert_string_equal(th_jstr(run, "properties.namespace"), "debian:12");
 	assert_int_equal(json_integer_value(json_object_get(json_object_get(run, "properties"), "matches")), 5);
 	assert_int_equal(json_integer_value(json_object_get(json_object_get(run, "properties"), "suppressed")), 2);
 
-	json_decref(log);
-	free(text);
+	written_close(&wr);
 	fixture_release(&f);
 }
 
@@ -272,9 +257,9 @@ static void test_levels_and_scores(void **state)
 	(void)state;
 	struct fixture f;
 	fixture_init(&f);
-	char *text = write_sarif(&f.a, &f.r, 0);
-	json_t *log = parse(text), *run = json_array_get(json_object_get(log, "runs"), 0);
-	json_t *rules = json_object_get(json_object_get(json_object_get(run, "tool"), "driver"), "rules");
+	struct written wr;
+	written_open(&wr, &f.a, &f.r);
+	json_t *run = wr.run, *rules = wr.rules;
 	struct {
 		const char *rule, *pkg, *level, *score;
 	} want[] = {
@@ -288,8 +273,8 @@ static void test_levels_and_scores(void **state)
 	};
 	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
 		json_t *r = result_of(run, want[i].rule, want[i].pkg);
-		assert_string_equal(sget(r, "level"), want[i].level);
-		assert_string_equal(sget(r, "properties.security-severity"), want[i].score);
+		assert_string_equal(th_jstr(r, "level"), want[i].level);
+		assert_string_equal(th_jstr(r, "properties.security-severity"), want[i].score);
 	}
 	/* a rule takes its most severe match */
 	struct {
@@ -303,21 +288,20 @@ static void test_levels_and_scores(void **state)
 	for (size_t i = 0; i < 4; i++) {
 		json_t *ru = json_array_get(rules, i);
 		json_t *tags = json_object_get(json_object_get(ru, "properties"), "tags");
-		assert_string_equal(sget(ru, "defaultConfiguration.level"), rw[i].level);
-		assert_string_equal(sget(ru, "properties.security-severity"), rw[i].score);
+		assert_string_equal(th_jstr(ru, "defaultConfiguration.level"), rw[i].level);
+		assert_string_equal(th_jstr(ru, "properties.security-severity"), rw[i].score);
 		assert_string_equal(json_string_value(json_array_get(tags, 0)), "security");
 		assert_string_equal(json_string_value(json_array_get(tags, 1)), "vulnerability");
 		assert_string_equal(json_string_value(json_array_get(tags, 2)), rw[i].tag);
 	}
-	json_decref(log);
-	free(text);
+	written_close(&wr);
 	fixture_release(&f);
 }
 
 static const char *uri_of(json_t *r)
 {
 	json_t *loc = json_array_get(json_object_get(r, "locations"), 0);
-	return sget(loc, "physicalLocation.artifactLocation.uri");
+	return th_jstr(loc, "physicalLocation.artifactLocation.uri");
 }
 
 static void test_locations_and_fingerprints(void **state)
@@ -325,8 +309,9 @@ static void test_locations_and_fingerprints(void **state)
 	(void)state;
 	struct fixture f;
 	fixture_init(&f);
-	char *text = write_sarif(&f.a, &f.r, 0);
-	json_t *log = parse(text), *run = json_array_get(json_object_get(log, "runs"), 0);
+	struct written wr;
+	written_open(&wr, &f.a, &f.r);
+	json_t *run = wr.run;
 	json_t *a = result_of(run, "CVE-2024-0001", "libc6"), *b = result_of(run, "CVE-2024-0001", "libc-bin");
 	json_t *c = result_of(run, "GHSA-aaaa-bbbb-cccc", "req"), *d = result_of(run, "CVE-2023-9999", "bad");
 	json_t *e = result_of(run, "DLA-1234-1", "stdlib");
@@ -339,25 +324,25 @@ static void test_locations_and_fingerprints(void **state)
 	/* the package is the logical location */
 	json_t *ll = json_array_get(
 		json_object_get(json_array_get(json_object_get(a, "locations"), 0), "logicalLocations"), 0);
-	assert_string_equal(sget(ll, "name"), f.p[0]->purl);
-	assert_string_equal(sget(ll, "kind"), "package");
+	assert_string_equal(th_jstr(ll, "name"), f.p[0]->purl);
+	assert_string_equal(th_jstr(ll, "kind"), "package");
 	/* two packages in one file, one id: two fingerprints */
-	assert_string_not_equal(sget(a, "partialFingerprints.customs/v1"), sget(b, "partialFingerprints.customs/v1"));
-	assert_string_not_equal(sget(a, "partialFingerprints.primaryLocationLineHash"),
-				sget(b, "partialFingerprints.primaryLocationLineHash"));
+	assert_string_not_equal(th_jstr(a, "partialFingerprints.customs/v1"),
+				th_jstr(b, "partialFingerprints.customs/v1"));
+	assert_string_not_equal(th_jstr(a, "partialFingerprints.primaryLocationLineHash"),
+				th_jstr(b, "partialFingerprints.primaryLocationLineHash"));
 	/* layer and digest travel as properties */
-	assert_string_equal(sget(a, "properties.layerDigest"), f.layers[0].digest);
-	assert_string_equal(sget(a, "properties.purl"), f.p[0]->purl);
-	assert_string_equal(sget(a, "properties.fixState"), "fixed");
+	assert_string_equal(th_jstr(a, "properties.layerDigest"), f.layers[0].digest);
+	assert_string_equal(th_jstr(a, "properties.purl"), f.p[0]->purl);
+	assert_string_equal(th_jstr(a, "properties.fixState"), "fixed");
 	assert_string_equal(json_string_value(json_array_get(
 				    json_object_get(json_object_get(a, "properties"), "fixedVersions"), 0)),
 			    "2.36-9+deb12u7");
 	/* the same input writes the same bytes */
 	char *again = write_sarif(&f.a, &f.r, 0);
-	assert_string_equal(text, again);
+	assert_string_equal(wr.text, again);
 	free(again);
-	json_decref(log);
-	free(text);
+	written_close(&wr);
 	fixture_release(&f);
 }
 
@@ -366,30 +351,31 @@ static void test_messages_and_suppressions(void **state)
 	(void)state;
 	struct fixture f;
 	fixture_init(&f);
-	char *text = write_sarif(&f.a, &f.r, 0);
-	json_t *log = parse(text), *run = json_array_get(json_object_get(log, "runs"), 0);
+	struct written wr;
+	written_open(&wr, &f.a, &f.r);
+	json_t *run = wr.run;
 	json_t *a = result_of(run, "CVE-2024-0001", "libc6"), *b = result_of(run, "CVE-2024-0001", "libc-bin");
 	json_t *c = result_of(run, "GHSA-aaaa-bbbb-cccc", "req"), *e = result_of(run, "DLA-1234-1", "stdlib");
 
-	assert_string_equal(sget(a, "message.text"),
-			    "libc6 2.36-9+deb12u4 (deb) is affected by CVE-2024-0001 (critical); fixed in 2.36-9+deb12u7");
-	assert_string_equal(sget(b, "message.text"),
+	assert_string_equal(
+		th_jstr(a, "message.text"),
+		"libc6 2.36-9+deb12u4 (deb) is affected by CVE-2024-0001 (critical); fixed in 2.36-9+deb12u7");
+	assert_string_equal(th_jstr(b, "message.text"),
 			    "libc-bin 2.36-9+deb12u4 (deb) is affected by CVE-2024-0001 (high); no fix available");
 	assert_null(json_object_get(a, "suppressions"));
 	/* covered: dismissed, saying by whom and what its feed says */
 	json_t *s = json_array_get(json_object_get(c, "suppressions"), 0);
-	assert_string_equal(sget(s, "kind"), "external");
-	assert_string_equal(sget(s, "status"), "accepted");
-	assert_non_null(strstr(sget(s, "justification"), "python3-requests"));
-	assert_non_null(strstr(sget(s, "justification"), "fixed"));
+	assert_string_equal(th_jstr(s, "kind"), "external");
+	assert_string_equal(th_jstr(s, "status"), "accepted");
+	assert_non_null(strstr(th_jstr(s, "justification"), "python3-requests"));
+	assert_non_null(strstr(th_jstr(s, "justification"), "fixed"));
 	/* suppressed by VEX: the reason and the statement */
 	s = json_array_get(json_object_get(e, "suppressions"), 0);
-	assert_string_equal(sget(s, "kind"), "external");
-	assert_non_null(strstr(sget(s, "justification"), "vex.json: not_affected"));
-	assert_non_null(strstr(sget(s, "justification"), "vulnerable_code_not_in_execute_path"));
-	assert_non_null(strstr(sget(e, "message.text"), "suppressed (vex)"));
-	json_decref(log);
-	free(text);
+	assert_string_equal(th_jstr(s, "kind"), "external");
+	assert_non_null(strstr(th_jstr(s, "justification"), "vex.json: not_affected"));
+	assert_non_null(strstr(th_jstr(s, "justification"), "vulnerable_code_not_in_execute_path"));
+	assert_non_null(strstr(th_jstr(e, "message.text"), "suppressed (vex)"));
+	written_close(&wr);
 	fixture_release(&f);
 }
 
@@ -398,42 +384,43 @@ static void test_rule_texts(void **state)
 	(void)state;
 	struct fixture f;
 	fixture_init(&f);
-	char *text = write_sarif(&f.a, &f.r, 0);
-	json_t *log = parse(text), *run = json_array_get(json_object_get(log, "runs"), 0);
-	json_t *rules = json_object_get(json_object_get(json_object_get(run, "tool"), "driver"), "rules");
+	struct written wr;
+	written_open(&wr, &f.a, &f.r);
+	json_t *rules = wr.rules;
 	json_t *cve23 = json_array_get(rules, 0), *cve24 = json_array_get(rules, 1), *dla = json_array_get(rules, 2),
 	       *ghsa = json_array_get(rules, 3);
 
-	assert_string_equal(sget(cve24, "shortDescription.text"), "CVE-2024-0001 in libc-bin, libc6");
-	assert_string_equal(sget(cve24, "fullDescription.text"), "glibc: buffer overflow in <something> | with a pipe");
-	assert_string_equal(sget(dla, "fullDescription.text"), "DLA-1234-1");
+	assert_string_equal(th_jstr(cve24, "shortDescription.text"), "CVE-2024-0001 in libc-bin, libc6");
+	assert_string_equal(th_jstr(cve24, "fullDescription.text"),
+			    "glibc: buffer overflow in <something> | with a pipe");
+	assert_string_equal(th_jstr(dla, "fullDescription.text"), "DLA-1234-1");
 	/* invalid UTF-8 is replaced, not dropped */
-	assert_string_equal(sget(cve23, "fullDescription.text"), "x\xef\xbf\xbd(\xef\xbf\xbd invalid");
-	assert_non_null(strstr(sget(cve23, "shortDescription.text"), "bad\xef\xbf\xbd\xef\xbf\xbdname"));
+	assert_string_equal(th_jstr(cve23, "fullDescription.text"), "x\xef\xbf\xbd(\xef\xbf\xbd invalid");
+	assert_non_null(strstr(th_jstr(cve23, "shortDescription.text"), "bad\xef\xbf\xbd\xef\xbf\xbdname"));
 	/* where to read more */
-	assert_string_equal(sget(cve24, "helpUri"), "https://nvd.nist.gov/vuln/detail/CVE-2024-0001");
-	assert_string_equal(sget(ghsa, "helpUri"), "https://github.com/advisories/GHSA-aaaa-bbbb-cccc");
-	assert_string_equal(sget(dla, "helpUri"), "https://osv.dev/vulnerability/DLA-1234-1");
+	assert_string_equal(th_jstr(cve24, "helpUri"), "https://nvd.nist.gov/vuln/detail/CVE-2024-0001");
+	assert_string_equal(th_jstr(ghsa, "helpUri"), "https://github.com/advisories/GHSA-aaaa-bbbb-cccc");
+	assert_string_equal(th_jstr(dla, "helpUri"), "https://osv.dev/vulnerability/DLA-1234-1");
 	/* the table: a row per package, every advisory id linked */
-	const char *md = sget(cve24, "help.markdown");
+	const char *md = th_jstr(cve24, "help.markdown");
 	assert_non_null(strstr(md, "| Package | Version | Type | Fixed in | Severity | State | Location |"));
 	assert_non_null(strstr(md, "| libc6 | 2.36-9+deb12u4 | deb | 2.36-9+deb12u7 | critical | fixed (no-dsa) |"));
 	assert_non_null(strstr(md, "[DSA-5555-1](https://osv.dev/vulnerability/DSA-5555-1)"));
 	assert_non_null(strstr(md, "\\<something\\> \\| with a pipe"));
 	/* a name with "|" and "_" cannot break the table */
-	md = sget(ghsa, "help.markdown");
+	md = th_jstr(ghsa, "help.markdown");
 	assert_non_null(strstr(md, "| req\\|uests\\_\\*x\\* |"));
 	assert_non_null(strstr(md, "[PYSEC-2024-1](https://osv.dev/vulnerability/PYSEC-2024-1)"));
-	assert_non_null(strstr(sget(dla, "help.markdown"), "[ALSA-2024:0001](https://osv.dev/vulnerability/ALSA-2024:0001)"));
-	const char *ht = sget(cve24, "help.text");
+	assert_non_null(strstr(th_jstr(dla, "help.markdown"),
+			       "[ALSA-2024:0001](https://osv.dev/vulnerability/ALSA-2024:0001)"));
+	const char *ht = th_jstr(cve24, "help.text");
 	assert_non_null(strstr(ht, "Advisories: CVE-2024-0001, DSA-5555-1"));
 	assert_non_null(strstr(ht, "- libc6 2.36-9+deb12u4 (deb) at var/lib/dpkg/status: critical, fixed in 2.36-9+deb12u7, "
 				   "state fixed (no-dsa)\n"));
 	/* paths without their leading "/" here too */
-	ht = sget(ghsa, "help.text");
+	ht = th_jstr(ghsa, "help.text");
 	assert_non_null(strstr(ht, " at usr/lib/python3/dist-packages/requests-2.28.1.dist-info/METADATA: high"));
-	json_decref(log);
-	free(text);
+	written_close(&wr);
 	fixture_release(&f);
 }
 
@@ -470,11 +457,10 @@ static void test_limits(void **state)
 	customs_match_result r = f.r;
 	r.matches = many;
 	r.n = 200;
-	char *text = write_sarif(&f.a, &f.r, 0);
-	json_t *log = parse(text), *run = json_array_get(json_object_get(log, "runs"), 0);
-	json_t *rules = json_object_get(json_object_get(json_object_get(run, "tool"), "driver"), "rules");
-	json_t *cve24 = json_array_get(rules, 1);
-	const char *fd = sget(cve24, "fullDescription.text");
+	struct written wr;
+	written_open(&wr, &f.a, &f.r);
+	json_t *cve24 = json_array_get(wr.rules, 1);
+	const char *fd = th_jstr(cve24, "fullDescription.text");
 	assert_true(strlen(fd) <= 1024 * 3);
 	/* characters, not bytes: count code points */
 	size_t cps = 0;
@@ -482,25 +468,20 @@ static void test_limits(void **state)
 		cps += (*p & 0xc0) != 0x80;
 	assert_true(cps <= 1024);
 	assert_true(ends_with(fd, "\xe2\x80\xa6"));
-	json_decref(log);
-	free(text);
+	written_close(&wr);
 
-	text = write_sarif(&f.a, &r, 0);
-	log = parse(text);
-	run = json_array_get(json_object_get(log, "runs"), 0);
-	rules = json_object_get(json_object_get(json_object_get(run, "tool"), "driver"), "rules");
-	assert_int_equal(json_array_size(rules), 2);
-	assert_int_equal(json_array_size(json_object_get(run, "results")), 200);
-	json_t *big = json_array_get(rules, 1), *longid = json_array_get(rules, 0);
-	const char *sd = sget(big, "shortDescription.text");
+	written_open(&wr, &f.a, &r);
+	assert_int_equal(json_array_size(wr.rules), 2);
+	assert_int_equal(json_array_size(json_object_get(wr.run, "results")), 200);
+	json_t *big = json_array_get(wr.rules, 1), *longid = json_array_get(wr.rules, 0);
+	const char *sd = th_jstr(big, "shortDescription.text");
 	assert_true(strlen(sd) <= 1024);
 	assert_non_null(strstr(sd, " more"));
-	assert_non_null(strstr(sget(big, "help.markdown"), "more affected packages are listed in the results"));
+	assert_non_null(strstr(th_jstr(big, "help.markdown"), "more affected packages are listed in the results"));
 	/* the rule id is never cut (results name it), its display name is */
-	assert_string_equal(sget(longid, "id"), id);
-	assert_true(strlen(sget(longid, "name")) <= 255);
-	json_decref(log);
-	free(text);
+	assert_string_equal(th_jstr(longid, "id"), id);
+	assert_true(strlen(th_jstr(longid, "name")) <= 255);
+	written_close(&wr);
 	free(summary);
 	free(id);
 	fixture_release(&f);
@@ -512,13 +493,11 @@ static void test_empty_and_missing(void **state)
 	struct fixture f;
 	fixture_init(&f);
 	customs_match_result none = {0};
-	char *text = write_sarif(&f.a, &none, 0);
-	json_t *log = parse(text), *run = json_array_get(json_object_get(log, "runs"), 0);
-	assert_int_equal(json_array_size(json_object_get(run, "results")), 0);
-	assert_int_equal(json_array_size(json_object_get(json_object_get(json_object_get(run, "tool"), "driver"), "rules")),
-			 0);
-	json_decref(log);
-	free(text);
+	struct written wr;
+	written_open(&wr, &f.a, &none);
+	assert_int_equal(json_array_size(json_object_get(wr.run, "results")), 0);
+	assert_int_equal(json_array_size(wr.rules), 0);
+	written_close(&wr);
 	/* SARIF without scan results is a usage error, not an empty log */
 	write_sarif(&f.a, NULL, 1);
 	fixture_release(&f);
@@ -534,19 +513,18 @@ static void test_invalid_ids(void **state)
 	f.m[0].id = "CVE-2024-\xff";
 	f.m[1].id = "CVE-2024-\xfe";
 	f.r.n = 2;
-	char *text = write_sarif(&f.a, &f.r, 0);
-	json_t *log = parse(text), *run = json_array_get(json_object_get(log, "runs"), 0);
-	json_t *rules = json_object_get(json_object_get(json_object_get(run, "tool"), "driver"), "rules"), *x;
+	struct written wr;
+	written_open(&wr, &f.a, &f.r);
+	json_t *run = wr.run, *rules = wr.rules, *x;
 	size_t i;
 	assert_int_equal(json_array_size(rules), 1);
-	assert_string_equal(sget(json_array_get(rules, 0), "id"), "CVE-2024-\xef\xbf\xbd");
+	assert_string_equal(th_jstr(json_array_get(rules, 0), "id"), "CVE-2024-\xef\xbf\xbd");
 	json_array_foreach(json_object_get(run, "results"), i, x)
 	{
-		assert_string_equal(sget(x, "ruleId"), "CVE-2024-\xef\xbf\xbd");
+		assert_string_equal(th_jstr(x, "ruleId"), "CVE-2024-\xef\xbf\xbd");
 		assert_int_equal(json_integer_value(json_object_get(x, "ruleIndex")), 0);
 	}
-	json_decref(log);
-	free(text);
+	written_close(&wr);
 	fixture_release(&f);
 }
 

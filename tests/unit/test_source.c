@@ -2,12 +2,6 @@
  * detected path, registry name), "sbom:FILE" read through customs_analyze
  * exactly as customs_sbom_read reads it, and the messages of references
  * that name nothing. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <cmocka.h>
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +9,7 @@
 
 #include "customs/customs.h"
 #include "customs/sbom.h"
+#include "helpers.h"
 #include "source/source.h"
 
 static char dir[64];

@@ -9,20 +9,16 @@
  *
  * With SPDX_TEST_OUT=DIR the documents written are also saved there (for
  * a schema check by hand). */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <cmocka.h>
 #include <jansson.h>
 
 #include "customs/errors.h"
 #include "customs/report.h"
 #include "customs/sbom.h"
+#include "helpers.h"
 #include "sbom/sbom_int.h"
 
 #define DIGEST "sha256:1111111111111111111111111111111111111111111111111111111111111111"
@@ -31,12 +27,7 @@
 static customs_package *pkg(customs_analysis *a, const char *type, const char *name, const char *version,
 			    const char *purl)
 {
-	customs_package *p = customs_package_new();
-	assert_non_null(p);
-	p->type = strdup(type);
-	p->name = strdup(name);
-	p->version = strdup(version);
-	p->purl = purl ? strdup(purl) : NULL;
+	customs_package *p = th_pkg_new(type, name, version, purl);
 	p->layer = 0;
 	assert_int_equal(customs_analysis_add_package(a, p), 0);
 	return p;
@@ -68,20 +59,9 @@ static customs_file mkfile(const char *path, int digest)
  * base-files with a license no list knows; an npm package with a CPE. */
 static customs_analysis *image(void)
 {
-	customs_analysis *a = customs__analysis_new("oci:/fixtures/debian-rich:latest");
-	assert_non_null(a);
-	a->image.source_kind = strdup("oci");
-	a->image.manifest_digest = strdup(DIGEST);
-	a->image.architecture = strdup("amd64");
-	a->image.os = strdup("linux");
-	customs_strlist_add(&a->image.tags, "latest");
-	a->layers = calloc(1, sizeof(*a->layers));
-	a->nlayers = 1;
-	a->layers[0].digest = strdup(LAYER);
+	customs_analysis *a = th_image_analysis("oci:/fixtures/debian-rich:latest", DIGEST, "latest",
+						(const char *const[]){LAYER, NULL});
 	a->layers[0].complete = 1;
-	a->distro.id = strdup("debian");
-	a->distro.version_id = strdup("12");
-	a->distro.pretty_name = strdup("Debian GNU/Linux 12 (bookworm)");
 
 	customs_package *deb = pkg(a, "deb", "python3-requests", "2.28.1+dfsg-1",
 				   "pkg:deb/debian/python3-requests@2.28.1%2Bdfsg-1?arch=all&distro=debian-12");
@@ -137,14 +117,11 @@ static char *write_doc(const customs_analysis *a, const char *fmt, int with_file
 {
 	customs_report o = {.version = CUSTOMS_REPORT_VERSION, .kind = CUSTOMS_REPORT_SBOM, .analysis = a,
 			    .with_files = with_files, .created = 1700000000};
-	char *buf = NULL;
-	size_t n = 0;
-	FILE *f = open_memstream(&buf, &n);
-	assert_non_null(f);
-	int rc = customs_report_write(f, &o, fmt);
+	size_t n;
+	int rc;
+	char *buf = th_report_mem(&o, fmt, &n, &rc);
 	if (rc < 0)
 		fail_msg("write: %s", customs_error_last());
-	fclose(f);
 	const char *dir = getenv("SPDX_TEST_OUT");
 	if (dir) {
 		char path[4096];
@@ -161,36 +138,9 @@ static char *write_doc(const customs_analysis *a, const char *fmt, int with_file
 	return buf;
 }
 
-static customs_analysis *read_doc(const char *name, const char *buf, size_t len, const char **fmt)
-{
-	customs_analysis *a = NULL;
-	if (customs_sbom_read_mem(&a, name, buf, len, NULL, fmt) < 0)
-		fail_msg("read %s: %s", name, customs_error_last());
-	return a;
-}
-
 static const customs_package *find(const customs_analysis *a, const char *name)
 {
-	for (size_t i = 0; i < a->npackages; i++)
-		if (!strcmp(a->packages[i]->name, name))
-			return a->packages[i];
-	fail_msg("no package %s", name);
-	return NULL;
-}
-
-static const char *mstr(const customs_package *p, const char *k)
-{
-	return p->metadata ? json_string_value(json_object_get(p->metadata, k)) : NULL;
-}
-
-static int has_warning(const customs_analysis *a, const char *msg)
-{
-	for (size_t i = 0; i < a->nwarnings; i++)
-		if (!strcmp(a->warnings[i].message, msg))
-			return 1;
-	for (size_t i = 0; i < a->nwarnings; i++)
-		print_message("warning: %s\n", a->warnings[i].message);
-	return 0;
+	return th_pkg_need(a->packages, a->npackages, NULL, name);
 }
 
 /* What every write of image() must read back as, in either form. */
@@ -215,14 +165,14 @@ static void check_roundtrip(const customs_analysis *b)
 	assert_int_equal(deb->layer, 0);
 	assert_int_equal(deb->licenses.n, 1);
 	assert_string_equal(deb->licenses.v[0], "Apache-2.0");
-	assert_string_equal(mstr(deb, "maintainer"), "Debian Python Team <team+python@tracker.debian.org>");
+	assert_string_equal(th_meta(deb, "maintainer"), "Debian Python Team <team+python@tracker.debian.org>");
 
 	const customs_package *py = find(b, "requests");
 	assert_string_equal(py->type, "python");
 	assert_string_equal(py->version, "2.28.1");
 	assert_string_equal(py->purl, "pkg:pypi/requests@2.28.1");
 	assert_string_equal(py->db_path, "usr/lib/python3/dist-packages/requests-2.28.1.egg-info/PKG-INFO");
-	assert_string_equal(mstr(py, "installed_by"), "python3-requests");
+	assert_string_equal(th_meta(py, "installed_by"), "python3-requests");
 	assert_int_equal(py->licenses.n, 1);
 	assert_string_equal(py->licenses.v[0], "Apache-2.0");
 
@@ -241,14 +191,35 @@ static void check_roundtrip(const customs_analysis *b)
 	assert_string_equal(npm->cpes.v[1], "cpe:/a:scope:pkg:1.0.0");
 }
 
+/* image() written twice as fmt, the same bytes both times: the first. */
+static char *write_twice(const customs_analysis *a, const char *fmt, size_t *len)
+{
+	size_t n2;
+	char *d1 = write_doc(a, fmt, 0, len), *d2 = write_doc(a, fmt, 0, &n2);
+	assert_int_equal(*len, n2);
+	assert_memory_equal(d1, d2, *len);
+	free(d2);
+	return d1;
+}
+
+/* The document reads back, as fmt and without a warning, into image(). */
+static void read_back(const char *name, const char *doc, size_t len, const char *want_fmt)
+{
+	const char *fmt;
+	customs_analysis *b = th_sbom_read(name, doc, len, &fmt);
+	assert_string_equal(fmt, want_fmt);
+	check_roundtrip(b);
+	if (b->nwarnings)
+		fail_msg("unexpected warning: %s", b->warnings[0].message);
+	customs_analysis_free(b);
+}
+
 static void test_json_roundtrip(void **state)
 {
 	(void)state;
 	customs_analysis *a = image();
-	size_t n1, n2;
-	char *d1 = write_doc(a, "spdx-json", 0, &n1), *d2 = write_doc(a, "spdx-json", 0, &n2);
-	assert_int_equal(n1, n2);
-	assert_memory_equal(d1, d2, n1);
+	size_t n1;
+	char *d1 = write_twice(a, "spdx-json", &n1);
 
 	json_error_t je;
 	json_t *doc = json_loadb(d1, n1, 0, &je);
@@ -283,15 +254,8 @@ static void test_json_roundtrip(void **state)
 			    json_string_value(json_object_get(img, "SPDXID")));
 	json_decref(doc);
 
-	const char *fmt;
-	customs_analysis *b = read_doc("x.json", d1, n1, &fmt);
-	assert_string_equal(fmt, "spdx-json");
-	check_roundtrip(b);
-	if (b->nwarnings)
-		fail_msg("unexpected warning: %s", b->warnings[0].message);
-	customs_analysis_free(b);
+	read_back("x.json", d1, n1, "spdx-json");
 	free(d1);
-	free(d2);
 	customs_analysis_free(a);
 }
 
@@ -299,10 +263,8 @@ static void test_tv_roundtrip(void **state)
 {
 	(void)state;
 	customs_analysis *a = image();
-	size_t n1, n2;
-	char *d1 = write_doc(a, "spdx-tag-value", 0, &n1), *d2 = write_doc(a, "spdx-tag-value", 0, &n2);
-	assert_int_equal(n1, n2);
-	assert_memory_equal(d1, d2, n1);
+	size_t n1;
+	char *d1 = write_twice(a, "spdx-tag-value", &n1);
 	assert_true(strncmp(d1, "SPDXVersion: SPDX-2.3\nDataLicense: CC0-1.0\nSPDXID: SPDXRef-DOCUMENT\n", 67) == 0);
 	assert_non_null(strstr(d1, "\nPackageName: python3-requests\n"));
 	assert_non_null(strstr(d1, "\nExternalRef: PACKAGE-MANAGER purl pkg:pypi/requests@2.28.1\n"));
@@ -313,20 +275,14 @@ static void test_tv_roundtrip(void **state)
 	/* "</text>" cannot appear inside <text>: written as "&lt;/text&gt;" */
 	assert_non_null(strstr(d1, "ExtractedText: <text>Debian custom\nsee &lt;/text&gt; here</text>\n"));
 
-	const char *fmt;
-	customs_analysis *b = read_doc("x.spdx", d1, n1, &fmt);
-	assert_string_equal(fmt, "spdx-tag-value");
-	check_roundtrip(b);
-	if (b->nwarnings)
-		fail_msg("unexpected warning: %s", b->warnings[0].message);
-	customs_analysis_free(b);
+	read_back("x.spdx", d1, n1, "spdx-tag-value");
 
 	/* the JSON and the tag-value form say the same */
 	size_t nj;
 	char *dj = write_doc(a, "spdx-json", 1, &nj);
 	free(d1);
 	d1 = write_doc(a, "spdx-tag-value", 1, &n1);
-	customs_analysis *x = read_doc("x.json", dj, nj, NULL), *y = read_doc("x.spdx", d1, n1, NULL);
+	customs_analysis *x = th_sbom_read("x.json", dj, nj, NULL), *y = th_sbom_read("x.spdx", d1, n1, NULL);
 	assert_int_equal(x->npackages, y->npackages);
 	json_t *jx = customs_analysis_to_json(x, CUSTOMS_JSON_PACKAGES);
 	json_t *jy = customs_analysis_to_json(y, CUSTOMS_JSON_PACKAGES);
@@ -337,7 +293,6 @@ static void test_tv_roundtrip(void **state)
 	customs_analysis_free(y);
 	free(dj);
 	free(d1);
-	free(d2);
 	customs_analysis_free(a);
 }
 
@@ -371,7 +326,7 @@ static void test_files(void **state)
 	json_decref(doc);
 
 	/* read back: the files are the packages' again */
-	customs_analysis *b = read_doc("x.json", d, n, NULL);
+	customs_analysis *b = th_sbom_read("x.json", d, n, NULL);
 	const customs_package *deb = find(b, "python3-requests"), *py = find(b, "requests");
 	assert_int_equal(deb->files.n, 2);
 	assert_true(customs_strlist_contains(&deb->files, "/usr/lib/python3/dist-packages/requests/api.py"));
@@ -383,7 +338,7 @@ static void test_files(void **state)
 	/* tag-value: a file follows the first package that owns it */
 	d = write_doc(a, "spdx-tag-value", 1, &n);
 	assert_non_null(strstr(d, "FileName: ./usr/lib/python3/dist-packages/requests/api.py\nSPDXID: SPDXRef-File-"));
-	b = read_doc("x.spdx", d, n, NULL);
+	b = th_sbom_read("x.spdx", d, n, NULL);
 	assert_int_equal(find(b, "python3-requests")->files.n, 2);
 	assert_int_equal(find(b, "requests")->files.n, 1);
 	customs_analysis_free(b);
@@ -420,7 +375,7 @@ static const char foreign[] =
 static void test_foreign(void **state)
 {
 	(void)state;
-	customs_analysis *a = read_doc("alpine.json", foreign, sizeof(foreign) - 1, NULL);
+	customs_analysis *a = th_sbom_read("alpine.json", foreign, sizeof(foreign) - 1, NULL);
 	assert_int_equal(a->npackages, 2); /* the root and the OS are not packages */
 	assert_string_equal(a->image.name, "alpine:3.19");
 	assert_string_equal(a->distro.id, "alpine");
@@ -430,27 +385,19 @@ static void test_foreign(void **state)
 	assert_string_equal(apk->arch, "x86_64");
 	assert_string_equal(apk->db_path, "lib/apk/db/installed");
 	assert_string_equal(apk->licenses.v[0], "MIT");
-	assert_string_equal(mstr(apk, "maintainer"), "Natanael Copa <ncopa@alpinelinux.org>");
+	assert_string_equal(th_meta(apk, "maintainer"), "Natanael Copa <ncopa@alpinelinux.org>");
 	assert_string_equal(st->type, "python");
 	assert_int_equal(st->licenses.n, 0);
-	assert_string_equal(mstr(st, "installed_by"), "py3-setuptools");
+	assert_string_equal(th_meta(st, "installed_by"), "py3-setuptools");
 	customs_analysis_free(a);
 }
 
 /* ---- malformed documents ---- */
 
-static void expect_error(const char *name, const char *doc, const char *msg)
-{
-	customs_analysis *a = NULL;
-	assert_true(customs_sbom_read_mem(&a, name, doc, strlen(doc), NULL, NULL) < 0);
-	assert_null(a);
-	assert_string_equal(customs_error_last(), msg);
-}
-
 static customs_analysis *expect_warning(const char *name, const char *doc, const char *msg)
 {
-	customs_analysis *a = read_doc(name, doc, strlen(doc), NULL);
-	if (!has_warning(a, msg))
+	customs_analysis *a = th_sbom_read(name, doc, strlen(doc), NULL);
+	if (!th_has_warning(a, msg))
 		fail_msg("no warning \"%s\"", msg);
 	return a;
 }
@@ -465,13 +412,13 @@ static void test_json_errors(void **state)
 	json_decref(arr);
 	customs_analysis_free(a);
 
-	expect_error("x.json", "{\"spdxVersion\": \"SPDX-3.0\"}",
-		     "sbom:x.json: unknown spdxVersion \"SPDX-3.0\" (customs reads SPDX 2.2 and 2.3)");
-	expect_error("x.json", "{\"spdxVersion\": 2.3}", "sbom:x.json: not an SPDX document: no spdxVersion");
-	expect_error("x.json", "{\"spdxVersion\": \"SPDX-2.3\", \"packages\": {}}",
-		     "sbom:x.json: \"packages\" is not an array");
-	expect_error("x.json", "{\"spdxVersion\": \"SPDX-2.3\", \"relationships\": \"no\"}",
-		     "sbom:x.json: \"relationships\" is not an array");
+	th_sbom_read_fails("x.json", "{\"spdxVersion\": \"SPDX-3.0\"}",
+			   "sbom:x.json: unknown spdxVersion \"SPDX-3.0\" (customs reads SPDX 2.2 and 2.3)");
+	th_sbom_read_fails("x.json", "{\"spdxVersion\": 2.3}", "sbom:x.json: not an SPDX document: no spdxVersion");
+	th_sbom_read_fails("x.json", "{\"spdxVersion\": \"SPDX-2.3\", \"packages\": {}}",
+			   "sbom:x.json: \"packages\" is not an array");
+	th_sbom_read_fails("x.json", "{\"spdxVersion\": \"SPDX-2.3\", \"relationships\": \"no\"}",
+			   "sbom:x.json: \"relationships\" is not an array");
 }
 
 static void test_json_warnings(void **state)
@@ -490,12 +437,14 @@ static void test_json_warnings(void **state)
 		" 42],"
 		" \"relationships\": [{\"spdxElementId\": \"SPDXRef-a\"}]}",
 		"sbom:x.json: packages[0] (\"lodash\"): purl \"pkg:npm/%zz\": invalid percent-escape \"%zz\" in name");
-	assert_true(has_warning(a, "sbom:x.json: packages[0] (\"lodash\"): annotation \"customs:bogus=1\" not understood; "
-				   "ignored"));
-	assert_true(has_warning(a, "sbom:x.json: packages[1] (\"SPDXRef-p1\"): a package without a name; skipped"));
-	assert_true(has_warning(a, "sbom:x.json: packages[2] (\"\"): not an object; skipped"));
-	assert_true(has_warning(a, "sbom:x.json: relationships[0]: not a relationship (spdxElementId, relationshipType, "
-				   "relatedSpdxElement); skipped"));
+	assert_true(th_has_warning(
+		a, "sbom:x.json: packages[0] (\"lodash\"): annotation \"customs:bogus=1\" not understood; "
+		   "ignored"));
+	assert_true(th_has_warning(a, "sbom:x.json: packages[1] (\"SPDXRef-p1\"): a package without a name; skipped"));
+	assert_true(th_has_warning(a, "sbom:x.json: packages[2] (\"\"): not an object; skipped"));
+	assert_true(
+		th_has_warning(a, "sbom:x.json: relationships[0]: not a relationship (spdxElementId, relationshipType, "
+				  "relatedSpdxElement); skipped"));
 	/* the package with the broken purl is kept, without one */
 	assert_int_equal(a->npackages, 1);
 	assert_string_equal(a->packages[0]->name, "lodash");
@@ -530,14 +479,18 @@ static void test_tv_errors(void **state)
 					     "</text> trailing\n",
 					     "sbom:x.spdx: line 6 (after \"foo\"): not a \"Tag: value\" line: \"this is garbage\"; "
 					     "ignored");
-	assert_true(has_warning(a, "sbom:x.spdx: line 9 (after \"SPDXRef-foo\"): ExternalRef \"PACKAGE-MANAGER purl\" is "
-				   "not \"CATEGORY TYPE LOCATOR\"; skipped"));
-	assert_true(has_warning(a, "sbom:x.spdx: line 10 (after \"SPDXRef-foo\"): PackageChecksum \"nonsense\" is not "
+	assert_true(th_has_warning(
+		a, "sbom:x.spdx: line 9 (after \"SPDXRef-foo\"): ExternalRef \"PACKAGE-MANAGER purl\" is "
+		   "not \"CATEGORY TYPE LOCATOR\"; skipped"));
+	assert_true(th_has_warning(a,
+				   "sbom:x.spdx: line 10 (after \"SPDXRef-foo\"): PackageChecksum \"nonsense\" is not "
 				   "\"ALGORITHM: VALUE\"; skipped"));
-	assert_true(has_warning(a, "sbom:x.spdx: line 11 (after \"SPDXRef-foo\"): Relationship \"SPDXRef-foo CONTAINS\" "
-				   "is not \"ELEMENT TYPE ELEMENT\"; skipped"));
-	assert_true(has_warning(a, "sbom:x.spdx: line 12: an annotation of \"SPDXRef-nowhere\", which the document does "
-				   "not define; ignored"));
+	assert_true(
+		th_has_warning(a, "sbom:x.spdx: line 11 (after \"SPDXRef-foo\"): Relationship \"SPDXRef-foo CONTAINS\" "
+				  "is not \"ELEMENT TYPE ELEMENT\"; skipped"));
+	assert_true(
+		th_has_warning(a, "sbom:x.spdx: line 12: an annotation of \"SPDXRef-nowhere\", which the document does "
+				  "not define; ignored"));
 	assert_int_equal(a->npackages, 2);
 	assert_string_equal(find(a, "foo")->version, "1.0");
 	assert_null(find(a, "foo")->type);
@@ -548,16 +501,16 @@ static void test_tv_errors(void **state)
 			   "sbom:x.spdx: line 2 (package \"\"): a package without a name; skipped");
 	customs_analysis_free(a);
 
-	expect_error("x.spdx",
-		     "SPDXVersion: SPDX-2.3\n\nPackageName: foo\nSPDXID: SPDXRef-foo\nPackageVersion: 1\n"
-		     "PackageCopyrightText: NOASSERTION\nPackageDescription: <text>never\nclosed\n",
-		     "sbom:x.spdx: line 7: PackageDescription: <text> is never closed by </text>");
-	expect_error("x.spdx", "SPDXVersion: SPDX-3.0\n",
-		     "sbom:x.spdx: unknown spdxVersion \"SPDX-3.0\" (customs reads SPDX 2.2 and 2.3)");
+	th_sbom_read_fails("x.spdx",
+			   "SPDXVersion: SPDX-2.3\n\nPackageName: foo\nSPDXID: SPDXRef-foo\nPackageVersion: 1\n"
+			   "PackageCopyrightText: NOASSERTION\nPackageDescription: <text>never\nclosed\n",
+			   "sbom:x.spdx: line 7: PackageDescription: <text> is never closed by </text>");
+	th_sbom_read_fails("x.spdx", "SPDXVersion: SPDX-3.0\n",
+			   "sbom:x.spdx: unknown spdxVersion \"SPDX-3.0\" (customs reads SPDX 2.2 and 2.3)");
 	a = customs__sbom_analysis_new("x.spdx");
 	assert_int_equal(customs__read_spdx_tv(a, "garbage\n", 8), CUSTOMS_EFORMAT);
 	assert_string_equal(customs_error_last(), "not an SPDX tag-value document: no SPDXVersion line");
-	assert_true(has_warning(a, "sbom:x.spdx: line 1: not a \"Tag: value\" line: \"garbage\"; ignored"));
+	assert_true(th_has_warning(a, "sbom:x.spdx: line 1: not a \"Tag: value\" line: \"garbage\"; ignored"));
 	customs_analysis_free(a);
 }
 

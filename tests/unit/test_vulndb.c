@@ -3,23 +3,18 @@
  * (OSV records taken from the shared feeds, a Debian tracker export, NVD
  * API 2.0, EPSS, KEV, Alpine secdb) plus a few synthetic OSV records; and the
  * building blocks: ecosystems, names, CVSS v3 scores, the JSON reader. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
-
-#include <cmocka.h>
 
 #include "customs/errors.h"
 #include "customs/vuln.h"
+#include "helpers.h"
 #include "vuln/vulndb.h"
 
-static char tmpdir[256], dbpath[512], feeds[1024];
+static th_dir tmp;
+static char dbpath[512];
 static customs_vulndb *db;
 static long nwarn;
 static char lastwarn[1024];
@@ -33,10 +28,7 @@ static void on_warn(void *ud, const char *msg)
 
 static void write_file(const char *path, const char *text)
 {
-	FILE *f = fopen(path, "w");
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
+	th_write(path, text, strlen(text));
 }
 
 /* Synthetic records: names to normalise, a maven and a not-affected entry,
@@ -55,15 +47,12 @@ static const char synthetic[] =
 
 static int setup(void **state)
 {
-	const char *src = getenv("SRCDIR");
-	char synth_dir[600], synth[700];
+	char synth_dir[600], synth[700], *feeds = th_data_path("feeds");
 	(void)state;
 
-	snprintf(feeds, sizeof(feeds), "%s/tests/data/feeds", src ? src : ".");
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/test_vulndb.XXXXXX");
-	assert_non_null(mkdtemp(tmpdir));
-	snprintf(dbpath, sizeof(dbpath), "%s/sub/dir/v.sqlite", tmpdir);
-	snprintf(synth_dir, sizeof(synth_dir), "%s/synthetic", tmpdir);
+	th_dir_new(&tmp, "vulndb");
+	snprintf(dbpath, sizeof(dbpath), "%s/sub/dir/v.sqlite", tmp.path);
+	snprintf(synth_dir, sizeof(synth_dir), "%s/synthetic", tmp.path);
 	assert_int_equal(mkdir(synth_dir, 0755), 0);
 	snprintf(synth, sizeof(synth), "%s/records.json", synth_dir);
 	write_file(synth, synthetic);
@@ -76,28 +65,22 @@ static int setup(void **state)
 	snprintf(p[4], sizeof(p[4]), "%s/known_exploited_vulnerabilities.json", feeds);
 	snprintf(p[5], sizeof(p[5]), "%s/secdb/v3.21/main.json", feeds);
 	snprintf(p[6], sizeof(p[6]), "%s", synth);
+	free(feeds);
 	customs_vulndb_input in[7];
 	memset(in, 0, sizeof(in));
 	for (int i = 0; i < 7; i++)
 		in[i].path = p[i];
-	customs_vulndb_import_opts o = {CUSTOMS_VULNDB_IMPORT_OPTS_VERSION, on_warn, NULL, 0, 0, NULL};
-	customs_vulndb_import_summary *s = NULL;
-	if (customs_vulndb_import(dbpath, in, 7, &o, &s) < 0)
-		fail_msg("import: %s", customs_error_last());
+	customs_vulndb_import_summary *s = th_db_import(dbpath, in, 7, on_warn);
 	assert_int_equal(s->nsources, 7);
 	customs_vulndb_import_summary_free(s);
-	if (customs_vulndb_open(&db, dbpath, 1) < 0)
-		fail_msg("open: %s", customs_error_last());
+	db = th_db_open(dbpath);
 	return 0;
 }
 
 static int teardown(void **state)
 {
-	char cmd[600];
 	(void)state;
-	customs_vulndb_free(db);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-	return system(cmd) == 0 ? 0 : -1;
+	return th_db_remove(db, &tmp);
 }
 
 /* ---- collecting affected entries ---- */
@@ -424,14 +407,11 @@ static void test_reimport_replaces_one_feed(void **state)
 	customs_vulndb_info *s;
 	(void)state;
 	/* the tracker again, under its name, with fewer records: only it changes */
-	snprintf(path, sizeof(path), "%s/tracker-small.json", tmpdir);
+	snprintf(path, sizeof(path), "%s/tracker-small.json", tmp.path);
 	write_file(path, "{\"zlib\": {\"CVE-2022-37434\": {\"description\": \"zlib inflate overflow\", \"releases\": {\"bookworm\": "
 			 "{\"status\": \"resolved\", \"repositories\": {}, \"fixed_version\": \"1:1.2.13.dfsg-1\", \"urgency\": \"high\"}}}}}");
 	customs_vulndb_input in = {path, "debian-tracker", NULL, NULL, NULL};
-	customs_vulndb_import_opts o = {CUSTOMS_VULNDB_IMPORT_OPTS_VERSION, on_warn, NULL, 0, 0, NULL};
-	customs_vulndb_import_summary *sum = NULL;
-	if (customs_vulndb_import(dbpath, &in, 1, &o, &sum) < 0)
-		fail_msg("re-import: %s", customs_error_last());
+	customs_vulndb_import_summary *sum = th_db_import(dbpath, &in, 1, on_warn);
 	assert_int_equal(sum->nsources, 1);
 	assert_int_equal(sum->sources[0].records, 1);
 	customs_vulndb_import_summary_free(sum);
@@ -475,10 +455,10 @@ static void test_open_errors(void **state)
 	customs_vulndb *x = NULL;
 	char path[600];
 	(void)state;
-	snprintf(path, sizeof(path), "%s/absent.sqlite", tmpdir);
+	snprintf(path, sizeof(path), "%s/absent.sqlite", tmp.path);
 	assert_int_equal(customs_vulndb_open(&x, path, 1), CUSTOMS_ENOTFOUND);
 	assert_non_null(strstr(customs_error_last(), "customs db import"));
-	snprintf(path, sizeof(path), "%s/not-a-db", tmpdir);
+	snprintf(path, sizeof(path), "%s/not-a-db", tmp.path);
 	write_file(path, "this is not sqlite, just text that is long enough to be read as a header by sqlite.....");
 	assert_true(customs_vulndb_open(&x, path, 1) < 0);
 	assert_null(x);
@@ -486,7 +466,7 @@ static void test_open_errors(void **state)
 	/* an input that is not a feed fails the import and leaves nothing */
 	customs_vulndb_input in = {path, NULL, NULL, NULL, NULL};
 	char dbp[700];
-	snprintf(dbp, sizeof(dbp), "%s/never.sqlite", tmpdir);
+	snprintf(dbp, sizeof(dbp), "%s/never.sqlite", tmp.path);
 	assert_int_equal(customs_vulndb_import(dbp, &in, 1, NULL, NULL), CUSTOMS_EFORMAT);
 	assert_non_null(strstr(customs_error_last(), "not a feed"));
 	struct stat sb;
@@ -624,12 +604,12 @@ static void test_warnings_name_file_and_record(void **state)
 {
 	char dir[600], path[700], dbp[700];
 	(void)state;
-	snprintf(dir, sizeof(dir), "%s/bad", tmpdir);
+	snprintf(dir, sizeof(dir), "%s/bad", tmp.path);
 	assert_int_equal(mkdir(dir, 0755), 0);
 	snprintf(path, sizeof(path), "%s/bad.json", dir);
 	write_file(path, "{\"id\":\"BAD-1\",\"affected\":[{\"package\":{\"ecosystem\":\"Debian:12\",\"name\":\"foo\"},"
 			 "\"ranges\":[{\"type\":\"ECOSYSTEM\",\"events\":[{\"introduced\":\"0\"},{\"fixed\":\"1:\"}]}]}]}");
-	snprintf(dbp, sizeof(dbp), "%s/bad.sqlite", tmpdir);
+	snprintf(dbp, sizeof(dbp), "%s/bad.sqlite", tmp.path);
 	customs_vulndb_input in = {dir, NULL, NULL, NULL, NULL};
 	customs_vulndb_import_opts o = {CUSTOMS_VULNDB_IMPORT_OPTS_VERSION, on_warn, NULL, 0, 0, NULL};
 	customs_vulndb_import_summary *s = NULL;
