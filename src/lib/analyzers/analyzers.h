@@ -30,8 +30,11 @@ enum {
 };
 int customs__dpkg_parse_status(customs_package ***out, size_t *n, const char *buf, size_t len, int flags,
 			       customs_parse_warn_fn warn, void *ud);
-/* Licenses of a DEP-5 (copyright-format 1.0) file, mapped to SPDX ids where
- * known: 1 when buf is machine-readable (*out filled), 0 when not. */
+/* Licenses of a usr/share/doc/<pkg>/copyright file in *out, mapped to SPDX
+ * ids where known: those of its License fields when it is DEP-5
+ * (copyright-format 1.0; returns 1), else the short names of its
+ * "License:" lines and the license texts and notices it holds (returns
+ * 0); CUSTOMS_ENOMEM. */
 int customs__dpkg_parse_copyright(customs_strlist *out, const char *buf, size_t len);
 /* A DEP-5 short name as an SPDX id ("GPL-2+" -> "GPL-2.0-or-later"), or
  * NULL when it has none; malloc'd. */

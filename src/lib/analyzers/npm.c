@@ -628,7 +628,8 @@ static int berry_doc(void *ud, yaml_document_t *doc, yaml_node_t *root)
 		pkgname plain = {0}, alias = {0}, real;
 		int found = entry_names(key, kl, &plain, &alias);
 		if (!found) {
-			customs__parse_warnf(c->warn, c->ud, e->start_mark.line + 1, "entry without a package name: skipped");
+			customs__parse_warnf(c->warn, c->ud, e->start_mark.line + 1,
+					     "entry without a package name: skipped");
 			continue;
 		}
 		if (res && descriptor_name(res, rl, &real)) {
