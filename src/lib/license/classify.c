@@ -28,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "license/license.h"
 #include "util/util.h"
@@ -518,4 +519,72 @@ done:
 	free(h);
 	free(g);
 	return err;
+}
+
+/* ---- license URLs ---- */
+
+/* Where the common licenses are published, without scheme and "www.",
+ * compared ignoring case and a trailing "/", ".html", ".txt" or ".php". */
+static const struct {
+	const char *url, *id;
+} urls[] = {
+	{"apache.org/licenses/LICENSE-2.0", "Apache-2.0"},
+	{"opensource.org/licenses/apache2.0", "Apache-2.0"},
+	{"opensource.org/licenses/mit-license", "MIT"},
+	{"opensource.org/licenses/bsd-license", "BSD-2-Clause"},
+	{"eclipse.org/legal/epl-v10", "EPL-1.0"},
+	{"eclipse.org/legal/epl-v20", "EPL-2.0"},
+	{"eclipse.org/legal/epl-2.0", "EPL-2.0"},
+	{"eclipse.org/org/documents/edl-v10", "BSD-3-Clause"}, /* the Eclipse Distribution License is BSD-3-Clause */
+	{"mozilla.org/MPL/2.0", "MPL-2.0"},
+	{"mozilla.org/MPL/MPL-1.1", "MPL-1.1"},
+	{"creativecommons.org/publicdomain/zero/1.0", "CC0-1.0"},
+	{"unlicense.org", "Unlicense"},
+	{"gnu.org/licenses/gpl-2.0", "GPL-2.0-only"},
+	{"gnu.org/licenses/old-licenses/gpl-2.0", "GPL-2.0-only"},
+	{"gnu.org/licenses/gpl-3.0", "GPL-3.0-only"},
+	{"gnu.org/licenses/old-licenses/lgpl-2.1", "LGPL-2.1-only"},
+	{"gnu.org/licenses/lgpl-2.1", "LGPL-2.1-only"},
+	{"gnu.org/licenses/lgpl-3.0", "LGPL-3.0-only"},
+	{"gnu.org/licenses/agpl-3.0", "AGPL-3.0-only"},
+};
+
+const char *customs__license_url_id(const char *url)
+{
+	const char *u = url, *canon;
+	while (*u == ' ')
+		u++;
+	if (!strncasecmp(u, "https://", 8))
+		u += 8;
+	else if (!strncasecmp(u, "http://", 7))
+		u += 7;
+	if (!strncasecmp(u, "www.", 4))
+		u += 4;
+	size_t n = strlen(u);
+	while (n && (u[n - 1] == ' ' || u[n - 1] == '/'))
+		n--;
+	static const char *const exts[] = {".html", ".txt", ".php", ".json", NULL};
+	for (int i = 0; exts[i]; i++) {
+		size_t el = strlen(exts[i]);
+		if (n > el && !strncasecmp(u + n - el, exts[i], el)) {
+			n -= el;
+			break;
+		}
+	}
+	for (size_t i = 0; i < sizeof(urls) / sizeof(urls[0]); i++)
+		if (strlen(urls[i].url) == n && !strncasecmp(u, urls[i].url, n))
+			return urls[i].id;
+	/* opensource.org/licenses/<id> and spdx.org/licenses/<id> name the id */
+	static const char *const by_id[] = {"opensource.org/licenses/", "spdx.org/licenses/", NULL};
+	for (int i = 0; by_id[i]; i++) {
+		size_t pl = strlen(by_id[i]);
+		char id[64];
+		if (n <= pl || n - pl >= sizeof(id) || strncasecmp(u, by_id[i], pl))
+			continue;
+		memcpy(id, u + pl, n - pl);
+		id[n - pl] = '\0';
+		if (!strchr(id, '/') && customs__spdx_license_id(id, &canon))
+			return canon;
+	}
+	return NULL;
 }

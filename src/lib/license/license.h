@@ -34,6 +34,11 @@ char *customs__spdx_license_ref(const char *name);
  * names them.  Nothing when it knows none.  0 or CUSTOMS_ENOMEM. */
 int customs__license_classify(customs_strlist *out, const char *text, size_t len);
 
+/* The SPDX id of the license published at url ("https://www.apache.org/
+ * licenses/LICENSE-2.0.txt" -> "Apache-2.0"), NULL when it is not one of
+ * the known places (classify.c).  Static. */
+const char *customs__license_url_id(const char *url);
+
 /* The SPDX license list (spdx_ids.c), sorted for a binary search. */
 extern const char *const customs__spdx_licenses[];
 extern const size_t customs__spdx_licenses_count;
