@@ -13,17 +13,23 @@
 #include "license/license.h"
 #include "util/util.h"
 
+/* l's strings joined by sep (l is released; the result freed by the caller). */
+static char *joined(customs_strlist *l, const char *sep)
+{
+	customs_buf b = CUSTOMS_BUF_INIT(0);
+	customs_buf_puts(&b, "");
+	for (size_t i = 0; i < l->n; i++)
+		customs_buf_printf(&b, "%s%s", i ? sep : "", l->v[i]);
+	customs_strlist_release(l);
+	return customs_buf_detach(&b);
+}
+
 /* The licenses of text, space-joined (freed by the caller). */
 static char *classify(const char *text, size_t len)
 {
 	customs_strlist l = {0};
 	assert_int_equal(customs__license_classify(&l, text, len), 0);
-	customs_buf b = CUSTOMS_BUF_INIT(0);
-	customs_buf_puts(&b, "");
-	for (size_t i = 0; i < l.n; i++)
-		customs_buf_printf(&b, "%s%s", i ? " " : "", l.v[i]);
-	customs_strlist_release(&l);
-	return customs_buf_detach(&b);
+	return joined(&l, " ");
 }
 
 static void is(const char *text, const char *want)
@@ -197,12 +203,20 @@ static char *pom(const char *xml, int want_rc, th_warns *w)
 {
 	customs_strlist l = {0};
 	assert_int_equal(customs__java_parse_pom_licenses(&l, xml, strlen(xml), th_warn, w), want_rc);
+	return joined(&l, "|");
+}
+
+/* head, then piece n times: refused with msg on line 1 */
+static void over_bound(const char *head, const char *piece, int n, const char *msg)
+{
 	customs_buf b = CUSTOMS_BUF_INIT(0);
-	customs_buf_puts(&b, "");
-	for (size_t i = 0; i < l.n; i++)
-		customs_buf_printf(&b, "%s%s", i ? "|" : "", l.v[i]);
-	customs_strlist_release(&l);
-	return customs_buf_detach(&b);
+	customs_buf_puts(&b, head);
+	for (int i = 0; i < n; i++)
+		customs_buf_puts(&b, piece);
+	th_warns w = {0};
+	free(pom(b.ptr, CUSTOMS_EFORMAT, &w));
+	th_warning_is(&w, 0, 1, msg);
+	customs_buf_release(&b);
 }
 
 static void test_pom(void **state)
@@ -256,22 +270,9 @@ static void test_pom(void **state)
 		free(got);
 	}
 	/* bounds: nesting and field length */
-	customs_buf b = CUSTOMS_BUF_INIT(0);
-	for (int i = 0; i < 70; i++)
-		customs_buf_puts(&b, "<a>");
-	th_warns dw = {0};
-	got = pom(b.ptr, CUSTOMS_EFORMAT, &dw);
-	th_warning_is(&dw, 0, 1, "pom.xml is not read further: elements nested deeper than 64 levels");
-	free(got);
-	customs_buf_release(&b);
-	customs_buf_puts(&b, "<project><licenses><license><name>");
-	for (int i = 0; i < 5000; i++)
-		customs_buf_puts(&b, "x");
-	th_warns lw = {0};
-	got = pom(b.ptr, CUSTOMS_EFORMAT, &lw);
-	th_warning_is(&lw, 0, 1, "pom.xml is not read further: a <license> field over 4096 bytes");
-	free(got);
-	customs_buf_release(&b);
+	over_bound("", "<a>", 70, "pom.xml is not read further: elements nested deeper than 64 levels");
+	over_bound("<project><licenses><license><name>", "x", 5000,
+		   "pom.xml is not read further: a <license> field over 4096 bytes");
 }
 
 static void test_manifest_licenses(void **state)
@@ -298,14 +299,10 @@ static void test_manifest_licenses(void **state)
 		customs_strlist l = {0};
 		assert_int_equal(customs__java_parse_manifest(&mf, cases[i].mf, strlen(cases[i].mf)), 0);
 		assert_int_equal(customs__java_manifest_licenses(&l, mf), 0);
-		customs_buf b = CUSTOMS_BUF_INIT(0);
-		customs_buf_puts(&b, "");
-		for (size_t k = 0; k < l.n; k++)
-			customs_buf_printf(&b, "%s%s", k ? "|" : "", l.v[k]);
-		if (strcmp(b.ptr, cases[i].want))
-			fail_msg("%s: got '%s', want '%s'", cases[i].mf, b.ptr, cases[i].want);
-		customs_buf_release(&b);
-		customs_strlist_release(&l);
+		char *got = joined(&l, "|");
+		if (strcmp(got, cases[i].want))
+			fail_msg("%s: got '%s', want '%s'", cases[i].mf, got, cases[i].want);
+		free(got);
 		json_decref(mf);
 	}
 }

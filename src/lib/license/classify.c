@@ -332,6 +332,27 @@ static void gnu_notice(gnu *g, int fam, const char *w, size_t pos)
 	gnu_add(g, fam, ver, vlen, later ? Q_LATER : Q_ONLY, pos);
 }
 
+/* Where the text that starts at p ends: the next marker, else the end
+ * (tl).  c remembers the last search for one marker, so that a text
+ * repeating its title without ever ending costs one search in all, not
+ * one per title; start it zeroed. */
+typedef struct span_cache {
+	const char *found;
+	size_t from;
+	int valid;
+} span_cache;
+
+static size_t span_end(span_cache *c, const char *t, size_t tl, const char *p, const char *marker)
+{
+	size_t from = (size_t)(p - t);
+	if (!c->valid || from < c->from || (c->found && (size_t)(c->found - t) < from)) {
+		c->found = find_phrase(t, p, marker);
+		c->from = from;
+		c->valid = 1;
+	}
+	return c->found ? (size_t)(c->found - t) : tl;
+}
+
 /* Full GNU texts by their titles: the version, and the span to skip. */
 static void gnu_texts(gnu *g, const char *t)
 {
@@ -351,18 +372,18 @@ static void gnu_texts(gnu *g, const char *t)
 		{"gnu free documentation license version 1.2 november 2002", GFDL, "1.2"},
 		{"gnu free documentation license version 1.3 3 november 2008", GFDL, "1.3"},
 	};
-	for (size_t i = 0; i < sizeof(titles) / sizeof(titles[0]); i++)
+	size_t tl = strlen(t);
+	span_cache terms = {0}, mpl = {0};
+	for (size_t i = 0; i < sizeof(titles) / sizeof(titles[0]); i++) {
+		terms.valid = 0; /* titles are searched from the start again */
 		for (const char *p = t + 1; (p = find_phrase(t, p, titles[i].title)); p++) {
-			const char *end = find_phrase(t, p, "end of terms and conditions");
-			size_t to = end ? (size_t)(end - t) : strlen(t);
 			gnu_add(g, titles[i].fam, titles[i].ver, strlen(titles[i].ver), Q_UNSAID, (size_t)(p - t));
-			skip_span(g, (size_t)(p - t), to);
+			skip_span(g, (size_t)(p - t), span_end(&terms, t, tl, p, "end of terms and conditions"));
 		}
-	/* MPL-2.0 names the GNU licenses as its "Secondary Licenses" */
-	for (const char *p = t + 1; (p = find_phrase(t, p, "mozilla public license version 2.0 1 definitions")); p++) {
-		const char *end = find_phrase(t, p, "incompatible with secondary licenses notice");
-		skip_span(g, (size_t)(p - t), end ? (size_t)(end - t) : strlen(t));
 	}
+	/* MPL-2.0 names the GNU licenses as its "Secondary Licenses" */
+	for (const char *p = t + 1; (p = find_phrase(t, p, "mozilla public license version 2.0 1 definitions")); p++)
+		skip_span(g, (size_t)(p - t), span_end(&mpl, t, tl, p, "incompatible with secondary licenses notice"));
 	/* the notice a GNU text tells its users to copy */
 	static const char *const templates[] = {"one line to give the program s name and",
 						"one line to give the library s name and", NULL};
