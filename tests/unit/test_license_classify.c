@@ -239,9 +239,11 @@ static void test_pom(void **state)
 	assert_int_equal(w.n, 0);
 	free(got);
 	got = pom("<project><licenses><license><name>Custom</name><url>https://example.org/l</url></license>"
-		  "</licenses></project>",
+		  "<license><name>The Apache Software License, Version 2.0</name></license>"
+		  "<license><name>Eclipse Public License - v 1.0</name></license></licenses></project>",
 		  0, &w);
-	assert_string_equal(got, "Custom");
+	/* Maven's usual spellings are SPDX ids without their URLs */
+	assert_string_equal(got, "Custom|Apache-2.0|EPL-1.0");
 	free(got);
 	/* malformed: a warning naming the line, what came before kept */
 	static const struct {
