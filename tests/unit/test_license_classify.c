@@ -63,11 +63,11 @@ static void test_common_licenses(void **state)
 	static const struct {
 		const char *file, *want;
 	} texts[] = {
-		{"Apache-2.0", "Apache-2.0"},   {"Artistic", "Artistic-1.0"},    {"BSD", "BSD-3-Clause"},
-		{"CC0-1.0", "CC0-1.0"},         {"GFDL-1.2", "GFDL-1.2-only"},   {"GFDL-1.3", "GFDL-1.3-only"},
-		{"GPL-1", "GPL-1.0-only"},      {"GPL-2", "GPL-2.0-only"},       {"GPL-3", "GPL-3.0-only"},
-		{"LGPL-2", "LGPL-2.0-only"},    {"LGPL-2.1", "LGPL-2.1-only"},   {"LGPL-3", "LGPL-3.0-only"},
-		{"MPL-1.1", "MPL-1.1"},         {"MPL-2.0", "MPL-2.0"},
+		{"Apache-2.0", "Apache-2.0"}, {"Artistic", "Artistic-1.0"},  {"BSD", "BSD-3-Clause"},
+		{"CC0-1.0", "CC0-1.0"},       {"GFDL-1.2", "GFDL-1.2-only"}, {"GFDL-1.3", "GFDL-1.3-only"},
+		{"GPL-1", "GPL-1.0-only"},    {"GPL-2", "GPL-2.0-only"},     {"GPL-3", "GPL-3.0-only"},
+		{"LGPL-2", "LGPL-2.0-only"},  {"LGPL-2.1", "LGPL-2.1-only"}, {"LGPL-3", "LGPL-3.0-only"},
+		{"MPL-1.1", "MPL-1.1"},       {"MPL-2.0", "MPL-2.0"},
 	};
 	size_t seen = 0;
 	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
@@ -223,16 +223,17 @@ static void test_pom(void **state)
 {
 	(void)state;
 	th_warns w = {0};
-	char *got = pom("<?xml version=\"1.0\"?>\n<!DOCTYPE project [<!ENTITY x \"MIT\">]>\n"
-			"<p:project xmlns:p=\"http://maven.apache.org/POM/4.0.0\" a='x > y'>\n"
-			"<!-- <licenses><license><name>no</name></license></licenses> -->\n"
-			"<p:licenses><p:license><p:name> Eclipse &amp; Public &#76;icense </p:name>"
-			"<p:url>https://www.eclipse.org/legal/epl-2.0/</p:url></p:license>\n"
-			"<license><url>https://opensource.org/licenses/MIT</url></license>\n"
-			"<license><name>MPL 2.0</name></license><license><name>&x;</name></license></p:licenses>\n"
-			"<build><licenses><license><name>nested: not the project's</name></license></licenses></build>\n"
-			"</p:project>\n",
-			0, &w);
+	char *got =
+		pom("<?xml version=\"1.0\"?>\n<!DOCTYPE project [<!ENTITY x \"MIT\">]>\n"
+		    "<p:project xmlns:p=\"http://maven.apache.org/POM/4.0.0\" a='x > y'>\n"
+		    "<!-- <licenses><license><name>no</name></license></licenses> -->\n"
+		    "<p:licenses><p:license><p:name> Eclipse &amp; Public &#76;icense </p:name>"
+		    "<p:url>https://www.eclipse.org/legal/epl-2.0/</p:url></p:license>\n"
+		    "<license><url>https://opensource.org/licenses/MIT</url></license>\n"
+		    "<license><name>MPL 2.0</name></license><license><name>&x;</name></license></p:licenses>\n"
+		    "<build><licenses><license><name>nested: not the project's</name></license></licenses></build>\n"
+		    "</p:project>\n",
+		    0, &w);
 	/* a name that is no SPDX expression: its URL's license; none: the URL's;
 	 * an entity never declared by us is left as written */
 	assert_string_equal(got, "EPL-2.0|MIT|MPL-2.0|&x;");
@@ -253,13 +254,13 @@ static void test_pom(void **state)
 	} bad[] = {
 		{"<project>\n<licenses><license><name>MIT</name></license>\n<license><name>x</names>",
 		 "pom.xml is not read further: not well-formed: </names> closes <name>", 3, "MIT"},
-		{"<project>\n<!-- open", "pom.xml is not read further: a comment is not closed at the end of the file", 2,
-		 ""},
-		{"<project><licenses>", "pom.xml is not read further: <licenses> is not closed at the end of the file", 1,
-		 ""},
-		{"<project a=\"x>", "pom.xml is not read further: an attribute value is not closed", 1, ""},
-		{"<project><![CDATA[", "pom.xml is not read further: a CDATA section is not closed at the end of the file",
+		{"<project>\n<!-- open", "pom.xml is not read further: a comment is not closed at the end of the file",
+		 2, ""},
+		{"<project><licenses>", "pom.xml is not read further: <licenses> is not closed at the end of the file",
 		 1, ""},
+		{"<project a=\"x>", "pom.xml is not read further: an attribute value is not closed", 1, ""},
+		{"<project><![CDATA[",
+		 "pom.xml is not read further: a CDATA section is not closed at the end of the file", 1, ""},
 		{"</project>", "pom.xml is not read further: not well-formed: </project> closes <nothing>", 1, ""},
 		{"<>", "pom.xml is not read further: a tag without a name: not XML", 1, ""},
 	};
@@ -312,9 +313,12 @@ static void test_manifest_licenses(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_common_licenses), cmocka_unit_test(test_gnu_notices),
-		cmocka_unit_test(test_permissive),      cmocka_unit_test(test_urls),
-		cmocka_unit_test(test_pom),             cmocka_unit_test(test_manifest_licenses),
+		cmocka_unit_test(test_common_licenses),
+		cmocka_unit_test(test_gnu_notices),
+		cmocka_unit_test(test_permissive),
+		cmocka_unit_test(test_urls),
+		cmocka_unit_test(test_pom),
+		cmocka_unit_test(test_manifest_licenses),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -40,8 +40,8 @@ static int nomem(void)
 
 /* ---- which files ---- */
 
-static const char *const license_names[] = {"LICENSE",     "LICENCE",     "COPYING",     "LICENSE.txt", "LICENSE.md",
-					    "LICENCE.txt", "LICENCE.md", "COPYING.txt", "COPYING.md", NULL};
+static const char *const license_names[] = {"LICENSE",     "LICENCE",    "COPYING",     "LICENSE.txt", "LICENSE.md",
+					    "LICENCE.txt", "LICENCE.md", "COPYING.txt", "COPYING.md",  NULL};
 
 static const char *base_of(const char *path)
 {
@@ -79,7 +79,7 @@ static int side_kind(const char *path)
 		return has_component(path, "mod") || has_component(path, "vendor") ? K_NONE : K_SIDE;
 	if (!strcmp(b, "modules.txt"))
 		return dl >= 6 && !strncmp(path + dl - 6, "vendor", 6) && (dl == 6 || path[dl - 7] == '/') ? K_SIDE
-													  : K_NONE;
+													   : K_NONE;
 	if (!strcmp(b, "VERSION")) {
 		const char *d = path + dl;
 		while (d > path && d[-1] != '/')
@@ -99,8 +99,8 @@ static int want(void *state, const char *path, uint32_t mode, uint64_t size)
 /* One file as it streams: where it is, and the scanner or the bytes. */
 typedef struct gofile {
 	customs_file_warn w;
-	customs_goscan *scan;  /* an executable */
-	int kind;              /* else K_LICENSE or K_SIDE: bytes in buf */
+	customs_goscan *scan; /* an executable */
+	int kind;             /* else K_LICENSE or K_SIDE: bytes in buf */
 	customs_buf buf;
 	int done, over;
 } gofile;
@@ -183,7 +183,7 @@ static void stream_close(void *self, void *ctx, int ok)
 /* "module path@version" (or "main path" for a source tree, "stdlib@go1.x")
  * -> its licenses, from the visible copies. */
 typedef struct modlic {
-	customs_strmap map;    /* key -> licenses ('\n'-joined, in owned) */
+	customs_strmap map; /* key -> licenses ('\n'-joined, in owned) */
 	customs_strlist owned;
 	copies *s;
 	customs_analysis *a;
@@ -272,7 +272,8 @@ static int license_dir(modlic *m, const copies_copy *c, const char *dir, size_t 
 		}
 	}
 	/* a module's source tree: its go.mod declares it */
-	if ((side = side_file(m, dir, dl, "go.mod")) && side->data && gomod_module(line, sizeof(line), side->data, side->len)) {
+	if ((side = side_file(m, dir, dl, "go.mod")) && side->data &&
+	    gomod_module(line, sizeof(line), side->data, side->len)) {
 		snprintf(key, sizeof(key), "main %s", line);
 		return put(m, key, lic);
 	}
@@ -289,7 +290,8 @@ static int vendored(modlic *m)
 	copies__sort(side);
 	for (size_t i = 0; i < side->n && err == 0; i++) {
 		const copies_copy *c = &side->c[i];
-		if (!c->data || strcmp(base_of(c->path), "modules.txt") || copies__visible_layer(m->a, c->path) != c->layer)
+		if (!c->data || strcmp(base_of(c->path), "modules.txt") ||
+		    copies__visible_layer(m->a, c->path) != c->layer)
 			continue;
 		size_t vl = (size_t)(base_of(c->path) - c->path) - 1; /* <dir>/vendor */
 		const char *at = c->data, *end = c->data + c->len, *p;
@@ -302,7 +304,8 @@ static int vendored(modlic *m)
 				continue;
 			size_t ml = (size_t)(sp - p - 2), verl = n - (size_t)(sp + 1 - p);
 			for (int k = 0; license_names[k] && err == 0; k++) {
-				char *lp = customs_asprintf("%.*s/%.*s/%s", (int)vl, c->path, (int)ml, p + 2, license_names[k]);
+				char *lp = customs_asprintf("%.*s/%.*s/%s", (int)vl, c->path, (int)ml, p + 2,
+							    license_names[k]);
 				const copies_copy *l = lp ? copies__visible(&m->s[LICENSES], m->a, lp, 0) : NULL;
 				free(lp);
 				if (!l || !l->data)

@@ -16,7 +16,7 @@
 #include "util/util.h"
 
 #define POM_MAX_DEPTH 64
-#define POM_MAX_NAME 128
+#define POM_MAX_NAME  128
 #define POM_MAX_FIELD 4096
 
 typedef struct pom {
@@ -80,7 +80,8 @@ static int put_text(pom *x, const char *s, size_t n, int cdata)
 				if (el == strlen(ents[e].e) && !memcmp(s + k, ents[e].e, el))
 					c = ents[e].c, done = 1;
 			if (!done && el > 3 && s[k + 1] == '#') {
-				unsigned long v = strtoul(s + k + (s[k + 2] == 'x' ? 3 : 2), NULL, s[k + 2] == 'x' ? 16 : 10);
+				unsigned long v =
+					strtoul(s + k + (s[k + 2] == 'x' ? 3 : 2), NULL, s[k + 2] == 'x' ? 16 : 10);
 				if (v < 128 && v >= 32) /* ASCII: enough for license names and URLs */
 					c = (char)v, done = 1;
 			}
@@ -147,7 +148,8 @@ static int open_tag(pom *x)
 		x->i++;
 	n = x->i - s;
 	/* attributes: quoted values may hold '>' */
-	while (x->i < x->len && x->b[x->i] != '>' && !(x->b[x->i] == '/' && x->i + 1 < x->len && x->b[x->i + 1] == '>')) {
+	while (x->i < x->len && x->b[x->i] != '>' &&
+	       !(x->b[x->i] == '/' && x->i + 1 < x->len && x->b[x->i + 1] == '>')) {
 		char q = x->b[x->i];
 		if (q == '"' || q == '\'') {
 			const char *e = memchr(x->b + x->i + 1, q, x->len - x->i - 1);

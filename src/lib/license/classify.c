@@ -33,9 +33,9 @@
 #include "license/license.h"
 #include "util/util.h"
 
-#define CLASSIFY_MAX (4u << 20)
-#define NOTICE_WORDS 14 /* from "general public license" to its version */
-#define LATER_WORDS 12  /* from the version to "later" */
+#define CLASSIFY_MAX  (4u << 20)
+#define NOTICE_WORDS  14   /* from "general public license" to its version */
+#define LATER_WORDS   12   /* from the version to "later" */
 #define TEMPLATE_SPAN 1200 /* bytes of the "How to Apply" notice template */
 
 /* ---- the normalised text ---- */
@@ -63,7 +63,8 @@ static char *normalise(const char *s, size_t len, size_t *out_len)
 		unsigned char c = (unsigned char)s[i];
 		if (is_alnum(c)) {
 			o[n++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
-		} else if (c == '.' && n && is_digit((unsigned char)o[n - 1]) && i + 1 < len && is_digit((unsigned char)s[i + 1])) {
+		} else if (c == '.' && n && is_digit((unsigned char)o[n - 1]) && i + 1 < len &&
+			   is_digit((unsigned char)s[i + 1])) {
 			o[n++] = '.'; /* "2.1" */
 		} else if (c == '+' && n && is_digit((unsigned char)o[n - 1])) {
 			o[n++] = '+'; /* "2.1+" */
@@ -134,7 +135,8 @@ static const struct {
 	{"permission is hereby granted free of charge to any person obtaining a copy of this software and associated "
 	 "documentation files",
 	 "MIT"},
-	{"permission is hereby granted free of charge to any person obtaining a copy of this software and or associated "
+	{"permission is hereby granted free of charge to any person obtaining a copy of this software and or "
+	 "associated "
 	 "documentation files",
 	 "MIT"},
 	{"permission to use copy modify and or distribute this software for any purpose with or without fee is hereby "
@@ -143,7 +145,8 @@ static const struct {
 	{"permission to use copy modify and or distribute this software for any purpose with or without fee is hereby "
 	 "granted the software is provided as is",
 	 "0BSD"},
-	{"permission is granted to anyone to use this software for any purpose including commercial applications and to "
+	{"permission is granted to anyone to use this software for any purpose including commercial applications and "
+	 "to "
 	 "alter it and redistribute it freely",
 	 "Zlib"},
 	{"the artistic license preamble the intent of this document is to state the conditions under which a package "
@@ -182,8 +185,9 @@ static void python_license(hits *h, const char *t)
  * too: 4-clause).  Each occurrence is one text. */
 static void bsd_licenses(hits *h, const char *t)
 {
-	static const char anchor[] = "redistribution and use in source and binary forms with or without modification are "
-				     "permitted provided that the following conditions are met";
+	static const char anchor[] =
+		"redistribution and use in source and binary forms with or without modification are "
+		"permitted provided that the following conditions are met";
 	for (const char *p = t + 1; (p = find_phrase(t, p, anchor)); p++) {
 		const char *next = find_phrase(t, p + 1, anchor);
 		const char *end = p + strlen(anchor);
@@ -205,7 +209,10 @@ static void bsd_licenses(hits *h, const char *t)
 		int source = strstr(w, " redistributions of source code must retain") != NULL;
 		int binary = strstr(w, " redistributions in binary form must reproduce") != NULL;
 		int endorse = strstr(w, " to endorse or promote products derived from this software") != NULL;
-		int advert = strstr(w, " all advertising materials mentioning features or use of this software must display") != NULL;
+		int advert =
+			strstr(w,
+			       " all advertising materials mentioning features or use of this software must display") !=
+			NULL;
 		free(w);
 		if (!source || !binary)
 			continue;
