@@ -1,7 +1,9 @@
 # lang_npm.sh - the npm cataloger on the debian-rich fixture: the packages
 # under /app equal `npm ls --all --json` (one per installed directory, found
 # the way node resolves them), every installed package.json in the image
-# equals a reference walk of the unpacked rootfs applying npm's layout rule,
+# equals a reference walk of the unpacked rootfs applying npm's layout rule
+# (a folder whose package.json names another package is an alias: see
+# lang_npm_alias.sh),
 # Debian's modules are linked to the deb that owns them, the pruned dev
 # dependency is gone, and lockfiles count only where nothing is installed.
 . "$(dirname "$0")/../lib/common.sh"
@@ -53,8 +55,14 @@ for dp, dns, fns in os.walk(root):
         j = json.load(open(os.path.join(dp, "package.json"), encoding="utf-8-sig"))
     except ValueError:
         continue
-    if isinstance(j, dict) and isinstance(j.get("name"), str) and isinstance(j.get("version"), str) \
-            and j["name"] == name and j["version"]:
+    if not (isinstance(j, dict) and isinstance(j.get("name"), str) and isinstance(j.get("version"), str)
+            and j["name"] and j["version"]):
+        continue
+    # another name is an alias ("x-cjs": "npm:x@^4") where npm nests
+    # packages; a nested node_modules elsewhere is a test fixture's
+    dirs = rel.split("/")
+    nested = [i for i, d in enumerate(dirs) if d == "node_modules"][1:]
+    if j["name"] == name or all(position(dirs[:i]) for i in nested):
         ref[rel] = (j["name"], j["version"])
 
 owner = {}

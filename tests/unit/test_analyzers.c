@@ -22,7 +22,8 @@ static void test_builtins(void **state)
 	for (size_t i = 0; i < 12; i++) {
 		assert_string_equal(v[i]->name, names[i]);
 		assert_int_equal(v[i]->version, CUSTOMS_ANALYZER_VERSION);
-		assert_string_equal(v[i]->analyzer_version, "1");
+		/* bumped whenever the same layer gives other results */
+		assert_true(v[i]->analyzer_version && *v[i]->analyzer_version);
 		assert_true(v[i]->description && *v[i]->description);
 	}
 	assert_int_equal(customs_analyzer_list(NULL, 0), n);

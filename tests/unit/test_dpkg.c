@@ -275,15 +275,27 @@ static void test_copyright(void **state)
 	assert_string_equal(l.v[4], "MIT/X11"); /* no SPDX id: the DEP-5 name as written */
 	customs_strlist_release(&l);
 
-	/* free-form text gives no license: never guessed */
+	/* free-form text: what its notices say, nothing more */
 	static const char free_form[] = "This is the Debian GNU/Linux prepackaged version of the GNU compiler\n"
 					"collection ... GPL version 3 ...\n";
 	assert_int_equal(customs__dpkg_parse_copyright(&l, free_form, sizeof(free_form) - 1), 0);
+	assert_int_equal(l.n, 1);
+	assert_string_equal(l.v[0], "GPL-3.0-only");
+	customs_strlist_release(&l);
+	static const char nothing[] = "Copyright 2020 Someone.  All rights reserved.\nLicense:\n  Ask them.\n";
+	assert_int_equal(customs__dpkg_parse_copyright(&l, nothing, sizeof(nothing) - 1), 0);
 	assert_int_equal(l.n, 0);
-	/* a Format: that is not copyright-format 1.0 */
-	static const char other[] = "Format: http://example.org/my-format\n\nFiles: *\nLicense: MIT\n";
+	/* a Format: that is not copyright-format 1.0: free-form, its License:
+	 * short names count; a License: line that is a sentence does not */
+	static const char other[] = "Format: http://example.org/my-format\n\nFiles: *\nLicense: MIT\n"
+				    "License: Redistribution and use in source and binary forms\n"
+				    "License: LGPLv2.1+ or permissive-1\n";
 	assert_int_equal(customs__dpkg_parse_copyright(&l, other, sizeof(other) - 1), 0);
-	assert_int_equal(l.n, 0);
+	assert_int_equal(l.n, 3);
+	assert_string_equal(l.v[0], "MIT");
+	assert_string_equal(l.v[1], "LGPL-2.1-or-later");
+	assert_string_equal(l.v[2], "permissive-1");
+	customs_strlist_release(&l);
 }
 
 /* got (freed here) is want; NULL when want is */

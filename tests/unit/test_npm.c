@@ -85,6 +85,53 @@ static void test_lockgen_lockfiles(void **state)
 	check_lock(NPM "package-lock.v2.json", customs__npm_parse_package_lock, located, 1);
 }
 
+/* lockgen depends on strip-ansi-cjs = npm:strip-ansi@6.0.1: every lockfile
+ * names strip-ansi 6.0.1 under that alias, and nothing else under one. */
+static void test_lockfile_aliases(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *file;
+		th_parse_fn parse;
+	} files[] = {
+		{NPM "package-lock.v1.json", customs__npm_parse_package_lock},
+		{NPM "package-lock.v2.json", customs__npm_parse_package_lock},
+		{NPM "yarn-v1.lock", customs__npm_parse_yarn_lock},
+		{NPM "yarn-berry.lock", customs__npm_parse_yarn_lock},
+		{NPM "pnpm-lock.v5.yaml", customs__npm_parse_pnpm_lock},
+		{NPM "pnpm-lock.v6.yaml", customs__npm_parse_pnpm_lock},
+		{NPM "pnpm-lock.v9.yaml", customs__npm_parse_pnpm_lock},
+	};
+	for (size_t f = 0; f < sizeof(files) / sizeof(files[0]); f++) {
+		size_t n, aliased = 0;
+		customs_package **v = th_parse_file(files[f].parse, files[f].file, &n, NULL, NULL);
+		for (size_t i = 0; i < n; i++) {
+			const char *alias = th_meta(v[i], "alias");
+			if (!alias)
+				continue;
+			aliased++;
+			if (strcmp(v[i]->name, "strip-ansi") || strcmp(v[i]->version, "6.0.1") ||
+			    strcmp(alias, "strip-ansi-cjs") || strcmp(v[i]->purl, "pkg:npm/strip-ansi@6.0.1"))
+				fail_msg("%s: %s@%s as %s (%s)", files[f].file, v[i]->name, v[i]->version, alias, v[i]->purl);
+		}
+		if (aliased != 1)
+			fail_msg("%s: %zu aliased packages, want 1", files[f].file, aliased);
+		th_pkgs_free(v, n);
+	}
+	/* yarn merges an alias and the package itself into one entry: both
+	 * are installed */
+	size_t n;
+	customs_package **v;
+	const char *y1 = "# yarn lockfile v1\n\n\"x-cjs@npm:x@^4.2.0\", x@^4.1.0:\n  version \"4.2.3\"\n";
+	assert_int_equal(customs__npm_parse_yarn_lock(&v, &n, y1, strlen(y1), NULL, NULL), 0);
+	char *got = summary(v, n, 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(got, "x@4.2.3\nx@4.2.3\n");
+	assert_true((th_meta(v[0], "alias") == NULL) != (th_meta(v[1], "alias") == NULL));
+	free(got);
+	th_pkgs_free(v, n);
+}
+
 static void test_fixture_lockfiles(void **state)
 {
 	(void)state;
@@ -320,7 +367,8 @@ static void test_analyzer(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_lockgen_lockfiles), cmocka_unit_test(test_fixture_lockfiles),
+		cmocka_unit_test(test_lockgen_lockfiles), cmocka_unit_test(test_lockfile_aliases),
+		cmocka_unit_test(test_fixture_lockfiles),
 		cmocka_unit_test(test_package_json),      cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_analyzer),
 	};

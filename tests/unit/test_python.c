@@ -73,8 +73,10 @@ static void test_real_egg_info(void **state)
 	assert_string_equal(p->name, "requests");
 	assert_string_equal(p->version, "2.28.1");
 	assert_string_equal(p->purl, "pkg:pypi/requests@2.28.1");
-	/* "Apache 2.0" is not SPDX and "Apache Software License" has no version */
-	assert_int_equal(p->licenses.n, 0);
+	/* License: "Apache 2.0" is a spelling of Apache-2.0 ("Apache Software
+	 * License", the classifier, has no version) */
+	assert_int_equal(p->licenses.n, 1);
+	assert_string_equal(p->licenses.v[0], "Apache-2.0");
 	assert_string_equal(th_meta(p, "author"), "Kenneth Reitz");
 	assert_string_equal(th_meta(p, "home_page"), "https://requests.readthedocs.io");
 	customs_package_free(p);
@@ -99,21 +101,38 @@ static void test_licenses(void **state)
 	assert_string_equal(p->licenses.v[0], "Apache-2.0 WITH LLVM-exception OR MIT");
 	customs_package_free(p);
 	p = parse_ok("Name: a\nVersion: 1\nLicense: GPL-2.0+\n");
-	assert_string_equal(p->licenses.v[0], "GPL-2.0+");
+	assert_string_equal(p->licenses.v[0], "GPL-2.0-or-later");
 	customs_package_free(p);
-	/* free text, unknown names and license text are not guessed at */
-	const char *nope[] = {"Apache 2.0", "BSD", "UNKNOWN", "LGPL", "MIT License", "MIT AND", "(MIT", "MIT)",
-			      "MIT WITH Foo-exception"};
-	for (size_t i = 0; i < sizeof(nope) / sizeof(nope[0]); i++) {
-		char *t = customs_asprintf("Name: a\nVersion: 1\nLicense: %s\n", nope[i]);
+	/* spellings of one license map to it; the rest is kept as it is, never
+	 * guessed at; "UNKNOWN" and the like say nothing */
+	static const struct {
+		const char *license, *want;
+	} cases[] = {
+		{"Apache 2.0", "Apache-2.0"}, {"MIT License", "MIT"}, {"BSD", "BSD"}, {"LGPL", "LGPL"},
+		{"MIT AND", "MIT AND"},       {"(MIT", "(MIT"},        {"MIT)", "MIT)"},
+		{"MIT WITH Foo-exception", "MIT WITH Foo-exception"},  {"UNKNOWN", NULL}, {"None", NULL},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *t = customs_asprintf("Name: a\nVersion: 1\nLicense: %s\n", cases[i].license);
 		p = parse_ok(t);
-		if (p->licenses.n)
-			fail_msg("License: %s gave %s", nope[i], p->licenses.v[0]);
+		if (cases[i].want ? p->licenses.n != 1 || strcmp(p->licenses.v[0], cases[i].want) : p->licenses.n != 0)
+			fail_msg("License: %s gave %zu licenses (%s), want %s", cases[i].license, p->licenses.n,
+				 p->licenses.n ? p->licenses.v[0] : "-", cases[i].want ? cases[i].want : "none");
 		customs_package_free(p);
 		free(t);
 	}
-	p = parse_ok("Name: a\nVersion: 1\nLicense: MIT\n  Permission is hereby granted\n");
-	assert_int_equal(p->licenses.n, 0);
+	/* a license's text in License is classified */
+	p = parse_ok("Name: a\nVersion: 1\nLicense: Copyright (c) 2020 A\n"
+		     "        Permission is hereby granted, free of charge, to any person obtaining a copy\n"
+		     "        of this software and associated documentation files (the \"Software\"), to deal\n");
+	assert_int_equal(p->licenses.n, 1);
+	assert_string_equal(p->licenses.v[0], "MIT");
+	customs_package_free(p);
+	/* a vague License is said exactly by a classifier */
+	p = parse_ok("Name: a\nVersion: 1\nLicense: LGPL\n"
+		     "Classifier: License :: OSI Approved :: GNU Lesser General Public License v2 or later (LGPLv2+)\n");
+	assert_int_equal(p->licenses.n, 1);
+	assert_string_equal(p->licenses.v[0], "LGPL-2.0-or-later");
 	customs_package_free(p);
 	/* classifiers: only those with one meaning, each once */
 	p = parse_ok("Name: a\nVersion: 1\nLicense: Dual\n"

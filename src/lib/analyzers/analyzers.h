@@ -30,8 +30,11 @@ enum {
 };
 int customs__dpkg_parse_status(customs_package ***out, size_t *n, const char *buf, size_t len, int flags,
 			       customs_parse_warn_fn warn, void *ud);
-/* Licenses of a DEP-5 (copyright-format 1.0) file, mapped to SPDX ids where
- * known: 1 when buf is machine-readable (*out filled), 0 when not. */
+/* Licenses of a usr/share/doc/<pkg>/copyright file in *out, mapped to SPDX
+ * ids where known: those of its License fields when it is DEP-5
+ * (copyright-format 1.0; returns 1), else the short names of its
+ * "License:" lines and the license texts and notices it holds (returns
+ * 0); CUSTOMS_ENOMEM. */
 int customs__dpkg_parse_copyright(customs_strlist *out, const char *buf, size_t len);
 /* A DEP-5 short name as an SPDX id ("GPL-2+" -> "GPL-2.0-or-later"), or
  * NULL when it has none; malloc'd. */
@@ -97,6 +100,17 @@ extern const customs_analyzer_type customs__dotnet_analyzer;
 extern const customs_analyzer_type customs__java_analyzer;
 int customs__java_parse_manifest(json_t **out, const char *buf, size_t len);
 int customs__java_parse_properties(json_t **out, const char *buf, size_t len);
+/* The licenses of a pom.xml (<project><licenses><license>): each its name
+ * as SPDX when it is an expression or a known spelling, else what its
+ * <url> names, else the name (or URL) as it is, appended to out.
+ * CUSTOMS_EFORMAT (warn says what and on which line) when the XML is
+ * malformed or over the scanner's bounds; what came before stays in out. */
+int customs__java_parse_pom_licenses(customs_strlist *out, const char *buf, size_t len, customs_parse_warn_fn warn,
+				     void *ud);
+/* A manifest's license headers: Bundle-License (OSGi: a list of SPDX ids,
+ * URLs or names, each with ";attributes"), then License; each item as
+ * SPDX where it is one, a known spelling or URL, else as it is. */
+int customs__java_manifest_licenses(customs_strlist *out, const json_t *mf);
 int customs__java_scan_buffer(customs_package ***out, size_t *n, const char *path, const unsigned char *data,
 			      size_t len, customs_parse_warn_fn warn, void *ud);
 /* The stream analyzers' predicate: which regular files may be executables. */

@@ -1,8 +1,10 @@
 /* dpkg.c - Debian packages: var/lib/dpkg/status and distroless status.d
  * stanzas (deb822(5), deb-control(5), dpkg(1) "INFORMATION ABOUT
  * PACKAGES"), owned files from info/<pkg>[:<arch>].list and .md5sums, and
- * licenses from usr/share/doc/<pkg>/copyright when it is machine-readable
- * (Debian copyright-format 1.0, "DEP-5"). */
+ * licenses from usr/share/doc/<pkg>/copyright: its License fields when it
+ * is machine-readable (Debian copyright-format 1.0, "DEP-5"), else the
+ * short names of its "License:" lines and the license texts and notices it
+ * holds (license/classify.c). */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +14,7 @@
 #include "analyzers/analyzers.h"
 #include "core/copies.h"
 #include "customs/purl.h"
+#include "license/license.h"
 #include "util/util.h"
 
 #define MAX_DPKG_FILE (64u << 20)
@@ -503,6 +506,16 @@ static int add_license(customs_strlist *out, const char *name, size_t n)
 	if (!n)
 		return 0;
 	char *spdx = customs__dpkg_license_spdx(name, n);
+	if (!spdx) {
+		/* another spelling of one license ("LGPLv2.1+"), else kept as it is */
+		char *raw = customs_utf8_strndup(name, n);
+		spdx = raw ? customs__spdx_normalize(raw) : NULL;
+		if (spdx && strchr(spdx, ' '))
+			free(spdx), spdx = NULL;
+		if (!spdx)
+			customs_error_clear();
+		free(raw);
+	}
 	char *v = spdx ? spdx : customs_utf8_strndup(name, n);
 	int err = 0;
 	if (!v)
@@ -571,16 +584,82 @@ static int copyright_stanza(void *ud, const d822_stanza *s)
 	return 0;
 }
 
+/* A "License:" value of a free-form file that reads as DEP-5 short names
+ * ("GPL-2+", "BSD-3-clause or Artistic", "public-domain"), not as the
+ * start of a sentence ("License: Redistribution and use ..."): every name
+ * is one known to the table, or has the shape of one (a digit or a dash
+ * in it, or all capitals: "MIT", "ISC"). */
+static int short_names(const char *v, size_t n)
+{
+	size_t i = 0, names = 0;
+	while (i < n) {
+		while (i < n && (v[i] == ' ' || v[i] == '\t' || v[i] == '(' || v[i] == ')' || v[i] == ','))
+			i++;
+		size_t s = i;
+		while (i < n && v[i] != ' ' && v[i] != '\t' && v[i] != ')' && v[i] != ',')
+			i++;
+		size_t tl = i - s;
+		const char *t = v + s;
+		if (tl && t[tl - 1] == '.')
+			tl--; /* a sentence's full stop */
+		if (!tl || (tl == 2 && !strncasecmp(t, "or", 2)) || (tl == 3 && !strncasecmp(t, "and", 3)) ||
+		    (tl == 4 && !strncasecmp(t, "with", 4)) || (tl == 9 && !strncasecmp(t, "exception", 9)))
+			continue;
+		int shape = 0, upper = 1;
+		for (size_t k = 0; k < tl; k++) {
+			char c = t[k];
+			if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' ||
+			      c == '+' || c == '_' || c == '-'))
+				return 0;
+			shape |= (c >= '0' && c <= '9') || c == '-';
+			upper &= !(c >= 'a' && c <= 'z');
+		}
+		char *spdx = customs__dpkg_license_spdx(t, tl);
+		int known = spdx != NULL;
+		free(spdx);
+		if (!known && !shape && !(upper && tl >= 2))
+			return 0;
+		if (++names > 8)
+			return 0;
+	}
+	return names > 0;
+}
+
+/* Free-form: the "License:" lines that hold short names, then what the
+ * text classifier recognises (license/classify.c). */
+static int freeform_licenses(customs_strlist *out, const char *buf, size_t len)
+{
+	const char *at = buf, *end = buf + len, *p;
+	size_t n;
+	int err = 0;
+	while (err == 0 && customs_next_line(&at, end, &p, &n, 1)) {
+		while (n && (*p == ' ' || *p == '\t'))
+			p++, n--;
+		if (n < 8 || strncasecmp(p, "License:", 8) != 0)
+			continue;
+		p += 8, n -= 8;
+		while (n && (p[n - 1] == ' ' || p[n - 1] == '\t' || p[n - 1] == '\r'))
+			n--;
+		if (short_names(p, n))
+			err = split_license_expr(out, p, n);
+	}
+	if (err == 0)
+		err = customs__license_classify(out, buf, len);
+	return err < 0 ? CUSTOMS_ENOMEM : 0;
+}
+
 int customs__dpkg_parse_copyright(customs_strlist *out, const char *buf, size_t len)
 {
 	copyright_ctx c = {.out = out};
 	/* cheap test first: most free-form files are rejected on line one */
-	if (len < 7 || strncasecmp(buf, "Format:", 7) != 0)
-		return 0;
-	int err = d822_parse(buf, len, copyright_stanza, &c, NULL, NULL);
-	if (err == CUSTOMS_ENOMEM || c.err == CUSTOMS_ENOMEM)
-		return CUSTOMS_ENOMEM;
-	return c.dep5;
+	if (len >= 7 && strncasecmp(buf, "Format:", 7) == 0) {
+		int err = d822_parse(buf, len, copyright_stanza, &c, NULL, NULL);
+		if (err == CUSTOMS_ENOMEM || c.err == CUSTOMS_ENOMEM)
+			return CUSTOMS_ENOMEM;
+		if (c.dep5)
+			return 1;
+	}
+	return freeform_licenses(out, buf, len);
 }
 
 /* ---- the analyzer ---- */
@@ -630,9 +709,9 @@ static int on_file(void *self, const customs_afile *f, const unsigned char *data
 	if (!strncmp(f->path, DOC_DIR, sizeof(DOC_DIR) - 1)) {
 		customs_strlist l = {0};
 		int rc = customs__dpkg_parse_copyright(&l, buf, len);
-		if (rc <= 0) {
+		if (rc < 0) {
 			customs_strlist_release(&l);
-			return rc < 0 ? customs__error(rc, "out of memory") : 0;
+			return customs__error(rc, "out of memory");
 		}
 		customs_buf b = CUSTOMS_BUF_INIT(0);
 		int err = customs_buf_puts(&b, "");

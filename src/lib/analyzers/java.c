@@ -19,15 +19,19 @@
  * pkg:maven/<group>/<artifact>@<version>; an unknown group is the artifact
  * name (as syft does) with metadata "group_guessed": true.  db_path is the
  * archive's path in the image, metadata "location" the archive itself
- * ("app/x.war!/WEB-INF/lib/y.jar" for nested ones).  Licenses come from
- * Bundle-License when it names SPDX ids.
+ * ("app/x.war!/WEB-INF/lib/y.jar" for nested ones).  Licenses, as the
+ * archive states them (SPDX where a name or URL is one, else the name):
+ * the main package's from MANIFEST.MF (Bundle-License, License), else from
+ * its embedded pom.xml's <licenses> (java_pom.c), else what the text of
+ * META-INF/LICENSE[.txt|.md] is (license/classify.c); the other packages'
+ * from their pom.xml.
  *
  * Reading: the stream is spooled into RAM up to JAVA_RAM_CAP (shared by an
  * archive and all archives nested in it), then into an anonymous temp file
  * (O_TMPFILE, or tmpfile(): never a named file left behind); at
  * stream_close the central directory is read with libarchive's seekable
- * zip reader and only MANIFEST.MF, pom.properties and nested archives are
- * inflated; nested archives are spooled the same way and read recursively.
+ * zip reader and only MANIFEST.MF, pom.properties, pom.xml, META-INF/LICENSE
+ * and nested archives are inflated; nested archives are spooled the same way and read recursively.
  *
  * Caps (hostile input), each hit is a warning naming the path (nested path
  * included) and the layer, and what was found before it is still reported:
@@ -35,7 +39,7 @@
  *   JAVA_MAX_EXPANDED  1 GiB inflated per top-level archive, all levels
  *   JAVA_MAX_MEMBERS   100,000 members per archive
  *   JAVA_MAX_ARCHIVE   2 GiB per archive (top-level file or nested member)
- *   JAVA_MAX_META      1 MiB per MANIFEST.MF / pom.properties
+ *   JAVA_MAX_META      1 MiB per MANIFEST.MF / pom.properties / pom.xml / LICENSE
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -487,26 +491,31 @@ static int is_archive_name(const char *p)
 	return 0;
 }
 
-static int is_pom_properties(const char *p)
+/* META-INF/maven/<g>/<a>/<file> */
+static int is_maven_file(const char *p, const char *file)
 {
-	/* META-INF/maven/<g>/<a>/pom.properties */
 	if (strncmp(p, "META-INF/maven/", 15))
 		return 0;
 	const char *g = p + 15, *s1 = strchr(g, '/');
 	if (!s1 || s1 == g)
 		return 0;
 	const char *s2 = strchr(s1 + 1, '/');
-	return s2 && s2 > s1 + 1 && !strcmp(s2 + 1, "pom.properties");
+	return s2 && s2 > s1 + 1 && !strcmp(s2 + 1, file);
 }
 
-enum { M_NONE, M_MANIFEST, M_POM, M_NESTED };
+enum { M_NONE, M_MANIFEST, M_POM, M_POMXML, M_LICENSE, M_NESTED };
 
 static int classify(const char *p)
 {
 	if (!strcasecmp(p, "META-INF/MANIFEST.MF"))
 		return M_MANIFEST;
-	if (is_pom_properties(p))
+	if (is_maven_file(p, "pom.properties"))
 		return M_POM;
+	if (is_maven_file(p, "pom.xml"))
+		return M_POMXML;
+	if (!strcasecmp(p, "META-INF/LICENSE") || !strcasecmp(p, "META-INF/LICENSE.txt") ||
+	    !strcasecmp(p, "META-INF/LICENSE.md"))
+		return M_LICENSE;
 	if (p[strlen(p) - 1] != '/' && is_archive_name(p))
 		return M_NESTED;
 	return M_NONE;
@@ -564,31 +573,101 @@ static void budget_warn(jscan *j, const char *loc, const char *member)
 	j->stopped = 1;
 }
 
-static int add_licenses(customs_package *p, const char *bl)
+/* One license as a package states it: SPDX when it is an expression or a
+ * known spelling, else what its URL names, else as it is. */
+static int add_license(customs_strlist *out, const char *s, size_t n, const char *url)
 {
-	while (bl && *bl) {
-		size_t n = strcspn(bl, ",");
-		const char *s = bl;
-		size_t m = strcspn(s, ";");
-		if (m > n)
-			m = n;
-		while (m && isspace((unsigned char)*s))
-			s++, m--;
-		while (m && isspace((unsigned char)s[m - 1]))
-			m--;
-		char *item = customs_strndup(s, m);
-		const char *id = NULL;
-		if (!item)
-			return CUSTOMS_ENOMEM;
-		customs__spdx_license_id(item, &id);
-		free(item);
-		if (id && !customs_strlist_contains(&p->licenses, id) && customs_strlist_add(&p->licenses, id) < 0)
-			return CUSTOMS_ENOMEM;
-		bl += n;
-		if (*bl)
-			bl++;
+	char *item = customs_utf8_strndup(s, n), *id = NULL;
+	int err = 0;
+	if (!item)
+		return CUSTOMS_ENOMEM;
+	if (*item && !(id = customs__spdx_normalize(item))) {
+		customs_error_clear();
+		const char *u = customs__license_url_id(url ? url : item);
+		id = customs_strdup(u ? u : item);
+		if (!id)
+			err = CUSTOMS_ENOMEM;
+	}
+	if (id && !customs_strlist_contains(out, id) && customs_strlist_add(out, id) < 0)
+		err = CUSTOMS_ENOMEM;
+	free(id);
+	free(item);
+	return err;
+}
+
+/* OSGi Bundle-License: "<<EXTERNAL>>" | license ("," license)*, license =
+ * name (";" attribute)*, a name being an SPDX id or a URL, quoted when it
+ * holds a comma; "link" is the license's URL.  Values that are one
+ * license's name with commas in it ("Apache License, Version 2.0") are
+ * taken whole first. */
+static int bundle_license(customs_strlist *out, const char *v)
+{
+	char *whole = customs__spdx_normalize(v);
+	if (whole && !strchr(whole, ' ')) {
+		int err = customs_strlist_contains(out, whole) ? 0 : customs_strlist_add(out, whole);
+		free(whole);
+		return err < 0 ? CUSTOMS_ENOMEM : 0;
+	}
+	free(whole);
+	customs_error_clear();
+	if (!strcmp(v, "<<EXTERNAL>>"))
+		return 0;
+	while (*v) {
+		while (*v == ' ' || *v == ',')
+			v++;
+		const char *s = v, *e;
+		size_t n;
+		if (*v == '"') {
+			s = ++v;
+			e = strchr(v, '"');
+			n = e ? (size_t)(e - s) : strlen(s);
+			v = e ? e + 1 : s + n;
+		} else {
+			n = strcspn(v, ",;");
+			v += n;
+		}
+		/* the attributes, up to the next license */
+		const char *link = NULL;
+		size_t link_n = 0;
+		while (*v == ';') {
+			v++;
+			while (*v == ' ')
+				v++;
+			const char *a = v;
+			size_t an = 0;
+			int q = 0;
+			while (a[an] && (q || (a[an] != ';' && a[an] != ',')))
+				q ^= a[an++] == '"';
+			if (an > 5 && !strncmp(a, "link=", 5))
+				link = a + 5, link_n = an - 5;
+			v = a + an;
+		}
+		while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+			n--;
+		if (!n)
+			continue;
+		char *url = NULL;
+		if (link) {
+			if (*link == '"' && link_n >= 2)
+				link++, link_n -= 2;
+			if (!(url = customs_strndup(link, link_n)))
+				return CUSTOMS_ENOMEM;
+		}
+		int err = add_license(out, s, n, url);
+		free(url);
+		if (err < 0)
+			return err;
 	}
 	return 0;
+}
+
+int customs__java_manifest_licenses(customs_strlist *out, const json_t *mf)
+{
+	const char *bl = mf_get((json_t *)mf, "Bundle-License"), *l = mf_get((json_t *)mf, "License");
+	int err = bl ? bundle_license(out, bl) : 0;
+	if (err == 0 && l)
+		err = add_license(out, l, strlen(l), NULL);
+	return err;
 }
 
 static char *trimmed(const char *s)
@@ -613,7 +692,7 @@ static int no_space(const char *s)
 
 /* One package; takes nothing, copies everything. */
 static int make_pkg(jscan *j, const char *group, const char *artifact, const char *version, const char *loc,
-		    const char *pom_path, json_t *mf, int main_pkg)
+		    const char *pom_path, json_t *mf, int main_pkg, const customs_strlist *lic)
 {
 	customs_package *p = customs_package_new();
 	if (!p)
@@ -639,7 +718,7 @@ static int make_pkg(jscan *j, const char *group, const char *artifact, const cha
 			"Implementation-Title", "Implementation-Version", "Implementation-Vendor",
 			"Implementation-Vendor-Id", "Specification-Title", "Specification-Version",
 			"Specification-Vendor", "Bundle-SymbolicName", "Bundle-Version", "Bundle-Name",
-			"Bundle-License", "Automatic-Module-Name", "Main-Class", "Start-Class", NULL,
+			"Bundle-License", "License", "Automatic-Module-Name", "Main-Class", "Start-Class", NULL,
 		};
 		json_t *m = json_object();
 		if (!m || json_object_set_new(md, "manifest", m) < 0)
@@ -649,9 +728,10 @@ static int make_pkg(jscan *j, const char *group, const char *artifact, const cha
 			if (v && json_object_set_new(m, keep[i], json_string(v)) < 0)
 				goto nomem;
 		}
-		if (add_licenses(p, mf_get(mf, "Bundle-License")) < 0)
-			goto nomem;
 	}
+	for (size_t i = 0; lic && i < lic->n; i++)
+		if (customs_strlist_add(&p->licenses, lic->v[i]) < 0)
+			goto nomem;
 	return customs__pkgvec_push(&j->out, p);
 nomem:
 	customs_package_free(p);
@@ -677,7 +757,49 @@ typedef struct pominfo {
 	json_t *props;
 } pominfo;
 
-static int identify(jscan *j, const char *loc, const char *base, json_t *mf, pominfo *poms, size_t npoms)
+/* What an archive says of its licenses: the manifest's headers, each
+ * pom.xml's <licenses> (by its META-INF/maven/<g>/<a>/ folder), the text
+ * of META-INF/LICENSE*. */
+typedef struct pomlic {
+	char *dir;
+	customs_strlist lic;
+} pomlic;
+
+typedef struct jlicenses {
+	customs_strlist manifest, file;
+	pomlic *xml;
+	size_t nxml;
+} jlicenses;
+
+static void jlicenses_release(jlicenses *l)
+{
+	customs_strlist_release(&l->manifest);
+	customs_strlist_release(&l->file);
+	for (size_t i = 0; i < l->nxml; i++)
+		free(l->xml[i].dir), customs_strlist_release(&l->xml[i].lic);
+	free(l->xml);
+}
+
+/* A package's licenses: for the archive's main package its manifest's,
+ * else its pom.xml's (the only pom.xml's when it has no pom.properties),
+ * else what META-INF/LICENSE says; for the others their pom.xml's. */
+static const customs_strlist *pkg_licenses(const jlicenses *l, const char *pom_path, int main_pkg)
+{
+	if (main_pkg && l->manifest.n)
+		return &l->manifest;
+	const pomlic *x = !pom_path && l->nxml == 1 ? &l->xml[0] : NULL;
+	for (size_t i = 0; pom_path && i < l->nxml && !x; i++) {
+		size_t dl = strlen(l->xml[i].dir);
+		if (!strncmp(pom_path, l->xml[i].dir, dl) && !strcmp(pom_path + dl, "pom.properties"))
+			x = &l->xml[i];
+	}
+	if (x && x->lic.n)
+		return &x->lic;
+	return main_pkg ? &l->file : NULL;
+}
+
+static int identify(jscan *j, const char *loc, const char *base, json_t *mf, pominfo *poms, size_t npoms,
+		    const jlicenses *lic)
 {
 	int err = 0;
 	char *stem = customs_strdup(base), *fart = NULL, *fver = NULL;
@@ -721,7 +843,8 @@ static int identify(jscan *j, const char *loc, const char *base, json_t *mf, pom
 			if (!g || !a || !v)
 				err = CUSTOMS_ENOMEM;
 			else
-				err = make_pkg(j, g, a, v, loc, poms[i].path, mf, i == main_i);
+				err = make_pkg(j, g, a, v, loc, poms[i].path, mf, i == main_i,
+					       pkg_licenses(lic, poms[i].path, i == main_i));
 			free(g), free(a), free(v);
 		}
 		goto done;
@@ -755,7 +878,7 @@ static int identify(jscan *j, const char *loc, const char *base, json_t *mf, pom
 	if (!n || !v)
 		err = CUSTOMS_ENOMEM;
 	else if (*n && *v)
-		err = make_pkg(j, g, n, v, loc, NULL, mf, 1);
+		err = make_pkg(j, g, n, v, loc, NULL, mf, 1, pkg_licenses(lic, NULL, 1));
 	free(n), free(v), free(g), free(bsn);
 done:
 	free(stem), free(fart), free(fver);
@@ -786,11 +909,53 @@ static void scan_nested(jscan *j, struct archive *a, const char *loc, const char
 	free(child_loc);
 }
 
+typedef struct pom_warn_ctx {
+	jscan *j;
+	const char *loc, *member;
+} pom_warn_ctx;
+
+static void pom_warn(void *ud, size_t line, const char *msg)
+{
+	pom_warn_ctx *w = ud;
+	jwarn(w->j, "%s!/%s line %zu: %s", w->loc, w->member, line, msg);
+}
+
+/* A pom.xml's or a LICENSE file's licenses into l (buf is consumed). */
+static int read_license_member(jscan *j, jlicenses *l, const char *loc, const char *member, int kind, char *buf,
+			       size_t len)
+{
+	int err;
+	if (kind == M_LICENSE) {
+		err = customs__license_classify(&l->file, buf, len);
+		free(buf);
+		return err;
+	}
+	pomlic *nx = realloc(l->xml, (l->nxml + 1) * sizeof(*nx));
+	if (!nx) {
+		free(buf);
+		return CUSTOMS_ENOMEM;
+	}
+	l->xml = nx;
+	pomlic *x = &l->xml[l->nxml];
+	memset(x, 0, sizeof(*x));
+	if (!(x->dir = customs_strndup(member, strlen(member) - strlen("pom.xml")))) {
+		free(buf);
+		return CUSTOMS_ENOMEM;
+	}
+	l->nxml++;
+	pom_warn_ctx w = {j, loc, member};
+	err = customs__java_parse_pom_licenses(&x->lic, buf, len, pom_warn, &w);
+	free(buf);
+	return err == CUSTOMS_EFORMAT ? 0 : err;
+}
+
 static void scan_archive(jscan *j, spool *s, const char *loc, int depth)
 {
 	json_t *mf = NULL;
 	pominfo *poms = NULL;
 	size_t npoms = 0;
+	jlicenses lic;
+	memset(&lic, 0, sizeof(lic));
 	struct archive *a = NULL;
 	const char *base = strrchr(loc, '/');
 	base = base ? base + 1 : loc;
@@ -883,6 +1048,14 @@ static void scan_archive(jscan *j, spool *s, const char *loc, int depth)
 				      archive_error_string(a) ? archive_error_string(a) : "read error");
 			continue;
 		}
+		if (kind == M_POMXML || kind == M_LICENSE) {
+			int err = read_license_member(j, &lic, loc, p, kind, buf, len);
+			if (err < 0) {
+				j->err = err;
+				break;
+			}
+			continue;
+		}
 		json_t *o = NULL;
 		int err = kind == M_MANIFEST ? customs__java_parse_manifest(&o, buf, len)
 					     : customs__java_parse_properties(&o, buf, len);
@@ -907,14 +1080,17 @@ static void scan_archive(jscan *j, spool *s, const char *loc, int depth)
 		poms = np;
 		poms[npoms++].props = o;
 	}
+	if (!j->err && mf && customs__java_manifest_licenses(&lic.manifest, mf) < 0)
+		j->err = CUSTOMS_ENOMEM;
 	if (!j->err) {
-		int err = identify(j, loc, base, mf, poms, npoms);
+		int err = identify(j, loc, base, mf, poms, npoms, &lic);
 		if (err < 0)
 			j->err = err;
 	}
 done:
 	if (a)
 		archive_read_free(a);
+	jlicenses_release(&lic);
 	json_decref(mf);
 	for (size_t i = 0; i < npoms; i++)
 		free(poms[i].path), json_decref(poms[i].props);
@@ -1036,7 +1212,7 @@ const customs_analyzer_type customs__java_analyzer = {
 	.version = CUSTOMS_ANALYZER_VERSION,
 	.name = "java",
 	.description = "Java archives (jar, war, ear, ...; nested ones too): pom.properties, MANIFEST.MF, file name",
-	.analyzer_version = "1",
+	.analyzer_version = "2",
 	.suffixes = suffixes,
 	.create = customs__copies_create,
 	.destroy = customs__copies_destroy,

@@ -4,7 +4,11 @@
  * .package-lock.json (lockfileVersion 1-3, npm/cli package-lock-json.md),
  * yarn.lock (v1 "classic" and berry) and pnpm-lock.yaml (v5-v9, pnpm.io
  * "lockfile format").  A lockfile is not an inventory: its packages are
- * reported only for a project that has no installed node_modules tree. */
+ * reported only for a project that has no installed node_modules tree.
+ * A package installed under an alias ("string-width-cjs":
+ * "npm:string-width@^4" puts string-width into node_modules/string-width-cjs)
+ * is reported under its real name and version, with metadata "alias" the
+ * name it is installed or depended on as. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,6 +68,16 @@ static int md_set_str(customs_package *p, const char *key, const char *v)
 static int md_set_true(customs_package *p, const char *key)
 {
 	return json_object_set_new(p->metadata, key, json_true()) < 0 ? nomem() : 0;
+}
+
+/* metadata "alias": the name p is installed or depended on as, when that is
+ * not its own name */
+static int md_set_alias(customs_package *p, const char *alias, size_t len)
+{
+	if (!alias || !len || (strlen(p->name) == len && !memcmp(p->name, alias, len)))
+		return 0;
+	json_t *v = json_stringn(alias, len); /* NULL for invalid UTF-8: no alias */
+	return v && json_object_set_new(p->metadata, "alias", v) < 0 ? nomem() : 0;
 }
 
 /* license: "MIT" | {"type": "MIT"}; licenses: ["MIT", {"type": ...}] (old) */
@@ -184,7 +198,9 @@ static int split_alias(const char *spec, const char **name, size_t *nlen, const 
 
 /* ---- package-lock.json, npm-shrinkwrap.json, .package-lock.json ---- */
 
-static int lock_entry(customs_pkgvec *v, const char *key, json_t *e, const char *name, size_t nlen, const char *version)
+/* One lockfile entry installed at key as alias (NULL: its own name). */
+static int lock_entry(customs_pkgvec *v, const char *key, json_t *e, const char *name, size_t nlen, const char *version,
+		      const char *alias)
 {
 	customs_package *p = new_pkg(name, nlen, version, strlen(version));
 	int err;
@@ -192,6 +208,7 @@ static int lock_entry(customs_pkgvec *v, const char *key, json_t *e, const char 
 		return nomem();
 	json_t *resolved = json_object_get(e, "resolved"), *integrity = json_object_get(e, "integrity");
 	if ((err = md_set_str(p, "location", key)) < 0 || (err = add_licenses(p, e)) < 0 ||
+	    (alias && (err = md_set_alias(p, alias, strlen(alias))) < 0) ||
 	    (err = md_set_str(p, "resolved", json_string_value(resolved))) < 0 ||
 	    (err = md_set_str(p, "integrity", json_string_value(integrity))) < 0 ||
 	    (json_is_true(json_object_get(e, "dev")) && (err = md_set_true(p, "dev")) < 0) ||
@@ -219,8 +236,9 @@ static int lock_packages(customs_pkgvec *v, json_t *packages)
 		json_t *version = json_object_get(e, "version"), *name = json_object_get(e, "name");
 		if (!json_is_string(version) || !json_string_length(version))
 			continue;
+		/* "name" is there when it differs from the folder: an alias */
 		const char *n = json_is_string(name) && json_string_length(name) ? json_string_value(name) : nm;
-		if ((err = lock_entry(v, key, e, n, strlen(n), json_string_value(version))) < 0)
+		if ((err = lock_entry(v, key, e, n, strlen(n), json_string_value(version), nm)) < 0)
 			return err;
 	}
 	return 0;
@@ -261,8 +279,8 @@ static int lock_dependencies(customs_pkgvec *v, json_t *deps, customs_parse_warn
 		}
 		const char *name = key, *ver = json_string_value(version);
 		size_t nlen = strlen(key);
-		split_alias(ver, &name, &nlen, &ver);
-		if ((err = lock_entry(v, loc, e, name, nlen, ver)) < 0) {
+		int aliased = split_alias(ver, &name, &nlen, &ver);
+		if ((err = lock_entry(v, loc, e, name, nlen, ver, aliased ? key : NULL)) < 0) {
 			free(loc);
 			break;
 		}
@@ -311,26 +329,31 @@ int customs__npm_parse_package_lock(customs_package ***out, size_t *n, const cha
 
 /* ---- yarn.lock ---- */
 
+/* A package's name in a descriptor, and the alias it is depended on as. */
+typedef struct pkgname {
+	const char *name, *alias; /* alias NULL when it is the name */
+	size_t nlen, alen;
+} pkgname;
+
 /* Name of a yarn descriptor ("lodash@^4.17.0", "@babel/core@npm:^7.0.0",
- * "alias@npm:real@^1.0.0" -> real); 0 when it has none. */
-static int descriptor_name(const char *d, size_t n, const char **name, size_t *nlen)
+ * "alias@npm:real@^1.0.0" -> real, alias); 0 when it has none. */
+static int descriptor_name(const char *d, size_t n, pkgname *pn)
 {
 	const char *at = n > 1 ? memchr(d + 1, '@', n - 1) : NULL;
 	if (!at)
 		return 0;
-	*name = d;
-	*nlen = (size_t)(at - d);
+	*pn = (pkgname){.name = d, .nlen = (size_t)(at - d)};
 	const char *r = at + 1;
 	size_t rn = n - (size_t)(r - d);
 	if (rn > 4 && !memcmp(r, "npm:", 4)) {
 		/* an alias names the real package before its range */
 		const char *s = r + 4, *at2 = rn > 5 ? memchr(s + 1, '@', rn - 5) : NULL;
-		if (at2) {
-			*name = s;
-			*nlen = (size_t)(at2 - s);
+		if (at2 && ((size_t)(at2 - s) != pn->nlen || memcmp(s, d, pn->nlen))) {
+			pn->alias = d, pn->alen = pn->nlen;
+			pn->name = s, pn->nlen = (size_t)(at2 - s);
 		}
 	}
-	return *nlen > 0;
+	return pn->nlen > 0;
 }
 
 /* strip blanks and one pair of double quotes */
@@ -344,15 +367,44 @@ static void unquote(const char **s, size_t *n)
 		(*s)++, *n -= 2;
 }
 
+/* The descriptors of a lockfile entry's key ("a@^1, b@npm:a@^1"): the
+ * first that names the package as itself in *plain, the first alias in
+ * *alias; a bit each (1 plain, 2 alias) in the result, 0 when none has a
+ * name.  Both: the entry is installed under either name. */
+static int entry_names(const char *key, size_t kl, pkgname *plain, pkgname *alias)
+{
+	int found = 0;
+	while (kl) {
+		const char *comma = memchr(key, ',', kl);
+		size_t dn = comma ? (size_t)(comma - key) : kl;
+		const char *d = key;
+		pkgname pn;
+		unquote(&d, &dn);
+		if (descriptor_name(d, dn, &pn)) {
+			if (!pn.alias && !(found & 1))
+				*plain = pn, found |= 1;
+			else if (pn.alias && !(found & 2))
+				*alias = pn, found |= 2;
+		}
+		if (!comma)
+			break;
+		kl -= (size_t)(comma + 1 - key);
+		key = comma + 1;
+	}
+	return found;
+}
+
 typedef struct seen {
 	customs_strmap m;
 	customs_strlist keys;
 } seen;
 
-/* 1 when name@version was not seen before in this lockfile */
-static int first_time(seen *s, const char *name, const char *version)
+/* 1 when name@version (under alias, when there is one) was not seen
+ * before in this lockfile */
+static int first_time(seen *s, const customs_package *p)
 {
-	char *k = customs_asprintf("%s@%s", name, version);
+	const char *alias = json_string_value(json_object_get(p->metadata, "alias"));
+	char *k = customs_asprintf("%s@%s%s%s", p->name, p->version, alias ? " as " : "", alias ? alias : "");
 	int found = 0;
 	if (!k)
 		return nomem();
@@ -374,15 +426,15 @@ static void seen_release(seen *s)
 	customs_strlist_release(&s->keys);
 }
 
-static int add_unique(customs_pkgvec *v, seen *s, const char *name, size_t nlen, const char *version, size_t vlen,
+static int add_unique(customs_pkgvec *v, seen *s, const pkgname *pn, const char *version, size_t vlen,
 		      customs_package **added)
 {
-	customs_package *p = new_pkg(name, nlen, version, vlen);
+	customs_package *p = new_pkg(pn->name, pn->nlen, version, vlen);
 	int err;
 	*added = NULL;
 	if (!p)
 		return nomem();
-	if ((err = first_time(s, p->name, p->version)) <= 0) {
+	if ((err = md_set_alias(p, pn->alias, pn->alen)) < 0 || (err = first_time(s, p)) <= 0) {
 		customs_package_free(p);
 		return err;
 	}
@@ -390,13 +442,27 @@ static int add_unique(customs_pkgvec *v, seen *s, const char *name, size_t nlen,
 	return customs__pkgvec_push(v, p);
 }
 
+/* An entry's packages at version: as itself and under its alias, as
+ * found, each with metadata "resolution" when res is set. */
+static int add_entry(customs_pkgvec *v, seen *s, int found, const pkgname *plain, const pkgname *alias,
+		     const char *version, size_t vlen, const char *res)
+{
+	int err = 0;
+	for (int bit = 1; bit <= 2 && err >= 0; bit++) {
+		customs_package *p = NULL;
+		if ((found & bit) && (err = add_unique(v, s, bit == 1 ? plain : alias, version, vlen, &p)) >= 0 && p)
+			err = md_set_str(p, "resolution", res);
+	}
+	return err < 0 ? err : 0;
+}
+
 /* yarn v1: "key[, key...]:" at column 0, then "  version \"x\"" */
 static int yarn_v1(customs_pkgvec *v, const char *buf, size_t len, customs_parse_warn_fn warn, void *ud)
 {
 	const char *at = buf, *end = buf + len, *p;
-	const char *name = NULL;
-	size_t nlen = 0, line = 0, block_line = 0, n;
-	int have_version = 1, err = 0;
+	pkgname plain = {0}, alias = {0};
+	size_t line = 0, block_line = 0, n;
+	int have_version = 1, err = 0, found = 0;
 	seen s = {0};
 
 	while (err >= 0 && customs_next_line(&at, end, &p, &n, 1)) {
@@ -408,26 +474,24 @@ static int yarn_v1(customs_pkgvec *v, const char *buf, size_t len, customs_parse
 				customs__parse_warnf(warn, ud, block_line, "entry without a version: skipped");
 			have_version = 0;
 			block_line = line;
-			name = NULL;
+			found = 0;
 			if (p[n - 1] != ':') {
 				customs__parse_warnf(warn, ud, line, "not a yarn.lock entry: skipped");
 				have_version = 1;
 				continue;
 			}
-			/* the first descriptor names the package */
-			const char *d = p;
-			size_t dn = n - 1;
-			const char *comma = memchr(d, ',', dn);
-			if (comma)
-				dn = (size_t)(comma - d);
-			unquote(&d, &dn);
-			if (!descriptor_name(d, dn, &name, &nlen)) {
+			if (!(found = entry_names(p, n - 1, &plain, &alias))) {
+				const char *d = p;
+				size_t dn = n - 1;
+				const char *comma = memchr(d, ',', dn);
+				if (comma)
+					dn = (size_t)(comma - d);
+				unquote(&d, &dn);
 				customs__parse_warnf(warn, ud, line, "entry \"%.*s\" has no package name: skipped",
 						     (int)(dn > 80 ? 80 : dn), d);
-				name = NULL;
 				have_version = 1;
 			}
-		} else if (name && !have_version) {
+		} else if (found && !have_version) {
 			const char *q = p;
 			size_t qn = n;
 			size_t ind = 0;
@@ -438,9 +502,8 @@ static int yarn_v1(customs_pkgvec *v, const char *buf, size_t len, customs_parse
 				if (qn && *q == ' ')
 					q++, qn--;
 				unquote(&q, &qn);
-				customs_package *added;
 				if (qn)
-					err = add_unique(v, &s, name, nlen, q, qn, &added);
+					err = add_entry(v, &s, found, &plain, &alias, q, qn, NULL);
 				have_version = 1;
 			}
 		}
@@ -560,27 +623,20 @@ static int berry_doc(void *ud, yaml_document_t *doc, yaml_node_t *root)
 		    (res && (strstr(res, "@workspace:") || strstr(res, "@patch:") || strstr(res, "@link:") ||
 			     strstr(res, "@portal:"))))
 			continue;
-		const char *name;
-		size_t nlen;
-		if (!(res && descriptor_name(res, rl, &name, &nlen))) {
-			const char *d = key;
-			size_t dn = kl;
-			const char *comma = memchr(d, ',', dn);
-			if (comma)
-				dn = (size_t)(comma - d);
-			unquote(&d, &dn);
-			if (!descriptor_name(d, dn, &name, &nlen)) {
-				customs__parse_warnf(c->warn, c->ud, e->start_mark.line + 1,
-						     "entry without a package name: skipped");
-				continue;
-			}
+		/* the resolution names the package; the key's descriptors say
+		 * under which names it is installed */
+		pkgname plain = {0}, alias = {0}, real;
+		int found = entry_names(key, kl, &plain, &alias);
+		if (!found) {
+			customs__parse_warnf(c->warn, c->ud, e->start_mark.line + 1,
+					     "entry without a package name: skipped");
+			continue;
 		}
-		customs_package *p;
-		err = add_unique(c->v, &c->s, name, nlen, version, vl, &p);
-		if (err > 0)
-			err = 0;
-		if (!err && p && res)
-			err = md_set_str(p, "resolution", res);
+		if (res && descriptor_name(res, rl, &real)) {
+			plain.name = alias.name = real.name;
+			plain.nlen = alias.nlen = real.nlen;
+		}
+		err = add_entry(c->v, &c->s, found, &plain, &alias, version, vl, res);
 	}
 	return err;
 }
@@ -820,6 +876,65 @@ static int pnpm_base_status(reach *r, customs_strmap *status)
 	return 0;
 }
 
+/* Aliases: dependency edges whose name is not the package's ("string-
+ * width-cjs: string-width@4.2.3" in v9, "/string-width@4.2.3" in v6,
+ * "/string-width/4.2.3" in v5), from the importers (or the root of a
+ * single-project lockfile) and from the packages' and snapshots' own
+ * dependencies.  aliases maps "name@version" to the first such name (the
+ * document's string); the keys are kept in owned. */
+typedef struct pnpm_alias_ctx {
+	customs_strmap map;
+	customs_strlist owned;
+	int v5;
+} pnpm_alias_ctx;
+
+static int pnpm_alias_edges(pnpm_alias_ctx *x, yaml_document_t *doc, yaml_node_t *holder)
+{
+	static const char *const sections[] = {"dependencies", "devDependencies", "optionalDependencies", NULL};
+	int err = 0, found;
+	for (int i = 0; sections[i]; i++) {
+		yaml_node_t *deps = map_get(doc, holder, sections[i]);
+		if (!deps || deps->type != YAML_MAPPING_NODE)
+			continue;
+		for (yaml_node_pair_t *pr = deps->data.mapping.pairs.start; pr < deps->data.mapping.pairs.top; pr++) {
+			size_t dl = 0, vl = 0, nlen, vlen;
+			const char *dn = scalar(doc, yaml_document_get_node(doc, pr->key), &dl);
+			yaml_node_t *dv = yaml_document_get_node(doc, pr->value);
+			const char *v = dv && dv->type == YAML_MAPPING_NODE ? map_str(doc, dv, "version", &vl)
+									: scalar(doc, dv, &vl);
+			const char *name, *ver;
+			/* v5 writes a plain version with its peers as "1.0.0_peer@2.0.0" */
+			if (!dn || !v || (x->v5 && v[0] != '/') || !pnpm_key(v, vl, x->v5, &name, &nlen, &ver, &vlen) ||
+			    (nlen == dl && !memcmp(name, dn, dl)))
+				continue;
+			char *k = customs_asprintf("%.*s@%.*s", (int)nlen, name, (int)vlen, ver);
+			if (!k)
+				return nomem();
+			customs_strmap_get(&x->map, k, &found);
+			err = found ? 0 : customs_strlist_add(&x->owned, k);
+			free(k);
+			/* the map borrows its keys from owned */
+			if (err < 0 || (!found && (err = customs_strmap_put(&x->map, x->owned.v[x->owned.n - 1], (void *)dn)) < 0))
+				return err;
+		}
+	}
+	return 0;
+}
+
+static int pnpm_aliases(pnpm_alias_ctx *x, yaml_document_t *doc, yaml_node_t *root)
+{
+	static const char *const groups[] = {"importers", "packages", "snapshots", NULL};
+	int err = pnpm_alias_edges(x, doc, root);
+	for (int g = 0; groups[g] && err >= 0; g++) {
+		yaml_node_t *m = map_get(doc, root, groups[g]);
+		if (!m || m->type != YAML_MAPPING_NODE)
+			continue;
+		for (yaml_node_pair_t *pr = m->data.mapping.pairs.start; pr < m->data.mapping.pairs.top && err >= 0; pr++)
+			err = pnpm_alias_edges(x, doc, yaml_document_get_node(doc, pr->value));
+	}
+	return err;
+}
+
 static int pnpm_doc(void *ud, yaml_document_t *doc, yaml_node_t *root)
 {
 	yaml_ctx *c = ud;
@@ -837,6 +952,9 @@ static int pnpm_doc(void *ud, yaml_document_t *doc, yaml_node_t *root)
 	if (!packages || packages->type != YAML_MAPPING_NODE)
 		return 0;
 	int v9 = map_get(doc, root, "snapshots") != NULL;
+	pnpm_alias_ctx aliases = {.v5 = v5};
+	if ((err = pnpm_aliases(&aliases, doc, root)) < 0)
+		goto done;
 	if (v9 && ((err = pnpm_reach(&r, doc, root)) < 0 || (err = pnpm_base_status(&r, &status)) < 0))
 		goto done;
 	for (yaml_node_pair_t *pr = packages->data.mapping.pairs.start; pr < packages->data.mapping.pairs.top && !err;
@@ -858,7 +976,16 @@ static int pnpm_doc(void *ud, yaml_document_t *doc, yaml_node_t *root)
 			continue;
 		}
 		customs_package *p;
-		err = add_unique(c->v, &c->s, name, nlen, ver, vlen, &p);
+		pkgname pn = {.name = name, .nlen = nlen};
+		char *nv = customs_asprintf("%.*s@%.*s", (int)nlen, name, (int)vlen, ver);
+		if (!nv) {
+			err = nomem();
+			break;
+		}
+		if ((pn.alias = customs_strmap_get(&aliases.map, nv, NULL)))
+			pn.alen = strlen(pn.alias);
+		free(nv);
+		err = add_unique(c->v, &c->s, &pn, ver, vlen, &p);
 		if (err > 0)
 			err = 0;
 		if (err || !p)
@@ -871,6 +998,8 @@ static int pnpm_doc(void *ud, yaml_document_t *doc, yaml_node_t *root)
 		err = md_set_str(p, "integrity", map_str(doc, res, "integrity", NULL));
 	}
 done:
+	customs_strmap_release(&aliases.map);
+	customs_strlist_release(&aliases.owned);
 	customs_strmap_release(&status);
 	reach_release(&r);
 	return err;
@@ -901,15 +1030,12 @@ static int is_debian_root(const char *p, size_t n)
 	return 0;
 }
 
-/* For ".../node_modules/<name>/package.json" or
- * ".../node_modules/@scope/<name>/package.json" (or a Debian root in place
- * of node_modules/): 1 and the offset of <name> (or @scope) in *off. */
-static int install_position(const char *path, size_t *off)
+/* Is path[0..end) a package's folder: ".../node_modules/<name>",
+ * ".../node_modules/@scope/<name>", or the same in a Debian root in place of
+ * node_modules/?  Then 1 and the offset of <name> (or @scope) in *off. */
+static int package_dir(const char *path, size_t end, size_t *off)
 {
-	size_t n = strlen(path);
-	if (n < 14 || memcmp(path + n - 13, "/package.json", 13) != 0)
-		return 0;
-	size_t end = n - 13, s1 = end;
+	size_t s1 = end;
 	while (s1 && path[s1 - 1] != '/')
 		s1--;
 	if (s1 == end || path[s1] == '@' || path[s1] == '.')
@@ -926,6 +1052,17 @@ static int install_position(const char *path, size_t *off)
 	if (start >= 13 && !memcmp(path + start - 13, "node_modules/", 13) && (start == 13 || path[start - 14] == '/'))
 		return 1;
 	return is_debian_root(path, start);
+}
+
+/* For ".../node_modules/<name>/package.json" or
+ * ".../node_modules/@scope/<name>/package.json" (or a Debian root in place
+ * of node_modules/): 1 and the offset of <name> (or @scope) in *off. */
+static int install_position(const char *path, size_t *off)
+{
+	size_t n = strlen(path);
+	if (n < 14 || memcmp(path + n - 13, "/package.json", 13) != 0)
+		return 0;
+	return package_dir(path, n - 13, off);
 }
 
 /* Length of the project directory of an installed package: the path up to
@@ -965,6 +1102,19 @@ static int inside_installed_tree(const char *path, size_t dl)
 	return 0;
 }
 
+/* Is every node_modules folder of path[0..end) inside an installed tree
+ * the one of a package, as npm nests them ("a/node_modules/b"), and not a
+ * test fixture's ("a/test/node_modules/b")? */
+static int nested_in_packages(const char *path, size_t end)
+{
+	for (const char *s = path; (s = strstr(s, "node_modules/")) && (size_t)(s - path) < end; s++) {
+		size_t at = (size_t)(s - path), off;
+		if (at && path[at - 1] == '/' && inside_installed_tree(path, at - 1) && !package_dir(path, at - 1, &off))
+			return 0;
+	}
+	return 1;
+}
+
 static int lock_kind(const char *path)
 {
 	const char *b = strrchr(path, '/');
@@ -989,8 +1139,9 @@ static int lock_kind(const char *path)
 	return -1;
 }
 
-/* An installed package.json: its package when npm would have put that
- * name there, nothing for a test fixture inside a package or a marker. */
+/* An installed package.json: its package, installed under the name of its
+ * folder (an alias when that is not its own name, where npm nests
+ * packages); nothing for a test fixture inside a package or a marker. */
 static int on_package_json(copies *m, const customs_afile *f, const char *data, size_t len)
 {
 	size_t off = 0;
@@ -1003,10 +1154,17 @@ static int on_package_json(copies *m, const customs_afile *f, const char *data, 
 		return copies__add_unreadable(&m[PKGJSON], f->path, f->layer, w.set ? w.msg : "unreadable package.json: skipped");
 	if (err < 0 || !p)
 		return err;
-	size_t nl = strlen(p->name);
-	if (strncmp(p->name, f->path + off, nl) != 0 || strcmp(f->path + off + nl, "/package.json") != 0) {
-		customs_package_free(p);
-		return 0;
+	size_t dl = strlen(f->path) - 13;
+	if (strlen(p->name) != dl - off || memcmp(p->name, f->path + off, dl - off) != 0) {
+		/* an alias where npm nests packages; else a fixture or a stray file */
+		if (!nested_in_packages(f->path, off)) {
+			customs_package_free(p);
+			return 0;
+		}
+		if ((err = md_set_alias(p, f->path + off, dl - off)) < 0) {
+			customs_package_free(p);
+			return err;
+		}
 	}
 	return copies__add(&m[PKGJSON], f->path, f->layer, &p, 1);
 }
@@ -1234,7 +1392,7 @@ const customs_analyzer_type customs__npm_analyzer = {
 	.version = CUSTOMS_ANALYZER_VERSION,
 	.name = "npm",
 	.description = "npm packages: installed node_modules, Debian's nodejs dirs, package-lock, yarn.lock, pnpm-lock",
-	.analyzer_version = "1",
+	.analyzer_version = "2",
 	.basenames = basenames,
 	.create = customs__copies_create,
 	.destroy = customs__copies_destroy,

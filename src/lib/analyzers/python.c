@@ -190,44 +190,69 @@ static int set_str(json_t *o, const char *key, const hdr *h)
 	return err ? customs__error(CUSTOMS_ENOMEM, "out of memory") : 0;
 }
 
-/* License-Expression; else License when it is an SPDX expression of known
- * ids ("MIT", "MPL-2.0"; not "Apache 2.0", "UNKNOWN" or license text);
- * else the classifiers that name exactly one SPDX license. */
+/* "UNKNOWN" (what setuptools writes for no license), "None", ...: no
+ * license stated. */
+static int says_nothing(const char *v)
+{
+	static const char *const none[] = {"UNKNOWN", "None", "N/A", "NA", "-", "", NULL};
+	for (int i = 0; none[i]; i++)
+		if (!strcasecmp(v, none[i]))
+			return 1;
+	return 0;
+}
+
+/* As PyPA core metadata and PEP 639 rank them: License-Expression as it
+ * is; else License when it is a license's name or expression
+ * (customs__spdx_normalize: "MIT", "Apache 2.0"); else the classifiers
+ * that name exactly one SPDX license (a vaguer License such as "LGPL" says
+ * the same less exactly); else what a License holding a license's text is
+ * (license/classify.c); else License kept as it is, a name that maps to no
+ * SPDX id. */
 static int add_licenses(customs_package *p, const hdrs *hs)
 {
 	const hdr *h = hdr_get(hs, "License-Expression");
-	char *v;
+	char *v = NULL, *lic = NULL;
 	int err = 0;
 	if (h && !(v = hdr_value(h)))
 		return customs__error(CUSTOMS_ENOMEM, "out of memory");
-	if (h) {
-		if (*v) {
-			err = customs_strlist_add(&p->licenses, v);
-			free(v);
-			return err;
-		}
+	if (v && *v) {
+		err = customs_strlist_add(&p->licenses, v);
 		free(v);
+		return err;
 	}
-	if ((h = hdr_get(hs, "License")) && (v = hdr_value(h))) {
-		char *c = strchr(v, '\n') ? NULL : customs__spdx_canonical(v);
-		free(v);
-		if (c) {
-			err = customs_strlist_add(&p->licenses, c);
-			free(c);
-			return err;
-		}
+	free(v);
+	if ((h = hdr_get(hs, "License")) && !(lic = hdr_value(h)))
+		return customs__error(CUSTOMS_ENOMEM, "out of memory");
+	if (lic && says_nothing(lic)) {
+		free(lic);
+		lic = NULL;
 	}
+	char *c = lic && !strchr(lic, '\n') ? customs__spdx_normalize(lic) : NULL;
+	if (c) {
+		err = customs_strlist_add(&p->licenses, c);
+		free(c);
+		free(lic);
+		return err;
+	}
+	customs_error_clear();
 	for (size_t i = 0; i < hs->n && !err; i++) {
 		if (!hdr_is(&hs->h[i], "Classifier"))
 			continue;
-		if (!(v = hdr_value(&hs->h[i])))
-			return customs__error(CUSTOMS_ENOMEM, "out of memory");
+		if (!(v = hdr_value(&hs->h[i]))) {
+			err = customs__error(CUSTOMS_ENOMEM, "out of memory");
+			break;
+		}
 		for (size_t t = 0; trove[t].classifier; t++)
 			if (!strcmp(v, trove[t].classifier) && !customs_strlist_contains(&p->licenses, trove[t].spdx))
 				err = customs_strlist_add(&p->licenses, trove[t].spdx);
 		free(v);
 	}
-	return err;
+	if (!err && lic && !p->licenses.n && strchr(lic, '\n'))
+		err = customs__license_classify(&p->licenses, lic, strlen(lic));
+	if (!err && lic && !p->licenses.n)
+		err = customs_strlist_add(&p->licenses, lic);
+	free(lic);
+	return err < 0 ? customs__error(CUSTOMS_ENOMEM, "out of memory") : 0;
 }
 
 static int parse_metadata(customs_package *p, const char *buf, size_t len, customs_parse_warn_fn warn, void *ud)
@@ -652,7 +677,7 @@ const customs_analyzer_type customs__python_analyzer = {
 	.version = CUSTOMS_ANALYZER_VERSION,
 	.name = "python",
 	.description = "Python distributions (dist-info, egg-info) in site-/dist-packages",
-	.analyzer_version = "1",
+	.analyzer_version = "2",
 	.basenames = basenames,
 	.suffixes = suffixes,
 	.create = customs__copies_create,

@@ -6,6 +6,8 @@
 
 #include <stddef.h>
 
+#include "customs/analysis.h"
+
 /* 1 when id is on the SPDX license list (case-insensitive); *canon gets
  * the list's spelling.  Exceptions ("Classpath-exception-2.0") separately. */
 int customs__spdx_license_id(const char *id, const char **canon);
@@ -25,6 +27,17 @@ char *customs__spdx_canonical(const char *s);
 char *customs__spdx_normalize(const char *s);
 /* "LicenseRef-" + name with every byte outside [A-Za-z0-9.-] as "-". */
 char *customs__spdx_license_ref(const char *name);
+
+/* The licenses a free-form text states (classify.c): SPDX ids for the
+ * texts and notices it knows, "GPL"/"LGPL"/... for a GNU license named
+ * without a version, appended to out (no duplicates) in the order the text
+ * names them.  Nothing when it knows none.  0 or CUSTOMS_ENOMEM. */
+int customs__license_classify(customs_strlist *out, const char *text, size_t len);
+
+/* The SPDX id of the license published at url ("https://www.apache.org/
+ * licenses/LICENSE-2.0.txt" -> "Apache-2.0"), NULL when it is not one of
+ * the known places (classify.c).  Static. */
+const char *customs__license_url_id(const char *url);
 
 /* The SPDX license list (spdx_ids.c), sorted for a binary search. */
 extern const char *const customs__spdx_licenses[];

@@ -225,16 +225,25 @@ static const struct alias {
 	{"Apache License, Version 2.0", "Apache-2.0"},
 	{"Apache License Version 2.0", "Apache-2.0"},
 	{"Apache Software License 2.0", "Apache-2.0"},
+	{"Apache Software License, Version 2.0", "Apache-2.0"},
 	{"Apache-2", "Apache-2.0"},
 	{"Apache2", "Apache-2.0"},
 	{"Apache2.0", "Apache-2.0"},
 	{"ASL 2.0", "Apache-2.0"}, /* Fedora */
 	{"BSD 2-Clause", "BSD-2-Clause"},
 	{"BSD 3-Clause", "BSD-3-Clause"},
+	{"Eclipse Public License - v 1.0", "EPL-1.0"}, /* Maven POMs */
+	{"Eclipse Public License - v 2.0", "EPL-2.0"},
+	{"Eclipse Public License 1.0", "EPL-1.0"},
+	{"Eclipse Public License 2.0", "EPL-2.0"},
+	{"Eclipse Public License v2.0", "EPL-2.0"},
 	{"Expat", "MIT"}, /* Debian */
 	{"ISC License", "ISC"},
 	{"MIT License", "MIT"},
+	{"The Apache License, Version 2.0", "Apache-2.0"},
+	{"The Apache Software License, Version 2.0", "Apache-2.0"}, /* Maven POMs */
 	{"The MIT License", "MIT"},
+	{"The MIT License (MIT)", "MIT"},
 	{"Mozilla Public License 2.0", "MPL-2.0"},
 	{"MPL 2.0", "MPL-2.0"},
 	{"MPL-2", "MPL-2.0"},

@@ -598,6 +598,7 @@ void report__package_props(const sbom_doc *d, const sbom_pkg *sp, sbom_prop_fn f
 		prop(fn, ud, "customs:installed-by", by);
 	else if (sp->owner >= 0 && (size_t)sp->owner < d->npkgs)
 		prop(fn, ud, "customs:installed-by", d->pkgs[sp->owner].p->name);
+	prop(fn, ud, "customs:npm:alias", meta(p, "alias"));
 	if (ns && (!d->distro_ns || strcmp(ns, d->distro_ns)))
 		prop(fn, ud, "customs:distro-namespace", ns);
 	if (!p->visible) {

@@ -309,6 +309,8 @@ int customs__sbom_apply_prop(customs_analysis *a, customs_package *p, const char
 		return replace(&p->source_version, value);
 	if (!strcmp(name, "customs:installed-by"))
 		return (n = set_meta(p, "installed_by", value)) < 0 ? n : 1;
+	if (!strcmp(name, "customs:npm:alias"))
+		return (n = set_meta(p, "alias", value)) < 0 ? n : 1;
 	if (!strcmp(name, "customs:distro-namespace"))
 		return (n = set_meta(p, "distro_namespace", value)) < 0 ? n : 1;
 	return 0;
