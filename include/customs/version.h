@@ -17,7 +17,8 @@
  *   dpkg      deb, debian, ubuntu         deb-version(7)
  *   rpm       redhat, red hat, almalinux, rocky, rocky linux, suse,
  *             opensuse, mariner           rpmvercmp + [epoch:]version[-release]
- *   apk       alpine, wolfi, chainguard   apk-tools version.c (v3 grammar)
+ *   apk       alpine, wolfi, chainguard   apk-tools version.c (v3 grammar, and
+ *                                         apk-tools 2's "6.6.2p1", "4.8.0.-r1")
  *   semver    npm                         SemVer 2.0, node-semver ranges
  *   pep440    pypi, python                PEP 440 versions and specifiers
  *   maven     -                           ComparableVersion, [a,b) ranges
@@ -86,8 +87,11 @@ CUSTOMS_EXTERN int customs_version_compare(const customs_version_scheme *scheme,
 
 /* 0 when v is a well-formed version of scheme, else CUSTOMS_EFORMAT (or
  * CUSTOMS_ELIMIT, CUSTOMS_EINVAL as above).  Comparing accepts every
- * version valid() accepts; for dpkg and apk it also orders strings their
- * tools order with only a warning. */
+ * version valid() accepts; for dpkg, apk and rpm it also orders strings
+ * their tools order (rpmvercmp orders any string), as long as the answer
+ * does not hang on a part the tool cannot read: apk-tools answers "="
+ * for two strings that break its grammar at the same place, customs gives
+ * CUSTOMS_EFORMAT.  A comparison is never a silent "equal". */
 CUSTOMS_EXTERN int customs_version_valid(const customs_version_scheme *scheme, const char *v);
 
 /* *out = 1 when version satisfies constraint under scheme, else 0. */
