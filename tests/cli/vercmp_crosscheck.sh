@@ -1,7 +1,8 @@
 #!/bin/bash
 # vercmp_crosscheck.sh - `customs vercmp dpkg|rpm` against the reference
 # implementations on a few thousand generated pairs of real-looking versions
-# (epochs, tildes, carets, letters, Debian and Fedora/EL revisions):
+# (epochs, tildes, carets, letters, Debian and Fedora/EL revisions, and
+# for rpm UTF-8 bytes, which rpmvercmp takes as separators):
 # dpkg --compare-versions, and rpm's own rpm.vercmp() in one `rpm --eval`
 # per batch.  customs answers all pairs through `vercmp --stdin` and a
 # sample through `vercmp SCHEME A B` (process start-up, not comparison,
@@ -54,7 +55,7 @@ gen() {
 			suffixes = "a b c1 ~rc1 ~rc2 ~beta1 ~ ~~ ~~a +dfsg +dfsg1 +dfsg~1 +git20200101 +really1.0 .1 a1 +b1 ~0 +ds1 .dfsg .0 z"
 			revisions = "0 1 2 10 1ubuntu1 1ubuntu0.1 1+deb12u1 1+deb11u2 1~bpo11+1 1.1 0.1 2build1 1~exp1 1+b1 5+deb10u3"
 		} else {
-			suffixes = "a b ~rc1 ~rc2 ~beta ~ ^git1 ^20200101 ^ ^1~a .1 _1 p1 +a git1 ~~ .0 rc1 ^post1"
+			suffixes = "a b ~rc1 ~rc2 ~beta ~ ^git1 ^20200101 ^ ^1~a .1 _1 p1 +a git1 ~~ .0 rc1 ^post1 .α α1 é ~é .ü2 ∞"
 			revisions = "1 2 10 1.el8 1.el8_2 2.el9 1.el9_1.1 0.1.rc1 1.fc38 1~beta 3.module+el8.4.0+123+abc 1.1 11.el7 1.el8.1"
 		}
 		for (i = 0; i < n; i++) {

@@ -447,8 +447,16 @@ static void t_hostile(void **state)
 		assert_int_equal(customs_version_compare(s, "1.0.0", "1.0.0", NULL), CUSTOMS_EINVAL);
 		assert_int_equal(customs_version_satisfies(s, "1.0.0", NULL, &out), CUSTOMS_EINVAL);
 		assert_int_equal(customs_version_valid(s, NULL), CUSTOMS_EINVAL);
-		/* a control byte: rejected, and the message names the string */
-		assert_int_equal(customs_version_compare(s, "1.0\001garbage", "1.0.0", &out), CUSTOMS_EFORMAT);
+		/* a control byte: rejected, and the message names the string;
+		 * rpmvercmp refuses nothing (any byte not a letter or digit is a
+		 * separator), so there only valid() rejects it */
+		if (!strcmp(s->name, "rpm")) {
+			assert_int_equal(customs_version_compare(s, "1.0\001garbage", "1.0.0", &out), 0);
+			assert_int_equal(out, -1); /* letters sort before digits */
+			assert_int_equal(customs_version_valid(s, "1.0\001garbage"), CUSTOMS_EFORMAT);
+		} else {
+			assert_int_equal(customs_version_compare(s, "1.0\001garbage", "1.0.0", &out), CUSTOMS_EFORMAT);
+		}
 		if (!strstr(customs_error_last(), "garbage"))
 			fail_msg("%s: message does not name the string: %s", s->name, customs_error_last());
 		assert_int_equal(customs_version_valid(s, ""), CUSTOMS_EFORMAT);
