@@ -355,7 +355,7 @@ static int maven_valid(const char *s, size_t n)
 	return m_parse(&v, s, n);
 }
 
-static const version__intervals maven_intervals = {SCHEME, maven_cmpn, 1, 0};
+static const version__intervals maven_intervals = {SCHEME, maven_cmpn, 1, 0, 0};
 
 static int maven_satisfies(const char *version, size_t vn, const char *constraint, size_t cn, int *out)
 {
