@@ -855,7 +855,7 @@ static int cargo_satisfies(const char *version, size_t vn, const char *req, size
 {
 	struct sv v;
 	size_t i = 0, terms = 0;
-	int err, pass = 1, pre_ok = 0;
+	int err, pass = 1, pre_ok = 0, star = 0;
 
 	if ((err = sv_parse(&v, SV_CARGO, 0, version, vn)) < 0)
 		return err;
@@ -864,11 +864,14 @@ static int cargo_satisfies(const char *version, size_t vn, const char *req, size
 		size_t j = i;
 		while (j < cn && req[j] != ',')
 			j++;
-		if (++terms > VERSION__MAX_TERMS)
-			return customs__error(CUSTOMS_ELIMIT, "cargo constraint: more than %d comparators",
-					      VERSION__MAX_TERMS);
+		/* the semver crate's MAX_COMPARATORS */
+		if (++terms > 32)
+			return version__bad("cargo", "constraint", req, cn, "more than 32 comparators");
 		if ((err = cargo_comparator(&c, req + i, j - i, req, cn)) < 0)
 			return err;
+		star += c.op == C_ANY;
+		if (star && terms > 1)
+			return version__bad("cargo", "constraint", req, cn, "a wildcard (*) must be the only comparator");
 		pass = pass && c_match(&c, &v);
 		if (c.has[0] && c.has[1] && c.has[2] && c.v.has_pre && c_same_tuple(&v, &c.v))
 			pre_ok = 1;
