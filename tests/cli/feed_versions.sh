@@ -62,5 +62,14 @@ expect ghsa "$F/ghsa" 0
 # what the kept versions mean: apk-tools 2's order, pip's legacy order
 check_eq "apk: 6.6.1p1-r1 < 6.6.1p1-r2 (apk-tools 2), not '='" "$("$CUSTOMS" vercmp apk 6.6.1p1-r1 6.6.1p1-r2)" "<"
 check_eq "pep440: a legacy version sorts before every PEP 440 one" "$("$CUSTOMS" vercmp pypi 0.7.1.fix1 0.0.1)" "<"
+# a pair the scheme cannot order: exit 3 and the reason, never "="
+out=$("$CUSTOMS" vercmp apk 1.0bc 1.0bd 2>"$TMP/vercmp.err")
+check_eq "vercmp apk 1.0bc 1.0bd exits 3" "$?" 3
+check_eq "... and prints no answer" "$out" ""
+check "... naming the string and the offset" grep -q 'apk version "1.0bc": breaks the apk version grammar at offset 4' "$TMP/vercmp.err"
+printf '1.0bc 1.0bd\n6.6.1p1-r1 6.6.1p1-r2\n' | "$CUSTOMS" vercmp apk --stdin >"$TMP/batch.out" 2>/dev/null
+check_eq "vercmp --stdin: invalid for the pair, then the next answer" "$(tr '\n' ' ' <"$TMP/batch.out")" "invalid < "
+"$CUSTOMS" vercmp composer dev-foo dev-bar >/dev/null 2>&1
+check_eq "vercmp composer dev-foo dev-bar exits 3" "$?" 3
 
 finish
