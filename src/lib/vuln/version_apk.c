@@ -182,11 +182,13 @@ static int apk_order(const char *a, size_t an, const char *b, size_t bn, int fuz
 	struct apk_lex la, lb;
 	struct apk_token ta, tb;
 
+	*out = 0;
+	if (an == bn && memcmp(a, b, an) == 0)
+		return 0; /* the same string is the same version, whatever it holds */
 	apk_lex_init(&la, a, an);
 	apk_lex_init(&lb, b, bn);
 	apk_next(&la, &ta);
 	apk_next(&lb, &tb);
-	*out = 0;
 	while (ta.kind == tb.kind && ta.kind < T_END) {
 		if ((*out = apk_tokcmp(&ta, &tb)) != 0)
 			return 0;
