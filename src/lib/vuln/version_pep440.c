@@ -288,8 +288,8 @@ struct lpart {
 #define LEGACY_MAX (2 * VERSION__MAX_LEN + 64) /* room for a normalised PEP 440 version */
 
 struct lkey {
-	char low[LEGACY_MAX + 1]; /* the version, lower-cased */
-	struct lpart part[LEGACY_MAX + 2];
+	char *low;           /* the version, lower-cased */
+	struct lpart *part;  /* room for a part a byte, and "final" */
 	size_t n;
 };
 
@@ -387,14 +387,27 @@ static int lpart_cmp(const struct lpart *a, const struct lpart *b)
 	return version__bytecmp(a->p, a->n, b->p, b->n);
 }
 
-static int legacy_cmp(const struct lkey *a, const struct lkey *b)
+/* a and b as legacy versions, into *out; one allocation for both keys. */
+static int legacy_cmp(const char *a, size_t an, const char *b, size_t bn, int *out)
 {
-	for (size_t i = 0; i < a->n && i < b->n; i++) {
-		int r = lpart_cmp(&a->part[i], &b->part[i]);
-		if (r)
-			return r;
-	}
-	return a->n == b->n ? 0 : (a->n < b->n ? -1 : 1);
+	struct lkey x, y;
+	void *mem = malloc((an + bn + 4) * sizeof(struct lpart) + an + bn);
+
+	if (!mem)
+		return customs__error(CUSTOMS_ENOMEM, SCHEME ": out of memory");
+	x.part = mem;
+	y.part = x.part + an + 2;
+	x.low = (char *)(y.part + bn + 2);
+	y.low = x.low + an;
+	legacy_key(&x, a, an);
+	legacy_key(&y, b, bn);
+	*out = 0;
+	for (size_t i = 0; i < x.n && i < y.n && !*out; i++)
+		*out = lpart_cmp(&x.part[i], &y.part[i]);
+	if (!*out)
+		*out = x.n == y.n ? 0 : (x.n < y.n ? -1 : 1);
+	free(mem);
+	return 0;
 }
 
 /* str(Version): the normalised form (epoch when not 0, release, a|b|rc N,
@@ -481,8 +494,6 @@ static int py_parse(struct pyver *v, const char *s, size_t n)
 
 static int py_cmp(const struct pyver *a, const struct pyver *b, int *out)
 {
-	struct lkey *x, *y;
-
 	if (!a->legacy && !b->legacy) {
 		*out = pep_cmp(&a->pep, &b->pep, 1);
 		return 0;
@@ -491,14 +502,7 @@ static int py_cmp(const struct pyver *a, const struct pyver *b, int *out)
 		*out = a->legacy ? -1 : 1; /* legacy epoch -1: before every PEP 440 version */
 		return 0;
 	}
-	if (!(x = malloc(2 * sizeof(*x))))
-		return customs__error(CUSTOMS_ENOMEM, SCHEME ": out of memory");
-	y = x + 1;
-	legacy_key(x, a->s, a->n);
-	legacy_key(y, b->s, b->n);
-	*out = legacy_cmp(x, y);
-	free(x);
-	return 0;
+	return legacy_cmp(a->s, a->n, b->s, b->n, out);
 }
 
 static int pep_cmpn(const char *a, size_t an, const char *b, size_t bn, int *out)
@@ -535,22 +539,15 @@ static int prefix_match(const struct pep *cand, const struct pep *prefix, size_t
  * normalised form. */
 static int legacy_spec(const struct pyver *cand, const char *op, const char *t, size_t tn, int *ok)
 {
-	struct lkey *x = malloc(2 * sizeof(*x));
-	char *norm = NULL;
-	int r;
+	char norm[LEGACY_MAX + 1];
+	int r, err;
 
-	if (!x || (!cand->legacy && !(norm = malloc(LEGACY_MAX + 1)))) {
-		free(x);
-		return customs__error(CUSTOMS_ENOMEM, SCHEME ": out of memory");
-	}
 	if (cand->legacy)
-		legacy_key(x, cand->s, cand->n);
+		err = legacy_cmp(cand->s, cand->n, t, tn, &r);
 	else
-		legacy_key(x, norm, pep_format(norm, LEGACY_MAX + 1, &cand->pep));
-	legacy_key(x + 1, t, tn);
-	r = legacy_cmp(x, x + 1);
-	free(x);
-	free(norm);
+		err = legacy_cmp(norm, pep_format(norm, sizeof(norm), &cand->pep), t, tn, &r);
+	if (err < 0)
+		return err;
 	if (op[0] == '=' || op[0] == '!')
 		*ok = (r == 0) == (op[0] == '=');
 	else if (op[0] == '<')
