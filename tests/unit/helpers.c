@@ -102,6 +102,18 @@ char *th_shared_path(const char *rel)
 	return NULL;
 }
 
+char *th_shared_files(const char *dir, const char *const *files, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char rel[512], *path;
+		snprintf(rel, sizeof(rel), "%s/%s", dir, files[i]);
+		if (!(path = th_shared_path(rel)))
+			return NULL;
+		free(path);
+	}
+	return th_shared_path(dir);
+}
+
 char *th_shared_read(const char *rel, size_t *len, size_t max)
 {
 	char *path = th_shared_path(rel), *buf = NULL;

@@ -123,7 +123,7 @@ static json_t *load_semver(const char *name)
 	char path[4352];
 	json_error_t je;
 	json_t *j;
-	snprintf(path, sizeof(path), "%s/node-semver/%s", vectors, name);
+	snprintf(path, sizeof(path), "%s/%s", vectors, name);
 	if (!(j = json_load_file(path, 0, &je)))
 		fail_msg("%s: %s", path, je.text);
 	assert_true(json_is_array(j));
@@ -204,16 +204,17 @@ static void run_ranges(const char *file, int want)
 	json_decref(j);
 }
 
-static void t_semver_range_include(void **state)
-{
-	(void)state;
-	run_ranges("range-include.json", 1);
-}
+/* A fixture file and what the runner needs to know of it, handed to the
+ * test as its state. */
+struct fixture {
+	const char *file;
+	int a, b; /* run_ranges: want; run_outside: dir, want; run_results: increases */
+};
 
-static void t_semver_range_exclude(void **state)
+static void t_semver_ranges(void **state)
 {
-	(void)state;
-	run_ranges("range-exclude.json", 0);
+	const struct fixture *fx = *state;
+	run_ranges(fx->file, fx->a);
 }
 
 static void t_semver_invalid(void **state)
@@ -453,28 +454,10 @@ static void run_outside(const char *file, int dir, int want)
 	json_decref(j);
 }
 
-static void t_semver_gt_range(void **state)
+static void t_semver_outside(void **state)
 {
-	(void)state;
-	run_outside("version-gt-range.json", 1, 1);
-}
-
-static void t_semver_lt_range(void **state)
-{
-	(void)state;
-	run_outside("version-lt-range.json", -1, 1);
-}
-
-static void t_semver_not_gt_range(void **state)
-{
-	(void)state;
-	run_outside("version-not-gt-range.json", 1, 0);
-}
-
-static void t_semver_not_lt_range(void **state)
-{
-	(void)state;
-	run_outside("version-not-lt-range.json", -1, 0);
+	const struct fixture *fx = *state;
+	run_outside(fx->file, fx->a, fx->b);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -507,16 +490,10 @@ static void run_intersections(const char *file)
 	json_decref(j);
 }
 
-static void t_semver_comparator_intersection(void **state)
+static void t_semver_intersections(void **state)
 {
-	(void)state;
-	run_intersections("comparator-intersection.json");
-}
-
-static void t_semver_range_intersection(void **state)
-{
-	(void)state;
-	run_intersections("range-intersection.json");
+	const struct fixture *fx = *state;
+	run_intersections(fx->file);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -548,16 +525,10 @@ static void run_results(const char *file, int increases)
 	json_decref(j);
 }
 
-static void t_semver_increments(void **state)
+static void t_semver_results(void **state)
 {
-	(void)state;
-	run_results("increments.json", 1);
-}
-
-static void t_semver_truncations(void **state)
-{
-	(void)state;
-	run_results("truncations.json", 0);
+	const struct fixture *fx = *state;
+	run_results(fx->file, fx->a);
 }
 
 int main(void)
@@ -569,26 +540,32 @@ int main(void)
 		"truncations.json",             "valid-versions.json",    "version-gt-range.json",
 		"version-lt-range.json",        "version-not-gt-range.json", "version-not-lt-range.json",
 	};
+	static struct fixture include = {"range-include.json", 1, 0}, exclude = {"range-exclude.json", 0, 0},
+			      gt = {"version-gt-range.json", 1, 1}, lt = {"version-lt-range.json", -1, 1},
+			      not_gt = {"version-not-gt-range.json", 1, 0}, not_lt = {"version-not-lt-range.json", -1, 0},
+			      cmp_x = {"comparator-intersection.json", 0, 0}, range_x = {"range-intersection.json", 0, 0},
+			      inc = {"increments.json", 1, 0}, trunc = {"truncations.json", 0, 0};
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(t_semver_comparisons),    cmocka_unit_test(t_semver_equality),
-		cmocka_unit_test(t_semver_valid),          cmocka_unit_test(t_semver_invalid),
-		cmocka_unit_test(t_semver_range_include),  cmocka_unit_test(t_semver_range_exclude),
-		cmocka_unit_test(t_semver_range_parse),    cmocka_unit_test(t_semver_gt_range),
-		cmocka_unit_test(t_semver_lt_range),       cmocka_unit_test(t_semver_not_gt_range),
-		cmocka_unit_test(t_semver_not_lt_range),   cmocka_unit_test(t_semver_comparator_intersection),
-		cmocka_unit_test(t_semver_range_intersection), cmocka_unit_test(t_semver_increments),
-		cmocka_unit_test(t_semver_truncations),
+		cmocka_unit_test(t_semver_comparisons),
+		cmocka_unit_test(t_semver_equality),
+		cmocka_unit_test(t_semver_valid),
+		cmocka_unit_test(t_semver_invalid),
+		cmocka_unit_test_prestate(t_semver_ranges, &include),
+		cmocka_unit_test_prestate(t_semver_ranges, &exclude),
+		cmocka_unit_test(t_semver_range_parse),
+		cmocka_unit_test_prestate(t_semver_outside, &gt),
+		cmocka_unit_test_prestate(t_semver_outside, &lt),
+		cmocka_unit_test_prestate(t_semver_outside, &not_gt),
+		cmocka_unit_test_prestate(t_semver_outside, &not_lt),
+		cmocka_unit_test_prestate(t_semver_intersections, &cmp_x),
+		cmocka_unit_test_prestate(t_semver_intersections, &range_x),
+		cmocka_unit_test_prestate(t_semver_results, &inc),
+		cmocka_unit_test_prestate(t_semver_results, &trunc),
 	};
 	char *dir;
 
-	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
-		char rel[128];
-		snprintf(rel, sizeof(rel), "vectors/node-semver/%s", files[i]);
-		if (!(dir = th_shared_path(rel)))
-			return th_exit(0);
-		free(dir);
-	}
-	dir = th_shared_path("vectors");
+	if (!(dir = th_shared_files("vectors/node-semver", files, sizeof(files) / sizeof(files[0]))))
+		return th_exit(0);
 	snprintf(vectors, sizeof(vectors), "%s", dir);
 	free(dir);
 	load_known();

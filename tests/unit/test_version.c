@@ -159,16 +159,10 @@ static void run_apk_file(const char *file)
 	known_all_seen(file);
 }
 
-static void t_apk_v2_vectors(void **state)
+/* state: the file's name */
+static void t_apk_vectors(void **state)
 {
-	(void)state;
-	run_apk_file("apk-version-v2.data");
-}
-
-static void t_apk_v3_vectors(void **state)
-{
-	(void)state;
-	run_apk_file("apk-version-v3.data");
+	run_apk_file(*state);
 }
 
 static const char *sort_scheme;
@@ -584,7 +578,8 @@ int main(void)
 	};
 	const struct CMUnitTest vec[] = {
 		cmocka_unit_test(t_dpkg_vectors),        cmocka_unit_test(t_rpm_vectors),
-		cmocka_unit_test(t_apk_v2_vectors),      cmocka_unit_test(t_apk_v3_vectors),
+		cmocka_unit_test_prestate(t_apk_vectors, (void *)"apk-version-v2.data"),
+		cmocka_unit_test_prestate(t_apk_vectors, (void *)"apk-version-v3.data"),
 		cmocka_unit_test(t_pep440_vectors),
 	};
 	static const char *const files[] = {"dpkg-version-cmp.txt",
@@ -597,14 +592,8 @@ int main(void)
 
 	if (failed)
 		return failed;
-	for (size_t i = 0; i < N(files); i++) {
-		char rel[128];
-		snprintf(rel, sizeof(rel), "vectors/%s", files[i]);
-		if (!(dir = th_shared_path(rel)))
-			return th_exit(0);
-		free(dir);
-	}
-	dir = th_shared_path("vectors");
+	if (!(dir = th_shared_files("vectors", files, N(files))))
+		return th_exit(0);
 	snprintf(vectors, sizeof(vectors), "%s", dir);
 	free(dir);
 	return cmocka_run_group_tests_name("version schemes (reference vectors)", vec, NULL, NULL);

@@ -164,31 +164,11 @@ static int m_fold(char *out, const char *s, size_t n)
 
 	while (i < n) {
 		const unsigned char *u = (const unsigned char *)s + i;
-		size_t len = customs_utf8_len(u, n - i);
 		uint32_t c;
+		size_t len = customs_utf8_decode(u, n - i, &c);
 		if (len == 0 || (len == 1 && (u[0] < 0x21 || u[0] == 0x7f)))
 			return version__bad(SCHEME, "version", s, n, "invalid byte 0x%02x at offset %zu", u[0], i);
-		c = len == 1 ? u[0]
-		    : len == 2 ? (uint32_t)(u[0] & 0x1f) << 6 | (u[1] & 0x3f)
-		    : len == 3 ? (uint32_t)(u[0] & 0x0f) << 12 | (uint32_t)(u[1] & 0x3f) << 6 | (u[2] & 0x3f)
-			       : (uint32_t)(u[0] & 0x07) << 18 | (uint32_t)(u[1] & 0x3f) << 12 |
-				     (uint32_t)(u[2] & 0x3f) << 6 | (u[3] & 0x3f);
-		c = m_lower(c);
-		if (c < 0x80) {
-			out[o++] = (char)c;
-		} else if (c < 0x800) {
-			out[o++] = (char)(0xc0 | c >> 6);
-			out[o++] = (char)(0x80 | (c & 0x3f));
-		} else if (c < 0x10000) {
-			out[o++] = (char)(0xe0 | c >> 12);
-			out[o++] = (char)(0x80 | (c >> 6 & 0x3f));
-			out[o++] = (char)(0x80 | (c & 0x3f));
-		} else {
-			out[o++] = (char)(0xf0 | c >> 18);
-			out[o++] = (char)(0x80 | (c >> 12 & 0x3f));
-			out[o++] = (char)(0x80 | (c >> 6 & 0x3f));
-			out[o++] = (char)(0x80 | (c & 0x3f));
-		}
+		o += customs_utf8_encode(out + o, m_lower(c));
 		i += len;
 	}
 	out[o] = '\0';
