@@ -1,10 +1,13 @@
 /* version_apk.c - Alpine apk versions (apk-package(5), apk-tools version.c):
  * number{.number}...{letter{number}}{_suffix{number}}...{~hash}{-r#}.
  *
- * The grammar is apk-tools 3's, widened by the two forms apk-tools 2 (every
- * Alpine release up to 3.22, so every secdb entry) also reads: digits after
- * the letter (openssh's "6.6.2p1-r0"), compared as a number, and an empty
- * number after a '.' ("4.8.0.-r1"), which sorts before any digits.
+ * The grammar is apk-tools 3's, widened by the two forms apk-tools 2 (which
+ * built and ordered the packages of every release the secdb covers, v3.2 to
+ * v3.21) also reads: digits after the letter (openssh's "6.6.2p1-r0"),
+ * compared as a number, and an empty number after a '.' ("4.8.0.-r1"),
+ * which sorts before any digits.  Where both read the strings they agree
+ * on every pair the secdb holds; they part on leading zeros (8.2.0 vs
+ * 8.2.001), where this follows apk-tools 3.
  * Tokens are compared pairwise while both sides have the same kind.  A
  * non-first number with a leading zero on either side compares as a string.
  * When the kinds differ, a pre-release suffix (alpha beta pre rc) is older,
