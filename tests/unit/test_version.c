@@ -1,10 +1,10 @@
 /* test_version.c - the version schemes against the reference vectors in
  * $SHARED/vectors (dpkg, rpmvercmp, apk v2/v3, PEP 440; node-semver's are
- * in test_semver_vectors.c) and the cases in tests/data/versions/ (one file or more a scheme),
- * written from each ecosystem's documented ordering and transcribed from
- * the reference implementations' test tables (format: README.md there),
- * all through the public front of customs/version.h.  Without
- * $SHARED/vectors the cases still run and the test then exits 77
+ * in test_semver_vectors.c) and the cases in tests/data/versions/ (a file
+ * or more a scheme), written from each ecosystem's documented ordering and
+ * transcribed from the reference implementations' test tables (format:
+ * README.md there), all through the public front of customs/version.h.
+ * Without $SHARED/vectors the cases still run and the test then exits 77
  * (skipped), or fails under CI=true. */
 #include <dirent.h>
 #include <stdio.h>
