@@ -6,13 +6,14 @@ BUILD=(cmake make gcc pkg-config libarchive-dev libisal-dev libzstd-dev libssl-d
        libsqlite3-dev libcmocka-dev libcurl4-openssl-dev libyaml-dev ca-certificates)
 # tests: fixture images from real packages (debootstrap, umoci, skopeo), rpm
 # databases (rpm, db5.3-util), the reference tools the tests compare against
-# (python3-jsonschema validates SPDX, CycloneDX and SARIF documents),
+# (python3-jsonschema validates SPDX, CycloneDX and SARIF documents;
+# python3-pip vendors packaging 21.3, the legacy Python version order),
 # clang for the libFuzzer targets, a local registry (docker-registry,
 # htpasswd from apache2-utils, openssl for the token server's key), npm
 # (cyclonedx-npm, the SARIF schema), unzip (the Java ground truth), the Go
 # toolchain (go version -m), curl, sqlite3 and GNU time.  Under CI=true a test
 # whose tool is missing fails, so everything a test uses is listed here.
-TEST=(clang libclang-rt-14-dev jq python3 python3-apt python3-jsonschema debootstrap umoci skopeo zstd isal rpm db5.3-util
+TEST=(clang libclang-rt-14-dev jq python3 python3-apt python3-pip python3-jsonschema debootstrap umoci skopeo zstd isal rpm db5.3-util
       docker-registry apache2-utils openssl npm unzip golang-go curl sqlite3 time)
 
 want=("${BUILD[@]}")

@@ -9,7 +9,8 @@
  * stop at 256), constraints of 4096 bytes and 256 comparators.  Numeric
  * components of any length are compared exactly (as digit strings), except
  * where the ecosystem bounds them (node-semver 2^53-1, cargo 2^64-1, dpkg
- * epochs and NuGet parts 2^31-1).  Functions are thread-safe.
+ * epochs and NuGet parts 2^31-1, Composer's major: five digits or a date).
+ * Functions are thread-safe.
  *
  * Schemes and their names (lookups ignore case and an OSV-style release
  * suffix, so "Debian:12" and "Alpine:v3.21" find dpkg and apk):
@@ -17,10 +18,12 @@
  *   dpkg      deb, debian, ubuntu         deb-version(7)
  *   rpm       redhat, red hat, almalinux, rocky, rocky linux, suse,
  *             opensuse, mariner           rpmvercmp + [epoch:]version[-release]
- *   apk       alpine, wolfi, chainguard   apk-tools version.c (v3 grammar)
+ *   apk       alpine, wolfi, chainguard   apk-tools version.c (v3 grammar, and
+ *                                         apk-tools 2's "6.6.2p1", "4.8.0.-r1")
  *   semver    npm                         SemVer 2.0, node-semver ranges
- *   pep440    pypi, python                PEP 440 versions and specifiers
- *   maven     -                           ComparableVersion, [a,b) ranges
+ *   pep440    pypi, python                PEP 440 versions and specifiers, and
+ *                                         pip's legacy versions (packaging < 22)
+ *   maven     -                           ComparableVersion (3.9), [a,b) ranges
  *   go        golang                      SemVer with v, pseudo-versions
  *   gem       rubygems                    Gem::Version, Gem::Requirement
  *   cargo     crates.io                   SemVer, cargo requirements
@@ -40,10 +43,14 @@
  *     wildcards "1.*", and the same prerelease rule as semver.
  *   pep440: PEP 440 specifiers (== != <= >= < > ~= ===, "==1.2.*"), comma
  *     separated; a bare version means "==".  Pre-releases are not excluded
- *     (a version being checked is installed, which PEP 440 allows).
+ *     (a version being checked is installed, which PEP 440 allows).  As in
+ *     packaging before 22.0, a legacy version meets no PEP 440 specifier,
+ *     and a specifier whose version is not PEP 440 ("<0.7.1.fix1") compares
+ *     both sides as legacy versions.
  *   gem: Gem::Requirement operators (= != > < >= <= ~>), comma separated.
  *   composer: Composer constraints (^ ~ * wildcards, hyphen ranges, "," and
- *     spaces for AND, "||" for OR); stability flags ("@dev") are ignored.
+ *     spaces for AND, "||" for OR); stability flags ("@dev") are ignored;
+ *     a dev branch meets only "=" itself.
  *   maven: interval notation "[1.0,2.0)", "(,1.0]", "[1.2]", unions
  *     "[1,2),[3,4)"; a bare version means exactly that version.
  *   nuget: the same interval notation (no unions); a bare version means
@@ -86,8 +93,11 @@ CUSTOMS_EXTERN int customs_version_compare(const customs_version_scheme *scheme,
 
 /* 0 when v is a well-formed version of scheme, else CUSTOMS_EFORMAT (or
  * CUSTOMS_ELIMIT, CUSTOMS_EINVAL as above).  Comparing accepts every
- * version valid() accepts; for dpkg and apk it also orders strings their
- * tools order with only a warning. */
+ * version valid() accepts; for dpkg, apk and rpm it also orders strings
+ * their tools order (rpmvercmp orders any string), as long as the answer
+ * does not hang on a part the tool cannot read: apk-tools answers "="
+ * for two strings that break its grammar at the same place, customs gives
+ * CUSTOMS_EFORMAT.  A comparison is never a silent "equal". */
 CUSTOMS_EXTERN int customs_version_valid(const customs_version_scheme *scheme, const char *v);
 
 /* *out = 1 when version satisfies constraint under scheme, else 0. */

@@ -25,6 +25,15 @@ const char cmd_vercmp_usage[] =
 	"maven, go (golang), gem (rubygems), cargo (crates.io), composer (packagist),\n"
 	"nuget; OSV ecosystem names such as Debian:12 work too.  --list prints them.\n"
 	"\n"
+	"Each scheme orders as its ecosystem's own tool does: apk as apk-tools (and\n"
+	"apk-tools 2's 6.6.2p1-r0, which Alpine's secdb holds), rpm as rpmvercmp\n"
+	"(any byte that is not an ASCII letter or digit is a separator), pep440 as\n"
+	"pip's packaging (a string that is not PEP 440 is a legacy version, before\n"
+	"every PEP 440 one), maven as ComparableVersion; numbers of any length\n"
+	"compare exactly.  A pair the scheme cannot order (apk strings that break\n"
+	"its grammar where the answer would lie, two Composer dev branches) is an\n"
+	"error, never \"=\".\n"
+	"\n"
 	"CONSTRAINT uses the ecosystem's syntax: node-semver ranges for semver, cargo\n"
 	"requirements, PEP 440 specifiers, Gem requirements, Composer constraints,\n"
 	"Maven and NuGet intervals ([1.0,2.0)).  dpkg, rpm, apk and go take\n"
@@ -37,7 +46,7 @@ const char cmd_vercmp_usage[] =
 	"  --list                    print the schemes, each with its aliases\n"
 	"\n"
 	"Exit codes: 0 answered, 2 usage error, 3 a version or constraint that\n"
-	"SCHEME cannot parse.\n";
+	"SCHEME cannot parse, or a pair it cannot order.\n";
 
 static int list_schemes(void)
 {

@@ -1,9 +1,11 @@
 #!/bin/bash
-# vercmp_crosscheck.sh - `customs vercmp dpkg|rpm` against the reference
+# vercmp_crosscheck.sh - `customs vercmp dpkg|rpm|pep440` against the reference
 # implementations on a few thousand generated pairs of real-looking versions
-# (epochs, tildes, carets, letters, Debian and Fedora/EL revisions):
+# (epochs, tildes, carets, letters, Debian and Fedora/EL revisions, and
+# for rpm UTF-8 bytes, which rpmvercmp takes as separators):
 # dpkg --compare-versions, and rpm's own rpm.vercmp() in one `rpm --eval`
-# per batch.  customs answers all pairs through `vercmp --stdin` and a
+# per batch; PEP 440 and legacy Python versions against pip's vendored
+# packaging 21.3 (python3-pip).  customs answers all pairs through `vercmp --stdin` and a
 # sample through `vercmp SCHEME A B` (process start-up, not comparison,
 # is what costs time here).  Needs CUSTOMS (the built binary); installs
 # rpm with apt-get when it is missing and exits 77 (skip) when that is
@@ -54,7 +56,7 @@ gen() {
 			suffixes = "a b c1 ~rc1 ~rc2 ~beta1 ~ ~~ ~~a +dfsg +dfsg1 +dfsg~1 +git20200101 +really1.0 .1 a1 +b1 ~0 +ds1 .dfsg .0 z"
 			revisions = "0 1 2 10 1ubuntu1 1ubuntu0.1 1+deb12u1 1+deb11u2 1~bpo11+1 1.1 0.1 2build1 1~exp1 1+b1 5+deb10u3"
 		} else {
-			suffixes = "a b ~rc1 ~rc2 ~beta ~ ^git1 ^20200101 ^ ^1~a .1 _1 p1 +a git1 ~~ .0 rc1 ^post1"
+			suffixes = "a b ~rc1 ~rc2 ~beta ~ ^git1 ^20200101 ^ ^1~a .1 _1 p1 +a git1 ~~ .0 rc1 ^post1 .α α1 é ~é .ü2 ∞"
 			revisions = "1 2 10 1.el8 1.el8_2 2.el9 1.el9_1.1 0.1.rc1 1.fc38 1~beta 3.module+el8.4.0+123+abc 1.1 11.el7 1.el8.1"
 		}
 		for (i = 0; i < n; i++) {
@@ -166,5 +168,48 @@ if [ "$(wc -l <"$tmp/rpm.want")" != "$(wc -l <"$tmp/rpm.pairs")" ]; then
 	exit 1
 fi
 check rpm "$tmp/rpm.pairs" "$tmp/rpm.want" || status=1
+
+# ---- pep440: legacy versions against pip's vendored packaging 21.3 ----
+# Debian 12's python3-pip vendors packaging 21.3, the last with
+# LegacyVersion: the reference for versions that are not PEP 440.
+PY=/usr/bin/python3
+if ! "$PY" -c 'import pip._vendor.packaging.version as v; v.LegacyVersion' 2>/dev/null; then
+	echo "python3-pip with packaging's LegacyVersion is not installed: skipping the pep440 half"
+	[ "${CI:-}" = true ] && exit 1
+	[ $status -eq 0 ] && exit 77
+	exit $status
+fi
+# pairs of legacy and PEP 440 versions built from the pieces pip met in
+# PyPI (the non-PEP 440 versions of the PyPA feed), then one answer each
+"$PY" -W ignore - "$PAIRS" "$((SEED + 2))" >"$tmp/pep440.pairs" <<'PYEOF'
+import random, sys
+n, seed = int(sys.argv[1]), int(sys.argv[2])
+random.seed(seed)
+nums = ["0", "1", "2", "7", "10", "01", "00", "123456", "2013"]
+tails = ["", "a1", "b2", "rc1", "c1", ".post1", "-1", ".dev0", "+local.1", "p1", "p2", ".fix1", "-final",
+         ".final", "-beta", "beta6.1", "-git", "m1", "d", ".svn.r2010", "-p1", "_x", "x", "-", ".x", "@", "-dev", "pre1"]
+def version():
+    v = ".".join(random.choice(nums) for _ in range(random.randint(1, 4)))
+    if random.random() < 0.1:
+        v = random.choice(["1!", "v", ""]) + v
+    v += random.choice(tails)
+    if random.random() < 0.25:
+        v += random.choice(tails)
+    if random.random() < 0.03:
+        v = random.choice(["trunk", "a3", "2019-09-12", "2013-01-21T20:33:09+0100", "-x"])
+    return v
+for _ in range(n):
+    a = version()
+    b = a + random.choice(tails) if random.random() < 0.4 else version()
+    print(a, b)
+PYEOF
+"$PY" -W ignore -c '
+import sys
+from pip._vendor.packaging.version import parse
+for line in sys.stdin:
+    a, b = line.split()
+    x, y = parse(a), parse(b)
+    print("<" if x < y else ">" if x > y else "=")' <"$tmp/pep440.pairs" >"$tmp/pep440.want"
+check pep440 "$tmp/pep440.pairs" "$tmp/pep440.want" || status=1
 
 exit $status

@@ -47,6 +47,41 @@ char *th_data(const char *rel, size_t *len)
 	return buf;
 }
 
+int th_split_fields(char *line, char **f, int max)
+{
+	char *r = line, *w, *end;
+	int n = 0;
+
+	for (;;) {
+		while (*r == ' ' || *r == '\t')
+			r++;
+		if (!*r)
+			return n;
+		if (n == max)
+			return -1;
+		f[n++] = w = r;
+		if (*r == '"') {
+			for (r++; *r != '"'; *w++ = *r++) {
+				if (!*r)
+					return -1;
+				if (*r == '\\' && (r[1] == '"' || r[1] == '\\'))
+					r++;
+			}
+			end = w;
+			r++;
+		} else {
+			while (*r && *r != ' ' && *r != '\t')
+				r++;
+			end = r;
+		}
+		if (*r && *r != ' ' && *r != '\t')
+			return -1;
+		if (*r)
+			r++;
+		*end = '\0';
+	}
+}
+
 char *th_shared_path(const char *rel)
 {
 	const char *shared = getenv("SHARED");
@@ -65,6 +100,18 @@ char *th_shared_path(const char *rel)
 		missing_shared = customs_strdup(rel);
 	free(path);
 	return NULL;
+}
+
+char *th_shared_files(const char *dir, const char *const *files, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char rel[512], *path;
+		snprintf(rel, sizeof(rel), "%s/%s", dir, files[i]);
+		if (!(path = th_shared_path(rel)))
+			return NULL;
+		free(path);
+	}
+	return th_shared_path(dir);
 }
 
 char *th_shared_read(const char *rel, size_t *len, size_t max)

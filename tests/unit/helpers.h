@@ -26,9 +26,16 @@
 char *th_data_path(const char *rel);
 /* tests/data/REL whole (1 MiB at most); fails the test when unreadable. */
 char *th_data(const char *rel, size_t *len);
+/* Split line into fields in place: blanks separate, "..." quotes with \"
+ * and \\ inside (tests/data/versions/README.md); the number of fields, or
+ * -1 for bad quoting or more than max. */
+int th_split_fields(char *line, char **f, int max);
 /* The path of $SHARED/REL (../shared beside the source tree when SHARED is
  * unset), to free; NULL when it does not exist, which th_exit() reports. */
 char *th_shared_path(const char *rel);
+/* The path of $SHARED/DIR (to free) when every one of its n files is
+ * there; else NULL, which th_exit() reports. */
+char *th_shared_files(const char *dir, const char *const *files, size_t n);
 /* $SHARED/REL whole (max bytes at most), or NULL as th_shared_path(). */
 char *th_shared_read(const char *rel, size_t *len, size_t max);
 

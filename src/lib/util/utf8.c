@@ -8,15 +8,17 @@
 
 #include "util/util.h"
 
-size_t customs_utf8_len(const unsigned char *s, size_t n)
+size_t customs_utf8_decode(const unsigned char *s, size_t n, uint32_t *out)
 {
 	unsigned c = s[0], cp, min;
 	size_t len;
 
 	if (c == 0)
 		return 0;
-	if (c < 0x80)
+	if (c < 0x80) {
+		*out = c;
 		return 1;
+	}
 	if (c >= 0xc2 && c <= 0xdf)
 		len = 2, cp = c & 0x1f, min = 0x80;
 	else if (c >= 0xe0 && c <= 0xef)
@@ -32,7 +34,40 @@ size_t customs_utf8_len(const unsigned char *s, size_t n)
 			return 0;
 		cp = cp << 6 | (s[i] & 0x3f);
 	}
-	return cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff) ? 0 : len;
+	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	*out = cp;
+	return len;
+}
+
+size_t customs_utf8_len(const unsigned char *s, size_t n)
+{
+	uint32_t cp;
+	return customs_utf8_decode(s, n, &cp);
+}
+
+size_t customs_utf8_encode(char *out, uint32_t cp)
+{
+	if (cp < 0x80) {
+		out[0] = (char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		out[0] = (char)(0xc0 | cp >> 6);
+		out[1] = (char)(0x80 | (cp & 0x3f));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		out[0] = (char)(0xe0 | cp >> 12);
+		out[1] = (char)(0x80 | (cp >> 6 & 0x3f));
+		out[2] = (char)(0x80 | (cp & 0x3f));
+		return 3;
+	}
+	out[0] = (char)(0xf0 | cp >> 18);
+	out[1] = (char)(0x80 | (cp >> 12 & 0x3f));
+	out[2] = (char)(0x80 | (cp >> 6 & 0x3f));
+	out[3] = (char)(0x80 | (cp & 0x3f));
+	return 4;
 }
 
 /* Length of the valid UTF-8 prefix of s[0..n) (no NUL, no overlongs or

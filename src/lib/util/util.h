@@ -72,6 +72,11 @@ int customs_str_has_suffix(const char *s, const char *suffix);
  * a NUL byte, a stray or overlong byte, a surrogate or anything past
  * U+10FFFF (what jansson refuses). */
 size_t customs_utf8_len(const unsigned char *s, size_t n);
+/* The same, and the code point of the sequence in *cp. */
+size_t customs_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp);
+/* cp (at most U+10FFFF, no surrogate) as UTF-8 into out (4 bytes of room);
+ * the bytes written. */
+size_t customs_utf8_encode(char *out, uint32_t cp);
 /* s with every byte that is not well-formed UTF-8 as U+FFFD (malloc'ed),
  * or NULL when s is well-formed already (or out of memory). */
 char *customs_utf8_repair(const char *s);

@@ -1,13 +1,21 @@
-/* version_apk.c - Alpine apk versions (apk-package(5), apk-tools version.c,
- * v3 grammar): number{.number}...{letter}{_suffix{number}}...{~hash}{-r#}.
+/* version_apk.c - Alpine apk versions (apk-package(5), apk-tools version.c):
+ * number{.number}...{letter{number}}{_suffix{number}}...{~hash}{-r#}.
  *
+ * The grammar is apk-tools 3's, widened by the two forms apk-tools 2 (which
+ * built and ordered the packages of every release the secdb covers, v3.2 to
+ * v3.21) also reads: digits after the letter (openssh's "6.6.2p1-r0"),
+ * compared as a number, and an empty number after a '.' ("4.8.0.-r1"),
+ * which sorts before any digits.  Where both read the strings they agree
+ * on every pair the secdb holds; they part on leading zeros (8.2.0 vs
+ * 8.2.001), where this follows apk-tools 3.
  * Tokens are compared pairwise while both sides have the same kind.  A
  * non-first number with a leading zero on either side compares as a string.
  * When the kinds differ, a pre-release suffix (alpha beta pre rc) is older,
  * otherwise the side whose next kind comes first in digit < letter < suffix
- * < suffix number < ~hash < -r < end is newer.  A string that breaks the
- * grammar yields an "invalid" token there, after the end (apk compares such
- * strings rather than rejecting them; valid() does reject them). */
+ * < suffix number < ~hash < -r < end is newer.  Where a string breaks the
+ * grammar apk-tools still answers, but apk-tools 2 and 3 answer opposite
+ * ways (2 puts the broken tail last, 3 first) and call two broken tails
+ * equal: a comparison decided there is an error here, not a guess. */
 #include <string.h>
 
 #include "util/util.h"
@@ -37,8 +45,8 @@ struct apk_token {
 	enum apk_tok kind;
 	const char *p; /* value: digits, letter, suffix name, hex */
 	size_t len;
-	int first; /* the very first number */
-	int rank;  /* T_SUFFIX: -4..-1 pre-release, 1..5 post-release */
+	int numeric; /* a number compared by value: the first, or one after a letter */
+	int rank;    /* T_SUFFIX: -4..-1 pre-release, 1..5 post-release */
 };
 
 static const char *const pre_suffixes[] = {"alpha", "beta", "pre", "rc"};
@@ -78,7 +86,7 @@ static void apk_next(struct apk_lex *l, struct apk_token *t)
 	if (l->first) {
 		l->first = 0;
 		i = take_run(t, T_DIGIT, s, n, i, 0, version__isdigit, 1);
-		t->first = t->kind == T_DIGIT;
+		t->numeric = 1;
 		goto done;
 	}
 	if (i == n) {
@@ -87,7 +95,12 @@ static void apk_next(struct apk_lex *l, struct apk_token *t)
 	}
 	/* What may follow the previous token. */
 	if (s[i] == '.' && prev == T_DIGIT) {
-		i = take_run(t, T_DIGIT, s, n, i, 1, version__isdigit, 1);
+		/* apk-tools 2 reads "1.18.-r2" as 1.18.<empty>-r2 */
+		i = take_run(t, T_DIGIT, s, n, i, 1, version__isdigit, 0);
+	} else if (version__isdigit((unsigned char)s[i]) && prev == T_LETTER) {
+		/* apk-tools 2: "6.6.2p1", the letter's number */
+		i = take_run(t, T_DIGIT, s, n, i, 0, version__isdigit, 1);
+		t->numeric = 1;
 	} else if (is_lower((unsigned char)s[i]) && prev == T_DIGIT) {
 		t->kind = T_LETTER;
 		t->p = s + i;
@@ -127,7 +140,10 @@ static int apk_tokcmp(const struct apk_token *a, const struct apk_token *b)
 {
 	switch (a->kind) {
 	case T_DIGIT:
-		if (!a->first && (a->p[0] == '0' || b->p[0] == '0'))
+		/* an empty number sorts first, as the empty string does */
+		if (a->numeric && b->numeric)
+			return version__numcmp(a->p, a->len, b->p, b->len);
+		if (!a->len || !b->len || a->p[0] == '0' || b->p[0] == '0')
 			return version__bytecmp(a->p, a->len, b->p, b->len);
 		return version__numcmp(a->p, a->len, b->p, b->len);
 	case T_SUFFIX:
@@ -152,32 +168,51 @@ static void apk_lex_init(struct apk_lex *l, const char *s, size_t n)
 	l->first = 1;
 }
 
-/* apk's comparison; fuzzy: b being a prefix of a (b ends first) is equal. */
-static int apk_order(const char *a, size_t an, const char *b, size_t bn, int fuzzy)
+/* The comparison met a token that breaks the grammar before it was decided. */
+static int apk_undecided(const struct apk_lex *bad, const char *other, size_t on)
+{
+	char q[400];
+
+	return version__bad(SCHEME, "version", bad->s, bad->n,
+			    "breaks the apk version grammar at offset %zu, before the comparison with \"%s\" is decided",
+			    bad->i, version__quote(q, sizeof(q), other, on));
+}
+
+/* apk's comparison into *out; fuzzy: b being a prefix of a (b ends first)
+ * is equal.  CUSTOMS_EFORMAT when a broken token would decide it. */
+static int apk_order(const char *a, size_t an, const char *b, size_t bn, int fuzzy, int *out)
 {
 	struct apk_lex la, lb;
 	struct apk_token ta, tb;
-	int r;
 
+	*out = 0;
+	if (an == bn && memcmp(a, b, an) == 0)
+		return 0; /* the same string is the same version, whatever it holds */
 	apk_lex_init(&la, a, an);
 	apk_lex_init(&lb, b, bn);
 	apk_next(&la, &ta);
 	apk_next(&lb, &tb);
 	while (ta.kind == tb.kind && ta.kind < T_END) {
-		if ((r = apk_tokcmp(&ta, &tb)) != 0)
-			return r;
+		if ((*out = apk_tokcmp(&ta, &tb)) != 0)
+			return 0;
 		apk_next(&la, &ta);
 		apk_next(&lb, &tb);
 	}
-	if (ta.kind == tb.kind)
-		return 0;
 	if (fuzzy && tb.kind == T_END)
 		return 0;
+	if (ta.kind == T_INVALID)
+		return apk_undecided(&la, b, bn);
+	if (tb.kind == T_INVALID)
+		return apk_undecided(&lb, a, an);
+	if (ta.kind == tb.kind)
+		return 0;
 	if (ta.kind == T_SUFFIX && ta.rank < 0)
-		return -1;
-	if (tb.kind == T_SUFFIX && tb.rank < 0)
-		return 1;
-	return ta.kind > tb.kind ? -1 : 1;
+		*out = -1;
+	else if (tb.kind == T_SUFFIX && tb.rank < 0)
+		*out = 1;
+	else
+		*out = ta.kind > tb.kind ? -1 : 1;
+	return 0;
 }
 
 /* strict: the full grammar; otherwise only what apk needs to compare (a
@@ -208,8 +243,7 @@ static int apk_cmpn(const char *a, size_t an, const char *b, size_t bn, int *out
 	int err;
 	if ((err = apk_check(a, an, 0)) < 0 || (err = apk_check(b, bn, 0)) < 0)
 		return err;
-	*out = apk_order(a, an, b, bn, 0);
-	return 0;
+	return apk_order(a, an, b, bn, 0, out);
 }
 
 static int apk_valid(const char *s, size_t n)
@@ -252,7 +286,8 @@ static int apk_match(const char *a, size_t an, const char *op, size_t opn, const
 		return CUSTOMS_EUNSUPPORTED;
 	if ((err = apk_check(a, an, 0)) < 0 || (err = apk_check(b, bn, 0)) < 0)
 		return err;
-	r = apk_order(a, an, b, bn, (mask & M_FUZZY) != 0);
+	if ((err = apk_order(a, an, b, bn, (mask & M_FUZZY) != 0, &r)) < 0)
+		return err;
 	r = r < 0 ? M_LESS : r > 0 ? M_GREATER : M_EQUAL;
 	*out = ((r & mask) != 0) != negate;
 	return 0;

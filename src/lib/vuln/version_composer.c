@@ -140,6 +140,7 @@ struct cver {
 	const char *stab, *stabnum; /* stability word and its number text */
 	size_t stabn, stabnumn;
 	int dev;
+	int xdev; /* a range's version ends in ".x-dev" (versionRegex's last group) */
 };
 
 static size_t word_at(const char *s, size_t n, size_t i, const char *w)
@@ -322,38 +323,47 @@ static int norm_branch(char *out, const char *s, size_t n)
 	return 1;
 }
 
-/* Date versions: v?\d{4}([.:-]?\d+)+ and modifiers (an approximation of
- * Composer's \d{4}(?:[.:-]?\d{2}){1,6}(?:[.:-]?\d{1,3}){0,2}). */
+/* Composer's date versions, \d{4}(?:[.:-]?\d{2}){1,6}(?:[.:-]?\d{1,3}){0,2}
+ * and the modifiers to the end, matched with the regex's backtracking:
+ * groups (g2 pairs so far, g3 short numbers so far) from s[i]. */
+static int date_groups(struct cver *m, const char *s, size_t n, size_t i, int g2, int g3, size_t *end)
+{
+	size_t j = i < n && strchr(".:-", s[i]) ? i + 1 : i;
+
+	/* PCRE tries the longest first: another group, then the rest */
+	for (int sep = j > i; sep >= 0; sep--) {
+		size_t k = sep ? j : i;
+		if (g3 == 0 && g2 < 6 && k + 2 <= n && version__isdigit((unsigned char)s[k]) &&
+		    version__isdigit((unsigned char)s[k + 1]) && date_groups(m, s, n, k + 2, g2 + 1, 0, end))
+			return 1;
+		if (g2 >= 1 && g3 < 2)
+			for (size_t d = 3; d >= 1; d--) {
+				size_t t;
+				for (t = 0; t < d && k + t < n && version__isdigit((unsigned char)s[k + t]); t++)
+					;
+				if (t == d && date_groups(m, s, n, k + d, g2, g3 + 1, end))
+					return 1;
+			}
+	}
+	if (g2 >= 1 && mod_match(m, s, n, i, 0)) {
+		*end = i;
+		return 1;
+	}
+	return 0;
+}
+
 static int date_match(struct cver *m, const char *s, size_t n, size_t *date_start, size_t *date_end)
 {
-	size_t i = 0, j, digits = 0;
+	size_t i = 0;
 
 	memset(m, 0, sizeof(*m));
 	if (i < n && (s[i] == 'v' || s[i] == 'V'))
 		i++;
 	*date_start = i;
-	for (j = i; j < n && version__isdigit((unsigned char)s[j]); j++)
-		;
-	if (j - i != 4 && !(j - i > 4 && j - i <= 22))
-		return 0;
-	digits = j - i;
-	i = j;
-	for (;;) {
-		size_t k = i;
-		if (k < n && strchr(".:-", s[k]))
-			k++;
-		if (k < n && version__isdigit((unsigned char)s[k])) {
-			while (k < n && version__isdigit((unsigned char)s[k]))
-				k++, digits++;
-			i = k;
-		} else {
-			break;
-		}
-	}
-	if (digits < 6 || digits > 22)
-		return 0;
-	*date_end = i;
-	return mod_match(m, s, n, i, 0);
+	for (size_t k = 0; k < 4; k++)
+		if (i + k >= n || !version__isdigit((unsigned char)s[i + k]))
+			return 0;
+	return date_groups(m, s, n, i + 4, 0, 0, date_end);
 }
 
 /* VersionParser::normalize into out (NORM_CAP bytes). */
@@ -440,6 +450,17 @@ static int c_normalize(char *out, const char *s, size_t n, const char *what, con
 
 static int is_branch(const char *v) { return strncmp(v, "dev-", 4) == 0; }
 
+/* Semver::sort's normalizeDefaultBranch: the default branches sort last. */
+static void default_branch(char *v)
+{
+	if (!strcmp(v, "dev-master") || !strcmp(v, "dev-default") || !strcmp(v, "dev-trunk"))
+		strcpy(v, "9999999-dev");
+}
+
+/* Ordered as Composer's Semver::sort orders: PHP's version_compare() of
+ * the normal forms, the default branch as 9999999-dev; two other branches
+ * have no order (Comparator answers false both ways), so comparing them is
+ * an error unless they are the same branch. */
 static int composer_cmpn(const char *a, size_t an, const char *b, size_t bn, int *out)
 {
 	char x[NORM_CAP], y[NORM_CAP];
@@ -447,6 +468,10 @@ static int composer_cmpn(const char *a, size_t an, const char *b, size_t bn, int
 
 	if ((err = c_normalize(x, a, an, "version", a, an)) < 0 || (err = c_normalize(y, b, bn, "version", b, bn)) < 0)
 		return err;
+	default_branch(x);
+	default_branch(y);
+	if (is_branch(x) && is_branch(y) && strcmp(x, y) != 0)
+		return customs__error(CUSTOMS_EFORMAT, SCHEME ": branches \"%s\" and \"%s\" have no order", x, y);
 	*out = php_vcmp(x, y, 0);
 	return 0;
 }
@@ -524,10 +549,46 @@ static void c_test(struct c_eval *ev, const char *ver, int op)
 	ev->pass = ev->pass && c_holds(ev->cand, ver, op);
 }
 
+/* versionRegex's other ending: up to three numbers, then ".x-dev" (or
+ * ".*dev", ".X.dev"), and build metadata. */
+static int xdev_match(struct cver *m, const char *s, size_t n)
+{
+	size_t i = (n && (s[0] == 'v' || s[0] == 'V')) ? 1 : 0, j;
+
+	memset(m, 0, sizeof(*m));
+	for (int k = 0; k < 4; k++) {
+		if (k > 0) {
+			if (i + 1 >= n || s[i] != '.')
+				return 0;
+			if (strchr("xX*", s[i + 1]))
+				break;
+			i++;
+		}
+		for (j = i; j < n && version__isdigit((unsigned char)s[j]); j++)
+			;
+		if (j == i)
+			return 0;
+		m->num[k] = s + i;
+		m->numn[k] = j - i;
+		m->nnum = k + 1;
+		i = j;
+	}
+	if (!(i + 1 < n && s[i] == '.' && strchr("xX*", s[i + 1])))
+		return 0;
+	i += 2;
+	if (i < n && (s[i] == '.' || s[i] == '-'))
+		i++;
+	if (!word_at(s, n, i, "dev"))
+		return 0;
+	i += 3;
+	m->xdev = 1;
+	return i == n || (s[i] == '+' && i + 1 < n);
+}
+
 /* A version after ~ or ^, or in a hyphen range (versionRegex). */
 static int c_range_version(struct cver *m, const char *s, size_t n, const struct c_eval *ev)
 {
-	if (!classic_match(m, s, n, 0, 1))
+	if (!classic_match(m, s, n, 0, 1) && !xdev_match(m, s, n))
 		return version__bad(SCHEME, "constraint", ev->c, ev->cn, "\"%.*s\" is not a version", (int)n, s);
 	return 0;
 }
@@ -568,10 +629,11 @@ static int c_tilde_caret(struct c_eval *ev, int caret, const char *s, size_t n)
 		else
 			position = 3;
 	} else {
-		position = m.nnum;
+		/* "~2.x-dev" works at the place of the x */
+		position = m.nnum + m.xdev;
 		position = position - 1 < 1 ? 1 : position - 1;
 	}
-	if ((err = c_append_norm(low, s, n, (!m.stab && !m.dev) ? "-dev" : "", ev)) < 0 ||
+	if ((err = c_append_norm(low, s, n, (!m.stab && !m.dev && !m.xdev) ? "-dev" : "", ev)) < 0 ||
 	    (err = c_manip(high, &m, position, 1)) < 0 || (err = c_dev(high)) < 0)
 		return err;
 	c_test(ev, low, K_GE);
@@ -589,10 +651,10 @@ static int c_hyphen(struct c_eval *ev, const char *f, size_t fn, const char *t, 
 		return err;
 	if ((err = c_normalize(low, f, fn, "constraint", ev->c, ev->cn)) < 0)
 		return err;
-	if (!mf.stab && !mf.dev && (err = c_dev(low)) < 0)
+	if (!mf.stab && !mf.dev && !mf.xdev && (err = c_dev(low)) < 0)
 		return err;
 	c_test(ev, low, K_GE);
-	if ((mt.nnum >= 3) || mt.stab || mt.dev) {
+	if ((mt.nnum >= 3) || mt.stab || mt.dev || mt.xdev) {
 		if ((err = c_normalize(high, t, tn, "constraint", ev->c, ev->cn)) < 0)
 			return err;
 		c_test(ev, high, K_LE);
@@ -726,6 +788,30 @@ static int c_and(struct c_eval *ev, const char *s, size_t n, size_t *terms)
 		;
 	if (t1 > t0 && t2 > t1 && t2 < n && s[t2] == '-' && t4 > t3 && t5 > t4 && e == n)
 		return c_hyphen(ev, s + t0, t1 - t0, s + t4, t5 - t4);
+	/* "dev-master as 1.0.0": an alias in a requirement; the version before "as" */
+	if (t1 > t0 && t2 > t1 && t2 + 2 < n && word_at(s, n, t2, "as") && version__isspace((unsigned char)s[t2 + 2])) {
+		const char *f = s + t0;
+		for (t3 = t2 + 2; t3 < n && version__isspace((unsigned char)s[t3]); t3++)
+			;
+		for (t4 = t3; t4 < n && !version__isspace((unsigned char)s[t4]); t4++)
+			;
+		for (e = t4; e < n && version__isspace((unsigned char)s[e]); e++)
+			;
+		if (t4 > t3 && e == n)
+			return c_comparator(ev, "", 0, f, t1 - t0);
+	}
+	/* Composer splits on one ',' between comparators: none first or last, never two */
+	for (size_t k = 0, last = 1; k < n; k++) { /* last: the comparator before is missing */
+		if (version__isspace((unsigned char)s[k]))
+			continue;
+		if (s[k] == ',' && last)
+			return version__bad(SCHEME, "constraint", ev->c, ev->cn, "a ',' with no comparator before it");
+		last = s[k] == ',';
+	}
+	for (e = n; e > 0 && version__isspace((unsigned char)s[e - 1]); e--)
+		;
+	if (e > 0 && s[e - 1] == ',')
+		return version__bad(SCHEME, "constraint", ev->c, ev->cn, "a ',' with no comparator after it");
 
 	for (;;) {
 		const char *op, *v;

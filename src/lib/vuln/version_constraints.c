@@ -173,10 +173,14 @@ static int intervals(const version__intervals *iv, const char *version, size_t v
 			if (lon && hin) {
 				if ((err = cmp(lo, lon, hi, hin, &r)) < 0)
 					return err;
-				if (r > 0)
+				/* Maven: "Range defies version ordering"; NuGet likewise */
+				if (r > 0 || (r == 0 && (!lower_incl || !upper_incl)))
 					return version__bad(scheme, "constraint", c, cn,
-							    "lower bound is above the upper bound in the range at offset %zu", open);
+							    "the range at offset %zu holds no version: its lower bound is %s its upper",
+							    open, r > 0 ? "above" : "an open end at");
 			}
+			if (!lon && !hin && iv->bounded)
+				return version__bad(scheme, "constraint", c, cn, "the range at offset %zu has no bound", open);
 			if (lon) {
 				if ((err = cmp(version, vn, lo, lon, &r)) < 0)
 					return err;

@@ -131,6 +131,7 @@ typedef struct version__intervals {
 	version__cmpn_fn cmp;
 	int unions;       /* "[1,2),[3,4)": Maven has them, NuGet not */
 	int bare_minimum; /* a bare version means "at least" (NuGet), else "exactly" */
+	int bounded;      /* a range needs a bound: "(,)" is none (NuGet), else everything */
 } version__intervals;
 
 /* Evaluate "[1.0,2.0)" / "(,1.0]" / "[1.2]" (and, with unions, "[1,2),[3,4)")

@@ -5,9 +5,15 @@
  * alpha=a < beta=b < milestone=m < rc=cr < snapshot < "" = ga = final =
  * release < sp < unknown (lexical), a/b/m abbreviating only before a digit;
  * trailing "null" items (0, "", empty lists) trimmed at each level.
+ * Maven reads any text: a character that is not an ASCII digit (UTF-8
+ * included, as Maven 4 has it) is a letter, folded as Java's
+ * toLowerCase(Locale.ENGLISH) folds it, one code point at a time.
  * Constraints are Maven's interval notation, unions included. */
+#include <locale.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <string.h>
+#include <wctype.h>
 
 #include "util/util.h"
 #include "vuln/version_int.h"
@@ -28,7 +34,7 @@ struct mnode {
 };
 
 struct mver {
-	char buf[MAVEN_MAX_LEN + 1]; /* lower-cased copy */
+	char buf[2 * MAVEN_MAX_LEN + 1]; /* lower-cased copy: folding may lengthen a character by half */
 	struct mnode node[MAX_NODES];
 	int count;
 };
@@ -130,22 +136,57 @@ static void m_normalize(struct mver *v, int list)
 	}
 }
 
+/* ---- case folding ---- */
+
+static locale_t utf8_loc;
+static pthread_once_t utf8_once = PTHREAD_ONCE_INIT;
+
+static void utf8_init(void)
+{
+	utf8_loc = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+}
+
+/* Java's toLowerCase(Locale.ENGLISH) of one code point: Unicode's simple
+ * mapping (C.UTF-8's towlower); without that locale, ASCII only. */
+static uint32_t m_lower(uint32_t c)
+{
+	if (c < 0x80)
+		return (uint32_t)version__tolower((int)c);
+	pthread_once(&utf8_once, utf8_init);
+	return utf8_loc ? (uint32_t)towlower_l((wint_t)c, utf8_loc) : c;
+}
+
+/* s[0..n), well-formed UTF-8 without ASCII controls or blanks, folded
+ * into out (2n + 1 bytes). */
+static int m_fold(char *out, const char *s, size_t n)
+{
+	size_t i = 0, o = 0;
+
+	while (i < n) {
+		const unsigned char *u = (const unsigned char *)s + i;
+		uint32_t c;
+		size_t len = customs_utf8_decode(u, n - i, &c);
+		if (len == 0 || (len == 1 && (u[0] < 0x21 || u[0] == 0x7f)))
+			return version__bad(SCHEME, "version", s, n, "invalid byte 0x%02x at offset %zu", u[0], i);
+		o += customs_utf8_encode(out + o, m_lower(c));
+		i += len;
+	}
+	out[o] = '\0';
+	return 0;
+}
+
 static int m_parse(struct mver *v, const char *s, size_t n)
 {
-	int stack[MAX_DEPTH], depth = 0, list, digit = 0, bad = 0;
+	int stack[MAX_DEPTH], depth = 0, list, digit = 0, bad = 0, err;
 	size_t start = 0, i;
 
 	if (n == 0)
 		return version__bad(SCHEME, "version", s, n, "empty version");
 	if (n > MAVEN_MAX_LEN)
-		return version__bad(SCHEME, "version", s, n, "longer than %d characters", MAVEN_MAX_LEN);
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c < 0x21 || c > 0x7e)
-			return version__bad(SCHEME, "version", s, n, "invalid byte 0x%02x at offset %zu", c, i);
-		v->buf[i] = (char)version__tolower(c);
-	}
-	v->buf[n] = '\0';
+		return version__bad(SCHEME, "version", s, n, "longer than %d bytes", MAVEN_MAX_LEN);
+	if ((err = m_fold(v->buf, s, n)) < 0)
+		return err;
+	n = strlen(v->buf);
 	v->count = 0;
 	list = m_add(v, -1, N_LIST, NULL, 0);
 	stack[depth++] = list;
@@ -294,7 +335,7 @@ static int maven_valid(const char *s, size_t n)
 	return m_parse(&v, s, n);
 }
 
-static const version__intervals maven_intervals = {SCHEME, maven_cmpn, 1, 0};
+static const version__intervals maven_intervals = {SCHEME, maven_cmpn, 1, 0, 0};
 
 static int maven_satisfies(const char *version, size_t vn, const char *constraint, size_t cn, int *out)
 {

@@ -2,8 +2,9 @@
  * "Package versioning" in the NuGet docs): Major[.Minor[.Patch[.Revision]]]
  * with missing parts 0, SemVer 2.0 pre-release labels compared with
  * numeric labels as numbers and the others case-insensitively, build
- * metadata ignored.  Ranges are NuGet's interval notation: "1.0" (at least
- * 1.0), "[1.0]", "(,1.0]", "[1.0,2.0)". */
+ * metadata ignored; numeric labels have no leading zero, and blanks may
+ * stand around each number.  Ranges are NuGet's interval notation: "1.0"
+ * (at least 1.0), "[1.0]", "(,1.0]", "[1.0,2.0)", each with a bound. */
 #include <string.h>
 
 #include "util/util.h"
@@ -21,22 +22,31 @@ struct nuver {
 
 static int nu_parse(struct nuver *v, const char *s, size_t n)
 {
-	static const version__tail_rules tail = {SCHEME, "version", "metadata", "label", 0, 0};
+	static const version__tail_rules tail = {SCHEME, "version", "metadata", "label", 1, 0};
 	const char *ws = s;
-	size_t wn = n, i = 0, j;
+	size_t wn = n, i = 0, j, end;
 	int k, err;
 
 	memset(v, 0, sizeof(*v));
 	version__trim(&s, &n);
 	if (n == 0)
 		return version__bad(SCHEME, "version", ws, wn, "empty version");
+	/* NuGetVersionFactory: the numbers end at the first '-' or '+', and
+	 * blanks around each of them are allowed ("19 . 19"). */
+	for (end = 0; end < n && s[end] != '-' && s[end] != '+'; end++)
+		;
 	for (k = 0; k < 4; k++) {
 		if (k > 0) {
-			if (i == n || s[i] != '.')
+			if (i == end)
 				break;
+			if (s[i] != '.' || i + 1 == end)
+				return version__bad(SCHEME, "version", ws, wn, "unexpected '%c' at offset %zu", s[i],
+						    (size_t)(s + i - ws));
 			i++;
 		}
-		for (j = i; j < n && version__isdigit((unsigned char)s[j]); j++)
+		while (i < end && version__isspace((unsigned char)s[i]))
+			i++;
+		for (j = i; j < end && version__isdigit((unsigned char)s[j]); j++)
 			;
 		if (j == i)
 			return version__bad(SCHEME, "version", ws, wn, "version part %d is not a number", k + 1);
@@ -45,8 +55,11 @@ static int nu_parse(struct nuver *v, const char *s, size_t n)
 		version__skipzeros(&v->num[k], &v->numn[k]);
 		if (version__numcmp(v->num[k], v->numn[k], "2147483647", 10) > 0)
 			return version__bad(SCHEME, "version", ws, wn, "version part %d is larger than 2147483647", k + 1);
-		i = j;
+		for (i = j; i < end && version__isspace((unsigned char)s[i]);)
+			i++;
 	}
+	if (i != end)
+		return version__bad(SCHEME, "version", ws, wn, "unexpected '%c' at offset %zu", s[i], (size_t)(s + i - ws));
 	for (; k < 4; k++) {
 		v->num[k] = "0";
 		v->numn[k] = 1;
@@ -85,7 +98,7 @@ static int nuget_valid(const char *s, size_t n)
 	return nu_parse(&v, s, n);
 }
 
-static const version__intervals nuget_intervals = {SCHEME, nuget_cmpn, 0, 1};
+static const version__intervals nuget_intervals = {SCHEME, nuget_cmpn, 0, 1, 1};
 
 static int nuget_satisfies(const char *version, size_t vn, const char *constraint, size_t cn, int *out)
 {

@@ -4,7 +4,10 @@
  * further segment, digit runs beat letter runs and compare as numbers.
  * The EVR split follows rpm's parseEVR: the epoch is leading digits before
  * ':' (absent = 0), the release follows the last '-'; as in rpm 4.18's
- * rpmverCmp a missing release sorts before any present one. */
+ * rpmverCmp a missing release sorts before any present one.  Comparing, as
+ * rpmvercmp, refuses no string: every byte that is not an ASCII letter or
+ * digit (UTF-8, controls, blanks) is a separator, so 1.1.α = 1.1.β.
+ * valid() holds to what rpmbuild accepts in a version and a release. */
 #include <string.h>
 
 #include "util/util.h"
@@ -24,7 +27,9 @@ static int rpm_parse(struct rpm_evr *x, const char *s, size_t n, int strict)
 	int err;
 
 	version__trim(&s, &n);
-	if ((err = version__printable(SCHEME, orig, orign, s, n, 0)) < 0)
+	if (n == 0)
+		return version__bad(SCHEME, "version", orig, orign, "empty version");
+	if (strict && (err = version__printable(SCHEME, orig, orign, s, n, 0)) < 0)
 		return err;
 	memset(x, 0, sizeof(*x));
 	for (d = 0; d < n && version__isdigit((unsigned char)s[d]); d++)

@@ -201,6 +201,9 @@ static int part_parse(struct part *p, const struct npm_ctx *ctx, const char *s, 
 		if (j == i)
 			return version__bad("semver", "constraint", ctx->c, ctx->cn, "\"%.*s\": %s is not a number or x",
 					    (int)n, s, part_names[k]);
+		if (k > 0 && p->x[k - 1]) /* node-semver: "1.x.5" is no range */
+			return version__bad("semver", "constraint", ctx->c, ctx->cn, "\"%.*s\": a number after an x",
+					    (int)n, s);
 		if (!loose && j - i > 1 && s[i] == '0')
 			return version__bad("semver", "constraint", ctx->c, ctx->cn, "\"%.*s\": %s has a leading zero",
 					    (int)n, s, part_names[k]);
@@ -212,10 +215,12 @@ static int part_parse(struct part *p, const struct npm_ctx *ctx, const char *s, 
 			return err;
 		i = j;
 	}
-	if (k == 3) {
-		/* Only a full major.minor.patch takes a pre-release or build. */
-		memset(&tail, 0, sizeof(tail));
-		if ((err = sv_tail(&tail, SV_NPM, ctx->opts, "constraint", ctx->c, ctx->cn, s, n, &i)) < 0)
+	/* Only a full major.minor.patch takes a pre-release (ignored beside an
+	 * x); build metadata may follow any (node-semver: "1.x+build"). */
+	memset(&tail, 0, sizeof(tail));
+	if (k == 3 || (i < n && s[i] == '+')) {
+		if ((err = sv_tail(&tail, SV_NPM, ctx->opts & ~(unsigned)(k < 3 ? VERSION__SEMVER_LOOSE : 0), "constraint",
+				   ctx->c, ctx->cn, s, n, &i)) < 0)
 			return err;
 		p->pre = tail.pre;
 		p->pren = tail.pren;
@@ -274,6 +279,20 @@ static int floor_of(struct prim *pr, const struct part *p, unsigned opts)
 			p->pren, p->has_pre);
 }
 
+/* dst = d + 1, the number of component k of a bound; node-semver cannot
+ * write a bound past 2^53-1 ("^9007199254740991.0.0" is no range). */
+static int incr_bound(char *dst, const char *d, size_t n, int k)
+{
+	int err;
+
+	if ((err = version__incr(dst, NUM_CAP, d, n)) < 0)
+		return err;
+	if (version__numcmp(dst, strlen(dst), MAX_SAFE_INTEGER, 16) > 0)
+		return customs__error(CUSTOMS_EFORMAT, "semver constraint: the bound above %s number %.*s is larger than "
+				      MAX_SAFE_INTEGER, part_names[k], (int)n, d);
+	return 0;
+}
+
 /* The upper bound "<B-0", B being p with component k incremented and the
  * components after it 0. */
 static int below_next(struct prim *pr, const struct part *p, int k)
@@ -286,7 +305,7 @@ static int below_next(struct prim *pr, const struct part *p, int k)
 		c[i] = i < k ? p->num[i] : i == k ? NULL : "0"; /* NULL: incremented in the buffer */
 		cn[i] = i < k ? p->numn[i] : 1;
 	}
-	if ((err = version__incr(pr->num[k], NUM_CAP, p->num[k], p->numn[k])) < 0)
+	if ((err = incr_bound(pr->num[k], p->num[k], p->numn[k], k)) < 0)
 		return err;
 	return prim_set(pr, P_LT, c[0], cn[0], c[1], cn[1], c[2], cn[2], PRE0);
 }
@@ -345,13 +364,13 @@ static int desugar(struct prim out[2], int *count, const char *op, size_t opn, c
 		/* >1 is >=2.0.0, >1.2 is >=1.3.0; <=1 is <2.0.0, <=1.2 is <1.3.0 */
 		gop = gop == P_GT ? P_GE : P_LT;
 		if (xm) {
-			if ((err = version__incr(out[0].num[0], NUM_CAP, M, Mn)) < 0)
+			if ((err = incr_bound(out[0].num[0], M, Mn, 0)) < 0)
 				return err;
 			M = NULL;
 			m = "0";
 			mn = 1;
 		} else {
-			if ((err = version__incr(out[0].num[1], NUM_CAP, m, mn)) < 0)
+			if ((err = incr_bound(out[0].num[1], m, mn, 1)) < 0)
 				return err;
 			m = NULL;
 		}
@@ -836,7 +855,7 @@ static int cargo_satisfies(const char *version, size_t vn, const char *req, size
 {
 	struct sv v;
 	size_t i = 0, terms = 0;
-	int err, pass = 1, pre_ok = 0;
+	int err, pass = 1, pre_ok = 0, star = 0;
 
 	if ((err = sv_parse(&v, SV_CARGO, 0, version, vn)) < 0)
 		return err;
@@ -845,11 +864,14 @@ static int cargo_satisfies(const char *version, size_t vn, const char *req, size
 		size_t j = i;
 		while (j < cn && req[j] != ',')
 			j++;
-		if (++terms > VERSION__MAX_TERMS)
-			return customs__error(CUSTOMS_ELIMIT, "cargo constraint: more than %d comparators",
-					      VERSION__MAX_TERMS);
+		/* the semver crate's MAX_COMPARATORS */
+		if (++terms > 32)
+			return version__bad("cargo", "constraint", req, cn, "more than 32 comparators");
 		if ((err = cargo_comparator(&c, req + i, j - i, req, cn)) < 0)
 			return err;
+		star += c.op == C_ANY;
+		if (star && terms > 1)
+			return version__bad("cargo", "constraint", req, cn, "a wildcard (*) must be the only comparator");
 		pass = pass && c_match(&c, &v);
 		if (c.has[0] && c.has[1] && c.has[2] && c.v.has_pre && c_same_tuple(&v, &c.v))
 			pre_ok = 1;

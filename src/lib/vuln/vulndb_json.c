@@ -200,21 +200,7 @@ static int parse_string(struct vp *p, vj_value *out)
 			if (cp == 0)
 				return fail(p, "\\u0000 in a string");
 			/* the escape is 6 or 12 bytes, its UTF-8 at most 4: fits */
-			if (cp < 0x80) {
-				s[o++] = (char)cp;
-			} else if (cp < 0x800) {
-				s[o++] = (char)(0xc0 | cp >> 6);
-				s[o++] = (char)(0x80 | (cp & 0x3f));
-			} else if (cp < 0x10000) {
-				s[o++] = (char)(0xe0 | cp >> 12);
-				s[o++] = (char)(0x80 | ((cp >> 6) & 0x3f));
-				s[o++] = (char)(0x80 | (cp & 0x3f));
-			} else {
-				s[o++] = (char)(0xf0 | cp >> 18);
-				s[o++] = (char)(0x80 | ((cp >> 12) & 0x3f));
-				s[o++] = (char)(0x80 | ((cp >> 6) & 0x3f));
-				s[o++] = (char)(0x80 | (cp & 0x3f));
-			}
+			o += customs_utf8_encode(s + o, (uint32_t)cp);
 			break;
 		}
 		default:
