@@ -64,8 +64,6 @@ const char cmd_scan_usage[] =
 	"  --show-suppressed      table: also list suppressed and covered matches\n"
 	"  --max-db-age DAYS      warn when the database's newest data is older than\n"
 	"                         DAYS (default 7; 0 disables)\n"
-	"  --cpe-fallback         match by CPE when nothing else does: NOT IMPLEMENTED\n"
-	"                         (accepted; a warning says so)\n"
 	"  --timings              print analysis and matching times on stderr (also\n"
 	"                         with CUSTOMS_TIMINGS=1)\n"
 	"\n"
@@ -84,7 +82,7 @@ enum {
 	OPT_EXPLAIN,
 	OPT_SHOW_SUPPRESSED,
 	OPT_MAX_DB_AGE,
-	OPT_CPE_FALLBACK,
+	OPT_SEVERITY_SOURCE,
 	OPT_TIMINGS,
 };
 
@@ -191,7 +189,7 @@ int cmd_scan(int argc, char **argv)
 		{"explain", 0, required_argument, OPT_EXPLAIN},
 		{"show-suppressed", 0, no_argument, OPT_SHOW_SUPPRESSED},
 		{"max-db-age", 0, required_argument, OPT_MAX_DB_AGE},
-		{"cpe-fallback", 0, no_argument, OPT_CPE_FALLBACK},
+		{"severity-source", 0, required_argument, OPT_SEVERITY_SOURCE},
 		{"timings", 0, no_argument, OPT_TIMINGS},
 		{NULL, 0, 0, 0},
 	};
@@ -253,8 +251,9 @@ int cmd_scan(int argc, char **argv)
 				return cli_usage_error("scan", "--max-db-age wants a number of days, not '%s'", optarg);
 			break;
 		}
-		case OPT_CPE_FALLBACK:
-			mo.cpe_fallback = 1;
+		case OPT_SEVERITY_SOURCE:
+			if (customs_severity_source_parse(&mo.severity_source, optarg) < 0)
+				return cli_usage_error("scan", "--severity-source wants distro or cvss, not '%s'", optarg);
 			break;
 		case OPT_TIMINGS:
 			timings = 1;

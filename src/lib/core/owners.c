@@ -1,6 +1,8 @@
 /* owners.c - which distro package installed a language package: the
  * analyzers' "installed_by" link (through the copies merge), the matcher's
- * "covered by" and the SBOM writers' installed-by share one file index. */
+ * "covered by" and the SBOM writers' installed-by share one file index.
+ * Also what a deb was built with: its Built-Using field (Debian Policy
+ * §7.8), which decides the Go stdlib embedded in its binaries. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -125,4 +127,67 @@ done:
 	customs_strmap_release(&files);
 	*out = own;
 	return err;
+}
+
+static int is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* One item between commas: "name (= version)", blanks around each part. */
+static int relation(const char *s, const char *e, const char **name, size_t *nlen, const char **ver, size_t *vlen)
+{
+	const char *p = s;
+	while (p < e && !is_blank(*p) && *p != '(' && *p != ')' && *p != '=')
+		p++;
+	*name = s;
+	*nlen = (size_t)(p - s);
+	while (p < e && is_blank(*p))
+		p++;
+	if (!*nlen || p == e || *p++ != '(')
+		return 0;
+	while (p < e && is_blank(*p))
+		p++;
+	if (p == e || *p++ != '=')
+		return 0;
+	while (p < e && is_blank(*p))
+		p++;
+	*ver = p;
+	while (p < e && !is_blank(*p) && *p != ')' && *p != '(')
+		p++;
+	*vlen = (size_t)(p - *ver);
+	while (p < e && is_blank(*p))
+		p++;
+	if (!*vlen || p == e || *p++ != ')')
+		return 0;
+	while (p < e && is_blank(*p))
+		p++;
+	return p == e;
+}
+
+int customs__built_using(const char *field, int (*cb)(void *ud, const char *name, size_t nlen, const char *version,
+						      size_t vlen),
+			 void *ud, size_t *malformed)
+{
+	size_t bad = 0;
+	int rc = 0;
+
+	for (const char *s = field; s && *s && !rc;) {
+		const char *e = strchr(s, ','), *name, *ver;
+		size_t nlen, vlen;
+		if (!e)
+			e = s + strlen(s);
+		while (s < e && is_blank(*s))
+			s++;
+		if (s < e) {
+			if (relation(s, e, &name, &nlen, &ver, &vlen))
+				rc = cb(ud, name, nlen, ver, vlen);
+			else
+				bad++;
+		}
+		s = *e ? e + 1 : e;
+	}
+	if (malformed)
+		*malformed = bad;
+	return rc;
 }

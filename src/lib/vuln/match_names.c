@@ -54,6 +54,17 @@ customs_severity customs_severity_from_cvss(double score)
 	return CUSTOMS_SEVERITY_NEGLIGIBLE;
 }
 
+int customs_severity_source_parse(customs_severity_source *out, const char *name)
+{
+	if (!out || !name)
+		return customs__error(CUSTOMS_EINVAL, "severity source: NULL argument");
+	if (!strcmp(name, "distro") || !strcmp(name, "cvss")) {
+		*out = name[0] == 'd' ? CUSTOMS_SEVERITY_SOURCE_DISTRO : CUSTOMS_SEVERITY_SOURCE_CVSS;
+		return 0;
+	}
+	return customs__error(CUSTOMS_EINVAL, "unknown severity source \"%.40s\" (distro or cvss)", name);
+}
+
 const char *customs_match_kind_name(customs_match_kind k)
 {
 	static const char *const n[] = {"direct", "source-package", "owning-package", "cpe"};
