@@ -607,7 +607,7 @@ static json_t *analysis(cdx *c, const customs_match *m)
 		state = "not_affected";
 		just = "code_not_present";
 		detail = customs_strdup(m->suppressed_reason);
-	} else if (m->covered_by) {
+	} else if (m->covered_by && (m->suppressed == CUSTOMS_SUPPRESS_COVERED || m->suppressed == CUSTOMS_SUPPRESS_NONE)) {
 		state = cover_state(m->covered_by);
 		if (!(detail = cover_detail(m)))
 			c->oom = 1;
