@@ -65,15 +65,15 @@ static int same_str(const char *a, const char *b)
 }
 
 /* One row per (vulnerability, package identity: type, name, version,
- * purl) and what it says: a package found at two paths (a hard link, a
- * copied binary) is one row; the JSON keeps each location.  Matches of one
- * row sort next to each other (severity, score, id, name, version). */
+ * purl), counting or not: a package found at two paths (a hard link, a
+ * copied binary) is one row, saying what the first path's match says; the
+ * JSON keeps each location.  Matches of one row sort next to each other
+ * (severity, score, id, name, version). */
 static int same_row(const customs_match *a, const customs_match *b)
 {
-	char x[256], y[256];
 	return !strcmp(a->id, b->id) && same_str(a->type, b->type) && same_str(a->name, b->name) &&
 	       same_str(a->version, b->version) && same_str(a->purl, b->purl) &&
-	       customs_match_active(a) == customs_match_active(b) && !strcmp(note_text(x, sizeof(x), a), note_text(y, sizeof(y), b));
+	       customs_match_active(a) == customs_match_active(b);
 }
 
 /* 1 when matches[i] repeats the row of an earlier match. */
