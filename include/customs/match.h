@@ -83,6 +83,13 @@ CUSTOMS_EXTERN int customs_severity_parse(customs_severity *out, const char *nam
 /* The bucket of a CVSS v3 base score (< 0: unknown). */
 CUSTOMS_EXTERN customs_severity customs_severity_from_cvss(double score);
 
+/* The bucket of a distro's own rating: Debian urgency (unimportant =
+ * negligible, low, medium, high; the tracker's "*" marks ignored), Ubuntu
+ * priority (negligible ... critical), Red Hat / AlmaLinux severity (Low,
+ * Moderate = medium, Important = high, Critical); any case.  UNKNOWN for
+ * anything else ("not yet assigned", "untriaged", "end-of-life"). */
+CUSTOMS_EXTERN customs_severity customs_severity_from_distro(const char *rating);
+
 /* What decides the severity bucket of a match. */
 typedef enum {
 	/* "distro" (the default): for a match through a distro feed, the

@@ -111,29 +111,6 @@ static size_t uf_find(struct hit *h, size_t i)
 	return i;
 }
 
-/* A distro's rating as a bucket: Debian urgency (the tracker may add
- * "*" or "**"), Ubuntu priority, Red Hat / AlmaLinux severity.  UNKNOWN
- * for anything else ("not yet assigned", "untriaged", "end-of-life"). */
-static customs_severity rating_bucket(const char *word)
-{
-	static const struct {
-		const char *w;
-		customs_severity s;
-	} r[] = {
-		{"unimportant", CUSTOMS_SEVERITY_NEGLIGIBLE}, {"negligible", CUSTOMS_SEVERITY_NEGLIGIBLE},
-		{"low", CUSTOMS_SEVERITY_LOW},                {"medium", CUSTOMS_SEVERITY_MEDIUM},
-		{"moderate", CUSTOMS_SEVERITY_MEDIUM},        {"high", CUSTOMS_SEVERITY_HIGH},
-		{"important", CUSTOMS_SEVERITY_HIGH},         {"critical", CUSTOMS_SEVERITY_CRITICAL},
-	};
-	size_t n = word ? strlen(word) : 0;
-	while (n && word[n - 1] == '*')
-		n--;
-	for (size_t i = 0; n && i < sizeof(r) / sizeof(r[0]); i++)
-		if (strlen(r[i].w) == n && !strncasecmp(word, r[i].w, n))
-			return r[i].s;
-	return CUSTOMS_SEVERITY_UNKNOWN;
-}
-
 /* What the distro says of a match: the record that decides it (the
  * deciding record of a distro namespace, or the distro record a Built-Using
  * toolchain was found affected in) and its label. */
@@ -147,7 +124,7 @@ static const char *distro_rating(const struct distro_says *d, customs_severity *
 {
 	const char *w[3] = {d ? d->urgency : NULL, d ? d->entry_label : NULL, d ? d->record_label : NULL};
 	for (int i = 0; i < 3; i++)
-		if ((*out = rating_bucket(w[i])) != CUSTOMS_SEVERITY_UNKNOWN)
+		if ((*out = customs_severity_from_distro(w[i])) != CUSTOMS_SEVERITY_UNKNOWN)
 			return w[i];
 	return NULL;
 }
