@@ -177,48 +177,7 @@ check_eq "the next import removes the stale temporary file" "$(ls "$DB".tmp-* 2>
 # ---- db update from a local HTTP server with ETag / Last-Modified ------------
 mkdir -p "$TMP/www"
 cp "$F/go-osv.zip" "$F/crates-osv.zip" "$S/known_exploited_vulnerabilities.json" "$TMP/www/"
-cat >"$TMP/server.py" <<'EOF'
-# A file server that also speaks ETag (http.server only does Last-Modified)
-# and logs every request with its status and validators.
-import http.server, os, socketserver, sys
-root, portfile, log = sys.argv[1], sys.argv[2], open(sys.argv[3], "a", buffering=1)
-class H(http.server.SimpleHTTPRequestHandler):
-    def __init__(self, *a, **k):
-        super().__init__(*a, directory=root, **k)
-    def etag(self):
-        p = self.translate_path(self.path)
-        if not os.path.isfile(p):
-            return None
-        st = os.stat(p)
-        return '"%x-%x"' % (st.st_mtime_ns, st.st_size)
-    def send_head(self):
-        tag = self.etag()
-        if tag and self.headers.get("If-None-Match") == tag:
-            self.send_response(304)
-            self.send_header("ETag", tag)
-            self.end_headers()
-            return None
-        return super().send_head()
-    def end_headers(self):
-        tag = self.etag()
-        if tag and not any(h.startswith(b"ETag") for h in getattr(self, "_headers_buffer", [])):
-            self.send_header("ETag", tag)
-        super().end_headers()
-    def log_request(self, code="-", size="-"):
-        log.write("%s %s inm=%s ims=%s\n" % (self.path, code, self.headers.get("If-None-Match"), self.headers.get("If-Modified-Since")))
-    def log_message(self, *a):
-        pass
-class S(socketserver.ThreadingMixIn, http.server.HTTPServer):
-    daemon_threads = True
-s = S(("127.0.0.1", 0), H)
-open(portfile, "w").write(str(s.server_address[1]))
-s.serve_forever()
-EOF
-python3 "$TMP/server.py" "$TMP/www" "$TMP/port" "$TMP/http.log" &
-server=$!
-trap 'kill $server 2>/dev/null; rm -rf "$TMP"' EXIT
-for _ in $(seq 1 50); do [ -s "$TMP/port" ] && break; sleep 0.1; done
-port=$(cat "$TMP/port")
+serve_files "$TMP/www"
 cat >"$TMP/feeds.conf" <<EOF
 # name url
 osv-go        http://127.0.0.1:$port/go-osv.zip
@@ -254,7 +213,7 @@ echo "osv-go http://127.0.0.1:$port/x" >>"$TMP/feeds.conf"
 check_eq "a feed name used twice in the config is a usage error" "$?" 2
 "$CUSTOMS" db update --list | grep -q "^osv-debian https://osv-vulnerabilities.storage.googleapis.com/Debian/all.zip$" &&
 	ok "update --list shows the built-in osv.dev feeds" || not_ok "update --list lacks osv-debian"
-kill $server 2>/dev/null
+kill $SERVER_PID 2>/dev/null
 
 # ---- malformed input: warnings name the file and the record ------------------
 B=$TMP/bad

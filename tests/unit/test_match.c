@@ -549,12 +549,23 @@ static void test_analysis(void **state)
 	img_free(&m);
 }
 
-static const customs_match *find_v(const customs_match_result *r, const char *id, const char *name, const char *version)
+/* an image of one package p under DISTRO RELEASE */
+static void img_one(struct img *m, const char *distro, const char *release, customs_package *p)
 {
-	for (size_t i = 0; i < r->n; i++)
-		if (!strcmp(r->matches[i].id, id) && !strcmp(r->matches[i].name, name) && !strcmp(r->matches[i].version, version))
-			return &r->matches[i];
-	return NULL;
+	memset(m, 0, sizeof(*m));
+	m->a.distro.id = (char *)distro;
+	m->a.distro.version_id = (char *)release;
+	m->p[0] = p;
+	m->a.packages = m->p;
+	m->a.npackages = 1;
+}
+
+/* m matched against the test database with o */
+static customs_match_result *matched(const struct img *m, const customs_match_opts *o)
+{
+	customs_match_result *r = NULL;
+	assert_int_equal(customs_match_analysis(&r, db, &m->a, o), 0);
+	return r;
 }
 
 /* language packages distro packages installed: covered only on the
@@ -580,11 +591,11 @@ static void img_owned(struct img *m, const char *release, const char *built_usin
 static void test_owners_fail_closed(void **state)
 {
 	struct img m;
-	customs_match_result *r = NULL;
+	customs_match_result *r;
 	const customs_match *x;
 	(void)state;
 	img_owned(&m, "12", "go-md2man-v2 (= 2.0.2+ds1-1), golang-1.19 (= 1.19.8-2), runc (= 1.1.5+ds1-1)");
-	assert_int_equal(customs_match_analysis(&r, db, &m.a, NULL), 0);
+	r = matched(&m, NULL);
 	/* Debian fixed CVE-2099-0051 at the owner's version: covered */
 	x = find(r, "CVE-2099-0051", "urllib3");
 	assert_non_null(x);
@@ -632,7 +643,7 @@ static void test_owners_fail_closed(void **state)
 
 	/* no data for the distro at all: nothing is covered, everything counts */
 	img_owned(&m, "11", "golang-1.19 (= 1.19.8-2)");
-	assert_int_equal(customs_match_analysis(&r, db, &m.a, NULL), 0);
+	r = matched(&m, NULL);
 	assert_int_equal(r->n, 6);
 	for (size_t i = 0; i < r->n; i++) {
 		assert_true(customs_match_active(&r->matches[i]));
@@ -644,7 +655,7 @@ static void test_owners_fail_closed(void **state)
 	/* no golang-X.Y in Built-Using: the owner's own source decides; a
 	 * malformed entry is said once */
 	img_owned(&m, "12", "golang-1.19 1.19.8-2, runc (= 1.1.5");
-	assert_int_equal(customs_match_analysis(&r, db, &m.a, NULL), 0);
+	r = matched(&m, NULL);
 	x = find(r, "CVE-2099-0041", "stdlib");
 	assert_true(customs_match_active(x));
 	assert_string_equal(x->covered_by->via, "source-package");
@@ -661,11 +672,11 @@ static void test_owners_fail_closed(void **state)
 static void test_severity_sources(void **state)
 {
 	struct img m;
-	customs_match_result *r = NULL;
+	customs_match_result *r;
 	const customs_match *x;
 	(void)state;
 	img_debian(&m);
-	assert_int_equal(customs_match_analysis(&r, db, &m.a, NULL), 0);
+	r = matched(&m, NULL);
 	x = find(r, "CVE-2099-0005", "libfoo1");
 	assert_int_equal(x->severity, CUSTOMS_SEVERITY_NEGLIGIBLE);
 	assert_string_equal(x->severity_source, "distro");
@@ -685,7 +696,7 @@ static void test_severity_sources(void **state)
 	customs_match_result_free(r);
 
 	customs_match_opts o = {.version = CUSTOMS_MATCH_OPTS_VERSION, .severity_source = CUSTOMS_SEVERITY_SOURCE_CVSS};
-	assert_int_equal(customs_match_analysis(&r, db, &m.a, &o), 0);
+	r = matched(&m, &o);
 	x = find(r, "CVE-2099-0005", "libfoo1");
 	assert_int_equal(x->severity, CUSTOMS_SEVERITY_CRITICAL);
 	assert_string_equal(x->severity_source, "cvss");
@@ -702,13 +713,8 @@ static void test_severity_sources(void **state)
 	assert_int_equal(customs_severity_source_parse(&ss, "nvd"), CUSTOMS_EINVAL);
 
 	/* AlmaLinux: the advisory's "Moderate" */
-	memset(&m, 0, sizeof(m));
-	m.a.distro.id = "almalinux";
-	m.a.distro.version_id = "8.8";
-	m.p[0] = pkg("rpm", "libuuid", "2.32.1-42.el8_8", "util-linux", NULL, NULL, NULL);
-	m.a.packages = m.p;
-	m.a.npackages = 1;
-	assert_int_equal(customs_match_analysis(&r, db, &m.a, NULL), 0);
+	img_one(&m, "almalinux", "8.8", pkg("rpm", "libuuid", "2.32.1-42.el8_8", "util-linux", NULL, NULL, NULL));
+	r = matched(&m, NULL);
 	assert_int_equal(r->n, 1);
 	assert_string_equal(r->matches[0].id, "ALSA-2099:0001");
 	assert_int_equal(r->matches[0].severity, CUSTOMS_SEVERITY_MEDIUM);
@@ -718,13 +724,8 @@ static void test_severity_sources(void **state)
 	img_free(&m);
 
 	/* Ubuntu: the release's priority over a critical CVSS score */
-	memset(&m, 0, sizeof(m));
-	m.a.distro.id = "ubuntu";
-	m.a.distro.version_id = "20.04";
-	m.p[0] = pkg("deb", "libssl1.1", "3.0.2-0ubuntu1.7", "openssl", "3.0.2-0ubuntu1.7", NULL, NULL);
-	m.a.packages = m.p;
-	m.a.npackages = 1;
-	assert_int_equal(customs_match_analysis(&r, db, &m.a, NULL), 0);
+	img_one(&m, "ubuntu", "20.04", pkg("deb", "libssl1.1", "3.0.2-0ubuntu1.7", "openssl", "3.0.2-0ubuntu1.7", NULL, NULL));
+	r = matched(&m, NULL);
 	assert_int_equal(r->n, 1);
 	x = &r->matches[0];
 	assert_int_equal(x->severity, CUSTOMS_SEVERITY_LOW);
@@ -732,7 +733,6 @@ static void test_severity_sources(void **state)
 	assert_true(x->cvss_score >= 9.0);
 	customs_match_result_free(r);
 	img_free(&m);
-	(void)find_v;
 }
 
 static void test_not_affected_marker(void **state)
@@ -740,12 +740,7 @@ static void test_not_affected_marker(void **state)
 	struct img m;
 	customs_match_result *r = NULL;
 	(void)state;
-	memset(&m, 0, sizeof(m));
-	m.a.distro.id = "alpine";
-	m.a.distro.version_id = "3.21.2";
-	m.p[0] = pkg("apk", "busybox-binsh", "1.37.0-r8", "busybox", NULL, NULL, NULL);
-	m.a.packages = m.p;
-	m.a.npackages = 1;
+	img_one(&m, "alpine", "3.21.2", pkg("apk", "busybox-binsh", "1.37.0-r8", "busybox", NULL, NULL, NULL));
 	assert_int_equal(customs_match_analysis(&r, db, &m.a, NULL), 0);
 	assert_string_equal(r->distro_ns, "alpine:3.21");
 	assert_int_equal(r->n, 1);
@@ -757,12 +752,7 @@ static void test_not_affected_marker(void **state)
 	img_free(&m);
 
 	/* a distro the database knows nothing of: a warning, no silence */
-	memset(&m, 0, sizeof(m));
-	m.a.distro.id = "ubuntu";
-	m.a.distro.version_id = "22.04";
-	m.p[0] = pkg("deb", "libc6", "2.35-0ubuntu3", "glibc", NULL, NULL, NULL);
-	m.a.packages = m.p;
-	m.a.npackages = 1;
+	img_one(&m, "ubuntu", "22.04", pkg("deb", "libc6", "2.35-0ubuntu3", "glibc", NULL, NULL, NULL));
 	assert_int_equal(customs_match_analysis(&r, db, &m.a, NULL), 0);
 	assert_int_equal(r->n, 0);
 	assert_int_equal(r->nwarnings, 1);

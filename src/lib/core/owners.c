@@ -134,35 +134,40 @@ static int is_blank(char c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
+static const char *skip_blanks(const char *p, const char *e)
+{
+	while (p < e && is_blank(*p))
+		p++;
+	return p;
+}
+
+/* A word up to a blank, a parenthesis or (for a name) '='. */
+static const char *word_end(const char *p, const char *e, int name)
+{
+	while (p < e && !is_blank(*p) && *p != '(' && *p != ')' && !(name && *p == '='))
+		p++;
+	return p;
+}
+
 /* One item between commas: "name (= version)", blanks around each part. */
 static int relation(const char *s, const char *e, const char **name, size_t *nlen, const char **ver, size_t *vlen)
 {
-	const char *p = s;
-	while (p < e && !is_blank(*p) && *p != '(' && *p != ')' && *p != '=')
-		p++;
+	const char *p = word_end(s, e, 1);
 	*name = s;
 	*nlen = (size_t)(p - s);
-	while (p < e && is_blank(*p))
-		p++;
+	p = skip_blanks(p, e);
 	if (!*nlen || p == e || *p++ != '(')
 		return 0;
-	while (p < e && is_blank(*p))
-		p++;
+	p = skip_blanks(p, e);
 	if (p == e || *p++ != '=')
 		return 0;
-	while (p < e && is_blank(*p))
-		p++;
-	*ver = p;
-	while (p < e && !is_blank(*p) && *p != ')' && *p != '(')
-		p++;
+	*ver = p = skip_blanks(p, e);
+	p = word_end(p, e, 0);
 	*vlen = (size_t)(p - *ver);
-	while (p < e && is_blank(*p))
-		p++;
+	p = skip_blanks(p, e);
 	if (!*vlen || p == e || *p++ != ')')
 		return 0;
-	while (p < e && is_blank(*p))
-		p++;
-	return p == e;
+	return skip_blanks(p, e) == e;
 }
 
 int customs__built_using(const char *field, int (*cb)(void *ud, const char *name, size_t nlen, const char *version,
@@ -177,8 +182,7 @@ int customs__built_using(const char *field, int (*cb)(void *ud, const char *name
 		size_t nlen, vlen;
 		if (!e)
 			e = s + strlen(s);
-		while (s < e && is_blank(*s))
-			s++;
+		s = skip_blanks(s, e);
 		if (s < e) {
 			if (relation(s, e, &name, &nlen, &ver, &vlen))
 				rc = cb(ud, name, nlen, ver, vlen);
