@@ -353,23 +353,29 @@ static const char adv_records[] =
 	"\"affected\":[{\"package\":{\"ecosystem\":\"Alpine:v3.21\",\"name\":\"busybox\"},\"ranges\":[{\"type\":\"ECOSYSTEM\","
 	"\"events\":[{\"introduced\":\"0\"},{\"fixed\":\"0\"}]}]}]}]";
 
+/* the Debian security tracker's export: its urgency "low**" (the tracker
+ * marks urgencies it took from elsewhere) rates the match */
+static const char tracker_records[] =
+	"{\"bar\": {\"CVE-2099-0080\": {\"description\": \"bar overflow\", \"releases\": {\"bookworm\": "
+	"{\"status\": \"open\", \"repositories\": {\"bookworm\": \"1.0-1\"}, \"urgency\": \"low**\"}}}}}";
+
 static int setup(void **state)
 {
-	char dir[300], file[2][400];
-	const char *names[2] = {"deb", "adv"}, *texts[2] = {deb_records, adv_records};
+	char dir[300], file[3][400];
+	const char *names[3] = {"deb", "adv", "tracker"}, *texts[3] = {deb_records, adv_records, tracker_records};
 	(void)state;
 	th_dir_new(&tmp, "match");
 	snprintf(dbpath, sizeof(dbpath), "%s/v.sqlite", tmp.path);
-	customs_vulndb_input in[2];
+	customs_vulndb_input in[3];
 	memset(in, 0, sizeof(in));
-	for (int i = 0; i < 2; i++) {
+	for (int i = 0; i < 3; i++) {
 		snprintf(dir, sizeof(dir), "%s/%s", tmp.path, names[i]);
 		assert_int_equal(mkdir(dir, 0755), 0);
 		snprintf(file[i], sizeof(file[i]), "%s/records.json", dir);
 		write_file(file[i], texts[i]);
 		in[i].path = file[i];
 	}
-	customs_vulndb_import_summary_free(th_db_import(dbpath, in, 2, NULL));
+	customs_vulndb_import_summary_free(th_db_import(dbpath, in, 3, NULL));
 	db = th_db_open(dbpath);
 	return 0;
 }
@@ -720,6 +726,16 @@ static void test_severity_sources(void **state)
 	assert_int_equal(r->matches[0].severity, CUSTOMS_SEVERITY_MEDIUM);
 	assert_string_equal(r->matches[0].severity_source, "distro");
 	assert_string_equal(r->matches[0].distro_severity, "Moderate");
+	customs_match_result_free(r);
+	img_free(&m);
+
+	/* the tracker's urgency, its marks aside */
+	img_one(&m, "debian", "12", pkg("deb", "libbar1", "1.0-1", "bar", "1.0-1", NULL, NULL));
+	r = matched(&m, NULL);
+	assert_int_equal(r->n, 1);
+	assert_int_equal(r->matches[0].severity, CUSTOMS_SEVERITY_LOW);
+	assert_string_equal(r->matches[0].severity_source, "distro");
+	assert_string_equal(r->matches[0].distro_severity, "low**");
 	customs_match_result_free(r);
 	img_free(&m);
 
