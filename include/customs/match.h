@@ -107,8 +107,7 @@ CUSTOMS_EXTERN int customs_severity_source_parse(customs_severity_source *out, c
 typedef enum {
 	CUSTOMS_MATCH_DIRECT = 0, /* "direct": the package's own name */
 	CUSTOMS_MATCH_SOURCE,     /* "source-package": a distro binary by its source package */
-	CUSTOMS_MATCH_OWNER,      /* "owning-package": a language package a distro package installed (covered_by) */
-	CUSTOMS_MATCH_CPE,        /* "cpe": not implemented yet */
+	CUSTOMS_MATCH_OWNER,      /* "owning-package": decided by the records of the distro package that installed it (covered_by) */
 } customs_match_kind;
 CUSTOMS_EXTERN const char *customs_match_kind_name(customs_match_kind k);
 

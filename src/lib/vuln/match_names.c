@@ -89,8 +89,8 @@ int customs_severity_source_parse(customs_severity_source *out, const char *name
 
 const char *customs_match_kind_name(customs_match_kind k)
 {
-	static const char *const n[] = {"direct", "source-package", "owning-package", "cpe"};
-	return (unsigned)k < 4 ? n[k] : "direct";
+	static const char *const n[] = {"direct", "source-package", "owning-package"};
+	return (unsigned)k < 3 ? n[k] : "direct";
 }
 
 const char *customs_suppress_kind_name(customs_suppress_kind k)
