@@ -82,11 +82,15 @@ check "  ... saying the fetch failed and how to build the database offline" \
 check "  ... no database made" test ! -e "$TMP/dead.sqlite"
 
 # ---- on a terminal: one progress line, rewritten ------------------------------
-script -qec "'$CUSTOMS' scan --db '$TMP/tty.sqlite' --max-db-age 0 '$IMG' >/dev/null" /dev/null >"$TMP/tty.out" 2>&1
+grep -v osv-debian "$TMP/feeds.conf" >"$TMP/small.conf" # the Go feed alone: quicker
+CUSTOMS_FEEDS=$TMP/small.conf script -qec "'$CUSTOMS' scan --db '$TMP/tty.sqlite' --max-db-age 0 '$IMG' >/dev/null" \
+	/dev/null >"$TMP/tty.out" 2>&1
 check_eq "on a terminal: exit 0" "$?" 0
 check "  ... the progress line is rewritten in place, feed by feed" \
-	grep -q $'\r\033\\[Kcustoms scan: fetching the vulnerability feeds: 3/3 ' "$TMP/tty.out"
-check "  ... and ends with what was fetched" grep -q "customs scan: fetched 2 of 3 feeds into $TMP/tty.sqlite; import warnings in $TMP/tty.sqlite.import.log" "$TMP/tty.out"
-check "  ... not the line for a log" bash -c "! grep -q 'fetching its 3 feeds first' '$TMP/tty.out'"
+	grep -q $'\r\033\\[Kcustoms scan: fetching the vulnerability feeds: 2/2 ' "$TMP/tty.out"
+check "  ... the failed feed is a warning on a line of its own" \
+	grep -q $'\r\033\\[Kcustoms scan: warning: missing: failed: ' "$TMP/tty.out"
+check "  ... and ends with what was fetched" grep -q "customs scan: fetched 1 of 2 feeds into $TMP/tty.sqlite" "$TMP/tty.out"
+check "  ... not the line for a log" bash -c "! grep -q 'feeds first' '$TMP/tty.out'"
 
 finish
