@@ -20,9 +20,21 @@
  *  - a not-affected marker (secdb "0") for an id and package suppresses
  *    matches of that id from other feeds.
  *  - a language package installed by a distro package ("installed_by", or
- *    its file is in the deb's file list) is covered by it: the match is
- *    reported with covered_by (the owner and what the distro feed says) and
- *    never counts as active.
+ *    its file is in the deb's file list) is matched as usual and reported
+ *    with covered_by: the owner and what the owner's distro records say of
+ *    the match's ids.  It is suppressed as covered only on the distro's
+ *    word (fail closed): the record is fixed at or below the owner's
+ *    version, a not-affected marker, or affected (then the owner's own
+ *    match counts it).  With no record, or no data for the distro, the
+ *    upstream advisory counts.  The Go stdlib of a binary a deb installed
+ *    is decided by the Debian records of the golang-X.Y source package the
+ *    deb's Built-Using field names, at that version (how Debian tracks
+ *    it): fixed or not-affected covers it, affected counts with that
+ *    record.
+ *  - severity: for a match through a distro feed the distro's own rating
+ *    decides the bucket (Debian urgency, Ubuntu priority, Red Hat /
+ *    AlmaLinux severity), then the CVSS score, then the feed's label;
+ *    opts.severity_source CVSS puts the CVSS score first.
  *
  * Ownership: a result returned through `**out` belongs to the caller and is
  * freed with its _free function.  What a match takes from the analysis (the
@@ -50,8 +62,10 @@ extern "C" {
 
 /* Severity buckets, lowest first.  From a CVSS v3 base score: 9.0-10
  * critical, 7.0-8.9 high, 4.0-6.9 medium, 0.1-3.9 low, 0.0 negligible;
- * else from the feed's label; else (distro entries only) from the Debian
- * urgency as a hint; else unknown. */
+ * from a distro's rating: Debian urgency unimportant = negligible, low,
+ * medium, high; Ubuntu priority by name; Red Hat / AlmaLinux Low, Moderate
+ * = medium, Important = high, Critical.  The order of the sources is in
+ * customs_severity_source. */
 typedef enum {
 	CUSTOMS_SEVERITY_UNKNOWN = 0,
 	CUSTOMS_SEVERITY_NEGLIGIBLE,
@@ -69,19 +83,38 @@ CUSTOMS_EXTERN int customs_severity_parse(customs_severity *out, const char *nam
 /* The bucket of a CVSS v3 base score (< 0: unknown). */
 CUSTOMS_EXTERN customs_severity customs_severity_from_cvss(double score);
 
+/* The bucket of a distro's own rating: Debian urgency (unimportant =
+ * negligible, low, medium, high; the tracker's "*" marks ignored), Ubuntu
+ * priority (negligible ... critical), Red Hat / AlmaLinux severity (Low,
+ * Moderate = medium, Important = high, Critical); any case.  UNKNOWN for
+ * anything else ("not yet assigned", "untriaged", "end-of-life"). */
+CUSTOMS_EXTERN customs_severity customs_severity_from_distro(const char *rating);
+
+/* What decides the severity bucket of a match. */
+typedef enum {
+	/* "distro" (the default): for a match through a distro feed, the
+	 * distro's own rating; when it has none ("not yet assigned"), or for
+	 * other feeds, the CVSS score (the record's own v3, NVD's v3 of the
+	 * CVE, the record's v4), then the feed's label.  As Trivy and Grype do. */
+	CUSTOMS_SEVERITY_SOURCE_DISTRO = 0,
+	/* "cvss": the CVSS score first, then the label, then the distro's rating. */
+	CUSTOMS_SEVERITY_SOURCE_CVSS,
+} customs_severity_source;
+/* "distro" or "cvss" into *out; CUSTOMS_EINVAL for anything else. */
+CUSTOMS_EXTERN int customs_severity_source_parse(customs_severity_source *out, const char *name);
+
 /* How a match was found. */
 typedef enum {
 	CUSTOMS_MATCH_DIRECT = 0, /* "direct": the package's own name */
 	CUSTOMS_MATCH_SOURCE,     /* "source-package": a distro binary by its source package */
-	CUSTOMS_MATCH_OWNER,      /* "owning-package": a language package a distro package installed (covered_by) */
-	CUSTOMS_MATCH_CPE,        /* "cpe": not implemented yet */
+	CUSTOMS_MATCH_OWNER,      /* "owning-package": decided by the records of the distro package that installed it (covered_by) */
 } customs_match_kind;
 CUSTOMS_EXTERN const char *customs_match_kind_name(customs_match_kind k);
 
 /* Why a match does not count. */
 typedef enum {
 	CUSTOMS_SUPPRESS_NONE = 0,
-	CUSTOMS_SUPPRESS_COVERED,      /* "covered": its owning distro package decides */
+	CUSTOMS_SUPPRESS_COVERED,      /* "covered": the owning distro package's records say fixed, not affected, or affected (counted on the owner) */
 	CUSTOMS_SUPPRESS_NOT_AFFECTED, /* "not-affected": a feed says this package never was */
 	CUSTOMS_SUPPRESS_VEX,          /* "vex": a VEX statement not_affected / fixed */
 	CUSTOMS_SUPPRESS_IGNORE,       /* "ignore": an ignore rule */
@@ -153,7 +186,7 @@ CUSTOMS_EXTERN int customs_match_rules_add_vex(customs_match_rules *r, const cha
 
 /* ---- matching ------------------------------------------------------------- */
 
-#define CUSTOMS_MATCH_OPTS_VERSION 1
+#define CUSTOMS_MATCH_OPTS_VERSION 2
 
 typedef struct customs_match_opts {
 	unsigned int version;        /* CUSTOMS_MATCH_OPTS_VERSION */
@@ -161,7 +194,7 @@ typedef struct customs_match_opts {
 	const char *hide_status;     /* comma list of distro statuses to suppress ("unimportant,end-of-life"), or NULL */
 	const customs_match_rules *rules; /* ignore rules and VEX, or NULL */
 	const char *today;           /* "YYYY-MM-DD" for rule expiry; NULL: the current UTC date */
-	int cpe_fallback;            /* CPE matching: not implemented, a warning says so */
+	customs_severity_source severity_source; /* what decides the bucket; 0: the distro's rating first */
 	/* Also record, for every package, each evaluated entry of this id's
 	 * alias group that did NOT match (result notes), for an explanation. */
 	const char *explain_id;
@@ -188,17 +221,26 @@ typedef struct customs_match_record {
 	const char *urgency;      /* distro urgency or NULL */
 } customs_match_record;
 
-/* What the owning distro package's feed says about a covered match. */
+/* What the owning distro package's feed says about a match of a language
+ * package that distro package installed. */
 typedef struct customs_match_cover {
 	const char *package;      /* owning distro package ("python3-requests") */
 	const char *version;      /* its installed version */
-	const char *source;       /* the source package looked up ("requests") */
+	const char *source;       /* the source package looked up ("requests", "golang-1.19") */
+	const char *source_version; /* the version compared ("2.28.1+dfsg-1", "1.19.8-2") */
+	/* How the source was found: "source-package" (the owner's own source
+	 * package) or "built-using" (the owner's Built-Using field: the Go
+	 * toolchain that built the binary). */
+	const char *via;
 	const char *ns;           /* "debian:12" */
-	/* "affected": the distro feed lists this vulnerability for the owner's
-	 * installed version; "fixed": it lists it, with the installed version
-	 * outside the affected range; "not-affected": a not-affected marker;
-	 * "no-record": the distro feed has no entry for any id of the match;
-	 * "no-data": the database holds nothing for the namespace. */
+	/* "affected": the distro feed lists this vulnerability for that
+	 * version; "fixed": it lists it, with that version past the fix;
+	 * "not-affected": a not-affected marker; "no-record": the distro feed
+	 * has no entry for any id of the match; "no-data": the database holds
+	 * nothing for the namespace.  fixed and not-affected suppress the match
+	 * (covered), and so does affected via the owner's own source package
+	 * (its own match counts it); affected via Built-Using, no-record and
+	 * no-data leave it counting. */
 	const char *state;
 	const char *vuln_id;      /* the distro record that decided, or NULL */
 	customs_fix_state fix_state;
@@ -233,11 +275,16 @@ typedef struct customs_match {
 	const char *status, *urgency;  /* distro status / urgency of the deciding record */
 
 	customs_severity severity;
-	/* "cvss" (the feed's CVSS v3), "cvss-v4" (the feed's v4 score), "nvd"
-	 * (NVD's CVSS v3 of the CVE), "label" (the feed's label), "urgency"
-	 * (distro urgency as a hint), "none". */
+	/* What decided the bucket: "distro" (distro_severity), "cvss" (the
+	 * feed's CVSS v3), "cvss-v4" (the feed's v4 score), "nvd" (NVD's CVSS
+	 * v3 of the CVE), "label" (the feed's label), "none". */
 	const char *severity_source;
 	const char *severity_label;    /* the feed's label ("HIGH", "moderate") or NULL */
+	/* The distro's own rating when the match is through a distro feed (or
+	 * decided by a distro record, see covered_by), as the distro says it:
+	 * Debian "unimportant", Ubuntu "medium", AlmaLinux "Important"; NULL
+	 * when it has none (Debian "not yet assigned"). */
+	const char *distro_severity;
 	double cvss_score;             /* -1 when none */
 	const char *cvss_vector;
 	const char *cvss_from;         /* feed name or "nvd" */
@@ -247,7 +294,10 @@ typedef struct customs_match {
 	const char *kev_date_added;
 	const char *summary;
 
-	const customs_match_cover *covered_by; /* NULL unless covered */
+	/* For a language package a distro package installed: what the owner's
+	 * distro records say (suppressed COVERED only on their word); NULL for
+	 * other packages. */
+	const customs_match_cover *covered_by;
 
 	customs_suppress_kind suppressed;
 	const char *suppressed_reason; /* one line: the rule, statement or marker */
@@ -274,7 +324,7 @@ CUSTOMS_EXTERN int customs_match_analysis(customs_match_result **out, customs_vu
 			   const customs_match_opts *opts);
 CUSTOMS_EXTERN void customs_match_result_free(customs_match_result *r);
 
-/* 1 when m counts (not suppressed, not covered). */
+/* 1 when m counts (not suppressed; covered ones are suppressed). */
 CUSTOMS_EXTERN int customs_match_active(const customs_match *m);
 
 /* One match as JSON (docs/json.md "customs-scan"); a names the layer

@@ -289,6 +289,10 @@ typedef struct customs_vulndb_import_summary {
 	size_t nsources;
 	int64_t warnings;
 	double seconds;
+	/* Every warning of the import, one a line, none left out (the warn
+	 * callback gets the first few of each kind): DBPATH.import.log,
+	 * replaced by each import; NULL when there were no warnings. */
+	const char *log_path;
 } customs_vulndb_import_summary;
 CUSTOMS_EXTERN void customs_vulndb_import_summary_free(customs_vulndb_import_summary *s);
 
@@ -323,9 +327,10 @@ typedef struct customs_vulndb_import_opts {
  * input's feed replaces that feed's previous records; other feeds stay.
  * The new database is built in a temporary file next to dbpath and renamed
  * over it at the end, so readers and a killed import never see a half-built
- * database.  Bad records are warnings, not errors; an input that cannot be
- * read at all (missing, not a known format) fails the import and leaves the
- * old database in place. */
+ * database.  Bad records are warnings, not errors, each written to
+ * dbpath + ".import.log" (summary log_path); an input that cannot be read
+ * at all (missing, not a known format) fails the import and leaves the old
+ * database in place. */
 CUSTOMS_EXTERN int customs_vulndb_import(const char *dbpath, const customs_vulndb_input *inputs, size_t ninputs,
 			  const customs_vulndb_import_opts *opts, customs_vulndb_import_summary **out);
 

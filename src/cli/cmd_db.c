@@ -15,14 +15,15 @@
 #include "common.h"
 
 const char cmd_db_usage[] =
-	"usage: customs db import [--db PATH] [--name NAME] [--drop NAME]... [--quiet] FILE|DIR...\n"
-	"       customs db update [--db PATH] [--config FILE] [--list] [--ca-file FILE] [--quiet]\n"
+	"usage: customs db import [--db PATH] [--name NAME] [--drop NAME]... [--verbose|--quiet] FILE|DIR...\n"
+	"       customs db update [--db PATH] [--config FILE] [--list] [--ca-file FILE] [--verbose|--quiet]\n"
 	"       customs db status [--db PATH] [-o table|json] [--max-age DAYS]\n"
 	"       customs db show [--db PATH] [-o table|json] ID\n"
 	"       customs db affected [--db PATH] [-o table|json] NAMESPACE PACKAGE\n"
 	"\n"
 	"The vulnerability database is one SQLite file, built offline from feeds;\n"
-	"scanning never needs the network, and an air-gapped site copies the file.\n"
+	"scanning with it needs no network, and an air-gapped site copies the file\n"
+	"(`customs scan` fetches the feeds into a missing one, unless --offline).\n"
 	"\n"
 	"import   read feeds from files and directories: OSV JSON records, directories\n"
 	"         and zips of them (osv.dev's per-ecosystem all.zip), Alpine secdb JSON,\n"
@@ -31,9 +32,13 @@ const char cmd_db_usage[] =
 	"         from the content.  Each input is a feed, named after its file or\n"
 	"         directory (loose OSV files after their directory): importing a feed\n"
 	"         again replaces its records, other feeds stay.  Bad records are\n"
-	"         warnings naming the file and record; the import goes on.\n"
+	"         warnings naming the file and record; the import goes on.  The\n"
+	"         summary counts them per feed and kind; every one is in PATH.import.log\n"
+	"         (replaced by each import), and --verbose prints them as well.\n"
 	"update   download the configured feeds (conditional requests: ETag and\n"
 	"         Last-Modified of the last download), then import what changed.\n"
+	"         The feeds are --config FILE, else $CUSTOMS_FEEDS (a file in the\n"
+	"         same format), else the built-in list (`db update --list`).\n"
 	"status   feeds with their record counts, newest record and age.\n"
 	"show     one vulnerability: text, scores, aliases and related ids, NVD/EPSS/KEV\n"
 	"         data of its CVEs, affected packages.\n"
@@ -50,12 +55,14 @@ const char cmd_db_usage[] =
 	"                     ~/.local/share/customs/vulndb.sqlite)\n"
 	"  --name NAME        import: the feed name of the (single) input\n"
 	"  --drop NAME        import: also remove feed NAME from the database (repeatable)\n"
-	"  --config FILE      update: feeds to fetch, one \"NAME URL\" per line ('#' comments),\n"
-	"                     replacing the built-in list\n"
+	"  --config FILE      update: feeds to fetch, one \"NAME URL [KIND]\" per line ('#'\n"
+	"                     comments), replacing the built-in list (default: $CUSTOMS_FEEDS)\n"
 	"  --list             update: print the feeds that would be fetched and exit\n"
 	"  --ca-file FILE     update: PEM certificates to verify the feed servers with\n"
 	"  -o, --output FMT   status: table (default) or json\n"
 	"  --max-age DAYS     status: exit 1 with a warning when a feed's data is older\n"
+	"  -v, --verbose      print the import's warnings on stderr too (the first 10\n"
+	"                     of each kind per feed)\n"
 	"  --quiet            no warnings or progress on stderr\n"
 	"\n"
 	"Exit codes: 0 done, 1 (status --max-age) data too old, 2 usage error,\n"
@@ -70,17 +77,20 @@ enum {
 	OPT_CA,
 	OPT_MAX_AGE,
 	OPT_Q,
+	OPT_VERBOSE,
 };
 
 struct warn_state {
-	int quiet;
+	int quiet, verbose;
 	long shown;
 };
 
+/* Warnings are many (a bad version per record): the summary says how many
+ * and where they are, --verbose prints them too. */
 static void on_warn(void *ud, const char *msg)
 {
 	struct warn_state *w = ud;
-	if (w->quiet)
+	if (w->quiet || !w->verbose)
 		return;
 	fprintf(stderr, "customs db: warning: %s\n", msg);
 	w->shown++;
@@ -119,13 +129,14 @@ static int db_import(int argc, char **argv)
 		{"name", 0, required_argument, OPT_NAME},
 		{"drop", 0, required_argument, OPT_DROP},
 		{"quiet", 'q', no_argument, OPT_Q},
+		{"verbose", 'v', no_argument, OPT_VERBOSE},
 		{NULL, 0, 0, 0},
 	};
 	cli_parser p;
 	const char *dbopt = NULL, *name = NULL;
 	const char **drop = calloc((size_t)argc + 1, sizeof(*drop));
 	size_t ndrop = 0;
-	struct warn_state ws = {0, 0};
+	struct warn_state ws = {0, 0, 0};
 	char *path = NULL;
 	int opt, rc = EXIT_OK;
 
@@ -145,6 +156,9 @@ static int db_import(int argc, char **argv)
 			break;
 		case OPT_Q:
 			ws.quiet = 1;
+			break;
+		case OPT_VERBOSE:
+			ws.verbose = 1;
 			break;
 		}
 	}
@@ -199,11 +213,12 @@ static int db_update(int argc, char **argv)
 		{"list", 0, no_argument, OPT_LIST},
 		{"ca-file", 0, required_argument, OPT_CA},
 		{"quiet", 'q', no_argument, OPT_Q},
+		{"verbose", 'v', no_argument, OPT_VERBOSE},
 		{NULL, 0, 0, 0},
 	};
 	cli_parser p;
 	const char *dbopt = NULL, *config = NULL, *ca = NULL;
-	struct warn_state ws = {0, 0};
+	struct warn_state ws = {0, 0, 0};
 	customs_vulndb_feed *loaded = NULL;
 	const customs_vulndb_feed *feeds;
 	size_t nfeeds = 0;
@@ -228,21 +243,17 @@ static int db_update(int argc, char **argv)
 		case OPT_Q:
 			ws.quiet = 1;
 			break;
+		case OPT_VERBOSE:
+			ws.verbose = 1;
+			break;
 		}
 	}
 	if (opt < 0)
 		return -opt;
 	if (optind < argc)
 		return cli_usage_error("db", "update takes no arguments ('%s'); list feeds with --config", argv[optind]);
-	if (config) {
-		if (customs_vulndb_feeds_load(&loaded, &nfeeds, config) < 0)
-			return cli_error(EXIT_USAGE, "db update", "%s", customs_error_last());
-		feeds = loaded;
-	} else {
-		feeds = customs_vulndb_default_feeds();
-		while (feeds[nfeeds].name)
-			nfeeds++;
-	}
+	if ((rc = cli_feeds(&feeds, &nfeeds, &loaded, config, "db update")) != 0)
+		return rc;
 	if (list) {
 		for (size_t i = 0; i < nfeeds; i++)
 			printf("%s %s\n", feeds[i].name, feeds[i].url);

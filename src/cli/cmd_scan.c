@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -17,17 +18,33 @@
 #include "customs/vuln.h"
 
 const char cmd_scan_usage[] =
-	"usage: customs scan IMAGE|sbom:FILE [--db PATH] [-o FORMAT[=FILE]]... [--fail-on SEVERITY]\n"
-	"                    [--only-fixed] [--ignore FILE]... [--vex FILE]... [--explain ID]\n"
-	"                    [--show-suppressed]\n"
+	"usage: customs scan IMAGE|sbom:FILE [--db PATH] [--offline] [-o FORMAT[=FILE]]...\n"
+	"                    [--fail-on SEVERITY] [--severity-source distro|cvss] [--only-fixed]\n"
+	"                    [--ignore FILE]... [--vex FILE]... [--explain ID] [--show-suppressed]\n"
 	"\n"
 	"Find the known vulnerabilities of the packages in IMAGE: distro packages\n"
 	"(deb, rpm, apk) through their distro's feed by source package, language\n"
 	"packages (npm, PyPI, Go modules and stdlib, Maven, gems, crates, Composer,\n"
 	"NuGet) through their ecosystem's advisories, one match per vulnerability\n"
-	"per package with all its ids (the CVE first).  A language package that a\n"
-	"distro package installed is covered by it: its advisories are shown with\n"
-	"what the distro feed says, and never count on their own.\n"
+	"per package with all its ids (the CVE first).  The table has one row per\n"
+	"vulnerability and package (a package at two paths is one row); the JSON\n"
+	"lists every path.\n"
+	"\n"
+	"A language package that a distro package installed is decided by the\n"
+	"distro's records when they have one: covered (suppressed) when the distro\n"
+	"fixed it at or below the installed version or marks it not affected, or\n"
+	"when the distro package's own match counts it; with no distro record the\n"
+	"upstream advisory counts and the NOTE column says so.  The Go stdlib of a\n"
+	"Debian package's binary is decided by the records of the golang-X.Y\n"
+	"package its Built-Using field names.\n"
+	"\n"
+	"Severity: for a match through a distro feed the distro's own rating decides\n"
+	"the bucket (Debian urgency: unimportant = negligible, low, medium, high;\n"
+	"Ubuntu priority; Red Hat / AlmaLinux Low, Moderate, Important, Critical);\n"
+	"where it has none (\"not yet assigned\") and for language packages the CVSS\n"
+	"score decides (the record's own v3, NVD's v3 of the CVE, the record's v4),\n"
+	"then the feed's label.  The CVSS score and vector are shown either way\n"
+	"(JSON, --explain).  --severity-source cvss puts the score first.\n"
 	"\n"
 	"sbom:FILE scans an SBOM instead (SPDX 2.3 JSON or tag-value, CycloneDX\n"
 	"1.4-1.6 JSON, customs JSON): its packages are matched as if they had been\n"
@@ -35,8 +52,13 @@ const char cmd_scan_usage[] =
 	"\n"
 	"Options:\n"
 	"  --db PATH              vulnerability database (default: $CUSTOMS_DB, else\n"
-	"                         ~/.local/share/customs/vulndb.sqlite); build it with\n"
-	"                         `customs db import` or `customs db update`\n"
+	"                         ~/.local/share/customs/vulndb.sqlite).  When there is\n"
+	"                         none yet, the feeds are fetched into it first, as\n"
+	"                         `customs db update` does ($CUSTOMS_FEEDS names a feeds\n"
+	"                         file, else the built-in list), after the image is read\n"
+	"  --offline              never touch the network: no feeds are fetched (a missing\n"
+	"                         database is an error saying how to build one) and a\n"
+	"                         registry image is refused\n"
 	"  -o, --output FORMAT[=FILE]  repeatable, at most one on stdout: table (default),\n"
 	"                         json (docs/json.md, customs-scan), sarif (SARIF 2.1.0 for\n"
 	"                         GitHub code scanning: a rule per vulnerability, a result\n"
@@ -45,7 +67,11 @@ const char cmd_scan_usage[] =
 	"                         analysis of suppressed ones; cyclonedx-json@1.5)\n"
 	"  --fail-on SEVERITY     exit 1 when a match that counts (not suppressed, not\n"
 	"                         covered) is at or above SEVERITY: negligible, low,\n"
-	"                         medium, high, critical (or unknown: any match)\n"
+	"                         medium, high, critical (or unknown: any match), in\n"
+	"                         the bucket --severity-source decides\n"
+	"  --severity-source S    distro (default): the distro's rating first, as above;\n"
+	"                         cvss: the CVSS score first, then the label, then the\n"
+	"                         distro's rating\n"
 	"  --only-fixed           suppress matches without a fix (not-fixed, wont-fix)\n"
 	"  --hide-status LIST     suppress matches whose distro status is in LIST\n"
 	"                         (comma-separated: unimportant, no-dsa, postponed,\n"
@@ -60,18 +86,16 @@ const char cmd_scan_usage[] =
 	"  --explain ID           print, for each package matching ID (any of its ids),\n"
 	"                         how it matched: package, path and layer, namespace and\n"
 	"                         feed record, range, comparison, fix state, distro\n"
-	"                         status and why it is or is not suppressed\n"
+	"                         status, severity and why it is or is not suppressed\n"
 	"  --show-suppressed      table: also list suppressed and covered matches\n"
 	"  --max-db-age DAYS      warn when the database's newest data is older than\n"
 	"                         DAYS (default 7; 0 disables)\n"
-	"  --cpe-fallback         match by CPE when nothing else does: NOT IMPLEMENTED\n"
-	"                         (accepted; a warning says so)\n"
 	"  --timings              print analysis and matching times on stderr (also\n"
 	"                         with CUSTOMS_TIMINGS=1)\n"
 	"\n"
 	"Exit codes: 0 done, 1 a match at or above --fail-on, 2 usage error,\n"
-	"3 the image or the database could not be read, 4 results written but\n"
-	"part of the image could not be read.\n"
+	"3 the image or the database could not be read (or fetched), 4 results\n"
+	"written but part of the image could not be read.\n"
 	"\n" CLI_IMAGE_USAGE;
 
 enum {
@@ -84,7 +108,8 @@ enum {
 	OPT_EXPLAIN,
 	OPT_SHOW_SUPPRESSED,
 	OPT_MAX_DB_AGE,
-	OPT_CPE_FALLBACK,
+	OPT_SEVERITY_SOURCE,
+	OPT_OFFLINE,
 	OPT_TIMINGS,
 };
 
@@ -143,6 +168,126 @@ static void *status_run(void *arg)
 	return NULL;
 }
 
+/* The database a scan reads: one handle per core (the matcher spreads its
+ * lookups over them), its status read on a thread while the image is
+ * analysed. */
+struct scan_db {
+	customs_vulndb *db, *more[3];
+	size_t nmore;
+	struct status_job job;
+	pthread_t th;
+	int started;
+};
+
+static int scan_db_open(struct scan_db *sd, const char *path)
+{
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	if (customs_vulndb_open(&sd->db, path, 1) < 0)
+		return cli_error(EXIT_FAILED, "scan", "%s", customs_error_last());
+	while (sd->nmore < (size_t)(ncpu > 4 ? 4 : ncpu > 1 ? ncpu : 1) - 1 &&
+	       customs_vulndb_open(&sd->more[sd->nmore], path, 1) == 0)
+		sd->nmore++;
+	sd->job.db = sd->db;
+	return 0;
+}
+
+static void scan_db_status_start(struct scan_db *sd)
+{
+	sd->started = pthread_create(&sd->th, NULL, status_run, &sd->job) == 0;
+}
+
+static void scan_db_status_join(struct scan_db *sd)
+{
+	if (sd->started)
+		pthread_join(sd->th, NULL);
+	else
+		status_run(&sd->job);
+}
+
+static void scan_db_close(struct scan_db *sd)
+{
+	customs_vulndb_info_free(sd->job.info);
+	for (size_t i = 0; i < sd->nmore; i++)
+		customs_vulndb_free(sd->more[i]);
+	customs_vulndb_free(sd->db);
+}
+
+/* No database there yet (an empty file is none either). */
+static int no_database(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) != 0 ? errno == ENOENT : st.st_size == 0;
+}
+
+/* An image reference that is pulled from a registry: a registry scheme, or
+ * no scheme and nothing at that path (the source table's own rule). */
+static int remote_image(const char *ref)
+{
+	static const char *const local[] = {"oci:", "oci-dir:", "dir:", "oci-archive:", "docker-archive:", "sbom:"};
+	struct stat st;
+	if (!strncmp(ref, "registry:", 9) || !strncmp(ref, "docker://", 9))
+		return 1;
+	for (size_t i = 0; i < sizeof(local) / sizeof(local[0]); i++)
+		if (!strncmp(ref, local[i], strlen(local[i])))
+			return 0;
+	return stat(ref, &st) != 0;
+}
+
+/* The feeds' progress: on a terminal one line rewritten per feed, else
+ * nothing but the line before; a feed that failed is a warning. */
+struct fetch_ui {
+	int tty, quiet;
+	size_t done, n;
+};
+
+static void fetch_progress(void *ud, const char *msg)
+{
+	struct fetch_ui *u = ud;
+	u->done++;
+	if (u->quiet)
+		return;
+	if (strstr(msg, ": failed: "))
+		fprintf(stderr, "%scustoms scan: warning: %s\n", u->tty ? "\r\033[K" : "", msg);
+	if (u->tty)
+		fprintf(stderr, "\r\033[Kcustoms scan: fetching the vulnerability feeds: %zu/%zu %.60s", u->done, u->n, msg);
+}
+
+/* No database yet: fetch the feeds into it first, as `db update` does
+ * (--offline never comes here).  0 or an exit code. */
+static int fetch_feeds(const char *dbpath, int quiet)
+{
+	const customs_vulndb_feed *feeds;
+	customs_vulndb_feed *loaded = NULL;
+	customs_vulndb_update_summary *s = NULL;
+	customs_vulndb_update_opts o;
+	struct fetch_ui ui = {!quiet && isatty(2), quiet, 0, 0};
+	int rc;
+
+	if ((rc = cli_feeds(&feeds, &ui.n, &loaded, NULL, "scan")) != 0)
+		return rc;
+	if (!quiet && !ui.tty)
+		fprintf(stderr, "customs scan: no vulnerability database at %s: fetching its %zu feeds first, as `customs db "
+				"update` does (--offline never does)\n",
+			dbpath, ui.n);
+	memset(&o, 0, sizeof(o));
+	o.version = CUSTOMS_VULNDB_IMPORT_OPTS_VERSION;
+	o.import.version = CUSTOMS_VULNDB_IMPORT_OPTS_VERSION;
+	o.progress = fetch_progress;
+	o.ud = &ui;
+	if (customs_vulndb_update(dbpath, feeds, ui.n, &o, &s) < 0)
+		rc = cli_error(EXIT_FAILED, "scan",
+			       "%sno vulnerability database at %s, and fetching the feeds failed: %s; build it offline with "
+			       "`customs db import FEED...`",
+			       ui.tty ? "\r\033[K" : "", dbpath, customs_error_last());
+	else if (ui.tty)
+		fprintf(stderr, "\r\033[Kcustoms scan: fetched %zu of %zu feeds into %s%s%s\n", s->fetched, ui.n, dbpath,
+			s->import && s->import->log_path ? "; import warnings in " : "",
+			s->import && s->import->log_path ? s->import->log_path : "");
+	customs_vulndb_update_summary_free(s);
+	customs_vulndb_feeds_free(loaded, loaded ? ui.n : 0);
+	return rc;
+}
+
 /* --ignore and --vex files into one rule set: 0 or an exit code */
 static int load_rules(customs_match_rules **out, const char *const *ignores, size_t nignores,
 		      const char *const *vexes, size_t nvexes)
@@ -191,7 +336,8 @@ int cmd_scan(int argc, char **argv)
 		{"explain", 0, required_argument, OPT_EXPLAIN},
 		{"show-suppressed", 0, no_argument, OPT_SHOW_SUPPRESSED},
 		{"max-db-age", 0, required_argument, OPT_MAX_DB_AGE},
-		{"cpe-fallback", 0, no_argument, OPT_CPE_FALLBACK},
+		{"severity-source", 0, required_argument, OPT_SEVERITY_SOURCE},
+		{"offline", 0, no_argument, OPT_OFFLINE},
 		{"timings", 0, no_argument, OPT_TIMINGS},
 		{NULL, 0, 0, 0},
 	};
@@ -203,7 +349,7 @@ int cmd_scan(int argc, char **argv)
 	size_t nignores = 0, nvexes = 0;
 	customs_match_opts mo = {.version = CUSTOMS_MATCH_OPTS_VERSION};
 	customs_severity threshold = CUSTOMS_SEVERITY_UNKNOWN;
-	int show_suppressed = 0, timings = cli_timings_env();
+	int show_suppressed = 0, offline = 0, timings = cli_timings_env();
 	long max_db_age = 7;
 	int opt, rc;
 
@@ -253,11 +399,15 @@ int cmd_scan(int argc, char **argv)
 				return cli_usage_error("scan", "--max-db-age wants a number of days, not '%s'", optarg);
 			break;
 		}
-		case OPT_CPE_FALLBACK:
-			mo.cpe_fallback = 1;
+		case OPT_SEVERITY_SOURCE:
+			if (customs_severity_source_parse(&mo.severity_source, optarg) < 0)
+				return cli_usage_error("scan", "--severity-source wants distro or cvss, not '%s'", optarg);
 			break;
 		case OPT_TIMINGS:
 			timings = 1;
+			break;
+		case OPT_OFFLINE:
+			offline = 1;
 			break;
 		}
 	}
@@ -271,61 +421,62 @@ int cmd_scan(int argc, char **argv)
 
 	/* the database and the rules first: fail before reading the image */
 	char *dbpath = NULL;
-	customs_vulndb *db = NULL;
-	customs_vulndb_info *info = NULL;
+	struct scan_db sd;
 	customs_match_rules *rules = NULL;
 	customs_analysis *a = NULL;
 	customs_match_result *res = NULL;
-	customs_vulndb *more[3];
-	size_t nmore = 0;
-	struct status_job job;
-	pthread_t status_th;
-	int status_started = 0;
 	double t0 = cli_now_ms(), t_db, t_an, t_match, t_out;
+	int missing;
 
-	memset(&job, 0, sizeof(job));
-
+	memset(&sd, 0, sizeof(sd));
+	if (offline && remote_image(image))
+		return cli_usage_error("scan", "--offline: %s would be pulled from a registry; give a local image "
+					       "(oci:DIR, docker-archive:FILE, oci-archive:FILE, dir:DIR, sbom:FILE)", image);
 	if (dbopt)
 		dbpath = strdup(dbopt);
 	else if (customs_vulndb_default_path(&dbpath) < 0)
 		return cli_error(EXIT_FAILED, "scan", "%s", customs_error_last());
 	if (!dbpath)
 		return cli_error(EXIT_FAILED, "scan", "out of memory");
-	if (customs_vulndb_open(&db, dbpath, 1) < 0) {
-		rc = cli_error(EXIT_FAILED, "scan", "%s", customs_error_last());
+	if ((missing = no_database(dbpath)) && offline) {
+		rc = cli_error(EXIT_FAILED, "scan",
+			       "no vulnerability database at %s, and --offline does not fetch one: build it with `customs db "
+			       "import FEED...` (files) or `customs db update`",
+			       dbpath);
 		goto done;
 	}
-	/* one more handle per extra core: the matcher spreads its lookups */
-	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-	while (nmore < (size_t)(ncpu > 4 ? 4 : ncpu > 1 ? ncpu : 1) - 1 && customs_vulndb_open(&more[nmore], dbpath, 1) == 0)
-		nmore++;
-	mo.more_dbs = more;
-	mo.nmore_dbs = nmore;
+	if (!missing && (rc = scan_db_open(&sd, dbpath)) != 0)
+		goto done;
 	if ((nignores || nvexes) && (rc = load_rules(&rules, ignores, nignores, vexes, nvexes)) != 0)
 		goto done;
 	mo.rules = rules;
 	t_db = cli_now_ms();
 
-	job.db = db;
-	status_started = pthread_create(&status_th, NULL, status_run, &job) == 0;
+	/* the image next (with the database status alongside): a mistake in
+	 * its name is said before any download */
+	if (!missing)
+		scan_db_status_start(&sd);
 	rc = cli_analyze(&a, "scan", image, &io);
-	if (status_started)
-		pthread_join(status_th, NULL);
-	else
-		status_run(&job);
-	info = job.info;
+	if (!missing)
+		scan_db_status_join(&sd);
 	if (rc != 0)
 		goto done;
-	if (job.err < 0) {
-		rc = cli_error(EXIT_FAILED, "scan", "%s", job.msg);
+	if (missing && ((rc = fetch_feeds(dbpath, io.quiet)) != 0 || (rc = scan_db_open(&sd, dbpath)) != 0))
+		goto done;
+	if (missing)
+		status_run(&sd.job);
+	if (sd.job.err < 0) {
+		rc = cli_error(EXIT_FAILED, "scan", "%s", sd.job.msg);
 		goto done;
 	}
-	check_db_age(info, max_db_age, io.quiet);
+	check_db_age(sd.job.info, max_db_age, io.quiet);
+	mo.more_dbs = sd.more;
+	mo.nmore_dbs = sd.nmore;
 	/* the packages a container has, in a stable order: matches and every
 	 * report index them */
 	customs_analysis_select_packages(a, 0);
 	t_an = cli_now_ms();
-	if (customs_match_analysis(&res, db, a, &mo) < 0) {
+	if (customs_match_analysis(&res, sd.db, a, &mo) < 0) {
 		rc = cli_error(EXIT_FAILED, "scan", "matching: %s", customs_error_last());
 		goto done;
 	}
@@ -340,15 +491,16 @@ int cmd_scan(int argc, char **argv)
 			failed = 1;
 
 	customs_report r = {.version = CUSTOMS_REPORT_VERSION, .kind = CUSTOMS_REPORT_SCAN, .analysis = a,
-			    .matches = res, .vulndb = info, .db = db, .show_suppressed = show_suppressed, .fail_on = fail_on,
-			    .failed = failed, .explain_id = mo.explain_id, .explain_rules = nignores + nvexes};
+			    .matches = res, .vulndb = sd.job.info, .db = sd.db, .show_suppressed = show_suppressed,
+			    .fail_on = fail_on, .failed = failed, .explain_id = mo.explain_id,
+			    .explain_rules = nignores + nvexes};
 	rc = write_results(&r, &outs);
 	t_out = cli_now_ms();
 	if (timings)
 		fprintf(stderr,
 			"customs scan: timings: database open %.1f ms, analysis %.1f ms (database status alongside), match "
 			"%.1f ms (%zu packages, %zu matches, %zu threads), output %.1f ms, total %.1f ms\n",
-			t_db - t0, t_an - t_db, t_match - t_an, res->packages, res->n, nmore + 1, t_out - t_match, t_out - t0);
+			t_db - t0, t_an - t_db, t_match - t_an, res->packages, res->n, sd.nmore + 1, t_out - t_match, t_out - t0);
 	if (!rc && failed)
 		rc = EXIT_FINDINGS;
 	if (!rc)
@@ -357,10 +509,7 @@ done:
 	customs_match_result_free(res);
 	customs_analysis_free(a);
 	customs_match_rules_free(rules);
-	customs_vulndb_info_free(info);
-	for (size_t i = 0; i < nmore; i++)
-		customs_vulndb_free(more[i]);
-	customs_vulndb_free(db);
+	scan_db_close(&sd);
 	free(dbpath);
 	return rc;
 }

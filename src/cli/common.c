@@ -429,3 +429,24 @@ int cli_timings_env(void)
 	const char *e = getenv("CUSTOMS_TIMINGS");
 	return e && *e && strcmp(e, "0");
 }
+
+int cli_feeds(const customs_vulndb_feed **feeds, size_t *n, customs_vulndb_feed **loaded, const char *config,
+	      const char *cmd)
+{
+	const char *env = getenv("CUSTOMS_FEEDS");
+	*loaded = NULL;
+	*n = 0;
+	if (!config && env && *env)
+		config = env;
+	if (config) {
+		if (customs_vulndb_feeds_load(loaded, n, config) < 0)
+			return cli_error(EXIT_USAGE, cmd, "%s%s", customs_error_last(),
+					 config == env ? " (the feeds of $CUSTOMS_FEEDS)" : "");
+		*feeds = *loaded;
+		return 0;
+	}
+	*feeds = customs_vulndb_default_feeds();
+	while ((*feeds)[*n].name)
+		(*n)++;
+	return 0;
+}

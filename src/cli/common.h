@@ -128,6 +128,13 @@ int cli_analyze(customs_analysis **out, const char *cmd, const char *ref, cli_im
 /* Exit code for a finished analysis: EXIT_OK or EXIT_INCOMPLETE. */
 int cli_analysis_exit(const customs_analysis *a);
 
+/* The feeds `db update` fetches (and `scan` without a database): config
+ * (--config FILE), else $CUSTOMS_FEEDS, else the built-in list.  *loaded
+ * is what to free with customs_vulndb_feeds_free(*loaded, *n), or NULL.
+ * 0 or an exit code with the error printed. */
+int cli_feeds(const customs_vulndb_feed **feeds, size_t *n, customs_vulndb_feed **loaded, const char *config,
+	      const char *cmd);
+
 /* Milliseconds of a monotonic clock, for --timings. */
 double cli_now_ms(void);
 /* CUSTOMS_TIMINGS is set and not "0". */

@@ -155,4 +155,31 @@ check_eq "alma8: libuuid 2.32.1-42.el8_8 has ALSA-2026:1852, fixed in 2.32.1-48.
 	"$(jq -r '[.matches[] | "\(.package.name) \(.id) \(.fix.state) \(.fix.versions | join(","))"] | join(";")' "$TMP/alma8.scan.json")" \
 	"libuuid ALSA-2026:1852 fixed 2.32.1-48.el8_10"
 check "alma9: Mariner's packages hit many AlmaLinux 9 advisories ($(wc -l <"$TMP/alma9.want"))" test "$(wc -l <"$TMP/alma9.want")" -gt 20
+# the severity of an AlmaLinux match is AlmaLinux's own: the word its
+# advisory's summary starts with ("Moderate: util-linux security update")
+python3 - "$SHARED/feeds/almalinux-osv.zip" "$TMP/alma9.scan.json" "$TMP/alma8.scan.json" >"$TMP/alma.sev" <<'EOF'
+import json, sys, zipfile
+words = {"Low": "low", "Moderate": "medium", "Important": "high", "Critical": "critical"}
+said = {}
+with zipfile.ZipFile(sys.argv[1]) as z:
+    for n in z.namelist():
+        if n.endswith(".json"):
+            r = json.loads(z.read(n))
+            said[r["id"]] = r.get("summary", "").split(":")[0]
+bad, n = [], 0
+for f in sys.argv[2:]:
+    for m in json.load(open(f))["matches"]:
+        w = said.get(m["id"])
+        want = (words[w], "distro", w) if w in words else (m["severity"]["bucket"], m["severity"]["source"], None)
+        got = (m["severity"]["bucket"], m["severity"]["source"], m["severity"]["distro_severity"])
+        n += w in words
+        if got != want:
+            bad.append((m["id"], got, want))
+print(n, len(bad), bad[:3])
+EOF
+read -r nsev nbad rest <"$TMP/alma.sev"
+check "alma: every match AlmaLinux rates has that severity ($nsev matches; $nbad differ: $rest)" test "$nsev" -gt 20 -a "$nbad" -eq 0
+check_eq "alma8: ALSA-2026:1852 (\"Moderate: util-linux security update\") is medium by AlmaLinux's rating" \
+	"$(jq -c '[.matches[] | select(.id == "ALSA-2026:1852") | .severity | [.bucket, .source, .distro_severity]]' "$TMP/alma8.scan.json")" \
+	'[["medium","distro","Moderate"]]'
 finish

@@ -1,11 +1,13 @@
 #!/bin/bash
 # scan_debian.sh - `customs scan` of the Debian 12 fixture images against the
-# real Debian OSV feed, checked against an independent oracle: a Python
-# reading of the same OSV records (zipfile + json, ecosystem "Debian:12"),
-# the installed packages of each image's dpkg status (Source field, the
-# source version from "Source: x (ver)" else Version), and OSV evaluation
-# (versions list, or ranges with events ordered and compared by dpkg itself:
-# python3-apt's apt_pkg, or `dpkg --compare-versions` in one shell batch).
+# real Debian OSV feed, checked against an independent oracle
+# (tests/lib/debian_oracle.py): a Python reading of the same OSV records
+# (zipfile + json, ecosystem "Debian:12"), the installed packages of each
+# image's dpkg status (Source field, the source version from "Source: x
+# (ver)" else Version), and OSV evaluation (versions list, or ranges with
+# events ordered and compared by dpkg itself: python3-apt's apt_pkg, or
+# `dpkg --compare-versions` in one shell batch).  Then the severity: Debian's
+# urgency decides the bucket, --severity-source cvss the CVSS score.
 # The set of (vulnerability id, source package) customs reports (matches and
 # suppressed, by the feed records each match lists) must equal the oracle's.
 . "$(dirname "$0")/../lib/common.sh"
@@ -34,117 +36,7 @@ DB=$TMP/debian.sqlite
 "$CUSTOMS" db import --db "$DB" --quiet "$SHARED/feeds/debian-osv.zip" >/dev/null 2>"$TMP/import.err"
 check_eq "import debian-osv.zip" "$?" 0
 
-cat >"$TMP/oracle.py" <<'PY'
-import json, os, subprocess, sys, tempfile, zipfile
-
-zip_path, status_path, out_path = sys.argv[1:4]
-
-try:
-    import apt_pkg
-    apt_pkg.init_system()
-    def cmp_batch(pairs):
-        return {p: (apt_pkg.version_compare(p[0], p[1]) > 0) - (apt_pkg.version_compare(p[0], p[1]) < 0) for p in pairs}
-except ImportError:
-    def cmp_batch(pairs):
-        # one shell, one dpkg call per pair: no Python subprocess per pair
-        pairs = sorted(pairs)
-        script = 'while read -r a b; do if dpkg --compare-versions "$a" lt "$b"; then echo -1; ' \
-                 'elif dpkg --compare-versions "$a" eq "$b"; then echo 0; else echo 1; fi; done'
-        inp = "".join("%s %s\n" % p for p in pairs)
-        out = subprocess.run(["sh", "-c", script], input=inp, capture_output=True, text=True, check=True).stdout.split()
-        return {p: int(r) for p, r in zip(pairs, out)}
-
-# installed packages: (source, source version)
-sources = {}
-for stanza in open(status_path, encoding="utf-8").read().split("\n\n"):
-    f = {}
-    key = None
-    for line in stanza.split("\n"):
-        if line[:1] in (" ", "\t") and key:
-            continue
-        if ":" in line:
-            key, _, val = line.partition(":")
-            f[key] = val.strip()
-    if "Package" not in f or f.get("Status", "").split()[-1:] != ["installed"]:
-        continue
-    src, ver = f["Package"], f["Version"]
-    if "Source" in f:
-        parts = f["Source"].split()
-        src = parts[0]
-        if len(parts) > 1 and parts[1].startswith("("):
-            ver = parts[1].strip("()")
-    sources.setdefault(src, set()).add(ver)
-
-# the Debian:12 entries of those source packages
-entries = []
-with zipfile.ZipFile(zip_path) as z:
-    for name in z.namelist():
-        if not name.endswith(".json"):
-            continue
-        rec = json.loads(z.read(name))
-        if rec.get("withdrawn"):
-            continue
-        for a in rec.get("affected", []):
-            pkg = a.get("package") or {}
-            if pkg.get("ecosystem") != "Debian:12" or pkg.get("name") not in sources:
-                continue
-            entries.append((rec["id"], pkg["name"], a))
-
-# every comparison the evaluation needs, in one batch
-pairs = set()
-for vid, src, a in entries:
-    for ver in sources[src]:
-        for r in a.get("ranges", []):
-            if r.get("type") != "ECOSYSTEM":
-                continue
-            evs = [v for e in r.get("events", []) for v in e.values() if v not in ("0", "*")]
-            for v in evs:
-                pairs.add((ver, v))
-            for i in range(len(evs)):
-                for j in range(len(evs)):
-                    pairs.add((evs[i], evs[j]))
-cmp = cmp_batch(pairs)
-
-def c(a, b):
-    if a == b:
-        return 0
-    if a == "0":
-        return -1
-    if b == "0":
-        return 1
-    return cmp[(a, b)]
-
-import functools
-def affected(ver, a):
-    if ver in a.get("versions", []):
-        return True
-    for r in a.get("ranges", []):
-        if r.get("type") != "ECOSYSTEM":
-            continue
-        evs = []
-        for e in r.get("events", []):
-            (kind, v), = e.items()
-            evs.append((kind, v))
-        limits = [v for k, v in evs if k == "limit"]
-        if limits and not any(v == "*" or c(ver, v) < 0 for v in limits):
-            continue
-        order = {"introduced": 0, "last_affected": 1, "fixed": 2, "limit": 3}
-        evs.sort(key=functools.cmp_to_key(lambda x, y: c(x[1], y[1]) or order[x[0]] - order[y[0]]))
-        vuln = False
-        for k, v in evs:
-            if k == "introduced" and c(ver, v) >= 0:
-                vuln = True
-            elif k == "fixed" and c(ver, v) >= 0:
-                vuln = False
-            elif k == "last_affected" and c(ver, v) > 0:
-                vuln = False
-        if vuln:
-            return True
-    return False
-
-result = sorted({(vid, src) for vid, src, a in entries for ver in sources[src] if affected(ver, a)})
-json.dump({"sources": len(sources), "entries": len(entries), "pairs": [list(p) for p in result]}, open(out_path, "w"))
-PY
+ORACLE=$SRCDIR/tests/lib/debian_oracle.py
 
 # customs' (record id, source package) pairs from the Debian feed; every
 # record id must also be one of its match's ids
@@ -167,7 +59,7 @@ for img in debian-min debian-rich; do
 	check "scan $img -o json exits 0 (got $rc)" [ "$rc" -eq 0 ]
 	check "scan $img writes a customs-scan document" python3 -c "
 import json,sys; d=json.load(open('$TMP/$img.json')); sys.exit(d['schema']!='customs-scan' or d['schema_version']!='1.0')"
-	$PY "$TMP/oracle.py" "$SHARED/feeds/debian-osv.zip" "$FIXTURES/rootfs/$img/rootfs/var/lib/dpkg/status" \
+	$PY "$ORACLE" pairs "$SHARED/feeds/debian-osv.zip" "$FIXTURES/rootfs/$img/rootfs/var/lib/dpkg/status" \
 		"$TMP/$img.oracle.json"
 	check_eq "oracle for $img ran" "$?" 0
 	python3 "$TMP/customs.py" "$TMP/$img.json" "$TMP/$img.customs.json"
@@ -201,10 +93,21 @@ print("not-fixed", all(m["fix"]["state"] in ("not-fixed", "wont-fix", "unknown")
 print("fixed", all(m["fix"]["versions"] and "(fixed)" in m["comparison"] for m in deb if m["fix"]["state"] == "fixed"))
 # unimportant / end-of-life are statuses shown, not dropped
 print("status", sorted({m["distro_status"] for m in deb if m["distro_status"]}))
-# severity buckets follow the CVSS v3 score
+# severity: Debian's urgency decides where it rates the issue, else the CVSS v3 score
 def bucket(s):
     return "critical" if s >= 9 else "high" if s >= 7 else "medium" if s >= 4 else "low" if s >= 0.1 else "negligible"
-print("buckets", all(bucket(m["severity"]["cvss_score"]) == m["severity"]["bucket"] for m in ms if m["severity"]["cvss_score"] is not None))
+urgency = {"unimportant": "negligible", "low": "low", "medium": "medium", "high": "high"}
+def want(m):
+    u = (m["distro_urgency"] or "").rstrip("*")
+    if u in urgency:
+        return (urgency[u], "distro")
+    s = m["severity"]["cvss_score"]
+    return (bucket(s), m["severity"]["source"] if m["severity"]["source"] in ("cvss", "nvd") else "?") if s is not None else ("unknown", "none")
+print("buckets", all(want(m) == (m["severity"]["bucket"], m["severity"]["source"]) for m in deb),
+      sum(m["severity"]["source"] == "distro" for m in deb) > 0, sum(m["severity"]["source"] == "cvss" for m in deb) > 0)
+# CVE-2019-1010022: Debian says unimportant (never fixed in a release), NVD 9.8
+g = [m for m in deb if m["id"] == "CVE-2019-1010022" and m["package"]["name"] == "libc6"]
+print("glibc", [(m["severity"]["bucket"], m["severity"]["source"], m["severity"]["distro_severity"], m["severity"]["cvss_score"]) for m in g])
 # severity order: critical first
 rank = ["unknown", "negligible", "low", "medium", "high", "critical"]
 r = [rank.index(m["severity"]["bucket"]) for m in d["matches"]]
@@ -218,9 +121,32 @@ check "binary packages match through their source package (libc6 via glibc)" gre
 check "unfixed entries are not-fixed with no fixed version" grep -qx "not-fixed True" "$TMP/facts"
 check "fixed matches name the fixed version and the comparison says (fixed)" grep -qx "fixed True" "$TMP/facts"
 check "distro statuses are shown (unimportant present)" grep -q "^status .*'unimportant'" "$TMP/facts"
-check "severity buckets follow CVSS v3 ranges" grep -qx "buckets True" "$TMP/facts"
+check "severity: Debian's urgency decides the bucket where it has one, else the CVSS v3 score" grep -qx "buckets True True True" "$TMP/facts"
+check "CVE-2019-1010022 in glibc is negligible (Debian: unimportant), its CVSS 9.8 still shown" \
+	grep -qx "glibc \[('negligible', 'distro', 'unimportant', 9.8)\]" "$TMP/facts"
 check "matches are sorted critical first" grep -qx "sorted True" "$TMP/facts"
 check "dpkg packages are compared by their source version (some differ from the binary's)" grep -qx "srcver True True" "$TMP/facts"
+
+# --fail-on uses the decided bucket: with zlib's CVE-2023-45853 (not yet
+# rated by Debian, CVSS 9.8) ignored, glibc's CVE-2019-1010022 fails the
+# build only with --severity-source cvss
+echo '[{"id": "CVE-2023-45853", "reason": "zlib minizip is not used"}]' >"$TMP/zlib.json"
+"$CUSTOMS" scan --quiet --db "$DB" --max-db-age 0 --ignore "$TMP/zlib.json" --fail-on critical "$FIXTURES/oci/debian-min" \
+	>/dev/null 2>&1
+check_eq "debian-min --fail-on critical: exit 0 (CVE-2019-1010022 is negligible by Debian's rating)" "$?" 0
+"$CUSTOMS" scan --quiet --db "$DB" --max-db-age 0 --ignore "$TMP/zlib.json" --fail-on critical --severity-source cvss \
+	-o json "$FIXTURES/oci/debian-min" >"$TMP/cvss.json" 2>/dev/null
+check_eq "... with --severity-source cvss: exit 1" "$?" 1
+check_eq "  ... CVE-2019-1010022 is critical by its CVSS score, Debian's rating kept beside it" \
+	"$(jq -c '[.matches[] | select(.id == "CVE-2019-1010022") | [.package.name, .severity.bucket, .severity.source, .severity.distro_severity]]' "$TMP/cvss.json")" \
+	'[["libc-bin","critical","cvss","unimportant"],["libc6","critical","cvss","unimportant"]]'
+check "  ... every bucket follows the CVSS v3 score there" python3 -c "
+import json,sys
+d=json.load(open('$TMP/cvss.json'))
+b=lambda s: 'critical' if s >= 9 else 'high' if s >= 7 else 'medium' if s >= 4 else 'low' if s >= 0.1 else 'negligible'
+sys.exit(not all(b(m['severity']['cvss_score']) == m['severity']['bucket'] for m in d['matches'] if m['severity']['cvss_score'] is not None))"
+"$CUSTOMS" scan --db "$DB" --severity-source nvd "$FIXTURES/oci/debian-min" >/dev/null 2>&1
+check_eq "--severity-source nvd: usage error" "$?" 2
 
 # --hide-status moves unimportant ones to suppressed, never drops them
 "$CUSTOMS" scan --quiet --db "$DB" --max-db-age 0 -o json --hide-status unimportant "$FIXTURES/oci/debian-min" \

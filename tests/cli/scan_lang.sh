@@ -2,11 +2,13 @@
 # scan_lang.sh - `customs scan` of debian-rich's language packages against
 # the real GitHub advisories (ghsa/), Go vulndb and PyPA feeds: the advisory
 # ids of lodash 4.17.15, minimist 1.2.0, axios 0.21.0, express 4.17.1 (npm),
-# requests 2.28.1 (Debian's python3-requests: covered, never counted) and the
-# Go binaries' stdlib and modules (versions from `go version -m`) must be
-# exactly those an independent Python evaluation of the same records gives.
-# Then the CLI: --fail-on exit codes, --only-fixed, ignore rules (YAML and
-# JSON, an expired one reported), a VEX statement, --explain.
+# requests 2.28.1 (Debian's python3-requests) and the Go binaries' stdlib and
+# modules (versions from `go version -m`) must be exactly those an
+# independent Python evaluation of the same records gives.  The database has
+# no Debian data: language packages that debs installed count (fail closed),
+# saying so.  Then the CLI: --fail-on exit codes, --only-fixed, ignore rules
+# (YAML and JSON, an expired one reported), a VEX statement, --explain, one
+# table row per package identity (esbuild's binary at two paths).
 . "$(dirname "$0")/../lib/common.sh"
 set +e +o pipefail
 
@@ -174,19 +176,20 @@ d=json.load(open('$TMP/scan.json'))
 ms=[m for m in d['matches'] if m['package']['name'] in ('lodash','minimist','axios','express') and 'app/' in m['package']['location']]
 sys.exit(not ms or not all(m['match_type']=='direct' and m['fix']['state']=='fixed' and m['fix']['versions'] and m['id'].startswith('CVE-') for m in ms))"
 
-# requests 2.28.1 from Debian's python3-requests: covered, never counted
+# requests 2.28.1 from Debian's python3-requests: no Debian data, so its
+# advisories count, each saying who installed it
 w=$(want PyPI requests 2.28.1)
 echo "# PyPI requests 2.28.1: $w"
 check "requests 2.28.1 has PyPI advisories at all" [ -n "$w" ]
 check_eq "requests 2.28.1: advisory ids = the PyPA/GHSA records whose ranges or versions hold it" \
 	"$(got PyPI requests 2.28.1 dist-packages)" "$w"
-check "requests' advisories are covered_by python3-requests, in suppressed, none in matches" python3 -c "
+check "requests' advisories count (no Debian data: fail closed), covered_by python3-requests with state no-data" python3 -c "
 import json,sys
 d=json.load(open('$TMP/scan.json'))
 sup=[m for m in d['suppressed'] if m['package']['name']=='requests']
 act=[m for m in d['matches'] if m['package']['name']=='requests']
-sys.exit(act or not sup or not all(m['covered_by'] and m['covered_by']['package']=='python3-requests' and m['match_type']=='owning-package'
-    and m['suppressed_by']['kind']=='covered' for m in sup))"
+sys.exit(sup or not act or not all(m['covered_by'] and m['covered_by']['package']=='python3-requests' and m['match_type']=='direct'
+    and m['covered_by']['state']=='no-data' and m['covered_by']['namespace']=='debian:12' and m['suppressed_by'] is None for m in act))"
 
 # Go: stdlib by the toolchain version, modules by their (pseudo-)versions
 if python3 -c "import json,sys; sys.exit(not json.load(open('$TMP/go.json'))['have_go'])"; then
@@ -200,24 +203,28 @@ if python3 -c "import json,sys; sys.exit(not json.load(open('$TMP/go.json'))['ha
 	done < <(python3 -c "
 import json
 for k, v in json.load(open('$TMP/go.json'))['go'].items(): print(k + '|' + v)")
-	check "stdlib of esbuild (go1.20.7) has advisories, active; umoci's (go1.19.8, a deb's) are covered by umoci" python3 -c "
+	check "stdlib of esbuild (go1.20.7) has advisories, active; umoci's (go1.19.8, a deb's built with golang-1.19) too: no Debian data" python3 -c "
 import json,sys
 d=json.load(open('$TMP/scan.json'))
 e=[m for m in d['matches'] if m['package']['name']=='stdlib' and 'esbuild' in m['package']['location']]
-u=[m for m in d['suppressed'] if m['package']['name']=='stdlib' and 'umoci' in m['package']['location']]
-sys.exit(not e or not u or not all(m['covered_by']['package']=='umoci' for m in u)
-    or any(m['package']['name']=='stdlib' and 'umoci' in m['package']['location'] for m in d['matches']))"
+u=[m for m in d['matches'] if m['package']['name']=='stdlib' and 'umoci' in m['package']['location']]
+sys.exit(not e or not u or not all(m['covered_by']['package']=='umoci' and m['covered_by']['via']=='built-using'
+    and m['covered_by']['source_package']=='golang-1.19' and m['covered_by']['source_version']=='1.19.8-2'
+    and m['covered_by']['state']=='no-data' for m in u)
+    or any(m['package']['name']=='stdlib' for m in d['suppressed']))"
 else
 	partial "go is not installed: the Go binaries' versions cannot be read independently (the Go checks)"
 fi
 
 # Maven: commons-lang3 3.12.0 inside the app's war (WEB-INF/lib) is in
 # GHSA-j288-q9x7-2f5v (CVE-2025-48924: introduced 3.0, fixed 3.18.0)
-check_eq "Maven: commons-lang3 3.12.0 in the war has CVE-2025-48924 (GHSA-j288-q9x7-2f5v), fixed in 3.18.0" \
-	"$(jq -r '[.matches[] | select(.package.type == "java-archive") | "\(.package.name) \(.package.version) \(.package.location) \(.ids | join(",")) \(.fix.state) \(.fix.versions | join(","))"] | join(";")' "$TMP/scan.json")" \
-	"commons-lang3 3.12.0 app/lib/fixture-webapp.war!/WEB-INF/lib/commons-lang3-3.12.0.jar CVE-2025-48924,GHSA-j288-q9x7-2f5v fixed 3.18.0"
+# GHSA-j288-q9x7-2f5v (CVE-2025-48924: introduced 3.0, fixed 3.18.0); the copy in
+# /usr/share/java that libcommons-lang3-java installed counts too: no Debian data
+check_eq "Maven: commons-lang3 3.12.0 in the war and in /usr/share/java have CVE-2025-48924 (GHSA-j288-q9x7-2f5v), fixed in 3.18.0" \
+	"$(jq -r '[.matches[] | select(.package.type == "java-archive") | "\(.package.name) \(.package.version) \(.package.location) \(.ids | join(",")) \(.fix.state) \(.fix.versions | join(",")) \(.covered_by.package) \(.covered_by.state)"] | join(";")' "$TMP/scan.json")" \
+	"commons-lang3 3.12.0 app/lib/fixture-webapp.war!/WEB-INF/lib/commons-lang3-3.12.0.jar CVE-2025-48924,GHSA-j288-q9x7-2f5v fixed 3.18.0 null null;commons-lang3 3.12.0 usr/share/java/commons-lang3.jar CVE-2025-48924,GHSA-j288-q9x7-2f5v fixed 3.18.0 libcommons-lang3-java no-data"
 check_eq "Maven: the match is by the purl's group:artifact in the Maven ecosystem" \
-	"$(jq -r '.matches[] | select(.package.type == "java-archive") | "\(.ecosystem) \(.lookup_name)"' "$TMP/scan.json")" \
+	"$(jq -r '[.matches[] | select(.package.type == "java-archive") | "\(.ecosystem) \(.lookup_name)"] | unique | join(";")' "$TMP/scan.json")" \
 	"Maven org.apache.commons:commons-lang3"
 
 # ---- --fail-on ---------------------------------------------------------------------
@@ -227,11 +234,12 @@ cat >"$TMP/all.json" <<'EOF'
 {"ignore": [{"package": {"name": "*"}, "reason": "everything"}]}
 EOF
 scan --fail-on negligible --ignore "$TMP/all.json" -o json >"$TMP/allign.json" 2>/dev/null
-check_eq "--fail-on with every active match ignored: exit 0 although covered advisories remain" "$?" 0
-check "  ... and the covered requests advisories are still reported" python3 -c "
+check_eq "--fail-on with every match ignored: exit 0" "$?" 0
+check "  ... and the requests advisories are still reported, ignored, saying who installed it" python3 -c "
 import json,sys
 d=json.load(open('$TMP/allign.json'))
-sys.exit(d['matches'] or not any(m['covered_by'] for m in d['suppressed'] if m['package']['name']=='requests'))"
+r=[m for m in d['suppressed'] if m['package']['name']=='requests']
+sys.exit(d['matches'] or not r or not all(m['covered_by'] and m['suppressed_by']['kind']=='ignore' for m in r))"
 cat >"$TMP/crit.yaml" <<'EOF'
 # every deb, and the critical npm advisory
 ignore:
@@ -333,9 +341,9 @@ check "--explain names the namespace and the feed record" grep -Eq "record: +GHS
 check "--explain shows the range and the comparison" grep -q "comparison:  semver: 1.2.0 < 1.2.6 (fixed) -> affected" "$TMP/explain.txt"
 check "--explain says it is not suppressed" grep -q "suppressed:  no" "$TMP/explain.txt"
 scan --explain CVE-2023-32681 >"$TMP/explain2.txt" 2>&1
-check "--explain of a covered advisory names the owning package and why it is suppressed" \
-	grep -q "covered by:  python3-requests" "$TMP/explain2.txt"
-check "  ... suppressed: yes, covered" grep -q "suppressed:  yes, covered" "$TMP/explain2.txt"
+check "--explain of an advisory of a deb's package names the owner and that the distro has no data" \
+	grep -q "installed by: python3-requests 2.28.1+dfsg-1 (source requests 2.28.1+dfsg-1, debian:12): no-data (the distro has no record: the upstream advisory counts)" "$TMP/explain2.txt"
+check "  ... suppressed: no" grep -q "suppressed:  no" "$TMP/explain2.txt"
 scan --explain GHSA-35jh-r3h4-6jhm --ignore "$TMP/ignore.yaml" >"$TMP/explain3.txt" 2>&1
 check "--explain finds a match by an alias id" grep -q "^CVE-2021-23337 in lodash 4.17.15" "$TMP/explain3.txt"
 scan --explain CVE-1999-0001 >"$TMP/explain4.txt" 2>&1
@@ -345,9 +353,32 @@ check "--explain of an unknown id says so" grep -q "CVE-1999-0001: not in the vu
 scan >"$TMP/table.txt" 2>/dev/null
 check "table header" grep -Eq "^ID +SEVERITY +PACKAGE +INSTALLED +FIXED-IN +STATE +LAYER" "$TMP/table.txt"
 check "table summary line with counts per severity" grep -Eq "^[0-9]+ vulnerabilit(y|ies): [0-9]+ critical, [0-9]+ high, [0-9]+ medium" "$TMP/table.txt"
-check "covered matches are hidden from the table by default" bash -c "! grep -q ' requests ' '$TMP/table.txt'"
-scan --show-suppressed >"$TMP/table2.txt" 2>/dev/null
-check "--show-suppressed lists them, with what covers them" grep -Eq "requests +2\.28\.1 .*covered by python3-requests" "$TMP/table2.txt"
+check "the NOTE column says who installed requests and that there is no Debian data" \
+	grep -Eq "requests +2\.28\.1 .*installed by python3-requests: no debian:12 data$" "$TMP/table.txt"
+check "a footnote counts the matches in packages distro packages installed that count without a distro record" \
+	grep -Eq "^\([0-9]+ of them in language packages that distro packages installed" "$TMP/table.txt"
+# one row per (vulnerability, package identity); the JSON keeps each path
+python3 - "$TMP/scan.json" "$TMP/table.txt" >"$TMP/rows" <<'PY'
+import collections, json, sys
+d = json.load(open(sys.argv[1]))
+sev = ("CRITICAL", "HIGH", "MEDIUM", "LOW", "NEGLIGIBLE", "UNKNOWN")
+rows = [l.split() for l in open(sys.argv[2]) if len(l.split()) > 2 and l.split()[1] in sev]
+key = lambda m: (m["id"], m["package"]["type"], m["package"]["name"], m["package"]["version"], m["package"]["purl"])
+by = collections.defaultdict(set)
+for m in d["matches"]:
+    by[key(m)].add(m["package"]["location"])
+multi = {k: v for k, v in by.items() if len(v) > 1}
+# the INSTALLED column may cut a long version
+rows_of = lambda k: sum(1 for r in rows if r[0] == k[0] and r[2] == k[2] and k[3].startswith(r[3]))
+print("multi", len(multi), all(rows_of(k) == 1 for k in multi))
+print("esbuild", sorted({p for v in multi.values() for p in v if "esbuild" in p}))
+print("counts", d["summary"]["matches"] == len(by) == len(rows), d["summary"]["locations"] == len(d["matches"]))
+PY
+check "esbuild's binary at two paths: its matches appear once in the table each" grep -qx "multi [1-9][0-9]* True" "$TMP/rows"
+check "  ... and twice in the JSON, one per path" grep -qx "esbuild \['app/node_modules/@esbuild/linux-x64/bin/esbuild', 'app/node_modules/esbuild/bin/esbuild'\]" "$TMP/rows"
+check "summary.matches counts table rows, summary.locations the JSON's matches" grep -qx "counts True True" "$TMP/rows"
+scan --show-suppressed --ignore "$TMP/ignore.yaml" >"$TMP/table2.txt" 2>/dev/null
+check "--show-suppressed lists the ignored ones with why" grep -Eq "^CVE-2020-8203 +[A-Z]+ +lodash +4\.17\.15 .* ignore$" "$TMP/table2.txt"
 check "the first row is the most severe" bash -c "sed -n 2p '$TMP/table.txt' | grep -q CRITICAL"
 
 # the database age warning
@@ -355,8 +386,8 @@ check "the first row is the most severe" bash -c "sed -n 2p '$TMP/table.txt' | g
 check "--max-db-age with --quiet prints nothing" [ ! -s "$TMP/age.err" ]
 "$CUSTOMS" scan --db "$DB" --max-db-age 1 --analyzers dpkg "$IMG" >/dev/null 2>"$TMP/age.err"
 check "--max-db-age 1 warns that the data is old" grep -q "newest data is from .* over --max-db-age 1" "$TMP/age.err"
-"$CUSTOMS" scan --db "$TMP/none.sqlite" "$IMG" >/dev/null 2>"$TMP/nodb.err"
-check_eq "a missing database: exit 3" "$?" 3
+"$CUSTOMS" scan --offline --db "$TMP/none.sqlite" "$IMG" >/dev/null 2>"$TMP/nodb.err"
+check_eq "a missing database with --offline: exit 3" "$?" 3
 check "  ... telling how to build one" grep -q "customs db import" "$TMP/nodb.err"
 
 finish

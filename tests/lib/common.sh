@@ -57,3 +57,12 @@ finish() {
 	echo "$PASSES passed, $FAILS failed"
 	[ "$FAILS" -eq 0 ]
 }
+# serve_files DIR: tests/lib/http_server.py on 127.0.0.1 serving DIR, every
+# request logged to $TMP/http.log; sets $port, and $SERVER_PID (killed on exit).
+serve_files() {
+	python3 "$SRCDIR/tests/lib/http_server.py" "$1" "$TMP/port" "$TMP/http.log" &
+	SERVER_PID=$!
+	trap 'kill $SERVER_PID 2>/dev/null; rm -rf "$TMP"' EXIT
+	for _ in $(seq 1 50); do [ -s "$TMP/port" ] && break; sleep 0.1; done
+	port=$(cat "$TMP/port")
+}

@@ -391,8 +391,9 @@ static void test_vulnerabilities(void **state)
 		 .nfixed = 1,
 		 .kind = CUSTOMS_MATCH_SOURCE,
 		 .source = "debian-tracker",
-		 .severity = CUSTOMS_SEVERITY_MEDIUM,
-		 .severity_source = "nvd",
+		 .severity = CUSTOMS_SEVERITY_LOW,
+		 .severity_source = "distro",
+		 .distro_severity = "low",
 		 .cvss_score = 5.3,
 		 .cvss_vector = "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:L",
 		 .cvss_from = "nvd",
@@ -463,7 +464,14 @@ static void test_vulnerabilities(void **state)
 	x = json_array_get(json_object_get(v, "references"), 0);
 	str_eq(th_jstr(x, "id"), "DSA-5585-1");
 	str_eq(th_jstr(json_object_get(x, "source"), "name"), "debian-dsa");
+	/* the distro's rating decided: first, then the CVSS score with its own bucket */
+	assert_int_equal(json_array_size(json_object_get(v, "ratings")), 2);
 	x = json_array_get(json_object_get(v, "ratings"), 0);
+	str_eq(th_jstr(x, "severity"), "low");
+	str_eq(th_jstr(x, "method"), "other");
+	str_eq(th_jstr(x, "justification"), "the distro rates it low");
+	str_eq(th_jstr(json_object_get(x, "source"), "name"), "debian-tracker");
+	x = json_array_get(json_object_get(v, "ratings"), 1);
 	assert_true(json_real_value(json_object_get(x, "score")) == 5.3);
 	str_eq(th_jstr(x, "severity"), "medium");
 	str_eq(th_jstr(x, "method"), "CVSSv31");

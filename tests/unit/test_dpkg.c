@@ -172,6 +172,29 @@ static void test_status_d(void **state)
 	th_pkgs_free(v, n);
 }
 
+/* Built-Using (Debian Policy 7.8): the source packages built into a binary,
+ * kept as one line (umoci's, from debian-rich, folded as dpkg may write it) */
+static void test_built_using(void **state)
+{
+	(void)state;
+	static const char st[] = "Package: umoci\nStatus: install ok installed\nArchitecture: amd64\n"
+				 "Source: umoci (0.4.7+ds-3)\nVersion: 0.4.7+ds-3+b7\n"
+				 "Built-Using: go-md2man-v2 (= 2.0.2+ds1-1), golang-1.19 (= 1.19.8-2),\n"
+				 " golang-go.crypto (= 1:0.4.0-1), runc (= 1.1.5+ds1-1+deb12u1)\n"
+				 "Homepage: https://umo.ci\n\n"
+				 "Package: bash\nStatus: install ok installed\nVersion: 5.2.15-2+b2\n";
+	customs_package **v;
+	size_t n;
+	th_warns w = {0};
+	assert_int_equal(customs__dpkg_parse_status(&v, &n, st, sizeof(st) - 1, 0, th_warn, &w), 0);
+	assert_int_equal(w.n, 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(th_meta(v[0], "built_using"), "go-md2man-v2 (= 2.0.2+ds1-1), golang-1.19 (= 1.19.8-2), "
+							  "golang-go.crypto (= 1:0.4.0-1), runc (= 1.1.5+ds1-1+deb12u1)");
+	assert_null(th_meta(v[1], "built_using"));
+	th_pkgs_free(v, n);
+}
+
 static void test_malformed(void **state)
 {
 	(void)state;
@@ -424,7 +447,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_real_stanzas),    cmocka_unit_test(test_status_states),
-		cmocka_unit_test(test_status_d),        cmocka_unit_test(test_malformed),
+		cmocka_unit_test(test_status_d),        cmocka_unit_test(test_built_using),
+		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_copyright),       cmocka_unit_test(test_license_names),
 		cmocka_unit_test(test_distro_namespace), cmocka_unit_test(test_cpe),
 		cmocka_unit_test(test_analyzer_warnings),

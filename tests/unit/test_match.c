@@ -257,6 +257,7 @@ static void write_file(const char *path, const char *text)
 }
 
 #define CVSS_HIGH "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:N/A:N"
+#define CVSS_CRIT "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"
 
 /* feed "deb": Debian's view; feed "adv": upstream advisories; feed "mark": a
  * second distro feed with a not-affected marker */
@@ -279,7 +280,39 @@ static const char deb_records[] =
 	"\"events\":[{\"introduced\":\"0\"},{\"fixed\":\"1.0-1\"}]}]}]},"
 	"{\"id\":\"CVE-2099-0010\",\"modified\":\"2024-01-01T00:00:00Z\",\"details\":\"apk thing\","
 	"\"affected\":[{\"package\":{\"ecosystem\":\"Alpine:v3.21\",\"name\":\"busybox\"},\"ranges\":[{\"type\":\"ECOSYSTEM\","
-	"\"events\":[{\"introduced\":\"0\"},{\"fixed\":\"1.37.0-r9\"}]}]}]}]";
+	"\"events\":[{\"introduced\":\"0\"},{\"fixed\":\"1.37.0-r9\"}]}]}]},"
+	/* Debian rates it unimportant, CVSS says critical */
+	"{\"id\":\"CVE-2099-0005\",\"modified\":\"2024-01-01T00:00:00Z\",\"details\":\"mitigation bypass\","
+	"\"severity\":[{\"type\":\"CVSS_V3\",\"score\":\"" CVSS_CRIT "\"}],"
+	"\"affected\":[{\"package\":{\"ecosystem\":\"Debian:12\",\"name\":\"foo\"},\"ranges\":[{\"type\":\"ECOSYSTEM\","
+	"\"events\":[{\"introduced\":\"0\"}]}],\"ecosystem_specific\":{\"urgency\":\"unimportant\"}}]},"
+	/* no rating yet: CVSS decides */
+	"{\"id\":\"CVE-2099-0006\",\"modified\":\"2024-01-01T00:00:00Z\",\"details\":\"not rated\","
+	"\"severity\":[{\"type\":\"CVSS_V3\",\"score\":\"" CVSS_HIGH "\"}],"
+	"\"affected\":[{\"package\":{\"ecosystem\":\"Debian:12\",\"name\":\"foo\"},\"ranges\":[{\"type\":\"ECOSYSTEM\","
+	"\"events\":[{\"introduced\":\"0\"}]}],\"ecosystem_specific\":{\"urgency\":\"not yet assigned\"}}]},"
+	/* the Go toolchain: fixed in the Built-Using version, open, rated */
+	"{\"id\":\"CVE-2099-0041\",\"modified\":\"2024-01-01T00:00:00Z\",\"details\":\"net/http\","
+	"\"affected\":[{\"package\":{\"ecosystem\":\"Debian:12\",\"name\":\"golang-1.19\"},\"ranges\":[{\"type\":\"ECOSYSTEM\","
+	"\"events\":[{\"introduced\":\"0\"},{\"fixed\":\"1.19.8-2\"}]}]}]},"
+	"{\"id\":\"CVE-2099-0042\",\"modified\":\"2024-01-01T00:00:00Z\",\"details\":\"html/template\","
+	"\"affected\":[{\"package\":{\"ecosystem\":\"Debian:12\",\"name\":\"golang-1.19\"},\"ranges\":[{\"type\":\"ECOSYSTEM\","
+	"\"events\":[{\"introduced\":\"0\"}]}],\"ecosystem_specific\":{\"urgency\":\"low\"}}]},"
+	/* the owner's source fixed it at its version: covered */
+	"{\"id\":\"CVE-2099-0051\",\"modified\":\"2024-01-01T00:00:00Z\",\"details\":\"urllib3\","
+	"\"affected\":[{\"package\":{\"ecosystem\":\"Debian:12\",\"name\":\"urllib3\"},\"ranges\":[{\"type\":\"ECOSYSTEM\","
+	"\"events\":[{\"introduced\":\"0\"},{\"fixed\":\"1.26.12-1+deb12u1\"}]}]}]},"
+	/* AlmaLinux: the severity is the summary's word */
+	"{\"id\":\"ALSA-2099:0001\",\"modified\":\"2024-01-01T00:00:00Z\",\"summary\":\"Moderate: util-linux security update\","
+	"\"related\":[\"CVE-2099-0060\"],"
+	"\"affected\":[{\"package\":{\"ecosystem\":\"AlmaLinux:8\",\"name\":\"libuuid\"},\"ranges\":[{\"type\":\"ECOSYSTEM\","
+	"\"events\":[{\"introduced\":\"0\"},{\"fixed\":\"2.32.1-48.el8_10\"}]}]}]},"
+	/* Ubuntu: the per-release priority, CVSS aside */
+	"{\"id\":\"UBUNTU-CVE-2099-0070\",\"modified\":\"2024-01-01T00:00:00Z\",\"details\":\"openssl\","
+	"\"severity\":[{\"type\":\"CVSS_V3\",\"score\":\"" CVSS_CRIT "\"}],"
+	"\"affected\":[{\"package\":{\"ecosystem\":\"Ubuntu:20.04:LTS\",\"name\":\"openssl\"},\"ranges\":[{\"type\":\"ECOSYSTEM\","
+	"\"events\":[{\"introduced\":\"0\"},{\"fixed\":\"3.0.2-0ubuntu1.8\"}]}],"
+	"\"ecosystem_specific\":{\"binaries\":[{\"openssl\":\"3.0.2-0ubuntu1.8\"}],\"ubuntu_priority\":\"low\"}}]}]";
 
 static const char adv_records[] =
 	"[{\"id\":\"GHSA-aaaa-bbbb-cccc\",\"modified\":\"2024-01-01T00:00:00Z\",\"aliases\":[\"CVE-2099-0020\"],"
@@ -297,6 +330,22 @@ static const char adv_records[] =
 	"\"events\":[{\"introduced\":\"0\"},{\"fixed\":\"1.20.8\"},{\"introduced\":\"1.21.0-0\"},{\"fixed\":\"1.21.1\"}]}]},"
 	"{\"package\":{\"ecosystem\":\"Go\",\"name\":\"golang.org/x/net\"},\"ranges\":[{\"type\":\"SEMVER\","
 	"\"events\":[{\"introduced\":\"0\"},{\"fixed\":\"0.17.0\"}]}]}]},"
+	"{\"id\":\"GO-2099-0002\",\"modified\":\"2024-01-01T00:00:00Z\",\"aliases\":[\"CVE-2099-0041\"],"
+	"\"affected\":[{\"package\":{\"ecosystem\":\"Go\",\"name\":\"stdlib\"},\"ranges\":[{\"type\":\"SEMVER\","
+	"\"events\":[{\"introduced\":\"0\"},{\"fixed\":\"1.19.9\"}]}]}]},"
+	"{\"id\":\"GO-2099-0003\",\"modified\":\"2024-01-01T00:00:00Z\",\"aliases\":[\"CVE-2099-0042\"],"
+	"\"affected\":[{\"package\":{\"ecosystem\":\"Go\",\"name\":\"stdlib\"},\"ranges\":[{\"type\":\"SEMVER\","
+	"\"events\":[{\"introduced\":\"0\"},{\"fixed\":\"1.19.10\"}]}]}]},"
+	"{\"id\":\"GO-2099-0004\",\"modified\":\"2024-01-01T00:00:00Z\",\"aliases\":[\"CVE-2099-0043\"],"
+	"\"affected\":[{\"package\":{\"ecosystem\":\"Go\",\"name\":\"stdlib\"},\"ranges\":[{\"type\":\"SEMVER\","
+	"\"events\":[{\"introduced\":\"0\"},{\"fixed\":\"1.19.11\"}]}]}]},"
+	"{\"id\":\"PYSEC-2099-2\",\"modified\":\"2024-01-01T00:00:00Z\",\"aliases\":[\"CVE-2099-0051\"],"
+	"\"affected\":[{\"package\":{\"ecosystem\":\"PyPI\",\"name\":\"urllib3\"},\"ranges\":[{\"type\":\"ECOSYSTEM\","
+	"\"events\":[{\"introduced\":\"0\"},{\"fixed\":\"1.26.17\"}]}]}]},"
+	"{\"id\":\"PYSEC-2099-3\",\"modified\":\"2024-01-01T00:00:00Z\",\"aliases\":[\"CVE-2099-0052\"],"
+	"\"severity\":[{\"type\":\"CVSS_V3\",\"score\":\"" CVSS_CRIT "\"}],"
+	"\"affected\":[{\"package\":{\"ecosystem\":\"PyPI\",\"name\":\"urllib3\"},\"ranges\":[{\"type\":\"ECOSYSTEM\","
+	"\"events\":[{\"introduced\":\"0\"},{\"fixed\":\"1.26.18\"}]}]}]},"
 	"{\"id\":\"GHSA-mmmm-mmmm-mmmm\",\"modified\":\"2024-01-01T00:00:00Z\",\"aliases\":[\"CVE-2099-0030\"],"
 	"\"affected\":[{\"package\":{\"ecosystem\":\"Maven\",\"name\":\"org.example:lib-core\"},\"ranges\":[{\"type\":\"ECOSYSTEM\","
 	"\"events\":[{\"introduced\":\"2.0\"},{\"fixed\":\"2.5.1\"}]}]}]},"
@@ -304,23 +353,29 @@ static const char adv_records[] =
 	"\"affected\":[{\"package\":{\"ecosystem\":\"Alpine:v3.21\",\"name\":\"busybox\"},\"ranges\":[{\"type\":\"ECOSYSTEM\","
 	"\"events\":[{\"introduced\":\"0\"},{\"fixed\":\"0\"}]}]}]}]";
 
+/* the Debian security tracker's export: its urgency "low**" (the tracker
+ * marks urgencies it took from elsewhere) rates the match */
+static const char tracker_records[] =
+	"{\"bar\": {\"CVE-2099-0080\": {\"description\": \"bar overflow\", \"releases\": {\"bookworm\": "
+	"{\"status\": \"open\", \"repositories\": {\"bookworm\": \"1.0-1\"}, \"urgency\": \"low**\"}}}}}";
+
 static int setup(void **state)
 {
-	char dir[300], file[2][400];
-	const char *names[2] = {"deb", "adv"}, *texts[2] = {deb_records, adv_records};
+	char dir[300], file[3][400];
+	const char *names[3] = {"deb", "adv", "tracker"}, *texts[3] = {deb_records, adv_records, tracker_records};
 	(void)state;
 	th_dir_new(&tmp, "match");
 	snprintf(dbpath, sizeof(dbpath), "%s/v.sqlite", tmp.path);
-	customs_vulndb_input in[2];
+	customs_vulndb_input in[3];
 	memset(in, 0, sizeof(in));
-	for (int i = 0; i < 2; i++) {
+	for (int i = 0; i < 3; i++) {
 		snprintf(dir, sizeof(dir), "%s/%s", tmp.path, names[i]);
 		assert_int_equal(mkdir(dir, 0755), 0);
 		snprintf(file[i], sizeof(file[i]), "%s/records.json", dir);
 		write_file(file[i], texts[i]);
 		in[i].path = file[i];
 	}
-	customs_vulndb_import_summary_free(th_db_import(dbpath, in, 2, NULL));
+	customs_vulndb_import_summary_free(th_db_import(dbpath, in, 3, NULL));
 	db = th_db_open(dbpath);
 	return 0;
 }
@@ -434,17 +489,18 @@ static void test_analysis(void **state)
 	assert_string_equal(x->severity_source, "cvss");
 	assert_string_equal(x->summary, "foo overflow");
 	assert_null(find(r, "DSA-9999-1", "libfoo1"));
-	/* unfixed, unimportant: shown with its status, severity hinted by urgency */
+	/* unfixed, unimportant: shown with its status, rated by Debian */
 	x = find(r, "CVE-2099-0002", "libfoo1");
 	assert_non_null(x);
 	assert_int_equal(x->fix_state, CUSTOMS_FIX_NOT_FIXED);
 	assert_string_equal(x->status, "unimportant");
 	assert_int_equal(x->severity, CUSTOMS_SEVERITY_NEGLIGIBLE);
-	assert_string_equal(x->severity_source, "urgency");
+	assert_string_equal(x->severity_source, "distro");
+	assert_string_equal(x->distro_severity, "unimportant");
 	assert_true(customs_match_active(x));
 	/* fixed before the installed version: no match */
 	assert_null(find(r, "CVE-2099-0004", "libfoo1"));
-	assert_int_equal(count_name(r, "libfoo1"), 2);
+	assert_int_equal(count_name(r, "libfoo1"), 4);
 
 	/* requests: the deb is affected per Debian; the PyPI package it
 	 * installed is covered by it and does not count */
@@ -460,7 +516,10 @@ static void test_analysis(void **state)
 	assert_string_equal(x->covered_by->package, "python3-requests");
 	assert_string_equal(x->covered_by->source, "requests");
 	assert_string_equal(x->covered_by->state, "affected");
+	assert_string_equal(x->covered_by->via, "source-package");
+	assert_string_equal(x->covered_by->source_version, "2.28.1+dfsg-1");
 	assert_string_equal(x->covered_by->vuln_id, "CVE-2099-0003");
+	assert_non_null(strstr(x->suppressed_reason, "says affected (CVE-2099-0003): counted on python3-requests"));
 	assert_true(has(x, "PYSEC-2099-1"));
 	assert_string_equal(x->lookup_name, "Requests");
 
@@ -496,17 +555,208 @@ static void test_analysis(void **state)
 	img_free(&m);
 }
 
+/* an image of one package p under DISTRO RELEASE */
+static void img_one(struct img *m, const char *distro, const char *release, customs_package *p)
+{
+	memset(m, 0, sizeof(*m));
+	m->a.distro.id = (char *)distro;
+	m->a.distro.version_id = (char *)release;
+	m->p[0] = p;
+	m->a.packages = m->p;
+	m->a.npackages = 1;
+}
+
+/* m matched against the test database with o */
+static customs_match_result *matched(const struct img *m, const customs_match_opts *o)
+{
+	customs_match_result *r = NULL;
+	assert_int_equal(customs_match_analysis(&r, db, &m->a, o), 0);
+	return r;
+}
+
+/* language packages distro packages installed: covered only on the
+ * distro's word; a Go stdlib by its deb's Built-Using toolchain */
+static void img_owned(struct img *m, const char *release, const char *built_using)
+{
+	char bu[512];
+	memset(m, 0, sizeof(*m));
+	m->a.distro.id = "debian";
+	m->a.distro.version_id = (char *)release;
+	size_t n = 0;
+	snprintf(bu, sizeof(bu), "{\"built_using\": \"%s\"}", built_using);
+	m->p[n++] = pkg("deb", "python3-urllib3", "1.26.12-1+deb12u1", "urllib3", "1.26.12-1+deb12u1", NULL, NULL);
+	m->p[n++] = pkg("python", "urllib3", "1.26.12", NULL, NULL, "pkg:pypi/urllib3@1.26.12",
+			"{\"installed_by\": \"python3-urllib3\"}");
+	m->p[n++] = pkg("deb", "umoci", "0.4.7+ds-3+b7", "umoci", "0.4.7+ds-3", NULL, bu);
+	m->p[n++] = pkg("go-module", "stdlib", "go1.19.8", NULL, NULL, "pkg:golang/stdlib@1.19.8",
+			"{\"installed_by\": \"umoci\"}");
+	m->a.packages = m->p;
+	m->a.npackages = n;
+}
+
+static void test_owners_fail_closed(void **state)
+{
+	struct img m;
+	customs_match_result *r;
+	const customs_match *x;
+	(void)state;
+	img_owned(&m, "12", "go-md2man-v2 (= 2.0.2+ds1-1), golang-1.19 (= 1.19.8-2), runc (= 1.1.5+ds1-1)");
+	r = matched(&m, NULL);
+	/* Debian fixed CVE-2099-0051 at the owner's version: covered */
+	x = find(r, "CVE-2099-0051", "urllib3");
+	assert_non_null(x);
+	assert_int_equal(x->suppressed, CUSTOMS_SUPPRESS_COVERED);
+	assert_string_equal(x->covered_by->state, "fixed");
+	assert_int_equal(x->kind, CUSTOMS_MATCH_OWNER);
+	/* no Debian record of CVE-2099-0052: the upstream advisory counts */
+	x = find(r, "CVE-2099-0052", "urllib3");
+	assert_non_null(x);
+	assert_true(customs_match_active(x));
+	assert_int_equal(x->kind, CUSTOMS_MATCH_DIRECT);
+	assert_string_equal(x->covered_by->state, "no-record");
+	assert_string_equal(x->covered_by->package, "python3-urllib3");
+	assert_int_equal(x->severity, CUSTOMS_SEVERITY_CRITICAL);
+	assert_string_equal(x->severity_source, "cvss");
+
+	/* the stdlib of umoci's binary: the records of golang-1.19 at 1.19.8-2 */
+	x = find(r, "CVE-2099-0041", "stdlib");
+	assert_non_null(x);
+	assert_int_equal(x->suppressed, CUSTOMS_SUPPRESS_COVERED);
+	assert_string_equal(x->covered_by->via, "built-using");
+	assert_string_equal(x->covered_by->source, "golang-1.19");
+	assert_string_equal(x->covered_by->source_version, "1.19.8-2");
+	assert_string_equal(x->covered_by->state, "fixed");
+	assert_non_null(strstr(x->suppressed_reason, "built with golang-1.19 1.19.8-2: debian:12 golang-1.19 says fixed"));
+	/* affected there: counts, with Debian's fix state and rating */
+	x = find(r, "CVE-2099-0042", "stdlib");
+	assert_non_null(x);
+	assert_true(customs_match_active(x));
+	assert_string_equal(x->covered_by->state, "affected");
+	assert_int_equal(x->fix_state, CUSTOMS_FIX_NOT_FIXED);
+	assert_int_equal(x->nfixed, 0);
+	assert_int_equal(x->severity, CUSTOMS_SEVERITY_LOW);
+	assert_string_equal(x->severity_source, "distro");
+	assert_string_equal(x->distro_severity, "low");
+	/* no record there: counts */
+	x = find(r, "CVE-2099-0043", "stdlib");
+	assert_non_null(x);
+	assert_true(customs_match_active(x));
+	assert_string_equal(x->covered_by->state, "no-record");
+	assert_string_equal(x->covered_by->source, "golang-1.19");
+	assert_int_equal(r->nwarnings, 0);
+	customs_match_result_free(r);
+	img_free(&m);
+
+	/* no data for the distro at all: nothing is covered, everything counts */
+	img_owned(&m, "11", "golang-1.19 (= 1.19.8-2)");
+	r = matched(&m, NULL);
+	assert_int_equal(r->n, 6);
+	for (size_t i = 0; i < r->n; i++) {
+		assert_true(customs_match_active(&r->matches[i]));
+		assert_string_equal(r->matches[i].covered_by->state, "no-data");
+	}
+	customs_match_result_free(r);
+	img_free(&m);
+
+	/* no golang-X.Y in Built-Using: the owner's own source decides; a
+	 * malformed entry is said once */
+	img_owned(&m, "12", "golang-1.19 1.19.8-2, runc (= 1.1.5");
+	r = matched(&m, NULL);
+	x = find(r, "CVE-2099-0041", "stdlib");
+	assert_true(customs_match_active(x));
+	assert_string_equal(x->covered_by->via, "source-package");
+	assert_string_equal(x->covered_by->source, "umoci");
+	assert_string_equal(x->covered_by->state, "no-record");
+	assert_int_equal(r->nwarnings, 1);
+	assert_string_equal(r->warnings[0], "umoci 0.4.7+ds-3+b7: 2 Built-Using entries are not \"NAME (= VERSION)\" "
+					    "(Debian Policy 7.8); ignored");
+	customs_match_result_free(r);
+	img_free(&m);
+}
+
+/* the distro's rating first; --severity-source cvss: the score first */
+static void test_severity_sources(void **state)
+{
+	struct img m;
+	customs_match_result *r;
+	const customs_match *x;
+	(void)state;
+	img_debian(&m);
+	r = matched(&m, NULL);
+	x = find(r, "CVE-2099-0005", "libfoo1");
+	assert_int_equal(x->severity, CUSTOMS_SEVERITY_NEGLIGIBLE);
+	assert_string_equal(x->severity_source, "distro");
+	assert_true(x->cvss_score > 9.0); /* still shown */
+	assert_non_null(x->cvss_vector);
+	x = find(r, "CVE-2099-0006", "libfoo1"); /* "not yet assigned": CVSS */
+	assert_int_equal(x->severity, CUSTOMS_SEVERITY_HIGH);
+	assert_string_equal(x->severity_source, "cvss");
+	assert_null(x->distro_severity);
+	json_t *j = customs_match_to_json(find(r, "CVE-2099-0005", "libfoo1"), NULL);
+	json_t *sev = json_object_get(j, "severity");
+	assert_string_equal(json_string_value(json_object_get(sev, "bucket")), "negligible");
+	assert_string_equal(json_string_value(json_object_get(sev, "source")), "distro");
+	assert_string_equal(json_string_value(json_object_get(sev, "distro_severity")), "unimportant");
+	assert_non_null(json_string_value(json_object_get(sev, "cvss_vector")));
+	json_decref(j);
+	customs_match_result_free(r);
+
+	customs_match_opts o = {.version = CUSTOMS_MATCH_OPTS_VERSION, .severity_source = CUSTOMS_SEVERITY_SOURCE_CVSS};
+	r = matched(&m, &o);
+	x = find(r, "CVE-2099-0005", "libfoo1");
+	assert_int_equal(x->severity, CUSTOMS_SEVERITY_CRITICAL);
+	assert_string_equal(x->severity_source, "cvss");
+	assert_string_equal(x->distro_severity, "unimportant");
+	x = find(r, "CVE-2099-0002", "libfoo1"); /* no score: the distro's rating still */
+	assert_int_equal(x->severity, CUSTOMS_SEVERITY_NEGLIGIBLE);
+	assert_string_equal(x->severity_source, "distro");
+	customs_match_result_free(r);
+	img_free(&m);
+
+	customs_severity_source ss;
+	assert_int_equal(customs_severity_source_parse(&ss, "cvss"), 0);
+	assert_int_equal(ss, CUSTOMS_SEVERITY_SOURCE_CVSS);
+	assert_int_equal(customs_severity_source_parse(&ss, "nvd"), CUSTOMS_EINVAL);
+
+	/* AlmaLinux: the advisory's "Moderate" */
+	img_one(&m, "almalinux", "8.8", pkg("rpm", "libuuid", "2.32.1-42.el8_8", "util-linux", NULL, NULL, NULL));
+	r = matched(&m, NULL);
+	assert_int_equal(r->n, 1);
+	assert_string_equal(r->matches[0].id, "ALSA-2099:0001");
+	assert_int_equal(r->matches[0].severity, CUSTOMS_SEVERITY_MEDIUM);
+	assert_string_equal(r->matches[0].severity_source, "distro");
+	assert_string_equal(r->matches[0].distro_severity, "Moderate");
+	customs_match_result_free(r);
+	img_free(&m);
+
+	/* the tracker's urgency, its marks aside */
+	img_one(&m, "debian", "12", pkg("deb", "libbar1", "1.0-1", "bar", "1.0-1", NULL, NULL));
+	r = matched(&m, NULL);
+	assert_int_equal(r->n, 1);
+	assert_int_equal(r->matches[0].severity, CUSTOMS_SEVERITY_LOW);
+	assert_string_equal(r->matches[0].severity_source, "distro");
+	assert_string_equal(r->matches[0].distro_severity, "low**");
+	customs_match_result_free(r);
+	img_free(&m);
+
+	/* Ubuntu: the release's priority over a critical CVSS score */
+	img_one(&m, "ubuntu", "20.04", pkg("deb", "libssl1.1", "3.0.2-0ubuntu1.7", "openssl", "3.0.2-0ubuntu1.7", NULL, NULL));
+	r = matched(&m, NULL);
+	assert_int_equal(r->n, 1);
+	x = &r->matches[0];
+	assert_int_equal(x->severity, CUSTOMS_SEVERITY_LOW);
+	assert_string_equal(x->distro_severity, "low");
+	assert_true(x->cvss_score >= 9.0);
+	customs_match_result_free(r);
+	img_free(&m);
+}
+
 static void test_not_affected_marker(void **state)
 {
 	struct img m;
 	customs_match_result *r = NULL;
 	(void)state;
-	memset(&m, 0, sizeof(m));
-	m.a.distro.id = "alpine";
-	m.a.distro.version_id = "3.21.2";
-	m.p[0] = pkg("apk", "busybox-binsh", "1.37.0-r8", "busybox", NULL, NULL, NULL);
-	m.a.packages = m.p;
-	m.a.npackages = 1;
+	img_one(&m, "alpine", "3.21.2", pkg("apk", "busybox-binsh", "1.37.0-r8", "busybox", NULL, NULL, NULL));
 	assert_int_equal(customs_match_analysis(&r, db, &m.a, NULL), 0);
 	assert_string_equal(r->distro_ns, "alpine:3.21");
 	assert_int_equal(r->n, 1);
@@ -518,12 +768,7 @@ static void test_not_affected_marker(void **state)
 	img_free(&m);
 
 	/* a distro the database knows nothing of: a warning, no silence */
-	memset(&m, 0, sizeof(m));
-	m.a.distro.id = "ubuntu";
-	m.a.distro.version_id = "22.04";
-	m.p[0] = pkg("deb", "libc6", "2.35-0ubuntu3", "glibc", NULL, NULL, NULL);
-	m.a.packages = m.p;
-	m.a.npackages = 1;
+	img_one(&m, "ubuntu", "22.04", pkg("deb", "libc6", "2.35-0ubuntu3", "glibc", NULL, NULL, NULL));
 	assert_int_equal(customs_match_analysis(&r, db, &m.a, NULL), 0);
 	assert_int_equal(r->n, 0);
 	assert_int_equal(r->nwarnings, 1);
@@ -639,7 +884,7 @@ static void test_parallel_lookups(void **state)
 				.explain_id = "CVE-2099-0004"};
 	assert_int_equal(customs_match_analysis(&r1, db, &a, NULL), 0);
 	assert_int_equal(customs_match_analysis(&r2, db, &a, &o), 0);
-	assert_int_equal(r1->n, 15 + 2 + 1); /* 15 left-pads, libfoo1's two, stdlib */
+	assert_int_equal(r1->n, 15 + 4 + 1); /* 15 left-pads, libfoo1's four, stdlib */
 	assert_int_equal(r1->n, r2->n);
 	for (size_t i = 0; i < r1->n; i++) {
 		json_t *x = customs_match_to_json(&r1->matches[i], NULL), *y = customs_match_to_json(&r2->matches[i], NULL);
@@ -667,6 +912,8 @@ int main(void)
 	};
 	const struct CMUnitTest withdb[] = {
 		cmocka_unit_test(test_analysis),
+		cmocka_unit_test(test_owners_fail_closed),
+		cmocka_unit_test(test_severity_sources),
 		cmocka_unit_test(test_not_affected_marker),
 		cmocka_unit_test(test_rules),
 		cmocka_unit_test(test_parallel_lookups),

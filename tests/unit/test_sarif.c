@@ -113,6 +113,7 @@ static void fixture_init(struct fixture *f)
 	f->cover.vuln_id = "CVE-2023-32681";
 	f->cover.fixed = "2.28.1+dfsg-1";
 	f->m[n].covered_by = &f->cover;
+	f->m[n].suppressed = CUSTOMS_SUPPRESS_COVERED;
 	f->m[n].location = NULL; /* falls back to the package's database, without the leading "/" */
 	n++;
 	f->m[n] = mk(f, 3, "CVE-2023-9999", ids_b, 1, CUSTOMS_SEVERITY_MEDIUM, -1);

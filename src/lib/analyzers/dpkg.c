@@ -234,7 +234,7 @@ static int installed_state(const char *v, size_t n, int *well_formed)
 /* The fields the cataloger reads, found in one pass over a stanza. */
 enum {
 	F_PACKAGE, F_STATUS, F_VERSION, F_ARCH, F_SOURCE, F_ISIZE, F_MAINTAINER, F_DEPENDS, F_PRE_DEPENDS,
-	F_PROVIDES, F__N
+	F_PROVIDES, F_BUILT_USING, F__N
 };
 
 /* What goes into metadata is what syft's dpkg metadata holds (a JSON
@@ -255,6 +255,9 @@ static const struct {
 	[F_DEPENDS] = {"Depends", 7, "depends", 1},
 	[F_PRE_DEPENDS] = {"Pre-Depends", 11, "pre_depends", 1},
 	[F_PROVIDES] = {"Provides", 8, "provides", 1},
+	/* the source packages built into this one (Go binaries: the golang-X.Y
+	 * toolchain whose Debian records decide the embedded stdlib) */
+	[F_BUILT_USING] = {"Built-Using", 11, "built_using", 1},
 };
 
 static void slot_fields(const d822_stanza *s, const d822_field **slot)

@@ -1,6 +1,8 @@
 /* owners.c - which distro package installed a language package: the
  * analyzers' "installed_by" link (through the copies merge), the matcher's
- * "covered by" and the SBOM writers' installed-by share one file index. */
+ * "covered by" and the SBOM writers' installed-by share one file index.
+ * Also what a deb was built with: its Built-Using field (Debian Policy
+ * §7.8), which decides the Go stdlib embedded in its binaries. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -125,4 +127,71 @@ done:
 	customs_strmap_release(&files);
 	*out = own;
 	return err;
+}
+
+static int is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+static const char *skip_blanks(const char *p, const char *e)
+{
+	while (p < e && is_blank(*p))
+		p++;
+	return p;
+}
+
+/* A word up to a blank, a parenthesis or (for a name) '='. */
+static const char *word_end(const char *p, const char *e, int name)
+{
+	while (p < e && !is_blank(*p) && *p != '(' && *p != ')' && !(name && *p == '='))
+		p++;
+	return p;
+}
+
+/* One item between commas: "name (= version)", blanks around each part. */
+static int relation(const char *s, const char *e, const char **name, size_t *nlen, const char **ver, size_t *vlen)
+{
+	const char *p = word_end(s, e, 1);
+	*name = s;
+	*nlen = (size_t)(p - s);
+	p = skip_blanks(p, e);
+	if (!*nlen || p == e || *p++ != '(')
+		return 0;
+	p = skip_blanks(p, e);
+	if (p == e || *p++ != '=')
+		return 0;
+	*ver = p = skip_blanks(p, e);
+	p = word_end(p, e, 0);
+	*vlen = (size_t)(p - *ver);
+	p = skip_blanks(p, e);
+	if (!*vlen || p == e || *p++ != ')')
+		return 0;
+	return skip_blanks(p, e) == e;
+}
+
+int customs__built_using(const char *field, int (*cb)(void *ud, const char *name, size_t nlen, const char *version,
+						      size_t vlen),
+			 void *ud, size_t *malformed)
+{
+	size_t bad = 0;
+	int rc = 0;
+
+	for (const char *s = field; s && *s && !rc;) {
+		const char *e = strchr(s, ','), *name, *ver;
+		size_t nlen, vlen;
+		if (!e)
+			e = s + strlen(s);
+		s = skip_blanks(s, e);
+		if (s < e) {
+			if (relation(s, e, &name, &nlen, &ver, &vlen))
+				rc = cb(ud, name, nlen, ver, vlen);
+			else
+				bad++;
+		}
+		s = *e ? e + 1 : e;
+	}
+	if (malformed)
+		*malformed = bad;
+	return rc;
 }

@@ -524,22 +524,53 @@ static const char *cvss_method(const customs_match *m)
 	return "CVSSv3";
 }
 
+/* The distro's own rating ("unimportant", "Moderate") as the justification
+ * of its rating: CycloneDX has no field for the word. */
+static json_t *distro_rating(cdx *c, const customs_match *m)
+{
+	const customs_match_cover *cv = m->covered_by;
+	/* a Go stdlib decided by its deb's toolchain: the distro's namespace rates it */
+	const char *by = cv && cv->via && !strcmp(cv->via, "built-using") ? cv->ns : m->source;
+	json_t *r = jnew(c, json_object());
+	char *why = customs_asprintf("the distro rates it %s", m->distro_severity);
+	if (!why)
+		c->oom = 1;
+	set(c, r, "source", vuln_source(c, by, NULL));
+	set_str(c, r, "severity", cdx_severity(customs_severity_from_distro(m->distro_severity)));
+	set_str(c, r, "method", "other");
+	set_str(c, r, "justification", why);
+	free(why);
+	return r;
+}
+
+/* One rating per source that rates the match, as Trivy writes them: the
+ * distro's own, and the CVSS score with its own bucket; the one that
+ * decided the match's severity first. */
 static json_t *ratings(cdx *c, const customs_match *m)
 {
-	json_t *arr = jnew(c, json_array()), *r = jnew(c, json_object());
+	json_t *arr = jnew(c, json_array()), *r = NULL, *d = m->distro_severity ? distro_rating(c, m) : NULL;
+	int distro_first = m->severity_source && !strcmp(m->severity_source, "distro");
+
+	if (d && distro_first)
+		push(c, arr, d);
 	if (m->cvss_score >= 0) {
+		r = jnew(c, json_object());
 		set(c, r, "source", vuln_source(c, m->cvss_from ? m->cvss_from : m->source, NULL));
 		set(c, r, "score", jnew(c, json_real(m->cvss_score)));
-		set_str(c, r, "severity", cdx_severity(m->severity));
+		set_str(c, r, "severity", cdx_severity(customs_severity_from_cvss(m->cvss_score)));
 		set_str(c, r, "method", cvss_method(m));
 		set_str(c, r, "vector", m->cvss_vector);
-	} else {
-		/* a label or the distro urgency: the feed's word, no score */
+	} else if (!d) {
+		/* the feed's label, no score */
+		r = jnew(c, json_object());
 		if (m->severity != CUSTOMS_SEVERITY_UNKNOWN && m->source)
 			set(c, r, "source", vuln_source(c, m->source, NULL));
 		set_str(c, r, "severity", cdx_severity(m->severity));
 	}
-	push(c, arr, r);
+	if (r)
+		push(c, arr, r);
+	if (d && !distro_first)
+		push(c, arr, d);
 	return arr;
 }
 
@@ -607,7 +638,7 @@ static json_t *analysis(cdx *c, const customs_match *m)
 		state = "not_affected";
 		just = "code_not_present";
 		detail = customs_strdup(m->suppressed_reason);
-	} else if (m->covered_by) {
+	} else if (m->covered_by && (m->suppressed == CUSTOMS_SUPPRESS_COVERED || m->suppressed == CUSTOMS_SUPPRESS_NONE)) {
 		state = cover_state(m->covered_by);
 		if (!(detail = cover_detail(m)))
 			c->oom = 1;

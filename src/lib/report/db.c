@@ -326,8 +326,11 @@ static void import_table(FILE *f, const customs_vulndb_import_summary *s, const 
 		fprintf(f, "%-28s %-15s %9lld %9lld  %s\n", x->name, x->kind, (long long)x->records, (long long)x->affected,
 			o ? notes : "-");
 	}
-	fprintf(f, "%zu feed%s imported into %s in %.1f s, %lld warning%s\n", s->nsources, s->nsources == 1 ? "" : "s",
-		path, s->seconds, (long long)s->warnings, s->warnings == 1 ? "" : "s");
+	fprintf(f, "%zu feed%s imported into %s in %.1f s\n", s->nsources, s->nsources == 1 ? "" : "s", path, s->seconds);
+	/* the warnings themselves are many (a bad version per record): where they are */
+	if (s->warnings)
+		fprintf(f, "%lld warning%s: see --verbose%s%s\n", (long long)s->warnings, s->warnings == 1 ? "" : "s",
+			s->log_path ? ", or " : "", s->log_path ? s->log_path : "");
 }
 
 int report__db_import_table(FILE *f, const customs_report *r, const sbom_doc *d)

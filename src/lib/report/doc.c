@@ -601,6 +601,8 @@ void report__package_props(const sbom_doc *d, const sbom_pkg *sp, sbom_prop_fn f
 	prop(fn, ud, "customs:npm:alias", meta(p, "alias"));
 	if (ns && (!d->distro_ns || strcmp(ns, d->distro_ns)))
 		prop(fn, ud, "customs:distro-namespace", ns);
+	/* the matcher decides a Go binary's stdlib by its deb's Built-Using */
+	prop(fn, ud, "customs:built-using", meta(p, "built_using"));
 	if (!p->visible) {
 		prop(fn, ud, "customs:visible", "false");
 		if (p->removed_in_layer >= 0) {

@@ -247,11 +247,12 @@ static void put_state(customs_buf *b, const customs_match *m)
 		customs_buf_puts(b, ")");
 	}
 	if (m->covered_by) {
-		customs_buf_puts(b, "; covered by ");
+		customs_buf_puts(b, m->suppressed == CUSTOMS_SUPPRESS_COVERED ? "; covered by " : "; installed by ");
 		put_text(b, or_unknown(m->covered_by->package, "?"), 128);
 		customs_buf_puts(b, ": ");
 		put_text(b, or_unknown(m->covered_by->state, "?"), 32);
-	} else if (m->suppressed) {
+	}
+	if (m->suppressed && m->suppressed != CUSTOMS_SUPPRESS_COVERED) {
 		customs_buf_printf(b, "; suppressed (%s)", customs_suppress_kind_name(m->suppressed));
 	}
 }
@@ -262,7 +263,7 @@ static json_t *justification(const customs_match *m)
 	customs_buf b = CUSTOMS_BUF_INIT(0);
 	const customs_match_cover *cv = m->covered_by;
 
-	if (cv) {
+	if (cv && m->suppressed == CUSTOMS_SUPPRESS_COVERED) {
 		customs_buf_puts(&b, "covered by the distro package ");
 		put_text(&b, or_unknown(cv->package, "?"), 256);
 		if (cv->version) {
@@ -633,9 +634,14 @@ static json_t *message(const customs_match *m)
 		customs_buf_puts(&b, "no fix available");
 	}
 	if (m->covered_by) {
-		customs_buf_puts(&b, "; covered by ");
+		customs_buf_puts(&b, m->suppressed == CUSTOMS_SUPPRESS_COVERED ? "; covered by " : "; installed by ");
 		put_text(&b, or_unknown(m->covered_by->package, "?"), 256);
-	} else if (m->suppressed) {
+		if (m->suppressed != CUSTOMS_SUPPRESS_COVERED) {
+			customs_buf_puts(&b, ", whose distro feed says ");
+			put_text(&b, or_unknown(m->covered_by->state, "?"), 32);
+		}
+	}
+	if (m->suppressed && m->suppressed != CUSTOMS_SUPPRESS_COVERED) {
 		customs_buf_printf(&b, "; suppressed (%s)", customs_suppress_kind_name(m->suppressed));
 	}
 	return jbuf(&b);

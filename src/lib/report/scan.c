@@ -36,33 +36,76 @@ static const char *state_text(char *buf, size_t n, const customs_match *m)
 	return buf;
 }
 
+/* What the NOTE column says: why a match does not count, or for one that
+ * counts in a package a distro package installed, what the distro says. */
 static const char *note_text(char *buf, size_t n, const customs_match *m)
 {
-	if (m->covered_by)
-		snprintf(buf, n, "covered by %s: %s%s%s", m->covered_by->package, m->covered_by->state,
-			 m->covered_by->fixed && strcmp(m->covered_by->state, "affected") ? " in " : "",
-			 m->covered_by->fixed && strcmp(m->covered_by->state, "affected") ? m->covered_by->fixed : "");
+	const customs_match_cover *cv = m->covered_by;
+	if (m->suppressed == CUSTOMS_SUPPRESS_COVERED && cv)
+		snprintf(buf, n, "covered by %s: %s%s%s", cv->package, cv->state,
+			 !strcmp(cv->state, "affected") ? " (counted there)" : cv->fixed ? " in " : "",
+			 cv->fixed && strcmp(cv->state, "affected") ? cv->fixed : "");
 	else if (m->suppressed)
 		snprintf(buf, n, "%s", customs_suppress_kind_name(m->suppressed));
+	else if (cv && !strcmp(cv->state, "no-data"))
+		snprintf(buf, n, "installed by %s: no %s data", cv->package, cv->ns ? cv->ns : "distro");
+	else if (cv && !strcmp(cv->state, "no-record"))
+		snprintf(buf, n, "installed by %s: %s has no record", cv->package, cv->ns ? cv->ns : "the distro");
+	else if (cv)
+		snprintf(buf, n, "%s (%s %s): %s", cv->package, cv->source ? cv->source : "?",
+			 cv->source_version ? cv->source_version : "?", cv->state);
 	else
 		snprintf(buf, n, "-");
 	return buf;
 }
 
+static int same_str(const char *a, const char *b)
+{
+	return a == b || (a && b && !strcmp(a, b));
+}
+
+/* One row per (vulnerability, package identity: type, name, version,
+ * purl), counting or not: a package found at two paths (a hard link, a
+ * copied binary) is one row, saying what the first path's match says; the
+ * JSON keeps each location.  Matches of one row sort next to each other
+ * (severity, score, id, name, version). */
+static int same_row(const customs_match *a, const customs_match *b)
+{
+	return !strcmp(a->id, b->id) && same_str(a->type, b->type) && same_str(a->name, b->name) &&
+	       same_str(a->version, b->version) && same_str(a->purl, b->purl) &&
+	       customs_match_active(a) == customs_match_active(b);
+}
+
+/* 1 when matches[i] repeats the row of an earlier match. */
+static int repeated_row(const customs_match_result *r, size_t i)
+{
+	const customs_match *m = &r->matches[i];
+	for (size_t j = i; j-- > 0 && !strcmp(r->matches[j].id, m->id);)
+		if (same_row(&r->matches[j], m))
+			return 1;
+	return 0;
+}
+
 struct counts {
-	size_t sev[6], active, fixable, suppressed, covered, by_kind[7];
+	size_t sev[6], active, fixable, suppressed, covered, by_kind[7], locations, no_record;
 };
 
+/* per row, as the table shows them */
 static void count(struct counts *k, const customs_match_result *r)
 {
-	memset(k, 0, sizeof(*k));
+	memset(k, 0, sizeof(k[0]));
 	for (size_t i = 0; i < r->n; i++) {
 		const customs_match *m = &r->matches[i];
+		k->locations += customs_match_active(m);
+		if (repeated_row(r, i))
+			continue;
 		if (customs_match_active(m)) {
 			k->active++;
 			k->sev[m->severity]++;
 			k->fixable += m->fix_state == CUSTOMS_FIX_FIXED;
-		} else if (m->covered_by) {
+			k->no_record += m->covered_by && (!strcmp(m->covered_by->state, "no-record") ||
+							  !strcmp(m->covered_by->state, "no-data"));
+		} else if (m->suppressed == CUSTOMS_SUPPRESS_COVERED) {
 			k->covered++;
 		} else {
 			k->suppressed++;
@@ -72,17 +115,22 @@ static void count(struct counts *k, const customs_match_result *r)
 	}
 }
 
+static int shown(const customs_match_result *r, size_t i, int show_suppressed)
+{
+	return (show_suppressed || customs_match_active(&r->matches[i])) && !repeated_row(r, i);
+}
+
 static void matches_table(FILE *f, const customs_match_result *r, int show_suppressed)
 {
-	int wi = 2, ws = 8, wp = 7, wv = 9, wf = 8, wt = 5, wn = 4, any_epss = 0, any_kev = 0;
+	int wi = 2, ws = 8, wp = 7, wv = 9, wf = 8, wt = 5, any_epss = 0, any_kev = 0, any_note = 0;
 	char buf[512], st[128];
-	size_t shown = 0;
+	size_t nshown = 0;
 
 	for (size_t i = 0; i < r->n; i++) {
 		const customs_match *m = &r->matches[i];
-		if (!show_suppressed && !customs_match_active(m))
+		if (!shown(r, i, show_suppressed))
 			continue;
-		shown++;
+		nshown++;
 		wi = customs_column_width(m->id, wi, 24);
 		ws = customs_column_width(sev_upper(m->severity), ws, 10);
 		wp = customs_column_width(m->name, wp, 36);
@@ -90,26 +138,25 @@ static void matches_table(FILE *f, const customs_match_result *r, int show_suppr
 		fixed_text(buf, sizeof(buf), m);
 		wf = customs_column_width(buf, wf, 32);
 		wt = customs_column_width(state_text(st, sizeof(st), m), wt, 28);
-		if (show_suppressed)
-			wn = customs_column_width(note_text(buf, sizeof(buf), m), wn, 48);
+		any_note |= strcmp(note_text(buf, sizeof(buf), m), "-") != 0;
 		any_epss |= m->epss >= 0;
 		any_kev |= m->kev;
 	}
-	if (shown) {
+	if (nshown) {
 		fprintf(f, "%-*s  %-*s  %-*s  %-*s  %-*s  %-*s  %-5s", wi, "ID", ws, "SEVERITY", wp, "PACKAGE", wv, "INSTALLED", wf,
 		       "FIXED-IN", wt, "STATE", "LAYER");
 		if (any_epss)
 			fprintf(f, "  %-6s", "EPSS");
 		if (any_kev)
 			fprintf(f, "  %-3s", "KEV");
-		if (show_suppressed)
-			fprintf(f, "  %s", "SUPPRESSED");
+		if (any_note)
+			fprintf(f, "  %s", "NOTE");
 		fputc('\n', f);
 	}
 	for (size_t i = 0; i < r->n; i++) {
 		const customs_match *m = &r->matches[i];
 		char layer[16] = "-", fx[512];
-		if (!show_suppressed && !customs_match_active(m))
+		if (!shown(r, i, show_suppressed))
 			continue;
 		if (m->layer >= 0)
 			snprintf(layer, sizeof(layer), "%d", m->layer);
@@ -125,7 +172,7 @@ static void matches_table(FILE *f, const customs_match_result *r, int show_suppr
 		}
 		if (any_kev)
 			fprintf(f, "  %-3s", m->kev ? "KEV" : "-");
-		if (show_suppressed)
+		if (any_note)
 			fprintf(f, "  %s", note_text(buf, sizeof(buf), m));
 		fputc('\n', f);
 	}
@@ -146,6 +193,10 @@ static void summary_line(FILE *f, const customs_match_result *r)
 	if (k.suppressed || k.covered)
 		fprintf(f, "; %zu suppressed, %zu covered by distro packages", k.suppressed, k.covered);
 	fputc('\n', f);
+	if (k.no_record)
+		fprintf(f, "(%zu of them in language packages that distro packages installed: the distro feed has no record of "
+			   "them, so the upstream advisory counts)\n",
+			k.no_record);
 }
 
 static json_t *summary_json(const customs_match_result *r, const char *fail_on, int failed)
@@ -161,6 +212,8 @@ static json_t *summary_json(const customs_match_result *r, const char *fail_on, 
 	json_object_set_new(o, "packages", json_integer((json_int_t)r->packages));
 	json_object_set_new(o, "packages_matched", json_integer((json_int_t)r->packages_matched));
 	json_object_set_new(o, "matches", json_integer((json_int_t)k.active));
+	json_object_set_new(o, "locations", json_integer((json_int_t)k.locations));
+	json_object_set_new(o, "no_distro_record", json_integer((json_int_t)k.no_record));
 	json_object_set_new(o, "by_severity", sev);
 	json_object_set_new(o, "fixable", json_integer((json_int_t)k.fixable));
 	json_object_set_new(o, "suppressed", json_integer((json_int_t)(k.suppressed + k.covered)));
@@ -262,6 +315,14 @@ static int has_id(const customs_match *m, const char *id)
 	return 0;
 }
 
+/* A match that counts because its owner's Built-Using toolchain is
+ * affected: that distro record decides its fix. */
+static int decided_by_cover(const customs_match *m)
+{
+	const customs_match_cover *c = m->covered_by;
+	return c && c->via && c->state && !strcmp(c->via, "built-using") && !strcmp(c->state, "affected");
+}
+
 static void explain_one(FILE *f, const customs_match *m, const customs_analysis *a, size_t nign_vex)
 {
 	char fx[512];
@@ -303,26 +364,34 @@ static void explain_one(FILE *f, const customs_match *m, const customs_analysis 
 			       r->urgency ? r->urgency : "none");
 	}
 	fixed_text(fx, sizeof(fx), m);
-	fprintf(f, "  fix:         %s%s%s\n", customs_fix_state_name(m->fix_state), m->nfixed ? ", fixed in " : "",
-	       m->nfixed ? fx : "");
+	fprintf(f, "  fix:         %s%s%s%s\n", customs_fix_state_name(m->fix_state), m->nfixed ? ", fixed in " : "",
+		m->nfixed ? fx : "", decided_by_cover(m) ? " (the distro record of the toolchain decides)" : "");
 	fprintf(f, "  distro:      status %s, urgency %s\n", m->status ? m->status : "none", m->urgency ? m->urgency : "none");
 	fprintf(f, "  severity:    %s", customs_severity_name(m->severity));
-	if (m->cvss_score >= 0)
-		fprintf(f, ", CVSS %.1f %s from %s", m->cvss_score, m->cvss_vector ? m->cvss_vector : "", m->cvss_from);
+	if (!strcmp(m->severity_source, "distro"))
+		fprintf(f, ", the distro's rating %s", m->distro_severity);
 	else if (!strcmp(m->severity_source, "label"))
 		fprintf(f, ", the feed's label %s", m->severity_label);
-	else if (!strcmp(m->severity_source, "urgency"))
-		fprintf(f, ", from the distro urgency %s (no CVSS score)", m->urgency);
+	else if (strcmp(m->severity_source, "none"))
+		fprintf(f, ", by the CVSS score");
 	else
-		fprintf(f, " (no score, label or urgency)");
+		fprintf(f, " (no distro rating, score or label)");
+	if (m->cvss_score >= 0)
+		fprintf(f, "; CVSS %.1f (%s) %s from %s", m->cvss_score, customs_severity_name(customs_severity_from_cvss(m->cvss_score)),
+			m->cvss_vector ? m->cvss_vector : "", m->cvss_from);
+	if (m->distro_severity && strcmp(m->severity_source, "distro"))
+		fprintf(f, "; the distro rates it %s", m->distro_severity);
 	fputc('\n', f);
 	if (m->epss >= 0 || m->kev)
 		fprintf(f, "  exploits:    EPSS %s, %s\n", m->epss >= 0 ? (snprintf(fx, sizeof(fx), "%.4f", m->epss), fx) : "-",
 		       m->kev ? "in CISA KEV" : "not in CISA KEV");
 	if (m->covered_by) {
 		const customs_match_cover *c = m->covered_by;
-		fprintf(f, "  covered by:  %s %s (source %s, %s): %s", c->package, c->version, c->source ? c->source : "?",
-		       c->ns ? c->ns : "?", c->state);
+		fprintf(f, "  %s %s %s (%s %s %s, %s): %s", m->suppressed == CUSTOMS_SUPPRESS_COVERED ? "covered by: " : "installed by:",
+			c->package, c->version, c->via && !strcmp(c->via, "built-using") ? "built with" : "source", c->source ? c->source : "?",
+			c->source_version ? c->source_version : "?", c->ns ? c->ns : "?", c->state);
+		if (c->state && (!strcmp(c->state, "no-record") || !strcmp(c->state, "no-data")))
+			fprintf(f, " (the distro has no record: the upstream advisory counts)");
 		if (c->vuln_id)
 			fprintf(f, ", record %s%s%s%s%s", c->vuln_id, c->fixed ? ", fixed in " : "", c->fixed ? c->fixed : "",
 			       c->status ? ", status " : "", c->status ? c->status : "");
@@ -337,8 +406,8 @@ static void explain_one(FILE *f, const customs_match *m, const customs_analysis 
 		fprintf(f, "  suppressed:  yes, %s: %s; does not count for --fail-on\n", customs_suppress_kind_name(m->suppressed),
 		       m->suppressed_reason ? m->suppressed_reason : "");
 	else
-		fprintf(f, "  suppressed:  no (no not-affected marker, owning distro package, VEX statement or ignore rule "
-		       "applies; %zu rules and statements loaded); counts for --fail-on\n",
+		fprintf(f, "  suppressed:  no (no not-affected marker, distro verdict of an owning package, VEX statement or "
+		       "ignore rule applies; %zu rules and statements loaded); counts for --fail-on\n",
 		       nign_vex);
 	fputc('\n', f);
 }

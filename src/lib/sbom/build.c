@@ -313,6 +313,8 @@ int customs__sbom_apply_prop(customs_analysis *a, customs_package *p, const char
 		return (n = set_meta(p, "alias", value)) < 0 ? n : 1;
 	if (!strcmp(name, "customs:distro-namespace"))
 		return (n = set_meta(p, "distro_namespace", value)) < 0 ? n : 1;
+	if (!strcmp(name, "customs:built-using"))
+		return (n = set_meta(p, "built_using", value)) < 0 ? n : 1;
 	return 0;
 }
 

@@ -252,6 +252,8 @@ static int entry_row(struct entry *e, const vj_value *a, customs_buf *rb, custom
 	if (row.urgency && !strcmp(row.urgency, "end-of-life") && row.fix_state == CUSTOMS_FIX_NOT_FIXED)
 		row.fix_state = CUSTOMS_FIX_WONT_FIX;
 	row.severity = vj_getstr(es, "severity");
+	if (!row.severity) /* Ubuntu's per-release priority: negligible ... critical */
+		row.severity = vj_getstr(es, "ubuntu_priority");
 	if (!row.severity)
 		row.severity = vj_getstr(ds, "severity");
 	if (!row.severity) {

@@ -99,7 +99,7 @@ void customs_match_result_free(customs_match_result *r)
 
 int customs_match_active(const customs_match *m)
 {
-	return m && m->suppressed == CUSTOMS_SUPPRESS_NONE && !m->covered_by;
+	return m && m->suppressed == CUSTOMS_SUPPRESS_NONE;
 }
 
 static double now_seconds(void)
@@ -207,8 +207,6 @@ int customs_match_analysis(customs_match_result **out, customs_vulndb *db, const
 
 	/* rules that stopped applying are said once, up front */
 	if ((err = match__rules_expired(opts->rules, c.today, say, &c)) < 0)
-		goto done;
-	if (opts->cpe_fallback && (err = match__warn(&c, "--cpe-fallback: CPE matching is not implemented; packages are matched by name only")) < 0)
 		goto done;
 	if (opts->explain_id) {
 		customs_vuln_group *g = NULL;
@@ -357,6 +355,7 @@ json_t *customs_match_to_json(const customs_match *m, const customs_analysis *a)
 	json_object_set_new(sev, "bucket", json_string(customs_severity_name(m->severity)));
 	json_object_set_new(sev, "source", js(m->severity_source));
 	json_object_set_new(sev, "label", js(m->severity_label));
+	json_object_set_new(sev, "distro_severity", js(m->distro_severity));
 	json_object_set_new(sev, "cvss_score", jscore(m->cvss_score));
 	json_object_set_new(sev, "cvss_vector", js(m->cvss_vector));
 	json_object_set_new(sev, "cvss_from", js(m->cvss_from));
@@ -405,6 +404,8 @@ json_t *customs_match_to_json(const customs_match *m, const customs_analysis *a)
 		json_object_set_new(x, "package", js(cv->package));
 		json_object_set_new(x, "version", js(cv->version));
 		json_object_set_new(x, "source_package", js(cv->source));
+		json_object_set_new(x, "source_version", js(cv->source_version));
+		json_object_set_new(x, "via", js(cv->via));
 		json_object_set_new(x, "namespace", js(cv->ns));
 		json_object_set_new(x, "state", js(cv->state));
 		json_object_set_new(x, "id", js(cv->vuln_id));

@@ -111,8 +111,88 @@ static size_t uf_find(struct hit *h, size_t i)
 	return i;
 }
 
+/* What the distro says of a match: the record that decides it (the
+ * deciding record of a distro namespace, or the distro record a Built-Using
+ * toolchain was found affected in) and its label. */
+struct distro_says {
+	const char *urgency, *entry_label, *record_label;
+};
+
+/* The distro's rating, the first of urgency, the entry's label, the
+ * record's label that is one; the bucket into *out. */
+static const char *distro_rating(const struct distro_says *d, customs_severity *out)
+{
+	const char *w[3] = {d ? d->urgency : NULL, d ? d->entry_label : NULL, d ? d->record_label : NULL};
+	for (int i = 0; i < 3; i++)
+		if ((*out = customs_severity_from_distro(w[i])) != CUSTOMS_SEVERITY_UNKNOWN)
+			return w[i];
+	return NULL;
+}
+
+/* The CVSS score shown with a match, whatever decides its bucket: the
+ * record's own v3, else NVD's v3 of the CVE, else the record's v4. */
+static const char *cvss_of(customs_match *m, const struct vinfo *vi, const customs_vuln_enrichment *en)
+{
+	if (vi && vi->cvss3 >= 0) {
+		m->cvss_score = vi->cvss3;
+		m->cvss_vector = vi->cvss3_vector;
+		m->cvss_from = vi->source;
+		return "cvss";
+	}
+	if (en && en->has_nvd && en->nvd_cvss3_score >= 0) {
+		m->cvss_score = en->nvd_cvss3_score;
+		m->cvss_vector = en->nvd_cvss3_vector;
+		m->cvss_from = "nvd";
+		return "nvd";
+	}
+	if (vi && vi->cvss4 >= 0) {
+		m->cvss_score = vi->cvss4;
+		m->cvss_vector = vi->cvss4_vector;
+		m->cvss_from = vi->source;
+		return "cvss-v4";
+	}
+	if (vi && vi->label && !strncmp(vi->label, "CVSS:3", 6))
+		m->cvss_vector = vi->label; /* a vector as the label: no score without computing it */
+	return NULL;
+}
+
+/* The bucket and what decided it (customs_severity_source): the distro's
+ * rating, the CVSS score and the feed's label, in the order asked for. */
+static void decide_severity(customs_match *m, const struct vinfo *vi, const customs_vuln_enrichment *en,
+			    const struct distro_says *ds, customs_severity_source order)
+{
+	customs_severity dsev = CUSTOMS_SEVERITY_UNKNOWN, lsev = CUSTOMS_SEVERITY_UNKNOWN;
+	const char *cvss = cvss_of(m, vi, en);
+
+	m->distro_severity = distro_rating(ds, &dsev);
+	/* a distro record's label is the distro's rating, said above */
+	if (!ds && vi && vi->label && customs_severity_parse(&lsev, vi->label) < 0) {
+		customs_error_clear();
+		lsev = CUSTOMS_SEVERITY_UNKNOWN;
+	}
+	const struct {
+		customs_severity s;
+		const char *source;
+	} cand[3] = {
+		{dsev, "distro"},
+		{cvss ? customs_severity_from_cvss(m->cvss_score) : CUSTOMS_SEVERITY_UNKNOWN, cvss},
+		{lsev, "label"},
+	};
+	static const int orders[2][3] = {{0, 1, 2}, {1, 2, 0}};
+	const int *o = orders[order == CUSTOMS_SEVERITY_SOURCE_CVSS];
+	m->severity = CUSTOMS_SEVERITY_UNKNOWN;
+	m->severity_source = "none";
+	for (int i = 0; i < 3; i++)
+		if (cand[o[i]].s != CUSTOMS_SEVERITY_UNKNOWN) {
+			m->severity = cand[o[i]].s;
+			m->severity_source = cand[o[i]].source;
+			break;
+		}
+}
+
 /* severity, EPSS, KEV of a match from its deciding record and its group */
-static void fill_scores(customs_match *m, const struct vinfo *vi, const char *primary)
+static void fill_scores(customs_match *m, const struct vinfo *vi, const char *primary, const struct distro_says *ds,
+			customs_severity_source order)
 {
 	const customs_vuln_enrichment *en = NULL;
 	for (size_t i = 0; vi && i < vi->nenr && !en; i++)
@@ -122,49 +202,9 @@ static void fill_scores(customs_match *m, const struct vinfo *vi, const char *pr
 		en = &vi->enr[0];
 	m->cvss_score = -1;
 	m->epss = m->epss_percentile = -1;
-	m->severity = CUSTOMS_SEVERITY_UNKNOWN;
-	m->severity_source = "none";
 	m->severity_label = vi ? vi->label : NULL;
 	m->summary = vi ? vi->summary : NULL;
-	if (vi && vi->cvss3 >= 0) {
-		m->cvss_score = vi->cvss3;
-		m->cvss_vector = vi->cvss3_vector;
-		m->cvss_from = vi->source;
-		m->severity = customs_severity_from_cvss(vi->cvss3);
-		m->severity_source = "cvss";
-	} else if (en && en->has_nvd && en->nvd_cvss3_score >= 0) {
-		m->cvss_score = en->nvd_cvss3_score;
-		m->cvss_vector = en->nvd_cvss3_vector;
-		m->cvss_from = "nvd";
-		m->severity = customs_severity_from_cvss(en->nvd_cvss3_score);
-		m->severity_source = "nvd";
-	} else if (vi && vi->cvss4 >= 0) {
-		m->cvss_score = vi->cvss4;
-		m->cvss_vector = vi->cvss4_vector;
-		m->cvss_from = vi->source;
-		m->severity = customs_severity_from_cvss(vi->cvss4);
-		m->severity_source = "cvss-v4";
-	} else if (vi && vi->label && !strncmp(vi->label, "CVSS:3", 6)) {
-		/* a vector as the per-package severity: no score without computing it */
-		m->cvss_vector = vi->label;
-	}
-	if (m->severity == CUSTOMS_SEVERITY_UNKNOWN && vi && vi->label &&
-	    customs_severity_parse(&m->severity, vi->label) == 0)
-		m->severity_source = "label";
-	else if (m->severity == CUSTOMS_SEVERITY_UNKNOWN)
-		customs_error_clear();
-	if (m->severity == CUSTOMS_SEVERITY_UNKNOWN && m->urgency) {
-		static const struct {
-			const char *u;
-			customs_severity s;
-		} hint[] = {{"unimportant", CUSTOMS_SEVERITY_NEGLIGIBLE}, {"low", CUSTOMS_SEVERITY_LOW},
-			    {"medium", CUSTOMS_SEVERITY_MEDIUM},         {"high", CUSTOMS_SEVERITY_HIGH}};
-		for (size_t i = 0; i < sizeof(hint) / sizeof(hint[0]); i++)
-			if (!strcmp(m->urgency, hint[i].u)) {
-				m->severity = hint[i].s;
-				m->severity_source = "urgency";
-			}
-	}
+	decide_severity(m, vi, en, ds, order);
 	if (en && en->has_epss) {
 		m->epss = en->epss_score;
 		m->epss_percentile = en->epss_percentile;
@@ -423,20 +463,43 @@ static void mark_not_affected(struct ctx *c, const struct plan *pl, customs_matc
 		}
 }
 
-/* Covered by the owning distro package: what its own feed says. */
-static int cover(struct ctx *c, const struct plan *pl, customs_match *m)
+/* The reason of a covered match: what the distro says, in one line. */
+static const char *cover_reason(struct ctx *c, const struct plan *pl, const customs_match_cover *cv, int affected)
+{
+	const customs_package *owner = pl->owner;
+	const char *via = pl->owner_built_using ? customs_arena_printf(c->ar, ", built with %s %s", cv->source, cv->source_version)
+						: "";
+	const char *tail = affected ? customs_arena_printf(c->ar, ": counted on %s", owner->name)
+		      : cv->fixed && strcmp(cv->state, "not-affected") ? customs_arena_printf(c->ar, ", fixed in %s", cv->fixed)
+								       : "";
+	if (!via || !tail)
+		return NULL;
+	return customs_arena_printf(c->ar, "installed by %s %s%s: %s %s says %s (%s)%s", owner->type, owner->name, via,
+				    cv->ns ? cv->ns : "?", cv->source ? cv->source : owner->name, cv->state, cv->vuln_id,
+				    tail);
+}
+
+/* The owning distro package: what its records say (covered_by), and on
+ * their word alone the match is covered.  Fail closed: no record, or no
+ * data for the distro, leaves the upstream advisory counting.  Affected
+ * via the owner's own source package: the owner's match counts it;
+ * affected via Built-Using: this match counts, rated by that record. */
+static int cover(struct ctx *c, const struct plan *pl, customs_match *m, const struct ent **decided)
 {
 	const customs_package *owner = pl->owner;
 	customs_match_cover *cv = customs_arena_alloc(c->ar, sizeof(*cv));
 	const struct ent *best = NULL;
 	int brank = 0;
 
+	*decided = NULL;
 	if (!cv)
 		return match__oom();
 	memset(cv, 0, sizeof(*cv));
 	cv->package = owner->name;
 	cv->version = owner->version;
 	cv->source = pl->owner_src;
+	cv->source_version = pl->owner_ver;
+	cv->via = pl->owner_built_using ? "built-using" : "source-package";
 	cv->ns = pl->owner_ns;
 	cv->state = pl->owner_data ? "no-record" : "no-data";
 	for (size_t k = 0; pl->owner_lookup && k < pl->owner_lookup->nents; k++) {
@@ -447,26 +510,32 @@ static int cover(struct ctx *c, const struct plan *pl, customs_match *m)
 		if (rk > brank)
 			brank = rk, best = e;
 	}
-	if (best) {
-		cv->state = best->affected ? "affected" : best->marker ? "not-affected" : "fixed";
-		cv->vuln_id = best->rec.id;
-		cv->fix_state = best->affected ? best->rec.fix_state
-			      : best->marker   ? CUSTOMS_FIX_NOT_AFFECTED
-					       : CUSTOMS_FIX_FIXED;
-		cv->fixed = best->first_fixed;
-		cv->status = best->rec.status;
-		cv->urgency = best->rec.urgency;
-		cv->comparison = best->rec.comparison;
-	}
 	m->covered_by = cv;
+	if (!best)
+		return 0;
+	cv->state = best->affected ? "affected" : best->marker ? "not-affected" : "fixed";
+	cv->vuln_id = best->rec.id;
+	cv->fix_state = best->affected ? best->rec.fix_state : best->marker ? CUSTOMS_FIX_NOT_AFFECTED : CUSTOMS_FIX_FIXED;
+	cv->fixed = best->first_fixed;
+	cv->status = best->rec.status;
+	cv->urgency = best->rec.urgency;
+	cv->comparison = best->rec.comparison;
 	m->kind = CUSTOMS_MATCH_OWNER;
+	if (best->affected && pl->owner_built_using) {
+		/* the distro's record decides: its fix (of the toolchain package),
+		 * status and urgency are the match's */
+		m->fix_state = best->rec.fix_state;
+		m->fixed = best->rec.fixed;
+		m->nfixed = best->rec.nfixed;
+		m->status = best->rec.status;
+		m->urgency = best->rec.urgency;
+		*decided = best;
+		return 0;
+	}
 	if (!m->suppressed) {
 		m->suppressed = CUSTOMS_SUPPRESS_COVERED;
-		m->suppressed_reason = customs_arena_printf(
-			c->ar, "installed by %s %s: %s %s says %s%s%s%s%s", owner->type, owner->name, cv->ns ? cv->ns : "?",
-			pl->owner_src ? pl->owner_src : owner->name, cv->state, cv->vuln_id ? " (" : "",
-			cv->vuln_id ? cv->vuln_id : "", cv->vuln_id ? ")" : "",
-			cv->fixed && best && !best->affected ? customs_arena_printf(c->ar, ", fixed in %s", cv->fixed) : "");
+		if (!(m->suppressed_reason = cover_reason(c, pl, cv, best->affected)))
+			return match__oom();
 	}
 	return 0;
 }
@@ -478,6 +547,7 @@ static int one_match(struct ctx *c, const struct plan *pl, const struct hit *h, 
 	const customs_package *p = c->a->packages[pl->pi];
 	const char *primary = primary_id(h, root, mem, n, r);
 	size_t dec = deciding(h, root, mem, n, r, primary);
+	const struct ent *by = NULL;
 	customs_match m;
 	int err;
 
@@ -486,10 +556,15 @@ static int one_match(struct ctx *c, const struct plan *pl, const struct hit *h, 
 	if ((err = ids_and_records(c, h, root, mem, n, r, dec, &m)) < 0)
 		return err;
 	describe(&m, pl, p, &h[dec]);
-	fill_scores(&m, h[dec].vi, m.id);
 	mark_not_affected(c, pl, &m);
-	if (pl->owner && (err = cover(c, pl, &m)) < 0)
+	if (pl->owner && (err = cover(c, pl, &m, &by)) < 0)
 		return err;
+	/* what the distro says decides the bucket: the deciding record of a
+	 * distro feed, or the distro record a Built-Using toolchain matched */
+	struct distro_says ds = {m.urgency, h[dec].e->severity, h[dec].vi ? h[dec].vi->label : NULL};
+	if (by)
+		ds = (struct distro_says){by->rec.urgency, by->severity, NULL};
+	fill_scores(&m, h[dec].vi, m.id, by || match__is_distro_ns(m.ns) ? &ds : NULL, c->o->severity_source);
 	if ((err = CUSTOMS_ARRAY_GROW(c->m, c->n, c->cap)) < 0)
 		return err;
 	c->m[c->n++] = m;

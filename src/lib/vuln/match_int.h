@@ -38,6 +38,7 @@ struct ent {
 	int affected;
 	int marker; /* NOT_AFFECTED marker */
 	const char *first_fixed;
+	const char *severity; /* the entry's own label (Ubuntu priority), never a CVSS vector */
 };
 
 /* One lookup: (namespace, name, compared version) → evaluated entries. */
@@ -100,9 +101,12 @@ struct plan {
 	size_t pi;
 	struct pkgkey k;
 	const struct lookup *lks[2];
+	/* the distro package that installed it, and where its distro records
+	 * are: the owner's source, or (a Go stdlib) its Built-Using toolchain */
 	const customs_package *owner;
 	const struct lookup *owner_lookup;
-	const char *owner_ns, *owner_src;
+	const char *owner_ns, *owner_src, *owner_ver;
+	int owner_built_using;
 	int owner_data;
 };
 
@@ -131,6 +135,9 @@ int match__warn(struct ctx *c, const char *fmt, ...) __attribute__((format(print
 int match__note(struct ctx *c, const char *s);
 /* 1 for deb, rpm and apk. */
 int match__is_distro_type(const char *type);
+/* 1 for a distro's namespace ("debian:12", "almalinux:9"), 0 for an
+ * ecosystem's ("npm", "go"). */
+int match__is_distro_ns(const char *ns);
 /* The namespace of a language package type ("npm", "pypi", ...) or NULL. */
 const char *match__lang_ns(const char *type);
 /* Phase 1 for package pi: its key, its lookups (queued) and its owner's.

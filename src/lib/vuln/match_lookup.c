@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/owners.h"
 #include "customs/purl.h"
 #include "customs/version.h"
 #include "vuln/match_int.h"
@@ -145,6 +146,8 @@ static int lookup_cb(void *ud, const customs_vuln_affected *a)
 	x.rec.status = customs_arena_strdup(c->ar, a->status);
 	x.rec.urgency = customs_arena_strdup(c->ar, a->urgency);
 	x.rec.fix_state = a->fix_state;
+	if (a->severity && strncmp(a->severity, "CVSS:", 5) && !(x.severity = customs_arena_strdup(c->ar, a->severity)))
+		return match__oom();
 	if (!x.rec.id || !x.rec.source)
 		return match__oom();
 	if (!x.marker) {
@@ -337,6 +340,15 @@ int match__is_distro_type(const char *t)
 	return t && (!strcmp(t, "deb") || !strcmp(t, "rpm") || !strcmp(t, "apk"));
 }
 
+int match__is_distro_ns(const char *ns)
+{
+	static const char *const eco[] = {"npm", "pypi", "go", "maven", "crates.io", "rubygems", "packagist", "nuget"};
+	for (size_t i = 0; ns && i < sizeof(eco) / sizeof(eco[0]); i++)
+		if (!strcmp(ns, eco[i]))
+			return 0;
+	return ns != NULL;
+}
+
 const char *match__lang_ns(const char *type)
 {
 	static const struct {
@@ -494,6 +506,72 @@ static int ns_data(struct ctx *c, const char *ns, int *out)
 	return k && customs_strmap_put(&c->nsdata, k, *out ? (void *)1 : NULL) == 0 ? 0 : match__oom();
 }
 
+/* The golang-X.Y relation of a Built-Using field: the one of the stdlib's
+ * X.Y (stdlib "1.19.8" → "golang-1.19"), else the first golang-X.Y. */
+struct toolchain {
+	const char *want;  /* "1.19." */
+	size_t nwant;
+	const char *name, *version;
+	size_t nlen, vlen;
+	int exact;
+};
+
+static int is_golang(const char *n, size_t len)
+{
+	size_t i = 7, dots = 0;
+	if (len < 10 || strncmp(n, "golang-", 7) || !isdigit((unsigned char)n[i]))
+		return 0;
+	for (; i < len; i++)
+		if (n[i] == '.' && isdigit((unsigned char)n[i - 1]) && i + 1 < len)
+			dots++;
+		else if (!isdigit((unsigned char)n[i]))
+			return 0;
+	return dots == 1;
+}
+
+static int toolchain_cb(void *ud, const char *name, size_t nlen, const char *version, size_t vlen)
+{
+	struct toolchain *t = ud;
+	int exact;
+	if (!is_golang(name, nlen))
+		return 0;
+	exact = nlen - 7 + 1 == t->nwant && !strncmp(name + 7, t->want, nlen - 7);
+	if (!t->name || (exact && !t->exact)) {
+		t->name = name, t->nlen = nlen, t->version = version, t->vlen = vlen;
+		t->exact = exact;
+	}
+	return 0;
+}
+
+/* A Go stdlib in a binary its owner deb installed: the owner's Built-Using
+ * toolchain (name and version into pl), when it names one. */
+static int built_using_toolchain(struct ctx *c, struct plan *pl)
+{
+	const char *bu = match__meta(pl->owner, "built_using"), *v = pl->k.version;
+	struct toolchain t;
+	size_t bad = 0;
+
+	if (!bu || strcmp(pl->k.ns, "go") || strcmp(pl->k.names[0], "stdlib") || strcmp(pl->owner->type, "deb"))
+		return 0;
+	memset(&t, 0, sizeof(t));
+	t.want = v;
+	t.nwant = strcspn(v, ".");
+	if (v[t.nwant] == '.')
+		t.nwant += strcspn(v + t.nwant + 1, ".") + 2; /* "1.19." */
+	customs__built_using(bu, toolchain_cb, &t, &bad);
+	if (bad && match__warn(c, "%s %s: %zu Built-Using entr%s not \"NAME (= VERSION)\" (Debian Policy 7.8); ignored",
+			       pl->owner->name, pl->owner->version ? pl->owner->version : "?", bad,
+			       bad == 1 ? "y is" : "ies are") < 0)
+		return CUSTOMS_ENOMEM;
+	if (!t.name)
+		return 0;
+	if (!(pl->owner_src = customs_arena_strndup(c->ar, t.name, t.nlen)) ||
+	    !(pl->owner_ver = customs_arena_strndup(c->ar, t.version, t.vlen)))
+		return match__oom();
+	pl->owner_built_using = 1;
+	return 0;
+}
+
 /* Phase 1 for one package: its key, its lookups and its owner's.  Returns 1
  * when the package has a plan. */
 int match__plan_package(struct ctx *c, size_t pi, const char *dns, int distro_data, struct plan *pl)
@@ -517,11 +595,12 @@ int match__plan_package(struct ctx *c, size_t pi, const char *dns, int distro_da
 	pl->owner = lang ? owner_of(c, pi) : NULL;
 	if (pl->owner && distro_key(c, pl->owner, dns, &ok)) {
 		pl->owner_src = ok.names[0];
+		pl->owner_ver = ok.version;
 		pl->owner_ns = ok.ns;
-		if ((err = ns_data(c, ok.ns, &pl->owner_data)) < 0)
+		if ((err = built_using_toolchain(c, pl)) < 0 || (err = ns_data(c, ok.ns, &pl->owner_data)) < 0)
 			return err;
 		if (pl->owner_data) {
-			if ((err = get_lookup(c, ok.ns, ok.names[0], ok.version, &l)) < 0)
+			if ((err = get_lookup(c, ok.ns, pl->owner_src, pl->owner_ver, &l)) < 0)
 				return err;
 			pl->owner_lookup = l;
 		}

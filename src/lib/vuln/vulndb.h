@@ -12,6 +12,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include <jansson.h>
 #include <sqlite3.h>
@@ -148,6 +149,9 @@ int vulndb__writer_finish(vulndb__writer *w);
 /* Close (rolling back when not finished) and free. */
 void vulndb__writer_free(vulndb__writer *w);
 int64_t vulndb__writer_warnings(const vulndb__writer *w);
+/* Also write every warning, none left out, one line each to log (NULL:
+ * none).  The caller closes it. */
+void vulndb__writer_log(vulndb__writer *w, FILE *log);
 
 /* "FILE: RECORD: message" through the warn callback; record may be NULL.
  * Past VULNDB__WARN_PER_KIND lines of one kind in one feed the rest are

@@ -515,6 +515,7 @@ void customs_vulndb_import_summary_free(customs_vulndb_import_summary *s)
 		free((char *)s->sources[i].newest);
 	}
 	free((void *)s->sources);
+	free((char *)s->log_path);
 	free(s);
 }
 
@@ -629,9 +630,44 @@ detach:
 	return err < 0 ? err : e2;
 }
 
+/* The import log beside the database (DBPATH.import.log): every warning of
+ * the last import, none left out, where the summary can point to. */
+struct import_log {
+	char *tmp, *path;
+	FILE *f;
+};
+
+static int log_open(struct import_log *l, const char *dbpath)
+{
+	if (!(l->path = customs_asprintf("%s.import.log", dbpath)) || !(l->tmp = customs_asprintf("%s.tmp", l->path)))
+		return customs__error(CUSTOMS_ENOMEM, "out of memory");
+	if (!(l->f = fopen(l->tmp, "w")))
+		return customs__error(CUSTOMS_EIO, "%s: %s", l->tmp, strerror(errno));
+	return 0;
+}
+
+/* Kept when the import warned (replacing the last one's), else removed;
+ * its path into the summary. */
+static void log_close(struct import_log *l, int64_t nwarnings, customs_vulndb_import_summary *s)
+{
+	int ok = l->f && fclose(l->f) == 0;
+	if (l->tmp && ok && nwarnings > 0 && rename(l->tmp, l->path) == 0) {
+		if (s)
+			s->log_path = strdup(l->path);
+	} else if (l->tmp) {
+		unlink(l->tmp);
+		if (ok)
+			unlink(l->path);
+	}
+	free(l->tmp);
+	free(l->path);
+}
+
 int customs_vulndb_import(const char *dbpath, const customs_vulndb_input *inputs, size_t ninputs,
 			  const customs_vulndb_import_opts *o, customs_vulndb_import_summary **out)
 {
+	struct import_log log = {NULL, NULL, NULL};
+	int64_t nwarnings = 0;
 	struct imp im;
 	char **names = NULL, *dircopy = NULL, *basecopy = NULL, *tmp = NULL, *lockpath = NULL;
 	const char **kinds = NULL;
@@ -709,8 +745,10 @@ int customs_vulndb_import(const char *dbpath, const customs_vulndb_input *inputs
 	umask(um);
 	fchmod(tmpfd, 0644 & ~um);
 
-	if ((err = vulndb__writer_open(&im.w, tmp, o ? o->warn : NULL, o ? o->ud : NULL)) < 0)
+	if ((err = vulndb__writer_open(&im.w, tmp, o ? o->warn : NULL, o ? o->ud : NULL)) < 0 ||
+	    (err = log_open(&log, dbpath)) < 0)
 		goto done;
+	vulndb__writer_log(im.w, log.f);
 	if (stat(dbpath, &sb) == 0 && sb.st_size > 0 &&
 	    (err = copy_kept(im.w, dbpath, names, ninputs, o ? o->drop_sources : NULL)) < 0)
 		goto done;
@@ -770,6 +808,7 @@ int customs_vulndb_import(const char *dbpath, const customs_vulndb_input *inputs
 		}
 		*out = s;
 	}
+	nwarnings = vulndb__writer_warnings(im.w);
 	vulndb__writer_free(im.w);
 	im.w = NULL;
 
@@ -792,7 +831,10 @@ int customs_vulndb_import(const char *dbpath, const customs_vulndb_input *inputs
 	if (out && *out)
 		(*out)->seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
 done:
+	if (im.w)
+		nwarnings = vulndb__writer_warnings(im.w);
 	vulndb__writer_free(im.w);
+	log_close(&log, nwarnings, out ? *out : NULL);
 	customs_buf_release(&im.mbuf);
 	vj_release(&im.doc);
 	if (tmpfd >= 0)

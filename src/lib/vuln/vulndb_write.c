@@ -71,6 +71,7 @@ struct vulndb__writer {
 	unsigned wcount[VULNDB__W_NKINDS];
 	void (*warn)(void *, const char *);
 	void *ud;
+	FILE *log;
 	int64_t nwarnings;
 	int finished;
 	struct rec_rows *cur_rec; /* the record being stored, its id: */
@@ -123,9 +124,9 @@ static void flush_warn_caps(vulndb__writer *w)
 	};
 	for (int k = 0; k < VULNDB__W_NKINDS; k++) {
 		if (w->wcount[k] > VULNDB__WARN_PER_KIND && w->warn) {
-			char *m = customs_asprintf("feed %s: %u more %s warnings not shown",
+			char *m = customs_asprintf("feed %s: %u more %s warnings not shown%s",
 						   w->nsrc ? w->src[w->cur].name : "?", w->wcount[k] - VULNDB__WARN_PER_KIND,
-						   what[k]);
+						   what[k], w->log ? " here (every one is in the import log)" : "");
 			if (m)
 				w->warn(w->ud, m);
 			free(m);
@@ -148,7 +149,8 @@ void vulndb__warn(vulndb__writer *w, enum vulndb__warn_kind kind, const char *re
 	va_list ap;
 
 	w->nwarnings++;
-	if (++w->wcount[kind] > VULNDB__WARN_PER_KIND || !w->warn)
+	int shown = ++w->wcount[kind] <= VULNDB__WARN_PER_KIND && w->warn;
+	if (!shown && !w->log)
 		return;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
@@ -163,12 +165,17 @@ void vulndb__warn(vulndb__writer *w, enum vulndb__warn_kind kind, const char *re
 		for (char *p = line; *p; p++)
 			if ((unsigned char)*p < 0x20 || *p == 0x7f)
 				*p = '?';
-		w->warn(w->ud, line);
+		if (w->log)
+			fprintf(w->log, "%s\n", line);
+		if (shown)
+			w->warn(w->ud, line);
 	}
 	free(line);
 }
 
 int64_t vulndb__writer_warnings(const vulndb__writer *w) { return w->nwarnings; }
+
+void vulndb__writer_log(vulndb__writer *w, FILE *log) { w->log = log; }
 
 int vulndb__writer_source(vulndb__writer *w, const char *name, const char *kind, const char *url, const char *etag,
 			  const char *last_modified, vulndb__stats **stats)
