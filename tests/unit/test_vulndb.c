@@ -410,7 +410,7 @@ static void test_reimport_replaces_one_feed(void **state)
 	snprintf(path, sizeof(path), "%s/tracker-small.json", tmp.path);
 	write_file(path, "{\"zlib\": {\"CVE-2022-37434\": {\"description\": \"zlib inflate overflow\", \"releases\": {\"bookworm\": "
 			 "{\"status\": \"resolved\", \"repositories\": {}, \"fixed_version\": \"1:1.2.13.dfsg-1\", \"urgency\": \"high\"}}}}}");
-	customs_vulndb_input in = {path, "debian-tracker", NULL, NULL, NULL};
+	customs_vulndb_input in = {.path = path, .name = "debian-tracker"};
 	customs_vulndb_import_summary *sum = th_db_import(dbpath, &in, 1, on_warn);
 	assert_int_equal(sum->nsources, 1);
 	assert_int_equal(sum->sources[0].records, 1);
@@ -464,14 +464,14 @@ static void test_open_errors(void **state)
 	assert_null(x);
 	assert_int_equal(customs_vulndb_open(&x, NULL, 1), CUSTOMS_EINVAL);
 	/* an input that is not a feed fails the import and leaves nothing */
-	customs_vulndb_input in = {path, NULL, NULL, NULL, NULL};
+	customs_vulndb_input in = {.path = path};
 	char dbp[700];
 	snprintf(dbp, sizeof(dbp), "%s/never.sqlite", tmp.path);
 	assert_int_equal(customs_vulndb_import(dbp, &in, 1, NULL, NULL), CUSTOMS_EFORMAT);
 	assert_non_null(strstr(customs_error_last(), "not a feed"));
 	struct stat sb;
 	assert_int_not_equal(stat(dbp, &sb), 0);
-	customs_vulndb_input missing = {"/nonexistent/feed.json", NULL, NULL, NULL, NULL};
+	customs_vulndb_input missing = {.path = "/nonexistent/feed.json"};
 	assert_int_equal(customs_vulndb_import(dbp, &missing, 1, NULL, NULL), CUSTOMS_ENOTFOUND);
 }
 
@@ -610,7 +610,7 @@ static void test_warnings_name_file_and_record(void **state)
 	write_file(path, "{\"id\":\"BAD-1\",\"affected\":[{\"package\":{\"ecosystem\":\"Debian:12\",\"name\":\"foo\"},"
 			 "\"ranges\":[{\"type\":\"ECOSYSTEM\",\"events\":[{\"introduced\":\"0\"},{\"fixed\":\"1:\"}]}]}]}");
 	snprintf(dbp, sizeof(dbp), "%s/bad.sqlite", tmp.path);
-	customs_vulndb_input in = {dir, NULL, NULL, NULL, NULL};
+	customs_vulndb_input in = {.path = dir};
 	customs_vulndb_import_opts o = {CUSTOMS_VULNDB_IMPORT_OPTS_VERSION, on_warn, NULL, 0, 0, NULL};
 	customs_vulndb_import_summary *s = NULL;
 	nwarn = 0;
