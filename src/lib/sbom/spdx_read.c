@@ -284,8 +284,13 @@ static int read_source_info(json_t *o, customs_package *p)
 	} else if (*s == '/') {
 		at = s;
 	}
-	if (!err && at && !p->db_path)
-		err = set_dup(&p->db_path, at + strspn(at, "/"));
+	/* Syft lists every location, the one it read first: "PATH, PATH" */
+	if (!err && at && !p->db_path) {
+		at += strspn(at, "/");
+		char *first = customs_strndup(at, strstr(at, ", ") ? (size_t)(strstr(at, ", ") - at) : strlen(at));
+		err = first ? set_dup(&p->db_path, first) : oom();
+		free(first);
+	}
 	return err;
 }
 
