@@ -157,6 +157,8 @@ static int read_props(rd *r, customs_package *p, json_t *arr, const char **npm_p
 {
 	size_t i;
 	json_t *e;
+	if (arr && !json_is_array(arr))
+		warn(r, "%s: \"properties\" is not an array: ignored", r->where.len ? r->where.ptr : "metadata.component");
 	if (!json_is_array(arr))
 		return 0;
 	json_array_foreach(arr, i, e) {
@@ -314,7 +316,8 @@ static int note_source(rd *r, json_t *c, int *only)
 {
 	const char *purl = sget(c, "purl");
 	json_t *ids, *id, *m;
-	size_t i, k;
+	size_t i, k, named = 0;
+	char elem[1024];
 
 	*only = 0;
 	if (!has_tag(c, "source") || !purl || strncmp(purl, "pkg:deb/", 8) || !sget(c, "name") || !sget(c, "version"))
@@ -325,12 +328,18 @@ static int note_source(rd *r, json_t *c, int *only)
 		id = json_is_array(ids) ? json_array_get(ids, i) : ids;
 		json_array_foreach(json_object_get(id, "methods"), k, m) {
 			const char *t = sget(m, "technique"), *v = sget(m, "value");
-			if (t && v && *v && !strcmp(t, "filename") && !customs_strmap_get(&r->sources, v, NULL) &&
-			    customs_strmap_put(&r->sources, v, c) < 0)
+			if (!t || !v || !*v || strcmp(t, "filename"))
+				continue;
+			named++;
+			if (!customs_strmap_get(&r->sources, v, NULL) && customs_strmap_put(&r->sources, v, c) < 0)
 				return nomem();
 		}
 	}
 	*only = !prop_value(c, "aquasecurity:trivy:PkgID");
+	if (*only && !named) {
+		element(elem, sizeof(elem), r, sget(c, "name"));
+		warn(r, "%s: a source package whose evidence.identity names no binary package: skipped", elem);
+	}
 	/* the binary of the source's own name is its own source */
 	if (!*only && customs_strmap_put(&r->sources, sget(c, "name"), c) < 0)
 		return nomem();
