@@ -36,20 +36,6 @@ static int set_str(char **dst, const char *v)
 	return (*dst = customs_strdup(v)) ? 0 : customs__error(CUSTOMS_ENOMEM, "out of memory");
 }
 
-int customs__sbom_meta(customs_package *p, const char *key, const char *v, int overwrite)
-{
-	json_t *j;
-	if (!v)
-		return 0;
-	if (!p->metadata && !(p->metadata = json_object()))
-		return customs__error(CUSTOMS_ENOMEM, "out of memory");
-	if (!overwrite && json_object_get(p->metadata, key))
-		return 0;
-	if (!(j = json_string(v)) || json_object_set_new(p->metadata, key, j) < 0)
-		return customs__error(CUSTOMS_ENOMEM, "out of memory");
-	return 0;
-}
-
 static int set_meta(customs_package *p, const char *key, const char *v)
 {
 	return customs__sbom_meta(p, key, v, 1);
@@ -136,46 +122,6 @@ done:
 
 /* ---- properties ---- */
 
-int customs__sbom_set_layer_field(customs_analysis *a, size_t i, const char *field, const char *v)
-{
-	if (i >= SBOM_MAX_LAYERS)
-		return 0;
-	if (i >= a->nlayers) {
-		customs_layer *l = realloc(a->layers, (i + 1) * sizeof(*l));
-		if (!l)
-			return customs__error(CUSTOMS_ENOMEM, "out of memory");
-		memset(l + a->nlayers, 0, (i + 1 - a->nlayers) * sizeof(*l));
-		for (size_t k = a->nlayers; k <= i; k++)
-			l[k].complete = 1;
-		a->layers = l;
-		a->nlayers = i + 1;
-	}
-	customs_layer *l = &a->layers[i];
-	char **dst = !strcmp(field, "digest")	      ? &l->digest
-		     : !strcmp(field, "diff-id")     ? &l->diff_id
-		     : !strcmp(field, "media-type")  ? &l->media_type
-		     : !strcmp(field, "created-by")  ? &l->created_by
-							: NULL;
-	if (!strcmp(field, "size")) {
-		l->size = strtoll(v, NULL, 10);
-		return 1;
-	}
-	if (!dst)
-		return 0;
-	free(*dst);
-	return (*dst = customs_strdup(v)) ? 1 : customs__error(CUSTOMS_ENOMEM, "out of memory");
-}
-
-int customs__sbom_replace(char **dst, const char *v)
-{
-	char *c = customs_strdup(v);
-	if (!c)
-		return customs__error(CUSTOMS_ENOMEM, "out of memory");
-	free(*dst);
-	*dst = c;
-	return 1;
-}
-
 static int image_prop(customs_analysis *a, const char *name, const char *value)
 {
 	customs_image *im = &a->image;
@@ -237,23 +183,6 @@ static int int_prop(const char *v, int *out)
 	return 1;
 }
 
-static char *strip_slash(const char *v)
-{
-	while (*v == '/')
-		v++;
-	return customs_strdup(v);
-}
-
-int customs__sbom_set_path(char **dst, const char *v)
-{
-	char *c = strip_slash(v);
-	if (!c)
-		return customs__error(CUSTOMS_ENOMEM, "out of memory");
-	free(*dst);
-	*dst = c;
-	return 1;
-}
-
 int customs__sbom_apply_prop(customs_analysis *a, customs_package *p, const char *name, const char *value)
 {
 	int n;
@@ -270,8 +199,10 @@ int customs__sbom_apply_prop(customs_analysis *a, customs_package *p, const char
 	if (!strcmp(name, "customs:location"))
 		return customs__sbom_set_path(&p->db_path, value);
 	if (!strcmp(name, "customs:path")) {
-		char *c = strip_slash(value);
-		int err = c ? set_meta(p, "location", c) : customs__error(CUSTOMS_ENOMEM, "out of memory");
+		char *c = NULL;
+		int err = customs__sbom_set_path(&c, value);
+		if (err >= 0)
+			err = set_meta(p, "location", c);
 		free(c);
 		return err < 0 ? err : 1;
 	}

@@ -103,20 +103,6 @@ static int trivy_package(customs_package *p, const char *key, const char *value)
 
 /* ---- Syft ---- */
 
-/* "openssl-3.0.7-24.el9.src.rpm" → "openssl": the name is before the last
- * two dashes.  malloc'ed, NULL when out of memory. */
-char *customs__sbom_srpm_name(const char *srpm)
-{
-	char *name = customs_strdup(srpm), *at;
-	if (!name || !customs_str_has_suffix(name, ".src.rpm"))
-		return name;
-	name[strlen(name) - 8] = '\0';
-	for (int k = 0; k < 2; k++)
-		if ((at = strrchr(name, '-')))
-			*at = '\0';
-	return name;
-}
-
 /* syft:location:N:path and :layerID, kept by N until the package is
  * finished: the first location is the evidence Syft found the package by
  * (its database), but Syft before 1.0 sorted by path and put a copyright

@@ -4,7 +4,8 @@
  * packages through build.c.  Facts no standard field holds come back from
  * the "customs:*" properties the writers (src/lib/report/) put there:
  * customs__sbom_apply_prop() is their inverse, so an SBOM customs wrote
- * gives back the packages the matcher saw. */
+ * gives back the packages the matcher saw; other tools' own facts (Trivy,
+ * Syft, cdxgen) are read by peers.c.  fields.c holds the setters all share. */
 #ifndef CUSTOMS_SBOM_INT_H
 #define CUSTOMS_SBOM_INT_H
 
@@ -37,6 +38,8 @@ int customs__sbom_package_from_purl(customs_package *p, const char *purl);
  * ours to read, <0 out of memory. */
 int customs__sbom_apply_prop(customs_analysis *a, customs_package *p, const char *name, const char *value);
 
+/* ---- fields.c: the setters every reader shares ---- */
+
 /* *dst = a copy of v (the old value freed): 1, or <0 out of memory. */
 int customs__sbom_replace(char **dst, const char *v);
 /* *dst = v without leading slashes (image paths are relative): 1 or <0. */
@@ -44,6 +47,13 @@ int customs__sbom_set_path(char **dst, const char *v);
 /* The string metadata key of p = v (v NULL: nothing), replacing an earlier
  * value only when overwrite: 0 or <0. */
 int customs__sbom_meta(customs_package *p, const char *key, const char *v, int overwrite);
+/* "openssl-3.0.7-24.el9.src.rpm" → "openssl" (anything else: a copy);
+ * NULL when out of memory. */
+char *customs__sbom_srpm_name(const char *srpm);
+/* Set field ("digest", "diff-id", "media-type", "created-by", "size") of
+ * layer i to v, adding layers up to i (none past SBOM_MAX_LAYERS).  1 when
+ * set, 0 for an unknown field or layer, <0 out of memory. */
+int customs__sbom_set_layer_field(customs_analysis *a, size_t i, const char *field, const char *v);
 
 /* ---- peers.c: what other tools write ---- */
 
@@ -68,14 +78,6 @@ int customs__sbom_peer_finish(customs_package *p);
  * creators name); 0 for any other writer, whose packages without a
  * source have an unknown one. */
 int customs__sbom_names_sources(json_t *doc);
-/* "openssl-3.0.7-24.el9.src.rpm" → "openssl" (anything else: a copy);
- * NULL when out of memory. */
-char *customs__sbom_srpm_name(const char *srpm);
-
-/* Set field ("digest", "diff-id", "media-type", "created-by", "size") of
- * layer i to v, adding layers up to i (none past SBOM_MAX_LAYERS).  1 when
- * set, 0 for an unknown field or layer, <0 out of memory. */
-int customs__sbom_set_layer_field(customs_analysis *a, size_t i, const char *field, const char *v);
 
 /* Warn about one element of the document: the message cut at max bytes
  * (at most 2048), on one line whatever the document holds (control
