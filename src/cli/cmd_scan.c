@@ -32,6 +32,8 @@ const char cmd_scan_usage[] =
 	"sbom:FILE scans an SBOM instead (SPDX 2.3 JSON or tag-value, CycloneDX\n"
 	"1.4-1.7 JSON, customs JSON): its packages are matched as if they had been\n"
 	"found in the image; an SBOM customs wrote gives the image's own matches.\n"
+	"Debs whose SBOM names no source package are looked up through the Debian\n"
+	"or Ubuntu Packages indexes in the database (see `customs help db`).\n"
 	"\n"
 	"Options:\n"
 	"  --db PATH              vulnerability database (default: $CUSTOMS_DB, else\n"

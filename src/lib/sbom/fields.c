@@ -16,21 +16,9 @@ int customs__sbom_replace(char **dst, const char *v)
 	return 1;
 }
 
-static char *strip_slash(const char *v)
-{
-	while (*v == '/')
-		v++;
-	return customs_strdup(v);
-}
-
 int customs__sbom_set_path(char **dst, const char *v)
 {
-	char *c = strip_slash(v);
-	if (!c)
-		return customs__error(CUSTOMS_ENOMEM, "out of memory");
-	free(*dst);
-	*dst = c;
-	return 1;
+	return customs__sbom_replace(dst, v + strspn(v, "/"));
 }
 
 int customs__sbom_meta(customs_package *p, const char *key, const char *v, int overwrite)

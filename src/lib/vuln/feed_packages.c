@@ -24,7 +24,7 @@
 struct stanza {
 	size_t line; /* its first line */
 	char pkg[FIELD_MAX + 1], ver[FIELD_MAX + 1], src[FIELD_MAX + 1];
-	int has_pkg, has_ver, has_src, too_long;
+	int has_pkg, has_ver, has_src, unreadable; /* unreadable: over FIELD_MAX, or a NUL byte */
 };
 
 struct pk {
@@ -132,8 +132,8 @@ static int finish_stanza(struct pk *k, struct stanza *s)
 	char name[FIELD_MAX + 1], sver[FIELD_MAX + 1];
 	if (!s->has_pkg && !s->has_ver && !s->has_src)
 		return 0; /* only unknown fields: nothing to say about binaries */
-	if (s->too_long) {
-		warn(k, s->line, "a Package, Version or Source value longer than %d bytes; skipped", FIELD_MAX);
+	if (s->unreadable) {
+		warn(k, s->line, "a Package, Version or Source value over %d bytes or with a NUL byte; skipped", FIELD_MAX);
 		return 0;
 	}
 	if (!s->has_pkg || !s->has_ver) {
@@ -197,7 +197,7 @@ static void field(struct stanza *s, const char *name, size_t nn, const char *v, 
 		return;
 	*has = 1;
 	if (vn > FIELD_MAX || memchr(v, '\0', vn)) {
-		s->too_long = 1;
+		s->unreadable = 1;
 		vn = 0;
 	}
 	memcpy(dst, v, vn);
