@@ -44,8 +44,8 @@ static const char *trivy_type(const char *t)
 
 /* metadata.component (CycloneDX) or the container element (SPDX): the
  * image's diff_ids in layer order ("DiffID": one comma-separated value in
- * Trivy 0.44, one property per layer later), its config digest
- * ("ImageID") and manifest digest ("RepoDigest": "NAME@sha256:...") */
+ * Trivy's CycloneDX, one attribution text each in its SPDX), its config
+ * digest ("ImageID") and manifest digest ("RepoDigest": "NAME@sha256:...") */
 static int trivy_image(customs_analysis *a, const char *key, const char *value)
 {
 	customs_image *im = &a->image;

@@ -509,9 +509,14 @@ static int resolve_sources(struct ctx *c, const char *dns)
 		x->debs++;
 		x->unknown += unknown_source(p);
 	}
-	for (size_t k = 0; k < nst; k++)
+	int mapped = 0;
+	for (size_t k = 0; k < nst; k++) {
 		if (st[k].unknown && (err = customs_vulndb_binary_count(c->db, st[k].ns, &st[k].mapped)) < 0)
 			return err;
+		mapped |= st[k].mapped > 0;
+	}
+	if (!mapped)
+		return source_warnings(c, st, nst);
 	if (!(c->bin_src = customs_arena_alloc(c->ar, 2 * (a->npackages + 1) * sizeof(*c->bin_src))))
 		return match__oom();
 	c->bin_src_version = c->bin_src + a->npackages + 1;
