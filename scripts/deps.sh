@@ -10,12 +10,14 @@ BUILD=(cmake make gcc pkg-config libarchive-dev libisal-dev libzstd-dev libssl-d
 # python3-pip vendors packaging 21.3, the legacy Python version order),
 # clang for the libFuzzer targets, a local registry (docker-registry,
 # htpasswd from apache2-utils, openssl for the token server's key), npm
-# (cyclonedx-npm, the SARIF schema), unzip (the Java ground truth), the Go
-# toolchain (go version -m), curl, sqlite3, GNU time and script (bsdutils: a
-# terminal for the progress-line checks).  Under CI=true a test
-# whose tool is missing fails, so everything a test uses is listed here.
+# (cyclonedx-npm, the SARIF schema, Trivy and cdxgen for make-sboms.sh),
+# unzip (the Java ground truth), the Go toolchain (go version -m), curl,
+# sqlite3, GNU time, script (bsdutils: a terminal for the progress-line
+# checks), and lz4 and xz (Packages indexes as apt keeps them).  Under
+# CI=true a test whose tool is missing fails, so everything a test uses is
+# listed here.
 TEST=(clang libclang-rt-14-dev jq python3 python3-apt python3-pip python3-jsonschema debootstrap umoci skopeo zstd isal rpm db5.3-util
-      docker-registry apache2-utils openssl npm unzip golang-go curl sqlite3 time bsdutils)
+      docker-registry apache2-utils openssl npm unzip golang-go curl sqlite3 time bsdutils lz4 xz-utils)
 
 want=("${BUILD[@]}")
 [ "${1:-build}" = test ] && want+=("${TEST[@]}")

@@ -1,5 +1,5 @@
 /* sbom.h - SBOMs in: read SPDX 2.2/2.3 (JSON, tag-value), CycloneDX
- * 1.4-1.6 JSON and customs JSON into an analysis that the matcher treats
+ * 1.4-1.7 JSON and customs JSON into an analysis that the matcher treats
  * exactly like the image it describes.  Writing them is the output
  * stage's (customs/report.h). */
 #ifndef CUSTOMS_SBOM_H
@@ -23,7 +23,7 @@ typedef struct customs_sbom_read_opts {
 } customs_sbom_read_opts;
 
 /* Read an SBOM (format detected from the content: SPDX 2.2/2.3 JSON or
- * tag-value, CycloneDX 1.4-1.6 JSON, customs-analysis or customs-scan JSON)
+ * tag-value, CycloneDX 1.4-1.7 JSON, customs-analysis or customs-scan JSON)
  * into a new analysis: image.source_kind "sbom", image.reference
  * "sbom:PATH", packages with type, purl, layer and location where the
  * document says them, the distro from its operating-system element or its

@@ -1,6 +1,7 @@
 /* vuln.h - the vulnerability database: one SQLite file built offline from
  * feeds (OSV, Alpine secdb, Debian security tracker, NVD, EPSS, CISA KEV)
- * and the queries the matcher asks of it.
+ * and Debian/Ubuntu Packages indexes (which source package built which
+ * binary package), and the queries the matcher asks of it.
  *
  * Ownership: a result returned through `**out` belongs to the caller and is
  * freed with its _free function; everything handed to a callback is
@@ -34,8 +35,10 @@ extern "C" {
 
 /* Version of the database schema this library reads and writes (meta table
  * key "schema_version").  A database with another version is refused with
- * CUSTOMS_EUNSUPPORTED and a message telling to re-import. */
-#define CUSTOMS_VULNDB_SCHEMA_VERSION 1
+ * CUSTOMS_EUNSUPPORTED and a message telling to re-import; an import over
+ * a database of an earlier version this library knows (1: without the
+ * binaries table) keeps its feeds. */
+#define CUSTOMS_VULNDB_SCHEMA_VERSION 2
 
 typedef struct customs_vulndb customs_vulndb;
 
@@ -142,6 +145,31 @@ CUSTOMS_EXTERN int customs_vulndb_has_namespace(customs_vulndb *db, const char *
  * *out is freed with free(). */
 CUSTOMS_EXTERN int customs_vulndb_normalize_name(char **out, const char *ns, const char *name);
 
+/* ---- binary packages and their source (Packages indexes) --------------- */
+
+/* The source package that built a binary package, as the Packages indexes
+ * imported for its release say. */
+typedef struct customs_vulndb_source_pkg {
+	const char *name;    /* the source package */
+	const char *version; /* its version (see customs_vulndb_binary_source) */
+	int exact;           /* 1: an index lists this very binary version */
+} customs_vulndb_source_pkg;
+
+/* The source package of binary package `binary` at `version` in release ns
+ * ("debian:12"), from the Debian/Ubuntu Packages indexes imported into the
+ * database.  When no index lists that binary version, the source's name
+ * is the one of the highest version listed and its version is derived:
+ * the binary's version, less a binNMU suffix "+bN" when the listed binary
+ * is a binNMU of its source (Debian Policy §5.6.12); exact is 0.
+ * CUSTOMS_ENOTFOUND when no index of ns lists the package.  *out is freed
+ * with free(). */
+CUSTOMS_EXTERN int customs_vulndb_binary_source(customs_vulndb *db, const char *ns, const char *binary,
+						const char *version, customs_vulndb_source_pkg **out);
+
+/* *out = how many binary packages the Packages indexes imported for ns map
+ * to their source (0: none imported for ns). */
+CUSTOMS_EXTERN int customs_vulndb_binary_count(customs_vulndb *db, const char *ns, int64_t *out);
+
 /* ---- one vulnerability, its group and its enrichment -------------------- */
 
 /* How an id relates to the one asked for. */
@@ -235,12 +263,13 @@ CUSTOMS_EXTERN void customs_vuln_enrichment_free(customs_vuln_enrichment *e);
 
 typedef struct customs_vulndb_source {
 	const char *name;          /* "debian-osv", "ghsa", "alpine-secdb", "nvd-2024" */
-	const char *kind;          /* "osv", "alpine-secdb", "debian-tracker", "nvd", "epss", "kev" */
+	const char *kind;          /* "osv", "alpine-secdb", "debian-tracker", "nvd", "epss", "kev", "packages-index" */
 	const char *url;           /* where `db update` fetched it, or the imported path */
 	const char *etag;          /* of the last download, NULL when none */
 	const char *last_modified; /* HTTP Last-Modified of the last download */
 	const char *imported_at;   /* RFC 3339 UTC */
-	int64_t records;           /* vulnerability records (OSV), CVEs (tracker, NVD, EPSS, KEV), fix entries (secdb) */
+	int64_t records;           /* vulnerability records (OSV), CVEs (tracker, NVD, EPSS, KEV), fix entries (secdb),
+				    * binary packages (packages-index) */
 	int64_t affected;          /* affected entries stored */
 	const char *newest;        /* newest record date (modified/published/dateAdded/score date), or NULL */
 } customs_vulndb_source;
@@ -252,6 +281,15 @@ typedef struct customs_vulndb_namespace {
 	int64_t vulns;             /* distinct vulnerability ids */
 } customs_vulndb_namespace;
 
+/* The binary → source map of one release, from its Packages indexes. */
+typedef struct customs_vulndb_binary_map {
+	const char *ns;            /* "debian:12" */
+	int64_t packages;          /* distinct binary packages */
+	int64_t versions;          /* (package, version) rows */
+	int64_t sources;           /* distinct source packages */
+	const char *feeds;         /* the feeds it came from, comma-separated */
+} customs_vulndb_binary_map;
+
 typedef struct customs_vulndb_info {
 	const char *path;
 	int schema_version;
@@ -261,6 +299,8 @@ typedef struct customs_vulndb_info {
 	size_t nsources;
 	const customs_vulndb_namespace *namespaces;
 	size_t nnamespaces;
+	const customs_vulndb_binary_map *binary_maps; /* by ns */
+	size_t nbinary_maps;
 } customs_vulndb_info;
 
 CUSTOMS_EXTERN int customs_vulndb_status(customs_vulndb *db, customs_vulndb_info **out);
@@ -309,6 +349,11 @@ typedef struct customs_vulndb_input {
 	const char *name;
 	/* Bookkeeping stored with the source (db update sets them). */
 	const char *url, *etag, *last_modified;
+	/* A Packages index's release namespace ("debian:12", "ubuntu:22.04");
+	 * NULL: told by its apt lists file name (..._dists_bookworm-updates_...)
+	 * or else by its versions ("+deb12u1", "~22.04"), an error when
+	 * neither tells.  Other feeds ignore it. */
+	const char *release;
 } customs_vulndb_input;
 
 typedef struct customs_vulndb_import_opts {
@@ -325,6 +370,10 @@ typedef struct customs_vulndb_import_opts {
 
 /* Import inputs into the database at dbpath (created if absent).  Each
  * input's feed replaces that feed's previous records; other feeds stay.
+ * Inputs are recognised from their content: the feeds above, and Debian
+ * and Ubuntu Packages indexes (dists/SUITE/COMPONENT/binary-ARCH/Packages,
+ * the *_Packages files of /var/lib/apt/lists, `apt-cache dumpavail`; plain or
+ * gzip, xz, bzip2, lz4 or zstd compressed).
  * The new database is built in a temporary file next to dbpath and renamed
  * over it at the end, so readers and a killed import never see a half-built
  * database.  Bad records are warnings, not errors, each written to

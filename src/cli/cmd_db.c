@@ -15,7 +15,8 @@
 #include "common.h"
 
 const char cmd_db_usage[] =
-	"usage: customs db import [--db PATH] [--name NAME] [--drop NAME]... [--verbose|--quiet] FILE|DIR...\n"
+	"usage: customs db import [--db PATH] [--name NAME] [--drop NAME]... [--release NS]\n"
+	"                         [--verbose|--quiet] FILE|DIR...\n"
 	"       customs db update [--db PATH] [--config FILE] [--list] [--ca-file FILE] [--verbose|--quiet]\n"
 	"       customs db status [--db PATH] [-o table|json] [--max-age DAYS]\n"
 	"       customs db show [--db PATH] [-o table|json] ID\n"
@@ -28,7 +29,11 @@ const char cmd_db_usage[] =
 	"import   read feeds from files and directories: OSV JSON records, directories\n"
 	"         and zips of them (osv.dev's per-ecosystem all.zip), Alpine secdb JSON,\n"
 	"         the Debian security tracker JSON, NVD CVE API 2.0 JSON, EPSS CSV and\n"
-	"         CISA KEV JSON, each also gzip-compressed; the format is recognised\n"
+	"         CISA KEV JSON, each also gzip-compressed; and Debian or Ubuntu Packages\n"
+	"         indexes (`apt-cache dumpavail` output, the *_Packages files of\n"
+	"         /var/lib/apt/lists, dists/SUITE/.../Packages; plain, gzip, xz, bzip2,\n"
+	"         lz4 or zstd): which source package built each binary package of that\n"
+	"         release, for SBOMs whose debs do not say.  The format is recognised\n"
 	"         from the content.  Each input is a feed, named after its file or\n"
 	"         directory (loose OSV files after their directory): importing a feed\n"
 	"         again replaces its records, other feeds stay.  Bad records are\n"
@@ -39,7 +44,8 @@ const char cmd_db_usage[] =
 	"         Last-Modified of the last download), then import what changed.\n"
 	"         The feeds are --config FILE, else $CUSTOMS_FEEDS (a file in the\n"
 	"         same format), else the built-in list (`db update --list`).\n"
-	"status   feeds with their record counts, newest record and age.\n"
+	"status   feeds with their record counts, newest record and age; the\n"
+	"         binary-to-source maps of the Packages indexes, by release.\n"
 	"show     one vulnerability: text, scores, aliases and related ids, NVD/EPSS/KEV\n"
 	"         data of its CVEs, affected packages.\n"
 	"affected the entries for one package: NAMESPACE is debian:12, alpine:3.21,\n"
@@ -55,6 +61,9 @@ const char cmd_db_usage[] =
 	"                     ~/.local/share/customs/vulndb.sqlite)\n"
 	"  --name NAME        import: the feed name of the (single) input\n"
 	"  --drop NAME        import: also remove feed NAME from the database (repeatable)\n"
+	"  --release NS       import: the release of the Packages indexes given (debian:12,\n"
+	"                     ubuntu:22.04); by default told by apt's file names\n"
+	"                     (..._dists_bookworm_...) or the versions (+deb12u1, ~22.04)\n"
 	"  --config FILE      update: feeds to fetch, one \"NAME URL [KIND]\" per line ('#'\n"
 	"                     comments), replacing the built-in list (default: $CUSTOMS_FEEDS)\n"
 	"  --list             update: print the feeds that would be fetched and exit\n"
@@ -71,6 +80,7 @@ const char cmd_db_usage[] =
 enum {
 	OPT_DB = OPT_IMAGE_LAST,
 	OPT_NAME,
+	OPT_RELEASE,
 	OPT_DROP,
 	OPT_CONFIG,
 	OPT_LIST,
@@ -128,12 +138,13 @@ static int db_import(int argc, char **argv)
 		{"db", 0, required_argument, OPT_DB},
 		{"name", 0, required_argument, OPT_NAME},
 		{"drop", 0, required_argument, OPT_DROP},
+		{"release", 0, required_argument, OPT_RELEASE},
 		{"quiet", 'q', no_argument, OPT_Q},
 		{"verbose", 'v', no_argument, OPT_VERBOSE},
 		{NULL, 0, 0, 0},
 	};
 	cli_parser p;
-	const char *dbopt = NULL, *name = NULL;
+	const char *dbopt = NULL, *name = NULL, *release = NULL;
 	const char **drop = calloc((size_t)argc + 1, sizeof(*drop));
 	size_t ndrop = 0;
 	struct warn_state ws = {0, 0, 0};
@@ -153,6 +164,9 @@ static int db_import(int argc, char **argv)
 			break;
 		case OPT_DROP:
 			drop[ndrop++] = optarg;
+			break;
+		case OPT_RELEASE:
+			release = optarg;
 			break;
 		case OPT_Q:
 			ws.quiet = 1;
@@ -188,6 +202,7 @@ static int db_import(int argc, char **argv)
 	for (size_t i = 0; i < n; i++) {
 		in[i].path = argv[optind + (int)i];
 		in[i].name = name;
+		in[i].release = release;
 	}
 	customs_vulndb_import_opts o = {CUSTOMS_VULNDB_IMPORT_OPTS_VERSION, on_warn, &ws, 0, 0, ndrop ? drop : NULL};
 	customs_vulndb_import_summary *s = NULL;

@@ -16,9 +16,10 @@
 	"                            purl and CPE references, licenses as SPDX expressions,\n"         \
 	"                            DESCRIBES/CONTAINS/DEPENDS_ON relationships\n"                    \
 	"  spdx-tag-value            the same as SPDX 2.3 tag-value\n"                                 \
-	"  cyclonedx-json            CycloneDX 1.6 JSON (cyclonedx-json@1.5 for 1.5): the image as\n"  \
-	"                            metadata.component, components with purl, cpe, licenses,\n"       \
-	"                            hashes, layer and location properties, dependencies\n"            \
+	"  cyclonedx-json            CycloneDX 1.6 JSON (cyclonedx-json@1.7 or @1.5 for those\n"      \
+	"                            versions): the image as metadata.component, components\n"      \
+	"                            with purl, cpe, licenses, hashes, layer and location\n"         \
+	"                            properties, dependencies\n"                                      \
 	"  purls                     one package URL per line, sorted, unique\n"                       \
 	"Timestamps come from SOURCE_DATE_EPOCH when it is set; ids are derived from\n"               \
 	"the content, so the same image gives the same document.\n"
@@ -49,7 +50,7 @@ const char cmd_sbom_usage[] =
 const char cmd_convert_usage[] =
 	"usage: customs convert FILE -o FORMAT[=FILE]... [--with-files]\n"
 	"\n"
-	"Read an SBOM (SPDX 2.2/2.3 JSON or tag-value, CycloneDX 1.4-1.6 JSON, or\n"
+	"Read an SBOM (SPDX 2.2/2.3 JSON or tag-value, CycloneDX 1.4-1.7 JSON, or\n"
 	"customs JSON; detected from the content) and write it in other formats.\n"
 	"What the document says is kept: names, versions, purls, CPEs, licenses,\n"
 	"and the layer, location and source package of each package when the\n"
@@ -163,7 +164,8 @@ int cmd_convert(int argc, char **argv)
 	/* the formats worth converting to, the usual ones first */
 	if (!outs.n)
 		return cli_usage_error("convert", "say what to write: -o FORMAT[=FILE] (%s)",
-				       "json, spdx-json, spdx-tag-value, cyclonedx-json, cyclonedx-json@1.5, purls, table");
+				       "json, spdx-json, spdx-tag-value, cyclonedx-json, cyclonedx-json@1.7, cyclonedx-json@1.5, "
+				       "purls, table");
 	if ((rc = cli_outputs_finish(&outs, "convert", NULL)) != 0)
 		return rc;
 	if ((rc = cli_one_operand("convert", argc, "FILE (an SBOM)", "FILE")) != 0)

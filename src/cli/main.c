@@ -21,7 +21,7 @@ static const char main_usage[] =
 	"  oci:DIR[:TAG]             an OCI image layout directory\n"
 	"  dir:DIR                   a plain root filesystem (one layer)\n"
 	"  registry:HOST[:PORT]/REPO[:TAG|@DIGEST]  an image in a registry, pulled as it is read\n"
-	"  sbom:FILE                 an SBOM (SPDX 2.3 JSON/tag-value, CycloneDX 1.4-1.6 JSON,\n"
+	"  sbom:FILE                 an SBOM (SPDX 2.3 JSON/tag-value, CycloneDX 1.4-1.7 JSON,\n"
 	"                            customs JSON): its packages, for sbom, scan and convert\n"
 	"  PATH                      any of the above, detected\n"
 	"  NAME[:TAG]                not a path: a registry reference (debian:12 is\n"

@@ -36,9 +36,9 @@ usage "db show --max-age" "customs db: unknown option '--max-age'" db show --max
 
 # the "use ..." lists, from the format table
 usage "inspect -o" "unknown output format 'spdx-json'; use table or json" inspect -o spdx-json x
-usage "sbom -o" "use table, json, spdx-json, spdx-tag-value, cyclonedx-json, cyclonedx-json@1.6, cyclonedx-json@1.5, purls" \
+usage "sbom -o" "use table, json, spdx-json, spdx-tag-value, cyclonedx-json, cyclonedx-json@1.7, cyclonedx-json@1.6, cyclonedx-json@1.5, purls" \
 	sbom -o sarif x
-usage "scan -o" "use table, json, sarif, cyclonedx-json, cyclonedx-json@1.6, cyclonedx-json@1.5" scan -o purls x
+usage "scan -o" "use table, json, sarif, cyclonedx-json, cyclonedx-json@1.7, cyclonedx-json@1.6, cyclonedx-json@1.5" scan -o purls x
 usage "db status -o" "unknown output format 'csv'; use table or json" db status -o csv
 usage "db affected -o" "use table or json" db affected -o sarif debian:12 openssl
 usage "-o name too long" "unknown output format '$(printf 'x%.0s' $(seq 40))'" sbom -o "$(printf 'x%.0s' $(seq 60))=f" x

@@ -1,7 +1,7 @@
 #!/bin/bash
 # sbom_bad_input.sh - SBOM documents that are wrong: not JSON, not an SBOM,
-# unknown spec versions, no packages, broken purls, over the size cap, a
-# missing file.  Each gets an error (exit 3) or a warning naming the
+# unknown spec versions, no packages, broken purls, broken CycloneDX 1.7
+# fields (cdxgen's source components), over the size cap, a missing file.  Each gets an error (exit 3) or a warning naming the
 # element, never a crash; the rest of a document is still read.
 . "$(dirname "$0")/../lib/common.sh"
 set +e +o pipefail
@@ -69,6 +69,42 @@ check_eq "broken purls: exit 0" "$rc" 0
 check "  ... warns with the offending string (bad escape)" grep -q 'components\[1\] ("bad-escape").*pkg:npm/bad%zzescape@1' "$D/broken purls.err"
 check "  ... warns with the offending string (no scheme)" grep -q 'components\[2\] ("no-scheme").*npm/no-scheme@1' "$D/broken purls.err"
 check_eq "  ... the good ones are read" "$(cat "$D/broken purls.out")" "$(printf 'pkg:npm/lodash@4.17.20\npkg:npm/minimist@1.2.5')"
+
+# CycloneDX 1.7 (cdxgen's shape) with broken fields: each warned, naming the
+# component; the rest read
+printf '{"bomFormat": "CycloneDX", "specVersion": "1.7", "components": {"name": "x"}}' >"$D/cdx17-obj.json"
+expect_error "CycloneDX 1.7, components an object" "$D/cdx17-obj.json" '"components" is not an array'
+printf '{"bomFormat": "CycloneDX", "specVersion": "1.8", "components": []}' >"$D/cdx18.json"
+expect_error "CycloneDX 1.8" "$D/cdx18.json" 'unknown specVersion "1.8" (customs reads CycloneDX 1.2-1.7)'
+cat >"$D/cdx17.json" <<'EOF'
+{"bomFormat": "CycloneDX", "specVersion": "1.7", "version": 1,
+ "metadata": {"tools": {"components": [{"type": "application", "name": "cdxgen", "version": "12.8.4"}]},
+              "component": {"type": "container", "name": "x", "properties": {"name": "not a list"}}},
+ "components": [
+ {"type": "library", "name": "libc6", "version": "2.36-9+deb12u14", "purl": "pkg:deb/debian/libc6@2.36-9%2Bdeb12u14?arch=amd64&distro=debian-12",
+  "properties": "aquasecurity:trivy:SrcName=glibc"},
+ {"type": "library", "name": "glibc", "version": "2.36-9+deb12u14", "purl": "pkg:deb/debian/glibc@2.36-9%2Bdeb12u14?distro=debian-12",
+  "tags": ["source"], "evidence": {"identity": "libc6"}},
+ {"type": "library", "name": "zlib", "version": "1:1.2.13.dfsg-1", "purl": "pkg:deb/debian/zlib@1:1.2.13.dfsg-1?distro=debian-12",
+  "tags": "source", "evidence": {"identity": [{"field": "purl", "methods": {"technique": "filename"}}]}},
+ {"type": "library", "name": "gcc-12", "version": "12.2.0-14", "purl": "pkg:deb/debian/gcc-12@12.2.0-14?distro=debian-12",
+  "tags": ["source"], "evidence": {"identity": [{"field": "purl", "confidence": 0, "methods": [{"technique": "filename", "confidence": 0, "value": "libgcc-s1"}]}]}},
+ {"type": "library", "name": "libgcc-s1", "version": "12.2.0-14", "purl": "pkg:deb/debian/libgcc-s1@12.2.0-14?arch=amd64&distro=debian-12"},
+ {"type": "cryptographic-asset", "name": "RSA-2048", "cryptoProperties": "broken"},
+ {"type": "library", "name": "bad", "version": "1", "purl": "pkg:deb/debian/bad@1?arch=amd64&epoch=x%zz"}
+]}
+EOF
+"$CUSTOMS" convert "$D/cdx17.json" -o json="$D/cdx17.out.json" 2>"$D/cdx17.err"
+check_eq "CycloneDX 1.7 with broken fields: exit 0" "$?" 0
+w17() { grep -qF -- "$1" "$D/cdx17.err"; }
+check "  ... properties not an array: the component named" w17 'components[0]: "properties" is not an array: ignored'
+check "  ... properties not an array: metadata.component named" w17 'metadata.component: "properties" is not an array: ignored'
+check "  ... a source component naming no binary: named, skipped" \
+	w17 'components[1] ("glibc"): a source package whose evidence.identity names no binary package: skipped'
+check "  ... a broken purl: named" w17 'components[6] ("bad"): invalid purl'
+check_eq "  ... the rest read: libc6 (source unknown), zlib (tags not a list: a package), libgcc-s1 from gcc-12, bad" \
+	"$(jq -r '[.packages[] | "\(.name)=\(.source_name)"] | join(" ")' "$D/cdx17.out.json")" \
+	"bad=null libc6=null libgcc-s1=gcc-12 zlib=null"
 
 # SPDX tag-value with garbage lines: warned by line number, the rest read
 cat >"$D/tv.spdx" <<'EOF'

@@ -1,6 +1,6 @@
 #!/bin/bash
 # sbom_formats.sh - `customs sbom -o FORMAT[=FILE]...` on the fixture images:
-# every format from one analysis; SPDX 2.3 and CycloneDX 1.5/1.6 documents
+# every format from one analysis; SPDX 2.3 and CycloneDX 1.5/1.6/1.7 documents
 # valid against the official schemas ($SHARED/schemas, with python3's
 # jsonschema); the same packages in every format (purls, names, versions);
 # deterministic output under SOURCE_DATE_EPOCH; each format read back by
@@ -13,7 +13,8 @@ command -v python3 >/dev/null || skip "python3 is needed"
 VALIDATE="$SRCDIR/tests/tools/validate-json-schema.py"
 SCHEMAS="$SHARED/schemas"
 can_validate=1
-if [ ! -f "$SCHEMAS/spdx-schema-v2.3.json" ] || [ ! -f "$SCHEMAS/bom-1.6.schema.json" ]; then
+CDX17="$SCHEMAS/cyclonedx-1.7/bom-1.7.SNAPSHOT.schema.json"
+if [ ! -f "$SCHEMAS/spdx-schema-v2.3.json" ] || [ ! -f "$SCHEMAS/bom-1.6.schema.json" ] || [ ! -f "$CDX17" ]; then
 	partial "$SCHEMAS is absent (the shared data set is present in CI): schema validation"
 	can_validate=0
 elif ! /usr/bin/python3 -c 'import jsonschema' 2>/dev/null; then
@@ -27,7 +28,8 @@ for img in debian-min debian-rich; do
 	D=$TMP/$img
 	mkdir -p "$D"
 	"$CUSTOMS" sbom "$IMG" --quiet -o json="$D/c.json" -o spdx-json="$D/s.json" -o spdx-tag-value="$D/s.spdx" \
-		-o cyclonedx-json="$D/x16.json" -o cyclonedx-json@1.5="$D/x15.json" -o purls="$D/p.txt" -o table >"$D/t.txt"
+		-o cyclonedx-json="$D/x16.json" -o cyclonedx-json@1.5="$D/x15.json" -o cyclonedx-json@1.7="$D/x17.json" \
+		-o purls="$D/p.txt" -o table >"$D/t.txt"
 	check_eq "$img: every format from one run" "$?" 0
 	n=$(jq '.packages | length' "$D/c.json")
 	check "$img: packages found ($n)" test "$n" -gt 50
@@ -36,7 +38,11 @@ for img in debian-min debian-rich; do
 		check "$img: SPDX 2.3 JSON is schema-valid" /usr/bin/python3 "$VALIDATE" "$SCHEMAS/spdx-schema-v2.3.json" "$D/s.json"
 		check "$img: CycloneDX 1.6 is schema-valid" /usr/bin/python3 "$VALIDATE" "$SCHEMAS/bom-1.6.schema.json" "$D/x16.json"
 		check "$img: CycloneDX 1.5 is schema-valid" /usr/bin/python3 "$VALIDATE" "$SCHEMAS/bom-1.5.schema.json" "$D/x15.json"
+		check "$img: CycloneDX 1.7 is schema-valid" /usr/bin/python3 "$VALIDATE" "$CDX17" "$D/x17.json"
 	fi
+	check_eq "$img: CycloneDX specVersion 1.7" "$(jq -r .specVersion "$D/x17.json")" 1.7
+	check_eq "$img: CycloneDX 1.7 differs from 1.6 only in its version" \
+		"$(diff <(jq -S 'del(.specVersion, ."$schema")' "$D/x16.json") <(jq -S 'del(.specVersion, ."$schema")' "$D/x17.json"))" ""
 	check_eq "$img: CycloneDX specVersion 1.6" "$(jq -r .specVersion "$D/x16.json")" 1.6
 	check_eq "$img: CycloneDX specVersion 1.5" "$(jq -r .specVersion "$D/x15.json")" 1.5
 	check_eq "$img: SPDX version" "$(jq -r .spdxVersion "$D/s.json")" SPDX-2.3
@@ -78,7 +84,7 @@ for img in debian-min debian-rich; do
 
 	# read back: each format converts to the same packages
 	jq -c '[.packages[] | {name, version, type, purl, layer, db_path, source_name, source_version}] | sort_by(.type, .name, .version, .purl, .db_path)' "$D/c.json" >"$D/pk.want"
-	for f in c.json s.json s.spdx x16.json x15.json; do
+	for f in c.json s.json s.spdx x16.json x15.json x17.json; do
 		"$CUSTOMS" convert "$D/$f" -o json="$D/back.$f.json" --quiet
 		check_eq "$img: convert $f exits 0" "$?" 0
 		jq -c '[.packages[] | {name, version, type, purl, layer, db_path, source_name, source_version}] | sort_by(.type, .name, .version, .purl, .db_path)' "$D/back.$f.json" >"$D/pk.got"

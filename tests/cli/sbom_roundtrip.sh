@@ -33,15 +33,15 @@ for img in debian-min debian-rich; do
 	D=$TMP/$img
 	mkdir -p "$D"
 	"$CUSTOMS" scan "$IMG" --db "$DB" --quiet --max-db-age 0 -o json="$D/scan.json" \
-		-o cyclonedx-json="$D/vex.cdx.json" -o table="$D/scan.txt"
+		-o cyclonedx-json="$D/vex.cdx.json" -o cyclonedx-json@1.7="$D/vex17.cdx.json" -o table="$D/scan.txt"
 	check_eq "$img: scan with three outputs exits 0" "$?" 0
 	jq -S -f "$TMP/project.jq" "$D/scan.json" >"$D/want.json"
 	nm=$(jq '.matches | length' "$D/scan.json")
 	ns=$(jq '.suppressed | length' "$D/scan.json")
 	check "$img: the image has matches ($nm, $ns suppressed)" test "$nm" -gt 0
 	"$CUSTOMS" sbom "$IMG" --quiet -o json="$D/c.json" -o spdx-json="$D/s.json" -o spdx-tag-value="$D/s.spdx" \
-		-o cyclonedx-json="$D/x16.json" -o cyclonedx-json@1.5="$D/x15.json"
-	for f in c.json s.json s.spdx x16.json x15.json; do
+		-o cyclonedx-json="$D/x16.json" -o cyclonedx-json@1.5="$D/x15.json" -o cyclonedx-json@1.7="$D/x17.json"
+	for f in c.json s.json s.spdx x16.json x15.json x17.json; do
 		"$CUSTOMS" scan "sbom:$D/$f" --db "$DB" --quiet --max-db-age 0 -o json="$D/got.$f.json"
 		check_eq "$img: scan sbom:$f exits 0" "$?" 0
 		jq -S -f "$TMP/project.jq" "$D/got.$f.json" >"$D/got.$f"
@@ -63,7 +63,11 @@ for img in debian-min debian-rich; do
 	if [ -f "$SHARED/schemas/bom-1.6.schema.json" ] && /usr/bin/python3 -c 'import jsonschema' 2>/dev/null; then
 		check "$img: CycloneDX scan is schema-valid" /usr/bin/python3 "$SRCDIR/tests/tools/validate-json-schema.py" \
 			"$SHARED/schemas/bom-1.6.schema.json" "$D/vex.cdx.json"
+		check "$img: CycloneDX 1.7 scan is schema-valid" /usr/bin/python3 "$SRCDIR/tests/tools/validate-json-schema.py" \
+			"$SHARED/schemas/cyclonedx-1.7/bom-1.7.SNAPSHOT.schema.json" "$D/vex17.cdx.json"
 	fi
+	check_eq "$img: CycloneDX 1.7 scan: the 1.6 document but for its version" \
+		"$(diff <(jq -S 'del(.specVersion, ."$schema")' "$D/vex.cdx.json") <(jq -S 'del(.specVersion, ."$schema")' "$D/vex17.cdx.json"))" ""
 	check_eq "$img: the table was written too" "$(grep -c . "$D/scan.txt" | awk '{print ($1 > 1)}')" 1
 done
 

@@ -5,7 +5,9 @@
 # against a local HTTP server with ETag/Last-Modified (304 on the second
 # run), and malformed inputs whose warnings must name the file and record.
 # The warnings go to DB.import.log (all of them), the summary says how many
-# and where; --verbose prints them on stderr too.
+# and where; --verbose prints them on stderr too.  Debian/Ubuntu Packages
+# indexes (their release, bad stanzas, the map) and a schema-1 database
+# migrated.
 . "$(dirname "$0")/../lib/common.sh"
 set +e +o pipefail # exit codes are checked one by one
 
@@ -249,5 +251,77 @@ check_eq "a missing input fails the import" "$?" 3
 check_eq "import without inputs is a usage error" "$?" 2
 "$CUSTOMS" db frobnicate >/dev/null 2>&1
 check_eq "unknown db subcommand is a usage error" "$?" 2
+
+# ---- Packages indexes: the binary -> source map of a release ------------------
+P=$TMP/pk
+mkdir -p "$P"
+cat >"$P/bad_Packages" <<'PK'
+Package: libc6
+Source: glibc
+Version: 2.36-9+deb12u4
+Architecture: amd64
+Description: GNU C Library: Shared libraries
+ Contains the standard libraries that are used by nearly all programs on
+ the system.
+
+Package: Bad Name
+Version: 1.0
+
+Package: libfoo1
+Version: 1.0-1 !
+
+this line is no field
+Package: bsdutils
+Source: util-linux (2.38.1-5+deb12u1
+Version: 1:2.38.1-5+deb12u1
+
+Version: 2.0-1
+Architecture: all
+
+Package: libcap2
+Source: libcap2 (1:2.66-4)
+Version: 1:2.66-4+b1
+PK
+"$CUSTOMS" db import --db "$P/db.sqlite" --release debian:12 "$P/bad_Packages" >"$P/out" 2>"$P/err"
+check_eq "a Packages index with bad stanzas imports the rest" "$?" 0
+cat "$P/err"
+pw() { grep -qF "customs db: warning: $P/bad_Packages: $1" "$P/err"; }
+check "bad package name: line and name" pw 'line 9: Package "Bad Name" is not a package name; skipped'
+check "bad version: line, package and version" pw 'line 12: package libfoo1: Version "1.0-1 !" is not a dpkg version; skipped'
+check "not a field line: line and text" pw 'line 15: not a "Field: value" line: "this line is no field"; ignored'
+check "bad Source: line, package and field" pw 'line 16: package bsdutils: Source "util-linux (2.38.1-5+deb12u1" is not "NAME (VERSION)"; skipped'
+check "a stanza without Package: its line" pw 'line 20: a stanza without Package; skipped'
+check_eq "2 binaries stored, 5 problems counted" "$(awk '$2 == "packages-index" {print $3, $5, $6}' "$P/out")" "2 5 malformed"
+check_eq "the map: libc6 from glibc, libcap2 a binNMU of 1:2.66-4" \
+	"$(sqlite3 "$P/db.sqlite" "SELECT binary || '=' || src || '@' || src_version FROM binaries ORDER BY binary" | tr '\n' ' ')" \
+	"libc6=glibc@2.36-9+deb12u4 libcap2=libcap2@1:2.66-4 "
+printf 'Package: libc6\nVersion: 2.36-9\n' >"$P/nothing.txt"
+"$CUSTOMS" db import --db "$P/db.sqlite" "$P/nothing.txt" >/dev/null 2>"$P/err2"
+check_eq "a Packages index whose release nothing tells fails" "$?" 3
+check "  ... saying to name it" grep -qF "nothing.txt: a Packages index of a release customs cannot tell (neither a dists/SUITE file name nor +debNN or ~YY.MM versions): name it with --release, e.g. --release debian:12 (the database is unchanged)" "$P/err2"
+"$CUSTOMS" db import --db "$P/db.sqlite" --release 'debian 12' "$P/nothing.txt" >/dev/null 2>"$P/err3"
+check "a bad --release is named" grep -qF 'release "debian 12" is not a namespace such as debian:12 or ubuntu:22.04' "$P/err3"
+cp "$P/nothing.txt" "$P/archive.ubuntu.com_ubuntu_dists_jammy-updates_main_binary-amd64_Packages"
+gzip -k "$P/archive.ubuntu.com_ubuntu_dists_jammy-updates_main_binary-amd64_Packages"
+"$CUSTOMS" db import --db "$P/db.sqlite" "$P/archive.ubuntu.com_ubuntu_dists_jammy-updates_main_binary-amd64_Packages.gz" >/dev/null
+check_eq "apt's file name tells the release (jammy-updates: ubuntu:22.04)" \
+	"$(sqlite3 "$P/db.sqlite" "SELECT DISTINCT ns FROM binaries ORDER BY ns" | tr '\n' ' ')" "debian:12 ubuntu:22.04 "
+printf 'Package: libssl3\nSource: openssl\nVersion: 3.0.2-0ubuntu1.18\n\nPackage: curl\nVersion: 7.81.0-1ubuntu1.20~22.04.1\n' >"$P/u.txt"
+"$CUSTOMS" db import --db "$P/db.sqlite" --name ubuntu-versions "$P/u.txt" >/dev/null
+check_eq "Ubuntu's ~YY.MM versions tell the release" \
+	"$(sqlite3 "$P/db.sqlite" "SELECT ns FROM binaries b JOIN sources s ON s.id = b.source WHERE s.name = 'ubuntu-versions' LIMIT 1")" ubuntu:22.04
+"$CUSTOMS" db status --db "$P/db.sqlite" >"$P/status"
+check "db status shows the maps" grep -Eq '^ubuntu:22.04 +3 +3 +3 +archive.ubuntu.com_ubuntu_dists_jammy-updates_main_binary-amd64_Packages,ubuntu-versions$' "$P/status"
+
+# ---- a schema-1 database: read as it is, its feeds kept by an import ----------
+cp "$TMP/before.sqlite" "$P/v1.sqlite"
+sqlite3 "$P/v1.sqlite" "DROP TABLE binaries; DROP TABLE binary_maps; UPDATE meta SET value = '1' WHERE key = 'schema_version'"
+"$CUSTOMS" db status --db "$P/v1.sqlite" -o json >"$P/v1.json"
+check_eq "a schema-1 database opens (schema 1, its feeds)" \
+	"$(json_get "$P/v1.json" "(d['schema_version'], len(d['sources']), d['binary_maps'])")" "(1, 7, [])"
+"$CUSTOMS" db import --db "$P/v1.sqlite" -q --release debian:12 "$P/nothing.txt" >/dev/null
+"$CUSTOMS" db status --db "$P/v1.sqlite" -o json >"$P/v2.json"
+check_eq "an import migrates it: schema 2, the 7 feeds kept, the index added" \
+	"$(json_get "$P/v2.json" "(d['schema_version'], len(d['sources']), [m['packages'] for m in d['binary_maps']])")" "(2, 8, [1])"
 
 finish

@@ -1,8 +1,8 @@
 /* fuzz_cyclonedx.c - libFuzzer target for the CycloneDX reader
  * (src/lib/sbom/cyclonedx_read.c) on one JSON document, then the CycloneDX
- * writer (src/lib/report/cyclonedx.c) on what was read: whatever a document holds must come back out as
- * a document (no crash, no leak) and every warning must be one printable
- * line. */
+ * writer (src/lib/report/cyclonedx.c) on what was read: whatever a
+ * document holds must come back out as a document (no crash, no leak) and
+ * every warning must be one printable line. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -28,11 +28,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	if (!(a = customs__sbom_analysis_new("fuzz.json")))
 		abort();
+	int names_sources = customs__sbom_names_sources(doc);
 	err = customs__read_cyclonedx(a, doc);
 	json_decref(doc);
 	if (err == CUSTOMS_ENOMEM)
 		abort(); /* only memory may fail that way, never the input */
-	if (err >= 0 && customs__sbom_finish(a) < 0)
+	if (err >= 0 && customs__sbom_finish(a, names_sources) < 0)
 		abort();
 	for (size_t i = 0; i < a->nwarnings; i++)
 		for (const char *p = a->warnings[i].message; *p; p++)

@@ -7,31 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "vuln/vulndb.h"
-
-static vulndb__writer *w;
-static unsigned runs;
-
-static void ignore(void *ud, const char *msg)
-{
-	(void)ud;
-	for (const char *p = msg; *p; p++)
-		if ((unsigned char)*p < 0x20)
-			abort();
-}
+#include "fuzz_writer.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	if (w && ++runs % 2000 == 0) {
-		vulndb__writer_free(w);
-		w = NULL;
-	}
-	if (!w) {
-		if (vulndb__writer_open(&w, ":memory:", ignore, NULL) < 0 ||
-		    vulndb__writer_source(w, "fuzz", "mixed", NULL, NULL, NULL, NULL) < 0)
-			abort();
-		vulndb__writer_file(w, "fuzz");
-	}
+	vulndb__writer *w = fuzz_writer("mixed", "fuzz");
 	if (!size)
 		return 0;
 	const char *buf = (const char *)data + 1;

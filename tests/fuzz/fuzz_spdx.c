@@ -18,17 +18,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	const char *doc = (const char *)data + 1;
 	size_t len = size - 1;
-	int rc = 0;
+	int rc = 0, names_sources = 0;
 	if (data[0] & 1) {
-		rc = customs__read_spdx_tv(a, doc, len);
+		rc = customs__read_spdx_tv(a, doc, len, &names_sources);
 	} else {
 		json_t *j = json_loadb(doc, len, 0, NULL);
-		if (j)
+		if (j) {
+			names_sources = customs__sbom_names_sources(j);
 			rc = customs__read_spdx_json(a, j);
+		}
 		json_decref(j);
 	}
 	if (rc == 0)
-		customs__sbom_finish(a);
+		customs__sbom_finish(a, names_sources);
 	if (rc == CUSTOMS_ENOMEM)
 		abort(); /* only the input may fail, never memory at these sizes */
 	for (size_t i = 0; i < a->nwarnings; i++)

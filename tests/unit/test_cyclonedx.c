@@ -612,13 +612,13 @@ static void test_errors(void **state)
 	th_sbom_read_fails("bad.json", "{\"bomFormat\":7,\"specVersion\":\"1.6\"}",
 			   "sbom:bad.json: \"bomFormat\" is \"(not a string)\", not \"CycloneDX\"");
 	th_sbom_read_fails("bad.json", "{\"bomFormat\":\"CycloneDX\",\"specVersion\":\"2.0\"}",
-			   "sbom:bad.json: unknown specVersion \"2.0\" (customs reads CycloneDX 1.2-1.6)");
+			   "sbom:bad.json: unknown specVersion \"2.0\" (customs reads CycloneDX 1.2-1.7)");
 	th_sbom_read_fails("bad.json", "{\"bomFormat\":\"CycloneDX\",\"specVersion\":\"1.60\"}",
-			   "sbom:bad.json: unknown specVersion \"1.60\" (customs reads CycloneDX 1.2-1.6)");
+			   "sbom:bad.json: unknown specVersion \"1.60\" (customs reads CycloneDX 1.2-1.7)");
 	th_sbom_read_fails("bad.json", "{\"bomFormat\":\"CycloneDX\"}",
-			   "sbom:bad.json: no \"specVersion\" (customs reads CycloneDX 1.2-1.6)");
+			   "sbom:bad.json: no \"specVersion\" (customs reads CycloneDX 1.2-1.7)");
 	th_sbom_read_fails("bad.json", "{\"bomFormat\":\"CycloneDX\",\"specVersion\":1.5}",
-			   "sbom:bad.json: \"specVersion\" is not a string (customs reads CycloneDX 1.2-1.6)");
+			   "sbom:bad.json: \"specVersion\" is not a string (customs reads CycloneDX 1.2-1.7)");
 	th_sbom_read_fails("bad.json", "{\"bomFormat\":\"CycloneDX\",\"specVersion\":\"1.6\",\"components\":{}}",
 			   "sbom:bad.json: \"components\" is not an array");
 }

@@ -17,10 +17,11 @@ static void test_format_lists(void **state)
 	customs_report_format_list(buf, sizeof(buf), CUSTOMS_REPORT_INSPECT);
 	assert_string_equal(buf, "table or json");
 	customs_report_format_list(buf, sizeof(buf), CUSTOMS_REPORT_SBOM);
-	assert_string_equal(buf, "table, json, spdx-json, spdx-tag-value, cyclonedx-json, cyclonedx-json@1.6, "
-				 "cyclonedx-json@1.5, purls");
+	assert_string_equal(buf, "table, json, spdx-json, spdx-tag-value, cyclonedx-json, cyclonedx-json@1.7, "
+				 "cyclonedx-json@1.6, cyclonedx-json@1.5, purls");
 	customs_report_format_list(buf, sizeof(buf), CUSTOMS_REPORT_SCAN);
-	assert_string_equal(buf, "table, json, sarif, cyclonedx-json, cyclonedx-json@1.6, cyclonedx-json@1.5");
+	assert_string_equal(buf, "table, json, sarif, cyclonedx-json, cyclonedx-json@1.7, cyclonedx-json@1.6, "
+				 "cyclonedx-json@1.5");
 	customs_report_format_list(buf, sizeof(buf), CUSTOMS_REPORT_EXPLAIN);
 	assert_string_equal(buf, "table");
 	customs_report_format_list(buf, sizeof(buf), CUSTOMS_REPORT_DB_IMPORT);
@@ -30,8 +31,8 @@ static void test_format_lists(void **state)
 	/* a short buffer: cut, terminated, and the whole length returned */
 	size_t need = customs_report_format_list(buf, 8, CUSTOMS_REPORT_SBOM);
 	assert_string_equal(buf, "table, ");
-	assert_int_equal(need, strlen("table, json, spdx-json, spdx-tag-value, cyclonedx-json, cyclonedx-json@1.6, "
-				      "cyclonedx-json@1.5, purls"));
+	assert_int_equal(need, strlen("table, json, spdx-json, spdx-tag-value, cyclonedx-json, cyclonedx-json@1.7, "
+				      "cyclonedx-json@1.6, cyclonedx-json@1.5, purls"));
 	assert_int_equal(customs_report_format_list(buf, sizeof(buf), CUSTOMS_REPORT_KINDS), 0);
 	assert_string_equal(buf, "");
 }
@@ -43,8 +44,8 @@ static void test_format_check(void **state)
 	assert_int_equal(customs_report_format_check(CUSTOMS_REPORT_SCAN, "sarif"), 0);
 	assert_int_equal(customs_report_format_check(CUSTOMS_REPORT_SBOM, "sarif"), CUSTOMS_EUSAGE);
 	assert_string_equal(customs_error_last(), "unknown output format 'sarif'; use table, json, spdx-json, "
-						  "spdx-tag-value, cyclonedx-json, cyclonedx-json@1.6, "
-						  "cyclonedx-json@1.5, purls");
+						  "spdx-tag-value, cyclonedx-json, cyclonedx-json@1.7, "
+						  "cyclonedx-json@1.6, cyclonedx-json@1.5, purls");
 	assert_int_equal(customs_report_format_check(CUSTOMS_REPORT_DB_STATUS, "yaml"), CUSTOMS_EUSAGE);
 	assert_string_equal(customs_error_last(), "unknown output format 'yaml'; use table or json");
 	assert_int_equal(customs_report_format_check(CUSTOMS_REPORT_INSPECT, NULL), CUSTOMS_EUSAGE);

@@ -508,7 +508,9 @@ static void test_tv_errors(void **state)
 	th_sbom_read_fails("x.spdx", "SPDXVersion: SPDX-3.0\n",
 			   "sbom:x.spdx: unknown spdxVersion \"SPDX-3.0\" (customs reads SPDX 2.2 and 2.3)");
 	a = customs__sbom_analysis_new("x.spdx");
-	assert_int_equal(customs__read_spdx_tv(a, "garbage\n", 8), CUSTOMS_EFORMAT);
+	int names_sources = 1;
+	assert_int_equal(customs__read_spdx_tv(a, "garbage\n", 8, &names_sources), CUSTOMS_EFORMAT);
+	assert_int_equal(names_sources, 0);
 	assert_string_equal(customs_error_last(), "not an SPDX tag-value document: no SPDXVersion line");
 	assert_true(th_has_warning(a, "sbom:x.spdx: line 1: not a \"Tag: value\" line: \"garbage\"; ignored"));
 	customs_analysis_free(a);

@@ -414,7 +414,7 @@ static void test_reimport_replaces_one_feed(void **state)
 	snprintf(path, sizeof(path), "%s/tracker-small.json", tmp.path);
 	write_file(path, "{\"zlib\": {\"CVE-2022-37434\": {\"description\": \"zlib inflate overflow\", \"releases\": {\"bookworm\": "
 			 "{\"status\": \"resolved\", \"repositories\": {}, \"fixed_version\": \"1:1.2.13.dfsg-1\", \"urgency\": \"high\"}}}}}");
-	customs_vulndb_input in = {path, "debian-tracker", NULL, NULL, NULL};
+	customs_vulndb_input in = {.path = path, .name = "debian-tracker"};
 	customs_vulndb_import_summary *sum = th_db_import(dbpath, &in, 1, on_warn);
 	assert_int_equal(sum->nsources, 1);
 	assert_int_equal(sum->sources[0].records, 1);
@@ -454,6 +454,65 @@ static void test_reimport_replaces_one_feed(void **state)
 	customs_vulndb_info_free(s);
 }
 
+/* binary -> source from a Packages index: the exact version, else derived
+ * from how the listed version relates to its source's */
+static void test_binary_sources(void **state)
+{
+	char path[1200], dbp[1200];
+	customs_vulndb *x = NULL;
+	customs_vulndb_source_pkg *r = NULL;
+	int64_t n = -1;
+	(void)state;
+	snprintf(path, sizeof(path), "%s/deb.debian.org_debian_dists_bookworm-updates_main_binary-amd64_Packages", tmp.path);
+	write_file(path, "Package: libc6\nSource: glibc\nVersion: 2.36-9+deb12u7\n\n"
+			 "Package: libc6\nSource: glibc\nVersion: 2.36-9+deb12u9\n\n"
+			 "Package: bash\nSource: bash (5.2.15-2)\nVersion: 5.2.15-2+b7\n\n"
+			 "Package: bsdutils\nSource: util-linux (2.38.1-5+deb12u1)\nVersion: 1:2.38.1-5+deb12u1\n\n"
+			 "Package: node-write\nSource: node-file-entry-cache (6.0.0-5)\nVersion: 2.0.0~6.0.0-5\n");
+	snprintf(dbp, sizeof(dbp), "%s/binaries.sqlite", tmp.path);
+	customs_vulndb_input in = {.path = path};
+	customs_vulndb_import_summary *sum = th_db_import(dbp, &in, 1, on_warn);
+	assert_string_equal(sum->sources[0].kind, "packages-index");
+	assert_int_equal(sum->sources[0].records, 5);
+	customs_vulndb_import_summary_free(sum);
+	x = th_db_open(dbp);
+	assert_int_equal(customs_vulndb_binary_count(x, "debian:12", &n), 0);
+	assert_int_equal(n, 4);
+	assert_int_equal(customs_vulndb_binary_count(x, "debian:11", &n), 0);
+	assert_int_equal(n, 0);
+	static const struct {
+		const char *binary, *version, *name, *src_version;
+		int exact;
+	} cases[] = {
+		{"libc6", "2.36-9+deb12u7", "glibc", "2.36-9+deb12u7", 1},
+		{"libc6", "2.36-9+deb12u14", "glibc", "2.36-9+deb12u14", 0},  /* the binary is its source's version */
+		{"bash", "5.2.15-2+b13", "bash", "5.2.15-2", 0},              /* another binNMU of the same source */
+		{"bsdutils", "1:2.38.1-5+deb12u3", "util-linux", "2.38.1-5+deb12u3", 0}, /* an epoch of its own */
+		{"node-write", "2.0.0~6.0.0-6", "node-file-entry-cache", "2.0.0~6.0.0-6", 0}, /* no rule: as it is */
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		assert_int_equal(customs_vulndb_binary_source(x, "debian:12", cases[i].binary, cases[i].version, &r), 0);
+		assert_string_equal(r->name, cases[i].name);
+		assert_string_equal(r->version, cases[i].src_version);
+		assert_int_equal(r->exact, cases[i].exact);
+		free(r);
+	}
+	assert_int_equal(customs_vulndb_binary_source(x, "debian:12", "zlib1g", "1:1.2.13", &r), CUSTOMS_ENOTFOUND);
+	assert_string_equal(customs_error_last(), "no Packages index of debian:12 lists zlib1g");
+	assert_int_equal(customs_vulndb_binary_source(x, "ubuntu:22.04", "libc6", "2.35", &r), CUSTOMS_ENOTFOUND);
+	customs_vulndb_info *s = NULL;
+	assert_int_equal(customs_vulndb_status(x, &s), 0);
+	assert_int_equal(s->schema_version, CUSTOMS_VULNDB_SCHEMA_VERSION);
+	assert_int_equal(s->nbinary_maps, 1);
+	assert_string_equal(s->binary_maps[0].ns, "debian:12");
+	assert_int_equal(s->binary_maps[0].packages, 4);
+	assert_int_equal(s->binary_maps[0].versions, 5);
+	assert_int_equal(s->binary_maps[0].sources, 4);
+	assert_string_equal(s->binary_maps[0].feeds, "deb.debian.org_debian_dists_bookworm-updates_main_binary-amd64_Packages");
+	customs_vulndb_info_free(s);
+	customs_vulndb_free(x);
+}
+
 static void test_open_errors(void **state)
 {
 	customs_vulndb *x = NULL;
@@ -468,14 +527,14 @@ static void test_open_errors(void **state)
 	assert_null(x);
 	assert_int_equal(customs_vulndb_open(&x, NULL, 1), CUSTOMS_EINVAL);
 	/* an input that is not a feed fails the import and leaves nothing */
-	customs_vulndb_input in = {path, NULL, NULL, NULL, NULL};
+	customs_vulndb_input in = {.path = path};
 	char dbp[700];
 	snprintf(dbp, sizeof(dbp), "%s/never.sqlite", tmp.path);
 	assert_int_equal(customs_vulndb_import(dbp, &in, 1, NULL, NULL), CUSTOMS_EFORMAT);
 	assert_non_null(strstr(customs_error_last(), "not a feed"));
 	struct stat sb;
 	assert_int_not_equal(stat(dbp, &sb), 0);
-	customs_vulndb_input missing = {"/nonexistent/feed.json", NULL, NULL, NULL, NULL};
+	customs_vulndb_input missing = {.path = "/nonexistent/feed.json"};
 	assert_int_equal(customs_vulndb_import(dbp, &missing, 1, NULL, NULL), CUSTOMS_ENOTFOUND);
 }
 
@@ -614,7 +673,7 @@ static void test_warnings_name_file_and_record(void **state)
 	write_file(path, "{\"id\":\"BAD-1\",\"affected\":[{\"package\":{\"ecosystem\":\"Debian:12\",\"name\":\"foo\"},"
 			 "\"ranges\":[{\"type\":\"ECOSYSTEM\",\"events\":[{\"introduced\":\"0\"},{\"fixed\":\"1:\"}]}]}]}");
 	snprintf(dbp, sizeof(dbp), "%s/bad.sqlite", tmp.path);
-	customs_vulndb_input in = {dir, NULL, NULL, NULL, NULL};
+	customs_vulndb_input in = {.path = dir};
 	customs_vulndb_import_opts o = {CUSTOMS_VULNDB_IMPORT_OPTS_VERSION, on_warn, NULL, 0, 0, NULL};
 	customs_vulndb_import_summary *s = NULL;
 	nwarn = 0;
@@ -639,6 +698,7 @@ int main(void)
 		cmocka_unit_test(test_record_group_enrichment),
 		cmocka_unit_test(test_status),
 		cmocka_unit_test(test_open_errors),
+		cmocka_unit_test(test_binary_sources),
 		cmocka_unit_test(test_warnings_name_file_and_record),
 		cmocka_unit_test(test_reimport_replaces_one_feed),
 	};

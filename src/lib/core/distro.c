@@ -44,6 +44,31 @@ static const struct {
 	{"trixie", "13"}, {"forky", "14"}, {"sid", "unstable"}, {NULL, NULL},
 };
 
+/* Ubuntu's release names (the suite of its archive), for Packages indexes */
+static const struct {
+	const char *codename, *version;
+} ubuntu_codenames[] = {
+	{"trusty", "14.04"}, {"xenial", "16.04"},  {"bionic", "18.04"}, {"focal", "20.04"},
+	{"jammy", "22.04"},  {"kinetic", "22.10"}, {"lunar", "23.04"},  {"mantic", "23.10"},
+	{"noble", "24.04"},  {"oracular", "24.10"}, {"plucky", "25.04"}, {"questing", "25.10"},
+	{NULL, NULL},
+};
+
+char *customs__distro_suite_namespace(const char *suite, size_t n)
+{
+	/* "bookworm-security", "jammy-updates", "buster/updates": the release */
+	size_t len = strcspn(suite, "-/");
+	if (len > n)
+		len = n;
+	for (int i = 0; debian_codenames[i].codename; i++)
+		if (strlen(debian_codenames[i].codename) == len && !strncmp(suite, debian_codenames[i].codename, len))
+			return customs_asprintf("debian:%s", debian_codenames[i].version);
+	for (int i = 0; ubuntu_codenames[i].codename; i++)
+		if (strlen(ubuntu_codenames[i].codename) == len && !strncmp(suite, ubuntu_codenames[i].codename, len))
+			return customs_asprintf("ubuntu:%s", ubuntu_codenames[i].version);
+	return NULL;
+}
+
 /* The first `parts` dot-separated numeric components of v. */
 static size_t components(const char *v, int parts)
 {

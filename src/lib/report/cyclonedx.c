@@ -1,8 +1,9 @@
-/* cyclonedx.c - an analysis (and a scan's matches) as CycloneDX 1.5
- * or 1.6 JSON: the image as metadata.component, then the operating system,
- * every package and (with_files) every owned regular file as components,
- * the dependency graph, and each match as a vulnerability with a VEX-style
- * analysis when something suppressed it.
+/* cyclonedx.c - an analysis (and a scan's matches) as CycloneDX 1.5, 1.6
+ * or 1.7 JSON (1.6 by default; what customs writes is valid in all three,
+ * only specVersion differs): the image as metadata.component, then the
+ * operating system, every package and (with_files) every owned regular
+ * file as components, the dependency graph, and each match as a
+ * vulnerability with a VEX-style analysis when something suppressed it.
  *
  * Choices the specification leaves open:
  *  - licenses: a licence choice is either license entries or one
@@ -790,6 +791,11 @@ static int write_cyclonedx(FILE *f, const sbom_doc *d, int minor)
 	if (c.oom)
 		return customs__error(CUSTOMS_ENOMEM, "out of memory");
 	return err;
+}
+
+int report__cyclonedx_17(FILE *f, const customs_report *r, const sbom_doc *d)
+{
+	return write_cyclonedx(f, d, 7);
 }
 
 int report__cyclonedx_16(FILE *f, const customs_report *r, const sbom_doc *d)

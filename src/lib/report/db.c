@@ -72,6 +72,15 @@ int report__db_status_table(FILE *f, const customs_report *r, const sbom_doc *d)
 			fprintf(f, "%-20s %9lld %9lld %9lld\n", s->namespaces[i].ns, (long long)s->namespaces[i].affected,
 				(long long)s->namespaces[i].packages, (long long)s->namespaces[i].vulns);
 	}
+	/* Packages indexes: what a deb that names no source package is looked up by */
+	if (s->nbinary_maps) {
+		fprintf(f, "\n%-20s %9s %9s %9s  %s\n", "BINARY->SOURCE", "PACKAGES", "VERSIONS", "SOURCES", "FEEDS");
+		for (size_t i = 0; i < s->nbinary_maps; i++) {
+			const customs_vulndb_binary_map *m = &s->binary_maps[i];
+			fprintf(f, "%-20s %9lld %9lld %9lld  %s\n", m->ns, (long long)m->packages, (long long)m->versions,
+				(long long)m->sources, m->feeds ? m->feeds : "-");
+		}
+	}
 	return 0;
 }
 
@@ -127,6 +136,23 @@ int report__db_status_json(FILE *f, const customs_report *r, const sbom_doc *d)
 	}
 	json_object_set_new(j, "sources", srcs);
 	json_object_set_new(j, "namespaces", nss);
+	json_t *maps = json_array();
+	for (size_t i = 0; i < s->nbinary_maps; i++) {
+		const customs_vulndb_binary_map *m = &s->binary_maps[i];
+		json_t *o = json_object(), *feeds = json_array();
+		json_object_set_new(o, "namespace", json_string(m->ns));
+		json_object_set_new(o, "packages", json_integer(m->packages));
+		json_object_set_new(o, "versions", json_integer(m->versions));
+		json_object_set_new(o, "sources", json_integer(m->sources));
+		for (const char *p = m->feeds; p && *p;) {
+			size_t n = strcspn(p, ",");
+			json_array_append_new(feeds, json_stringn(p, n));
+			p += n + (p[n] == ',');
+		}
+		json_object_set_new(o, "feeds", feeds);
+		json_array_append_new(maps, o);
+	}
+	json_object_set_new(j, "binary_maps", maps);
 	err = report__dump(f, j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	json_decref(j);
 	return err;

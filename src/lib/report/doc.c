@@ -589,9 +589,12 @@ void report__package_props(const sbom_doc *d, const sbom_pkg *sp, sbom_prop_fn f
 	}
 	if (p->arch && !purl_has_qualifier(p->purl, "arch", p->arch))
 		prop(fn, ud, "customs:arch", p->arch);
-	/* a deb's source package defaults to itself (dpkg's rule) */
+	/* a deb's source package defaults to itself (dpkg's rule); one read
+	 * from a document that did not name it is unknown */
 	if (p->source_name && (!deb || !p->name || strcmp(p->source_name, p->name)))
 		prop(fn, ud, "customs:source-name", p->source_name);
+	if (deb && !p->source_name)
+		prop(fn, ud, "customs:source-unknown", "true");
 	if (p->source_version && (!deb || !p->version || strcmp(p->source_version, p->version)))
 		prop(fn, ud, "customs:source-version", p->source_version);
 	if (by)

@@ -37,6 +37,7 @@ static const struct report_format {
 	{"spdx-tag-value", K(SBOM), 1, report__spdx_tv},
 	{"sarif", K(SCAN), 1, report__sarif},
 	{"cyclonedx-json", K(SBOM) | K(SCAN), 1, report__cyclonedx_16},
+	{"cyclonedx-json@1.7", K(SBOM) | K(SCAN), 1, report__cyclonedx_17},
 	{"cyclonedx-json@1.6", K(SBOM) | K(SCAN), 1, report__cyclonedx_16},
 	{"cyclonedx-json@1.5", K(SBOM) | K(SCAN), 1, report__cyclonedx_15},
 	{"purls", K(SBOM), 0, report__purls},

@@ -94,7 +94,8 @@ int report__sbom_table(FILE *f, const customs_report *r, const sbom_doc *d);    
 int report__purls(FILE *f, const customs_report *r, const sbom_doc *d);
 int report__spdx_json(FILE *f, const customs_report *r, const sbom_doc *d);       /* spdx.c */
 int report__spdx_tv(FILE *f, const customs_report *r, const sbom_doc *d);
-int report__cyclonedx_16(FILE *f, const customs_report *r, const sbom_doc *d);    /* cyclonedx.c */
+int report__cyclonedx_17(FILE *f, const customs_report *r, const sbom_doc *d);    /* cyclonedx.c */
+int report__cyclonedx_16(FILE *f, const customs_report *r, const sbom_doc *d);
 int report__cyclonedx_15(FILE *f, const customs_report *r, const sbom_doc *d);
 int report__sarif(FILE *f, const customs_report *r, const sbom_doc *d);           /* sarif.c */
 int report__scan_table(FILE *f, const customs_report *r, const sbom_doc *d);      /* scan.c */

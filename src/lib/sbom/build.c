@@ -1,7 +1,7 @@
 /* build.c - what every SBOM reader builds an analysis with: packages from
- * purls written by any tool (purl-spec), properties (customs:*, Syft's
- * syft:*, Trivy's aquasecurity:trivy:*), the distro, and the finishing
- * touches once every element was read. */
+ * purls written by any tool (purl-spec), properties (customs:* here, other
+ * tools' in peers.c), the distro, and the finishing touches once every
+ * element was read. */
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
@@ -38,12 +38,7 @@ static int set_str(char **dst, const char *v)
 
 static int set_meta(customs_package *p, const char *key, const char *v)
 {
-	if (!v)
-		return 0;
-	if (!p->metadata && !(p->metadata = json_object()))
-		return customs__error(CUSTOMS_ENOMEM, "out of memory");
-	return json_object_set_new(p->metadata, key, json_string(v)) < 0 ? customs__error(CUSTOMS_ENOMEM, "out of memory")
-									    : 0;
+	return customs__sbom_meta(p, key, v, 1);
 }
 
 static const char *qual(const customs_purl *u, const char *k)
@@ -71,14 +66,21 @@ int customs__sbom_package_from_purl(customs_package *p, const char *purl)
 		joined = customs_asprintf("%s/%s", u->namespace_, u->name);
 	if ((err = set_str(&p->type, type)) < 0 || (err = set_str(&p->name, joined ? joined : u->name)) < 0)
 		goto done;
-	if (!p->version && u->version) {
-		const char *epoch = !strcmp(u->type, "rpm") ? qual(u, "epoch") : NULL;
-		p->version = epoch && *epoch && !strchr(u->version, ':') ? customs_asprintf("%s:%s", epoch, u->version)
-									   : customs_strdup(u->version);
-		if (!p->version) {
+	/* the epoch of a deb or rpm travels as a qualifier (Trivy, Syft): the
+	 * version dpkg and rpm compare has it in front */
+	const char *epoch = !strcmp(u->type, "rpm") || !strcmp(u->type, "deb") ? qual(u, "epoch") : NULL;
+	if (epoch && (!*epoch || !strcmp(epoch, "0")))
+		epoch = NULL;
+	if ((!p->version || (epoch && !strchr(p->version, ':') && u->version && !strcmp(p->version, u->version))) &&
+	    u->version) {
+		char *v = epoch && !strchr(u->version, ':') ? customs_asprintf("%s:%s", epoch, u->version)
+							      : customs_strdup(u->version);
+		if (!v) {
 			err = customs__error(CUSTOMS_ENOMEM, "out of memory");
 			goto done;
 		}
+		free(p->version);
+		p->version = v;
 	}
 	if ((err = set_str(&p->arch, qual(u, "arch"))) < 0)
 		goto done;
@@ -89,18 +91,12 @@ int customs__sbom_package_from_purl(customs_package *p, const char *purl)
 	 * (Syft), "upstream=openssl-3.0.7-1.el9.src.rpm" for rpm */
 	const char *up = qual(u, "upstream");
 	if (up && *up && !p->source_name) {
-		char *name = customs_strdup(up), *at;
+		char *name = !strcmp(u->type, "rpm") ? customs__sbom_srpm_name(up) : customs_strdup(up), *at;
 		if (!name) {
 			err = customs__error(CUSTOMS_ENOMEM, "out of memory");
 			goto done;
 		}
-		if (!strcmp(u->type, "rpm") && customs_str_has_suffix(name, ".src.rpm")) {
-			/* name-version-release.src.rpm: the name is before the last two dashes */
-			name[strlen(name) - 8] = '\0';
-			for (int k = 0; k < 2; k++)
-				if ((at = strrchr(name, '-')))
-					*at = '\0';
-		} else if ((at = strchr(name, '@'))) {
+		if (strcmp(u->type, "rpm") && (at = strchr(name, '@'))) {
 			*at = '\0';
 			err = set_str(&p->source_version, at + 1);
 		}
@@ -126,46 +122,6 @@ done:
 
 /* ---- properties ---- */
 
-int customs__sbom_set_layer_field(customs_analysis *a, size_t i, const char *field, const char *v)
-{
-	if (i >= SBOM_MAX_LAYERS)
-		return 0;
-	if (i >= a->nlayers) {
-		customs_layer *l = realloc(a->layers, (i + 1) * sizeof(*l));
-		if (!l)
-			return customs__error(CUSTOMS_ENOMEM, "out of memory");
-		memset(l + a->nlayers, 0, (i + 1 - a->nlayers) * sizeof(*l));
-		for (size_t k = a->nlayers; k <= i; k++)
-			l[k].complete = 1;
-		a->layers = l;
-		a->nlayers = i + 1;
-	}
-	customs_layer *l = &a->layers[i];
-	char **dst = !strcmp(field, "digest")	      ? &l->digest
-		     : !strcmp(field, "diff-id")     ? &l->diff_id
-		     : !strcmp(field, "media-type")  ? &l->media_type
-		     : !strcmp(field, "created-by")  ? &l->created_by
-							: NULL;
-	if (!strcmp(field, "size")) {
-		l->size = strtoll(v, NULL, 10);
-		return 1;
-	}
-	if (!dst)
-		return 0;
-	free(*dst);
-	return (*dst = customs_strdup(v)) ? 1 : customs__error(CUSTOMS_ENOMEM, "out of memory");
-}
-
-static int replace(char **dst, const char *v)
-{
-	char *c = customs_strdup(v);
-	if (!c)
-		return customs__error(CUSTOMS_ENOMEM, "out of memory");
-	free(*dst);
-	*dst = c;
-	return 1;
-}
-
 static int image_prop(customs_analysis *a, const char *name, const char *value)
 {
 	customs_image *im = &a->image;
@@ -189,7 +145,7 @@ static int image_prop(customs_analysis *a, const char *name, const char *value)
 	};
 	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
 		if (!strcmp(name, f[i].name))
-			return replace((char **)((char *)(f[i].distro ? (void *)&a->distro : (void *)im) + f[i].off), value);
+			return customs__sbom_replace((char **)((char *)(f[i].distro ? (void *)&a->distro : (void *)im) + f[i].off), value);
 	/* where the image was read from: the document is the source now */
 	if (!strcmp(name, "customs:image:reference") || !strcmp(name, "customs:image:source-kind"))
 		return 1;
@@ -227,64 +183,26 @@ static int int_prop(const char *v, int *out)
 	return 1;
 }
 
-/* Trivy's PkgType to ours */
-static const char *trivy_type(const char *t)
-{
-	static const struct {
-		const char *t, *ours;
-	} m[] = {
-		{"debian", "deb"},    {"ubuntu", "deb"},       {"alpine", "apk"},        {"wolfi", "apk"},
-		{"chainguard", "apk"}, {"redhat", "rpm"},      {"centos", "rpm"},        {"rocky", "rpm"},
-		{"alma", "rpm"},      {"amazon", "rpm"},       {"oracle", "rpm"},        {"fedora", "rpm"},
-		{"cbl-mariner", "rpm"}, {"azurelinux", "rpm"}, {"suse", "rpm"},          {"opensuse", "rpm"},
-		{"npm", "npm"},       {"node-pkg", "npm"},     {"yarn", "npm"},          {"pnpm", "npm"},
-		{"python-pkg", "python"}, {"pip", "python"},   {"pipenv", "python"},     {"poetry", "python"},
-		{"jar", "java-archive"}, {"pom", "java-archive"}, {"gradle", "java-archive"}, {"gobinary", "go-module"},
-		{"gomod", "go-module"}, {"cargo", "rust-crate"}, {"rustbinary", "rust-crate"}, {"bundler", "gem"},
-		{"gemspec", "gem"},   {"composer", "php-composer"}, {"nuget", "dotnet"}, {"dotnet-core", "dotnet"},
-	};
-	for (size_t i = 0; i < sizeof(m) / sizeof(m[0]); i++)
-		if (!strcmp(t, m[i].t))
-			return m[i].ours;
-	return NULL;
-}
-
-static char *strip_slash(const char *v)
-{
-	while (*v == '/')
-		v++;
-	return customs_strdup(v);
-}
-
-static int set_path(char **dst, const char *v)
-{
-	char *c = strip_slash(v);
-	if (!c)
-		return customs__error(CUSTOMS_ENOMEM, "out of memory");
-	free(*dst);
-	*dst = c;
-	return 1;
-}
-
 int customs__sbom_apply_prop(customs_analysis *a, customs_package *p, const char *name, const char *value)
 {
 	int n;
 	if (!name || !value)
 		return 0;
+	if (strncmp(name, "customs:", 8))
+		return customs__sbom_peer_prop(a, p, name, value);
 	if (!p)
 		return image_prop(a, name, value);
-	if (!strcmp(name, "customs:type") || !strcmp(name, "syft:package:type"))
-		return replace(&p->type, value);
-	if (!strcmp(name, "aquasecurity:trivy:PkgType"))
-		return trivy_type(value) && !p->type ? replace(&p->type, trivy_type(value)) : 0;
-	if (!strcmp(name, "customs:found-by") || !strcmp(name, "syft:package:foundBy"))
-		return replace(&p->found_by, value);
-	if (!strcmp(name, "customs:location") || !strcmp(name, "syft:location:0:path") ||
-	    !strcmp(name, "aquasecurity:trivy:FilePath"))
-		return set_path(&p->db_path, value);
+	if (!strcmp(name, "customs:type"))
+		return customs__sbom_replace(&p->type, value);
+	if (!strcmp(name, "customs:found-by"))
+		return customs__sbom_replace(&p->found_by, value);
+	if (!strcmp(name, "customs:location"))
+		return customs__sbom_set_path(&p->db_path, value);
 	if (!strcmp(name, "customs:path")) {
-		char *c = strip_slash(value);
-		int err = c ? set_meta(p, "location", c) : customs__error(CUSTOMS_ENOMEM, "out of memory");
+		char *c = NULL;
+		int err = customs__sbom_set_path(&c, value);
+		if (err >= 0)
+			err = set_meta(p, "location", c);
 		free(c);
 		return err < 0 ? err : 1;
 	}
@@ -296,17 +214,17 @@ int customs__sbom_apply_prop(customs_analysis *a, customs_package *p, const char
 		p->visible = strcmp(value, "false") != 0;
 		return 1;
 	}
-	if (!strcmp(name, "customs:layer-digest") || !strcmp(name, "aquasecurity:trivy:LayerDigest") ||
-	    !strcmp(name, "aquasecurity:trivy:LayerDiffID") || !strcmp(name, "syft:location:0:layerID"))
+	if (!strcmp(name, "customs:layer-digest"))
 		return (n = set_meta(p, "layer_digest", value)) < 0 ? n : 1;
 	if (!strcmp(name, "customs:arch"))
-		return replace(&p->arch, value);
-	if (!strcmp(name, "customs:source-name") || !strcmp(name, "syft:metadata:source") ||
-	    !strcmp(name, "aquasecurity:trivy:SrcName"))
-		return replace(&p->source_name, value);
-	if (!strcmp(name, "customs:source-version") || !strcmp(name, "syft:metadata:sourceVersion") ||
-	    !strcmp(name, "aquasecurity:trivy:SrcVersion"))
-		return replace(&p->source_version, value);
+		return customs__sbom_replace(&p->arch, value);
+	if (!strcmp(name, "customs:source-name"))
+		return customs__sbom_replace(&p->source_name, value);
+	if (!strcmp(name, "customs:source-version"))
+		return customs__sbom_replace(&p->source_version, value);
+	/* the document customs read this package from did not name its source */
+	if (!strcmp(name, "customs:source-unknown"))
+		return (n = set_meta(p, "_source_unknown", value)) < 0 ? n : 1;
 	if (!strcmp(name, "customs:installed-by"))
 		return (n = set_meta(p, "installed_by", value)) < 0 ? n : 1;
 	if (!strcmp(name, "customs:npm:alias"))
@@ -354,13 +272,34 @@ static int is_distro_type(const char *t)
 	return t && (!strcmp(t, "deb") || !strcmp(t, "rpm") || !strcmp(t, "apk"));
 }
 
-int customs__sbom_finish(customs_analysis *a)
+/* what the readers keep in a package's metadata until it is finished */
+static const char *const transient[] = {"purl_distro", "layer_digest", "_src_version", "_src_release",
+					"_src_epoch",  "_locations",   "_source_unknown"};
+
+/* dpkg's rule: a package without a Source field is its own source, at its
+ * own version; Source without a version is at the package's version.
+ * Writers that follow it (names_sources) leave the source out when it is
+ * the package itself; for the rest a deb without one has an unknown
+ * source (source_name NULL), which the matcher looks up in the Packages
+ * indexes the database holds. */
+static int deb_source(customs_package *p, int names_sources)
+{
+	int unknown = p->metadata && json_object_get(p->metadata, "_source_unknown");
+	if (!p->source_name && !unknown && names_sources && set_str(&p->source_name, p->name) < 0)
+		return CUSTOMS_ENOMEM;
+	if (p->source_name && !p->source_version && set_str(&p->source_version, p->version) < 0)
+		return CUSTOMS_ENOMEM;
+	return 0;
+}
+
+int customs__sbom_finish(customs_analysis *a, int names_sources)
 {
 	char *ns = NULL;
 	int err = 0;
-	size_t visible = 0;
 	for (size_t i = 0; i < a->npackages; i++) {
 		customs_package *p = a->packages[i];
+		if ((err = customs__sbom_peer_finish(p)) < 0)
+			return err;
 		json_t *m = p->metadata;
 		const char *q = m ? json_string_value(json_object_get(m, "purl_distro")) : NULL;
 		if (!a->distro.id && q && is_distro_type(p->type) && (err = distro_from_qualifier(a, q)) < 0)
@@ -371,22 +310,18 @@ int customs__sbom_finish(customs_analysis *a)
 			if ((a->layers[k].digest && !strcmp(a->layers[k].digest, ld)) ||
 			    (a->layers[k].diff_id && !strcmp(a->layers[k].diff_id, ld)))
 				p->layer = (int)k;
+		if (p->layer >= 0 && (size_t)p->layer >= a->nlayers && a->nlayers)
+			p->layer = -1;
+		if (p->type && !strcmp(p->type, "deb") && (err = deb_source(p, names_sources)) < 0)
+			return err;
 		if (m) {
-			json_object_del(m, "purl_distro");
-			json_object_del(m, "layer_digest");
+			for (size_t k = 0; k < sizeof(transient) / sizeof(transient[0]); k++)
+				json_object_del(m, transient[k]);
 			if (!json_object_size(m)) {
 				json_decref(m);
 				p->metadata = NULL;
 			}
 		}
-		if (p->layer >= 0 && (size_t)p->layer >= a->nlayers && a->nlayers)
-			p->layer = -1;
-		/* dpkg: a package is its own source unless it says otherwise */
-		if (p->type && !strcmp(p->type, "deb") &&
-		    ((!p->source_name && set_str(&p->source_name, p->name) < 0) ||
-		     (!p->source_version && set_str(&p->source_version, p->version) < 0)))
-			return CUSTOMS_ENOMEM;
-		visible += p->visible != 0;
 	}
 	/* distro packages belong to the document's distro unless they say
 	 * another namespace (what the image's catalogers record) */
@@ -401,7 +336,6 @@ int customs__sbom_finish(customs_analysis *a)
 		return err;
 	if (!a->npackages)
 		customs_analysis_warn(a, CUSTOMS_WARN, -1, NULL, "the document lists no packages");
-	(void)visible;
 	return 0;
 }
 

@@ -1,8 +1,17 @@
-/* cyclonedx_read.c - CycloneDX 1.4-1.6 JSON (1.2 and 1.3 with a warning)
+/* cyclonedx_read.c - CycloneDX 1.4-1.7 JSON (1.2 and 1.3 with a warning)
  * into an analysis: every software component (nested ones too) is a
  * package, the operating-system component is the distro, properties are
  * read through customs__sbom_apply_prop() so customs', Syft's and Trivy's
- * own facts come back, and cyclonedx-npm's package path is kept.
+ * own facts come back, and cyclonedx-npm's package path is kept.  What
+ * 1.7 added (citations, patent and cryptography details, ...) says nothing
+ * about installed packages and is not read.
+ *
+ * Two tools write components that are not installed packages: Trivy's
+ * results (a component with an aquasecurity:trivy:Class property and no
+ * purl groups what one of its analyzers found) and cdxgen's source
+ * packages (tagged "source", naming their binary packages in
+ * evidence.identity with confidence 0): the first are skipped, the second
+ * give the source package of the binaries they name.
  *
  * The document is hostile input: nesting is read to CDX_MAX_DEPTH levels
  * and CDX_MAX_COMPONENTS components at most, a malformed component is a
@@ -27,6 +36,7 @@ typedef struct rd {
 	size_t count;      /* components seen, every level */
 	int stopped;       /* the count limit was hit */
 	int os_seen;
+	customs_strmap sources; /* cdxgen: binary package name → its source component (both borrowed) */
 } rd;
 
 static const char *sget(json_t *o, const char *key)
@@ -77,6 +87,19 @@ static void element(char *out, size_t n, rd *r, const char *name)
 	} else {
 		snprintf(out, n, "%s", r->where.ptr);
 	}
+}
+
+/* The value of the first property called name, or NULL. */
+static const char *prop_value(json_t *c, const char *name)
+{
+	size_t i;
+	json_t *e;
+	json_array_foreach(json_object_get(c, "properties"), i, e) {
+		const char *n = sget(e, "name");
+		if (n && !strcmp(n, name))
+			return sget(e, "value");
+	}
+	return NULL;
 }
 
 /* ---- one package ---- */
@@ -134,6 +157,8 @@ static int read_props(rd *r, customs_package *p, json_t *arr, const char **npm_p
 {
 	size_t i;
 	json_t *e;
+	if (arr && !json_is_array(arr))
+		warn(r, "%s: \"properties\" is not an array: ignored", r->where.len ? r->where.ptr : "metadata.component");
 	if (!json_is_array(arr))
 		return 0;
 	json_array_foreach(arr, i, e) {
@@ -270,6 +295,73 @@ static int is_package_type(const char *type)
 	return 1;
 }
 
+/* ---- cdxgen's source packages ---- */
+
+static int has_tag(json_t *c, const char *tag)
+{
+	size_t i;
+	json_t *t;
+	json_array_foreach(json_object_get(c, "tags"), i, t) if (json_is_string(t) && !strcmp(json_string_value(t), tag))
+		return 1;
+	return 0;
+}
+
+/* cdxgen adds, for each deb whose source package has another name, a
+ * component of that source package (tagged "source", the deb's name in an
+ * evidence.identity method "filename" of confidence 0), and merges those
+ * of one source: remember it under each binary it names.  *only: it is no
+ * installed package (cdxgen drops its properties; one merged with the
+ * binary of the same name keeps Trivy's PkgID). */
+static int note_source(rd *r, json_t *c, int *only)
+{
+	const char *purl = sget(c, "purl");
+	json_t *ids, *id, *m;
+	size_t i, k, named = 0;
+	char elem[1024];
+
+	*only = 0;
+	if (!has_tag(c, "source") || !purl || strncmp(purl, "pkg:deb/", 8) || !sget(c, "name") || !sget(c, "version"))
+		return 0;
+	/* an array of identities since 1.6, one object in 1.5 */
+	ids = json_object_get(json_object_get(c, "evidence"), "identity");
+	for (i = 0; i < (json_is_array(ids) ? json_array_size(ids) : json_is_object(ids) ? 1 : 0); i++) {
+		id = json_is_array(ids) ? json_array_get(ids, i) : ids;
+		json_array_foreach(json_object_get(id, "methods"), k, m) {
+			const char *t = sget(m, "technique"), *v = sget(m, "value");
+			if (!t || !v || !*v || strcmp(t, "filename"))
+				continue;
+			named++;
+			if (!customs_strmap_get(&r->sources, v, NULL) && customs_strmap_put(&r->sources, v, c) < 0)
+				return nomem();
+		}
+	}
+	*only = !prop_value(c, "aquasecurity:trivy:PkgID");
+	if (*only && !named) {
+		element(elem, sizeof(elem), r, sget(c, "name"));
+		warn(r, "%s: a source package whose evidence.identity names no binary package: skipped", elem);
+	}
+	/* the binary of the source's own name is its own source */
+	if (!*only && customs_strmap_put(&r->sources, sget(c, "name"), c) < 0)
+		return nomem();
+	return 0;
+}
+
+/* The debs without a source that a source component names get it. */
+static int apply_sources(rd *r)
+{
+	int err;
+	for (size_t i = 0; i < r->a->npackages; i++) {
+		customs_package *p = r->a->packages[i];
+		json_t *c = p->name && !p->source_name ? customs_strmap_get(&r->sources, p->name, NULL) : NULL;
+		if (!c || !p->type || strcmp(p->type, "deb"))
+			continue;
+		if ((err = customs__sbom_replace(&p->source_name, sget(c, "name"))) < 0 ||
+		    (err = customs__sbom_replace(&p->source_version, sget(c, "version"))) < 0)
+			return err;
+	}
+	return 0;
+}
+
 static int read_list(rd *r, json_t *arr, int depth);
 
 static int read_component(rd *r, json_t *c, int depth)
@@ -298,8 +390,14 @@ static int read_component(rd *r, json_t *c, int depth)
 			warn(r, "%s: a second operating-system: only the first one is the image's distro", elem);
 		else if ((err = customs__sbom_set_distro(r->a, name, sget(c, "version"), sget(c, "description"))) < 0)
 			return err;
-	} else if (is_package_type(type)) {
-		if ((err = read_package(r, c)) < 0)
+		/* Syft's os-release fields */
+		else if ((err = read_props(r, NULL, json_object_get(c, "properties"), NULL)) < 0)
+			return err;
+	} else if (is_package_type(type) && !(prop_value(c, "aquasecurity:trivy:Class") && !sget(c, "purl"))) {
+		int only_source;
+		if ((err = note_source(r, c, &only_source)) < 0)
+			return err;
+		if (!only_source && (err = read_package(r, c)) < 0)
 			return err;
 	}
 	nested = json_object_get(c, "components");
@@ -338,24 +436,24 @@ static int read_list(rd *r, json_t *arr, int depth)
 
 /* ---- the document ---- */
 
-/* 4, 5 or 6 for the versions we read (2 and 3 with a warning), else an error */
+/* 4 to 7 for the versions we read (2 and 3 with a warning), else an error */
 static int spec_version(rd *r, json_t *doc)
 {
 	json_t *v = json_object_get(doc, "specVersion");
 	const char *s = json_string_value(v);
 	char q[64];
 	if (!v)
-		return customs__error(CUSTOMS_EFORMAT, "no \"specVersion\" (customs reads CycloneDX 1.2-1.6)");
+		return customs__error(CUSTOMS_EFORMAT, "no \"specVersion\" (customs reads CycloneDX 1.2-1.7)");
 	if (!s)
 		return customs__error(CUSTOMS_EFORMAT,
-				      "\"specVersion\" is not a string (customs reads CycloneDX 1.2-1.6)");
-	if (strlen(s) == 3 && s[0] == '1' && s[1] == '.' && s[2] >= '2' && s[2] <= '6') {
+				      "\"specVersion\" is not a string (customs reads CycloneDX 1.2-1.7)");
+	if (strlen(s) == 3 && s[0] == '1' && s[1] == '.' && s[2] >= '2' && s[2] <= '7') {
 		if (s[2] < '4')
 			warn(r, "CycloneDX %s is older than 1.4: read as 1.4, fields it lacks are left empty", s);
 		return s[2] - '0';
 	}
 	quote(q, sizeof(q), s, 20);
-	return customs__error(CUSTOMS_EFORMAT, "unknown specVersion \"%s\" (customs reads CycloneDX 1.2-1.6)", q);
+	return customs__error(CUSTOMS_EFORMAT, "unknown specVersion \"%s\" (customs reads CycloneDX 1.2-1.7)", q);
 }
 
 static int read_metadata(rd *r, json_t *doc)
@@ -406,6 +504,9 @@ int customs__read_cyclonedx(customs_analysis *a, json_t *doc)
 		return nomem();
 	if (comps)
 		err = read_list(&r, comps, 0);
+	if (err >= 0)
+		err = apply_sources(&r);
 	customs_buf_release(&r.where);
+	customs_strmap_release(&r.sources);
 	return err < 0 ? err : 0;
 }

@@ -277,14 +277,18 @@ int customs_sbom_read_mem(customs_analysis **out, const char *name, const char *
 		json_decref(doc);
 		return customs__error(CUSTOMS_ENOMEM, "out of memory");
 	}
+	/* customs JSON names every deb's source: one without has an unknown one */
+	int names_sources = 0;
 	switch (fmt) {
 	case IN_SPDX_JSON:
+		names_sources = customs__sbom_names_sources(doc);
 		err = customs__read_spdx_json(a, doc);
 		break;
 	case IN_SPDX_TV:
-		err = customs__read_spdx_tv(a, s, len - off);
+		err = customs__read_spdx_tv(a, s, len - off, &names_sources);
 		break;
 	case IN_CYCLONEDX:
+		names_sources = customs__sbom_names_sources(doc);
 		err = customs__read_cyclonedx(a, doc);
 		break;
 	default:
@@ -293,7 +297,7 @@ int customs_sbom_read_mem(customs_analysis **out, const char *name, const char *
 	}
 	json_decref(doc);
 	if (err >= 0)
-		err = customs__sbom_finish(a);
+		err = customs__sbom_finish(a, names_sources);
 	if (err < 0) {
 		/* name the document once */
 		const char *msg = customs_error_last();

@@ -7,7 +7,8 @@
  * what the document DESCRIBES when it CONTAINS packages) gives the image's
  * name and properties, an OPERATING_SYSTEM element the distro.  Annotations
  * "customs:NAME=VALUE" (what report/spdx.c writes) are applied as
- * properties; "A CONTAINS B" from a distro package to a language package is
+ * properties, Trivy's attributionTexts ("LayerDiffID: sha256:...") and
+ * sourceInfo ("built package from: NAME VERSION") as its properties; "A CONTAINS B" from a distro package to a language package is
  * its installed_by, and to a File adds the file to the package's files.
  *
  * The document is hostile: element counts are capped, every problem with
@@ -136,6 +137,16 @@ static int is_purpose(json_t *o, const char *want)
 		if (toupper((unsigned char)p[i]) != want[i] && !(p[i] == '-' && want[i] == '_'))
 			return 0;
 	return 1;
+}
+
+/* Trivy groups what one analyzer found under an APPLICATION element named
+ * after the analyzer ("node-pkg") or the file ("app/bin/x"): no version,
+ * no purl, not a package */
+static int is_trivy_result(json_t *o)
+{
+	const char *id = js(o, "SPDXID");
+	return is_purpose(o, "APPLICATION") && id && customs_str_has_prefix(id, "SPDXRef-Application-") &&
+	       !js(o, "versionInfo") && !json_array_size(json_object_get(o, "externalRefs"));
 }
 
 static elem *elem_of(const rd *r, const char *id)
@@ -273,8 +284,13 @@ static int read_source_info(json_t *o, customs_package *p)
 	} else if (*s == '/') {
 		at = s;
 	}
-	if (!err && at && !p->db_path)
-		err = set_dup(&p->db_path, at + strspn(at, "/"));
+	/* Syft lists every location, the one it read first: "PATH, PATH" */
+	if (!err && at && !p->db_path) {
+		at += strspn(at, "/");
+		char *first = customs_strndup(at, strstr(at, ", ") ? (size_t)(strstr(at, ", ") - at) : strlen(at));
+		err = first ? set_dup(&p->db_path, first) : oom();
+		free(first);
+	}
 	return err;
 }
 
@@ -306,6 +322,21 @@ static int read_supplier(json_t *o, customs_package *p)
 	return err;
 }
 
+/* Trivy's attributionTexts ("LayerDiffID: sha256:...") as its properties */
+static int read_attributions(rd *r, json_t *o, customs_package *p)
+{
+	size_t k;
+	json_t *x;
+	int err;
+	json_array_foreach(json_object_get(o, "attributionTexts"), k, x) {
+		if (k == MAX_ANNOTATIONS)
+			break;
+		if (json_is_string(x) && (err = customs__sbom_peer_attribution(r->a, p, json_string_value(x))) < 0)
+			return err;
+	}
+	return 0;
+}
+
 static int read_package(rd *r, size_t i)
 {
 	json_t *o = r->el[i].j;
@@ -325,7 +356,9 @@ static int read_package(rd *r, size_t i)
 	if ((err = set_dup(&p->name, name)) < 0 || (err = set_dup(&p->version, no_assertion(ver) ? NULL : ver)) < 0 ||
 	    (err = apply_annotations(r, o, p, who)) < 0 || (err = read_refs(r, o, p, who)) < 0 ||
 	    (err = read_license(r, o, p)) < 0 || (err = read_source_info(o, p)) < 0 ||
-	    (err = read_supplier(o, p)) < 0 || (err = customs_analysis_add_package(r->a, p)) < 0) {
+	    (err = customs__sbom_peer_source_info(p, js(o, "sourceInfo"))) < 0 ||
+	    (err = read_attributions(r, o, p)) < 0 || (err = read_supplier(o, p)) < 0 ||
+	    (err = customs_analysis_add_package(r->a, p)) < 0) {
 		customs_package_free(p);
 		return err;
 	}
@@ -342,7 +375,8 @@ static int read_image(rd *r, size_t i)
 	size_t k;
 	int err;
 
-	if ((err = apply_annotations(r, o, NULL, what(r, i, who, sizeof(who)))) < 0)
+	if ((err = apply_annotations(r, o, NULL, what(r, i, who, sizeof(who)))) < 0 ||
+	    (err = read_attributions(r, o, NULL)) < 0)
 		return err;
 	if (!im->name && js(o, "name") && *js(o, "name") && !(im->name = customs_strdup(js(o, "name"))))
 		return oom();
@@ -483,7 +517,8 @@ static int read_relationships(rd *r, json_t *rels)
 		}
 	/* hasFiles (SPDX 2.2, and the files that follow a package in tag-value) */
 	for (size_t i = 0; i < r->nel; i++) {
-		if (!r->el[i].p)
+		customs_package *p = r->el[i].p;
+		if (!p)
 			continue;
 		json_array_foreach(json_object_get(r->el[i].j, "hasFiles"), k, x) {
 			const char *id = json_string_value(x);
@@ -491,6 +526,10 @@ static int read_relationships(rd *r, json_t *rels)
 			if (file && (err = add_owned_file(r, i, file)) < 0)
 				return err;
 		}
+		/* a language package's one file is its manifest (Trivy: package.json) */
+		if (!p->db_path && p->files.n == 1 && !is_distro(p->type) &&
+		    customs__sbom_set_path(&p->db_path, p->files.v[0]) < 0)
+			return oom();
 	}
 	return 0;
 }
@@ -576,7 +615,7 @@ static int read_elements(rd *r, json_t *doc, json_t *pkgs, json_t *rels)
 			err = read_image(r, i);
 		else if (is_purpose(o, "OPERATING_SYSTEM"))
 			err = customs__sbom_set_distro(r->a, js(o, "name"), js(o, "versionInfo"), js(o, "description"));
-		else
+		else if (!is_trivy_result(o))
 			err = read_package(r, i);
 		if (err < 0)
 			return err;
@@ -627,7 +666,7 @@ int customs__read_spdx_json(customs_analysis *a, json_t *doc)
  * are ignored. */
 
 enum { S_DOC, S_PKG, S_FILE, S_LIC, S_ANN, S_REL };
-enum { K_STR, K_BOOL, K_CHECKSUM, K_EXTREF, K_CREATOR, K_CREATED, K_SPDXID, K_REF };
+enum { K_STR, K_BOOL, K_CHECKSUM, K_EXTREF, K_CREATOR, K_CREATED, K_SPDXID, K_REF, K_LIST };
 
 static const struct tv_tag {
 	const char *tag;
@@ -659,6 +698,7 @@ static const struct tv_tag {
 	{"PackageComment", S_PKG, K_STR, "comment"},
 	{"ExternalRef", S_PKG, K_EXTREF, "externalRefs"},
 	{"PrimaryPackagePurpose", S_PKG, K_STR, "primaryPackagePurpose"},
+	{"PackageAttributionText", S_PKG, K_LIST, "attributionTexts"},
 	{"FileChecksum", S_FILE, K_CHECKSUM, "checksums"},
 	{"ExtractedText", S_LIC, K_STR, "extractedText"},
 	{"LicenseName", S_LIC, K_STR, "name"},
@@ -904,6 +944,15 @@ static int tv_extref(tv *t, json_t *o, const char *v)
 	return json_array_append_new(arr, r) < 0 ? oom() : 0;
 }
 
+/* val at the end of o's array key (made when absent) */
+static int tv_append(json_t *o, const char *key, json_t *val)
+{
+	json_t *arr = json_object_get(o, key);
+	if (!arr && (json_object_set_new(o, key, arr = json_array()) < 0 || !arr))
+		return oom();
+	return json_array_append(arr, val) < 0 ? oom() : 0;
+}
+
 static int tv_field(tv *t, const struct tv_tag *d, json_t *val)
 {
 	const char *v = json_string_value(val);
@@ -919,10 +968,7 @@ static int tv_field(tv *t, const struct tv_tag *d, json_t *val)
 			return oom();
 		if (d->kind == K_CREATED)
 			return json_object_set(ci, "created", val) < 0 ? oom() : 0;
-		json_t *arr = json_object_get(ci, "creators");
-		if (!arr && (json_object_set_new(ci, "creators", arr = json_array()) < 0 || !arr))
-			return oom();
-		return json_array_append(arr, val) < 0 ? oom() : 0;
+		return tv_append(ci, "creators", val);
 	}
 	if (!o) {
 		tv_warn(t, "%s outside of a section it belongs to; ignored", d->tag);
@@ -938,6 +984,8 @@ static int tv_field(tv *t, const struct tv_tag *d, json_t *val)
 	case K_REF:
 		free(t->anns[t->nanns - 1].ref);
 		return (t->anns[t->nanns - 1].ref = customs_strdup(v)) ? 0 : oom();
+	case K_LIST:
+		return tv_append(o, d->key, val);
 	default:
 		return json_object_set(o, d->key, val) < 0 ? oom() : 0;
 	}
@@ -1091,11 +1139,12 @@ static void tv_release(tv *t)
 	free(t->anns);
 }
 
-int customs__read_spdx_tv(customs_analysis *a, const char *buf, size_t len)
+int customs__read_spdx_tv(customs_analysis *a, const char *buf, size_t len, int *names_sources)
 {
 	tv t;
 	int err;
 
+	*names_sources = 0;
 	memset(&t, 0, sizeof(t));
 	t.r.a = a;
 	t.doc = json_object();
@@ -1110,8 +1159,8 @@ int customs__read_spdx_tv(customs_analysis *a, const char *buf, size_t len)
 	if ((err = tv_parse(&t, buf, len)) == 0 && (err = tv_finish(&t)) == 0) {
 		if (!json_object_get(t.doc, "spdxVersion"))
 			err = customs__error(CUSTOMS_EFORMAT, "not an SPDX tag-value document: no SPDXVersion line");
-		else
-			err = read_json_lines(a, t.doc, t.pkg_lines, json_array_size(t.pkgs), t.r.nwarn);
+		else if ((err = read_json_lines(a, t.doc, t.pkg_lines, json_array_size(t.pkgs), t.r.nwarn)) == 0)
+			*names_sources = customs__sbom_names_sources(t.doc);
 	}
 	tv_release(&t);
 	return err;

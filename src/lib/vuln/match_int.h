@@ -84,6 +84,11 @@ struct ctx {
 	struct ent *ents;
 	size_t nents, capents;
 	const char *cur_name, *cur_version, *cur_ns;
+	/* debs that name no source package: the source the database's
+	 * Packages indexes give (by package index, in the arena), built with
+	 * the first plan */
+	const char **bin_src, **bin_src_version;
+	int bin_built;
 };
 
 /* A package's key: the namespace, the names to look up and how each

@@ -449,7 +449,116 @@ static const char *distro_version(const customs_package *p)
 	return p->version;
 }
 
-static int distro_key(struct ctx *c, const customs_package *p, const char *dns, struct pkgkey *k)
+static int unknown_source(const customs_package *p)
+{
+	return p->type && !strcmp(p->type, "deb") && (!p->source_name || !*p->source_name) && p->name && p->version;
+}
+
+/* ---- debs that name no source package (SBOMs of some tools) ---- */
+
+/* Per namespace: its debs, those without a source, and what the Packages
+ * indexes imported for it made of them. */
+struct srcstat {
+	const char *ns;
+	size_t debs, unknown, found, exact;
+	int64_t mapped;
+};
+
+static struct srcstat *srcstat_of(struct srcstat *v, size_t *n, size_t cap, const char *ns)
+{
+	for (size_t i = 0; i < *n; i++)
+		if (!strcmp(v[i].ns, ns))
+			return &v[i];
+	if (*n == cap)
+		return NULL;
+	memset(&v[*n], 0, sizeof(v[0]));
+	v[*n].ns = ns;
+	return &v[(*n)++];
+}
+
+/* One warning per namespace: how many debs name no source, and either
+ * how to map them or how many the map found. */
+static int source_warnings(struct ctx *c, const struct srcstat *v, size_t n)
+{
+	int err = 0;
+	for (size_t i = 0; i < n && err >= 0; i++) {
+		const struct srcstat *x = &v[i];
+		if (!x->unknown)
+			continue;
+		if (!x->mapped)
+			err = match__warn(c,
+					  "%s: %zu of %zu deb packages do not name their source package, so they are looked up "
+					  "under their own name, which misses the advisories filed under the source package: "
+					  "import a Packages index of that release to map them (`customs db import --release "
+					  "%s FILE`, FILE from `apt-cache dumpavail` or /var/lib/apt/lists)",
+					  x->ns, x->unknown, x->debs, x->ns);
+		else
+			err = match__warn(c,
+					  "%s: %zu of %zu deb packages do not name their source package: %zu found in the "
+					  "Packages indexes imported for %s (%zu at their very version), %zu not listed there "
+					  "and looked up under their own name",
+					  x->ns, x->unknown, x->debs, x->found, x->ns, x->exact, x->unknown - x->found);
+	}
+	return err;
+}
+
+/* Before the first plan: the source of every visible deb that names none,
+ * from the Packages indexes of its release. */
+static int resolve_sources(struct ctx *c, const char *dns)
+{
+	const customs_analysis *a = c->a;
+	struct srcstat st[16];
+	size_t nst = 0;
+	int err = 0;
+
+	c->bin_built = 1;
+	for (size_t i = 0; i < a->npackages; i++) {
+		const customs_package *p = a->packages[i];
+		const char *ns = p->visible && p->type && !strcmp(p->type, "deb") ? distro_ns_of(c, p, dns) : NULL;
+		struct srcstat *x = ns ? srcstat_of(st, &nst, sizeof(st) / sizeof(st[0]), ns) : NULL;
+		if (!x)
+			continue;
+		x->debs++;
+		x->unknown += unknown_source(p);
+	}
+	int mapped = 0;
+	for (size_t k = 0; k < nst; k++) {
+		if (st[k].unknown && (err = customs_vulndb_binary_count(c->db, st[k].ns, &st[k].mapped)) < 0)
+			return err;
+		mapped |= st[k].mapped > 0;
+	}
+	if (!mapped)
+		return source_warnings(c, st, nst);
+	if (!(c->bin_src = customs_arena_alloc(c->ar, 2 * (a->npackages + 1) * sizeof(*c->bin_src))))
+		return match__oom();
+	c->bin_src_version = c->bin_src + a->npackages + 1;
+	memset(c->bin_src, 0, 2 * (a->npackages + 1) * sizeof(*c->bin_src));
+	for (size_t i = 0; i < a->npackages; i++) {
+		const customs_package *p = a->packages[i];
+		const char *ns = p->visible && unknown_source(p) ? distro_ns_of(c, p, dns) : NULL;
+		struct srcstat *x = ns ? srcstat_of(st, &nst, nst, ns) : NULL;
+		customs_vulndb_source_pkg *r = NULL;
+		if (!x || !x->mapped)
+			continue;
+		if ((err = customs_vulndb_binary_source(c->db, ns, p->name, p->version, &r)) == CUSTOMS_ENOTFOUND) {
+			customs_error_clear();
+			continue;
+		}
+		if (err < 0)
+			return err;
+		c->bin_src[i] = customs_arena_strdup(c->ar, r->name);
+		c->bin_src_version[i] = customs_arena_strdup(c->ar, r->version);
+		x->found++;
+		x->exact += r->exact != 0;
+		free(r);
+		if (!c->bin_src[i] || !c->bin_src_version[i])
+			return match__oom();
+	}
+	return source_warnings(c, st, nst);
+}
+
+/* pi: p's index in the analysis, for the source a Packages index gave it */
+static int distro_key(struct ctx *c, size_t pi, const customs_package *p, const char *dns, struct pkgkey *k)
 {
 	memset(k, 0, sizeof(*k));
 	k->ns = distro_ns_of(c, p, dns);
@@ -457,6 +566,10 @@ static int distro_key(struct ctx *c, const customs_package *p, const char *dns, 
 	if (!k->ns || !k->version || !p->name)
 		return 0;
 	const char *src = p->source_name && *p->source_name ? p->source_name : p->name;
+	if (c->bin_src && pi < c->a->npackages && c->bin_src[pi]) {
+		src = c->bin_src[pi];
+		k->version = c->bin_src_version[pi];
+	}
 	k->names[k->nnames] = src;
 	k->kinds[k->nnames++] = strcmp(src, p->name) ? CUSTOMS_MATCH_SOURCE : CUSTOMS_MATCH_DIRECT;
 	/* rpm feeds (AlmaLinux, Red Hat) name binary packages */
@@ -583,7 +696,9 @@ int match__plan_package(struct ctx *c, size_t pi, const char *dns, int distro_da
 
 	memset(pl, 0, sizeof(*pl));
 	pl->pi = pi;
-	if (lang ? !lang_key(c, p, &pl->k) : !distro_key(c, p, dns, &pl->k))
+	if (!c->bin_built && (err = resolve_sources(c, dns)) < 0)
+		return err;
+	if (lang ? !lang_key(c, p, &pl->k) : !distro_key(c, pi, p, dns, &pl->k))
 		return 0;
 	if (!lang && !distro_data && (!dns || !strcmp(pl->k.ns, dns)))
 		return 0; /* warned once for the namespace */
@@ -593,7 +708,7 @@ int match__plan_package(struct ctx *c, size_t pi, const char *dns, int distro_da
 		pl->lks[i] = l;
 	}
 	pl->owner = lang ? owner_of(c, pi) : NULL;
-	if (pl->owner && distro_key(c, pl->owner, dns, &ok)) {
+	if (pl->owner && distro_key(c, (size_t)c->owners[pi], pl->owner, dns, &ok)) {
 		pl->owner_src = ok.names[0];
 		pl->owner_ver = ok.version;
 		pl->owner_ns = ok.ns;

@@ -38,8 +38,9 @@ int vulndb__schema_create(sqlite3 *db);
 int vulndb__schema_index(sqlite3 *db);
 /* Stamp the meta table: this schema version, the build time, the generator. */
 int vulndb__schema_stamp(sqlite3 *db);
-/* 0 when the database at path (open as db) has this library's schema, or
- * none yet; CUSTOMS_EFORMAT when it is no customs vulnerability database,
+/* 0 when the database at path (open as db) has this library's schema, an
+ * earlier one it reads (1: no binaries table), or none yet;
+ * CUSTOMS_EFORMAT when it is no customs vulnerability database,
  * CUSTOMS_EUNSUPPORTED for another schema version (the messages name path). */
 int vulndb__schema_check(sqlite3 *db, const char *path);
 /* The schema version of an attached database ("old"), -1 when it has none. */
@@ -178,6 +179,10 @@ int vulndb__put_nvd(vulndb__writer *w, const char *cve, double cvss3, const char
 int vulndb__put_epss(vulndb__writer *w, const char *cve, double score, double percentile);
 int vulndb__put_kev(vulndb__writer *w, const char *cve, const char *date_added, const char *due_date,
 		    const char *ransomware);
+/* One binary package of a Packages index: built from src at src_version.
+ * The same (ns, binary, version) twice in one source counts as a duplicate. */
+int vulndb__put_binary(vulndb__writer *w, const char *ns, const char *binary, const char *version, const char *src,
+		       const char *src_version);
 
 /* ---- a JSON reader with an arena per document (vulndb_json.c) ---- */
 
@@ -235,6 +240,10 @@ int feed__nvd(vulndb__writer *w, const char *buf, size_t len);
 int feed__epss(vulndb__writer *w, const char *buf, size_t len);
 /* CISA KEV JSON. */
 int feed__kev(vulndb__writer *w, const char *buf, size_t len);
+/* A Debian/Ubuntu Packages index (deb822 stanzas) of release ns ("debian:12"),
+ * or NULL: of the release its file name (vulndb__writer_filename) or its
+ * versions tell; CUSTOMS_EFORMAT naming the file when nothing does. */
+int feed__packages(vulndb__writer *w, const char *buf, size_t len, const char *ns);
 
 /* ---- JSON helpers shared by the feeds (vulndb_json.c) ---- */
 

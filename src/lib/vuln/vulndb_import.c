@@ -1,9 +1,12 @@
 /* vulndb_import.c - customs_vulndb_import(): recognise each input (OSV JSON
  * file, directory or zip such as osv.dev's per-ecosystem all.zip; Alpine
  * secdb; Debian tracker JSON; NVD CVE API 2.0 JSON; EPSS CSV; CISA KEV
- * JSON; any of them gzip-compressed) and build the new database in a
+ * JSON; Debian/Ubuntu Packages indexes; any of them gzip-compressed, the
+ * indexes also xz, bzip2, lz4 or zstd as apt keeps them) and build the new
+ * database in a
  * temporary file next to the target, renamed over it at the end (rename(2)
  * is atomic: readers and a killed import only ever see a whole database). */
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -24,17 +27,32 @@
 #define MAX_DIR_DEPTH 16
 #define DETECT_PREFIX (256u << 10)
 
-enum kind { K_UNKNOWN = 0, K_OSV, K_SECDB, K_TRACKER, K_NVD, K_EPSS, K_KEV, K_ZIP, K_GZIP };
+enum kind { K_UNKNOWN = 0, K_OSV, K_SECDB, K_TRACKER, K_NVD, K_EPSS, K_KEV, K_PACKAGES, K_ZIP, K_COMPRESSED };
 
 static const char *const kind_names[] = {"unknown", "osv", "alpine-secdb", "debian-tracker", "nvd", "epss", "kev",
-					 "zip", "gzip"};
+					 "packages-index", "zip", "compressed"};
 
 struct imp {
 	vulndb__writer *w;
 	size_t max_member, max_file;
-	customs_buf mbuf; /* reused for zip members */
-	vj_doc doc;       /* reused for OSV records */
+	customs_buf mbuf;    /* reused for zip members */
+	vj_doc doc;          /* reused for OSV records */
+	const char *release; /* the current input's customs_vulndb_input.release */
 };
+
+/* gzip, xz, bzip2, lz4 (frame) and zstd magic numbers: what libarchive's
+ * filters undo (Debian's libarchive is built with all of them) */
+static int compressed(const char *b, size_t n)
+{
+	static const struct {
+		const char *m;
+		size_t n;
+	} magic[] = {{"\x1f\x8b", 2}, {"\xfd" "7zXZ", 5}, {"BZh", 3}, {"\x04\x22\x4d\x18", 4}, {"\x28\xb5\x2f\xfd", 4}};
+	for (size_t i = 0; i < sizeof(magic) / sizeof(magic[0]); i++)
+		if (n >= magic[i].n && !memcmp(b, magic[i].m, magic[i].n))
+			return 1;
+	return 0;
+}
 
 /* ====================================================================== */
 /* Content detection                                                       */
@@ -90,8 +108,8 @@ static enum kind detect(const char *buf, size_t len)
 		return K_ZIP;
 	if (len >= 4 && !memcmp(buf, "PK\5\6", 4))
 		return K_ZIP; /* empty zip */
-	if (len >= 2 && (unsigned char)buf[0] == 0x1f && (unsigned char)buf[1] == 0x8b)
-		return K_GZIP;
+	if (compressed(buf, len))
+		return K_COMPRESSED;
 	if (len >= 3 && !memcmp(buf, "\xef\xbb\xbf", 3))
 		i = 3;
 	while (i < len && (buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\n' || buf[i] == '\r'))
@@ -102,6 +120,9 @@ static enum kind detect(const char *buf, size_t len)
 		return K_EPSS;
 	if (len - i >= 15 && !strncmp(buf + i, "cve,epss,percen", 15))
 		return K_EPSS;
+	/* deb822: the first stanza of a Packages index starts with its Package */
+	if (len - i >= 8 && !strncmp(buf + i, "Package:", 8))
+		return K_PACKAGES;
 	if (buf[i] == '[')
 		return K_OSV; /* a list of OSV records */
 	if (buf[i] != '{')
@@ -121,14 +142,27 @@ static enum kind detect(const char *buf, size_t len)
 
 static int dispatch(struct imp *im, const char *buf, size_t len, int top);
 
+/* apt's lists: "..._binary-amd64_Packages", "..._Packages.lz4" */
+static int is_packages_name(const char *name)
+{
+	static const char *const ext[] = {"", ".gz", ".xz", ".bz2", ".lz4", ".zst"};
+	for (size_t i = 0; i < sizeof(ext) / sizeof(ext[0]); i++) {
+		char want[32];
+		snprintf(want, sizeof(want), "Packages%s", ext[i]);
+		if (customs_str_has_suffix(name, want))
+			return 1;
+	}
+	return 0;
+}
+
 static int is_feed_name(const char *name)
 {
 	return customs_str_has_suffix(name, ".json") || customs_str_has_suffix(name, ".zip") ||
-	       customs_str_has_suffix(name, ".csv") || customs_str_has_suffix(name, ".gz");
+	       customs_str_has_suffix(name, ".csv") || customs_str_has_suffix(name, ".gz") || is_packages_name(name);
 }
 
-/* Decompress a whole gzip file into *out (capped). */
-static int read_gzip(struct imp *im, const char *path, customs_buf *out)
+/* Decompress a whole compressed file into *out (capped). */
+static int read_compressed(struct imp *im, const char *path, customs_buf *out)
 {
 	struct archive *a = archive_read_new();
 	struct archive_entry *e;
@@ -139,6 +173,10 @@ static int read_gzip(struct imp *im, const char *path, customs_buf *out)
 	if (!a)
 		return customs__error(CUSTOMS_ENOMEM, "out of memory");
 	archive_read_support_filter_gzip(a);
+	archive_read_support_filter_xz(a);
+	archive_read_support_filter_bzip2(a);
+	archive_read_support_filter_lz4(a);
+	archive_read_support_filter_zstd(a);
 	archive_read_support_format_raw(a);
 	if (archive_read_open_filename(a, path, 65536) != ARCHIVE_OK || archive_read_next_header(a, &e) != ARCHIVE_OK) {
 		err = customs__error(CUSTOMS_EFORMAT, "%s: %s", path, archive_error_string(a));
@@ -152,7 +190,7 @@ static int read_gzip(struct imp *im, const char *path, customs_buf *out)
 		}
 	if (n < 0) {
 		/* truncated: keep what was read, the parsers warn about the end */
-		vulndb__warn(im->w, VULNDB__W_FILE, NULL, "gzip data: %s; using the %zu bytes before it",
+		vulndb__warn(im->w, VULNDB__W_FILE, NULL, "compressed data: %s; using the %zu bytes before it",
 			     archive_error_string(a), out->len);
 	}
 done:
@@ -276,6 +314,7 @@ static int dispatch(struct imp *im, const char *buf, size_t len, int top)
 	case K_NVD:
 	case K_EPSS:
 	case K_KEV:
+	case K_PACKAGES:
 		if ((err = note_kind(im, k)) < 0)
 			return err;
 		break;
@@ -283,7 +322,7 @@ static int dispatch(struct imp *im, const char *buf, size_t len, int top)
 		if (top)
 			return customs__error(CUSTOMS_EFORMAT,
 					      "%s: not a feed customs reads (OSV JSON or zip, Alpine secdb, Debian tracker JSON, "
-					      "NVD JSON, EPSS CSV, KEV JSON)",
+					      "NVD JSON, EPSS CSV, KEV JSON, Debian/Ubuntu Packages index)",
 					      vulndb__writer_filename(im->w));
 		st->malformed++;
 		vulndb__warn(im->w, VULNDB__W_FILE, NULL, "not a known feed format; skipped");
@@ -308,6 +347,8 @@ static int dispatch(struct imp *im, const char *buf, size_t len, int top)
 		return feed__epss(im->w, buf, len);
 	case K_KEV:
 		return feed__kev(im->w, buf, len);
+	case K_PACKAGES:
+		return feed__packages(im->w, buf, len, im->release);
 	default:
 		return 0;
 	}
@@ -333,7 +374,7 @@ static int read_magic(const char *path, char *buf, size_t cap, size_t *n)
 
 static int import_file(struct imp *im, const char *path, const char *display, int top)
 {
-	char magic[4];
+	char magic[8];
 	size_t n;
 	int err;
 
@@ -347,8 +388,8 @@ static int import_file(struct imp *im, const char *path, const char *display, in
 	if (n >= 4 && (!memcmp(magic, "PK\3\4", 4) || !memcmp(magic, "PK\5\6", 4)))
 		return read_zip(im, path, display);
 	customs_buf b = CUSTOMS_BUF_INIT(im->max_file);
-	if (n >= 2 && (unsigned char)magic[0] == 0x1f && (unsigned char)magic[1] == 0x8b) {
-		if ((err = read_gzip(im, path, &b)) < 0)
+	if (compressed(magic, n)) {
+		if ((err = read_compressed(im, path, &b)) < 0)
 			goto done;
 	} else {
 		char *data;
@@ -423,7 +464,7 @@ static char *stem(const char *path)
 	free(copy);
 	if (!r)
 		return NULL;
-	static const char *const exts[] = {".gz", ".zip", ".json", ".csv"};
+	static const char *const exts[] = {".gz", ".xz", ".bz2", ".lz4", ".zst", ".zip", ".json", ".csv"};
 	for (int pass = 0; pass < 2; pass++)
 		for (size_t i = 0; i < sizeof(exts) / sizeof(exts[0]); i++)
 			if (customs_str_has_suffix(r, exts[i]) && strlen(r) > strlen(exts[i])) {
@@ -475,7 +516,7 @@ static int derive_name(char **out, const char *path, const char **kind)
 	}
 	enum kind k = detect(prefix, n);
 	free(prefix);
-	if (k != K_ZIP && k != K_GZIP)
+	if (k != K_ZIP && k != K_COMPRESSED)
 		*kind = kind_names[k];
 	if (k == K_OSV) {
 		*out = parent_stem(path);
@@ -497,6 +538,19 @@ static int valid_source_name(const char *s)
 		return 0;
 	for (size_t i = 0; i < n; i++)
 		if ((unsigned char)s[i] <= 0x20 || (unsigned char)s[i] >= 0x7f)
+			return 0;
+	return 1;
+}
+
+/* "debian:12", "ubuntu:22.04": a name, a colon, a release */
+static int valid_release(const char *s)
+{
+	const char *colon = strchr(s, ':');
+	size_t n = strlen(s);
+	if (!colon || colon == s || !colon[1] || n > 64)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!isalnum((unsigned char)s[i]) && !strchr(".-_:", s[i]))
 			return 0;
 	return 1;
 }
@@ -585,7 +639,8 @@ static int copy_kept(vulndb__writer *w, const char *old, char **replaced, size_t
 	}
 	if ((err = vulndb__exec(db, "BEGIN")) < 0)
 		return err;
-	if ((version = vulndb__schema_version(db, "old")) != CUSTOMS_VULNDB_SCHEMA_VERSION) {
+	/* schema 1 is schema 2 without the binaries table: its feeds are kept */
+	if ((version = vulndb__schema_version(db, "old")) < 1 || version > CUSTOMS_VULNDB_SCHEMA_VERSION) {
 		vulndb__writer_file(w, old);
 		vulndb__warn(w, VULNDB__W_FILE, NULL,
 			     version < 0 ? "not a customs vulnerability database (or empty): nothing of it is kept"
@@ -621,8 +676,11 @@ static int copy_kept(vulndb__writer *w, const char *old, char **replaced, size_t
 		       "  SELECT versions FROM main.affected WHERE versions IS NOT NULL);"
 		       "INSERT INTO main.nvd SELECT * FROM old.nvd WHERE source IN temp.keep;"
 		       "INSERT INTO main.epss SELECT * FROM old.epss WHERE source IN temp.keep;"
-		       "INSERT INTO main.kev SELECT * FROM old.kev WHERE source IN temp.keep;"
-		       "DROP TABLE temp.replaced; DROP TABLE temp.keep;");
+		       "INSERT INTO main.kev SELECT * FROM old.kev WHERE source IN temp.keep;");
+	if (err >= 0 && version >= 2)
+		err = vulndb__exec(db, "INSERT INTO main.binaries SELECT * FROM old.binaries WHERE source IN temp.keep;");
+	if (err >= 0)
+		err = vulndb__exec(db, "DROP TABLE temp.replaced; DROP TABLE temp.keep;");
 detach:
 	sqlite3_finalize(st);
 	/* DETACH needs no open transaction on old: commit and begin again */
@@ -709,6 +767,11 @@ int customs_vulndb_import(const char *dbpath, const customs_vulndb_input *inputs
 				goto done;
 			}
 		}
+		if (inputs[i].release && !valid_release(inputs[i].release)) {
+			err = customs__error(CUSTOMS_EINVAL, "%s: release \"%.64s\" is not a namespace such as debian:12 or ubuntu:22.04",
+					     inputs[i].path, inputs[i].release);
+			goto done;
+		}
 		if (!valid_source_name(names[i])) {
 			err = customs__error(CUSTOMS_EINVAL, "%s: feed name \"%.64s\" must be 1-128 printable characters without spaces",
 					     inputs[i].path, names[i]);
@@ -758,6 +821,7 @@ int customs_vulndb_import(const char *dbpath, const customs_vulndb_input *inputs
 		if ((err = vulndb__writer_source(im.w, names[i], kinds[i], in->url ? in->url : in->path, in->etag,
 						 in->last_modified, NULL)) < 0)
 			goto done;
+		im.release = in->release;
 		if (stat(in->path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
 			char *p = strdup(in->path);
 			size_t n = p ? strlen(p) : 0;

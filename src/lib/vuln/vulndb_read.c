@@ -1,7 +1,8 @@
 /* vulndb_read.c - the queries the matcher and the CLI ask of a
  * vulnerability database (customs/vuln.h): the affected entries of a
  * package or an id, a record with its alias group and NVD, EPSS and KEV
- * enrichment, and the database's status. */
+ * enrichment, the source package of a binary package, and the database's
+ * status. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,6 +50,8 @@ enum {
 	Q_KEV,
 	Q_NS,
 	Q_KNOWN,
+	Q_BIN_SRC,
+	Q_BIN_COUNT,
 	Q_N,
 };
 
@@ -70,12 +73,15 @@ static const char *const reader_sql[Q_N] = {
 	"SELECT 1 WHERE EXISTS(SELECT 1 FROM affected WHERE vuln = ?1) OR EXISTS(SELECT 1 FROM links WHERE id = ?1)"
 	" OR EXISTS(SELECT 1 FROM nvd WHERE cve = ?1) OR EXISTS(SELECT 1 FROM epss WHERE cve = ?1)"
 	" OR EXISTS(SELECT 1 FROM kev WHERE cve = ?1)",
+	"SELECT version, src, src_version FROM binaries WHERE ns = ?1 AND binary = ?2",
+	"SELECT packages FROM binary_maps WHERE ns = ?1",
 };
 
 struct customs_vulndb {
 	sqlite3 *db;
 	char *path;
-	sqlite3_stmt *q[Q_N];
+	int schema;           /* the file's schema version */
+	sqlite3_stmt *q[Q_N]; /* Q_BIN_* NULL in a schema 1 file */
 	int64_t *src_ids;
 	char **src_names;
 	size_t nsrc;
@@ -158,7 +164,9 @@ int customs_vulndb_open(customs_vulndb **out, const char *path, int readonly)
 	}
 	if ((err = vulndb__schema_check(db->db, path)) < 0)
 		goto done;
-	for (int i = 0; i < Q_N; i++)
+	if ((db->schema = vulndb__schema_version(db->db, NULL)) < 0)
+		db->schema = CUSTOMS_VULNDB_SCHEMA_VERSION; /* empty: made by this library */
+	for (int i = 0; i < (db->schema < 2 ? Q_BIN_SRC : Q_N); i++)
 		if (sqlite3_prepare_v3(db->db, reader_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &db->q[i], NULL) != SQLITE_OK) {
 			err = customs__error(CUSTOMS_EFORMAT, "%s is not a customs vulnerability database: %s", path,
 					     sqlite3_errmsg(db->db));
@@ -366,6 +374,109 @@ int customs_vulndb_has_namespace(customs_vulndb *db, const char *ns, int *out)
 	*out = rc == SQLITE_ROW;
 	sqlite3_reset(st);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : vulndb__sqlerr(db->db, "reading namespaces");
+}
+
+/* ---- binary packages and their source ---- */
+
+static const char *strip_epoch(const char *v)
+{
+	const char *c = strchr(v, ':');
+	return c ? c + 1 : v;
+}
+
+/* n when v ends in a binNMU suffix "+bN" of n bytes, else 0 */
+static size_t binnmu_len(const char *v)
+{
+	const char *b = strrchr(v, '+');
+	if (!b || b[1] != 'b' || !b[2] || strspn(b + 2, "0123456789") != strlen(b + 2))
+		return 0;
+	return strlen(b);
+}
+
+/* The source version of binary version `version`, from how a listed binary
+ * version (bv) relates to its source's (sv): the same, or the binary adds
+ * a binNMU suffix, an epoch, or both.  Anything else: version itself. */
+static char *derive_source_version(const char *version, const char *bv, const char *sv)
+{
+	const char *v = version;
+	size_t n;
+	if (strchr(bv, ':') && !strchr(sv, ':'))
+		v = strip_epoch(v), bv = strip_epoch(bv);
+	n = strlen(v);
+	if ((size_t)binnmu_len(bv) && strlen(bv) - binnmu_len(bv) == strlen(sv) && !strncmp(bv, sv, strlen(sv)))
+		n -= binnmu_len(v);
+	return customs_strndup(v, n);
+}
+
+int customs_vulndb_binary_source(customs_vulndb *db, const char *ns, const char *binary, const char *version,
+				 customs_vulndb_source_pkg **out)
+{
+	const customs_version_scheme *dpkg = customs_version_scheme_find("dpkg");
+	sqlite3_stmt *st;
+	char *best_v = NULL, *best_src = NULL, *best_sv = NULL, *sv = NULL;
+	int rc, exact = 0, err = 0, cmp;
+
+	if (!db || !ns || !binary || !version || !out)
+		return customs__error(CUSTOMS_EINVAL, "vulndb: NULL argument");
+	*out = NULL;
+	if (!(st = db->q[Q_BIN_SRC]))
+		return customs__error(CUSTOMS_ENOTFOUND, "%s has no Packages indexes (schema %d)", db->path, db->schema);
+	sqlite3_bind_text(st, 1, ns, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, binary, -1, SQLITE_STATIC);
+	while (!exact && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *v = col(st, 0);
+		exact = !strcmp(v, version);
+		if (best_v && !exact && (customs_version_compare(dpkg, v, best_v, &cmp) < 0 || cmp <= 0))
+			continue;
+		free(best_v), free(best_src), free(best_sv);
+		best_v = strdup(v), best_src = strdup(col(st, 1)), best_sv = strdup(col(st, 2));
+		if (!best_v || !best_src || !best_sv) {
+			err = customs__error(CUSTOMS_ENOMEM, "out of memory");
+			goto done;
+		}
+	}
+	if (!exact && rc != SQLITE_DONE) {
+		err = vulndb__sqlerr(db->db, "reading binaries");
+		goto done;
+	}
+	if (!best_v) {
+		err = customs__error(CUSTOMS_ENOTFOUND, "no Packages index of %s lists %s", ns, binary);
+		goto done;
+	}
+	if (!(sv = exact ? strdup(best_sv) : derive_source_version(version, best_v, best_sv))) {
+		err = customs__error(CUSTOMS_ENOMEM, "out of memory");
+		goto done;
+	}
+	/* one allocation: the struct, then its strings */
+	size_t nn = strlen(best_src) + 1, nv = strlen(sv) + 1;
+	customs_vulndb_source_pkg *r = malloc(sizeof(*r) + nn + nv);
+	if (!r) {
+		err = customs__error(CUSTOMS_ENOMEM, "out of memory");
+		goto done;
+	}
+	r->name = memcpy((char *)(r + 1), best_src, nn);
+	r->version = memcpy((char *)(r + 1) + nn, sv, nv);
+	r->exact = exact;
+	*out = r;
+done:
+	sqlite3_reset(st);
+	free(best_v), free(best_src), free(best_sv), free(sv);
+	return err;
+}
+
+int customs_vulndb_binary_count(customs_vulndb *db, const char *ns, int64_t *out)
+{
+	if (!db || !ns || !out)
+		return customs__error(CUSTOMS_EINVAL, "vulndb: NULL argument");
+	sqlite3_stmt *st = db->q[Q_BIN_COUNT];
+	*out = 0;
+	if (!st)
+		return 0;
+	sqlite3_bind_text(st, 1, ns, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	*out = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : vulndb__sqlerr(db->db, "reading binaries");
 }
 
 /* ---- groups ---- */
@@ -726,6 +837,7 @@ struct owned_status {
 	customs_arena ar;
 	customs_vulndb_source *src;
 	customs_vulndb_namespace *ns;
+	customs_vulndb_binary_map *maps;
 };
 
 void customs_vulndb_info_free(customs_vulndb_info *s)
@@ -735,6 +847,7 @@ void customs_vulndb_info_free(customs_vulndb_info *s)
 		return;
 	free(o->src);
 	free(o->ns);
+	free(o->maps);
 	customs_arena_release(&o->ar);
 	free(o);
 }
@@ -747,6 +860,37 @@ static int64_t count(sqlite3 *db, const char *sql)
 		n = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
 	return n;
+}
+
+/* the binary → source map of each release */
+static int binary_maps(customs_vulndb *db, struct owned_status *o)
+{
+	customs_vulndb_info *s = &o->s;
+	sqlite3_stmt *st = NULL;
+	int rc, err = 0;
+
+	if (sqlite3_prepare_v2(db->db, "SELECT ns, packages, versions, sources, feeds FROM binary_maps ORDER BY ns", -1,
+			       &st, NULL) != SQLITE_OK)
+		return vulndb__sqlerr(db->db, "reading binaries");
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		customs_vulndb_binary_map *n = realloc(o->maps, (s->nbinary_maps + 1) * sizeof(*n));
+		if (!n) {
+			err = customs__error(CUSTOMS_ENOMEM, "out of memory");
+			break;
+		}
+		o->maps = n;
+		s->binary_maps = n;
+		n += s->nbinary_maps++;
+		n->ns = customs_arena_strdup(&o->ar, col(st, 0));
+		n->packages = sqlite3_column_int64(st, 1);
+		n->versions = sqlite3_column_int64(st, 2);
+		n->sources = sqlite3_column_int64(st, 3);
+		n->feeds = customs_arena_strdup(&o->ar, col(st, 4));
+	}
+	if (!err && rc != SQLITE_DONE)
+		err = vulndb__sqlerr(db->db, "reading binaries");
+	sqlite3_finalize(st);
+	return err;
 }
 
 int customs_vulndb_status(customs_vulndb *db, customs_vulndb_info **out)
@@ -765,7 +909,7 @@ int customs_vulndb_status(customs_vulndb *db, customs_vulndb_info **out)
 	s = &o->s;
 	ar = &o->ar;
 	s->path = customs_arena_strdup(ar, db->path);
-	s->schema_version = CUSTOMS_VULNDB_SCHEMA_VERSION;
+	s->schema_version = db->schema;
 	if (sqlite3_prepare_v2(db->db, "SELECT value FROM meta WHERE key = 'built_at'", -1, &st, NULL) == SQLITE_OK &&
 	    sqlite3_step(st) == SQLITE_ROW)
 		s->built_at = customs_arena_strdup(ar, col(st, 0));
@@ -829,8 +973,14 @@ int customs_vulndb_status(customs_vulndb *db, customs_vulndb_info **out)
 		n[s->nnamespaces].vulns = sqlite3_column_int64(st, 3);
 		s->nnamespaces++;
 	}
-	if (rc != SQLITE_DONE)
+	if (rc != SQLITE_DONE) {
 		err = vulndb__sqlerr(db->db, "reading namespaces");
+		goto done;
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	if (db->schema >= 2)
+		err = binary_maps(db, o);
 done:
 	sqlite3_finalize(st);
 	if (err < 0) {

@@ -35,7 +35,14 @@ static const char schema_sql[] =
 	"CREATE TABLE IF NOT EXISTS kev(cve TEXT PRIMARY KEY, source INTEGER NOT NULL, date_added TEXT,\n"
 	"  due_date TEXT, ransomware TEXT) WITHOUT ROWID;\n"
 	"CREATE TABLE IF NOT EXISTS namespaces(ns TEXT PRIMARY KEY, affected INTEGER NOT NULL,\n"
-	"  packages INTEGER NOT NULL, vulns INTEGER NOT NULL) WITHOUT ROWID;\n";
+	"  packages INTEGER NOT NULL, vulns INTEGER NOT NULL) WITHOUT ROWID;\n"
+	/* schema 2: Packages indexes, the source package (src, src_version) of a binary package at a version */
+	"CREATE TABLE IF NOT EXISTS binaries(ns TEXT NOT NULL, binary TEXT NOT NULL, version TEXT NOT NULL,\n"
+	"  src TEXT NOT NULL, src_version TEXT NOT NULL, source INTEGER NOT NULL,\n"
+	"  PRIMARY KEY(ns, binary, version, source)) WITHOUT ROWID;\n"
+	/* what db status says of them, counted once per import */
+	"CREATE TABLE IF NOT EXISTS binary_maps(ns TEXT PRIMARY KEY, packages INTEGER NOT NULL,\n"
+	"  versions INTEGER NOT NULL, sources INTEGER NOT NULL, feeds TEXT) WITHOUT ROWID;\n";
 
 static const char index_sql[] =
 	"CREATE INDEX IF NOT EXISTS affected_pkg ON affected(ns, package);\n"
@@ -123,7 +130,8 @@ int vulndb__schema_check(sqlite3 *db, const char *path)
 	if (stored_version(db, NULL, v, sizeof(v)) < 0)
 		return customs__error(CUSTOMS_EFORMAT, "%s is not a customs vulnerability database: %s", path,
 				      sqlite3_errmsg(db));
-	if (v[0] && atoi(v) != CUSTOMS_VULNDB_SCHEMA_VERSION)
+	/* schema 1 lacks only the binaries table: read as it is */
+	if (v[0] && (atoi(v) < 1 || atoi(v) > CUSTOMS_VULNDB_SCHEMA_VERSION))
 		return customs__error(CUSTOMS_EUNSUPPORTED,
 				      "%s has database schema %s, this customs reads schema %d: rebuild it with `customs db "
 				      "import` or `customs db update`",

@@ -25,6 +25,7 @@ enum {
 	ST_NVD,
 	ST_EPSS,
 	ST_KEV,
+	ST_BINARY,
 	ST_N,
 };
 
@@ -46,6 +47,7 @@ static const char *const writer_sql[ST_N] = {
 	" published, modified) VALUES(?,?,?,?,?,?,?,?,?)",
 	"INSERT OR REPLACE INTO epss(cve, source, score, percentile) VALUES(?,?,?,?)",
 	"INSERT OR REPLACE INTO kev(cve, source, date_added, due_date, ransomware) VALUES(?,?,?,?,?)",
+	"INSERT OR IGNORE INTO binaries(ns, binary, version, src, src_version, source) VALUES(?,?,?,?,?,?)",
 };
 
 /* The affected rows a record stored (rowids), to replace them when the
@@ -584,6 +586,30 @@ int vulndb__put_kev(vulndb__writer *w, const char *cve, const char *date_added, 
 	return 0;
 }
 
+int vulndb__put_binary(vulndb__writer *w, const char *ns, const char *binary, const char *version, const char *src,
+		       const char *src_version)
+{
+	struct wsource *s = cursrc(w);
+	sqlite3_stmt *st = w->st[ST_BINARY];
+	int err;
+
+	if (!s)
+		return customs__error(CUSTOMS_EINTERNAL, "vulndb: no current source");
+	vulndb__bind_text(st, 1, ns);
+	vulndb__bind_text(st, 2, binary);
+	vulndb__bind_text(st, 3, version);
+	vulndb__bind_text(st, 4, src);
+	vulndb__bind_text(st, 5, src_version);
+	sqlite3_bind_int64(st, 6, s->id);
+	if ((err = step_done(w, st, "storing a binary package")) < 0)
+		return err;
+	if (sqlite3_changes(w->db))
+		s->st.records++;
+	else
+		s->st.duplicates++;
+	return 0;
+}
+
 int vulndb__writer_finish(vulndb__writer *w)
 {
 	sqlite3_stmt *st = NULL;
@@ -608,6 +634,11 @@ int vulndb__writer_finish(vulndb__writer *w)
 	    (err = vulndb__exec(w->db, "DELETE FROM namespaces; INSERT INTO namespaces(ns, affected, packages, vulns)"
 				       " SELECT ns, count(*), count(DISTINCT package), count(DISTINCT vuln) FROM affected"
 				       " GROUP BY ns;")) < 0 ||
+	    (err = vulndb__exec(w->db, "DELETE FROM binary_maps; INSERT INTO binary_maps(ns, packages, versions, sources,"
+				       " feeds) SELECT b.ns, count(DISTINCT b.binary), count(DISTINCT b.binary || ' ' ||"
+				       " b.version), count(DISTINCT b.src), (SELECT group_concat(name, ',') FROM (SELECT"
+				       " DISTINCT s.name FROM binaries x JOIN sources s ON s.id = x.source WHERE x.ns = b.ns"
+				       " ORDER BY s.name)) FROM binaries b GROUP BY b.ns;")) < 0 ||
 	    (err = vulndb__exec(w->db, "COMMIT")) < 0)
 		return err;
 	w->finished = 1;
