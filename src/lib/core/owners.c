@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/owners.h"
+#include "model/model.h"
 #include "util/util.h"
 
 static int is_distro(const char *t)
@@ -25,19 +26,43 @@ static const char *meta(const customs_package *p, const char *key)
 #define IDX(i) ((void *)(uintptr_t)((i) + 1))
 #define UNIDX(v) ((long)(uintptr_t)(v)-1)
 
-/* Every file of a visible distro package -> the first such package (its
- * index in a->packages) that lists it. */
-static int index_files(const customs_analysis *a, customs_strmap *files)
+static void free_index(void *p)
 {
+	customs_strmap_release(p);
+	free(p);
+}
+
+/* Every file of a visible distro package -> the first such package (its
+ * index in a->packages) that lists it.  Built once per analysis and kept
+ * with it (each language analyzer's finish and every writer ask): the key
+ * is the list of distro packages it was made from, which the analyzers that
+ * run after the distro ones do not change. */
+static int index_files(const customs_analysis *a, const customs_strmap **out)
+{
+	size_t key = 0x9e3779b9;
+	for (size_t k = 0; k < a->npackages; k++) {
+		const customs_package *q = a->packages[k];
+		if (q->visible && is_distro(q->type))
+			key = (key ^ (k + 1) ^ q->files.n) * 0x100000001b3ull;
+	}
+	if ((*out = customs__analysis_cache(a, key)))
+		return 0;
+	customs_strmap *files = calloc(1, sizeof(*files));
+	if (!files)
+		return customs__error(CUSTOMS_ENOMEM, "out of memory");
 	for (size_t k = 0; k < a->npackages; k++) {
 		const customs_package *q = a->packages[k];
 		if (!q->visible || !is_distro(q->type))
 			continue;
 		for (size_t f = 0; f < q->files.n; f++)
 			if (!customs_strmap_get(files, q->files.v[f], NULL) &&
-			    customs_strmap_put(files, q->files.v[f], IDX(k)) < 0)
+			    customs_strmap_put(files, q->files.v[f], IDX(k)) < 0) {
+				free_index(files);
 				return customs__error(CUSTOMS_ENOMEM, "out of memory");
+			}
 	}
+	customs__analysis_set_cache(a, files, free_index, key);
+	*out = files;
 	return 0;
 }
 
@@ -54,28 +79,28 @@ static long owner_of(const customs_strmap *files, const char *path)
 
 int customs__owners_link(const customs_analysis *a, customs_package **pkgs, size_t n)
 {
-	customs_strmap files = {0};
+	const customs_strmap *files = NULL;
 	size_t nvis = 0;
 	for (size_t i = 0; i < n; i++)
 		nvis += pkgs[i]->visible != 0;
 	int err = nvis ? index_files(a, &files) : 0;
-	for (size_t i = 0; i < n && err == 0 && files.n; i++) {
+	for (size_t i = 0; i < n && err == 0 && files && files->n; i++) {
 		customs_package *p = pkgs[i];
-		long k = p->visible ? owner_of(&files, p->db_path) : -1;
+		long k = p->visible ? owner_of(files, p->db_path) : -1;
 		if (k < 0 || !a->packages[k]->name || meta(p, "installed_by"))
 			continue;
 		if ((!p->metadata && !(p->metadata = json_object())) ||
 		    json_object_set_new(p->metadata, "installed_by", json_string(a->packages[k]->name)) < 0)
 			err = customs__error(CUSTOMS_ENOMEM, "out of memory");
 	}
-	customs_strmap_release(&files);
 	return err;
 }
 
 int customs_analysis_owners(const customs_analysis *a, long **out)
 {
-	customs_strmap names = {0}, linked = {0}, files = {0};
-	int files_built = 0, err = 0;
+	customs_strmap names = {0}, linked = {0};
+	const customs_strmap *files = NULL;
+	int err = 0;
 	long *own;
 
 	*out = NULL;
@@ -107,14 +132,11 @@ int customs_analysis_owners(const customs_analysis *a, long **out)
 		}
 		if (p->found_by && customs_strmap_get(&linked, p->found_by, NULL))
 			continue;
-		if (!files_built) {
-			files_built = 1;
-			if (index_files(a, &files) < 0)
-				goto oom;
-		}
-		own[i] = owner_of(&files, p->db_path);
+		if (!files && index_files(a, &files) < 0)
+			goto oom;
+		own[i] = owner_of(files, p->db_path);
 		if (own[i] < 0)
-			own[i] = owner_of(&files, meta(p, "location"));
+			own[i] = owner_of(files, meta(p, "location"));
 	}
 	goto done;
 oom:
@@ -124,7 +146,6 @@ oom:
 done:
 	customs_strmap_release(&names);
 	customs_strmap_release(&linked);
-	customs_strmap_release(&files);
 	*out = own;
 	return err;
 }

@@ -15,6 +15,11 @@ struct customs__analysis_priv {
 	customs_arena *arenas;  /* one per layer: file paths live here */
 	size_t narenas;
 	size_t packages_cap;    /* allocated entries of a->packages */
+	/* one index derived from the analysis by a stage above, kept while the
+	 * key it was built for holds (customs__analysis_cache) */
+	void *cache;
+	void (*cache_free)(void *);
+	size_t cache_key;
 };
 
 const char *customs_version(void)
@@ -177,6 +182,8 @@ void customs_analysis_free(customs_analysis *a)
 	}
 	free(a->warnings);
 	if (a->priv) {
+		if (a->priv->cache_free)
+			a->priv->cache_free(a->priv->cache);
 		for (size_t i = 0; i < a->priv->narenas; i++)
 			customs_arena_release(&a->priv->arenas[i]);
 		free(a->priv->arenas);
@@ -184,4 +191,23 @@ void customs_analysis_free(customs_analysis *a)
 		free(a->priv);
 	}
 	free(a);
+}
+
+void *customs__analysis_cache(const customs_analysis *a, size_t key)
+{
+	return a->priv && a->priv->cache && a->priv->cache_key == key ? a->priv->cache : NULL;
+}
+
+void customs__analysis_set_cache(const customs_analysis *a, void *cache, void (*free_fn)(void *), size_t key)
+{
+	if (!a->priv) {
+		if (free_fn)
+			free_fn(cache);
+		return;
+	}
+	if (a->priv->cache_free)
+		a->priv->cache_free(a->priv->cache);
+	a->priv->cache = cache;
+	a->priv->cache_free = free_fn;
+	a->priv->cache_key = key;
 }
