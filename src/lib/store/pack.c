@@ -1,0 +1,245 @@
+/* pack.c - the store's binary encoding (pack.h): LEB128 varints, strings
+ * with their length + 1 (0 is NULL), doubles as their IEEE bits, packages
+ * field by field, and zstd around the whole. */
+#include <stdlib.h>
+#include <string.h>
+
+#include <zstd.h>
+
+#include "store/pack.h"
+
+static void put(pack_w *w, const void *p, size_t n)
+{
+	if (!w->err && customs_buf_put(&w->b, p, n) < 0)
+		w->err = customs__error(CUSTOMS_ENOMEM, "out of memory");
+}
+
+void pack_u64(pack_w *w, uint64_t v)
+{
+	unsigned char b[10];
+	size_t n = 0;
+	do {
+		b[n] = (unsigned char)(v & 0x7f);
+		v >>= 7;
+		if (v)
+			b[n] |= 0x80;
+		n++;
+	} while (v);
+	put(w, b, n);
+}
+
+void pack_i64(pack_w *w, int64_t v)
+{
+	pack_u64(w, ((uint64_t)v << 1) ^ (uint64_t)(v >> 63));
+}
+
+void pack_f64(pack_w *w, double d)
+{
+	uint64_t u;
+	memcpy(&u, &d, sizeof(u));
+	pack_u64(w, u);
+}
+
+void pack_str(pack_w *w, const char *s)
+{
+	if (!s) {
+		pack_u64(w, 0);
+		return;
+	}
+	size_t n = strlen(s);
+	pack_u64(w, (uint64_t)n + 1);
+	put(w, s, n);
+}
+
+void pack_bytes(pack_w *w, const void *p, size_t n)
+{
+	pack_u64(w, n);
+	put(w, p, n);
+}
+
+static void pack_strlist(pack_w *w, const customs_strlist *l)
+{
+	pack_u64(w, l->n);
+	for (size_t i = 0; i < l->n; i++)
+		pack_str(w, l->v[i]);
+}
+
+void pack_package(pack_w *w, const customs_package *p)
+{
+	const char *const s[] = {p->name, p->version, p->type, p->arch, p->purl, p->source_name, p->source_version,
+				 p->found_by, p->db_path};
+	for (size_t i = 0; i < sizeof(s) / sizeof(s[0]); i++)
+		pack_str(w, s[i]);
+	pack_i64(w, p->layer);
+	pack_i64(w, p->visible);
+	pack_i64(w, p->removed_in_layer);
+	pack_strlist(w, &p->licenses);
+	pack_strlist(w, &p->cpes);
+	pack_strlist(w, &p->files);
+	char *meta = p->metadata ? json_dumps(p->metadata, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY) : NULL;
+	if (p->metadata && !meta && !w->err)
+		w->err = customs__error(CUSTOMS_ENOMEM, "out of memory");
+	pack_str(w, meta);
+	free(meta);
+}
+
+/* ---- reading ---- */
+
+uint64_t unpack_u64(pack_r *r)
+{
+	uint64_t v = 0;
+	for (int shift = 0; shift < 64; shift += 7) {
+		if (r->bad || r->p >= r->end) {
+			r->bad = 1;
+			return 0;
+		}
+		unsigned char c = *r->p++;
+		v |= (uint64_t)(c & 0x7f) << shift;
+		if (!(c & 0x80))
+			return v;
+	}
+	r->bad = 1;
+	return 0;
+}
+
+int64_t unpack_i64(pack_r *r)
+{
+	uint64_t u = unpack_u64(r);
+	return (int64_t)(u >> 1) ^ -(int64_t)(u & 1);
+}
+
+double unpack_f64(pack_r *r)
+{
+	uint64_t u = unpack_u64(r);
+	double d;
+	memcpy(&d, &u, sizeof(d));
+	return d;
+}
+
+size_t unpack_count(pack_r *r, size_t min_bytes)
+{
+	uint64_t n = unpack_u64(r);
+	if (r->bad || (min_bytes && n > (uint64_t)(r->end - r->p) / min_bytes)) {
+		r->bad = 1;
+		return 0;
+	}
+	return (size_t)n;
+}
+
+char *unpack_str(pack_r *r, customs_arena *ar)
+{
+	uint64_t n = unpack_u64(r);
+	char *s;
+	if (r->bad || !n)
+		return NULL;
+	if (n - 1 > (uint64_t)(r->end - r->p)) {
+		r->bad = 1;
+		return NULL;
+	}
+	s = ar ? customs_arena_strndup(ar, (const char *)r->p, (size_t)(n - 1))
+	       : customs_strndup((const char *)r->p, (size_t)(n - 1));
+	if (!s)
+		r->bad = 1;
+	r->p += n - 1;
+	return s;
+}
+
+const void *unpack_bytes(pack_r *r, size_t *n)
+{
+	uint64_t len = unpack_u64(r);
+	const void *p = r->p;
+	*n = 0;
+	if (r->bad || len > (uint64_t)(r->end - r->p)) {
+		r->bad = 1;
+		return NULL;
+	}
+	r->p += len;
+	*n = (size_t)len;
+	return p;
+}
+
+static void unpack_strlist(pack_r *r, customs_strlist *l)
+{
+	size_t n = unpack_count(r, 1);
+	for (size_t i = 0; i < n && !r->bad; i++) {
+		char *s = unpack_str(r, NULL);
+		if (r->bad)
+			break;
+		if (customs_strlist_add(l, s ? s : "") < 0)
+			r->bad = 1;
+		free(s);
+	}
+}
+
+customs_package *unpack_package(pack_r *r)
+{
+	customs_package *p = customs_package_new();
+	if (!p) {
+		r->bad = 1;
+		return NULL;
+	}
+	char **s[] = {&p->name, &p->version, &p->type, &p->arch, &p->purl, &p->source_name, &p->source_version,
+		      &p->found_by, &p->db_path};
+	for (size_t i = 0; i < sizeof(s) / sizeof(s[0]); i++)
+		*s[i] = unpack_str(r, NULL);
+	p->layer = (int)unpack_i64(r);
+	p->visible = (int)unpack_i64(r);
+	p->removed_in_layer = (int)unpack_i64(r);
+	unpack_strlist(r, &p->licenses);
+	unpack_strlist(r, &p->cpes);
+	unpack_strlist(r, &p->files);
+	char *meta = unpack_str(r, NULL);
+	if (meta && !(p->metadata = json_loads(meta, JSON_DECODE_ANY, NULL)))
+		r->bad = 1;
+	free(meta);
+	if (r->bad) {
+		customs_package_free(p);
+		return NULL;
+	}
+	return p;
+}
+
+/* ---- zstd ---- */
+
+int pack_compress(void **out, size_t *n, const void *in, size_t len)
+{
+	size_t cap = ZSTD_compressBound(len);
+	void *buf = malloc(cap ? cap : 1);
+	*out = NULL;
+	*n = 0;
+	if (!buf)
+		return customs__error(CUSTOMS_ENOMEM, "out of memory");
+	/* level 1: layer results are megabytes of text, stored once, read
+	 * at every cache hit; speed matters more than the last few percent */
+	size_t got = ZSTD_compress(buf, cap, in, len, 1);
+	if (ZSTD_isError(got)) {
+		free(buf);
+		return customs__error(CUSTOMS_EINTERNAL, "zstd: %s", ZSTD_getErrorName(got));
+	}
+	*out = buf;
+	*n = got;
+	return 0;
+}
+
+int pack_decompress(void **out, size_t *n, const void *in, size_t len, size_t max)
+{
+	unsigned long long size = ZSTD_getFrameContentSize(in, len);
+	void *buf;
+	*out = NULL;
+	*n = 0;
+	if (size == ZSTD_CONTENTSIZE_ERROR || size == ZSTD_CONTENTSIZE_UNKNOWN)
+		return customs__error(CUSTOMS_EFORMAT, "not a zstd frame with its size");
+	if (size > max)
+		return customs__error(CUSTOMS_ELIMIT, "%llu bytes uncompressed, over the limit of %zu", size, max);
+	if (!(buf = malloc(size ? (size_t)size : 1)))
+		return customs__error(CUSTOMS_ENOMEM, "out of memory");
+	size_t got = ZSTD_decompress(buf, (size_t)size, in, len);
+	if (ZSTD_isError(got) || got != size) {
+		free(buf);
+		return customs__error(CUSTOMS_EFORMAT, "corrupt zstd data: %s",
+				      ZSTD_isError(got) ? ZSTD_getErrorName(got) : "short");
+	}
+	*out = buf;
+	*n = got;
+	return 0;
+}
