@@ -98,6 +98,33 @@ int customs_analysis_add_package(customs_analysis *a, customs_package *p)
 	return 0;
 }
 
+/* What a warning's message starts with: the image, layer and path. */
+static void warn_prefix(customs_buf *b, const customs_analysis *a, int layer, const char *path)
+{
+	customs_buf_printf(b, "%s", a->image.reference ? a->image.reference : "image");
+	if (layer >= 0 && (size_t)layer < a->nlayers) {
+		const customs_layer *l = &a->layers[layer];
+		customs_buf_printf(b, ": layer %d", layer);
+		/* docker-archive layers have no blob digest: name them by diff_id */
+		if (l->digest || l->diff_id)
+			customs_buf_printf(b, " (%s)", l->digest ? l->digest : l->diff_id);
+	}
+	if (path)
+		customs_buf_printf(b, ": %.1024s", path);
+	customs_buf_puts(b, ": ");
+}
+
+const char *customs__warning_body(const customs_analysis *a, const customs_warning *w)
+{
+	customs_buf b = CUSTOMS_BUF_INIT(8192);
+	const char *body = w->message;
+	warn_prefix(&b, a, w->layer, w->path);
+	if (b.ptr && w->message && !strncmp(w->message, b.ptr, b.len))
+		body = w->message + b.len;
+	customs_buf_release(&b);
+	return body;
+}
+
 void customs_analysis_warn(customs_analysis *a, int level, int layer, const char *path, const char *fmt, ...)
 {
 	customs_buf b = CUSTOMS_BUF_INIT(8192);
@@ -107,17 +134,8 @@ void customs_analysis_warn(customs_analysis *a, int level, int layer, const char
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	customs_buf_printf(&b, "%s", a->image.reference ? a->image.reference : "image");
-	if (layer >= 0 && (size_t)layer < a->nlayers) {
-		const customs_layer *l = &a->layers[layer];
-		customs_buf_printf(&b, ": layer %d", layer);
-		/* docker-archive layers have no blob digest: name them by diff_id */
-		if (l->digest || l->diff_id)
-			customs_buf_printf(&b, " (%s)", l->digest ? l->digest : l->diff_id);
-	}
-	if (path)
-		customs_buf_printf(&b, ": %.1024s", path);
-	customs_buf_printf(&b, ": %s", msg);
+	warn_prefix(&b, a, layer, path);
+	customs_buf_puts(&b, msg);
 
 	pthread_mutex_lock(&a->priv->mu);
 	customs_warning *w = realloc(a->warnings, (a->nwarnings + 1) * sizeof(*w));

@@ -15,4 +15,11 @@ customs_analysis *customs__analysis_new(const char *reference);
  * *arena is moved in and left empty. */
 int customs__analysis_keep_arena(customs_analysis *a, customs_arena *arena);
 
+/* The part of w's message after the image, layer and path that
+ * customs_analysis_warn() put before it (the whole message when it does
+ * not start with them): with the same layer and path, warning anew with
+ * the body gives the message again, for this image or another.  Borrowed
+ * from w. */
+const char *customs__warning_body(const customs_analysis *a, const customs_warning *w);
+
 #endif
