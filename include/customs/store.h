@@ -233,6 +233,7 @@ typedef struct customs_store_query_info {
 	const char *args;          /* "[--type T]" */
 	const char *description;
 	const char *columns;       /* its columns, comma-separated */
+	const char *types;         /* their types, as customs_store_table.types */
 } customs_store_query_info;
 /* Every query, NULL-name-terminated.  Borrowed, static. */
 CUSTOMS_EXTERN const customs_store_query_info *customs_store_query_list(void);
