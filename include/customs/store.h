@@ -72,6 +72,9 @@ typedef struct customs_store_opts {
 	int force;
 	/* Use the stored results (whole image, layers) but do not store. */
 	int no_put;
+	/* A stored image is loaded with these CUSTOMS_STORE_LOAD_* flags (a
+	 * scan needs no file catalog). */
+	unsigned load_flags;
 } customs_store_opts;
 
 /* What customs_store_analyze did. */

@@ -14,6 +14,7 @@
 #include "cli.h"
 #include "common.h"
 #include "customs/match.h"
+#include "customs/store.h"
 #include "customs/vuln.h"
 
 const char cmd_scan_usage[] =
@@ -72,7 +73,13 @@ const char cmd_scan_usage[] =
 	"Exit codes: 0 done, 1 a match at or above --fail-on, 2 usage error,\n"
 	"3 the image or the database could not be read, 4 results written but\n"
 	"part of the image could not be read.\n"
-	"\n" CLI_IMAGE_USAGE;
+	"\n"
+	"With a store (--store, $CUSTOMS_STORE) an image the store holds is not read\n"
+	"again (nor are its known layers), its matches against the same database are\n"
+	"reused, and when a stored image is its base (its layers are the first ones of\n"
+	"this image) the findings are split into those inherited from the base and\n"
+	"those its own layers introduced.\n"
+	"\n" CLI_IMAGE_USAGE "\n" CLI_STORE_USAGE;
 
 enum {
 	OPT_DB = OPT_IMAGE_LAST,
@@ -207,7 +214,7 @@ int cmd_scan(int argc, char **argv)
 	long max_db_age = 7;
 	int opt, rc;
 
-	cli_parser_init(&p, "scan", argc, argv, opts, CLI_IMAGE_GROUPS, &io);
+	cli_parser_init(&p, "scan", argc, argv, opts, CLI_IMAGE_GROUPS | CLI_OPTS_STORE, &io);
 	while ((opt = cli_next(&p)) > 0) {
 		switch (opt) {
 		case 'o':
@@ -276,6 +283,7 @@ int cmd_scan(int argc, char **argv)
 	customs_match_rules *rules = NULL;
 	customs_analysis *a = NULL;
 	customs_match_result *res = NULL;
+	customs_store_base *base = NULL;
 	customs_vulndb *more[3];
 	size_t nmore = 0;
 	struct status_job job;
@@ -306,6 +314,8 @@ int cmd_scan(int argc, char **argv)
 	mo.rules = rules;
 	t_db = cli_now_ms();
 
+	/* a scan writes no file catalog: a stored image is loaded without it */
+	io.load_flags = CUSTOMS_STORE_LOAD_NO_FILES;
 	job.db = db;
 	status_started = pthread_create(&status_th, NULL, status_run, &job) == 0;
 	rc = cli_analyze(&a, "scan", image, &io);
@@ -325,8 +335,15 @@ int cmd_scan(int argc, char **argv)
 	 * report index them */
 	customs_analysis_select_packages(a, 0);
 	t_an = cli_now_ms();
-	if (customs_match_analysis(&res, db, a, &mo) < 0) {
+	/* through the store: its matches of this build reused, or kept */
+	if (io.store ? customs_store_match(io.store, &res, a, db, info, &mo, NULL) < 0
+		     : customs_match_analysis(&res, db, a, &mo) < 0) {
 		rc = cli_error(EXIT_FAILED, "scan", "matching: %s", customs_error_last());
+		goto done;
+	}
+	int berr = io.store ? customs_store_base_of(io.store, &base, a) : 0;
+	if (berr < 0 && berr != CUSTOMS_ENOTFOUND) {
+		rc = cli_error(EXIT_FAILED, "scan", "%s", customs_error_last());
 		goto done;
 	}
 	t_match = cli_now_ms();
@@ -341,7 +358,7 @@ int cmd_scan(int argc, char **argv)
 
 	customs_report r = {.version = CUSTOMS_REPORT_VERSION, .kind = CUSTOMS_REPORT_SCAN, .analysis = a,
 			    .matches = res, .vulndb = info, .db = db, .show_suppressed = show_suppressed, .fail_on = fail_on,
-			    .failed = failed, .explain_id = mo.explain_id, .explain_rules = nignores + nvexes};
+			    .failed = failed, .explain_id = mo.explain_id, .explain_rules = nignores + nvexes, .base = base};
 	rc = write_results(&r, &outs);
 	t_out = cli_now_ms();
 	if (timings)
@@ -354,7 +371,12 @@ int cmd_scan(int argc, char **argv)
 	if (!rc)
 		rc = cli_analysis_exit(a);
 done:
-	customs_match_result_free(res);
+	if (io.store)
+		customs_store_matches_free(res);
+	else
+		customs_match_result_free(res);
+	customs_store_base_free(base);
+	customs_store_free(io.store);
 	customs_analysis_free(a);
 	customs_match_rules_free(rules);
 	customs_vulndb_info_free(info);

@@ -282,7 +282,8 @@ int cli_analyze_stored(customs_analysis **out, const char *cmd, const char *ref,
 	    (rc = cli_store_open(&io->store, cmd, io->store_url, !strncmp(ref, "store:", 6))) != 0)
 		return rc;
 	if (io->store) {
-		customs_store_opts so = {.version = CUSTOMS_STORE_OPTS_VERSION, .tag = io->tag, .force = io->force};
+		customs_store_opts so = {.version = CUSTOMS_STORE_OPTS_VERSION, .tag = io->tag, .force = io->force,
+					 .load_flags = io->load_flags};
 		customs_store_stats st;
 		err = customs_store_analyze(io->store, out, ref, &io->o, &so, &st);
 		if (stats)

@@ -84,6 +84,7 @@ typedef struct cli_image_opts {
 	customs_store *store;    /* when set, cli_analyze goes through it; the command frees it */
 	const char *tag;         /* with store: the tag to record */
 	int force;               /* with store: analyse a stored digest again */
+	unsigned load_flags;     /* with store: CUSTOMS_STORE_LOAD_* for a stored image */
 	int quiet;
 	int all_layers;          /* --scope all-layers */
 	int password_stdin;

@@ -60,7 +60,7 @@ static int known(void *ud, const customs_analysis *a, customs_analysis **out)
 	free(key);
 	if (!same)
 		return 0;
-	if ((err = store__load(x->s, out, digest, 0, a)) < 0)
+	if ((err = store__load(x->s, out, digest, x->so ? x->so->load_flags : 0, a)) < 0)
 		return err;
 	/* stored with file digests, asked without: as the pass would give it */
 	for (size_t i = 0; !x->opts->file_digests && i < (*out)->nfiles; i++)

@@ -7,8 +7,25 @@
 #include <strings.h>
 
 #include "customs/match.h"
+#include "customs/store.h"
 #include "customs/vuln.h"
 #include "report/report.h"
+
+/* Where a match came from when the image's base is known: the layers
+ * below base->layers are the base's. */
+enum { ORIGIN_ANY = 0, ORIGIN_BASE, ORIGIN_IMAGE };
+
+static int origin_of(const customs_store_base *base, const customs_match *m)
+{
+	if (!base)
+		return ORIGIN_ANY;
+	return m->layer >= 0 && (size_t)m->layer < base->layers ? ORIGIN_BASE : ORIGIN_IMAGE;
+}
+
+static int shown(const customs_match *m, int show_suppressed, const customs_store_base *base, int origin)
+{
+	return (show_suppressed || customs_match_active(m)) && (!origin || origin_of(base, m) == origin);
+}
 
 static const char *sev_upper(customs_severity s)
 {
@@ -72,17 +89,18 @@ static void count(struct counts *k, const customs_match_result *r)
 	}
 }
 
-static void matches_table(FILE *f, const customs_match_result *r, int show_suppressed)
+static void matches_table(FILE *f, const customs_match_result *r, int show_suppressed, const customs_store_base *base,
+			  int origin)
 {
 	int wi = 2, ws = 8, wp = 7, wv = 9, wf = 8, wt = 5, wn = 4, any_epss = 0, any_kev = 0;
 	char buf[512], st[128];
-	size_t shown = 0;
+	size_t nshown = 0;
 
 	for (size_t i = 0; i < r->n; i++) {
 		const customs_match *m = &r->matches[i];
-		if (!show_suppressed && !customs_match_active(m))
+		if (!shown(m, show_suppressed, base, origin))
 			continue;
-		shown++;
+		nshown++;
 		wi = customs_column_width(m->id, wi, 24);
 		ws = customs_column_width(sev_upper(m->severity), ws, 10);
 		wp = customs_column_width(m->name, wp, 36);
@@ -95,7 +113,7 @@ static void matches_table(FILE *f, const customs_match_result *r, int show_suppr
 		any_epss |= m->epss >= 0;
 		any_kev |= m->kev;
 	}
-	if (shown) {
+	if (nshown) {
 		fprintf(f, "%-*s  %-*s  %-*s  %-*s  %-*s  %-*s  %-5s", wi, "ID", ws, "SEVERITY", wp, "PACKAGE", wv, "INSTALLED", wf,
 		       "FIXED-IN", wt, "STATE", "LAYER");
 		if (any_epss)
@@ -109,7 +127,7 @@ static void matches_table(FILE *f, const customs_match_result *r, int show_suppr
 	for (size_t i = 0; i < r->n; i++) {
 		const customs_match *m = &r->matches[i];
 		char layer[16] = "-", fx[512];
-		if (!show_suppressed && !customs_match_active(m))
+		if (!shown(m, show_suppressed, base, origin))
 			continue;
 		if (m->layer >= 0)
 			snprintf(layer, sizeof(layer), "%d", m->layer);
@@ -194,9 +212,46 @@ static json_t *db_json(const customs_vulndb_info *s)
 	return o;
 }
 
+/* "sha256:1234..." with the base's tags, for the headings */
+static void base_name(char *buf, size_t n, const customs_store_base *b)
+{
+	size_t o = (size_t)snprintf(buf, n, "%.19s", b->digest);
+	for (size_t i = 0; i < b->ntags && o < n; i++)
+		o += (size_t)snprintf(buf + o, n - o, "%s%s", i ? ", " : " (", b->tags[i]);
+	if (b->ntags && o < n)
+		snprintf(buf + o, n - o, ")");
+}
+
+static size_t count_origin(const customs_match_result *r, const customs_store_base *base, int origin)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < r->n; i++)
+		n += customs_match_active(&r->matches[i]) && origin_of(base, &r->matches[i]) == origin;
+	return n;
+}
+
+/* the matches in two groups: what the base brought, what the image's own
+ * layers brought (what a team can fix itself) */
+static void split_tables(FILE *f, const customs_report *r)
+{
+	const customs_store_base *b = r->base;
+	char name[512];
+	base_name(name, sizeof(name), b);
+	fprintf(f, "Inherited from the base image %s, layers 0-%zu: %zu\n", name, b->layers - 1,
+		count_origin(r->matches, b, ORIGIN_BASE));
+	matches_table(f, r->matches, r->show_suppressed, b, ORIGIN_BASE);
+	fprintf(f, "\nIntroduced by the image's own layers (%zu-%zu): %zu\n", b->layers,
+		r->analysis->nlayers ? r->analysis->nlayers - 1 : 0, count_origin(r->matches, b, ORIGIN_IMAGE));
+	matches_table(f, r->matches, r->show_suppressed, b, ORIGIN_IMAGE);
+	fputc('\n', f);
+}
+
 int report__scan_table(FILE *f, const customs_report *r, const sbom_doc *d)
 {
-	matches_table(f, r->matches, r->show_suppressed);
+	if (r->base)
+		split_tables(f, r);
+	else
+		matches_table(f, r->matches, r->show_suppressed, NULL, ORIGIN_ANY);
 	summary_line(f, r->matches);
 	if (!r->show_suppressed) {
 		struct counts k;
@@ -228,9 +283,26 @@ int report__scan_json(FILE *f, const customs_report *rep, const sbom_doc *d)
 	json_object_set(doc, "distro", json_object_get(aj, "distro"));
 	json_object_set_new(doc, "namespace", r->distro_ns ? json_string(r->distro_ns) : json_null());
 	json_object_set_new(doc, "db", db_json(rep->vulndb));
-	for (size_t i = 0; i < r->n; i++)
-		json_array_append_new(customs_match_active(&r->matches[i]) ? matches : supp,
-				      customs_match_to_json(&r->matches[i], a));
+	for (size_t i = 0; i < r->n; i++) {
+		json_t *m = customs_match_to_json(&r->matches[i], a);
+		int origin = origin_of(rep->base, &r->matches[i]);
+		if (m && origin)
+			json_object_set_new(m, "origin", json_string(origin == ORIGIN_BASE ? "base" : "image"));
+		json_array_append_new(customs_match_active(&r->matches[i]) ? matches : supp, m);
+	}
+	if (rep->base) {
+		/* only when the store knows the base: a scan without one is as it was */
+		json_t *b = json_object(), *tags = json_array();
+		for (size_t k = 0; k < rep->base->ntags; k++)
+			json_array_append_new(tags, json_string(rep->base->tags[k]));
+		json_object_set_new(b, "digest", json_string(rep->base->digest));
+		json_object_set_new(b, "reference", rep->base->reference ? json_string(rep->base->reference) : json_null());
+		json_object_set_new(b, "tags", tags);
+		json_object_set_new(b, "layers", json_integer((json_int_t)rep->base->layers));
+		json_object_set_new(b, "inherited", json_integer((json_int_t)count_origin(r, rep->base, ORIGIN_BASE)));
+		json_object_set_new(b, "introduced", json_integer((json_int_t)count_origin(r, rep->base, ORIGIN_IMAGE)));
+		json_object_set_new(doc, "base", b);
+	}
 	json_object_set_new(doc, "matches", matches);
 	json_object_set_new(doc, "suppressed", supp);
 	json_object_set_new(doc, "summary", summary_json(r, rep->fail_on, rep->failed));

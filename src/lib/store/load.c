@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "model/model.h"
+#include "store/pack.h"
 #include "store/store_int.h"
 
 typedef struct load_ctx {
@@ -283,9 +284,12 @@ static int package_row(void *ud, const customs_store_value *c, size_t n)
 		err = store__strlist_unpack(&p->licenses, &c[12]);
 	if (!err)
 		err = store__strlist_unpack(&p->cpes, &c[13]);
-	if (!err && sv_str(&c[14]) && !(p->metadata = json_loadb(c[14].s, c[14].len, JSON_DECODE_ANY, NULL)))
-		err = customs__error(CUSTOMS_EFORMAT, "the store holds malformed metadata for package %s",
-				     p->name ? p->name : "?");
+	if (!err && c[14].type == CUSTOMS_SV_BLOB) {
+		pack_r r = {(const unsigned char *)c[14].s, (const unsigned char *)c[14].s + c[14].len, 0};
+		if (!(p->metadata = unpack_json(&r)) || r.p != r.end)
+			err = customs__error(CUSTOMS_EFORMAT, "the store holds damaged metadata for package %s",
+					     p->name ? p->name : "?");
+	}
 	if (!err)
 		err = store__strlist_unpack(&p->files, &c[15]);
 	if (!err)

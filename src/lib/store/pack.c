@@ -57,6 +57,46 @@ void pack_bytes(pack_w *w, const void *p, size_t n)
 	put(w, p, n);
 }
 
+enum { J_NULL = 0, J_TRUE, J_FALSE, J_INT, J_REAL, J_STRING, J_ARRAY, J_OBJECT };
+
+void pack_json(pack_w *w, const json_t *j)
+{
+	const char *k;
+	json_t *v;
+	size_t i;
+	switch (json_typeof(j)) {
+	case JSON_TRUE: pack_u64(w, J_TRUE); break;
+	case JSON_FALSE: pack_u64(w, J_FALSE); break;
+	case JSON_INTEGER:
+		pack_u64(w, J_INT);
+		pack_i64(w, json_integer_value(j));
+		break;
+	case JSON_REAL:
+		pack_u64(w, J_REAL);
+		pack_f64(w, json_real_value(j));
+		break;
+	case JSON_STRING:
+		pack_u64(w, J_STRING);
+		pack_bytes(w, json_string_value(j), json_string_length(j));
+		break;
+	case JSON_ARRAY:
+		pack_u64(w, J_ARRAY);
+		pack_u64(w, json_array_size(j));
+		json_array_foreach(j, i, v)
+			pack_json(w, v);
+		break;
+	case JSON_OBJECT:
+		pack_u64(w, J_OBJECT);
+		pack_u64(w, json_object_size(j));
+		json_object_foreach((json_t *)j, k, v) {
+			pack_bytes(w, k, strlen(k));
+			pack_json(w, v);
+		}
+		break;
+	default: pack_u64(w, J_NULL); break;
+	}
+}
+
 static void pack_strlist(pack_w *w, const customs_strlist *l)
 {
 	pack_u64(w, l->n);
@@ -76,11 +116,9 @@ void pack_package(pack_w *w, const customs_package *p)
 	pack_strlist(w, &p->licenses);
 	pack_strlist(w, &p->cpes);
 	pack_strlist(w, &p->files);
-	char *meta = p->metadata ? json_dumps(p->metadata, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY) : NULL;
-	if (p->metadata && !meta && !w->err)
-		w->err = customs__error(CUSTOMS_ENOMEM, "out of memory");
-	pack_str(w, meta);
-	free(meta);
+	pack_u64(w, p->metadata != NULL);
+	if (p->metadata)
+		pack_json(w, p->metadata);
 }
 
 /* ---- reading ---- */
@@ -158,6 +196,59 @@ const void *unpack_bytes(pack_r *r, size_t *n)
 	return p;
 }
 
+static json_t *unpack_json_depth(pack_r *r, int depth)
+{
+	json_t *j = NULL;
+	size_t n;
+	const char *s;
+	if (depth > 64) {
+		r->bad = 1;
+		return NULL;
+	}
+	switch (unpack_u64(r)) {
+	case J_NULL: j = json_null(); break;
+	case J_TRUE: j = json_true(); break;
+	case J_FALSE: j = json_false(); break;
+	case J_INT: j = json_integer(unpack_i64(r)); break;
+	case J_REAL: j = json_real(unpack_f64(r)); break;
+	case J_STRING:
+		s = unpack_bytes(r, &n);
+		j = r->bad ? NULL : json_stringn(s, n);
+		break;
+	case J_ARRAY:
+		n = unpack_count(r, 1);
+		j = json_array();
+		for (size_t i = 0; j && i < n && !r->bad; i++)
+			if (json_array_append_new(j, unpack_json_depth(r, depth + 1)) < 0)
+				r->bad = 1;
+		break;
+	case J_OBJECT:
+		n = unpack_count(r, 2);
+		j = json_object();
+		for (size_t i = 0; j && i < n && !r->bad; i++) {
+			size_t kl;
+			const char *k = unpack_bytes(r, &kl);
+			json_t *v = r->bad ? NULL : unpack_json_depth(r, depth + 1);
+			if (!v || json_object_setn_new(j, k, kl, v) < 0)
+				r->bad = 1;
+		}
+		break;
+	default:
+		r->bad = 1;
+	}
+	if (!j || r->bad) {
+		json_decref(j);
+		r->bad = 1;
+		return NULL;
+	}
+	return j;
+}
+
+json_t *unpack_json(pack_r *r)
+{
+	return unpack_json_depth(r, 0);
+}
+
 static void unpack_strlist(pack_r *r, customs_strlist *l)
 {
 	size_t n = unpack_count(r, 1);
@@ -188,10 +279,8 @@ customs_package *unpack_package(pack_r *r)
 	unpack_strlist(r, &p->licenses);
 	unpack_strlist(r, &p->cpes);
 	unpack_strlist(r, &p->files);
-	char *meta = unpack_str(r, NULL);
-	if (meta && !(p->metadata = json_loads(meta, JSON_DECODE_ANY, NULL)))
-		r->bad = 1;
-	free(meta);
+	if (unpack_u64(r))
+		p->metadata = unpack_json(r);
 	if (r->bad) {
 		customs_package_free(p);
 		return NULL;

@@ -10,12 +10,13 @@
 #include <openssl/evp.h>
 
 #include "model/model.h"
+#include "store/pack.h"
 #include "store/store_int.h"
 
 /* ---- a package's row ---- */
 
 typedef struct pkg_row {
-	char *meta;        /* metadata as JSON text, or NULL */
+	pack_w meta;       /* metadata packed (pack_json), empty when none */
 	customs_buf files; /* owned files packed */
 	char digest[72];   /* of meta and files: package_data's key, "" when both are empty */
 } pkg_row;
@@ -23,21 +24,23 @@ typedef struct pkg_row {
 static int pkg_row_make(pkg_row *r, const customs_package *p)
 {
 	r->files = (customs_buf)CUSTOMS_BUF_INIT(0);
+	r->meta = (pack_w)PACK_W_INIT;
 	r->digest[0] = '\0';
-	r->meta = NULL;
-	if (p->metadata && !(r->meta = store__json_text(p->metadata)))
-		return customs__error(CUSTOMS_ENOMEM, "out of memory");
+	if (p->metadata)
+		pack_json(&r->meta, p->metadata);
+	if (r->meta.err)
+		return r->meta.err;
 	if (store__strlist_pack(&r->files, &p->files) < 0)
 		return customs__error(CUSTOMS_ENOMEM, "out of memory");
-	if (!r->meta && !r->files.len)
+	if (!r->meta.b.len && !r->files.len)
 		return 0;
 	EVP_MD_CTX *c = EVP_MD_CTX_new();
 	unsigned char md[32];
 	if (!c)
 		return customs__error(CUSTOMS_ENOMEM, "out of memory");
 	EVP_DigestInit_ex(c, EVP_sha256(), NULL);
-	if (r->meta)
-		EVP_DigestUpdate(c, r->meta, strlen(r->meta));
+	if (r->meta.b.len)
+		EVP_DigestUpdate(c, r->meta.b.ptr, r->meta.b.len);
 	EVP_DigestUpdate(c, "", 1); /* metadata and files stay apart */
 	if (r->files.len)
 		EVP_DigestUpdate(c, r->files.ptr, r->files.len);
@@ -50,7 +53,7 @@ static int pkg_row_make(pkg_row *r, const customs_package *p)
 
 static void pkg_row_release(pkg_row *r)
 {
-	free(r->meta);
+	customs_buf_release(&r->meta.b);
 	customs_buf_release(&r->files);
 }
 
@@ -457,7 +460,8 @@ static int put_packages(customs_store *s, put_ctx *x)
 			sv_text(r->digest[0] ? r->digest : NULL)};
 		if ((err = store__bulk_row(&pb, v)) < 0 || !r->digest[0])
 			continue;
-		customs_store_value d[] = {sv_text(r->digest), sv_text(r->meta),
+		customs_store_value d[] = {sv_text(r->digest),
+					   r->meta.b.len ? sv_blob(r->meta.b.ptr, r->meta.b.len) : sv_null(),
 					   r->files.len ? sv_blob(r->files.ptr, r->files.len) : sv_null()};
 		err = store__bulk_row(&db, d);
 	}

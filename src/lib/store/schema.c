@@ -58,7 +58,9 @@ static const char *const migrations[] = {
 	" cpes {BLOB}, data TEXT, PRIMARY KEY(image_id, seq));\n"
 	"CREATE INDEX packages_name ON packages(lower(name));\n"
 	"CREATE INDEX packages_data ON packages(data);\n"
-	"CREATE TABLE package_data(digest TEXT PRIMARY KEY, metadata TEXT, files {BLOB});\n"
+	/* metadata: the JSON tree packed (store/pack.c), read back without
+	 * parsing text; files: the owned paths, each NUL-terminated */
+	"CREATE TABLE package_data(digest TEXT PRIMARY KEY, metadata {BLOB}, files {BLOB});\n"
 	/* a layer's files, by files_key; exact: the tar's entries as walked
 	 * (whiteouts included), what the layer cache needs, else the entries
 	 * of one image's catalog */
