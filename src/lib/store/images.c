@@ -131,6 +131,7 @@ static int remove_tx(customs_store *s, void *ud)
 	if (err <= 0)
 		return err < 0 ? err : customs__error(CUSTOMS_ENOTFOUND, "%s was removed meanwhile", digest);
 	customs_store_value v = sv_int(id);
+	err = 0;
 	for (size_t i = 0; i < NV(remove_sql) && !err; i++)
 		err = store__exec(s, remove_sql[i], &v, 1, NULL);
 	return err;

@@ -29,6 +29,8 @@ static const customs_store_query_info queries[] = {
 			 "own layers",
 	 "id,severity,package,version,type,fix_state,fixed_in,layer,origin", "sssssssis"},
 	{"base", 0, "", "the stored image whose layers its first layers are", "digest,tags,reference,layers", "sssi"},
+	{"history", 0, "", "what each rematch changed: matches new and resolved, with the time and database",
+	 "at,event,id,severity,package,version,type,vulndb_built_at", "ssssssss"},
 	{"has-package", 1, "NAME [--version CONSTRAINT] [--type T]",
 	 "images with a package of that name (the constraint in the package's own version scheme)",
 	 "digest,tags,name,version,type,layer", "sssssi"},
@@ -36,6 +38,8 @@ static const customs_store_query_info queries[] = {
 	 "digest,tags,id,severity,package,version,type", "sssssss"},
 	{"has-file", 1, "PATH", "images whose containers see that path", "digest,tags,path,type,size,mode,layer",
 	 "ssssisi"},
+	{"tag-history", 1, "[TAG]", "every digest each tag (or TAG) named, and since when: a move is a new row",
+	 "tag,digest,seen_at,current", "sssb"},
 	{NULL, 0, NULL, NULL, NULL, NULL},
 };
 
@@ -206,11 +210,14 @@ static int q_unowned(owned_table *o, const customs_analysis *a, const customs_st
 {
 	customs_strmap owned = {0};
 	int err = 0;
-	/* owned files are absolute paths in the package manager's terms */
+	/* owned files are absolute paths in the package manager's terms, and
+	 * may go through symlinks (/bin/su is /usr/bin/su on merged-/usr) */
 	for (size_t i = 0; i < a->npackages && !err; i++)
 		for (size_t k = 0; k < a->packages[i]->files.n && !err; k++) {
 			const char *f = a->packages[i]->files.v[k];
-			err = customs_strmap_put(&owned, f[0] == '/' ? f + 1 : f, (void *)1);
+			const customs_file *r = customs_analysis_lookup(a, f, 1);
+			if ((err = customs_strmap_put(&owned, f[0] == '/' ? f + 1 : f, (void *)1)) == 0 && r)
+				err = customs_strmap_put(&owned, r->path, (void *)1);
 		}
 	for (size_t i = 0; i < a->nfiles && !err; i++) {
 		const customs_file *f = &a->files[i];
@@ -372,6 +379,28 @@ static int q_base(customs_store *s, owned_table *o, const customs_analysis *a)
 	return err;
 }
 
+/* at, event, vuln_id, severity, name, version, type, built_at */
+static int history_row(void *ud, const customs_store_value *c, size_t n)
+{
+	owned_table *o = ud;
+	int64_t sev = sv_i64(&c[3]);
+	int err;
+	if ((err = cell(o, sv_str(&c[0]))) || (err = cell(o, sv_str(&c[1]))) || (err = cell(o, sv_str(&c[2]))) ||
+	    (err = cell(o, customs_severity_name(sev >= 0 && sev < 6 ? (customs_severity)sev : CUSTOMS_SEVERITY_UNKNOWN))) ||
+	    (err = cell(o, sv_str(&c[4]))) || (err = cell(o, sv_str(&c[5]))) || (err = cell(o, sv_str(&c[6]))))
+		return err;
+	return cell(o, sv_str(&c[7]));
+}
+
+static int q_history(customs_store *s, owned_table *o, const customs_analysis *a)
+{
+	customs_store_value d = sv_text(store__analysis_digest(a));
+	return store__query(s,
+			    "SELECT e.at, e.event, e.vuln_id, e.severity, e.name, e.version, e.type, e.built_at"
+			    " FROM match_events e JOIN images i ON i.id = e.image_id WHERE i.digest = ? ORDER BY e.id",
+			    &d, 1, history_row, o);
+}
+
 /* ---- queries over every image ---- */
 
 typedef struct fleet {
@@ -417,6 +446,16 @@ static const customs_version_scheme *scheme_of(const char *type)
 		if (!strcmp(type, m[i][0]))
 			return customs_version_scheme_find(m[i][1]);
 	return NULL;
+}
+
+/* tag, digest, seen_at, newest id of the tag, id */
+static int tag_history_row(void *ud, const customs_store_value *c, size_t n)
+{
+	fleet *f = ud;
+	int err;
+	if ((err = cell(f->o, sv_str(&c[0]))) || (err = cell(f->o, sv_str(&c[1]))) || (err = cell(f->o, sv_str(&c[2]))))
+		return err;
+	return cell(f->o, sv_i64(&c[3]) == sv_i64(&c[4]) ? "true" : "false");
 }
 
 /* digest, name, version, type, layer */
@@ -472,7 +511,7 @@ static int q_fleet(customs_store *s, owned_table *o, const customs_store_query_i
 {
 	fleet f = {.o = o, .x = x};
 	int err;
-	if ((err = fleet_tags(s, &f)) < 0)
+	if (strcmp(q->name, "tag-history") && (err = fleet_tags(s, &f)) < 0)
 		goto done;
 	if (!strcmp(q->name, "has-package")) {
 		customs_store_value v[] = {sv_text(x->operand), sv_text(x->type)};
@@ -484,6 +523,14 @@ static int q_fleet(customs_store *s, owned_table *o, const customs_store_query_i
 					     " ON i.id = p.image_id WHERE lower(p.name) = lower(?) AND p.visible = 1"
 					     " ORDER BY i.digest, p.seq",
 				   v, x->type ? 2 : 1, package_hit, &f);
+	} else if (!strcmp(q->name, "tag-history")) {
+		customs_store_value v = sv_text(x->operand);
+		err = store__query(s,
+				   x->operand ? "SELECT t.tag, t.digest, t.seen_at, (SELECT max(id) FROM image_tags u WHERE u.tag ="
+						" t.tag), t.id FROM image_tags t WHERE t.tag = ? ORDER BY t.tag, t.id"
+					      : "SELECT t.tag, t.digest, t.seen_at, (SELECT max(id) FROM image_tags u WHERE u.tag ="
+						" t.tag), t.id FROM image_tags t ORDER BY t.tag, t.id",
+				   &v, x->operand ? 1 : 0, tag_history_row, &f);
 	} else if (!strcmp(q->name, "has-vuln")) {
 		char up[256];
 		size_t i = 0;
@@ -559,10 +606,12 @@ int customs_store_query(customs_store *s, customs_store_table **out, const char 
 		int files = !strcmp(q->name, "files") || !strcmp(q->name, "setuid") || !strcmp(q->name, "unowned-files");
 		if ((err = customs_store_load(s, &a, ref, files ? 0 : CUSTOMS_STORE_LOAD_NO_FILES)) < 0)
 			goto done;
-		if (!strcmp(q->name, "vulns") || !strcmp(q->name, "base")) {
+		if (!strcmp(q->name, "vulns") || !strcmp(q->name, "base") || !strcmp(q->name, "history")) {
 			/* matches index the packages as the matcher saw them */
 			customs_analysis_select_packages(a, 0);
-			err = !strcmp(q->name, "vulns") ? q_vulns(s, o, a) : q_base(s, o, a);
+			err = !strcmp(q->name, "vulns") ? q_vulns(s, o, a)
+			      : !strcmp(q->name, "base") ? q_base(s, o, a)
+							 : q_history(s, o, a);
 		} else {
 			static const struct {
 				const char *name;
