@@ -187,12 +187,16 @@ static int put_image(customs_store *s, put_ctx *x)
 	if ((err = store__image_id(s, x->digest, &x->id)) < 0)
 		return err;
 	if (err == 0) {
-		v[n++] = sv_text(x->digest);
+		v[n] = sv_text(x->digest);
 		err = store__query_int(s,
 				       "INSERT INTO images(" IMAGE_COLS ", digest) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
-				       "?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
-				       v, (size_t)n, &x->id);
-		return err < 0 ? err : err == 0 ? customs__error(CUSTOMS_EINTERNAL, "INSERT INTO images returned no id") : 0;
+				       "?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (digest) DO NOTHING RETURNING id",
+				       v, (size_t)n + 1, &x->id);
+		if (err != 0)
+			return err < 0 ? err : 0;
+		/* another process stored it meanwhile: replace what it stored */
+		if ((err = store__image_id(s, x->digest, &x->id)) <= 0)
+			return err < 0 ? err : customs__error(CUSTOMS_EINTERNAL, "%s vanished while it was stored", x->digest);
 	}
 	customs_store_value w[] = {sv_text(x->pkgset), sv_int(x->id)};
 	if ((err = store__exec(s, "UPDATE images SET matchset = NULL, matched_at = NULL WHERE pkgset <> ? AND id = ?", w,
@@ -255,21 +259,29 @@ static int put_layer_files(customs_store *s, put_ctx *x, size_t li, const char *
 	customs_store_value k = sv_text(key);
 	store_bulk b;
 
-	if ((found = store__query_int(s, "SELECT file_digests FROM layers WHERE files_key = ?", &k, 1, &have_digests)) < 0)
-		return found;
-	if (found && have_digests >= digests)
-		return 0;
-	if (found && ((err = store__exec(s, "DELETE FROM layer_files WHERE files_key = ?", &k, 1, NULL)) < 0 ||
-			  (err = store__exec(s, "DELETE FROM layers WHERE files_key = ?", &k, 1, NULL)) < 0))
-		return err;
 	const customs_layer *l = &a->layers[li];
 	customs_store_value lv[] = {k, sv_int(exact ? (int64_t)in->n : (int64_t)ncat), sv_int((int64_t)l->tar_size),
 				    sv_int((int64_t)l->skipped), sv_int(digests), sv_int(exact), sv_text(x->now)};
+	int64_t inserted = 0;
+	/* another process storing the same layer at once: one of the two
+	 * inserts it, the other waits for it and finds it */
 	if ((err = store__exec(s,
 			       "INSERT INTO layers(files_key, entries, tar_size, skipped, file_digests, exact, stored_at)"
-			       " VALUES(?, ?, ?, ?, ?, ?, ?)",
-			       lv, NV(lv), NULL)) < 0)
+			       " VALUES(?, ?, ?, ?, ?, ?, ?) ON CONFLICT (files_key) DO NOTHING",
+			       lv, NV(lv), &inserted)) < 0)
 		return err;
+	if (!inserted) {
+		if ((found = store__query_int(s, "SELECT file_digests FROM layers WHERE files_key = ?", &k, 1,
+					      &have_digests)) < 0)
+			return found;
+		if (have_digests >= digests)
+			return 0;
+		/* the same entries, now with their digests */
+		customs_store_value u[] = {sv_int(digests), k};
+		if ((err = store__exec(s, "DELETE FROM layer_files WHERE files_key = ?", &k, 1, NULL)) < 0 ||
+		    (err = store__exec(s, "UPDATE layers SET file_digests = ? WHERE files_key = ?", u, NV(u), NULL)) < 0)
+			return err;
+	}
 	if ((err = store__bulk_init(&b, s,
 				    "INSERT INTO layer_files(files_key, seq, kind, path, type, mode, uid, gid, size, link,"
 				    " sha256)",

@@ -192,12 +192,12 @@ static int migrate_tx(customs_store *s, void *ud)
 int store__migrate(customs_store *s)
 {
 	int v, err;
-	/* the common case, a store at this version, needs no write lock */
-	if ((err = current_version(s, &v)) < 0)
-		return err;
-	if (v > CUSTOMS_STORE_SCHEMA_VERSION)
-		return refuse_newer(s, v);
-	if (v == CUSTOMS_STORE_SCHEMA_VERSION)
+	/* the common case, a store at this version, needs no write lock;
+	 * anything else is decided under it (another process may be
+	 * creating the store right now: its tables show before its mark) */
+	if ((err = current_version(s, &v)) == 0 && v == CUSTOMS_STORE_SCHEMA_VERSION)
 		return 0;
+	if (err == 0 && v > CUSTOMS_STORE_SCHEMA_VERSION)
+		return refuse_newer(s, v);
 	return store__tx(s, 1, migrate_tx, NULL);
 }
