@@ -3,17 +3,18 @@
 # missing (build: compile and run; test: also the test suite's tools).
 set -euo pipefail
 BUILD=(cmake make gcc pkg-config libarchive-dev libisal-dev libzstd-dev libssl-dev libjansson-dev
-       libsqlite3-dev libcmocka-dev libcurl4-openssl-dev libyaml-dev ca-certificates)
+       libsqlite3-dev libpq-dev libcmocka-dev libcurl4-openssl-dev libyaml-dev ca-certificates)
 # tests: fixture images from real packages (debootstrap, umoci, skopeo), rpm
 # databases (rpm, db5.3-util), the reference tools the tests compare against
 # (python3-jsonschema validates SPDX, CycloneDX and SARIF documents),
 # clang for the libFuzzer targets, a local registry (docker-registry,
 # htpasswd from apache2-utils, openssl for the token server's key), npm
 # (cyclonedx-npm, the SARIF schema), unzip (the Java ground truth), the Go
-# toolchain (go version -m), curl, sqlite3 and GNU time.  Under CI=true a test
+# toolchain (go version -m), curl, sqlite3, GNU time, and PostgreSQL (the
+# store's tests run against a throw-away cluster).  Under CI=true a test
 # whose tool is missing fails, so everything a test uses is listed here.
 TEST=(clang libclang-rt-14-dev jq python3 python3-apt python3-jsonschema debootstrap umoci skopeo zstd isal rpm db5.3-util
-      docker-registry apache2-utils openssl npm unzip golang-go curl sqlite3 time)
+      docker-registry apache2-utils openssl npm unzip golang-go curl sqlite3 time postgresql)
 
 want=("${BUILD[@]}")
 [ "${1:-build}" = test ] && want+=("${TEST[@]}")

@@ -88,9 +88,8 @@ typedef struct customs_report {
 	long long created;
 
 	/* rows: ncolumns names, and nrows * ncolumns cells row by row (NULL: no
-	 * value).  table: aligned columns, the names in capitals ("_" as a
-	 * blank) as the header; json: an array of objects, one per row, the
-	 * names as keys in column order. */
+	 * value).  table: aligned columns, the names as the header; json: an
+	 * array of objects, one per row, keys in column order. */
 	const char *const *columns;
 	size_t ncolumns;
 	const char *const *cells;
@@ -99,6 +98,8 @@ typedef struct customs_report {
 	 * an integer, 'b' a boolean ("true"/"false"); a cell that is not what
 	 * its type says is written as text. */
 	const char *column_types;
+	/* rows: the table's header, ncolumns of them, or NULL: the names. */
+	const char *const *column_headings;
 
 	const struct customs_store_image_list *images;        /* images */
 	const struct customs_diff *diff;                      /* diff */

@@ -213,7 +213,8 @@ CUSTOMS_EXTERN void customs_store_base_free(customs_store_base *b);
  * integer, 'b' boolean: "true"/"false"), nrows * ncolumns cells row by
  * row (NULL: no value).  What customs_report ROWS writes. */
 typedef struct customs_store_table {
-	const char *const *columns;
+	const char *const *columns;    /* names: JSON keys */
+	const char *const *headings;   /* the same in capitals, for a table */
 	const char *types;
 	size_t ncolumns;
 	const char *const *cells;

@@ -144,10 +144,13 @@ int cmd_analyze(int argc, char **argv)
 	snprintf(active, sizeof(active), "%lld", nactive);
 	static const char *const columns[] = {"digest", "status", "layers_read", "layers_from_store", "packages",
 					      "vulnerabilities"};
+	static const char *const headings[] = {"DIGEST", "STATUS", "LAYERS READ", "FROM STORE", "PACKAGES",
+					       "VULNERABILITIES"};
 	const char *cells[] = {st.digest, st.known ? "known" : "stored", layers_read, layers_cached, packages,
 			       res ? active : NULL};
 	customs_report r = {.version = CUSTOMS_REPORT_VERSION, .kind = CUSTOMS_REPORT_ROWS, .columns = columns,
-			    .ncolumns = 6, .cells = cells, .nrows = 1, .column_types = "ssiiii"};
+			    .ncolumns = 6, .cells = cells, .nrows = 1, .column_types = "ssiiii",
+			    .column_headings = headings};
 	if (customs_report_write(stdout, &r, format) < 0) {
 		rc = cli_error(EXIT_FAILED, "analyze", "%s", customs_error_last());
 		goto done;

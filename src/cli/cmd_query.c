@@ -42,11 +42,12 @@ const char cmd_query_usage[] =
 
 enum { OPT_ALL = OPT_IMAGE_LAST, OPT_TYPE, OPT_GLOB, OPT_VERSION };
 
-static int write_rows(const char *const *cols, const char *types, size_t ncols, const char *const *cells, size_t nrows,
-		      const char *format)
+static int write_rows(const char *const *cols, const char *const *heads, const char *types, size_t ncols,
+		      const char *const *cells, size_t nrows, const char *format)
 {
 	customs_report r = {.version = CUSTOMS_REPORT_VERSION, .kind = CUSTOMS_REPORT_ROWS, .columns = cols,
-			    .ncolumns = ncols, .cells = cells, .nrows = nrows, .column_types = types};
+			    .ncolumns = ncols, .cells = cells, .nrows = nrows, .column_types = types,
+			    .column_headings = heads};
 	if (customs_report_write(stdout, &r, format) < 0)
 		return cli_error(EXIT_FAILED, "query", "%s", customs_error_last());
 	return 0;
@@ -55,6 +56,7 @@ static int write_rows(const char *const *cols, const char *types, size_t ncols, 
 static int list_queries(const char *format)
 {
 	static const char *const cols[] = {"query", "scope", "arguments", "description", "columns"};
+	static const char *const heads[] = {"QUERY", "SCOPE", "ARGUMENTS", "DESCRIPTION", "COLUMNS"};
 	const customs_store_query_info *q = customs_store_query_list();
 	size_t n = 0;
 	while (q[n].name)
@@ -66,7 +68,7 @@ static int list_queries(const char *format)
 		const char *row[] = {q[i].name, q[i].fleet ? "all" : "image", q[i].args, q[i].description, q[i].columns};
 		memcpy(cells + i * 5, row, sizeof(row));
 	}
-	int rc = write_rows(cols, "sssss", 5, cells, n, format);
+	int rc = write_rows(cols, heads, "sssss", 5, cells, n, format);
 	free(cells);
 	return rc;
 }
@@ -124,7 +126,7 @@ int cmd_query(int argc, char **argv)
 	if (err < 0)
 		rc = cli_error(err == CUSTOMS_EUSAGE ? EXIT_USAGE : EXIT_FAILED, "query", "%s", customs_error_last());
 	else
-		rc = write_rows(t->columns, t->types, t->ncolumns, t->cells, t->nrows, format);
+		rc = write_rows(t->columns, t->headings, t->types, t->ncolumns, t->cells, t->nrows, format);
 	customs_store_table_free(t);
 	customs_store_free(io.store);
 	return rc;

@@ -23,6 +23,7 @@ static const char main_usage[] =
 	"  registry:HOST[:PORT]/REPO[:TAG|@DIGEST]  an image in a registry, pulled as it is read\n"
 	"  sbom:FILE                 an SBOM (SPDX 2.3 JSON/tag-value, CycloneDX 1.4-1.6 JSON,\n"
 	"                            customs JSON): its packages, for sbom, scan and convert\n"
+	"  store:DIGEST|TAG          an analysis kept in the store (customs analyze; --store URL)\n"
 	"  PATH                      any of the above, detected\n"
 	"  NAME[:TAG]                not a path: a registry reference (debian:12 is\n"
 	"                            docker.io/library/debian:12)\n"

@@ -1,8 +1,7 @@
 /* rows.c - a table of strings (columns and rows), for what has no report
- * kind of its own: aligned text columns under their names in capitals, or
- * a JSON array of objects, one per row, with the columns as keys in their
- * order and values of the columns' types. */
-#include <ctype.h>
+ * kind of its own: aligned text columns under their headings (else their
+ * names), or a JSON array of objects, one per row, with the columns as
+ * keys in their order and values of the columns' types. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,33 +12,26 @@ static const char *cell(const customs_report *r, size_t row, size_t col)
 	return r->cells[row * r->ncolumns + col];
 }
 
-/* A column's heading: its JSON key in capitals, "_" as a blank. */
-static void heading(char *out, size_t n, const char *name)
+/* A column's heading in the table: the one given, else its name. */
+static const char *heading(const customs_report *r, size_t c)
 {
-	size_t i = 0;
-	for (; name[i] && i + 1 < n; i++)
-		out[i] = name[i] == '_' ? ' ' : (char)toupper((unsigned char)name[i]);
-	out[i] = '\0';
+	return r->column_headings && r->column_headings[c] ? r->column_headings[c] : r->columns[c];
 }
 
 int report__rows_table(FILE *f, const customs_report *r, const sbom_doc *d)
 {
 	size_t nc = r->ncolumns;
 	int *w = calloc(nc ? nc : 1, sizeof(*w));
-	char h[256];
 	if (!w)
 		return customs__error(CUSTOMS_ENOMEM, "out of memory");
 	for (size_t c = 0; c < nc; c++) {
-		heading(h, sizeof(h), r->columns[c]);
-		w[c] = customs_column_width(h, 0, 1 << 20);
+		w[c] = customs_column_width(heading(r, c), 0, 1 << 20);
 		for (size_t i = 0; i < r->nrows; i++)
 			w[c] = customs_column_width(cell(r, i, c), w[c], 1 << 20);
 	}
 	/* the last column is not padded: no trailing blanks */
-	for (size_t c = 0; c < nc; c++) {
-		heading(h, sizeof(h), r->columns[c]);
-		fprintf(f, "%s%-*s", c ? "  " : "", c + 1 < nc ? w[c] : 0, h);
-	}
+	for (size_t c = 0; c < nc; c++)
+		fprintf(f, "%s%-*s", c ? "  " : "", c + 1 < nc ? w[c] : 0, heading(r, c));
 	fputc('\n', f);
 	for (size_t i = 0; i < r->nrows; i++) {
 		for (size_t c = 0; c < nc; c++) {

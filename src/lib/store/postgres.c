@@ -170,11 +170,18 @@ static int pg_has_table(customs_store_backend *self, const char *name, int *out)
 {
 	pg_conn *c = (pg_conn *)self;
 	const char *params[] = {name};
-	PGresult *r = name ? PQexecParams(c->pg, "SELECT to_regclass($1::text) IS NOT NULL", 1, NULL, params, NULL, NULL, 0)
+	/* a query on the catalog, not to_regclass(): a name looked up before
+	 * another session created it stays unknown to this session's cache
+	 * until it takes a lock on a relation, and the migration lock is an
+	 * advisory one */
+	PGresult *r = name ? PQexecParams(c->pg,
+					  "SELECT count(*) > 0 FROM pg_tables WHERE schemaname = current_schema()"
+					  " AND tablename = $1",
+					  1, NULL, params, NULL, NULL, 0)
 			   : PQexec(c->pg, "SELECT count(*) > 0 FROM pg_tables WHERE schemaname = current_schema()");
 	int err = 0;
 	if (!r || PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1)
-		err = result_error(c, r, "to_regclass");
+		err = result_error(c, r, "pg_tables");
 	else
 		*out = PQgetvalue(r, 0, 0)[0] == 't';
 	PQclear(r);

@@ -330,6 +330,84 @@ static int64_t seq_of(const store_layer_in *in, customs_strmap *m, const customs
 	return -1;
 }
 
+/* The one row of the layer's stored entries (key) that has path: 1 with
+ * *seq, 0 when there is none or more than one. */
+static int unique_seq(customs_store *s, const char *key, const char *path, int64_t *seq)
+{
+	customs_store_value v[] = {sv_text(key), sv_text(path)};
+	int64_t n = 0;
+	int err = store__query_int(s, "SELECT count(*) FROM layer_files WHERE files_key = ? AND path = ? AND kind = 0", v,
+				   NV(v), &n);
+	if (err < 0 || n != 1)
+		return err < 0 ? err : 0;
+	return store__query_int(s, "SELECT seq FROM layer_files WHERE files_key = ? AND path = ? AND kind = 0", v, NV(v),
+				seq);
+}
+
+/* Which rows hold layer li's files (*key) and which of them the image hides
+ * (*hidden, their seqs): the entries the pass walked; else the walked
+ * entries of its diff_id when the store has them (another image's) and
+ * each hidden file is one of them; else rows of its own catalog. */
+static int layer_hidden(customs_store *s, put_ctx *x, size_t li, const store_layer_in *in, const customs_file **cat,
+			size_t ncat, char **key, int64_t **hidden, size_t *nhidden)
+{
+	const customs_analysis *a = x->p->a;
+	const char *diff_id = a->layers[li].diff_id;
+	customs_strmap m = {0};
+	size_t cap = 0;
+	int exact = in && in->e, err = 0;
+	int64_t have = 0;
+
+	*hidden = NULL;
+	*nhidden = 0;
+	if (!exact && diff_id) {
+		customs_store_value k = sv_text(diff_id);
+		if ((err = store__query_int(s, "SELECT file_digests FROM layers WHERE files_key = ? AND exact = 1", &k, 1,
+					    &have)) < 0)
+			return err;
+		exact = err == 1 && have >= x->p->file_digests ? 2 : 0;
+	}
+	/* the pass's entries: an entry's path pointer is the catalog's */
+	for (size_t j = 0; exact == 1 && j < in->n && !err; j++)
+		if (in->e[j].kind == ENTRY_FILE && !customs_strmap_get(&m, in->e[j].path, NULL))
+			err = customs_strmap_put(&m, in->e[j].path, (void *)(uintptr_t)(j + 1));
+	for (size_t j = 0; j < ncat && !err; j++) {
+		const customs_file *f = cat[j];
+		int64_t seq = -1;
+		if (f->visible)
+			continue;
+		if (exact == 2 && (err = unique_seq(s, diff_id, f->path, &seq)) <= 0) {
+			/* not one of them: this image keeps rows of its own */
+			exact = 0;
+			*nhidden = 0;
+			j = (size_t)-1;
+			err = err < 0 ? err : 0;
+			continue;
+		}
+		if (exact != 2)
+			seq = seq_of(exact ? in : NULL, &m, f, cat, ncat);
+		if (seq < 0) {
+			err = customs__error(CUSTOMS_EINTERNAL, "layer %zu: %s is in the catalog but not in the layer", li,
+					     f->path);
+			break;
+		}
+		if (*nhidden == cap && CUSTOMS_ARRAY_GROW(*hidden, *nhidden, cap) < 0) {
+			err = customs__error(CUSTOMS_ENOMEM, "out of memory");
+			break;
+		}
+		(*hidden)[(*nhidden)++] = seq;
+	}
+	customs_strmap_release(&m);
+	if (!err && !(*key = files_key_of(a, x->digest, li, exact != 0)))
+		err = customs__error(CUSTOMS_ENOMEM, "out of memory");
+	if (err) {
+		free(*hidden);
+		*hidden = NULL;
+		*nhidden = 0;
+	}
+	return err;
+}
+
 static int put_layers(customs_store *s, put_ctx *x)
 {
 	const customs_analysis *a = x->p->a;
@@ -368,38 +446,25 @@ static int put_layers(customs_store *s, put_ctx *x)
 	for (size_t li = 0; li < a->nlayers && !err; li++) {
 		const customs_layer *l = &a->layers[li];
 		const store_layer_in *in = x->p->layers ? &x->p->layers[li] : NULL;
-		char *key = files_key_of(a, x->digest, li, in && in->e);
-		customs_strmap m = {0};
-		if (!key) {
-			err = customs__error(CUSTOMS_ENOMEM, "out of memory");
+		int64_t *hidden = NULL;
+		size_t nhidden = 0;
+		char *key = NULL;
+		if ((err = layer_hidden(s, x, li, in, cat + start[li], ncat[li], &key, &hidden, &nhidden)) < 0)
 			break;
-		}
 		customs_store_value v[] = {sv_int(x->id),        sv_int((int64_t)li),     sv_text(l->diff_id),
 					   sv_text(key),         sv_text(l->digest),   sv_text(l->media_type),  sv_int(l->size),
 					   sv_int((int64_t)l->tar_size), sv_text(l->created_by), sv_text(l->created),
 					   sv_text(l->comment),  sv_int((int64_t)l->entries), sv_int((int64_t)l->skipped),
 					   sv_int(l->complete),  sv_int(l->diff_id_verified)};
 		err = store__bulk_row(&lb, v);
-		if (!err)
+		/* rows walked by another image's pass are there already */
+		if (!err && ((in && in->e) || customs_str_has_prefix(key, "catalog:")))
 			err = put_layer_files(s, x, li, key, cat + start[li], ncat[li]);
-		/* what this image hides of the layer */
-		for (size_t j = 0; in && in->e && j < in->n && !err; j++)
-			if (in->e[j].kind == ENTRY_FILE && !customs_strmap_get(&m, in->e[j].path, NULL))
-				err = customs_strmap_put(&m, in->e[j].path, (void *)(uintptr_t)(j + 1));
-		for (size_t j = 0; j < ncat[li] && !err; j++) {
-			const customs_file *f = cat[start[li] + j];
-			if (f->visible)
-				continue;
-			int64_t seq = seq_of(in, &m, f, cat + start[li], ncat[li]);
-			if (seq < 0) {
-				err = customs__error(CUSTOMS_EINTERNAL, "layer %zu: %s is in the catalog but not in the layer",
-						     li, f->path);
-				break;
-			}
-			customs_store_value h[] = {sv_int(x->id), sv_int((int64_t)li), sv_int(seq)};
+		for (size_t j = 0; j < nhidden && !err; j++) {
+			customs_store_value h[] = {sv_int(x->id), sv_int((int64_t)li), sv_int(hidden[j])};
 			err = store__bulk_row(&hb, h);
 		}
-		customs_strmap_release(&m);
+		free(hidden);
 		free(key);
 	}
 	if (!err) {

@@ -52,7 +52,7 @@ const customs_store_query_info *customs_store_query_list(void)
 
 typedef struct owned_table {
 	customs_store_table t;
-	const char **cols;
+	const char **cols, **heads;
 	const char **cells;
 	size_t ncells, cap;
 	customs_arena ar;
@@ -65,6 +65,7 @@ void customs_store_table_free(customs_store_table *t)
 	if (!o)
 		return;
 	free(o->cols);
+	free(o->heads);
 	free(o->cells);
 	free(o->types);
 	customs_arena_release(&o->ar);
@@ -81,8 +82,8 @@ static owned_table *table_new(const customs_store_query_info *q, const char *typ
 		return NULL;
 	for (const char *p = q->columns; *p; p++)
 		n += *p == ',';
-	if (!(o->cols = calloc(n, sizeof(*o->cols))) || !(cols = customs_arena_strdup(&o->ar, q->columns)) ||
-	    !(o->types = customs_strdup(types))) {
+	if (!(o->cols = calloc(n, sizeof(*o->cols))) || !(o->heads = calloc(n, sizeof(*o->heads))) ||
+	    !(cols = customs_arena_strdup(&o->ar, q->columns)) || !(o->types = customs_strdup(types))) {
 		customs_store_table_free(&o->t);
 		return NULL;
 	}
@@ -91,8 +92,17 @@ static owned_table *table_new(const customs_store_query_info *q, const char *typ
 		char *c = strchr(cols, ',');
 		if (c)
 			*c = '\0', cols = c + 1;
+		/* "packages_added" as "PACKAGES ADDED" */
+		char *h = customs_arena_strdup(&o->ar, o->cols[i]);
+		for (char *p = h; p && *p; p++)
+			*p = *p == '_' ? ' ' : (*p >= 'a' && *p <= 'z') ? (char)(*p - 32) : *p;
+		if (!(o->heads[i] = h)) {
+			customs_store_table_free(&o->t);
+			return NULL;
+		}
 	}
 	o->t.columns = o->cols;
+	o->t.headings = o->heads;
 	o->t.ncolumns = n;
 	o->t.types = o->types;
 	return o;
