@@ -366,6 +366,7 @@ static int layer_hidden(customs_store *s, put_ctx *x, size_t li, const store_lay
 					    &have)) < 0)
 			return err;
 		exact = err == 1 && have >= x->p->file_digests ? 2 : 0;
+		err = 0;
 	}
 	/* the pass's entries: an entry's path pointer is the catalog's */
 	for (size_t j = 0; exact == 1 && j < in->n && !err; j++)
