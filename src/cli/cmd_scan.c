@@ -185,6 +185,19 @@ static int write_results(customs_report *r, const cli_outputs *outs)
 	return rc;
 }
 
+/* The matches, through the store when there is one (its matches of this
+ * build reused, or kept) with the image's base there: 0 or an exit code. */
+static int match(customs_match_result **res, customs_store_base **base, customs_store *store, customs_vulndb *db,
+		 const customs_vulndb_info *info, const customs_analysis *a, const customs_match_opts *mo)
+{
+	if (store ? customs_store_match(store, res, a, db, info, mo, NULL) < 0 : customs_match_analysis(res, db, a, mo) < 0)
+		return cli_error(EXIT_FAILED, "scan", "matching: %s", customs_error_last());
+	int err = store ? customs_store_base_of(store, base, a) : 0;
+	if (err < 0 && err != CUSTOMS_ENOTFOUND)
+		return cli_error(EXIT_FAILED, "scan", "%s", customs_error_last());
+	return 0;
+}
+
 int cmd_scan(int argc, char **argv)
 {
 	static const cli_opt opts[] = {
@@ -335,17 +348,8 @@ int cmd_scan(int argc, char **argv)
 	 * report index them */
 	customs_analysis_select_packages(a, 0);
 	t_an = cli_now_ms();
-	/* through the store: its matches of this build reused, or kept */
-	if (io.store ? customs_store_match(io.store, &res, a, db, info, &mo, NULL) < 0
-		     : customs_match_analysis(&res, db, a, &mo) < 0) {
-		rc = cli_error(EXIT_FAILED, "scan", "matching: %s", customs_error_last());
+	if ((rc = match(&res, &base, io.store, db, info, a, &mo)) != 0)
 		goto done;
-	}
-	int berr = io.store ? customs_store_base_of(io.store, &base, a) : 0;
-	if (berr < 0 && berr != CUSTOMS_ENOTFOUND) {
-		rc = cli_error(EXIT_FAILED, "scan", "%s", customs_error_last());
-		goto done;
-	}
 	t_match = cli_now_ms();
 	if (!io.quiet)
 		for (size_t i = 0; i < res->nwarnings; i++)

@@ -165,7 +165,19 @@ int store__layer_decode(const void *blob, size_t len, customs_analysis *a, size_
 			analyzer_run *an, size_t nan)
 {
 	void *raw = NULL;
-	size_t n, nw = 0;
+	size_t n;
+	int err;
+	if ((err = pack_decompress(&raw, &n, blob, len, MAX_BLOB)) < 0)
+		return err;
+	err = store__layer_decode_raw(raw, n, a, li, res, an, nan);
+	free(raw);
+	return err;
+}
+
+int store__layer_decode_raw(const void *raw, size_t n, customs_analysis *a, size_t li, layer_result *res,
+			    analyzer_run *an, size_t nan)
+{
+	size_t nw = 0;
 	int err = 0;
 	char *magic = NULL;
 	saved_warning *w = NULL;
@@ -175,8 +187,6 @@ int store__layer_decode(const void *blob, size_t len, customs_analysis *a, size_
 		return customs__error(CUSTOMS_ENOMEM, "out of memory");
 	for (size_t i = 0; i < nan * CUSTOMS_COPIES_KINDS; i++)
 		copies__init(&tmp[i]);
-	if ((err = pack_decompress(&raw, &n, blob, len, MAX_BLOB)) < 0)
-		goto done;
 	pack_r r = {raw, (const unsigned char *)raw + n, 0};
 	magic = unpack_str(&r, NULL);
 	if (!magic || strcmp(magic, MAGIC) || unpack_u64(&r) != FORMAT) {
@@ -242,7 +252,6 @@ done:
 	free(w);
 	free(tmp);
 	free(magic);
-	free(raw);
 	return err;
 }
 

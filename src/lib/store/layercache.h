@@ -21,6 +21,9 @@ int store__layer_encode(void **out, size_t *n, const customs_analysis *a, size_t
  * A damaged blob (CUSTOMS_EFORMAT) changes nothing. */
 int store__layer_decode(const void *blob, size_t len, customs_analysis *a, size_t li, layer_result *res,
 			analyzer_run *an, size_t nan);
+/* The same from the uncompressed bytes (for tests and the fuzz target). */
+int store__layer_decode_raw(const void *raw, size_t n, customs_analysis *a, size_t li, layer_result *res,
+			    analyzer_run *an, size_t nan);
 
 /* The stored results of the layer diff_id for analyzers key: 1 with the
  * blob (malloc'd) and the layer's entries in res (exact rows, with their

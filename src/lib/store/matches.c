@@ -167,6 +167,12 @@ static int unpack_match(pack_r *r, customs_arena *ar, customs_match *m, const cu
 	return 0;
 }
 
+int store__match_decode(customs_match *m, customs_arena *ar, const void *p, size_t n, const customs_analysis *a)
+{
+	pack_r r = {(const unsigned char *)p, (const unsigned char *)p + n, 0};
+	return unpack_match(&r, ar, m, a);
+}
+
 /* ---- the result: stored, or the matcher's ---- */
 
 typedef struct stored_result {
@@ -218,8 +224,7 @@ static int match_row(void *ud, const customs_store_value *c, size_t n)
 		return customs__error(CUSTOMS_EFORMAT, "the store holds a match without its detail");
 	if (o->n == o->cap && CUSTOMS_ARRAY_GROW(o->m, o->n, o->cap) < 0)
 		return customs__error(CUSTOMS_ENOMEM, "out of memory");
-	pack_r r = {(const unsigned char *)c[0].s, (const unsigned char *)c[0].s + c[0].len, 0};
-	int err = unpack_match(&r, &o->ar, &o->m[o->n], x->a);
+	int err = store__match_decode(&o->m[o->n], &o->ar, c[0].s, c[0].len, x->a);
 	if (err < 0)
 		return err;
 	o->n++;

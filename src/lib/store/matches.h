@@ -11,6 +11,10 @@
  * what each of its feeds held. */
 int store__build_id(char out[72], const customs_vulndb_info *info);
 
+/* One match as matches.detail holds it, its strings in ar, its package
+ * a's (CUSTOMS_EFORMAT for a damaged one). */
+int store__match_decode(customs_match *m, customs_arena *ar, const void *p, size_t n, const customs_analysis *a);
+
 /* A result for customs_store_matches_free() around the matcher's (taken:
  * freed also when this fails). */
 int store__result_wrap(customs_match_result **out, customs_match_result *inner);
