@@ -38,29 +38,6 @@ const char cmd_analyze_usage[] =
 
 enum { OPT_TAG = OPT_IMAGE_LAST, OPT_FORCE, OPT_DB, OPT_NO_MATCH };
 
-/* The database to match against: --db (which must exist), else the
- * default one when it exists; *db NULL when there is none.  0 or an exit
- * code. */
-static int open_db(customs_vulndb **db, const char *opt)
-{
-	char *path = NULL;
-	int err;
-	*db = NULL;
-	if (opt)
-		path = strdup(opt);
-	else if (customs_vulndb_default_path(&path) < 0)
-		return 0;
-	if (!path)
-		return cli_error(EXIT_FAILED, "analyze", "out of memory");
-	err = customs_vulndb_open(db, path, 1);
-	free(path);
-	if (err == CUSTOMS_ENOTFOUND && !opt)
-		return 0;
-	if (err < 0)
-		return cli_error(EXIT_FAILED, "analyze", "%s", customs_error_last());
-	return 0;
-}
-
 int cmd_analyze(int argc, char **argv)
 {
 	static const cli_opt opts[] = {
@@ -112,7 +89,7 @@ int cmd_analyze(int argc, char **argv)
 	int reused = 0;
 	if ((rc = cli_store_open(&io.store, "analyze", io.store_url, 1)) != 0)
 		return rc;
-	if (!no_match && (rc = open_db(&db, dbopt)) != 0)
+	if (!no_match && (rc = cli_vulndb_open(&db, "analyze", dbopt, 0)) != 0)
 		goto done;
 	if ((rc = cli_analyze_stored(&a, "analyze", argv[optind], &io, &st)) != 0)
 		goto done;

@@ -69,7 +69,6 @@ int cmd_diff(int argc, char **argv)
 	cli_image_opts io = {0};
 	cli_parser p;
 	const char *format = "table", *dbopt = NULL;
-	char *dbpath = NULL;
 	customs_vulndb *db = NULL;
 	customs_analysis *a = NULL, *b = NULL;
 	customs_match_result *ma = NULL, *mb = NULL;
@@ -91,14 +90,8 @@ int cmd_diff(int argc, char **argv)
 		return cli_usage_error("diff", "give two images: customs diff A B");
 	if ((rc = cli_store_open(&io.store, "diff", io.store_url, 1)) != 0)
 		return rc;
-	if (dbopt)
-		dbpath = strdup(dbopt);
-	else
-		customs_vulndb_default_path(&dbpath);
-	if (dbpath && customs_vulndb_open(&db, dbpath, 1) < 0 && dbopt) {
-		rc = cli_error(EXIT_FAILED, "diff", "%s", customs_error_last());
+	if ((rc = cli_vulndb_open(&db, "diff", dbopt, 0)) != 0)
 		goto done;
-	}
 	if ((rc = get_side(&a, argv[optind], &io)) != 0 || (rc = get_side(&b, argv[optind + 1], &io)) != 0)
 		goto done;
 	ma = matches_of(io.store, a, db);
@@ -117,7 +110,6 @@ done:
 	customs_analysis_free(a);
 	customs_analysis_free(b);
 	customs_vulndb_free(db);
-	free(dbpath);
 	customs_store_free(io.store);
 	return rc;
 }

@@ -37,7 +37,6 @@ int cmd_rematch(int argc, char **argv)
 	cli_image_opts io = {0};
 	cli_parser p;
 	const char *format = "table", *dbopt = NULL;
-	char *dbpath = NULL;
 	customs_vulndb *db = NULL;
 	customs_store_rematch_summary *sum = NULL;
 	int opt, rc;
@@ -55,16 +54,8 @@ int cmd_rematch(int argc, char **argv)
 		return rc;
 	if (optind < argc)
 		return cli_usage_error("rematch", "unexpected argument '%s'", argv[optind]);
-	if (dbopt)
-		dbpath = strdup(dbopt);
-	else if (customs_vulndb_default_path(&dbpath) < 0)
-		return cli_error(EXIT_FAILED, "rematch", "%s", customs_error_last());
-	if (!dbpath)
-		return cli_error(EXIT_FAILED, "rematch", "out of memory");
-	if (customs_vulndb_open(&db, dbpath, 1) < 0) {
-		rc = cli_error(EXIT_FAILED, "rematch", "%s", customs_error_last());
-		goto done;
-	}
+	if ((rc = cli_vulndb_open(&db, "rematch", dbopt, 1)) != 0)
+		return rc;
 	if ((rc = cli_store_open(&io.store, "rematch", io.store_url, 1)) != 0)
 		goto done;
 	if (customs_store_rematch(io.store, db, &sum) < 0) {
@@ -78,6 +69,5 @@ done:
 	customs_store_rematch_summary_free(sum);
 	customs_store_free(io.store);
 	customs_vulndb_free(db);
-	free(dbpath);
 	return rc;
 }

@@ -253,6 +253,24 @@ int cli_analyze(customs_analysis **out, const char *cmd, const char *ref, cli_im
 	return cli_analyze_stored(out, cmd, ref, io, NULL);
 }
 
+int cli_vulndb_open(customs_vulndb **out, const char *cmd, const char *opt, int need)
+{
+	char *path = NULL;
+	int err;
+	*out = NULL;
+	if (opt)
+		path = strdup(opt);
+	else if (customs_vulndb_default_path(&path) < 0)
+		return cli_error(EXIT_FAILED, cmd, "%s", customs_error_last());
+	if (!path)
+		return cli_error(EXIT_FAILED, cmd, "out of memory");
+	err = customs_vulndb_open(out, path, 1);
+	free(path);
+	if (err == CUSTOMS_ENOTFOUND && !opt && !need)
+		return 0;
+	return err < 0 ? cli_error(EXIT_FAILED, cmd, "%s", customs_error_last()) : 0;
+}
+
 int cli_store_open(customs_store **out, const char *cmd, const char *url, int need)
 {
 	const char *env = getenv("CUSTOMS_STORE");

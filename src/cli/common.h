@@ -10,6 +10,7 @@
 #include "customs/report.h"
 #include "customs/sbom.h"
 #include "customs/store.h"
+#include "customs/vuln.h"
 
 /* Options shared by several commands; values >= 1000, commands number
  * their own from OPT_IMAGE_LAST. */
@@ -144,6 +145,12 @@ void cli_image_release(cli_image_opts *io);
 int cli_analyze(customs_analysis **out, const char *cmd, const char *ref, cli_image_opts *io);
 int cli_analyze_stored(customs_analysis **out, const char *cmd, const char *ref, cli_image_opts *io,
 		       customs_store_stats *stats);
+
+/* The vulnerability database a command matches against: opt (--db), which
+ * must be there; else the default one (customs_vulndb_default_path), which
+ * must be there when need, else *out NULL when it is not.  0, or an exit
+ * code with the error printed. */
+int cli_vulndb_open(customs_vulndb **out, const char *cmd, const char *opt, int need);
 
 /* The store a command uses: --store (url), else $CUSTOMS_STORE; when
  * neither is given, the default store when need, else none (*out NULL).

@@ -33,19 +33,11 @@ race() { # race URL LABEL
 	check_eq "$L: ${#IMAGES[@]} analyze processes at once all succeed" "$failed" 0
 	check_eq "$L: the readers beside them all succeed" "$(grep -c fail "$TMP/$L.readers")" 0
 	"$CUSTOMS" images --store "$S" -o json >"$TMP/$L.images.json"
-	# min, rich (OCI gzip and zstd share the manifest? no: each layout its own digest), rich docker-archive
 	check_eq "$L: each image stored once" "$(jq -r '[.[].digest] | length == (unique | length)' "$TMP/$L.images.json")" true
 	check_eq "$L: every tag recorded" "$(jq -r '[.[].tags[]] | sort | join(" ")' "$TMP/$L.images.json")" "t0 t1 t2 t3 t4 t5"
 	"$CUSTOMS" sbom --quiet --store "$S" -o json store:t1 >"$TMP/$L.rich.json"
 	check "$L: the stored rich image is whole (its SBOM is the fresh one's)" cmp -s "$TMP/rich.fresh.json" "$TMP/$L.rich.json"
 }
 
-S=$(sqlite_store race)
-race "$S" sqlite
-check_eq "sqlite: integrity check" "$(sqlite3 "${S#sqlite:}" 'PRAGMA integrity_check')" ok
-if P=$(pg_store race); then
-	race "$P" postgres
-else
-	partial "no PostgreSQL server: the PostgreSQL half (apt-get install postgresql)"
-fi
+on_both race race
 finish

@@ -57,12 +57,5 @@ kills() { # kills URL LABEL
 	check "$L: and the next analysis stores it whole" cmp -s "$TMP/rich.fresh.json" "$TMP/$L.rich.json"
 }
 
-S=$(sqlite_store kill)
-kills "$S" sqlite
-check_eq "sqlite: integrity check after the kills" "$(sqlite3 "${S#sqlite:}" 'PRAGMA integrity_check')" ok
-if P=$(pg_store kill); then
-	kills "$P" postgres
-else
-	partial "no PostgreSQL server: the PostgreSQL half (apt-get install postgresql)"
-fi
+on_both kills kill
 finish

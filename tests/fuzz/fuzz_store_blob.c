@@ -31,9 +31,9 @@ static void layer(const uint8_t *data, size_t size)
 	a->nlayers = 1;
 	a->layers = calloc(1, sizeof(*a->layers));
 	/* the entries the blob says it was made with: what its rows would be */
-	free(unpack_str(&pr, NULL));
-	unpack_u64(&pr);
-	uint64_t entries = unpack_u64(&pr);
+	free(pack__get_str(&pr, NULL));
+	pack__get_u64(&pr);
+	uint64_t entries = pack__get_u64(&pr);
 	r.n = entries < 1000000 ? (size_t)entries : 0;
 	if (a->layers && store__layer_decode_raw(data, size, a, 0, &r, an, nan) < 0) {
 		/* an error leaves every state as it was */
@@ -63,10 +63,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		layer(data + 1, size - 1);
 		break;
 	case 1:
-		json_decref(unpack_json(&r));
+		json_decref(pack__get_json(&r));
 		break;
 	case 2:
-		customs_package_free(unpack_package(&r));
+		customs_package_free(pack__get_package(&r));
 		break;
 	default: {
 		customs_analysis *a = customs__analysis_new("fuzz");

@@ -50,6 +50,21 @@ pg_store() {
 	echo "${base%/*}/$db"
 }
 
+# on_both FN NAME: FN URL LABEL on a new SQLite store, then on a new
+# PostgreSQL database (a partial test without PostgreSQL: a failure under
+# CI=true); the SQLite file passes its integrity check after FN.
+on_both() {
+	local S P
+	S=$(sqlite_store "$2")
+	"$1" "$S" sqlite
+	check_eq "sqlite: integrity check after $2" "$(sqlite3 "${S#sqlite:}" 'PRAGMA integrity_check')" ok
+	if P=$(pg_store "$2"); then
+		"$1" "$P" postgres
+	else
+		partial "no PostgreSQL server: the PostgreSQL half (apt-get install postgresql)"
+	fi
+}
+
 # The vulnerability databases the store tests match against: db1 the
 # Debian feed, db2 the same and GitHub's advisories (another build, more
 # matches for the npm and Python packages).

@@ -160,7 +160,7 @@ static void damaged_blobs(void **state)
 		/* a zstd frame around junk, and junk as it is */
 		void *z;
 		size_t zn;
-		assert_int_equal(pack_compress(&z, &zn, junk, sizeof(junk)), 0);
+		assert_int_equal(pack__compress(&z, &zn, junk, sizeof(junk)), 0);
 		assert_int_equal(store__layer_decode(z, zn, a, 0, &r, an, nan), CUSTOMS_EFORMAT);
 		assert_true(store__layer_decode(junk, sizeof(junk), a, 0, &r, an, nan) < 0);
 		free(z);
@@ -177,10 +177,10 @@ static void damaged_blobs(void **state)
 	/* nesting past 64 levels */
 	pack_w w = PACK_W_INIT;
 	for (int i = 0; i < 100; i++)
-		pack_u64(&w, 6), pack_u64(&w, 1); /* an array of one */
-	pack_u64(&w, 0);
+		pack__u64(&w, 6), pack__u64(&w, 1); /* an array of one */
+	pack__u64(&w, 0);
 	pack_r pr = {(const unsigned char *)w.b.ptr, (const unsigned char *)w.b.ptr + w.b.len, 0};
-	assert_null(unpack_json(&pr));
+	assert_null(pack__get_json(&pr));
 	assert_true(pr.bad);
 	customs_buf_release(&w.b);
 }

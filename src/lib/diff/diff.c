@@ -308,42 +308,34 @@ static int diff_config(owned_diff *o, const customs_analysis *A, const customs_a
 
 /* ---- vulnerabilities ---- */
 
-static int same_match(const customs_match *x, const customs_match *y)
+/* a match's key: its id and package, in the arena */
+static const char *match_key(owned_diff *o, const customs_match *m)
 {
-	return streq(x->id, y->id) && streq(x->name, y->name) && streq(x->version, y->version) && streq(x->type, y->type);
+	return customs_arena_printf(&o->ar, "%s\x1f%s\x1f%s\x1f%s", m->id, m->name ? m->name : "",
+				    m->version ? m->version : "", m->type ? m->type : "");
 }
 
 static int diff_vulns(owned_diff *o, const customs_match_result *ma, const customs_match_result *mb)
 {
-	/* both lists are sorted by severity, id, package: a match is keyed by
-	 * id and package, looked up in the other through a map */
+	/* an active match is keyed by its id and package; what one side has
+	 * and the other does not is introduced (B) or fixed (A) */
 	customs_strmap in[2] = {{0}, {0}};
 	const customs_match_result *r[2] = {ma, mb};
 	int err = 0;
 	for (int s = 0; s < 2 && !err; s++)
 		for (size_t i = 0; i < r[s]->n && !err; i++) {
 			const customs_match *m = &r[s]->matches[i];
-			if (!customs_match_active(m))
-				continue;
-			const char *key = customs_arena_printf(&o->ar, "%s\x1f%s\x1f%s\x1f%s", m->id, m->name ? m->name : "",
-							       m->version ? m->version : "", m->type ? m->type : "");
-			err = key ? customs_strmap_put(&in[s], key, (void *)m) : nomem();
+			const char *key = customs_match_active(m) ? match_key(o, m) : NULL;
+			if (customs_match_active(m))
+				err = key ? customs_strmap_put(&in[s], key, (void *)m) : nomem();
 		}
 	for (int s = 1; s >= 0 && !err; s--)
 		for (size_t i = 0; i < r[s]->n && !err; i++) {
 			const customs_match *m = &r[s]->matches[i];
-			if (!customs_match_active(m))
+			const char *key = customs_match_active(m) ? match_key(o, m) : NULL;
+			if (!customs_match_active(m) || (key && customs_strmap_get(&in[!s], key, NULL)))
 				continue;
-			const char *key = customs_arena_printf(&o->ar, "%s\x1f%s\x1f%s\x1f%s", m->id, m->name ? m->name : "",
-							       m->version ? m->version : "", m->type ? m->type : "");
-			const customs_match *other = key ? customs_strmap_get(&in[!s], key, NULL) : NULL;
-			if (!key) {
-				err = nomem();
-				break;
-			}
-			if (other && same_match(m, other))
-				continue;
-			if (o->nv == o->capv && CUSTOMS_ARRAY_GROW(o->v, o->nv, o->capv) < 0) {
+			if (!key || (o->nv == o->capv && CUSTOMS_ARRAY_GROW(o->v, o->nv, o->capv) < 0)) {
 				err = nomem();
 				break;
 			}

@@ -27,22 +27,22 @@ enum { COPY_PACKAGES = 0, COPY_DATA = 1, COPY_UNREADABLE = 2 };
 static void pack_copy(pack_w *w, const copies_copy *c)
 {
 	int kind = c->note ? COPY_UNREADABLE : (c->data || (c->len && !c->n)) ? COPY_DATA : COPY_PACKAGES;
-	pack_u64(w, (uint64_t)kind);
-	pack_str(w, c->path);
+	pack__u64(w, (uint64_t)kind);
+	pack__str(w, c->path);
 	switch (kind) {
 	case COPY_PACKAGES:
-		pack_u64(w, c->n);
+		pack__u64(w, c->n);
 		for (size_t i = 0; i < c->n; i++)
-			pack_package(w, c->pkgs[i]);
+			pack__package(w, c->pkgs[i]);
 		break;
 	case COPY_DATA:
-		pack_u64(w, c->data != NULL);
-		pack_u64(w, c->len);
+		pack__u64(w, c->data != NULL);
+		pack__u64(w, c->len);
 		if (c->data)
-			pack_bytes(w, c->data, c->len);
+			pack__bytes(w, c->data, c->len);
 		break;
 	default:
-		pack_str(w, c->note);
+		pack__str(w, c->note);
 		break;
 	}
 }
@@ -56,46 +56,46 @@ int store__layer_encode(void **out, size_t *n, const customs_analysis *a, size_t
 
 	*out = NULL;
 	*n = 0;
-	pack_str(&w, MAGIC);
-	pack_u64(&w, FORMAT);
-	pack_u64(&w, r->n);
-	pack_u64(&w, r->tar_bytes);
-	pack_u64(&w, r->skipped);
+	pack__str(&w, MAGIC);
+	pack__u64(&w, FORMAT);
+	pack__u64(&w, r->n);
+	pack__u64(&w, r->tar_bytes);
+	pack__u64(&w, r->skipped);
 	for (size_t i = first_warning; i < a->nwarnings; i++)
 		nw += a->warnings[i].layer == (int)li;
-	pack_u64(&w, nw);
+	pack__u64(&w, nw);
 	for (size_t i = first_warning; i < a->nwarnings; i++) {
 		const customs_warning *x = &a->warnings[i];
 		if (x->layer != (int)li)
 			continue;
-		pack_i64(&w, x->level);
-		pack_str(&w, x->path);
-		pack_str(&w, customs__warning_body(a, x));
+		pack__i64(&w, x->level);
+		pack__str(&w, x->path);
+		pack__str(&w, customs__warning_body(a, x));
 	}
-	pack_u64(&w, nan);
+	pack__u64(&w, nan);
 	for (size_t k = 0; k < nan; k++) {
 		copies *sets = customs__analyzer_copies(&an[k]);
-		pack_str(&w, an[k].type->name);
+		pack__str(&w, an[k].type->name);
 		if (!sets) {
 			customs_buf_release(&w.b);
 			return customs__error(CUSTOMS_EINVAL, "analyzer %s keeps its results outside the copies service",
 					      an[k].type->name);
 		}
-		pack_u64(&w, CUSTOMS_COPIES_KINDS);
+		pack__u64(&w, CUSTOMS_COPIES_KINDS);
 		for (int kind = 0; kind < CUSTOMS_COPIES_KINDS; kind++) {
 			copies *s = &sets[kind];
 			size_t nc = 0;
 			/* the pass appends, nobody sorts before finish: record order */
 			for (size_t i = 0; i < s->n; i++)
 				nc += s->c[i].layer == (int)li;
-			pack_u64(&w, nc);
+			pack__u64(&w, nc);
 			for (size_t i = 0; i < s->n; i++)
 				if (s->c[i].layer == (int)li)
 					pack_copy(&w, &s->c[i]);
 		}
 	}
 	if ((err = w.err) == 0)
-		err = pack_compress(out, n, w.b.ptr, w.b.len);
+		err = pack__compress(out, n, w.b.ptr, w.b.len);
 	customs_buf_release(&w.b);
 	return err;
 }
@@ -104,8 +104,8 @@ int store__layer_encode(void **out, size_t *n, const customs_analysis *a, size_t
 
 static int unpack_copy(pack_r *r, copies *s, int layer)
 {
-	int kind = (int)unpack_u64(r);
-	char *path = unpack_str(r, NULL);
+	int kind = (int)pack__get_u64(r);
+	char *path = pack__get_str(r, NULL);
 	int err = 0;
 	if (r->bad || !path) {
 		free(path);
@@ -113,14 +113,14 @@ static int unpack_copy(pack_r *r, copies *s, int layer)
 	}
 	switch (kind) {
 	case COPY_PACKAGES: {
-		size_t n = unpack_count(r, 9);
+		size_t n = pack__get_count(r, 9);
 		customs_package **v = n ? calloc(n, sizeof(*v)) : NULL;
 		if (n && !v) {
 			err = customs__error(CUSTOMS_ENOMEM, "out of memory");
 			break;
 		}
 		size_t got = 0;
-		while (got < n && !r->bad && (v[got] = unpack_package(r)))
+		while (got < n && !r->bad && (v[got] = pack__get_package(r)))
 			got++;
 		if (r->bad) {
 			for (size_t i = 0; i < got; i++)
@@ -133,10 +133,10 @@ static int unpack_copy(pack_r *r, copies *s, int layer)
 		break;
 	}
 	case COPY_DATA: {
-		int have = (int)unpack_u64(r);
-		uint64_t len = unpack_u64(r);
+		int have = (int)pack__get_u64(r);
+		uint64_t len = pack__get_u64(r);
 		size_t n = 0;
-		const void *data = have ? unpack_bytes(r, &n) : NULL;
+		const void *data = have ? pack__get_bytes(r, &n) : NULL;
 		if (r->bad || (have && n != len) || len > MAX_BLOB)
 			err = CUSTOMS_EFORMAT;
 		else
@@ -144,7 +144,7 @@ static int unpack_copy(pack_r *r, copies *s, int layer)
 		break;
 	}
 	case COPY_UNREADABLE: {
-		char *note = unpack_str(r, NULL);
+		char *note = pack__get_str(r, NULL);
 		err = r->bad ? CUSTOMS_EFORMAT : copies__add_unreadable(s, path, layer, note);
 		free(note);
 		break;
@@ -167,7 +167,7 @@ int store__layer_decode(const void *blob, size_t len, customs_analysis *a, size_
 	void *raw = NULL;
 	size_t n;
 	int err;
-	if ((err = pack_decompress(&raw, &n, blob, len, MAX_BLOB)) < 0)
+	if ((err = pack__decompress(&raw, &n, blob, len, MAX_BLOB)) < 0)
 		return err;
 	err = store__layer_decode_raw(raw, n, a, li, res, an, nan);
 	free(raw);
@@ -188,41 +188,41 @@ int store__layer_decode_raw(const void *raw, size_t n, customs_analysis *a, size
 	for (size_t i = 0; i < nan * CUSTOMS_COPIES_KINDS; i++)
 		copies__init(&tmp[i]);
 	pack_r r = {raw, (const unsigned char *)raw + n, 0};
-	magic = unpack_str(&r, NULL);
-	if (!magic || strcmp(magic, MAGIC) || unpack_u64(&r) != FORMAT) {
+	magic = pack__get_str(&r, NULL);
+	if (!magic || strcmp(magic, MAGIC) || pack__get_u64(&r) != FORMAT) {
 		err = CUSTOMS_EFORMAT;
 		goto done;
 	}
-	uint64_t entries = unpack_u64(&r), tar_bytes = unpack_u64(&r), skipped = unpack_u64(&r);
+	uint64_t entries = pack__get_u64(&r), tar_bytes = pack__get_u64(&r), skipped = pack__get_u64(&r);
 	if (entries != res->n) {
 		err = CUSTOMS_EFORMAT; /* the rows are not the layer the blob was made of */
 		goto done;
 	}
 	/* everything aside first: a damaged blob leaves the analysis as it was */
-	nw = unpack_count(&r, 3);
+	nw = pack__get_count(&r, 3);
 	if (nw && !(w = calloc(nw, sizeof(*w)))) {
 		err = customs__error(CUSTOMS_ENOMEM, "out of memory");
 		goto done;
 	}
 	for (size_t i = 0; i < nw && !r.bad; i++) {
-		w[i].level = (int)unpack_i64(&r);
-		w[i].path = unpack_str(&r, NULL);
-		w[i].body = unpack_str(&r, NULL);
+		w[i].level = (int)pack__get_i64(&r);
+		w[i].path = pack__get_str(&r, NULL);
+		w[i].body = pack__get_str(&r, NULL);
 	}
-	if (unpack_count(&r, 1) != nan) {
+	if (pack__get_count(&r, 1) != nan) {
 		err = CUSTOMS_EFORMAT;
 		goto done;
 	}
 	for (size_t k = 0; k < nan && !err && !r.bad; k++) {
-		char *name = unpack_str(&r, NULL);
+		char *name = pack__get_str(&r, NULL);
 		int same = name && !strcmp(name, an[k].type->name);
 		free(name);
-		if (!same || !customs__analyzer_copies(&an[k]) || unpack_u64(&r) != CUSTOMS_COPIES_KINDS) {
+		if (!same || !customs__analyzer_copies(&an[k]) || pack__get_u64(&r) != CUSTOMS_COPIES_KINDS) {
 			err = CUSTOMS_EFORMAT;
 			break;
 		}
 		for (int kind = 0; kind < CUSTOMS_COPIES_KINDS && !err && !r.bad; kind++) {
-			size_t nc = unpack_count(&r, 2);
+			size_t nc = pack__get_count(&r, 2);
 			for (size_t i = 0; i < nc && !err && !r.bad; i++)
 				err = unpack_copy(&r, &tmp[k * CUSTOMS_COPIES_KINDS + kind], (int)li);
 		}

@@ -286,7 +286,7 @@ static int package_row(void *ud, const customs_store_value *c, size_t n)
 		err = store__strlist_unpack(&p->cpes, &c[13]);
 	if (!err && c[14].type == CUSTOMS_SV_BLOB) {
 		pack_r r = {(const unsigned char *)c[14].s, (const unsigned char *)c[14].s + c[14].len, 0};
-		if (!(p->metadata = unpack_json(&r)) || r.p != r.end)
+		if (!(p->metadata = pack__get_json(&r)) || r.p != r.end)
 			err = customs__error(CUSTOMS_EFORMAT, "the store holds damaged metadata for package %s",
 					     p->name ? p->name : "?");
 	}

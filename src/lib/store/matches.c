@@ -47,57 +47,57 @@ int store__build_id(char out[72], const customs_vulndb_info *info)
 
 static void pack_strs(pack_w *w, const char *const *v, size_t n)
 {
-	pack_u64(w, n);
+	pack__u64(w, n);
 	for (size_t i = 0; i < n; i++)
-		pack_str(w, v[i]);
+		pack__str(w, v[i]);
 }
 
 static void pack_match(pack_w *w, const customs_match *m)
 {
-	pack_str(w, m->id);
+	pack__str(w, m->id);
 	pack_strs(w, m->ids, m->nids);
-	pack_u64(w, m->nrecords);
+	pack__u64(w, m->nrecords);
 	for (size_t i = 0; i < m->nrecords; i++) {
 		const customs_match_record *r = &m->records[i];
 		const char *s[] = {r->id, r->source, r->ns, r->ecosystem, r->package, r->range, r->comparison, r->status,
 				   r->urgency};
 		for (size_t k = 0; k < NV(s); k++)
-			pack_str(w, s[k]);
-		pack_u64(w, (uint64_t)r->fix_state);
+			pack__str(w, s[k]);
+		pack__u64(w, (uint64_t)r->fix_state);
 		pack_strs(w, r->fixed, r->nfixed);
 	}
-	pack_u64(w, m->package_index);
+	pack__u64(w, m->package_index);
 	const char *s[] = {m->name,        m->version,   m->type,       m->purl,      m->location,
 			   m->installed,   m->lookup_name, m->ns,       m->source,    m->ecosystem,
 			   m->range,       m->comparison, m->status,     m->urgency,   m->severity_source,
 			   m->severity_label, m->cvss_vector, m->cvss_from, m->epss_date, m->kev_date_added,
 			   m->summary,     m->suppressed_reason, m->vex_status, m->vex_justification};
 	for (size_t k = 0; k < NV(s); k++)
-		pack_str(w, s[k]);
-	pack_i64(w, m->layer);
-	pack_u64(w, (uint64_t)m->fix_state);
+		pack__str(w, s[k]);
+	pack__i64(w, m->layer);
+	pack__u64(w, (uint64_t)m->fix_state);
 	pack_strs(w, m->fixed, m->nfixed);
-	pack_u64(w, (uint64_t)m->kind);
-	pack_u64(w, (uint64_t)m->severity);
-	pack_f64(w, m->cvss_score);
-	pack_f64(w, m->epss);
-	pack_f64(w, m->epss_percentile);
-	pack_i64(w, m->kev);
-	pack_u64(w, (uint64_t)m->suppressed);
-	pack_u64(w, m->covered_by != NULL);
+	pack__u64(w, (uint64_t)m->kind);
+	pack__u64(w, (uint64_t)m->severity);
+	pack__f64(w, m->cvss_score);
+	pack__f64(w, m->epss);
+	pack__f64(w, m->epss_percentile);
+	pack__i64(w, m->kev);
+	pack__u64(w, (uint64_t)m->suppressed);
+	pack__u64(w, m->covered_by != NULL);
 	if (m->covered_by) {
 		const customs_match_cover *c = m->covered_by;
 		const char *cs[] = {c->package, c->version, c->source, c->ns,     c->state,  c->vuln_id,
 				    c->fixed,   c->status,  c->urgency, c->comparison};
 		for (size_t k = 0; k < NV(cs); k++)
-			pack_str(w, cs[k]);
-		pack_u64(w, (uint64_t)c->fix_state);
+			pack__str(w, cs[k]);
+		pack__u64(w, (uint64_t)c->fix_state);
 	}
 }
 
 static const char *const *unpack_strs(pack_r *r, customs_arena *ar, size_t *n)
 {
-	size_t k = unpack_count(r, 1);
+	size_t k = pack__get_count(r, 1);
 	const char **v = k ? customs_arena_alloc(ar, k * sizeof(*v)) : NULL;
 	*n = 0;
 	if (k && !v) {
@@ -105,7 +105,7 @@ static const char *const *unpack_strs(pack_r *r, customs_arena *ar, size_t *n)
 		return NULL;
 	}
 	for (size_t i = 0; i < k && !r->bad; i++)
-		v[i] = unpack_str(r, ar);
+		v[i] = pack__get_str(r, ar);
 	*n = r->bad ? 0 : k;
 	return v;
 }
@@ -113,9 +113,9 @@ static const char *const *unpack_strs(pack_r *r, customs_arena *ar, size_t *n)
 static int unpack_match(pack_r *r, customs_arena *ar, customs_match *m, const customs_analysis *a)
 {
 	memset(m, 0, sizeof(*m));
-	m->id = unpack_str(r, ar);
+	m->id = pack__get_str(r, ar);
 	m->ids = unpack_strs(r, ar, &m->nids);
-	size_t nr = unpack_count(r, 10);
+	size_t nr = pack__get_count(r, 10);
 	customs_match_record *recs = nr ? customs_arena_alloc(ar, nr * sizeof(*recs)) : NULL;
 	if (nr && !recs)
 		return customs__error(CUSTOMS_ENOMEM, "out of memory");
@@ -125,31 +125,31 @@ static int unpack_match(pack_r *r, customs_arena *ar, customs_match *m, const cu
 		const char **s[] = {&x->id, &x->source, &x->ns, &x->ecosystem, &x->package, &x->range, &x->comparison,
 				    &x->status, &x->urgency};
 		for (size_t k = 0; k < NV(s); k++)
-			*s[k] = unpack_str(r, ar);
-		x->fix_state = (customs_fix_state)unpack_u64(r);
+			*s[k] = pack__get_str(r, ar);
+		x->fix_state = (customs_fix_state)pack__get_u64(r);
 		x->fixed = unpack_strs(r, ar, &x->nfixed);
 	}
 	m->records = recs;
 	m->nrecords = nr;
-	m->package_index = (size_t)unpack_u64(r);
+	m->package_index = (size_t)pack__get_u64(r);
 	const char **s[] = {&m->name,        &m->version,   &m->type,       &m->purl,      &m->location,
 			    &m->installed,   &m->lookup_name, &m->ns,       &m->source,    &m->ecosystem,
 			    &m->range,       &m->comparison, &m->status,     &m->urgency,   &m->severity_source,
 			    &m->severity_label, &m->cvss_vector, &m->cvss_from, &m->epss_date, &m->kev_date_added,
 			    &m->summary,     &m->suppressed_reason, &m->vex_status, &m->vex_justification};
 	for (size_t k = 0; k < NV(s); k++)
-		*s[k] = unpack_str(r, ar);
-	m->layer = (int)unpack_i64(r);
-	m->fix_state = (customs_fix_state)unpack_u64(r);
+		*s[k] = pack__get_str(r, ar);
+	m->layer = (int)pack__get_i64(r);
+	m->fix_state = (customs_fix_state)pack__get_u64(r);
 	m->fixed = unpack_strs(r, ar, &m->nfixed);
-	m->kind = (customs_match_kind)unpack_u64(r);
-	m->severity = (customs_severity)unpack_u64(r);
-	m->cvss_score = unpack_f64(r);
-	m->epss = unpack_f64(r);
-	m->epss_percentile = unpack_f64(r);
-	m->kev = (int)unpack_i64(r);
-	m->suppressed = (customs_suppress_kind)unpack_u64(r);
-	if (unpack_u64(r)) {
+	m->kind = (customs_match_kind)pack__get_u64(r);
+	m->severity = (customs_severity)pack__get_u64(r);
+	m->cvss_score = pack__get_f64(r);
+	m->epss = pack__get_f64(r);
+	m->epss_percentile = pack__get_f64(r);
+	m->kev = (int)pack__get_i64(r);
+	m->suppressed = (customs_suppress_kind)pack__get_u64(r);
+	if (pack__get_u64(r)) {
 		customs_match_cover *c = customs_arena_alloc(ar, sizeof(*c));
 		if (!c)
 			return customs__error(CUSTOMS_ENOMEM, "out of memory");
@@ -157,8 +157,8 @@ static int unpack_match(pack_r *r, customs_arena *ar, customs_match *m, const cu
 		const char **cs[] = {&c->package, &c->version, &c->source, &c->ns,      &c->state,
 				     &c->vuln_id, &c->fixed,   &c->status, &c->urgency, &c->comparison};
 		for (size_t k = 0; k < NV(cs); k++)
-			*cs[k] = unpack_str(r, ar);
-		c->fix_state = (customs_fix_state)unpack_u64(r);
+			*cs[k] = pack__get_str(r, ar);
+		c->fix_state = (customs_fix_state)pack__get_u64(r);
 		m->covered_by = c;
 	}
 	if (r->bad || !m->id || m->package_index >= a->npackages)
@@ -238,16 +238,16 @@ static int set_detail_row(void *ud, const customs_store_value *c, size_t n)
 	if (c[0].type != CUSTOMS_SV_BLOB)
 		return customs__error(CUSTOMS_EFORMAT, "the store holds a match set without its detail");
 	pack_r r = {(const unsigned char *)c[0].s, (const unsigned char *)c[0].s + c[0].len, 0};
-	size_t nw = unpack_count(&r, 1);
+	size_t nw = pack__get_count(&r, 1);
 	if (nw && !(o->warn = calloc(nw, sizeof(*o->warn))))
 		return customs__error(CUSTOMS_ENOMEM, "out of memory");
 	for (size_t i = 0; i < nw && !r.bad; i++)
-		o->warn[i] = unpack_str(&r, &o->ar);
+		o->warn[i] = pack__get_str(&r, &o->ar);
 	o->r.nwarnings = r.bad ? 0 : nw;
-	o->r.distro_ns = unpack_str(&r, &o->ar);
-	o->r.packages = (size_t)unpack_u64(&r);
-	o->r.packages_matched = (size_t)unpack_u64(&r);
-	o->r.seconds = unpack_f64(&r);
+	o->r.distro_ns = pack__get_str(&r, &o->ar);
+	o->r.packages = (size_t)pack__get_u64(&r);
+	o->r.packages_matched = (size_t)pack__get_u64(&r);
+	o->r.seconds = pack__get_f64(&r);
 	return r.bad ? customs__error(CUSTOMS_EFORMAT, "the store holds a damaged match set") : 0;
 }
 
@@ -301,10 +301,10 @@ int store__matchset_write(customs_store *s, int64_t *id, const char *pkgset, con
 	count_severity(r, counts, &suppressed);
 	store__now(now);
 	pack_strs(&w, r->warnings, r->nwarnings);
-	pack_str(&w, r->distro_ns);
-	pack_u64(&w, r->packages);
-	pack_u64(&w, r->packages_matched);
-	pack_f64(&w, r->seconds);
+	pack__str(&w, r->distro_ns);
+	pack__u64(&w, r->packages);
+	pack__u64(&w, r->packages_matched);
+	pack__f64(&w, r->seconds);
 	if (w.err) {
 		customs_buf_release(&w.b);
 		return w.err;

@@ -14,7 +14,7 @@ static void put(pack_w *w, const void *p, size_t n)
 		w->err = customs__error(CUSTOMS_ENOMEM, "out of memory");
 }
 
-void pack_u64(pack_w *w, uint64_t v)
+void pack__u64(pack_w *w, uint64_t v)
 {
 	unsigned char b[10];
 	size_t n = 0;
@@ -28,102 +28,102 @@ void pack_u64(pack_w *w, uint64_t v)
 	put(w, b, n);
 }
 
-void pack_i64(pack_w *w, int64_t v)
+void pack__i64(pack_w *w, int64_t v)
 {
-	pack_u64(w, ((uint64_t)v << 1) ^ (uint64_t)(v >> 63));
+	pack__u64(w, ((uint64_t)v << 1) ^ (uint64_t)(v >> 63));
 }
 
-void pack_f64(pack_w *w, double d)
+void pack__f64(pack_w *w, double d)
 {
 	uint64_t u;
 	memcpy(&u, &d, sizeof(u));
-	pack_u64(w, u);
+	pack__u64(w, u);
 }
 
-void pack_str(pack_w *w, const char *s)
+void pack__str(pack_w *w, const char *s)
 {
 	if (!s) {
-		pack_u64(w, 0);
+		pack__u64(w, 0);
 		return;
 	}
 	size_t n = strlen(s);
-	pack_u64(w, (uint64_t)n + 1);
+	pack__u64(w, (uint64_t)n + 1);
 	put(w, s, n);
 }
 
-void pack_bytes(pack_w *w, const void *p, size_t n)
+void pack__bytes(pack_w *w, const void *p, size_t n)
 {
-	pack_u64(w, n);
+	pack__u64(w, n);
 	put(w, p, n);
 }
 
 enum { J_NULL = 0, J_TRUE, J_FALSE, J_INT, J_REAL, J_STRING, J_ARRAY, J_OBJECT };
 
-void pack_json(pack_w *w, const json_t *j)
+void pack__json(pack_w *w, const json_t *j)
 {
 	const char *k;
 	json_t *v;
 	size_t i;
 	switch (json_typeof(j)) {
-	case JSON_TRUE: pack_u64(w, J_TRUE); break;
-	case JSON_FALSE: pack_u64(w, J_FALSE); break;
+	case JSON_TRUE: pack__u64(w, J_TRUE); break;
+	case JSON_FALSE: pack__u64(w, J_FALSE); break;
 	case JSON_INTEGER:
-		pack_u64(w, J_INT);
-		pack_i64(w, json_integer_value(j));
+		pack__u64(w, J_INT);
+		pack__i64(w, json_integer_value(j));
 		break;
 	case JSON_REAL:
-		pack_u64(w, J_REAL);
-		pack_f64(w, json_real_value(j));
+		pack__u64(w, J_REAL);
+		pack__f64(w, json_real_value(j));
 		break;
 	case JSON_STRING:
-		pack_u64(w, J_STRING);
-		pack_bytes(w, json_string_value(j), json_string_length(j));
+		pack__u64(w, J_STRING);
+		pack__bytes(w, json_string_value(j), json_string_length(j));
 		break;
 	case JSON_ARRAY:
-		pack_u64(w, J_ARRAY);
-		pack_u64(w, json_array_size(j));
+		pack__u64(w, J_ARRAY);
+		pack__u64(w, json_array_size(j));
 		json_array_foreach(j, i, v)
-			pack_json(w, v);
+			pack__json(w, v);
 		break;
 	case JSON_OBJECT:
-		pack_u64(w, J_OBJECT);
-		pack_u64(w, json_object_size(j));
+		pack__u64(w, J_OBJECT);
+		pack__u64(w, json_object_size(j));
 		json_object_foreach((json_t *)j, k, v) {
-			pack_bytes(w, k, strlen(k));
-			pack_json(w, v);
+			pack__bytes(w, k, strlen(k));
+			pack__json(w, v);
 		}
 		break;
-	default: pack_u64(w, J_NULL); break;
+	default: pack__u64(w, J_NULL); break;
 	}
 }
 
 static void pack_strlist(pack_w *w, const customs_strlist *l)
 {
-	pack_u64(w, l->n);
+	pack__u64(w, l->n);
 	for (size_t i = 0; i < l->n; i++)
-		pack_str(w, l->v[i]);
+		pack__str(w, l->v[i]);
 }
 
-void pack_package(pack_w *w, const customs_package *p)
+void pack__package(pack_w *w, const customs_package *p)
 {
 	const char *const s[] = {p->name, p->version, p->type, p->arch, p->purl, p->source_name, p->source_version,
 				 p->found_by, p->db_path};
 	for (size_t i = 0; i < sizeof(s) / sizeof(s[0]); i++)
-		pack_str(w, s[i]);
-	pack_i64(w, p->layer);
-	pack_i64(w, p->visible);
-	pack_i64(w, p->removed_in_layer);
+		pack__str(w, s[i]);
+	pack__i64(w, p->layer);
+	pack__i64(w, p->visible);
+	pack__i64(w, p->removed_in_layer);
 	pack_strlist(w, &p->licenses);
 	pack_strlist(w, &p->cpes);
 	pack_strlist(w, &p->files);
-	pack_u64(w, p->metadata != NULL);
+	pack__u64(w, p->metadata != NULL);
 	if (p->metadata)
-		pack_json(w, p->metadata);
+		pack__json(w, p->metadata);
 }
 
 /* ---- reading ---- */
 
-uint64_t unpack_u64(pack_r *r)
+uint64_t pack__get_u64(pack_r *r)
 {
 	uint64_t v = 0;
 	for (int shift = 0; shift < 64; shift += 7) {
@@ -140,23 +140,23 @@ uint64_t unpack_u64(pack_r *r)
 	return 0;
 }
 
-int64_t unpack_i64(pack_r *r)
+int64_t pack__get_i64(pack_r *r)
 {
-	uint64_t u = unpack_u64(r);
+	uint64_t u = pack__get_u64(r);
 	return (int64_t)(u >> 1) ^ -(int64_t)(u & 1);
 }
 
-double unpack_f64(pack_r *r)
+double pack__get_f64(pack_r *r)
 {
-	uint64_t u = unpack_u64(r);
+	uint64_t u = pack__get_u64(r);
 	double d;
 	memcpy(&d, &u, sizeof(d));
 	return d;
 }
 
-size_t unpack_count(pack_r *r, size_t min_bytes)
+size_t pack__get_count(pack_r *r, size_t min_bytes)
 {
-	uint64_t n = unpack_u64(r);
+	uint64_t n = pack__get_u64(r);
 	if (r->bad || (min_bytes && n > (uint64_t)(r->end - r->p) / min_bytes)) {
 		r->bad = 1;
 		return 0;
@@ -164,9 +164,9 @@ size_t unpack_count(pack_r *r, size_t min_bytes)
 	return (size_t)n;
 }
 
-char *unpack_str(pack_r *r, customs_arena *ar)
+char *pack__get_str(pack_r *r, customs_arena *ar)
 {
-	uint64_t n = unpack_u64(r);
+	uint64_t n = pack__get_u64(r);
 	char *s;
 	if (r->bad || !n)
 		return NULL;
@@ -182,9 +182,9 @@ char *unpack_str(pack_r *r, customs_arena *ar)
 	return s;
 }
 
-const void *unpack_bytes(pack_r *r, size_t *n)
+const void *pack__get_bytes(pack_r *r, size_t *n)
 {
-	uint64_t len = unpack_u64(r);
+	uint64_t len = pack__get_u64(r);
 	const void *p = r->p;
 	*n = 0;
 	if (r->bad || len > (uint64_t)(r->end - r->p)) {
@@ -205,29 +205,29 @@ static json_t *unpack_json_depth(pack_r *r, int depth)
 		r->bad = 1;
 		return NULL;
 	}
-	switch (unpack_u64(r)) {
+	switch (pack__get_u64(r)) {
 	case J_NULL: j = json_null(); break;
 	case J_TRUE: j = json_true(); break;
 	case J_FALSE: j = json_false(); break;
-	case J_INT: j = json_integer(unpack_i64(r)); break;
-	case J_REAL: j = json_real(unpack_f64(r)); break;
+	case J_INT: j = json_integer(pack__get_i64(r)); break;
+	case J_REAL: j = json_real(pack__get_f64(r)); break;
 	case J_STRING:
-		s = unpack_bytes(r, &n);
+		s = pack__get_bytes(r, &n);
 		j = r->bad ? NULL : json_stringn(s, n);
 		break;
 	case J_ARRAY:
-		n = unpack_count(r, 1);
+		n = pack__get_count(r, 1);
 		j = json_array();
 		for (size_t i = 0; j && i < n && !r->bad; i++)
 			if (json_array_append_new(j, unpack_json_depth(r, depth + 1)) < 0)
 				r->bad = 1;
 		break;
 	case J_OBJECT:
-		n = unpack_count(r, 2);
+		n = pack__get_count(r, 2);
 		j = json_object();
 		for (size_t i = 0; j && i < n && !r->bad; i++) {
 			size_t kl;
-			const char *k = unpack_bytes(r, &kl);
+			const char *k = pack__get_bytes(r, &kl);
 			json_t *v = r->bad ? NULL : unpack_json_depth(r, depth + 1);
 			if (!v || json_object_setn_new(j, k, kl, v) < 0)
 				r->bad = 1;
@@ -244,16 +244,16 @@ static json_t *unpack_json_depth(pack_r *r, int depth)
 	return j;
 }
 
-json_t *unpack_json(pack_r *r)
+json_t *pack__get_json(pack_r *r)
 {
 	return unpack_json_depth(r, 0);
 }
 
 static void unpack_strlist(pack_r *r, customs_strlist *l)
 {
-	size_t n = unpack_count(r, 1);
+	size_t n = pack__get_count(r, 1);
 	for (size_t i = 0; i < n && !r->bad; i++) {
-		char *s = unpack_str(r, NULL);
+		char *s = pack__get_str(r, NULL);
 		if (r->bad)
 			break;
 		if (customs_strlist_add(l, s ? s : "") < 0)
@@ -262,7 +262,7 @@ static void unpack_strlist(pack_r *r, customs_strlist *l)
 	}
 }
 
-customs_package *unpack_package(pack_r *r)
+customs_package *pack__get_package(pack_r *r)
 {
 	customs_package *p = customs_package_new();
 	if (!p) {
@@ -272,15 +272,15 @@ customs_package *unpack_package(pack_r *r)
 	char **s[] = {&p->name, &p->version, &p->type, &p->arch, &p->purl, &p->source_name, &p->source_version,
 		      &p->found_by, &p->db_path};
 	for (size_t i = 0; i < sizeof(s) / sizeof(s[0]); i++)
-		*s[i] = unpack_str(r, NULL);
-	p->layer = (int)unpack_i64(r);
-	p->visible = (int)unpack_i64(r);
-	p->removed_in_layer = (int)unpack_i64(r);
+		*s[i] = pack__get_str(r, NULL);
+	p->layer = (int)pack__get_i64(r);
+	p->visible = (int)pack__get_i64(r);
+	p->removed_in_layer = (int)pack__get_i64(r);
 	unpack_strlist(r, &p->licenses);
 	unpack_strlist(r, &p->cpes);
 	unpack_strlist(r, &p->files);
-	if (unpack_u64(r))
-		p->metadata = unpack_json(r);
+	if (pack__get_u64(r))
+		p->metadata = pack__get_json(r);
 	if (r->bad) {
 		customs_package_free(p);
 		return NULL;
@@ -290,7 +290,7 @@ customs_package *unpack_package(pack_r *r)
 
 /* ---- zstd ---- */
 
-int pack_compress(void **out, size_t *n, const void *in, size_t len)
+int pack__compress(void **out, size_t *n, const void *in, size_t len)
 {
 	size_t cap = ZSTD_compressBound(len);
 	void *buf = malloc(cap ? cap : 1);
@@ -310,7 +310,7 @@ int pack_compress(void **out, size_t *n, const void *in, size_t len)
 	return 0;
 }
 
-int pack_decompress(void **out, size_t *n, const void *in, size_t len, size_t max)
+int pack__decompress(void **out, size_t *n, const void *in, size_t len, size_t max)
 {
 	unsigned long long size = ZSTD_getFrameContentSize(in, len);
 	void *buf;

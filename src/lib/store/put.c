@@ -16,7 +16,7 @@
 /* ---- a package's row ---- */
 
 typedef struct pkg_row {
-	pack_w meta;       /* metadata packed (pack_json), empty when none */
+	pack_w meta;       /* metadata packed (pack__json), empty when none */
 	customs_buf files; /* owned files packed */
 	char digest[72];   /* of meta and files: package_data's key, "" when both are empty */
 } pkg_row;
@@ -27,7 +27,7 @@ static int pkg_row_make(pkg_row *r, const customs_package *p)
 	r->meta = (pack_w)PACK_W_INIT;
 	r->digest[0] = '\0';
 	if (p->metadata)
-		pack_json(&r->meta, p->metadata);
+		pack__json(&r->meta, p->metadata);
 	if (r->meta.err)
 		return r->meta.err;
 	if (store__strlist_pack(&r->files, &p->files) < 0)

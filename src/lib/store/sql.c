@@ -9,22 +9,6 @@
 
 #include "store/store_int.h"
 
-/* ---- values ---- */
-
-const char *sv_str(const customs_store_value *v)
-{
-	return v->type == CUSTOMS_SV_TEXT ? v->s : NULL;
-}
-
-int64_t sv_i64(const customs_store_value *v)
-{
-	if (v->type == CUSTOMS_SV_INT)
-		return v->i;
-	if (v->type == CUSTOMS_SV_TEXT && v->s)
-		return strtoll(v->s, NULL, 10);
-	return 0;
-}
-
 /* ---- statements ---- */
 
 /* sql with each `?` outside quotes as $1, $2, ... when the backend wants

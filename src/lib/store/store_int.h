@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 #include "customs/store.h"
 #include "customs/sys/store.h"
@@ -54,8 +55,16 @@ static inline customs_store_value sv_blob(const void *p, size_t n)
 
 /* A column's value as text (NULL for NULL), as an integer (0 for NULL, a
  * number in text is parsed). */
-const char *sv_str(const customs_store_value *v);
-int64_t sv_i64(const customs_store_value *v);
+static inline const char *sv_str(const customs_store_value *v)
+{
+	return v->type == CUSTOMS_SV_TEXT ? v->s : NULL;
+}
+static inline int64_t sv_i64(const customs_store_value *v)
+{
+	if (v->type == CUSTOMS_SV_INT)
+		return v->i;
+	return v->type == CUSTOMS_SV_TEXT && v->s ? strtoll(v->s, NULL, 10) : 0;
+}
 
 #define NV(a) (sizeof(a) / sizeof((a)[0]))
 
