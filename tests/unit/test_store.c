@@ -149,7 +149,9 @@ static void damaged_blobs(void **state)
 	unsigned char junk[512];
 	uint64_t rng = 0x9e3779b97f4a7c15ull;
 
+	dispatch d;
 	assert_int_equal(customs__analyzers_start(an, &nan, 64, NULL), 0);
+	assert_int_equal(layers__dispatch_init(&d, an, nan), 0);
 	a->nlayers = 1;
 	a->layers = calloc(1, sizeof(*a->layers));
 	for (int round = 0; round < 200; round++) {
@@ -161,8 +163,8 @@ static void damaged_blobs(void **state)
 		void *z;
 		size_t zn;
 		assert_int_equal(pack__compress(&z, &zn, junk, sizeof(junk)), 0);
-		assert_int_equal(store__layer_decode(z, zn, a, 0, &r, an, nan), CUSTOMS_EFORMAT);
-		assert_true(store__layer_decode(junk, sizeof(junk), a, 0, &r, an, nan) < 0);
+		assert_int_equal(store__layer_decode(z, zn, a, 0, &r, an, nan, &d), CUSTOMS_EFORMAT);
+		assert_true(store__layer_decode(junk, sizeof(junk), a, 0, &r, an, nan, &d) < 0);
 		free(z);
 	}
 	for (size_t k = 0; k < nan; k++) {
@@ -171,6 +173,7 @@ static void damaged_blobs(void **state)
 			assert_int_equal(sets[i].n, 0);
 	}
 	assert_int_equal(a->nwarnings, 0);
+	layers__dispatch_release(&d);
 	customs__analyzers_stop(an, nan);
 	customs_analysis_free(a);
 

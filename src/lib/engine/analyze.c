@@ -208,7 +208,7 @@ int customs__analyze(customs_analysis **out, const char *ref, const customs_opti
 		goto fail;
 	}
 	size_t first_warning = a->nwarnings;
-	if (h && h->before_walk && (err = h->before_walk(h->ud, a, res, an, nan, skip)) < 0)
+	if (h && h->before_walk && (err = h->before_walk(h->ud, a, res, an, nan, &d, skip)) < 0)
 		goto fail;
 	engine e = {
 		.a = a, .img = &img, .d = &d, .results = res,

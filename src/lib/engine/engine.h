@@ -21,9 +21,10 @@ typedef struct analyze_hooks {
 	int (*known)(void *ud, const customs_analysis *a, customs_analysis **out);
 	/* Before the layer pass: fill res[i] (entries, counts), the analyzers'
 	 * per-layer results and the layer's warnings for each layer it knows,
-	 * and set skip[i] for those. */
+	 * and set skip[i] for those; d says which analyzer the pass would
+	 * hand which file. */
 	int (*before_walk)(void *ud, customs_analysis *a, layer_result *res, analyzer_run *an, size_t nan,
-			   uint8_t *skip);
+			   dispatch *d, uint8_t *skip);
 	/* After the pass, before the analyzers finish: what the pass read of
 	 * the other layers; their warnings are a->warnings[first_warning..]
 	 * (those of known layers among them), sorted by layer. */

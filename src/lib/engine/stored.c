@@ -79,7 +79,8 @@ static int known(void *ud, const customs_analysis *a, customs_analysis **out)
 
 /* ---- layers ---- */
 
-static int before_walk(void *ud, customs_analysis *a, layer_result *res, analyzer_run *an, size_t nan, uint8_t *skip)
+static int before_walk(void *ud, customs_analysis *a, layer_result *res, analyzer_run *an, size_t nan, dispatch *d,
+		       uint8_t *skip)
 {
 	stored *x = ud;
 	x->nlayers = a->nlayers;
@@ -96,7 +97,7 @@ static int before_walk(void *ud, customs_analysis *a, layer_result *res, analyze
 			return err;
 		if (!err)
 			continue;
-		err = store__layer_decode(blob, n, a, i, &res[i], an, nan);
+		err = store__layer_decode(blob, n, a, i, &res[i], an, nan, d);
 		free(blob);
 		if (err == CUSTOMS_EFORMAT) {
 			/* damaged results: read the layer as if it were new */

@@ -162,20 +162,44 @@ typedef struct saved_warning {
 } saved_warning;
 
 int store__layer_decode(const void *blob, size_t len, customs_analysis *a, size_t li, layer_result *res,
-			analyzer_run *an, size_t nan)
+			analyzer_run *an, size_t nan, dispatch *d)
 {
 	void *raw = NULL;
 	size_t n;
 	int err;
 	if ((err = pack__decompress(&raw, &n, blob, len, MAX_BLOB)) < 0)
 		return err;
-	err = store__layer_decode_raw(raw, n, a, li, res, an, nan);
+	err = store__layer_decode_raw(raw, n, a, li, res, an, nan, d);
 	free(raw);
 	return err;
 }
 
+/* Every copy is of a regular file of the layer that the pass would have
+ * handed to its analyzer: analyzers rely on getting only the files they
+ * asked for, and a store is a file anyone may have edited. */
+static int copies_plausible(copies *tmp, const layer_result *res, analyzer_run *an, size_t nan, dispatch *d)
+{
+	customs_strmap entries = {0};
+	int ok = 1;
+	for (size_t j = 0; j < res->n && ok; j++)
+		if (res->e[j].kind == ENTRY_FILE && res->e[j].type == CUSTOMS_FILE_REG)
+			ok = customs_strmap_put(&entries, res->e[j].path, (void *)(uintptr_t)(j + 1)) == 0;
+	for (size_t k = 0; k < nan && ok; k++)
+		for (int kind = 0; kind < CUSTOMS_COPIES_KINDS && ok; kind++) {
+			const copies *c = &tmp[k * CUSTOMS_COPIES_KINDS + kind];
+			for (size_t i = 0; i < c->n && ok; i++) {
+				uintptr_t e = (uintptr_t)customs_strmap_get(&entries, c->c[i].path, NULL);
+				const lentry *le = e ? &res->e[e - 1] : NULL;
+				ok = le && (layers__dispatch_match(d, le->path, le->mode, le->size) >> k & 1);
+			}
+		}
+	customs_strmap_release(&entries);
+	(void)an;
+	return ok;
+}
+
 int store__layer_decode_raw(const void *raw, size_t n, customs_analysis *a, size_t li, layer_result *res,
-			    analyzer_run *an, size_t nan)
+			    analyzer_run *an, size_t nan, dispatch *d)
 {
 	size_t nw = 0;
 	int err = 0;
@@ -227,7 +251,7 @@ int store__layer_decode_raw(const void *raw, size_t n, customs_analysis *a, size
 				err = unpack_copy(&r, &tmp[k * CUSTOMS_COPIES_KINDS + kind], (int)li);
 		}
 	}
-	if (!err && (r.bad || r.p != r.end))
+	if (!err && (r.bad || r.p != r.end || !copies_plausible(tmp, res, an, nan, d)))
 		err = CUSTOMS_EFORMAT;
 	if (err)
 		goto done;

@@ -18,12 +18,14 @@ int store__layer_encode(void **out, size_t *n, const customs_analysis *a, size_t
 			analyzer_run *an, size_t nan, size_t first_warning);
 /* The reverse, for layer li whose entries are in res already: the counts
  * into res, the warnings into a, the copies into the analyzers' states.
- * A damaged blob (CUSTOMS_EFORMAT) changes nothing. */
+ * A damaged blob (CUSTOMS_EFORMAT) changes nothing; so is one holding a
+ * copy of a file the layer does not have, or that d (the analyzers'
+ * dispatch) would not have handed to its analyzer. */
 int store__layer_decode(const void *blob, size_t len, customs_analysis *a, size_t li, layer_result *res,
-			analyzer_run *an, size_t nan);
+			analyzer_run *an, size_t nan, dispatch *d);
 /* The same from the uncompressed bytes (for tests and the fuzz target). */
 int store__layer_decode_raw(const void *raw, size_t n, customs_analysis *a, size_t li, layer_result *res,
-			    analyzer_run *an, size_t nan);
+			    analyzer_run *an, size_t nan, dispatch *d);
 
 /* The stored results of the layer diff_id for analyzers key: 1 with the
  * blob (malloc'd) and the layer's entries in res (exact rows, with their

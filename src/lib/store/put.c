@@ -377,12 +377,16 @@ static int layer_hidden(customs_store *s, put_ctx *x, size_t li, const store_lay
 		int64_t seq = -1;
 		if (f->visible)
 			continue;
-		if (exact == 2 && (err = unique_seq(s, diff_id, f->path, &seq)) <= 0) {
+		int one = exact == 2 ? unique_seq(s, diff_id, f->path, &seq) : 0;
+		if (one < 0) {
+			err = one;
+			break;
+		}
+		if (exact == 2 && !one) {
 			/* not one of them: this image keeps rows of its own */
 			exact = 0;
 			*nhidden = 0;
 			j = (size_t)-1;
-			err = err < 0 ? err : 0;
 			continue;
 		}
 		if (exact != 2)
