@@ -66,7 +66,8 @@ measure() {
 }
 
 run_backend() { # run_backend NAME URL
-	local name=$1 url=$2 out=$W/$name
+	local name=$1 url=$2 out
+	out=$W/$name
 	mkdir -p "$out"
 	echo "== $name: filling the store ($N analyses) ==" >&2
 	"$C" analyze --quiet --store "$url" --tag fixtures/min:1 "$MIN" >/dev/null

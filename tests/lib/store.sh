@@ -231,5 +231,64 @@ store_conformance() {
 	check_eq "$L: a removed image is not found, in one line" "$(wc -l <"$d/rm.err")" 1
 	"$CUSTOMS" image rm --store "$S" sha256:000000000000 2>/dev/null
 	check_eq "$L: image rm by digest prefix" "$("$CUSTOMS" images --store "$S" -o json | jq length)" 1
+	odd_names "$S" "$L"
 	export CUSTOMS_DB=$DB1
+}
+
+# odd_image DIR: a one-layer OCI layout whose names are not UTF-8 (a
+# Latin-1 file name, a dpkg package whose name has a Latin-1 byte) or hold
+# the private-use characters PostgreSQL's escape uses (U+F700 + byte):
+# what the store keeps must come back byte for byte.
+odd_image() {
+	python3 - "$1" <<'PY'
+import gzip, hashlib, io, json, os, sys, tarfile
+out = sys.argv[1]
+os.makedirs(out + "/blobs/sha256", exist_ok=True)
+def blob(data):
+    d = hashlib.sha256(data).hexdigest()
+    open(out + "/blobs/sha256/" + d, "wb").write(data)
+    return "sha256:" + d, len(data)
+raw = io.BytesIO()
+with tarfile.open(fileobj=raw, mode="w", format=tarfile.PAX_FORMAT, encoding="utf-8", errors="surrogateescape") as t:
+    def add(name, data, mode=0o644):
+        ti = tarfile.TarInfo(name.encode("latin-1", "surrogateescape").decode("utf-8", "surrogateescape"))
+        ti.size, ti.mode, ti.mtime = len(data), mode, 1700000000
+        t.addfile(ti, io.BytesIO(data))
+    add("etc/os-release", b'ID=debian\nVERSION_ID="12"\n')
+    add("var/lib/dpkg/status", b"Package: caf\xe9\nStatus: install ok installed\nVersion: 1.0\nArchitecture: all\n\n"
+        b"Package: plain\nStatus: install ok installed\nVersion: 2.0\nArchitecture: all\n")
+    add("caf\xe9-latin1.txt", b"x")
+    add("private-\uf705.txt".encode("utf-8").decode("latin-1"), b"y")
+layer = gzip.compress(raw.getvalue(), mtime=0)
+diff_id = "sha256:" + hashlib.sha256(raw.getvalue()).hexdigest()
+ld, ls = blob(layer)
+cfg = json.dumps({"architecture": "amd64", "os": "linux", "rootfs": {"type": "layers", "diff_ids": [diff_id]},
+                  "config": {}, "history": [{"created_by": "odd names"}]}).encode()
+cd, cs = blob(cfg)
+man = json.dumps({"schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
+                  "config": {"mediaType": "application/vnd.oci.image.config.v1+json", "digest": cd, "size": cs},
+                  "layers": [{"mediaType": "application/vnd.oci.image.layer.v1.tar+gzip", "digest": ld, "size": ls}]}).encode()
+md, ms = blob(man)
+json.dump({"schemaVersion": 2, "manifests": [{"mediaType": "application/vnd.oci.image.manifest.v1+json", "digest": md,
+           "size": ms, "annotations": {"org.opencontainers.image.ref.name": "latest"}}]}, open(out + "/index.json", "w"))
+open(out + "/oci-layout", "w").write('{"imageLayoutVersion": "1.0.0"}')
+PY
+}
+
+# odd_names URL LABEL: odd_image through the store, byte for byte
+odd_names() {
+	local S=$1 L=$2 d=$TMP/$2-odd
+	odd_image "$d"
+	"$CUSTOMS" analyze --store "$S" --quiet --no-match --tag odd "oci:$d" >/dev/null
+	printf '/caf\xe9-latin1.txt\n/private-\xef\x9c\x85.txt\n' >"$TMP/$L.odd.want"
+	"$CUSTOMS" query --store "$S" odd files -o table | awk 'NR > 1 && $2 == "file" { print $1 }' |
+		grep -a -e caf -e private >"$TMP/$L.odd.got"
+	check "$L: file names that are not UTF-8, or hold U+F705, come back byte for byte" \
+		cmp -s "$TMP/$L.odd.want" "$TMP/$L.odd.got"
+	# dpkg's parser makes the name UTF-8 (U+FFFD); found by what it holds
+	check_eq "$L: the package with a Latin-1 byte in its name, by that name" \
+		"$("$CUSTOMS" query --store "$S" --all has-package "$(printf 'caf\xef\xbf\xbd')" -o json | jq length)" 1
+	"$CUSTOMS" inspect --quiet -o json --scope all-layers "oci:$d" >"$TMP/$L.odd.fresh"
+	"$CUSTOMS" inspect --quiet -o json --scope all-layers --store "$S" store:odd >"$TMP/$L.odd.stored"
+	check "$L: its stored analysis is the fresh one" cmp -s "$TMP/$L.odd.fresh" "$TMP/$L.odd.stored"
 }
