@@ -10,12 +10,13 @@ set +e +o pipefail
 
 need_fixtures
 command -v jq >/dev/null || skip "jq is needed"
-S=$(pg_store conformance) || skip "no PostgreSQL server (apt-get install postgresql; scripts/test.sh starts one)"
+pg_setup || skip "no PostgreSQL server (apt-get install postgresql; scripts/test.sh starts one)"
+S=$(pg_store conformance) || skip "cannot make a database in $PG_BASE"
 store_dbs
 store_conformance "$S" postgres
 
 # the server's side of bad input
-base=$(pg_base_url)
+base=$PG_BASE
 hostport=${base#*@}
 hostport=${hostport%%/*}
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')

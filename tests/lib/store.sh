@@ -1,12 +1,13 @@
 # store.sh - sourced by tests/cli/store_*.sh after common.sh: stores to test
-# against.  sqlite_store NAME: a new SQLite store's URL.  pg_store NAME: a
-# new, empty PostgreSQL database's URL: in the cluster $CUSTOMS_TEST_POSTGRES
-# names (scripts/test.sh starts one), else in a throw-away cluster of this
-# test (tests/tools/pg-cluster.sh), else none (returns 1: the caller skips
-# that half, which fails under CI=true).  The cluster this test started is
-# stopped when it exits.
+# against.  sqlite_store NAME: a new SQLite store's URL.  pg_setup: a
+# PostgreSQL cluster to make databases in, the one $CUSTOMS_TEST_POSTGRES
+# names (scripts/test.sh starts one), else a throw-away one of this test
+# (tests/tools/pg-cluster.sh), else none (returns 1: the caller skips that
+# half, which fails under CI=true); call it in the test's own shell, not in
+# $(...), so that the cluster it starts is stopped when the test exits.
+# pg_store NAME: a new, empty database's URL in it.
 
-PG_OWN= PG_TOP=
+PG_OWN= PG_TOP= PG_BASE=
 store_cleanup() {
 	[ -n "$PG_OWN" ] && bash "$SRCDIR/tests/tools/pg-cluster.sh" stop "$PG_OWN" >/dev/null 2>&1
 	[ -n "$PG_TOP" ] && rm -rf "$PG_TOP"
@@ -18,36 +19,35 @@ sqlite_store() {
 	echo "sqlite:$TMP/$1.sqlite"
 }
 
-pg_base_url() {
+pg_setup() {
+	[ -n "$PG_BASE" ] && return 0
 	if [ -n "${CUSTOMS_TEST_POSTGRES:-}" ]; then
-		echo "$CUSTOMS_TEST_POSTGRES"
+		PG_BASE=$CUSTOMS_TEST_POSTGRES
 		return 0
 	fi
-	if [ -z "$PG_OWN" ]; then
-		command -v psql >/dev/null && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || return 1
-		# the cluster's directory must be reachable by the postgres user
-		PG_TOP=$(mktemp -d /tmp/customs-pg.XXXXXX)
-		chmod 755 "$PG_TOP"
-		PG_OWN=$PG_TOP/c
-		bash "$SRCDIR/tests/tools/pg-cluster.sh" start "$PG_OWN" >/dev/null 2>"$TMP/pg-start.err" || {
-			cat "$TMP/pg-start.err" >&2
-			PG_OWN=
-			return 1
-		}
-	fi
-	cat "$PG_OWN/url"
+	command -v psql >/dev/null && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || return 1
+	# the cluster's directory must be reachable by the postgres user
+	PG_TOP=$(mktemp -d /tmp/customs-pg.XXXXXX)
+	chmod 755 "$PG_TOP"
+	PG_OWN=$PG_TOP/c
+	bash "$SRCDIR/tests/tools/pg-cluster.sh" start "$PG_OWN" >/dev/null 2>"$TMP/pg-start.err" || {
+		cat "$TMP/pg-start.err" >&2
+		PG_OWN=
+		return 1
+	}
+	PG_BASE=$(cat "$PG_OWN/url")
 }
 
 # pg_store NAME: a database of its own for each store of a test
 pg_store() {
-	local base db
-	base=$(pg_base_url) || return 1
+	local db
+	[ -n "$PG_BASE" ] || return 1
 	db="t_$1_$$_$RANDOM"
-	psql -q "$base" -c "CREATE DATABASE $db" >/dev/null 2>"$TMP/createdb.err" || {
+	psql -q "$PG_BASE" -c "CREATE DATABASE $db" >/dev/null 2>"$TMP/createdb.err" || {
 		cat "$TMP/createdb.err" >&2
 		return 1
 	}
-	echo "${base%/*}/$db"
+	echo "${PG_BASE%/*}/$db"
 }
 
 # on_both FN NAME: FN URL LABEL on a new SQLite store, then on a new
@@ -58,7 +58,7 @@ on_both() {
 	S=$(sqlite_store "$2")
 	"$1" "$S" sqlite
 	check_eq "sqlite: integrity check after $2" "$(sqlite3 "${S#sqlite:}" 'PRAGMA integrity_check')" ok
-	if P=$(pg_store "$2"); then
+	if pg_setup && P=$(pg_store "$2"); then
 		"$1" "$P" postgres
 	else
 		partial "no PostgreSQL server: the PostgreSQL half (apt-get install postgresql)"

@@ -47,27 +47,35 @@ static char *describe_conn(PGconn *pg)
 				port && *port ? ":" : "", port ? port : "", PQdb(pg) ? PQdb(pg) : "");
 }
 
-/* "postgres://USER:SECRET@HOST/DB" with the secret hidden, for a message
- * about a URL libpq could not use. */
-static void redact(char *out, size_t n, const char *url)
+/* "postgres://USER:SECRET@HOST/DB?password=SECRET" with the secrets as
+ * "***", for a message about a URL libpq could not use; out holds n bytes
+ * (cut short when the URL is longer). */
+void store__redact(char *out, size_t n, const char *url)
 {
-	const char *scheme = strstr(url, "://"), *at, *colon;
-	snprintf(out, n, "%s", url);
-	if (!scheme)
-		return;
-	scheme += 3;
-	at = strchr(scheme, '@');
-	colon = strchr(scheme, ':');
-	if (at && colon && colon < at)
-		snprintf(out, n, "%.*s:***%s", (int)(colon - url), url, at);
-	/* a password=... parameter */
-	char *pw = strstr(out, "password=");
-	if (pw) {
-		pw += 9;
-		size_t k = strcspn(pw, "&");
-		memmove(pw + 3, pw + k, strlen(pw + k) + 1);
-		memcpy(pw, "***", 3);
+	customs_buf b = CUSTOMS_BUF_INIT(0);
+	const char *p = url, *scheme = strstr(url, "://");
+	if (scheme) {
+		const char *host = scheme + 3, *end = host + strcspn(host, "/?#");
+		const char *at = memchr(host, '@', (size_t)(end - host));
+		const char *colon = at ? memchr(host, ':', (size_t)(at - host)) : NULL;
+		if (colon) {
+			customs_buf_put(&b, url, (size_t)(colon - url));
+			customs_buf_puts(&b, ":***");
+			p = at;
+		}
 	}
+	while (*p) {
+		const char *pw = strstr(p, "password=");
+		if (!pw) {
+			customs_buf_puts(&b, p);
+			break;
+		}
+		customs_buf_put(&b, p, (size_t)(pw - p) + 9);
+		customs_buf_puts(&b, "***");
+		p = pw + 9 + strcspn(pw + 9, "& ");
+	}
+	snprintf(out, n, "%s", b.ptr ? b.ptr : "");
+	customs_buf_release(&b);
 }
 
 static int pg_open(customs_store_backend **out, const char *url)
@@ -79,7 +87,7 @@ static int pg_open(customs_store_backend **out, const char *url)
 	if (!c)
 		return customs__error(CUSTOMS_ENOMEM, "out of memory");
 	c->base.type = &store__postgres_backend;
-	redact(shown, sizeof(shown), url);
+	store__redact(shown, sizeof(shown), url);
 	/* a server that does not answer must not hang a command for minutes */
 	const char *const keys[] = {"dbname", "connect_timeout", "application_name", NULL};
 	const char *const vals[] = {url, getenv("PGCONNECT_TIMEOUT") ? getenv("PGCONNECT_TIMEOUT") : "10", "customs",

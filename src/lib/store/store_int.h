@@ -26,6 +26,10 @@ struct customs_store {
 extern const customs_store_backend_type store__sqlite_backend;
 extern const customs_store_backend_type store__postgres_backend;
 
+/* A PostgreSQL URL with its passwords as "***" (postgres.c), into out of
+ * n bytes: what a message may show. */
+void store__redact(char *out, size_t n, const char *url);
+
 /* ---- values ---- */
 
 static inline customs_store_value sv_null(void)
