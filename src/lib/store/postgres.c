@@ -101,11 +101,9 @@ static int pg_open(customs_store_backend **out, const char *url)
 		const char *msg = PQerrorMessage(c->pg);
 		int err = CUSTOMS_ENETWORK;
 		const char *hint = "is the server running and reachable?";
-		/* libpq's message is several lines: the last one says why */
-		const char *why = msg, *nl;
-		while ((nl = strchr(why, '\n')) && nl[1])
-			why = nl + 1;
-		first_line(line, sizeof(line), why);
+		/* libpq's first line says why ("connection to server at ...
+		 * failed: Connection refused"), the next ones hint */
+		first_line(line, sizeof(line), msg);
 		if (strstr(msg, "password authentication failed") || strstr(msg, "no pg_hba.conf entry") ||
 		    (strstr(msg, "role \"") && strstr(msg, "does not exist")) || strstr(msg, "no password supplied")) {
 			err = CUSTOMS_EAUTH;
@@ -119,10 +117,11 @@ static int pg_open(customs_store_backend **out, const char *url)
 		}
 		PQfinish(c->pg);
 		free(c);
-		/* strip "connection to server at ... failed: " noise */
-		const char *colon = strstr(line, "failed: ");
-		return customs__error(err, "cannot use the PostgreSQL store %s: %s (%s)", shown, colon ? colon + 8 : line,
-				      hint);
+		/* what failed, without "connection to server at ... failed: FATAL:  " */
+		const char *why = strstr(line, "failed: ") ? strstr(line, "failed: ") + 8 : line;
+		if (!strncmp(why, "FATAL:", 6))
+			why += 6 + strspn(why + 6, " ");
+		return customs__error(err, "cannot use the PostgreSQL store %s: %s (%s)", shown, why, hint);
 	}
 	PQsetNoticeProcessor(c->pg, ignore_notice, NULL);
 	if (!(c->desc = describe_conn(c->pg))) {
