@@ -86,7 +86,7 @@ int main(int argc, char **argv)
 		customs_analysis *x = a[i % 2];
 		char *saved = x->image.manifest_digest, **bumped = NULL;
 		size_t nb = 0;
-		snprintf(digest, sizeof(digest), "sha256:%064x", 0x100000 + i);
+		snprintf(digest, sizeof(digest), "sha256:%064x", (getenv("BENCH_BASE") ? atoi(getenv("BENCH_BASE")) : 0x100000) + i);
 		snprintf(tag, sizeof(tag), "bench/app-%d:%d", i % 100, i / 100);
 		x->image.manifest_digest = digest;
 		if (i % 25 == 0 && i) {

@@ -136,6 +136,10 @@ static int sq_open(customs_store_backend **out, const char *url)
 	 * nothing committed (only a power cut may lose the last commits) */
 	if ((err = simple(c, "PRAGMA journal_mode=WAL")) < 0 || (err = simple(c, "PRAGMA synchronous=NORMAL")) < 0)
 		goto fail;
+	/* 64 MiB of pages instead of SQLite's 2: a rich analysis inserts a few
+	 * thousand rows into indexes that a thousand stored images make big */
+	if ((err = simple(c, "PRAGMA cache_size=-65536")) < 0)
+		goto fail;
 	*out = &c->base;
 	return 0;
 fail:
