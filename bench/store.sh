@@ -58,7 +58,8 @@ measure() {
 	local label=$1 wall=() cpu=() i out
 	shift
 	for i in $(seq "$RUNS"); do
-		out=$({ /usr/bin/time -f '%e %U %S' "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1)
+		/usr/bin/time -o "$W/time" -f '%e %U %S' "$@" >/dev/null 2>&1 || true
+		out=$(tail -1 "$W/time")
 		wall+=("$(echo "$out" | awk '{print $1 * 1000}')")
 		cpu+=("$(echo "$out" | awk '{print ($2 + $3) * 1000}')")
 	done

@@ -112,10 +112,11 @@ static int fill_from_config(customs_analysis *a, const source_image *img)
 static int sort_walk_warnings(customs_analysis *a, size_t from)
 {
 	size_t n = a->nwarnings - from, k = 0;
-	customs_warning *w = a->warnings + from, *tmp;
+	customs_warning *w, *tmp;
 	long last = (long)a->nlayers;
 	if (n < 2)
 		return 0;
+	w = a->warnings + from;
 	if (!(tmp = malloc(n * sizeof(*tmp))))
 		return customs__error(CUSTOMS_ENOMEM, "out of memory");
 	for (long l = -1; l <= last; l++)
