@@ -96,6 +96,22 @@ int customs_store_put(customs_store *s, const customs_analysis *a, const customs
 
 /* ---- removing ---- */
 
+int store__forget_pkgset(customs_store *s, const char *pkgset)
+{
+	static const char *const sql[] = {
+		"DELETE FROM match_ids WHERE matchset IN (SELECT id FROM matchsets WHERE pkgset = ?1)"
+		" AND NOT EXISTS (SELECT 1 FROM images WHERE pkgset = ?1)",
+		"DELETE FROM matches WHERE matchset IN (SELECT id FROM matchsets WHERE pkgset = ?1)"
+		" AND NOT EXISTS (SELECT 1 FROM images WHERE pkgset = ?1)",
+		"DELETE FROM matchsets WHERE pkgset = ?1 AND NOT EXISTS (SELECT 1 FROM images WHERE pkgset = ?1)",
+	};
+	customs_store_value v = sv_text(pkgset);
+	int err = 0;
+	for (size_t i = 0; i < NV(sql) && !err; i++)
+		err = store__exec(s, sql[i], &v, 1, NULL);
+	return err;
+}
+
 /* What the removed image held alone goes with it: the rows below keep
  * only what another image still refers to. */
 static const char *const remove_sql[] = {

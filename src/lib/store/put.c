@@ -199,14 +199,23 @@ static int put_image(customs_store *s, put_ctx *x)
 			return err < 0 ? err : customs__error(CUSTOMS_EINTERNAL, "%s vanished while it was stored", x->digest);
 	}
 	customs_store_value w[] = {sv_text(x->pkgset), sv_int(x->id)};
-	if ((err = store__exec(s, "UPDATE images SET matchset = NULL, matched_at = NULL WHERE pkgset <> ? AND id = ?", w,
-			       NV(w), NULL)) < 0)
+	char *old = NULL;
+	if ((err = store__query_text(s, "SELECT pkgset FROM images WHERE id = ?", &w[1], 1, &old)) < 0 ||
+	    (err = store__exec(s, "UPDATE images SET matchset = NULL, matched_at = NULL WHERE pkgset <> ? AND id = ?", w,
+			       NV(w), NULL)) < 0) {
+		free(old);
 		return err;
+	}
 	v[n++] = sv_int(x->id);
 	err = store__exec(s,
 			  "UPDATE images SET (" IMAGE_COLS ") = (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
 			  "?,?,?,?,?,?,?,?,?) WHERE id = ?",
 			  v, (size_t)n, NULL);
+	/* other packages (another analyzer version): the old ones' matches go
+	 * when no image has those packages any more */
+	if (!err && old && strcmp(old, x->pkgset))
+		err = store__forget_pkgset(s, old);
+	free(old);
 	if (err < 0)
 		return err;
 	/* what the rows below replace */

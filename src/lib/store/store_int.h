@@ -137,6 +137,9 @@ typedef struct store_put {
 /* Store p->a in one transaction (replacing what its digest held). */
 int store__put(customs_store *s, const store_put *p);
 
+/* Drop the match sets of pkgset when no image has that package set. */
+int store__forget_pkgset(customs_store *s, const char *pkgset);
+
 /* Record that tag names digest now (a new row when it named another). */
 int store__tag(customs_store *s, const char *tag, const char *digest);
 
