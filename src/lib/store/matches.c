@@ -24,9 +24,11 @@ int store__build_id(char out[72], const customs_vulndb_info *info)
 	if (!c)
 		return customs__error(CUSTOMS_ENOMEM, "out of memory");
 	EVP_DigestInit_ex(c, EVP_sha256(), NULL);
-	/* when it was built and what each feed held: another import, even
+	/* the matcher that matched (another customs may match otherwise), when
+	 * the database was built and what each feed held: another import, even
 	 * within the same second, changes the counts or the times */
 	const char *b = info->built_at ? info->built_at : "";
+	EVP_DigestUpdate(c, "customs " CUSTOMS_VERSION, sizeof("customs " CUSTOMS_VERSION));
 	EVP_DigestUpdate(c, b, strlen(b) + 1);
 	for (size_t i = 0; i < info->nsources; i++) {
 		const customs_vulndb_source *x = &info->sources[i];

@@ -7,8 +7,9 @@
 #include "customs/match.h"
 #include "store/store_int.h"
 
-/* What identifies a database build: "sha256:..." of when it was built and
- * what each of its feeds held. */
+/* What identifies the matches of a database build: "sha256:..." of the
+ * customs version (its matcher), when the database was built and what each
+ * of its feeds held. */
 int store__build_id(char out[72], const customs_vulndb_info *info);
 
 /* One match as matches.detail holds it, its strings in ar, its package
