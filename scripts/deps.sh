@@ -3,7 +3,7 @@
 # missing (build: compile and run; test: also the test suite's tools).
 set -euo pipefail
 BUILD=(cmake make gcc pkg-config libarchive-dev libisal-dev libzstd-dev libssl-dev libjansson-dev
-       libsqlite3-dev libcmocka-dev libcurl4-openssl-dev libyaml-dev ca-certificates)
+       libsqlite3-dev libpq-dev libcmocka-dev libcurl4-openssl-dev libyaml-dev ca-certificates)
 # tests: fixture images from real packages (debootstrap, umoci, skopeo), rpm
 # databases (rpm, db5.3-util), the reference tools the tests compare against
 # (python3-jsonschema validates SPDX, CycloneDX and SARIF documents;
@@ -13,11 +13,13 @@ BUILD=(cmake make gcc pkg-config libarchive-dev libisal-dev libzstd-dev libssl-d
 # (cyclonedx-npm, the SARIF schema, Trivy and cdxgen for make-sboms.sh),
 # unzip (the Java ground truth), the Go toolchain (go version -m), curl,
 # sqlite3, GNU time, script (bsdutils: a terminal for the progress-line
-# checks), and lz4 and xz (Packages indexes as apt keeps them).  Under
+# checks), lz4 and xz (Packages indexes as apt keeps them), and PostgreSQL
+# (the store's tests run against a throw-away cluster).  Under
 # CI=true a test whose tool is missing fails, so everything a test uses is
 # listed here.
 TEST=(clang libclang-rt-14-dev jq python3 python3-apt python3-pip python3-jsonschema debootstrap umoci skopeo zstd isal rpm db5.3-util
-      docker-registry apache2-utils openssl npm unzip golang-go curl sqlite3 time bsdutils lz4 xz-utils)
+      docker-registry apache2-utils openssl npm unzip golang-go curl sqlite3 time bsdutils lz4 xz-utils
+      postgresql)
 
 want=("${BUILD[@]}")
 [ "${1:-build}" = test ] && want+=("${TEST[@]}")

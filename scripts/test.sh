@@ -18,6 +18,13 @@ $SUDO bash tests/fixtures/make-fixtures.sh build/fixtures
 step "SBOMs of the fixtures by other tools (cached in build/sboms)"
 bash tests/fixtures/make-sboms.sh build/fixtures build/sboms
 
+step "a throw-away PostgreSQL cluster on 127.0.0.1 for the store's tests"
+PGDIR=$(mktemp -d /tmp/customs-pg.XXXXXX)
+chmod 755 "$PGDIR"
+trap 'bash tests/tools/pg-cluster.sh stop "$PGDIR/c"; rm -rf "$PGDIR"' EXIT
+CUSTOMS_TEST_POSTGRES=$(bash tests/tools/pg-cluster.sh start "$PGDIR/c")
+export CUSTOMS_TEST_POSTGRES
+
 step "build + test (gcc, -Werror)"
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCUSTOMS_WERROR=ON >/dev/null
 cmake --build build -j"$(nproc)"

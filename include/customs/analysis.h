@@ -160,6 +160,12 @@ typedef struct customs_analysis {
 	struct customs__analysis_priv *priv;
 } customs_analysis;
 
+/* Keep the visible packages (all_layers: every package), and sort them by
+ * type, name, version, arch, then what tells two copies apart, so the
+ * order never depends on the order analyzers or layers finished in.
+ * Matches and every report index the packages in this order. */
+CUSTOMS_EXTERN void customs_analysis_select_packages(customs_analysis *a, int all_layers);
+
 /* Options for customs_analyze(): set version to CUSTOMS_OPTIONS_VERSION
  * (CUSTOMS_OPTIONS_INIT does); zero means "default" for every other field.
  * A version this library does not know is refused with CUSTOMS_EINVAL. */

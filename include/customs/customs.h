@@ -6,11 +6,13 @@
 
 #include "customs/errors.h"
 #include "customs/analysis.h"
+#include "customs/diff.h"
 #include "customs/match.h"
 #include "customs/purl.h"
 #include "customs/registry.h"
 #include "customs/report.h"
 #include "customs/sbom.h"
+#include "customs/store.h"
 #include "customs/version.h"
 #include "customs/vuln.h"
 

@@ -25,7 +25,8 @@ extern "C" {
 	X(EUSAGE, -9, "usage error")                                           \
 	X(ENETWORK, -10, "network error")                                      \
 	X(EAUTH, -11, "authentication failed")                                 \
-	X(EINTERNAL, -12, "internal error")
+	X(EINTERNAL, -12, "internal error")                                    \
+	X(EBUSY, -13, "busy: try again")
 
 typedef enum {
 	CUSTOMS_OK = 0,

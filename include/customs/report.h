@@ -36,6 +36,10 @@ struct customs_vulndb_source;
 struct customs_vuln_record;
 struct customs_vulndb_import_summary;
 struct customs_vulndb_update_summary;
+struct customs_store_image_list;
+struct customs_store_rematch_summary;
+struct customs_store_base;
+struct customs_diff;
 
 typedef enum customs_report_kind {
 	CUSTOMS_REPORT_NONE = 0,
@@ -49,6 +53,9 @@ typedef enum customs_report_kind {
 	CUSTOMS_REPORT_DB_IMPORT,   /* import, db_path: what an import stored, per feed */
 	CUSTOMS_REPORT_DB_UPDATE,   /* update, db_path: what an update fetched and imported */
 	CUSTOMS_REPORT_ROWS,        /* columns and cells: a table of strings */
+	CUSTOMS_REPORT_IMAGES,      /* images: the store's images */
+	CUSTOMS_REPORT_DIFF,        /* diff: what changed between two analyses */
+	CUSTOMS_REPORT_REMATCH,     /* rematch: what a rematch of the store changed */
 	CUSTOMS_REPORT_KINDS        /* how many kinds there are */
 } customs_report_kind;
 
@@ -81,12 +88,26 @@ typedef struct customs_report {
 	long long created;
 
 	/* rows: ncolumns names, and nrows * ncolumns cells row by row (NULL: no
-	 * value).  table: aligned columns, names as the header; json: an array
-	 * of objects, one per row, keys in column order. */
+	 * value).  table: aligned columns, the names as the header; json: an
+	 * array of objects, one per row, keys in column order. */
 	const char *const *columns;
 	size_t ncolumns;
 	const char *const *cells;
 	size_t nrows;
+	/* rows: a type per column for json, or NULL (all text): 's' text, 'i'
+	 * an integer, 'b' a boolean ("true"/"false"); a cell that is not what
+	 * its type says is written as text. */
+	const char *column_types;
+	/* rows: the table's header, ncolumns of them, or NULL: the names. */
+	const char *const *column_headings;
+
+	const struct customs_store_image_list *images;        /* images */
+	const struct customs_diff *diff;                      /* diff */
+	const struct customs_store_rematch_summary *rematch;  /* rematch */
+	/* scan: the image's base in the store, or NULL: the matches of
+	 * packages its layers brought are "inherited" from it, the others
+	 * "introduced" by the image's own layers */
+	const struct customs_store_base *base;
 } customs_report;
 
 /* Write r to f in format ("table", "json", "spdx-json", ...).  Returns 0,
@@ -126,12 +147,6 @@ CUSTOMS_EXTERN json_t *customs_analysis_to_json(const customs_analysis *a, int f
 /* The same document written to f, streaming the file catalog (bounded
  * memory for any number of files). */
 CUSTOMS_EXTERN int customs_analysis_write_json(FILE *f, const customs_analysis *a, int flags);
-
-/* Keep the visible packages (all_layers: every package), and sort them by
- * type, name, version, arch, then what tells two copies apart, so the
- * order never depends on the order analyzers or layers finished in.
- * Matches and every report index the packages in this order. */
-CUSTOMS_EXTERN void customs_analysis_select_packages(customs_analysis *a, int all_layers);
 
 /* The date a feed's data is as of, in seconds since the epoch: its newest
  * record, else the server's Last-Modified, else when it was imported; -1

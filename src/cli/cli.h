@@ -35,6 +35,12 @@ int cmd_db(int argc, char **argv); extern const char cmd_db_usage[];
 int cmd_tags(int argc, char **argv);
 int cmd_vercmp(int argc, char **argv);
 int cmd_scan(int argc, char **argv); extern const char cmd_scan_usage[];
+int cmd_analyze(int argc, char **argv); extern const char cmd_analyze_usage[];
+int cmd_images(int argc, char **argv); extern const char cmd_images_usage[];
+int cmd_image(int argc, char **argv); extern const char cmd_image_usage[];
+int cmd_query(int argc, char **argv); extern const char cmd_query_usage[];
+int cmd_diff(int argc, char **argv); extern const char cmd_diff_usage[];
+int cmd_rematch(int argc, char **argv); extern const char cmd_rematch_usage[];
 
 extern const char cmd_inspect_usage[];
 extern const char cmd_tags_usage[];

@@ -14,7 +14,7 @@ const char cmd_inspect_usage[] =
 	"  -o, --output FORMAT       table (default) or json; json includes the file catalog\n"
 	"  --scope SCOPE             squashed (default): what a container sees;\n"
 	"                            all-layers: also files hidden by later layers\n"
-	"\n" CLI_IMAGE_USAGE;
+	"\n" CLI_IMAGE_USAGE "\n" CLI_STORE_USAGE;
 
 int cmd_inspect(int argc, char **argv)
 {
@@ -27,7 +27,7 @@ int cmd_inspect(int argc, char **argv)
 	const char *output = "table";
 	int opt, rc;
 
-	cli_parser_init(&p, "inspect", argc, argv, opts, CLI_IMAGE_GROUPS | CLI_OPTS_SCOPE, &io);
+	cli_parser_init(&p, "inspect", argc, argv, opts, CLI_IMAGE_GROUPS | CLI_OPTS_SCOPE | CLI_OPTS_STORE, &io);
 	while ((opt = cli_next(&p)) > 0)
 		output = optarg; /* -o: the last one counts */
 	if (opt < 0)
@@ -38,7 +38,9 @@ int cmd_inspect(int argc, char **argv)
 		return rc;
 
 	customs_analysis *a;
-	if ((rc = cli_analyze(&a, "inspect", argv[optind], &io)) != 0)
+	rc = cli_analyze(&a, "inspect", argv[optind], &io);
+	customs_store_free(io.store); /* the analysis is all it was for */
+	if (rc != 0)
 		return rc;
 	customs_report r = {.version = CUSTOMS_REPORT_VERSION, .kind = CUSTOMS_REPORT_INSPECT, .analysis = a,
 			    .all_layers = io.all_layers};

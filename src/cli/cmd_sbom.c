@@ -45,7 +45,7 @@ const char cmd_sbom_usage[] =
 	"                            checksums (implies --file-digests)\n"
 	"  --timings                 print analysis and per-format writing times on\n"
 	"                            stderr (also with CUSTOMS_TIMINGS=1)\n"
-	"\n" SBOM_FORMATS_HELP "\n" CLI_IMAGE_USAGE;
+	"\n" SBOM_FORMATS_HELP "\n" CLI_IMAGE_USAGE "\n" CLI_STORE_USAGE;
 
 const char cmd_convert_usage[] =
 	"usage: customs convert FILE -o FORMAT[=FILE]... [--with-files]\n"
@@ -95,7 +95,7 @@ int cmd_sbom(int argc, char **argv)
 	cli_parser p;
 	int no_files = 0, with_files = 0, timings = cli_timings_env(), opt, rc;
 
-	cli_parser_init(&p, "sbom", argc, argv, opts, CLI_IMAGE_GROUPS | CLI_OPTS_SCOPE, &io);
+	cli_parser_init(&p, "sbom", argc, argv, opts, CLI_IMAGE_GROUPS | CLI_OPTS_SCOPE | CLI_OPTS_STORE, &io);
 	while ((opt = cli_next(&p)) > 0) {
 		switch (opt) {
 		case 'o':
@@ -123,7 +123,9 @@ int cmd_sbom(int argc, char **argv)
 
 	customs_analysis *a;
 	double t0 = cli_now_ms();
-	if ((rc = cli_analyze(&a, "sbom", argv[optind], &io)) != 0)
+	rc = cli_analyze(&a, "sbom", argv[optind], &io);
+	customs_store_free(io.store); /* the analysis is all it was for */
+	if (rc != 0)
 		return rc;
 	if (timings)
 		fprintf(stderr, "customs sbom: timings: analysis %.1f ms\n", cli_now_ms() - t0);

@@ -15,6 +15,7 @@
 #include "cli.h"
 #include "common.h"
 #include "customs/match.h"
+#include "customs/store.h"
 #include "customs/vuln.h"
 
 const char cmd_scan_usage[] =
@@ -98,7 +99,13 @@ const char cmd_scan_usage[] =
 	"Exit codes: 0 done, 1 a match at or above --fail-on, 2 usage error,\n"
 	"3 the image or the database could not be read (or fetched), 4 results\n"
 	"written but part of the image could not be read.\n"
-	"\n" CLI_IMAGE_USAGE;
+	"\n"
+	"With a store (--store, $CUSTOMS_STORE) an image the store holds is not read\n"
+	"again (nor are its known layers), its matches against the same database are\n"
+	"reused, and when a stored image is its base (its layers are the first ones of\n"
+	"this image) the findings are split into those inherited from the base and\n"
+	"those its own layers introduced.\n"
+	"\n" CLI_IMAGE_USAGE "\n" CLI_STORE_USAGE;
 
 enum {
 	OPT_DB = OPT_IMAGE_LAST,
@@ -148,7 +155,8 @@ static void check_db_age(const customs_vulndb_info *s, long max_days, int quiet)
 	double days = (double)(now - newest) / 86400.0;
 	if (days > (double)max_days)
 		fprintf(stderr,
-			"customs scan: warning: the vulnerability database's newest data is from %.10s (%.0f days old, over "
+			"customs scan: warning: the vulnerability database's newest data is from %.10s (%.0f days old, "
+			"over "
 			"--max-db-age %ld; built %s): run `customs db update`\n",
 			newest_s, days, max_days, s->built_at ? s->built_at : "never");
 }
@@ -186,7 +194,10 @@ static int scan_db_open(struct scan_db *sd, const char *path)
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	if (customs_vulndb_open(&sd->db, path, 1) < 0)
 		return cli_error(EXIT_FAILED, "scan", "%s", customs_error_last());
-	while (sd->nmore < (size_t)(ncpu > 4 ? 4 : ncpu > 1 ? ncpu : 1) - 1 &&
+	while (sd->nmore < (size_t)(ncpu > 4   ? 4
+				    : ncpu > 1 ? ncpu
+					       : 1) -
+				   1 &&
 	       customs_vulndb_open(&sd->more[sd->nmore], path, 1) == 0)
 		sd->nmore++;
 	sd->job.db = sd->db;
@@ -251,7 +262,8 @@ static void fetch_progress(void *ud, const char *msg)
 	if (strstr(msg, ": failed: "))
 		fprintf(stderr, "%scustoms scan: warning: %s\n", u->tty ? "\r\033[K" : "", msg);
 	if (u->tty)
-		fprintf(stderr, "\r\033[Kcustoms scan: fetching the vulnerability feeds: %zu/%zu %.60s", u->done, u->n, msg);
+		fprintf(stderr, "\r\033[Kcustoms scan: fetching the vulnerability feeds: %zu/%zu %.60s", u->done, u->n,
+			msg);
 }
 
 /* No database yet: fetch the feeds into it first, as `db update` does
@@ -268,8 +280,9 @@ static int fetch_feeds(const char *dbpath, int quiet)
 	if ((rc = cli_feeds(&feeds, &ui.n, &loaded, NULL, "scan")) != 0)
 		return rc;
 	if (!quiet && !ui.tty)
-		fprintf(stderr, "customs scan: no vulnerability database at %s: fetching its %zu feeds first, as `customs db "
-				"update` does (--offline never does)\n",
+		fprintf(stderr,
+			"customs scan: no vulnerability database at %s: fetching its %zu feeds first, as `customs db "
+			"update` does (--offline never does)\n",
 			dbpath, ui.n);
 	memset(&o, 0, sizeof(o));
 	o.version = CUSTOMS_VULNDB_IMPORT_OPTS_VERSION;
@@ -277,13 +290,14 @@ static int fetch_feeds(const char *dbpath, int quiet)
 	o.progress = fetch_progress;
 	o.ud = &ui;
 	if (customs_vulndb_update(dbpath, feeds, ui.n, &o, &s) < 0)
-		rc = cli_error(EXIT_FAILED, "scan",
-			       "%sno vulnerability database at %s, and fetching the feeds failed: %s; build it offline with "
-			       "`customs db import FEED...`",
-			       ui.tty ? "\r\033[K" : "", dbpath, customs_error_last());
+		rc = cli_error(
+			EXIT_FAILED, "scan",
+			"%sno vulnerability database at %s, and fetching the feeds failed: %s; build it offline with "
+			"`customs db import FEED...`",
+			ui.tty ? "\r\033[K" : "", dbpath, customs_error_last());
 	else if (ui.tty)
-		fprintf(stderr, "\r\033[Kcustoms scan: fetched %zu of %zu feeds into %s%s%s\n", s->fetched, ui.n, dbpath,
-			s->import && s->import->log_path ? "; import warnings in " : "",
+		fprintf(stderr, "\r\033[Kcustoms scan: fetched %zu of %zu feeds into %s%s%s\n", s->fetched, ui.n,
+			dbpath, s->import && s->import->log_path ? "; import warnings in " : "",
 			s->import && s->import->log_path ? s->import->log_path : "");
 	customs_vulndb_update_summary_free(s);
 	customs_vulndb_feeds_free(loaded, loaded ? ui.n : 0);
@@ -291,8 +305,8 @@ static int fetch_feeds(const char *dbpath, int quiet)
 }
 
 /* --ignore and --vex files into one rule set: 0 or an exit code */
-static int load_rules(customs_match_rules **out, const char *const *ignores, size_t nignores,
-		      const char *const *vexes, size_t nvexes)
+static int load_rules(customs_match_rules **out, const char *const *ignores, size_t nignores, const char *const *vexes,
+		      size_t nvexes)
 {
 	int rc = 0;
 	if (customs_match_rules_new(out) < 0)
@@ -325,6 +339,20 @@ static int write_results(customs_report *r, const cli_outputs *outs)
 	return rc;
 }
 
+/* The matches, through the store when there is one (its matches of this
+ * build reused, or kept) with the image's base there: 0 or an exit code. */
+static int match(customs_match_result **res, customs_store_base **base, customs_store *store, customs_vulndb *db,
+		 const customs_vulndb_info *info, const customs_analysis *a, const customs_match_opts *mo)
+{
+	if (store ? customs_store_match(store, res, a, db, info, mo, NULL) < 0
+		  : customs_match_analysis(res, db, a, mo) < 0)
+		return cli_error(EXIT_FAILED, "scan", "matching: %s", customs_error_last());
+	int err = store ? customs_store_base_of(store, base, a) : 0;
+	if (err < 0 && err != CUSTOMS_ENOTFOUND)
+		return cli_error(EXIT_FAILED, "scan", "%s", customs_error_last());
+	return 0;
+}
+
 int cmd_scan(int argc, char **argv)
 {
 	static const cli_opt opts[] = {
@@ -355,28 +383,24 @@ int cmd_scan(int argc, char **argv)
 	long max_db_age = 7;
 	int opt, rc;
 
-	cli_parser_init(&p, "scan", argc, argv, opts, CLI_IMAGE_GROUPS, &io);
+	cli_parser_init(&p, "scan", argc, argv, opts, CLI_IMAGE_GROUPS | CLI_OPTS_STORE, &io);
 	while ((opt = cli_next(&p)) > 0) {
 		switch (opt) {
 		case 'o':
 			if ((rc = cli_output_add(&outs, "scan", optarg, CUSTOMS_REPORT_SCAN)) != 0)
 				return rc;
 			break;
-		case OPT_DB:
-			dbopt = optarg;
-			break;
+		case OPT_DB: dbopt = optarg; break;
 		case OPT_FAIL_ON:
 			if (customs_severity_parse(&threshold, optarg) < 0)
-				return cli_usage_error("scan", "--fail-on wants negligible, low, medium, high, critical or unknown, not '%s'",
-						       optarg);
+				return cli_usage_error(
+					"scan",
+					"--fail-on wants negligible, low, medium, high, critical or unknown, not '%s'",
+					optarg);
 			fail_on = optarg;
 			break;
-		case OPT_ONLY_FIXED:
-			mo.only_fixed = 1;
-			break;
-		case OPT_HIDE_STATUS:
-			mo.hide_status = optarg;
-			break;
+		case OPT_ONLY_FIXED: mo.only_fixed = 1; break;
+		case OPT_HIDE_STATUS: mo.hide_status = optarg; break;
 		case OPT_IGNORE:
 			if (nignores == sizeof(ignores) / sizeof(ignores[0]))
 				return cli_usage_error("scan", "too many --ignore files");
@@ -387,12 +411,8 @@ int cmd_scan(int argc, char **argv)
 				return cli_usage_error("scan", "too many --vex files");
 			vexes[nvexes++] = optarg;
 			break;
-		case OPT_EXPLAIN:
-			mo.explain_id = optarg;
-			break;
-		case OPT_SHOW_SUPPRESSED:
-			show_suppressed = 1;
-			break;
+		case OPT_EXPLAIN: mo.explain_id = optarg; break;
+		case OPT_SHOW_SUPPRESSED: show_suppressed = 1; break;
 		case OPT_MAX_DB_AGE: {
 			char *end;
 			errno = 0;
@@ -403,14 +423,11 @@ int cmd_scan(int argc, char **argv)
 		}
 		case OPT_SEVERITY_SOURCE:
 			if (customs_severity_source_parse(&mo.severity_source, optarg) < 0)
-				return cli_usage_error("scan", "--severity-source wants distro or cvss, not '%s'", optarg);
+				return cli_usage_error("scan", "--severity-source wants distro or cvss, not '%s'",
+						       optarg);
 			break;
-		case OPT_TIMINGS:
-			timings = 1;
-			break;
-		case OPT_OFFLINE:
-			offline = 1;
-			break;
+		case OPT_TIMINGS: timings = 1; break;
+		case OPT_OFFLINE: offline = 1; break;
 		}
 	}
 	if (opt < 0)
@@ -427,13 +444,16 @@ int cmd_scan(int argc, char **argv)
 	customs_match_rules *rules = NULL;
 	customs_analysis *a = NULL;
 	customs_match_result *res = NULL;
+	customs_store_base *base = NULL;
 	double t0 = cli_now_ms(), t_db, t_an, t_match, t_out;
 	int missing;
 
 	memset(&sd, 0, sizeof(sd));
 	if (offline && remote_image(image))
-		return cli_usage_error("scan", "--offline: %s would be pulled from a registry; give a local image "
-					       "(oci:DIR, docker-archive:FILE, oci-archive:FILE, dir:DIR, sbom:FILE)", image);
+		return cli_usage_error("scan",
+				       "--offline: %s would be pulled from a registry; give a local image "
+				       "(oci:DIR, docker-archive:FILE, oci-archive:FILE, dir:DIR, sbom:FILE)",
+				       image);
 	if (dbopt)
 		dbpath = strdup(dbopt);
 	else if (customs_vulndb_default_path(&dbpath) < 0)
@@ -441,10 +461,11 @@ int cmd_scan(int argc, char **argv)
 	if (!dbpath)
 		return cli_error(EXIT_FAILED, "scan", "out of memory");
 	if ((missing = no_database(dbpath)) && offline) {
-		rc = cli_error(EXIT_FAILED, "scan",
-			       "no vulnerability database at %s, and --offline does not fetch one: build it with `customs db "
-			       "import FEED...` (files) or `customs db update`",
-			       dbpath);
+		rc = cli_error(
+			EXIT_FAILED, "scan",
+			"no vulnerability database at %s, and --offline does not fetch one: build it with `customs db "
+			"import FEED...` (files) or `customs db update`",
+			dbpath);
 		goto done;
 	}
 	if (!missing && (rc = scan_db_open(&sd, dbpath)) != 0)
@@ -454,6 +475,8 @@ int cmd_scan(int argc, char **argv)
 	mo.rules = rules;
 	t_db = cli_now_ms();
 
+	/* a scan writes no file catalog: a stored image is loaded without it */
+	io.load_flags = CUSTOMS_STORE_LOAD_NO_FILES;
 	/* the image next (with the database status alongside): a mistake in
 	 * its name is said before any download */
 	if (!missing)
@@ -478,10 +501,8 @@ int cmd_scan(int argc, char **argv)
 	 * report index them */
 	customs_analysis_select_packages(a, 0);
 	t_an = cli_now_ms();
-	if (customs_match_analysis(&res, sd.db, a, &mo) < 0) {
-		rc = cli_error(EXIT_FAILED, "scan", "matching: %s", customs_error_last());
+	if ((rc = match(&res, &base, io.store, sd.db, sd.job.info, a, &mo)) != 0)
 		goto done;
-	}
 	t_match = cli_now_ms();
 	if (!io.quiet)
 		for (size_t i = 0; i < res->nwarnings; i++)
@@ -492,23 +513,38 @@ int cmd_scan(int argc, char **argv)
 		if (customs_match_active(&res->matches[i]) && res->matches[i].severity >= threshold)
 			failed = 1;
 
-	customs_report r = {.version = CUSTOMS_REPORT_VERSION, .kind = CUSTOMS_REPORT_SCAN, .analysis = a,
-			    .matches = res, .vulndb = sd.job.info, .db = sd.db, .show_suppressed = show_suppressed,
-			    .fail_on = fail_on, .failed = failed, .explain_id = mo.explain_id,
-			    .explain_rules = nignores + nvexes};
+	customs_report r = {.version = CUSTOMS_REPORT_VERSION,
+			    .kind = CUSTOMS_REPORT_SCAN,
+			    .analysis = a,
+			    .matches = res,
+			    .vulndb = sd.job.info,
+			    .db = sd.db,
+			    .show_suppressed = show_suppressed,
+			    .fail_on = fail_on,
+			    .failed = failed,
+			    .explain_id = mo.explain_id,
+			    .explain_rules = nignores + nvexes,
+			    .base = base};
 	rc = write_results(&r, &outs);
 	t_out = cli_now_ms();
 	if (timings)
 		fprintf(stderr,
-			"customs scan: timings: database open %.1f ms, analysis %.1f ms (database status alongside), match "
+			"customs scan: timings: database open %.1f ms, analysis %.1f ms (database status alongside), "
+			"match "
 			"%.1f ms (%zu packages, %zu matches, %zu threads), output %.1f ms, total %.1f ms\n",
-			t_db - t0, t_an - t_db, t_match - t_an, res->packages, res->n, sd.nmore + 1, t_out - t_match, t_out - t0);
+			t_db - t0, t_an - t_db, t_match - t_an, res->packages, res->n, sd.nmore + 1, t_out - t_match,
+			t_out - t0);
 	if (!rc && failed)
 		rc = EXIT_FINDINGS;
 	if (!rc)
 		rc = cli_analysis_exit(a);
 done:
-	customs_match_result_free(res);
+	if (io.store)
+		customs_store_matches_free(res);
+	else
+		customs_match_result_free(res);
+	customs_store_base_free(base);
+	customs_store_free(io.store);
 	customs_analysis_free(a);
 	customs_match_rules_free(rules);
 	scan_db_close(&sd);

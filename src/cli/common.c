@@ -42,6 +42,7 @@ static int image_opt(cli_image_opts *io, const char *cmd, int opt, const char *a
 	case OPT_CA_FILE: io->o.ca_file = arg; return 0;
 	case OPT_USERNAME: io->o.registry_username = arg; return 0;
 	case OPT_PASSWORD_STDIN: io->password_stdin = 1; return 0;
+	case OPT_STORE: io->store_url = arg; return 0;
 	case OPT_SCOPE:
 		if (!strcmp(arg, "squashed"))
 			io->all_layers = 0;
@@ -99,6 +100,7 @@ static const cli_opt registry_opts[] = {
 	{NULL, 0, 0, 0},
 };
 static const cli_opt scope_opts[] = {{"scope", 0, required_argument, OPT_SCOPE}, {NULL, 0, 0, 0}};
+static const cli_opt store_opts[] = {{"store", 0, required_argument, OPT_STORE}, {NULL, 0, 0, 0}};
 
 static void add_opts(cli_parser *p, size_t *n, size_t *ns, const cli_opt *t)
 {
@@ -122,6 +124,8 @@ void cli_parser_init(cli_parser *p, const char *cmd, int argc, char **argv, cons
 	p->argv = argv;
 	p->own = own;
 	p->io = io;
+	if (io)
+		io->store_group = (groups & CLI_OPTS_STORE) != 0;
 	/* the command's own first: its -o comes before everything shared */
 	add_opts(p, &n, &ns, own);
 	if (groups & CLI_OPTS_SCOPE)
@@ -132,6 +136,8 @@ void cli_parser_init(cli_parser *p, const char *cmd, int argc, char **argv, cons
 		add_opts(p, &n, &ns, quiet_opts);
 	if (groups & CLI_OPTS_REGISTRY)
 		add_opts(p, &n, &ns, registry_opts);
+	if (groups & CLI_OPTS_STORE)
+		add_opts(p, &n, &ns, store_opts);
 	opterr = 0;
 	optind = 1;
 }
@@ -244,6 +250,42 @@ void cli_image_release(cli_image_opts *io)
 
 int cli_analyze(customs_analysis **out, const char *cmd, const char *ref, cli_image_opts *io)
 {
+	return cli_analyze_stored(out, cmd, ref, io, NULL);
+}
+
+int cli_vulndb_open(customs_vulndb **out, const char *cmd, const char *opt, int need)
+{
+	char *path = NULL;
+	int err;
+	*out = NULL;
+	if (opt)
+		path = strdup(opt);
+	else if (customs_vulndb_default_path(&path) < 0)
+		return cli_error(EXIT_FAILED, cmd, "%s", customs_error_last());
+	if (!path)
+		return cli_error(EXIT_FAILED, cmd, "out of memory");
+	err = customs_vulndb_open(out, path, 1);
+	free(path);
+	if (err == CUSTOMS_ENOTFOUND && !opt && !need)
+		return 0;
+	return err < 0 ? cli_error(EXIT_FAILED, cmd, "%s", customs_error_last()) : 0;
+}
+
+int cli_store_open(customs_store **out, const char *cmd, const char *url, int need)
+{
+	const char *env = getenv("CUSTOMS_STORE");
+	*out = NULL;
+	if (!url && !(env && *env) && !need)
+		return 0;
+	int err = customs_store_open(out, url ? url : env);
+	if (err < 0)
+		return cli_error(err == CUSTOMS_EUSAGE ? EXIT_USAGE : EXIT_FAILED, cmd, "%s", customs_error_last());
+	return 0;
+}
+
+int cli_analyze_stored(customs_analysis **out, const char *cmd, const char *ref, cli_image_opts *io,
+		       customs_store_stats *stats)
+{
 	int rc;
 	if ((rc = cli_image_prepare(io, cmd)) != 0)
 		return rc;
@@ -252,7 +294,25 @@ int cli_analyze(customs_analysis **out, const char *cmd, const char *ref, cli_im
 		io->o.progress = progress;
 		io->o.progress_ud = NULL;
 	}
-	int err = customs_analyze(out, ref, &io->o);
+	int err;
+	/* store:DIGEST|TAG names a stored analysis: the default store unless told */
+	if (!io->store && (io->store_group || !strncmp(ref, "store:", 6)) &&
+	    (rc = cli_store_open(&io->store, cmd, io->store_url, !strncmp(ref, "store:", 6))) != 0)
+		return rc;
+	if (io->store) {
+		customs_store_opts so = {.version = CUSTOMS_STORE_OPTS_VERSION, .tag = io->tag, .force = io->force,
+					 .load_flags = io->load_flags};
+		customs_store_stats st;
+		err = customs_store_analyze(io->store, out, ref, &io->o, &so, &st);
+		if (stats)
+			*stats = st;
+		if (!err && cli_timings_env())
+			fprintf(stderr, "customs %s: timings: store: %s, %zu layers read, %zu from the store\n", cmd,
+				st.known ? "image known" : st.stored ? "stored" : "not stored", st.layers_read,
+				st.layers_cached);
+	} else {
+		err = customs_analyze(out, ref, &io->o);
+	}
 	cli_image_release(io);
 	if (tty)
 		fputs("\r\033[K", stderr);

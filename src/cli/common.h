@@ -9,6 +9,8 @@
 #include "customs/customs.h"
 #include "customs/report.h"
 #include "customs/sbom.h"
+#include "customs/store.h"
+#include "customs/vuln.h"
 
 /* Options shared by several commands; values >= 1000, commands number
  * their own from OPT_IMAGE_LAST. */
@@ -26,6 +28,7 @@ enum {
 	OPT_USERNAME,
 	OPT_PASSWORD_STDIN,
 	OPT_SCOPE,
+	OPT_STORE,
 	OPT_IMAGE_LAST,
 };
 
@@ -36,6 +39,7 @@ enum {
 	CLI_OPTS_QUIET = 2,    /* --quiet */
 	CLI_OPTS_REGISTRY = 4, /* --username, --password-stdin, --insecure-registry, --ca-file */
 	CLI_OPTS_SCOPE = 8,    /* --scope squashed|all-layers */
+	CLI_OPTS_STORE = 16,   /* --store URL */
 };
 
 #define CLI_IMAGE_GROUPS (CLI_OPTS_IMAGE | CLI_OPTS_QUIET | CLI_OPTS_REGISTRY)
@@ -69,8 +73,19 @@ enum {
 	"  per small request), CUSTOMS_HTTP_BLOB_TIMEOUT (1800 per blob request, then resume),\n"    \
 	"  CUSTOMS_HTTP_RETRIES (3).\n"
 
+#define CLI_STORE_USAGE                                                                              \
+	"Store option:\n"                                                                             \
+	"  --store URL                   the store: sqlite:PATH (or a PATH) or postgres://USER@HOST/DB\n" \
+	"                                (default: $CUSTOMS_STORE, else ~/.local/share/customs/store.sqlite)\n"
+
 typedef struct cli_image_opts {
 	customs_options o;
+	const char *store_url;   /* --store */
+	int store_group;         /* the command takes --store: cli_analyze uses a store given so */
+	customs_store *store;    /* when set, cli_analyze goes through it; the command frees it */
+	const char *tag;         /* with store: the tag to record */
+	int force;               /* with store: analyse a stored digest again */
+	unsigned load_flags;     /* with store: CUSTOMS_STORE_LOAD_* for a stored image */
 	int quiet;
 	int all_layers;          /* --scope all-layers */
 	int password_stdin;
@@ -122,8 +137,25 @@ int cli_image_prepare(cli_image_opts *io, const char *cmd);
 void cli_image_release(cli_image_opts *io);
 
 /* Analyse ref with progress on a TTY; prints warnings (one line each).
- * Returns 0, or an exit code with the error printed. */
+ * With io->store, or when the command takes --store and a store is given
+ * (--store, $CUSTOMS_STORE: then opened into io->store), or for
+ * store:DIGEST|TAG, through the store (customs_store_analyze; stats, when
+ * not NULL, says what it did).  Returns 0, or an exit code with the error
+ * printed. */
 int cli_analyze(customs_analysis **out, const char *cmd, const char *ref, cli_image_opts *io);
+int cli_analyze_stored(customs_analysis **out, const char *cmd, const char *ref, cli_image_opts *io,
+		       customs_store_stats *stats);
+
+/* The vulnerability database a command matches against: opt (--db), which
+ * must be there; else the default one (customs_vulndb_default_path), which
+ * must be there when need, else *out NULL when it is not.  0, or an exit
+ * code with the error printed. */
+int cli_vulndb_open(customs_vulndb **out, const char *cmd, const char *opt, int need);
+
+/* The store a command uses: --store (url), else $CUSTOMS_STORE; when
+ * neither is given, the default store when need, else none (*out NULL).
+ * 0, or an exit code with the error printed. */
+int cli_store_open(customs_store **out, const char *cmd, const char *url, int need);
 
 /* Exit code for a finished analysis: EXIT_OK or EXIT_INCOMPLETE. */
 int cli_analysis_exit(const customs_analysis *a);

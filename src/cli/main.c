@@ -23,6 +23,7 @@ static const char main_usage[] =
 	"  registry:HOST[:PORT]/REPO[:TAG|@DIGEST]  an image in a registry, pulled as it is read\n"
 	"  sbom:FILE                 an SBOM (SPDX 2.3 JSON/tag-value, CycloneDX 1.4-1.7 JSON,\n"
 	"                            customs JSON): its packages, for sbom, scan and convert\n"
+	"  store:DIGEST|TAG          an analysis kept in the store (customs analyze; --store URL)\n"
 	"  PATH                      any of the above, detected\n"
 	"  NAME[:TAG]                not a path: a registry reference (debian:12 is\n"
 	"                            docker.io/library/debian:12)\n"
@@ -46,6 +47,12 @@ const cli_command cli_commands[] = {
 	{"vercmp", cmd_vercmp, "compare versions under an ecosystem's ordering", cmd_vercmp_usage},
 	{"tags", cmd_tags, "list the tags of a repository in a registry", cmd_tags_usage},
 	{"db", cmd_db, "build, update and describe the vulnerability database", cmd_db_usage},
+	{"analyze", cmd_analyze, "analyse an image into the store (by digest, with its tag)", cmd_analyze_usage},
+	{"images", cmd_images, "the store's images, their tags and vulnerability counts", cmd_images_usage},
+	{"image", cmd_image, "remove an image from the store (image rm)", cmd_image_usage},
+	{"query", cmd_query, "ask the store about one image or every image", cmd_query_usage},
+	{"diff", cmd_diff, "what changed between two images", cmd_diff_usage},
+	{"rematch", cmd_rematch, "match every stored image against the database again", cmd_rematch_usage},
 	{"help", cmd_help, "show help for a command", help_usage},
 	{NULL, NULL, NULL, NULL},
 };

@@ -806,7 +806,8 @@ static int add_md5sums(customs_package *p, const char *data, size_t len, int as_
 			int err = 0;
 			if (pl) {
 				char *abs = customs_asprintf("/%.*s", (int)pl, path);
-				key = abs ? customs_utf8_strndup(abs, pl + 1) : NULL;
+				/* a NUL in the line ends the path: abs may be shorter than pl + 1 */
+				key = abs ? customs_utf8_strndup(abs, strlen(abs)) : NULL;
 				free(abs);
 				err = !key || json_object_set_new_nocheck(m, key, json_stringn_nocheck(q, 32)) < 0 ||
 				      (as_files && customs_strlist_add(&p->files, key) < 0);

@@ -177,3 +177,35 @@ void customs__analyzers_stop(analyzer_run *v, size_t n)
 		if (v[i].type->destroy)
 			v[i].type->destroy(v[i].state);
 }
+
+/* ---- what the store keys layer results by ---- */
+
+int customs__analyzers_key(char **out, int *cacheable, const char *names)
+{
+	customs_buf b = CUSTOMS_BUF_INIT(0);
+	int all = 1, err;
+
+	*out = NULL;
+	pthread_once(&builtins_once, register_builtins);
+	pthread_mutex_lock(&lock);
+	err = check_names(names);
+	for (size_t i = 0; !err && i < ntypes; i++) {
+		if (!selected(names, types[i]->name))
+			continue;
+		if (customs_buf_printf(&b, "%s%s@%s", b.len ? "," : "", types[i]->name, types[i]->analyzer_version) < 0)
+			err = customs__error(CUSTOMS_ENOMEM, "out of memory");
+		all &= types[i]->create == customs__copies_create;
+	}
+	pthread_mutex_unlock(&lock);
+	if (!err && !(*out = b.len ? customs_buf_detach(&b) : customs_strdup("")))
+		err = customs__error(CUSTOMS_ENOMEM, "out of memory");
+	customs_buf_release(&b);
+	if (cacheable)
+		*cacheable = all;
+	return err;
+}
+
+copies *customs__analyzer_copies(const analyzer_run *r)
+{
+	return r->type->create == customs__copies_create ? r->state : NULL;
+}

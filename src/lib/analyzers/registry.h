@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 
+#include "core/copies.h"
 #include "layers/analyzer_run.h"
 
 /* The registered analyzers that names (a comma list; NULL, "" or "all":
@@ -15,5 +16,15 @@
 int customs__analyzers_start(analyzer_run *out, size_t *n, size_t cap, const char *names);
 /* destroy() of each. */
 void customs__analyzers_stop(analyzer_run *v, size_t n);
+
+/* The analyzers names selects, as a key of what they find:
+ * "name@analyzer_version,..." in run order (malloc'd).  *cacheable (may be
+ * NULL): every one of them keeps what it takes from a layer in the copies
+ * service (core/copies.h) and nothing elsewhere, so a layer's results can
+ * be kept and fed back (the built-ins; a plugin's state is its own). */
+int customs__analyzers_key(char **out, int *cacheable, const char *names);
+/* The CUSTOMS_COPIES_KINDS copies sets that are r's state, when r keeps
+ * its per-layer results there (see above); else NULL. */
+copies *customs__analyzer_copies(const analyzer_run *r);
 
 #endif

@@ -111,6 +111,19 @@ int copies__add_data(copies *s, const char *path, int layer, const void *data, s
 	return append(s, &c);
 }
 
+int copies__move(copies *dst, copies *src)
+{
+	int err = 0;
+	for (size_t i = 0; i < src->n && !err; i++) {
+		err = append(dst, &src->c[i]); /* releases the copy when it fails */
+		memset(&src->c[i], 0, sizeof(src->c[i]));
+	}
+	for (size_t i = 0; i < src->n; i++)
+		copy_release(&src->c[i]);
+	src->n = 0;
+	return err;
+}
+
 /* ---- lookups ---- */
 
 static int cmp_copy(const void *x, const void *y)

@@ -83,6 +83,10 @@ int copies__add_unreadable(copies *s, const char *path, int layer, const char *w
  * data NULL keeps only len). */
 int copies__add_data(copies *s, const char *path, int layer, const void *data, size_t len);
 
+/* Move every copy of src to the end of dst, in src's order (src is left
+ * empty): results made aside, kept only once they are whole. */
+int copies__move(copies *dst, copies *src);
+
 /* Sort the copies by path, then layer (the lookups do it when needed), for
  * a caller that walks s->c in that order. */
 void copies__sort(copies *s);

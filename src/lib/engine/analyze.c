@@ -7,6 +7,7 @@
 
 #include "customs/customs.h"
 #include "analyzers/registry.h"
+#include "engine/engine.h"
 #include "layers/layers.h"
 #include "model/model.h"
 #include "source/source.h"
@@ -103,7 +104,38 @@ static int fill_from_config(customs_analysis *a, const source_image *img)
 	return 0;
 }
 
+/* The walk-phase warnings a->warnings[from..] in layer order (stable):
+ * layers run on several threads, so their warnings interleave as the
+ * threads happen to run; by layer, the order is the same every time,
+ * whether a layer was read or its results came from the store.  Warnings
+ * about the image (-1) come first, any other layer number last. */
+static int sort_walk_warnings(customs_analysis *a, size_t from)
+{
+	size_t n = a->nwarnings - from, k = 0;
+	customs_warning *w, *tmp;
+	long last = (long)a->nlayers;
+	if (n < 2)
+		return 0;
+	w = a->warnings + from;
+	if (!(tmp = malloc(n * sizeof(*tmp))))
+		return customs__error(CUSTOMS_ENOMEM, "out of memory");
+	for (long l = -1; l <= last; l++)
+		for (size_t i = 0; i < n; i++) {
+			long key = w[i].layer >= -1 && w[i].layer < last ? w[i].layer : last;
+			if (key == l)
+				tmp[k++] = w[i];
+		}
+	memcpy(w, tmp, n * sizeof(*w));
+	free(tmp);
+	return 0;
+}
+
 int customs_analyze(customs_analysis **out, const char *ref, const customs_options *opts)
+{
+	return customs__analyze(out, ref, opts, NULL);
+}
+
+int customs__analyze(customs_analysis **out, const char *ref, const customs_options *opts, const analyze_hooks *h)
 {
 	static const customs_options defaults = CUSTOMS_OPTIONS_INIT;
 	customs_analysis *a = NULL;
@@ -113,6 +145,7 @@ int customs_analyze(customs_analysis **out, const char *ref, const customs_optio
 	dispatch d;
 	int dispatch_ok = 0, err;
 	layer_result *res = NULL;
+	uint8_t *skip = NULL;
 
 	if (!opts)
 		opts = &defaults;
@@ -154,22 +187,42 @@ int customs_analyze(customs_analysis **out, const char *ref, const customs_optio
 		err = customs__error_naming(err, ref);
 		goto fail;
 	}
+	if (h && h->known) {
+		customs_analysis *known = NULL;
+		if ((err = h->known(h->ud, a, &known)) < 0)
+			goto fail;
+		if (err) {
+			customs_analysis_free(a);
+			a = known;
+			err = 0;
+			goto fail; /* done: the cleanup below */
+		}
+	}
 
 	if ((err = customs__analyzers_start(an, &nan, 64, opts->analyzers)) < 0 ||
 	    (err = layers__dispatch_init(&d, an, nan)) < 0)
 		goto fail;
 	dispatch_ok = 1;
 
+	if (!(skip = calloc(img.nlayers ? img.nlayers : 1, 1))) {
+		err = customs__error(CUSTOMS_ENOMEM, "out of memory");
+		goto fail;
+	}
+	size_t first_warning = a->nwarnings;
+	if (h && h->before_walk && (err = h->before_walk(h->ud, a, res, an, nan, &d, skip)) < 0)
+		goto fail;
 	engine e = {
 		.a = a, .img = &img, .d = &d, .results = res,
 		.max_layer_bytes = opts->max_layer_bytes ? opts->max_layer_bytes : (64ull << 30),
 		.max_ratio = opts->max_ratio ? opts->max_ratio : 1000,
 		.max_entries = opts->max_entries ? opts->max_entries : 10000000,
 		.verify_diff_ids = opts->verify_diff_ids, .file_digests = opts->file_digests,
+		.check_diff_ids = h && h->check_diff_ids, .skip = skip,
 		.progress = opts->progress, .progress_ud = opts->progress_ud,
 	};
 	for (size_t i = 0; i < img.nlayers; i++)
-		e.bytes_total += img.layers[i].length;
+		if (!skip[i])
+			e.bytes_total += img.layers[i].length;
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	int threads = opts->threads > 0 ? opts->threads : (ncpu > 0 ? (int)ncpu : 1);
 	if (img.rootfs)
@@ -187,7 +240,18 @@ int customs_analyze(customs_analysis **out, const char *ref, const customs_optio
 		if (!l->complete)
 			a->complete = 0;
 	}
+	if ((err = sort_walk_warnings(a, first_warning)) < 0)
+		goto fail;
+	if (h && h->after_walk && (err = h->after_walk(h->ud, a, res, an, nan, skip, first_warning)) < 0)
+		goto fail;
 	if ((err = layers__squash(a, res, img.nlayers)) < 0)
+		goto fail;
+
+	for (size_t i = 0; i < nan; i++)
+		if (an[i].type->finish(an[i].state, a) < 0)
+			customs_analysis_warn(a, CUSTOMS_WARN, -1, NULL, "analyzer %s failed: %s", an[i].type->name,
+					      customs_error_last());
+	if (h && h->finished && (err = h->finished(h->ud, a, res)) < 0)
 		goto fail;
 	/* the per-layer arenas hold every path: the analysis keeps them */
 	for (size_t i = 0; i < img.nlayers; i++) {
@@ -196,11 +260,6 @@ int customs_analyze(customs_analysis **out, const char *ref, const customs_optio
 		free(res[i].e);
 		res[i].e = NULL;
 	}
-
-	for (size_t i = 0; i < nan; i++)
-		if (an[i].type->finish(an[i].state, a) < 0)
-			customs_analysis_warn(a, CUSTOMS_WARN, -1, NULL, "analyzer %s failed: %s", an[i].type->name,
-					      customs_error_last());
 	err = 0;
 fail:
 	customs__analyzers_stop(an, nan);
@@ -213,6 +272,7 @@ fail:
 		}
 		free(res);
 	}
+	free(skip);
 	source__release(&img);
 	if (err < 0) {
 		char keep[1024];

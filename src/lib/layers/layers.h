@@ -36,7 +36,8 @@ typedef struct layer_result {
 	uint64_t tar_bytes;
 	size_t skipped;
 	int complete;
-	int diff_id_verified;
+	int diff_id_verified;  /* verified, and reported so (--verify-diff-ids, docker-archive) */
+	int diff_id_checked;   /* the uncompressed stream hashed to the config's diff_id */
 	char *blob_digest;     /* computed sha256 of the blob */
 } layer_result;
 
@@ -73,6 +74,11 @@ typedef struct engine {
 	uint64_t max_entries;
 	int verify_diff_ids;
 	int file_digests;
+	/* hash every layer's uncompressed stream against its diff_id, without
+	 * reporting it as verified unless verify_diff_ids: a layer whose
+	 * results are kept under its diff_id must have been checked */
+	int check_diff_ids;
+	const uint8_t *skip;      /* per layer: 1 when its results came from elsewhere (not walked), or NULL */
 	_Atomic uint64_t bytes_read;
 	uint64_t bytes_total;
 	void (*progress)(void *ud, uint64_t done, uint64_t total);
@@ -88,6 +94,12 @@ void layers__walk_all(engine *e, int threads);
 
 /* Merge the walked layers top-down into a->files. */
 int layers__squash(customs_analysis *a, layer_result *res, size_t nlayers);
+/* The last step of the squash, for a catalog built some other way (a
+ * stored one): sort a->files by path, then layer (ties keep the order they
+ * came in: a layer's entries last first, as the squash adds them), and
+ * give each hard link its target's size and digest; warn: report links
+ * whose target is missing or not a regular file. */
+int layers__catalog_finish(customs_analysis *a, int warn);
 
 /* Shared by tar and dir walkers: record an entry, deliver content. */
 typedef struct entry_sink {

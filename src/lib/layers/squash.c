@@ -109,6 +109,41 @@ static const customs_file *link_target(const customs_file *files, size_t n, cons
 	return best;
 }
 
+int layers__catalog_finish(customs_analysis *a, int warn)
+{
+	qsort(a->files, a->nfiles, sizeof(*a->files), cmp_file);
+
+	/* a hard link is a file with its target's content (anchore/syft#5029) */
+	for (size_t i = 0; i < a->nfiles; i++) {
+		customs_file *f = &a->files[i];
+		if (f->type != CUSTOMS_FILE_HARDLINK || !f->link)
+			continue;
+		const customs_file *t = link_target(a->files, a->nfiles, f->link, f->layer);
+		for (int hop = 0; t && t->type == CUSTOMS_FILE_HARDLINK && t->link && hop < 8; hop++)
+			t = link_target(a->files, a->nfiles, t->link, t->layer);
+		if (!t) {
+			/* no content for this path: the catalog is incomplete */
+			if (warn)
+				customs_analysis_warn(a, CUSTOMS_ERROR, f->layer, f->path,
+						      "hard link to \"%s\", which is in neither this layer nor a lower one",
+						      f->link);
+			continue;
+		}
+		if (t->type != CUSTOMS_FILE_REG) {
+			if (warn)
+				customs_analysis_warn(a, CUSTOMS_WARN, f->layer, f->path,
+						      "hard link to \"%s\", which is not a regular file", f->link);
+			continue;
+		}
+		f->size = t->size;
+		if (t->has_digest && !f->has_digest) {
+			memcpy(f->sha256, t->sha256, 32);
+			f->has_digest = 1;
+		}
+	}
+	return 0;
+}
+
 int layers__squash(customs_analysis *a, layer_result *res, size_t nl)
 {
 	customs_strmap seen = {0}, hide = {0};
@@ -162,33 +197,8 @@ int layers__squash(customs_analysis *a, layer_result *res, size_t nl)
 				goto done;
 		}
 	}
-	qsort(a->files, a->nfiles, sizeof(*a->files), cmp_file);
-
-	/* a hard link is a file with its target's content (anchore/syft#5029) */
-	for (size_t i = 0; i < a->nfiles; i++) {
-		customs_file *f = &a->files[i];
-		if (f->type != CUSTOMS_FILE_HARDLINK || !f->link)
-			continue;
-		const customs_file *t = link_target(a->files, a->nfiles, f->link, f->layer);
-		for (int hop = 0; t && t->type == CUSTOMS_FILE_HARDLINK && t->link && hop < 8; hop++)
-			t = link_target(a->files, a->nfiles, t->link, t->layer);
-		if (!t) {
-			/* no content for this path: the catalog is incomplete */
-			customs_analysis_warn(a, CUSTOMS_ERROR, f->layer, f->path,
-					      "hard link to \"%s\", which is in neither this layer nor a lower one", f->link);
-			continue;
-		}
-		if (t->type != CUSTOMS_FILE_REG) {
-			customs_analysis_warn(a, CUSTOMS_WARN, f->layer, f->path, "hard link to \"%s\", which is not a regular file",
-					      f->link);
-			continue;
-		}
-		f->size = t->size;
-		if (t->has_digest && !f->has_digest) {
-			memcpy(f->sha256, t->sha256, 32);
-			f->has_digest = 1;
-		}
-	}
+	if ((err = layers__catalog_finish(a, 1)) < 0)
+		goto done;
 
 	/* a whiteout of a path no lower layer has deletes nothing: harmless to
 	 * a container, but a sign of a layer built for another base, or made */

@@ -320,7 +320,8 @@ void layers__walk_layer(engine *e, size_t li)
 	}
 	/* the diff_id is the only digest a docker-archive layer has */
 	const char *diff_id = e->a->layers[li].diff_id;
-	int need_out_hash = e->verify_diff_ids || !sl->digest;
+	int report_out_hash = e->verify_diff_ids || !sl->digest;
+	int need_out_hash = report_out_hash || e->check_diff_ids;
 	blobstream_opts bo = {
 		.max_out = e->max_layer_bytes, .max_ratio = e->max_ratio,
 		.hash_out = need_out_hash && diff_id, .progress = &e->bytes_read,
@@ -441,7 +442,8 @@ finish:
 					      "diff_id mismatch: the config says %s, the uncompressed layer hashes to %s", diff_id, od);
 			complete = 0;
 		} else if (od) {
-			r->diff_id_verified = 1;
+			r->diff_id_checked = 1;
+			r->diff_id_verified = report_out_hash;
 		}
 	} else if (complete && !diff_id && !sl->digest) {
 		customs_analysis_warn(e->a, CUSTOMS_WARN, (int)li, NULL, "layer has no digest to verify against");
@@ -594,11 +596,16 @@ void layers__walk_all(engine *e, int threads)
 
 	if (!(p.order = malloc((n ? n : 1) * sizeof(size_t)))) {
 		for (size_t i = 0; i < n; i++)
-			layers__walk_layer(e, i);
+			if (!e->skip || !e->skip[i])
+				layers__walk_layer(e, i);
 		return;
 	}
+	/* only the layers to walk: a thread per skipped layer would be idle */
+	p.n = 0;
 	for (size_t i = 0; i < n; i++)
-		p.order[i] = i;
+		if (!e->skip || !e->skip[i])
+			p.order[p.n++] = i;
+	n = p.n;
 	pthread_mutex_lock(&sort_lock);
 	sort_engine = e;
 	qsort(p.order, n, sizeof(size_t), by_size_desc);

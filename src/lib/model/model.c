@@ -12,9 +12,9 @@
 
 struct customs__analysis_priv {
 	pthread_mutex_t mu;
-	customs_arena *arenas;  /* one per layer: file paths live here */
+	customs_arena *arenas; /* one per layer: file paths live here */
 	size_t narenas;
-	size_t packages_cap;    /* allocated entries of a->packages */
+	size_t packages_cap; /* allocated entries of a->packages */
 	/* one index derived from the analysis by a stage above, kept while the
 	 * key it was built for holds (customs__analysis_cache) */
 	void *cache;
@@ -103,6 +103,33 @@ int customs_analysis_add_package(customs_analysis *a, customs_package *p)
 	return 0;
 }
 
+/* What a warning's message starts with: the image, layer and path. */
+static void warn_prefix(customs_buf *b, const customs_analysis *a, int layer, const char *path)
+{
+	customs_buf_printf(b, "%s", a->image.reference ? a->image.reference : "image");
+	if (layer >= 0 && (size_t)layer < a->nlayers) {
+		const customs_layer *l = &a->layers[layer];
+		customs_buf_printf(b, ": layer %d", layer);
+		/* docker-archive layers have no blob digest: name them by diff_id */
+		if (l->digest || l->diff_id)
+			customs_buf_printf(b, " (%s)", l->digest ? l->digest : l->diff_id);
+	}
+	if (path)
+		customs_buf_printf(b, ": %.1024s", path);
+	customs_buf_puts(b, ": ");
+}
+
+const char *customs__warning_body(const customs_analysis *a, const customs_warning *w)
+{
+	customs_buf b = CUSTOMS_BUF_INIT(8192);
+	const char *body = w->message;
+	warn_prefix(&b, a, w->layer, w->path);
+	if (b.ptr && w->message && !strncmp(w->message, b.ptr, b.len))
+		body = w->message + b.len;
+	customs_buf_release(&b);
+	return body;
+}
+
 void customs_analysis_warn(customs_analysis *a, int level, int layer, const char *path, const char *fmt, ...)
 {
 	customs_buf b = CUSTOMS_BUF_INIT(8192);
@@ -112,17 +139,8 @@ void customs_analysis_warn(customs_analysis *a, int level, int layer, const char
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	customs_buf_printf(&b, "%s", a->image.reference ? a->image.reference : "image");
-	if (layer >= 0 && (size_t)layer < a->nlayers) {
-		const customs_layer *l = &a->layers[layer];
-		customs_buf_printf(&b, ": layer %d", layer);
-		/* docker-archive layers have no blob digest: name them by diff_id */
-		if (l->digest || l->diff_id)
-			customs_buf_printf(&b, " (%s)", l->digest ? l->digest : l->diff_id);
-	}
-	if (path)
-		customs_buf_printf(&b, ": %.1024s", path);
-	customs_buf_printf(&b, ": %s", msg);
+	warn_prefix(&b, a, layer, path);
+	customs_buf_puts(&b, msg);
 
 	pthread_mutex_lock(&a->priv->mu);
 	customs_warning *w = realloc(a->warnings, (a->nwarnings + 1) * sizeof(*w));
@@ -210,4 +228,45 @@ void customs__analysis_set_cache(const customs_analysis *a, void *cache, void (*
 	a->priv->cache = cache;
 	a->priv->cache_free = free_fn;
 	a->priv->cache_key = key;
+}
+
+/* ---- which packages, in what order ---- */
+
+static int strcmp0(const char *a, const char *b)
+{
+	if (!a || !b)
+		return (a != NULL) - (b != NULL);
+	return strcmp(a, b);
+}
+
+static int cmp_pkg(const void *x, const void *y)
+{
+	const customs_package *a = *(customs_package *const *)x, *b = *(customs_package *const *)y;
+	int c;
+	if ((c = strcmp0(a->type, b->type)) || (c = strcmp0(a->name, b->name)) ||
+	    (c = strcmp0(a->version, b->version)) || (c = strcmp0(a->arch, b->arch)))
+		return c;
+	if (a->visible != b->visible)
+		return b->visible - a->visible;
+	if (a->layer != b->layer)
+		return (a->layer > b->layer) - (a->layer < b->layer);
+	if ((c = strcmp0(a->db_path, b->db_path)))
+		return c;
+	if ((c = strcmp0(a->found_by, b->found_by)))
+		return c;
+	return strcmp0(a->purl, b->purl);
+}
+
+void customs_analysis_select_packages(customs_analysis *a, int all_layers)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < a->npackages; i++) {
+		if (!all_layers && !a->packages[i]->visible)
+			customs_package_free(a->packages[i]);
+		else
+			a->packages[k++] = a->packages[i];
+	}
+	a->npackages = k;
+	if (a->npackages)
+		qsort(a->packages, a->npackages, sizeof(*a->packages), cmp_pkg);
 }

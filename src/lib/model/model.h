@@ -23,4 +23,11 @@ int customs__analysis_keep_arena(customs_analysis *a, customs_arena *arena);
 void *customs__analysis_cache(const customs_analysis *a, size_t key);
 void customs__analysis_set_cache(const customs_analysis *a, void *cache, void (*free_fn)(void *), size_t key);
 
+/* The part of w's message after the image, layer and path that
+ * customs_analysis_warn() put before it (the whole message when it does
+ * not start with them): with the same layer and path, warning anew with
+ * the body gives the message again, for this image or another.  Borrowed
+ * from w. */
+const char *customs__warning_body(const customs_analysis *a, const customs_warning *w);
+
 #endif

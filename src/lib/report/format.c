@@ -27,12 +27,18 @@ static const struct report_format {
 	{"table", K(DB_IMPORT), 0, report__db_import_table},
 	{"table", K(DB_UPDATE), 0, report__db_update_table},
 	{"table", K(ROWS), 0, report__rows_table},
+	{"table", K(IMAGES), 0, report__images_table},
+	{"table", K(DIFF), 0, report__diff_table},
+	{"table", K(REMATCH), 0, report__rematch_table},
 	{"json", K(INSPECT) | K(SBOM), 0, report__analysis_json},
 	{"json", K(SCAN), 0, report__scan_json},
 	{"json", K(DB_STATUS), 0, report__db_status_json},
 	{"json", K(DB_VULN), 0, report__db_vuln_json},
 	{"json", K(DB_AFFECTED), 0, report__db_affected_json},
 	{"json", K(ROWS), 0, report__rows_json},
+	{"json", K(IMAGES), 0, report__images_json},
+	{"json", K(DIFF), 0, report__diff_json},
+	{"json", K(REMATCH), 0, report__rematch_json},
 	{"spdx-json", K(SBOM), 1, report__spdx_json},
 	{"spdx-tag-value", K(SBOM), 1, report__spdx_tv},
 	{"sarif", K(SCAN), 1, report__sarif},
@@ -123,6 +129,15 @@ static int check_report(const customs_report *r)
 		break;
 	case CUSTOMS_REPORT_ROWS:
 		miss = !r->ncolumns || !r->columns || (r->nrows && !r->cells) ? "columns and cells" : NULL;
+		break;
+	case CUSTOMS_REPORT_IMAGES:
+		miss = !r->images ? "a list of images" : NULL;
+		break;
+	case CUSTOMS_REPORT_DIFF:
+		miss = !r->diff ? "a diff" : NULL;
+		break;
+	case CUSTOMS_REPORT_REMATCH:
+		miss = !r->rematch ? "a rematch summary" : NULL;
 		break;
 	default:
 		return customs__error(CUSTOMS_EINVAL, "unknown report kind %d", (int)r->kind);

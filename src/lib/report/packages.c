@@ -1,51 +1,9 @@
-/* packages.c - an analysis' packages: which ones a report shows and in what
- * order, the sbom table, and the purls list (one package URL a line,
+/* packages.c - an analysis' packages: the sbom table, and the purls list (one package URL a line,
  * sorted, unique: purl-spec). */
 #include <stdlib.h>
 #include <string.h>
 
 #include "report/report.h"
-
-/* ---- package order ---- */
-
-static int strcmp0(const char *a, const char *b)
-{
-	if (!a || !b)
-		return (a != NULL) - (b != NULL);
-	return strcmp(a, b);
-}
-
-static int cmp_pkg(const void *x, const void *y)
-{
-	const customs_package *a = *(customs_package *const *)x, *b = *(customs_package *const *)y;
-	int c;
-	if ((c = strcmp0(a->type, b->type)) || (c = strcmp0(a->name, b->name)) || (c = strcmp0(a->version, b->version)) ||
-	    (c = strcmp0(a->arch, b->arch)))
-		return c;
-	if (a->visible != b->visible)
-		return b->visible - a->visible;
-	if (a->layer != b->layer)
-		return (a->layer > b->layer) - (a->layer < b->layer);
-	if ((c = strcmp0(a->db_path, b->db_path)))
-		return c;
-	if ((c = strcmp0(a->found_by, b->found_by)))
-		return c;
-	return strcmp0(a->purl, b->purl);
-}
-
-void customs_analysis_select_packages(customs_analysis *a, int all_layers)
-{
-	size_t k = 0;
-	for (size_t i = 0; i < a->npackages; i++) {
-		if (!all_layers && !a->packages[i]->visible)
-			customs_package_free(a->packages[i]);
-		else
-			a->packages[k++] = a->packages[i];
-	}
-	a->npackages = k;
-	if (a->npackages)
-		qsort(a->packages, a->npackages, sizeof(*a->packages), cmp_pkg);
-}
 
 /* ---- the table ---- */
 

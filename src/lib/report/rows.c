@@ -1,6 +1,7 @@
 /* rows.c - a table of strings (columns and rows), for what has no report
- * kind of its own: aligned text columns under their names, or a JSON array
- * of objects, one per row, with the columns as keys in their order. */
+ * kind of its own: aligned text columns under their headings (else their
+ * names), or a JSON array of objects, one per row, with the columns as
+ * keys in their order and values of the columns' types. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,6 +12,12 @@ static const char *cell(const customs_report *r, size_t row, size_t col)
 	return r->cells[row * r->ncolumns + col];
 }
 
+/* A column's heading in the table: the one given, else its name. */
+static const char *heading(const customs_report *r, size_t c)
+{
+	return r->column_headings && r->column_headings[c] ? r->column_headings[c] : r->columns[c];
+}
+
 int report__rows_table(FILE *f, const customs_report *r, const sbom_doc *d)
 {
 	size_t nc = r->ncolumns;
@@ -18,13 +25,13 @@ int report__rows_table(FILE *f, const customs_report *r, const sbom_doc *d)
 	if (!w)
 		return customs__error(CUSTOMS_ENOMEM, "out of memory");
 	for (size_t c = 0; c < nc; c++) {
-		w[c] = customs_column_width(r->columns[c], 0, 1 << 20);
+		w[c] = customs_column_width(heading(r, c), 0, 1 << 20);
 		for (size_t i = 0; i < r->nrows; i++)
 			w[c] = customs_column_width(cell(r, i, c), w[c], 1 << 20);
 	}
 	/* the last column is not padded: no trailing blanks */
 	for (size_t c = 0; c < nc; c++)
-		fprintf(f, "%s%-*s", c ? "  " : "", c + 1 < nc ? w[c] : 0, r->columns[c]);
+		fprintf(f, "%s%-*s", c ? "  " : "", c + 1 < nc ? w[c] : 0, heading(r, c));
 	fputc('\n', f);
 	for (size_t i = 0; i < r->nrows; i++) {
 		for (size_t c = 0; c < nc; c++) {
@@ -37,13 +44,21 @@ int report__rows_table(FILE *f, const customs_report *r, const sbom_doc *d)
 	return 0;
 }
 
-/* a cell as JSON: malformed UTF-8 as U+FFFD, as everywhere in customs' JSON */
-static json_t *jcell(const char *v)
+/* a cell as JSON: its column's type, malformed UTF-8 as U+FFFD as
+ * everywhere in customs' JSON */
+static json_t *jcell(const char *v, char type)
 {
 	json_t *j;
-	char *fixed;
+	char *fixed, *end;
 	if (!v)
 		return json_null();
+	if (type == 'i' && *v) {
+		long long n = strtoll(v, &end, 10);
+		if (!*end)
+			return json_integer(n);
+	}
+	if (type == 'b' && (!strcmp(v, "true") || !strcmp(v, "false")))
+		return json_boolean(!strcmp(v, "true"));
 	if ((j = json_string(v)))
 		return j;
 	fixed = customs_utf8_repair(v);
@@ -60,7 +75,8 @@ int report__rows_json(FILE *f, const customs_report *r, const sbom_doc *d)
 		json_t *o = json_object();
 		for (size_t c = 0; o && c < r->ncolumns; c++) {
 			const char *v = cell(r, i, c);
-			if (json_object_set_new(o, r->columns[c], jcell(v)) < 0) {
+			char type = r->column_types && c < strlen(r->column_types) ? r->column_types[c] : 's';
+			if (json_object_set_new(o, r->columns[c], jcell(v, type)) < 0) {
 				json_decref(o);
 				o = NULL;
 			}

@@ -7,8 +7,20 @@
 #include <strings.h>
 
 #include "customs/match.h"
+#include "customs/store.h"
 #include "customs/vuln.h"
 #include "report/report.h"
+
+/* Where a match came from when the image's base is known: the layers
+ * below base->layers are the base's. */
+enum { ORIGIN_ANY = 0, ORIGIN_BASE, ORIGIN_IMAGE };
+
+static int origin_of(const customs_store_base *base, const customs_match *m)
+{
+	if (!base)
+		return ORIGIN_ANY;
+	return m->layer >= 0 && (size_t)m->layer < base->layers ? ORIGIN_BASE : ORIGIN_IMAGE;
+}
 
 static const char *sev_upper(customs_severity s)
 {
@@ -43,7 +55,9 @@ static const char *note_text(char *buf, size_t n, const customs_match *m)
 	const customs_match_cover *cv = m->covered_by;
 	if (m->suppressed == CUSTOMS_SUPPRESS_COVERED && cv)
 		snprintf(buf, n, "covered by %s: %s%s%s", cv->package, cv->state,
-			 !strcmp(cv->state, "affected") ? " (counted there)" : cv->fixed ? " in " : "",
+			 !strcmp(cv->state, "affected") ? " (counted there)"
+			 : cv->fixed                    ? " in "
+							: "",
 			 cv->fixed && strcmp(cv->state, "affected") ? cv->fixed : "");
 	else if (m->suppressed)
 		snprintf(buf, n, "%s", customs_suppress_kind_name(m->suppressed));
@@ -115,12 +129,18 @@ static void count(struct counts *k, const customs_match_result *r)
 	}
 }
 
-static int shown(const customs_match_result *r, size_t i, int show_suppressed)
+/* matches[i] is a row of the table: shown, not a repeat, of the origin
+ * asked for (ORIGIN_ANY: every one) */
+static int shown(const customs_match_result *r, size_t i, int show_suppressed, const customs_store_base *base,
+		 int origin)
 {
-	return (show_suppressed || customs_match_active(&r->matches[i])) && !repeated_row(r, i);
+	const customs_match *m = &r->matches[i];
+	return (show_suppressed || customs_match_active(m)) && !repeated_row(r, i) &&
+	       (!origin || origin_of(base, m) == origin);
 }
 
-static void matches_table(FILE *f, const customs_match_result *r, int show_suppressed)
+static void matches_table(FILE *f, const customs_match_result *r, int show_suppressed, const customs_store_base *base,
+			  int origin)
 {
 	int wi = 2, ws = 8, wp = 7, wv = 9, wf = 8, wt = 5, any_epss = 0, any_kev = 0, any_note = 0;
 	char buf[512], st[128];
@@ -128,7 +148,7 @@ static void matches_table(FILE *f, const customs_match_result *r, int show_suppr
 
 	for (size_t i = 0; i < r->n; i++) {
 		const customs_match *m = &r->matches[i];
-		if (!shown(r, i, show_suppressed))
+		if (!shown(r, i, show_suppressed, base, origin))
 			continue;
 		nshown++;
 		wi = customs_column_width(m->id, wi, 24);
@@ -143,8 +163,8 @@ static void matches_table(FILE *f, const customs_match_result *r, int show_suppr
 		any_kev |= m->kev;
 	}
 	if (nshown) {
-		fprintf(f, "%-*s  %-*s  %-*s  %-*s  %-*s  %-*s  %-5s", wi, "ID", ws, "SEVERITY", wp, "PACKAGE", wv, "INSTALLED", wf,
-		       "FIXED-IN", wt, "STATE", "LAYER");
+		fprintf(f, "%-*s  %-*s  %-*s  %-*s  %-*s  %-*s  %-5s", wi, "ID", ws, "SEVERITY", wp, "PACKAGE", wv,
+			"INSTALLED", wf, "FIXED-IN", wt, "STATE", "LAYER");
 		if (any_epss)
 			fprintf(f, "  %-6s", "EPSS");
 		if (any_kev)
@@ -156,14 +176,14 @@ static void matches_table(FILE *f, const customs_match_result *r, int show_suppr
 	for (size_t i = 0; i < r->n; i++) {
 		const customs_match *m = &r->matches[i];
 		char layer[16] = "-", fx[512];
-		if (!shown(r, i, show_suppressed))
+		if (!shown(r, i, show_suppressed, base, origin))
 			continue;
 		if (m->layer >= 0)
 			snprintf(layer, sizeof(layer), "%d", m->layer);
 		fixed_text(fx, sizeof(fx), m);
-		fprintf(f, "%-*.*s  %-*s  %-*.*s  %-*.*s  %-*.*s  %-*.*s  %-5s", wi, wi, m->id, ws, sev_upper(m->severity), wp, wp,
-		       m->name ? m->name : "-", wv, wv, m->version ? m->version : "-", wf, wf, fx, wt, wt,
-		       state_text(st, sizeof(st), m), layer);
+		fprintf(f, "%-*.*s  %-*s  %-*.*s  %-*.*s  %-*.*s  %-*.*s  %-5s", wi, wi, m->id, ws,
+			sev_upper(m->severity), wp, wp, m->name ? m->name : "-", wv, wv, m->version ? m->version : "-",
+			wf, wf, fx, wt, wt, state_text(st, sizeof(st), m), layer);
 		if (any_epss) {
 			if (m->epss >= 0)
 				fprintf(f, "  %5.1f%%", m->epss * 100);
@@ -185,17 +205,20 @@ static void summary_line(FILE *f, const customs_match_result *r)
 	if (!k.active)
 		fprintf(f, "No vulnerabilities found");
 	else
-		fprintf(f, "%zu %s: %zu critical, %zu high, %zu medium, %zu low, %zu negligible, %zu unknown; %zu fixable", k.active,
-		       k.active == 1 ? "vulnerability" : "vulnerabilities", k.sev[CUSTOMS_SEVERITY_CRITICAL],
-		       k.sev[CUSTOMS_SEVERITY_HIGH], k.sev[CUSTOMS_SEVERITY_MEDIUM], k.sev[CUSTOMS_SEVERITY_LOW],
-		       k.sev[CUSTOMS_SEVERITY_NEGLIGIBLE], k.sev[CUSTOMS_SEVERITY_UNKNOWN], k.fixable);
+		fprintf(f,
+			"%zu %s: %zu critical, %zu high, %zu medium, %zu low, %zu negligible, %zu unknown; %zu fixable",
+			k.active, k.active == 1 ? "vulnerability" : "vulnerabilities", k.sev[CUSTOMS_SEVERITY_CRITICAL],
+			k.sev[CUSTOMS_SEVERITY_HIGH], k.sev[CUSTOMS_SEVERITY_MEDIUM], k.sev[CUSTOMS_SEVERITY_LOW],
+			k.sev[CUSTOMS_SEVERITY_NEGLIGIBLE], k.sev[CUSTOMS_SEVERITY_UNKNOWN], k.fixable);
 	fprintf(f, " (%zu packages checked)", r->packages);
 	if (k.suppressed || k.covered)
 		fprintf(f, "; %zu suppressed, %zu covered by distro packages", k.suppressed, k.covered);
 	fputc('\n', f);
 	if (k.no_record)
-		fprintf(f, "(%zu of them in language packages that distro packages installed: the distro feed has no record of "
-			   "them, so the upstream advisory counts)\n",
+		fprintf(f,
+			"(%zu of them in language packages that distro packages installed: the distro feed has no "
+			"record of "
+			"them, so the upstream advisory counts)\n",
 			k.no_record);
 }
 
@@ -205,7 +228,8 @@ static json_t *summary_json(const customs_match_result *r, const char *fail_on, 
 	json_t *o = json_object(), *sev = json_object(), *kinds = json_object();
 	count(&k, r);
 	for (int s = CUSTOMS_SEVERITY_CRITICAL; s >= CUSTOMS_SEVERITY_UNKNOWN; s--)
-		json_object_set_new(sev, customs_severity_name((customs_severity)s), json_integer((json_int_t)k.sev[s]));
+		json_object_set_new(sev, customs_severity_name((customs_severity)s),
+				    json_integer((json_int_t)k.sev[s]));
 	for (int i = 1; i < 7; i++)
 		json_object_set_new(kinds, customs_suppress_kind_name((customs_suppress_kind)i),
 				    json_integer((json_int_t)k.by_kind[i]));
@@ -247,15 +271,54 @@ static json_t *db_json(const customs_vulndb_info *s)
 	return o;
 }
 
+/* "sha256:1234..." with the base's tags, for the headings */
+static void base_name(char *buf, size_t n, const customs_store_base *b)
+{
+	size_t o = (size_t)snprintf(buf, n, "%.19s", b->digest);
+	for (size_t i = 0; i < b->ntags && o < n; i++)
+		o += (size_t)snprintf(buf + o, n - o, "%s%s", i ? ", " : " (", b->tags[i]);
+	if (b->ntags && o < n)
+		snprintf(buf + o, n - o, ")");
+}
+
+static size_t count_origin(const customs_match_result *r, const customs_store_base *base, int origin)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < r->n; i++)
+		n += customs_match_active(&r->matches[i]) && !repeated_row(r, i) &&
+		     origin_of(base, &r->matches[i]) == origin;
+	return n;
+}
+
+/* the matches in two groups: what the base brought, what the image's own
+ * layers brought (what a team can fix itself) */
+static void split_tables(FILE *f, const customs_report *r)
+{
+	const customs_store_base *b = r->base;
+	char name[512];
+	base_name(name, sizeof(name), b);
+	fprintf(f, "Inherited from the base image %s, layers 0-%zu: %zu\n", name, b->layers - 1,
+		count_origin(r->matches, b, ORIGIN_BASE));
+	matches_table(f, r->matches, r->show_suppressed, b, ORIGIN_BASE);
+	fprintf(f, "\nIntroduced by the image's own layers (%zu-%zu): %zu\n", b->layers,
+		r->analysis->nlayers ? r->analysis->nlayers - 1 : 0, count_origin(r->matches, b, ORIGIN_IMAGE));
+	matches_table(f, r->matches, r->show_suppressed, b, ORIGIN_IMAGE);
+	fputc('\n', f);
+}
+
 int report__scan_table(FILE *f, const customs_report *r, const sbom_doc *d)
 {
-	matches_table(f, r->matches, r->show_suppressed);
+	if (r->base)
+		split_tables(f, r);
+	else
+		matches_table(f, r->matches, r->show_suppressed, NULL, ORIGIN_ANY);
 	summary_line(f, r->matches);
 	if (!r->show_suppressed) {
 		struct counts k;
 		count(&k, r->matches);
 		if (k.suppressed || k.covered)
-			fprintf(f, "(--show-suppressed lists the %zu suppressed and covered matches)\n", k.suppressed + k.covered);
+			fprintf(f, "(--show-suppressed lists the %zu suppressed and covered matches)\n",
+				k.suppressed + k.covered);
 	}
 	return 0;
 }
@@ -266,8 +329,8 @@ int report__scan_json(FILE *f, const customs_report *rep, const sbom_doc *d)
 {
 	const customs_analysis *a = rep->analysis;
 	const customs_match_result *r = rep->matches;
-	json_t *aj = customs_analysis_to_json(a, 0), *doc = json_object(), *matches = json_array(), *supp = json_array(),
-	       *warn = json_array();
+	json_t *aj = customs_analysis_to_json(a, 0), *doc = json_object(), *matches = json_array(),
+	       *supp = json_array(), *warn = json_array();
 	int err;
 	if (!aj || !doc || !matches || !supp || !warn) {
 		json_decref(aj), json_decref(doc), json_decref(matches), json_decref(supp), json_decref(warn);
@@ -281,9 +344,28 @@ int report__scan_json(FILE *f, const customs_report *rep, const sbom_doc *d)
 	json_object_set(doc, "distro", json_object_get(aj, "distro"));
 	json_object_set_new(doc, "namespace", r->distro_ns ? json_string(r->distro_ns) : json_null());
 	json_object_set_new(doc, "db", db_json(rep->vulndb));
-	for (size_t i = 0; i < r->n; i++)
-		json_array_append_new(customs_match_active(&r->matches[i]) ? matches : supp,
-				      customs_match_to_json(&r->matches[i], a));
+	for (size_t i = 0; i < r->n; i++) {
+		json_t *m = customs_match_to_json(&r->matches[i], a);
+		int origin = origin_of(rep->base, &r->matches[i]);
+		if (m && origin)
+			json_object_set_new(m, "origin", json_string(origin == ORIGIN_BASE ? "base" : "image"));
+		json_array_append_new(customs_match_active(&r->matches[i]) ? matches : supp, m);
+	}
+	if (rep->base) {
+		/* only when the store knows the base: a scan without one is as it was */
+		json_t *b = json_object(), *tags = json_array();
+		for (size_t k = 0; k < rep->base->ntags; k++)
+			json_array_append_new(tags, json_string(rep->base->tags[k]));
+		json_object_set_new(b, "digest", json_string(rep->base->digest));
+		json_object_set_new(b, "reference",
+				    rep->base->reference ? json_string(rep->base->reference) : json_null());
+		json_object_set_new(b, "tags", tags);
+		json_object_set_new(b, "layers", json_integer((json_int_t)rep->base->layers));
+		json_object_set_new(b, "inherited", json_integer((json_int_t)count_origin(r, rep->base, ORIGIN_BASE)));
+		json_object_set_new(b, "introduced",
+				    json_integer((json_int_t)count_origin(r, rep->base, ORIGIN_IMAGE)));
+		json_object_set_new(doc, "base", b);
+	}
 	json_object_set_new(doc, "matches", matches);
 	json_object_set_new(doc, "suppressed", supp);
 	json_object_set_new(doc, "summary", summary_json(r, rep->fail_on, rep->failed));
@@ -327,7 +409,8 @@ static void explain_one(FILE *f, const customs_match *m, const customs_analysis 
 {
 	char fx[512];
 	const customs_package *p = m->package;
-	fprintf(f, "%s in %s %s (%s)\n", m->id, m->name ? m->name : "?", m->version ? m->version : "?", m->type ? m->type : "?");
+	fprintf(f, "%s in %s %s (%s)\n", m->id, m->name ? m->name : "?", m->version ? m->version : "?",
+		m->type ? m->type : "?");
 	fprintf(f, "  ids:         ");
 	for (size_t i = 0; i < m->nids; i++)
 		fprintf(f, "%s%s", i ? ", " : "", m->ids[i]);
@@ -335,24 +418,27 @@ static void explain_one(FILE *f, const customs_match *m, const customs_analysis 
 	if (m->summary)
 		fprintf(f, "  summary:     %.200s\n", m->summary);
 	fprintf(f, "  package:     %s %s, %s%s%s\n", m->name, m->version, m->purl ? m->purl : "no purl",
-	       p && p->found_by ? ", found by " : "", p && p->found_by ? p->found_by : "");
+		p && p->found_by ? ", found by " : "", p && p->found_by ? p->found_by : "");
 	fprintf(f, "  where:       %s, ", m->location ? m->location : "(unknown path)");
 	if (m->layer >= 0 && (size_t)m->layer < a->nlayers)
-		fprintf(f, "layer %d (%s)\n", m->layer, a->layers[m->layer].digest ? a->layers[m->layer].digest : "no digest");
+		fprintf(f, "layer %d (%s)\n", m->layer,
+			a->layers[m->layer].digest ? a->layers[m->layer].digest : "no digest");
 	else
 		fprintf(f, "layer unknown\n");
 	if (m->kind == CUSTOMS_MATCH_SOURCE)
-		fprintf(f, "  lookup:      binary package %s via its source package \"%s\" at %s in namespace %s\n", m->name,
-		       m->lookup_name, m->installed, m->ns);
+		fprintf(f, "  lookup:      binary package %s via its source package \"%s\" at %s in namespace %s\n",
+			m->name, m->lookup_name, m->installed, m->ns);
 	else if (m->kind == CUSTOMS_MATCH_OWNER)
-		fprintf(f, "  lookup:      \"%s\" at %s in namespace %s (a package installed by %s %s)\n", m->lookup_name,
-		       m->installed, m->ns, m->covered_by ? "distro package" : "", m->covered_by ? m->covered_by->package : "?");
+		fprintf(f, "  lookup:      \"%s\" at %s in namespace %s (a package installed by %s %s)\n",
+			m->lookup_name, m->installed, m->ns, m->covered_by ? "distro package" : "",
+			m->covered_by ? m->covered_by->package : "?");
 	else
-		fprintf(f, "  lookup:      \"%s\" at %s in namespace %s (direct)\n", m->lookup_name, m->installed, m->ns);
+		fprintf(f, "  lookup:      \"%s\" at %s in namespace %s (direct)\n", m->lookup_name, m->installed,
+			m->ns);
 	for (size_t i = 0; i < m->nrecords; i++) {
 		const customs_match_record *r = &m->records[i];
-		fprintf(f, "  %-12s %s from feed %s (ecosystem %s, package %s)\n", i ? "also:" : "record:", r->id, r->source,
-		       r->ecosystem ? r->ecosystem : "?", r->package ? r->package : "?");
+		fprintf(f, "  %-12s %s from feed %s (ecosystem %s, package %s)\n", i ? "also:" : "record:", r->id,
+			r->source, r->ecosystem ? r->ecosystem : "?", r->package ? r->package : "?");
 		fprintf(f, "    range:       %s\n", r->range ? r->range : "?");
 		fprintf(f, "    comparison:  %s -> affected\n", r->comparison ? r->comparison : "?");
 		fprintf(f, "    fix state:   %s", customs_fix_state_name(r->fix_state));
@@ -361,12 +447,13 @@ static void explain_one(FILE *f, const customs_match *m, const customs_analysis 
 		fputc('\n', f);
 		if (r->status || r->urgency)
 			fprintf(f, "    distro:      status %s, urgency %s\n", r->status ? r->status : "none",
-			       r->urgency ? r->urgency : "none");
+				r->urgency ? r->urgency : "none");
 	}
 	fixed_text(fx, sizeof(fx), m);
 	fprintf(f, "  fix:         %s%s%s%s\n", customs_fix_state_name(m->fix_state), m->nfixed ? ", fixed in " : "",
 		m->nfixed ? fx : "", decided_by_cover(m) ? " (the distro record of the toolchain decides)" : "");
-	fprintf(f, "  distro:      status %s, urgency %s\n", m->status ? m->status : "none", m->urgency ? m->urgency : "none");
+	fprintf(f, "  distro:      status %s, urgency %s\n", m->status ? m->status : "none",
+		m->urgency ? m->urgency : "none");
 	fprintf(f, "  severity:    %s", customs_severity_name(m->severity));
 	if (!strcmp(m->severity_source, "distro"))
 		fprintf(f, ", the distro's rating %s", m->distro_severity);
@@ -377,38 +464,44 @@ static void explain_one(FILE *f, const customs_match *m, const customs_analysis 
 	else
 		fprintf(f, " (no distro rating, score or label)");
 	if (m->cvss_score >= 0)
-		fprintf(f, "; CVSS %.1f (%s) %s from %s", m->cvss_score, customs_severity_name(customs_severity_from_cvss(m->cvss_score)),
+		fprintf(f, "; CVSS %.1f (%s) %s from %s", m->cvss_score,
+			customs_severity_name(customs_severity_from_cvss(m->cvss_score)),
 			m->cvss_vector ? m->cvss_vector : "", m->cvss_from);
 	if (m->distro_severity && strcmp(m->severity_source, "distro"))
 		fprintf(f, "; the distro rates it %s", m->distro_severity);
 	fputc('\n', f);
 	if (m->epss >= 0 || m->kev)
-		fprintf(f, "  exploits:    EPSS %s, %s\n", m->epss >= 0 ? (snprintf(fx, sizeof(fx), "%.4f", m->epss), fx) : "-",
-		       m->kev ? "in CISA KEV" : "not in CISA KEV");
+		fprintf(f, "  exploits:    EPSS %s, %s\n",
+			m->epss >= 0 ? (snprintf(fx, sizeof(fx), "%.4f", m->epss), fx) : "-",
+			m->kev ? "in CISA KEV" : "not in CISA KEV");
 	if (m->covered_by) {
 		const customs_match_cover *c = m->covered_by;
-		fprintf(f, "  %s %s %s (%s %s %s, %s): %s", m->suppressed == CUSTOMS_SUPPRESS_COVERED ? "covered by: " : "installed by:",
-			c->package, c->version, c->via && !strcmp(c->via, "built-using") ? "built with" : "source", c->source ? c->source : "?",
-			c->source_version ? c->source_version : "?", c->ns ? c->ns : "?", c->state);
+		fprintf(f, "  %s %s %s (%s %s %s, %s): %s",
+			m->suppressed == CUSTOMS_SUPPRESS_COVERED ? "covered by: " : "installed by:", c->package,
+			c->version, c->via && !strcmp(c->via, "built-using") ? "built with" : "source",
+			c->source ? c->source : "?", c->source_version ? c->source_version : "?", c->ns ? c->ns : "?",
+			c->state);
 		if (c->state && (!strcmp(c->state, "no-record") || !strcmp(c->state, "no-data")))
 			fprintf(f, " (the distro has no record: the upstream advisory counts)");
 		if (c->vuln_id)
-			fprintf(f, ", record %s%s%s%s%s", c->vuln_id, c->fixed ? ", fixed in " : "", c->fixed ? c->fixed : "",
-			       c->status ? ", status " : "", c->status ? c->status : "");
+			fprintf(f, ", record %s%s%s%s%s", c->vuln_id, c->fixed ? ", fixed in " : "",
+				c->fixed ? c->fixed : "", c->status ? ", status " : "", c->status ? c->status : "");
 		fputc('\n', f);
 		if (c->comparison)
 			fprintf(f, "    distro comparison: %s\n", c->comparison);
 	}
 	if (m->vex_status)
 		fprintf(f, "  vex:         %s%s%s\n", m->vex_status, m->vex_justification ? ", " : "",
-		       m->vex_justification ? m->vex_justification : "");
+			m->vex_justification ? m->vex_justification : "");
 	if (m->suppressed)
-		fprintf(f, "  suppressed:  yes, %s: %s; does not count for --fail-on\n", customs_suppress_kind_name(m->suppressed),
-		       m->suppressed_reason ? m->suppressed_reason : "");
+		fprintf(f, "  suppressed:  yes, %s: %s; does not count for --fail-on\n",
+			customs_suppress_kind_name(m->suppressed), m->suppressed_reason ? m->suppressed_reason : "");
 	else
-		fprintf(f, "  suppressed:  no (no not-affected marker, distro verdict of an owning package, VEX statement or "
-		       "ignore rule applies; %zu rules and statements loaded); counts for --fail-on\n",
-		       nign_vex);
+		fprintf(f,
+			"  suppressed:  no (no not-affected marker, distro verdict of an owning package, VEX statement "
+			"or "
+			"ignore rule applies; %zu rules and statements loaded); counts for --fail-on\n",
+			nign_vex);
 	fputc('\n', f);
 }
 
@@ -444,4 +537,3 @@ int report__explain(FILE *f, const customs_report *rep, const sbom_doc *d)
 	}
 	return 0;
 }
-
