@@ -99,6 +99,19 @@ int customs__java_parse_manifest(json_t **out, const char *buf, size_t len);
 int customs__java_parse_properties(json_t **out, const char *buf, size_t len);
 int customs__java_scan_buffer(customs_package ***out, size_t *n, const char *path, const unsigned char *data,
 			      size_t len, customs_parse_warn_fn warn, void *ud);
+/* Opt-in analyzers (CUSTOMS_ANALYZER_OPTIONAL), for what the policy
+ * engine asks: secrets.c, config.c, verify.c. */
+extern const customs_analyzer_type customs__secrets_analyzer;
+extern const customs_analyzer_type customs__config_analyzer;
+extern const customs_analyzer_type customs__verify_analyzer;
+/* The names of the built-in secret patterns (AWS_ACCESS_KEY, ...),
+ * NULL-terminated, static. */
+const char *const *customs__secret_rule_names(void);
+/* A pattern of customs_options.secret_patterns / content_patterns is
+ * "NAME=REGEX" (NAME of letters, digits, _ - .) or a bare REGEX named by
+ * itself: the length of NAME, or 0 for a bare one. */
+size_t customs__pattern_name(const char *spec);
+
 /* The stream analyzers' predicate: which regular files may be executables. */
 int customs__exe_want(void *state, const char *path, uint32_t mode, uint64_t size);
 
