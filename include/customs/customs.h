@@ -7,6 +7,7 @@
 #include "customs/errors.h"
 #include "customs/analysis.h"
 #include "customs/match.h"
+#include "customs/policy.h"
 #include "customs/purl.h"
 #include "customs/registry.h"
 #include "customs/report.h"
