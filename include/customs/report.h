@@ -7,7 +7,8 @@
  *
  * Formats: table (text for people), json (docs/json.md), spdx-json and
  * spdx-tag-value (SPDX 2.3), cyclonedx-json (1.6; cyclonedx-json@1.6,
- * cyclonedx-json@1.5), sarif (SARIF 2.1.0), purls (one a line).  Which
+ * cyclonedx-json@1.5), sarif (SARIF 2.1.0), purls (one a line), markdown
+ * (the gate table, docs/policy.md), openvex (OpenVEX 0.2.0).  Which
  * format can write which kind comes from one table in the library:
  * customs_report_format_check() and customs_report_format_list() read it.
  *
@@ -36,6 +37,9 @@ struct customs_vulndb_source;
 struct customs_vuln_record;
 struct customs_vulndb_import_summary;
 struct customs_vulndb_update_summary;
+struct customs_policy_result;
+struct customs_policy_bundle;
+struct customs_policy_problems;
 
 typedef enum customs_report_kind {
 	CUSTOMS_REPORT_NONE = 0,
@@ -49,10 +53,16 @@ typedef enum customs_report_kind {
 	CUSTOMS_REPORT_DB_IMPORT,   /* import, db_path: what an import stored, per feed */
 	CUSTOMS_REPORT_DB_UPDATE,   /* update, db_path: what an update fetched and imported */
 	CUSTOMS_REPORT_ROWS,        /* columns and cells: a table of strings */
+	CUSTOMS_REPORT_POLICY,      /* policy (and analysis): an evaluation, GO/WARN/STOP and its findings */
+	CUSTOMS_REPORT_POLICY_PROBLEMS, /* problems, bundle_path: what is wrong with a bundle */
+	CUSTOMS_REPORT_POLICY_GATES,    /* the gate table (customs_policy_gates): policy describe */
+	CUSTOMS_REPORT_VEX,         /* policy or bundle: the allowlisted findings as OpenVEX */
 	CUSTOMS_REPORT_KINDS        /* how many kinds there are */
 } customs_report_kind;
 
-#define CUSTOMS_REPORT_VERSION 1
+/* Version 2 added the policy engine's fields at the end; a version 1
+ * report is still written. */
+#define CUSTOMS_REPORT_VERSION 2
 
 typedef struct customs_report {
 	unsigned int version;                       /* CUSTOMS_REPORT_VERSION */
@@ -87,6 +97,12 @@ typedef struct customs_report {
 	size_t ncolumns;
 	const char *const *cells;
 	size_t nrows;
+
+	/* version 2 */
+	const struct customs_policy_result *policy;     /* policy, vex; with scan: the table, JSON and SARIF carry it too */
+	const struct customs_policy_bundle *bundle;     /* vex without an evaluation: the bundle's own items */
+	const struct customs_policy_problems *problems; /* policy problems */
+	const char *bundle_path;                        /* policy problems: the file */
 } customs_report;
 
 /* Write r to f in format ("table", "json", "spdx-json", ...).  Returns 0,

@@ -19,7 +19,7 @@
 const char cmd_scan_usage[] =
 	"usage: customs scan IMAGE|sbom:FILE [--db PATH] [-o FORMAT[=FILE]]... [--fail-on SEVERITY]\n"
 	"                    [--only-fixed] [--ignore FILE]... [--vex FILE]... [--explain ID]\n"
-	"                    [--show-suppressed]\n"
+	"                    [--show-suppressed] [--policy BUNDLE [--tag REGISTRY/REPO:TAG] ...]\n"
 	"\n"
 	"Find the known vulnerabilities of the packages in IMAGE: distro packages\n"
 	"(deb, rpm, apk) through their distro's feed by source package, language\n"
@@ -69,10 +69,13 @@ const char cmd_scan_usage[] =
 	"  --timings              print analysis and matching times on stderr (also\n"
 	"                         with CUSTOMS_TIMINGS=1)\n"
 	"\n"
-	"Exit codes: 0 done, 1 a match at or above --fail-on, 2 usage error,\n"
-	"3 the image or the database could not be read, 4 results written but\n"
-	"part of the image could not be read.\n"
-	"\n" CLI_IMAGE_USAGE;
+	"With --policy, the bundle is evaluated too (as `customs evaluate` does): the\n"
+	"table ends with the evaluation, the JSON holds it as \"policy\".\n"
+	"\n"
+	"Exit codes: 0 done, 1 a match at or above --fail-on, or the policy's STOP,\n"
+	"2 usage error, 3 the image, the database or the bundle could not be read,\n"
+	"4 results written but part of the image could not be read.\n"
+	"\n" CLI_POLICY_USAGE "\n" CLI_IMAGE_USAGE;
 
 enum {
 	OPT_DB = OPT_IMAGE_LAST,
@@ -88,19 +91,6 @@ enum {
 	OPT_TIMINGS,
 };
 
-/* "2025-02-12T08:00:00Z" / "2025-02-12" → seconds since the epoch, -1 if not a date */
-static time_t parse_time(const char *s)
-{
-	struct tm tm;
-	memset(&tm, 0, sizeof(tm));
-	if (!s || sscanf(s, "%4d-%2d-%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday) != 3)
-		return -1;
-	tm.tm_year -= 1900;
-	tm.tm_mon -= 1;
-	sscanf(s + 10, "T%2d:%2d:%2d", &tm.tm_hour, &tm.tm_min, &tm.tm_sec);
-	return timegm(&tm);
-}
-
 static void check_db_age(const customs_vulndb_info *s, long max_days, int quiet)
 {
 	time_t newest = -1, now = time(NULL);
@@ -108,12 +98,12 @@ static void check_db_age(const customs_vulndb_info *s, long max_days, int quiet)
 	if (max_days <= 0 || quiet)
 		return;
 	for (size_t i = 0; i < s->nsources; i++) {
-		time_t t = parse_time(s->sources[i].newest);
+		time_t t = cli_parse_time(s->sources[i].newest);
 		if (t > newest)
 			newest = t, newest_s = s->sources[i].newest;
 	}
 	if (newest < 0)
-		newest = parse_time(s->built_at), newest_s = s->built_at;
+		newest = cli_parse_time(s->built_at), newest_s = s->built_at;
 	if (newest < 0) {
 		fprintf(stderr, "customs scan: warning: the vulnerability database %s holds no dated data\n", s->path);
 		return;
@@ -207,7 +197,7 @@ int cmd_scan(int argc, char **argv)
 	long max_db_age = 7;
 	int opt, rc;
 
-	cli_parser_init(&p, "scan", argc, argv, opts, CLI_IMAGE_GROUPS, &io);
+	cli_parser_init(&p, "scan", argc, argv, opts, CLI_IMAGE_GROUPS | CLI_OPTS_POLICY, &io);
 	while ((opt = cli_next(&p)) > 0) {
 		switch (opt) {
 		case 'o':
@@ -276,6 +266,7 @@ int cmd_scan(int argc, char **argv)
 	customs_match_rules *rules = NULL;
 	customs_analysis *a = NULL;
 	customs_match_result *res = NULL;
+	customs_policy_result *pr = NULL;
 	customs_vulndb *more[3];
 	size_t nmore = 0;
 	struct status_job job;
@@ -295,6 +286,8 @@ int cmd_scan(int argc, char **argv)
 		rc = cli_error(EXIT_FAILED, "scan", "%s", customs_error_last());
 		goto done;
 	}
+	if ((rc = cli_policy_prepare(&io, "scan")) != 0)
+		goto done;
 	/* one more handle per extra core: the matcher spreads its lookups */
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	while (nmore < (size_t)(ncpu > 4 ? 4 : ncpu > 1 ? ncpu : 1) - 1 && customs_vulndb_open(&more[nmore], dbpath, 1) == 0)
@@ -334,6 +327,9 @@ int cmd_scan(int argc, char **argv)
 		for (size_t i = 0; i < res->nwarnings; i++)
 			fprintf(stderr, "customs scan: warning: %s\n", res->warnings[i]);
 
+	if (io.policy.bundle && (rc = cli_policy_run(&io, "scan", a, res, db, info, &pr)) != 0)
+		goto done;
+
 	int failed = 0;
 	for (size_t i = 0; fail_on && i < res->n; i++)
 		if (customs_match_active(&res->matches[i]) && res->matches[i].severity >= threshold)
@@ -341,7 +337,7 @@ int cmd_scan(int argc, char **argv)
 
 	customs_report r = {.version = CUSTOMS_REPORT_VERSION, .kind = CUSTOMS_REPORT_SCAN, .analysis = a,
 			    .matches = res, .vulndb = info, .db = db, .show_suppressed = show_suppressed, .fail_on = fail_on,
-			    .failed = failed, .explain_id = mo.explain_id, .explain_rules = nignores + nvexes};
+			    .failed = failed, .explain_id = mo.explain_id, .explain_rules = nignores + nvexes, .policy = pr};
 	rc = write_results(&r, &outs);
 	t_out = cli_now_ms();
 	if (timings)
@@ -351,9 +347,13 @@ int cmd_scan(int argc, char **argv)
 			t_db - t0, t_an - t_db, t_match - t_an, res->packages, res->n, nmore + 1, t_out - t_match, t_out - t0);
 	if (!rc && failed)
 		rc = EXIT_FINDINGS;
+	if (!rc && pr)
+		rc = cli_policy_exit(pr, &io.policy);
 	if (!rc)
 		rc = cli_analysis_exit(a);
 done:
+	customs_policy_result_free(pr);
+	cli_policy_release(&io);
 	customs_match_result_free(res);
 	customs_analysis_free(a);
 	customs_match_rules_free(rules);

@@ -26,6 +26,13 @@ enum {
 	OPT_USERNAME,
 	OPT_PASSWORD_STDIN,
 	OPT_SCOPE,
+	OPT_POLICY,
+	OPT_TAG,
+	OPT_FAIL_ON_WARN,
+	OPT_DOCKERFILE,
+	OPT_BASE_LAYERS,
+	OPT_SOURCE_SBOM,
+	OPT_AS_OF,
 	OPT_IMAGE_LAST,
 };
 
@@ -36,6 +43,7 @@ enum {
 	CLI_OPTS_QUIET = 2,    /* --quiet */
 	CLI_OPTS_REGISTRY = 4, /* --username, --password-stdin, --insecure-registry, --ca-file */
 	CLI_OPTS_SCOPE = 8,    /* --scope squashed|all-layers */
+	CLI_OPTS_POLICY = 16,  /* --policy and what an evaluation takes */
 };
 
 #define CLI_IMAGE_GROUPS (CLI_OPTS_IMAGE | CLI_OPTS_QUIET | CLI_OPTS_REGISTRY)
@@ -69,8 +77,38 @@ enum {
 	"  per small request), CUSTOMS_HTTP_BLOB_TIMEOUT (1800 per blob request, then resume),\n"    \
 	"  CUSTOMS_HTTP_RETRIES (3).\n"
 
+/* The help of the policy options, for evaluate and scan. */
+#define CLI_POLICY_USAGE                                                                             \
+	"Policy options:\n"                                                                          \
+	"  --policy BUNDLE            an Anchore Engine policy bundle (JSON or YAML): evaluate it\n"  \
+	"  --tag REGISTRY/REPO:TAG    what the bundle's mappings match (default: the image's\n"      \
+	"                             registry reference, its first tag, else localbuild/NAME:TAG)\n" \
+	"  --fail-on-warn             exit 1 on WARN too (STOP always exits 1)\n"                   \
+	"  --dockerfile FILE          the image's Dockerfile for the dockerfile gate (default:\n"    \
+	"                             guessed from the image's history and config)\n"               \
+	"  --base-layers N            the first N layers are the base image's: findings are split\n"  \
+	"                             into the base's and the image's own (inherited_from_base)\n"  \
+	"  --source-sbom FILE         the SBOM of the image's source (image_source_drift)\n"         \
+	"  --as-of DATE               evaluate as of DATE (YYYY-MM-DD or RFC 3339): allowlist\n"     \
+	"                             expiry and ages are counted to it\n"
+
+/* What --policy and its companions gave, and what they loaded. */
+typedef struct cli_policy {
+	const char *path;               /* --policy */
+	const char *tag;
+	const char *dockerfile;         /* a path */
+	const char *source_sbom;
+	int base_layers;
+	int fail_on_warn;
+	long long as_of;                /* seconds since the epoch, 0: now */
+	customs_policy_bundle *bundle;  /* loaded by cli_policy_prepare */
+	char *dockerfile_text;
+	customs_analysis *source;
+} cli_policy;
+
 typedef struct cli_image_opts {
 	customs_options o;
+	cli_policy policy;
 	int quiet;
 	int all_layers;          /* --scope all-layers */
 	int password_stdin;
@@ -125,8 +163,26 @@ void cli_image_release(cli_image_opts *io);
  * Returns 0, or an exit code with the error printed. */
 int cli_analyze(customs_analysis **out, const char *cmd, const char *ref, cli_image_opts *io);
 
+/* With --policy: load and validate the bundle (each problem on stderr),
+ * read --dockerfile and --source-sbom, and turn on in io->o what the
+ * bundle's rules need from the layer pass.  0, or an exit code. */
+int cli_policy_prepare(cli_image_opts *io, const char *cmd);
+/* Evaluate the bundle over a and its matches (m, db, info may be NULL). */
+int cli_policy_run(cli_image_opts *io, const char *cmd, const customs_analysis *a, const customs_match_result *m,
+		   customs_vulndb *db, const customs_vulndb_info *info, customs_policy_result **out);
+/* EXIT_FINDINGS for STOP, and for WARN with --fail-on-warn; else EXIT_OK. */
+int cli_policy_exit(const customs_policy_result *r, const cli_policy *p);
+void cli_policy_release(cli_image_opts *io);
+/* Load a bundle, printing each problem as "customs CMD: FILE: PATH: what":
+ * 0, or EXIT_FAILED. */
+int cli_bundle_load(customs_policy_bundle **out, const char *cmd, const char *path);
+
 /* Exit code for a finished analysis: EXIT_OK or EXIT_INCOMPLETE. */
 int cli_analysis_exit(const customs_analysis *a);
+
+/* "2025-02-12T08:00:00Z" / "2025-02-12" as seconds since the epoch (UTC),
+ * -1 when s is not a date. */
+long long cli_parse_time(const char *s);
 
 /* Milliseconds of a monotonic clock, for --timings. */
 double cli_now_ms(void);
