@@ -38,6 +38,7 @@ static int image_opt(cli_image_opts *io, const char *cmd, int opt, const char *a
 	case OPT_VERIFY_DIFF_IDS: io->o.verify_diff_ids = 1; return 0;
 	case OPT_FILE_DIGESTS: io->o.file_digests = 1; return 0;
 	case OPT_ANALYZERS: io->o.analyzers = arg; return 0;
+	case OPT_SECRETS: io->o.secrets = 1; return 0;
 	case OPT_QUIET: io->quiet = 1; return 0;
 	case OPT_CA_FILE: io->o.ca_file = arg; return 0;
 	case OPT_USERNAME: io->o.registry_username = arg; return 0;
@@ -102,6 +103,7 @@ static const cli_opt image_opts[] = {
 	{"max-layer-bytes", 0, required_argument, OPT_MAX_LAYER_BYTES},
 	{"max-ratio", 0, required_argument, OPT_MAX_RATIO},
 	{"analyzers", 0, required_argument, OPT_ANALYZERS},
+	{"secrets", 0, no_argument, OPT_SECRETS},
 	{NULL, 0, 0, 0},
 };
 static const cli_opt quiet_opts[] = {{"quiet", 0, no_argument, OPT_QUIET}, {NULL, 0, 0, 0}};

@@ -26,6 +26,7 @@ enum {
 	OPT_USERNAME,
 	OPT_PASSWORD_STDIN,
 	OPT_SCOPE,
+	OPT_SECRETS,
 	OPT_POLICY,
 	OPT_TAG,
 	OPT_FAIL_ON_WARN,
@@ -60,7 +61,9 @@ enum {
 	"  --threads N                   layers read at once (default: number of cores)\n"            \
 	"  --max-layer-bytes N[K|M|G]    uncompressed size limit per layer (default 64G)\n"           \
 	"  --max-ratio N                 decompression ratio limit (default 1000)\n"                  \
-	"  --analyzers A,B               run only these analyzers (default: all)\n"                   \
+	"  --analyzers A,B               run only these analyzers (default: all but the opt-in ones)\n" \
+	"  --secrets                     scan every file of every layer for secrets (keys, tokens,\n" \
+	"                                passwords; shown redacted)\n"                               \
 	"  --quiet                       no progress line and no warnings on stderr\n"
 
 #define CLI_REGISTRY_USAGE                                                                           \

@@ -46,11 +46,14 @@ static const struct builtin {
 	{"SLACK_TOKEN", "\\bxox[abposr]-[0-9A-Za-z\\-]{10,72}", "\\bxox[abposr]-(?<s>[0-9A-Za-z\\-]{10,72})", 0},
 	{"NPM_TOKEN", "\\bnpm_[A-Za-z0-9]{36}\\b", "\\bnpm_(?<s>[A-Za-z0-9]{36})\\b", 0},
 	{"GCP_SERVICE_ACCOUNT", "\"type\"[ \\t]*:[ \\t]*\"service_account\"", "\"type\"[ \\t]*:[ \\t]*\"service_account\"", 0},
+	/* an assignment whose value ends where a quote, a blank or the line
+	 * does: "password = base64.b16encode(x)" is code, not a secret */
 	{"PASSWORD_ASSIGNMENT",
-	 "\\b(password|passwd|secret|secret_key|client_secret|db_password)[\"']?[ \\t]*[:=][ \\t]*[\"']?[A-Za-z0-9!@#$%^&*+\\-_/.~]{6,}",
-	 "(?i)\\b(?:password|passwd|secret|secret_key|client_secret|db_password)[\"']?[ \\t]*[:=][ \\t]*[\"']?"
-	 "(?<s>[A-Za-z0-9!@#$%^&*+\\-_/.~]{6,})",
-	 HS_FLAG_CASELESS},
+	 "\\b(password|secret|secret_key|client_secret|db_password|api_secret)[\"']?[ \\t]*[:=][ \\t]*[\"']?"
+	 "[A-Za-z0-9!@#$%^&*+\\-_/.~]{8,}([\"' \\t;,\\r]|$)",
+	 "(?im)\\b(?:password|secret|secret_key|client_secret|db_password|api_secret)[\"']?[ \\t]*[:=][ \\t]*[\"']?"
+	 "(?<s>[A-Za-z0-9!@#$%^&*+\\-_/.~]{8,})(?=[\"' \\t;,\\r]|$)",
+	 HS_FLAG_CASELESS | HS_FLAG_MULTILINE},
 };
 #define NBUILTINS (sizeof(builtins) / sizeof(builtins[0]))
 
@@ -132,6 +135,8 @@ static char *redact(const char *m, size_t len, size_t s0, size_t s1)
  * os.environ) is code, not a secret. */
 static int plausible(const char *v, size_t n)
 {
+	if (n && strchr("$%{<@", v[0]))
+		return 0; /* a variable or template: "$insta::secret", "%(pw)s", "{{ secret }}" */
 	for (size_t i = 0; i < n; i++)
 		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ._", v[i]))
 			return 1;

@@ -435,16 +435,18 @@ typedef struct pentry {
 	int nf;
 } pentry;
 
-static int passwd_read(pctx *c, pentry **out, size_t *n)
+static int passwd_read(pctx *c, pentry **out, size_t *n, int *layer)
 {
 	const customs_config_file *pf = NULL;
 	*out = NULL;
 	*n = 0;
+	*layer = -1;
 	for (size_t i = 0; i < c->a->nconfig_files; i++)
 		if (c->a->config_files[i].visible && !strcmp(c->a->config_files[i].path, "etc/passwd"))
 			pf = &c->a->config_files[i];
 	if (!pf)
 		return 0;
+	*layer = pf->layer;
 	const char *p = pf->data, *end = pf->data + pf->len, *line;
 	size_t len, cap = 0;
 	pentry *v = NULL;
@@ -497,7 +499,7 @@ static int passwd_not_available_eval(pctx *c, const prule *r)
 {
 	pentry *v;
 	size_t n;
-	int have = passwd_read(c, &v, &n);
+	int layer, have = passwd_read(c, &v, &n, &layer);
 	passwd_free(v, n);
 	if (have && n)
 		return 0;
@@ -510,15 +512,15 @@ static int passwd_match(pctx *c, const prule *r, const char *param, int field, c
 {
 	pentry *v;
 	size_t n;
-	int err = 0;
+	int err = 0, layer;
 	const char *word = strstr(r->trigger_name, "deny") ? "Denylisted" : "Blacklisted";
-	if (!passwd_read(c, &v, &n))
+	if (!passwd_read(c, &v, &n, &layer))
 		return 0;
 	for (size_t i = 0; i < n && !err; i++) {
 		const char *cand = field < 0 ? v[i].line : field < v[i].nf ? v[i].f[field] : NULL;
 		int hit = cand && (field < 0 ? !strcmp(cand, policy__str(r, param)) : policy__in_list(r, param, cand));
 		if (hit)
-			err = policy__fire(c, r, NULL, -1, "etc/passwd", NULL, "%s %s '%s' found in image's /etc/passwd: pentry=%s",
+			err = policy__fire(c, r, NULL, layer, "etc/passwd", NULL, "%s %s '%s' found in image's /etc/passwd: pentry=%s",
 					   word, what, cand, v[i].line);
 	}
 	passwd_free(v, n);

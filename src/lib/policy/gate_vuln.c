@@ -546,7 +546,17 @@ int policy__stale(pctx *c, const customs_policy_allowlist_item *it, char *msg, s
 		if (customs_vulndb_normalize_name(&norm, q.ns, os && p->source_name ? p->source_name : p->name) < 0)
 			return customs__error(CUSTOMS_ENOMEM, "out of memory");
 		q.name = norm;
-		int rc = q.version ? customs_vulndb_affected_by_id(c->o->db, vid, stale_entry, &q) : 0;
+		/* the id and its aliases: a CVE's npm entries are under its GHSA id */
+		customs_vuln_group *g = NULL;
+		int rc = 0;
+		if (customs_vulndb_group(c->o->db, vid, &g) < 0)
+			customs_error_clear();
+		for (size_t k = 0; q.version && g && k < g->n && rc == 0; k++)
+			if (g->refs[k].relation == CUSTOMS_VULN_SELF || g->refs[k].relation == CUSTOMS_VULN_ALIAS)
+				rc = customs_vulndb_affected_by_id(c->o->db, g->refs[k].id, stale_entry, &q);
+		if (q.version && !g)
+			rc = customs_vulndb_affected_by_id(c->o->db, vid, stale_entry, &q);
+		customs_vuln_group_free(g);
 		free(norm);
 		if (rc < 0)
 			customs_error_clear();

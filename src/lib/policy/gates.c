@@ -69,6 +69,10 @@ const gate_def policy__gate_always = {{"always",
 
 /* ---- metadata ---- */
 
+/* image_metadata.py's __ops__: the dockerfile checks and the orderings */
+static const char *const metadata_checks[] = {"=",  "!=",	  ">",	  "<",	       ">=", "<=",
+					      "exists", "not_exists", "like", "not_like", "in", "not_in", NULL};
+
 static const char *const attributes[] = {"size", "architecture", "os_type", "distro", "distro_version",
 					 "like_distro", "layer_count", NULL};
 
@@ -166,7 +170,7 @@ static int attribute_check(const prule *r, pproblems *p)
 
 static const customs_policy_param attribute_params[] = {
 	P("attribute", CUSTOMS_POLICY_PARAM_ENUM, 1, attributes, "size", "Attribute name to be checked."),
-	P("check", CUSTOMS_POLICY_PARAM_ENUM, 1, policy__checks, ">", "The operation to perform the evaluation."),
+	P("check", CUSTOMS_POLICY_PARAM_ENUM, 1, metadata_checks, ">", "The operation to perform the evaluation."),
 	P("value", CUSTOMS_POLICY_PARAM_STRING, 0, NULL, "1073741824",
 	 "Value used in comparison: a size (bytes, kb, mb, gb, tb) for size, an integer for layer_count, else a "
 	 "string."),
@@ -195,7 +199,7 @@ static int label_eval(pctx *c, const prule *r)
 
 static const customs_policy_param label_params[] = {
 	P("key", CUSTOMS_POLICY_PARAM_STRING, 1, NULL, "org.opencontainers.image.source", "The label to check."),
-	P("check", CUSTOMS_POLICY_PARAM_ENUM, 1, policy__checks, "not_exists", "The operation to perform the evaluation."),
+	P("check", CUSTOMS_POLICY_PARAM_ENUM, 1, metadata_checks, "not_exists", "The operation to perform the evaluation."),
 	P("value", CUSTOMS_POLICY_PARAM_STRING, 0, NULL, "https://github.com/example/app",
 	 "Value used in comparison (like and not_like: a regex)."),
 	{0},
@@ -237,9 +241,11 @@ static int deny_eval(pctx *c, const prule *r)
 		if (!policy__cmp(op ? op : "=", (double)cmp, 0.0))
 			return 0;
 	}
-	return policy__fire(c, r, NULL, -1, NULL, NULL, "Distro %s %s%s%s%s is denied by policy", d->id,
-			    d->version_id ? d->version_id : "", version ? " (" : "", version ? op ? op : "=" : "",
-			    version ? version : "");
+	if (version)
+		return policy__fire(c, r, NULL, -1, NULL, NULL, "Image distro %s %s is denied by policy (%s %s %s)", d->id,
+				    d->version_id, distro, op ? op : "=", version);
+	return policy__fire(c, r, NULL, -1, NULL, NULL, "Image distro %s %s is denied by policy (%s)", d->id,
+			    d->version_id ? d->version_id : "", distro);
 }
 
 static const customs_policy_param deny_params[] = {

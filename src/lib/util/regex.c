@@ -79,25 +79,32 @@ int customs_regex_match_group(const customs_regex *re, const char *s, size_t len
 }
 
 /* Runs of the pattern's own characters and of a few common ones, each
- * ending in a byte that fails the match: what makes nested quantifiers
- * ("(a+)+$", "(\w|\d)*x") try every way of splitting the run. */
+ * ending in a byte that fails the match and then every literal of the
+ * pattern (so that PCRE2's "required character" shortcut does not skip
+ * the work): what makes nested quantifiers ("(a+)+$", "(x+x+)+y") try
+ * every way of splitting the run. */
 static int backtracks(const customs_regex *re)
 {
-	char seen[256] = {0}, subject[72];
+	char seen[256] = {0}, lits[96], subject[64 + 1 + sizeof(lits)];
 	const char common[] = "a0 x.-/";
+	size_t nl = 0;
 	int tried = 0;
 	for (const char *p = common; *p; p++)
 		seen[(unsigned char)*p] = 1;
 	for (const char *p = re->pattern; *p; p++)
-		if ((unsigned char)*p >= 0x20 && (unsigned char)*p < 0x7f && !strchr("\\()[]{}*+?|^$", *p))
+		if ((unsigned char)*p >= 0x20 && (unsigned char)*p < 0x7f && !strchr("\\()[]{}*+?|^$.", *p)) {
+			if (!seen[(unsigned char)*p] && nl < sizeof(lits))
+				lits[nl++] = *p;
 			seen[(unsigned char)*p] = 1;
+		}
 	for (int c = 0x20; c < 0x7f && tried < 32; c++) {
 		if (!seen[c])
 			continue;
 		tried++;
-		memset(subject, c, sizeof(subject) - 1);
-		subject[sizeof(subject) - 1] = '\x01';
-		if (customs_regex_match(re, subject, sizeof(subject), NULL, NULL) == CUSTOMS_ELIMIT)
+		memset(subject, c, 64);
+		subject[64] = '\x01';
+		memcpy(subject + 65, lits, nl);
+		if (customs_regex_match(re, subject, 65 + nl, NULL, NULL) == CUSTOMS_ELIMIT)
 			return 1;
 	}
 	return 0;
@@ -142,7 +149,7 @@ int customs_regex_compile(customs_regex **out, const char *pattern, unsigned fla
 	if (backtracks(re)) {
 		customs_regex_free(re);
 		return customs__error(CUSTOMS_ELIMIT,
-				      "regex /%.200s/ backtracks without end: over %d steps on a 72-byte subject", pattern,
+				      "regex /%.200s/ backtracks without end: over %d steps on a short subject", pattern,
 				      MATCH_LIMIT);
 	}
 	*out = re;
