@@ -29,6 +29,8 @@ const char cmd_evaluate_usage[] =
 	"                         json (customs-evaluation, docs/policy.md), sarif\n"
 	"  --db PATH              vulnerability database, for the vulnerabilities gate\n"
 	"                         (default: $CUSTOMS_DB, else ~/.local/share/customs/vulndb.sqlite)\n"
+	"  --timings              print how long the analysis, matching, evaluation and\n"
+	"                         output took on stderr (also with CUSTOMS_TIMINGS=1)\n"
 	"\n" CLI_POLICY_USAGE
 	"\n"
 	"Exit codes: 0 GO or WARN, 1 STOP (or WARN with --fail-on-warn), 2 usage\n"
@@ -39,6 +41,7 @@ const char cmd_evaluate_usage[] =
 
 enum {
 	OPT_DB = OPT_IMAGE_LAST,
+	OPT_TIMINGS,
 };
 
 /* The database, its status and the matches, when the bundle's rules need
@@ -71,6 +74,7 @@ int cmd_evaluate(int argc, char **argv)
 	static const cli_opt opts[] = {
 		{"output", 'o', required_argument, 'o'},
 		{"db", 0, required_argument, OPT_DB},
+		{"timings", 0, no_argument, OPT_TIMINGS},
 		{NULL, 0, 0, 0},
 	};
 	cli_image_opts io = {0};
@@ -83,7 +87,8 @@ int cmd_evaluate(int argc, char **argv)
 	customs_match_result *res = NULL;
 	customs_policy_result *pr = NULL;
 	customs_report_writer *w = NULL;
-	int opt, rc;
+	int opt, rc, timings = cli_timings_env();
+	double t[5];
 
 	cli_parser_init(&p, "evaluate", argc, argv, opts, CLI_IMAGE_GROUPS | CLI_OPTS_POLICY, &io);
 	while ((opt = cli_next(&p)) > 0) {
@@ -91,6 +96,8 @@ int cmd_evaluate(int argc, char **argv)
 			return rc;
 		if (opt == OPT_DB)
 			dbopt = optarg;
+		if (opt == OPT_TIMINGS)
+			timings = 1;
 	}
 	if (opt < 0)
 		return -opt;
@@ -101,14 +108,18 @@ int cmd_evaluate(int argc, char **argv)
 		return cli_usage_error("evaluate", "missing --policy BUNDLE");
 	if ((rc = cli_policy_prepare(&io, "evaluate")) != 0)
 		goto done;
+	t[0] = cli_now_ms();
 	if ((rc = cli_analyze(&a, "evaluate", argv[optind], &io)) != 0)
 		goto done;
 	customs_analysis_select_packages(a, 0);
+	t[1] = cli_now_ms();
 	if ((customs_policy_bundle_needs(io.policy.bundle) & CUSTOMS_POLICY_NEEDS_MATCHES) &&
 	    (rc = vulns(&db, &info, &res, dbopt, a)) != 0)
 		goto done;
+	t[2] = cli_now_ms();
 	if ((rc = cli_policy_run(&io, "evaluate", a, res, db, info, &pr)) != 0)
 		goto done;
+	t[3] = cli_now_ms();
 	customs_report r = {.version = CUSTOMS_REPORT_VERSION, .kind = CUSTOMS_REPORT_POLICY, .analysis = a, .matches = res,
 			    .vulndb = info, .policy = pr};
 	if (customs_report_writer_new(&w, &r) < 0) {
@@ -117,6 +128,12 @@ int cmd_evaluate(int argc, char **argv)
 	}
 	if ((rc = cli_write_outputs("evaluate", w, &outs, 0)) != 0)
 		goto done;
+	t[4] = cli_now_ms();
+	if (timings)
+		fprintf(stderr,
+			"customs evaluate: timings: analysis %.1f ms, match %.1f ms, evaluate %.2f ms (%zu findings), output "
+			"%.1f ms\n",
+			t[1] - t[0], t[2] - t[1], t[3] - t[2], pr->n, t[4] - t[3]);
 	rc = cli_policy_exit(pr, &io.policy);
 	if (!rc)
 		rc = cli_analysis_exit(a);

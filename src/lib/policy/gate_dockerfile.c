@@ -26,6 +26,7 @@ static const char *const from_config[] = {"USER", "EXPOSE", "ENV", "LABEL", "CMD
 typedef struct dline {
 	char *directive; /* upper case */
 	char *line;      /* the whole instruction, directive first */
+	int secret;      /* a history entry the secrets analyzer flagged */
 } dline;
 
 struct dockerfile {
@@ -63,6 +64,7 @@ static int add(dockerfile *d, const char *line)
 		*p = (char)toupper((unsigned char)*p);
 	d->v[d->n].directive = dir;
 	d->v[d->n].line = l;
+	d->v[d->n].secret = 0;
 	d->n++;
 	return 0;
 }
@@ -221,9 +223,14 @@ const dockerfile *policy__dockerfile(pctx *c)
 	if (c->o->dockerfile) {
 		err = parse_actual(c->df, c->o->dockerfile);
 	} else {
-		for (size_t i = 0; !err && i < c->a->nlayers; i++)
+		for (size_t i = 0; !err && i < c->a->nlayers; i++) {
+			size_t before = c->df->n;
 			if (c->a->layers[i].created_by)
 				err = guess_history(c->df, c->a->layers[i].created_by);
+			for (size_t k = 0; k < c->a->nsecrets && c->df->n > before; k++)
+				if (!strcmp(c->a->secrets[k].path, "config:history") && c->a->secrets[k].line == i + 1)
+					c->df->v[c->df->n - 1].secret = 1;
+		}
 		if (!err)
 			err = guess_config(c->df, &c->a->image.config);
 	}
@@ -240,6 +247,41 @@ static int actual(const pctx *c)
 }
 
 /* ---- triggers ---- */
+
+/* An instruction as a message shows it: ENV and ARG values of 12 bytes
+ * or more cut to two and "********" (they are where secrets are passed),
+ * a history entry that holds a secret not at all. */
+static const char *shown(const dline *l, const char *rest, char *buf, size_t n)
+{
+	if (l->secret)
+		return "[redacted: the instruction holds a secret]";
+	if (strcmp(l->directive, "ENV") && strcmp(l->directive, "ARG"))
+		return rest;
+	size_t o = 0;
+	for (const char *p = rest; *p && o + 16 < n;) {
+		const char *eq = strchr(p, '='), *sp = strpbrk(p, " \t");
+		if (!eq || (sp && sp < eq)) { /* a word without a value: as it is */
+			size_t k = sp ? (size_t)(sp - p) + 1 : strlen(p);
+			k = k < n - o - 1 ? k : n - o - 1;
+			memcpy(buf + o, p, k);
+			o += k;
+			p += k;
+			continue;
+		}
+		size_t klen = (size_t)(eq - p) + 1, vlen = strcspn(eq + 1, " \t");
+		if (klen + 12 >= n - o)
+			break;
+		memcpy(buf + o, p, klen);
+		o += klen;
+		if (vlen >= 12)
+			o += (size_t)snprintf(buf + o, n - o, "%.2s********", eq + 1);
+		else
+			o += (size_t)snprintf(buf + o, n - o, "%.*s", (int)vlen, eq + 1);
+		p = eq + 1 + vlen;
+	}
+	buf[o < n ? o : n - 1] = '\0';
+	return buf;
+}
 
 static int instruction_eval(pctx *c, const prule *r)
 {
@@ -266,9 +308,10 @@ static int instruction_eval(pctx *c, const prule *r)
 		int rc = !strcmp(op, "not_exists") ? 0 : policy__check(op, rest, val);
 		if (rc < 0)
 			return rc;
+		char buf[4096];
 		if (rc && (err = policy__fire(c, r, NULL, -1, NULL, NULL,
 					      "Dockerfile directive '%s' check '%s' matched against '%s' for line '%s'", up,
-					      op, val ? val : "", rest)) < 0)
+					      op, val ? val : "", shown(&d->v[i], rest, buf, sizeof(buf)))) < 0)
 			return err;
 	}
 	if (!strcmp(op, "not_exists") && !seen)

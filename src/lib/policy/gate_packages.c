@@ -636,9 +636,11 @@ static int drift_eval(pctx *c, const prule *r, int downgraded)
 		const customs_package *img = NULL;
 		if (!s->name || !s->type || (policy__param(r, "package_types") && !policy__in_list(r, "package_types", s->type)))
 			continue;
-		for (size_t k = 0; k < c->a->npackages && !img; k++) {
+		/* several copies (an app's and a distro's): the highest counts */
+		for (size_t k = 0; k < c->a->npackages; k++) {
 			const customs_package *p = c->a->packages[k];
-			if (p->visible && p->name && p->type && !strcmp(p->name, s->name) && !strcmp(p->type, s->type))
+			if (p->visible && p->name && p->type && !strcmp(p->name, s->name) && !strcmp(p->type, s->type) &&
+			    (!img || (p->version && img->version && vcmp(p->type, p->version, img->version) > 0)))
 				img = p;
 		}
 		if (!downgraded && !img)

@@ -422,10 +422,8 @@ static int aggregate_eval(pctx *c, const prule *r)
 	const char *sev = policy__str(r, "severity"), *sevop = policy__str(r, "severity_comparison");
 	char id[128];
 	snprintf(id, sizeof(id), "aggregate+%s%s", sevop ? sevop : ">", sev ? sev : "unknown");
-	return policy__fire(c, r, id, -1, NULL, NULL,
-			    "%lld vulnerabilities with severity %s %s%s%s found: the policy allows a count %s %lld to fire",
-			    n, sevop ? sevop : ">", sev ? sev : "unknown",
-			    policy__str(r, "package_type") ? " in packages of type " : "",
+	return policy__fire(c, r, id, -1, NULL, NULL, "%lld vulnerabilities with severity %s %s%s%s: count %s %lld", n,
+			    sevop ? sevop : ">", sev ? sev : "unknown", policy__str(r, "package_type") ? " in " : "",
 			    policy__str(r, "package_type") ? policy__str(r, "package_type") : "", op ? op : ">", count);
 }
 

@@ -145,6 +145,29 @@ static void collected_json(json_t *root, const customs_analysis *a)
 	}
 }
 
+/* What the secrets analyzer found in the config stays out of the JSON: an
+ * Env entry keeps its name and the redacted match, a history entry says
+ * that it held a secret. */
+static void redact_config(json_t *root, const customs_analysis *a)
+{
+	json_t *env = json_object_get(json_object_get(json_object_get(root, "image"), "config"), "env");
+	json_t *layers = json_object_get(root, "layers");
+	for (size_t i = 0; i < a->nsecrets; i++) {
+		const customs_secret *x = &a->secrets[i];
+		size_t k = (size_t)x->line - 1;
+		if (!strcmp(x->path, "config:Env") && k < a->image.config.env.n) {
+			const char *e = a->image.config.env.v[k], *eq = strchr(e, '=');
+			char *v = customs_asprintf("%.*s=%s", eq ? (int)(eq - e) : 0, e, x->match ? x->match : "********");
+			json_array_set_new(env, k, v ? json_string(v) : json_null());
+			free(v);
+		} else if (!strcmp(x->path, "config:history") && k < a->nlayers) {
+			char *v = customs_asprintf("[redacted by customs: it holds a secret (%s)]", x->rule);
+			json_object_set_new(json_array_get(layers, k), "created_by", v ? json_string(v) : json_null());
+			free(v);
+		}
+	}
+}
+
 json_t *customs_analysis_to_json(const customs_analysis *a, int flags)
 {
 	json_t *root = json_object(), *src = json_object(), *img = json_object(), *layers = json_array();
@@ -243,6 +266,7 @@ json_t *customs_analysis_to_json(const customs_analysis *a, int flags)
 	json_object_set_new(sum, "packages", json_integer((json_int_t)a->npackages));
 	json_object_set_new(root, "summary", sum);
 	collected_json(root, a);
+	redact_config(root, a);
 
 	if (flags & CUSTOMS_JSON_FILES) {
 		json_t *files = json_array();
