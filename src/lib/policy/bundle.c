@@ -161,7 +161,7 @@ static void names_of_params(char *buf, size_t n, const trigger_def *t)
 		snprintf(buf, n, "none");
 }
 
-static void rule_param(loader *l, prule *r, const json_t *pj, size_t k)
+static void rule_param(loader *l, prule *r, const json_t *rj, const json_t *pj, size_t k)
 {
 	char path[600], why[1024];
 	const char *name = json_is_object(pj) ? jstr(pj, "name") : NULL;
@@ -180,11 +180,14 @@ static void rule_param(loader *l, prule *r, const json_t *pj, size_t k)
 		problem(l, path, "not a parameter of %s/%s; its parameters: %s", r->gate->pub.name, r->trig->pub.name, names);
 		return;
 	}
-	for (size_t i = 0; i < r->nparams; i++)
-		if (r->params[i].def == def) {
+	/* Anchore keeps the last of two: a bundle that says it twice is a mistake */
+	for (size_t j = 0; j < k; j++) {
+		const char *other = jstr(json_array_get(json_object_get(rj, "params"), j), "name");
+		if (other && policy__param_def(r->trig, other) == def) {
 			problem(l, path, "given twice");
 			return;
 		}
+	}
 	if (!val || json_is_null(val))
 		return; /* Anchore: a null value is no value */
 	if (!json_is_string(val)) {
@@ -224,7 +227,7 @@ static void rule_params(loader *l, prule *r, const json_t *rj)
 		return;
 	}
 	for (size_t k = 0; k < json_array_size(params); k++)
-		rule_param(l, r, json_array_get(params, k), k);
+		rule_param(l, r, rj, json_array_get(params, k), k);
 	for (const customs_policy_param *d = r->trig->pub.params; d && d->name; d++) {
 		int given = 0;
 		for (size_t k = 0; d->required && k < json_array_size(params); k++) {
