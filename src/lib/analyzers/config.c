@@ -73,7 +73,8 @@ static int finish(void *self, customs_analysis *a)
 	state *s = self;
 	int err = 0;
 	a->collected |= CUSTOMS_COLLECTED_CONFIG;
-	qsort(s->kept, s->nkept, sizeof(*s->kept), by_place);
+	if (s->nkept)
+		qsort(s->kept, s->nkept, sizeof(*s->kept), by_place);
 	for (size_t i = 0; i < s->nkept && !err; i++) {
 		s->kept[i].visible = customs__analysis_visible(a, s->kept[i].path, s->kept[i].layer);
 		err = customs__analysis_add_config_file(a, &s->kept[i]);

@@ -233,7 +233,8 @@ static void rule_params(loader *l, prule *r, const json_t *rj)
 		for (size_t k = 0; d->required && k < json_array_size(params); k++) {
 			const json_t *pj = json_array_get(params, k);
 			const char *n = jstr(pj, "name");
-			given |= n && policy__param_def(r->trig, n) == d && !json_is_null(json_object_get(pj, "value"));
+			const json_t *v = json_object_get(pj, "value");
+			given |= n && policy__param_def(r->trig, n) == d && v && !json_is_null(v);
 		}
 		if (d->required && !given)
 			problem(l, path, "%s/%s needs %s", r->gate->pub.name, r->trig->pub.name, d->name);
