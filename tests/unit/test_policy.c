@@ -480,7 +480,7 @@ static void test_hostile(void **state)
 		CUSTOMS_ELIMIT, "the YAML expands to more than 1000000 nodes (aliases)");
 	/* not JSON, not YAML, not an object */
 	refused("{\"version\": ", CUSTOMS_EFORMAT, "line 1 column 12: unexpected token near end of file");
-	refused("- 1\n- 2\n", CUSTOMS_EFORMAT, "the document is a list; a policy bundle is an object");
+	refused("- 1\n- 2\n", CUSTOMS_EFORMAT, "the document is an array; a policy bundle is an object");
 	refused("{\"version\":\"2\",\"policies\":[]}", CUSTOMS_EFORMAT,
 		"version: \"2\" is not a supported bundle version; customs reads \"1_0\"");
 	/* a regex that backtracks without end */

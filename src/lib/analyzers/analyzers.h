@@ -151,6 +151,13 @@ static inline customs_file_warn customs__file_warn_for(const customs_afile *f, c
 {
 	return (customs_file_warn){.a = f->analysis, .path = f->path, .layer = f->layer, .what = what, .max = max};
 }
+/* Is name one of the comma-separated list (--analyzers)? (shared.c) */
+int customs__analyzer_named(const char *list, const char *name);
+
+/* The state of an analyzer whose layers' threads share it: size bytes,
+ * zeroed, with the pthread_mutex_t at byte offset mu initialised. */
+int customs__locked_state_new(void **out, size_t size, size_t mu);
+
 /* A stream context of size bytes (zeroed) that starts with a
  * customs_file_warn naming f (its layer, its analysis, a copy of its path)
  * and what; NULL when out of memory.  One free() frees it all. */

@@ -100,19 +100,6 @@ static int all(const char *list)
 	return !list || !*list || !strcmp(list, "all");
 }
 
-static int named(const char *list, const char *name)
-{
-	size_t n = strlen(name);
-	for (const char *p = list; p && *p;) {
-		const char *c = strchr(p, ',');
-		size_t l = c ? (size_t)(c - p) : strlen(p);
-		if (l == n && !strncmp(p, name, n))
-			return 1;
-		p += l + (c ? 1 : 0);
-	}
-	return 0;
-}
-
 static int optional(const customs_analyzer_type *t)
 {
 	return t->version >= 3 && (t->flags & CUSTOMS_ANALYZER_OPTIONAL);
@@ -187,7 +174,7 @@ int customs__analyzers_start(analyzer_run *out, size_t *n, size_t cap, const cus
 	/* named ones run; "all" means every one that is not opt-in; opt-in
 	 * ones are asked (configure) whether the options want them */
 	for (size_t i = 0; !bad && i < ntypes; i++) {
-		int is_named = !all(names) && named(names, types[i]->name);
+		int is_named = !all(names) && customs__analyzer_named(names, types[i]->name);
 		if (is_named || (all(names) && !optional(types[i])) || (optional(types[i]) && types[i]->configure)) {
 			asked[k] = is_named;
 			sel[k++] = types[i];

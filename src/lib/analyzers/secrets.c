@@ -8,6 +8,7 @@
  * path, layer, line and the match redacted (redact()): the secret itself
  * never leaves this file, not even in a warning. */
 #include <pthread.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -442,13 +443,8 @@ static int finish(void *self, customs_analysis *a)
 
 static int create(void **out, const customs_analyzer_type *type)
 {
-	state *s = calloc(1, sizeof(*s));
 	(void)type;
-	if (!s)
-		return customs__error(CUSTOMS_ENOMEM, "out of memory");
-	pthread_mutex_init(&s->mu, NULL);
-	*out = s;
-	return 0;
+	return customs__locked_state_new(out, sizeof(state), offsetof(state, mu));
 }
 
 static void destroy(void *self)
@@ -540,26 +536,13 @@ static int build_db(state *s, const char *const *user_hs, size_t nuser)
 	return 0;
 }
 
-static int listed(const char *list, const char *name)
-{
-	size_t n = strlen(name);
-	for (const char *p = list; p && *p;) {
-		const char *c = strchr(p, ',');
-		size_t l = c ? (size_t)(c - p) : strlen(p);
-		if (l == n && !strncmp(p, name, n))
-			return 1;
-		p += l + (c ? 1 : 0);
-	}
-	return 0;
-}
-
 static int configure(void *self, const customs_options *o)
 {
 	state *s = self;
 	const char *user_hs[MAX_RULES];
 	size_t nuser = 0;
 	int err;
-	int builtin = o->secrets || listed(o->analyzers, "secrets");
+	int builtin = o->secrets || customs__analyzer_named(o->analyzers, "secrets");
 	if (!builtin && !(o->secret_patterns && *o->secret_patterns) && !(o->content_patterns && *o->content_patterns))
 		return 0;
 	if (hs_valid_platform() != HS_SUCCESS)

@@ -5,6 +5,7 @@
  * sees: a listed file that is missing, or whose digest differs, is a
  * package check (the packages gate's verify trigger reads them). */
 #include <pthread.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -187,13 +188,8 @@ static int finish(void *self, customs_analysis *a)
 
 static int create(void **out, const customs_analyzer_type *type)
 {
-	state *s = calloc(1, sizeof(*s));
 	(void)type;
-	if (!s)
-		return customs__error(CUSTOMS_ENOMEM, "out of memory");
-	pthread_mutex_init(&s->mu, NULL);
-	*out = s;
-	return 0;
+	return customs__locked_state_new(out, sizeof(state), offsetof(state, mu));
 }
 
 static void destroy(void *self)

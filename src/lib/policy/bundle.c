@@ -51,20 +51,6 @@ static void shown(char *buf, size_t n, const json_t *v)
 	free(s);
 }
 
-static const char *type_name(const json_t *v)
-{
-	switch (json_typeof(v)) {
-	case JSON_OBJECT: return "an object";
-	case JSON_ARRAY: return "a list";
-	case JSON_STRING: return "a string";
-	case JSON_INTEGER:
-	case JSON_REAL: return "a number";
-	case JSON_TRUE:
-	case JSON_FALSE: return "a boolean";
-	default: return "null";
-	}
-}
-
 static void problem(loader *l, const char *path, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void problem(loader *l, const char *path, const char *fmt, ...)
 {
@@ -87,7 +73,7 @@ static const char *opt_str(loader *l, const json_t *o, const char *key, const ch
 		return NULL;
 	if (!json_is_string(v)) {
 		at(path, sizeof(path), "%s%s%s", where, *where ? "." : "", key);
-		problem(l, path, "is %s; a string is expected", type_name(v));
+		problem(l, path, "is %s; a string is expected", customs__json_type_name(v));
 		return NULL;
 	}
 	return json_string_value(v);
@@ -114,7 +100,7 @@ static json_t *opt_list(loader *l, const json_t *o, const char *key, const char 
 		return NULL;
 	if (!json_is_array(v)) {
 		at(path, sizeof(path), "%s%s%s", where, *where ? "." : "", key);
-		problem(l, path, "is %s; a list is expected", type_name(v));
+		problem(l, path, "is %s; a list is expected", customs__json_type_name(v));
 		return NULL;
 	}
 	return v;
@@ -193,7 +179,7 @@ static void rule_param(loader *l, prule *r, const json_t *rj, const json_t *pj, 
 	if (!json_is_string(val)) {
 		char v[128];
 		shown(v, sizeof(v), val);
-		problem(l, path, "%s is %s; parameter values are strings", v, type_name(val));
+		problem(l, path, "%s is %s; parameter values are strings", v, customs__json_type_name(val));
 		return;
 	}
 	if (r->nparams == MAX_PARAMS) {
@@ -219,7 +205,7 @@ static void rule_params(loader *l, prule *r, const json_t *rj)
 	char path[600];
 	at(path, sizeof(path), "%s.params", r->where);
 	if (params && !json_is_null(params) && !json_is_array(params)) {
-		problem(l, path, "is %s; a list of {\"name\", \"value\"} is expected", type_name(params));
+		problem(l, path, "is %s; a list of {\"name\", \"value\"} is expected", customs__json_type_name(params));
 		return;
 	}
 	if (!(r->params = calloc(MAX_PARAMS, sizeof(*r->params)))) {
@@ -252,7 +238,7 @@ static void rule_read(loader *l, ppolicy *pol, prule *r, const json_t *rj, const
 		return;
 	}
 	if (!json_is_object(rj)) {
-		problem(l, where, "is %s; a rule is an object with gate, trigger, action and params", type_name(rj));
+		problem(l, where, "is %s; a rule is an object with gate, trigger, action and params", customs__json_type_name(rj));
 		return;
 	}
 	r->id = opt_str(l, rj, "id", where);
@@ -288,7 +274,7 @@ static void policy_read(loader *l, ppolicy *pol, const json_t *pj, size_t i)
 	char where[64], path[600];
 	at(where, sizeof(where), "policies[%zu]", i);
 	if (!json_is_object(pj)) {
-		problem(l, where, "is %s; a policy is an object with an id and rules", type_name(pj));
+		problem(l, where, "is %s; a policy is an object with an id and rules", customs__json_type_name(pj));
 		return;
 	}
 	pol->id = req_str(l, pj, "id", where);
@@ -331,7 +317,7 @@ static void item_scope(loader *l, customs_policy_allowlist_item *it, const json_
 		return;
 	at(path, sizeof(path), "%s.scope", where);
 	if (!json_is_object(sc)) {
-		problem(l, path, "is %s; an object of registry, repository, digest, purl, path, base_image", type_name(sc));
+		problem(l, path, "is %s; an object of registry, repository, digest, purl, path, base_image", customs__json_type_name(sc));
 		return;
 	}
 	it->registry = opt_str(l, sc, "registry", path);
@@ -366,7 +352,7 @@ static void item_read(loader *l, customs_policy_allowlist_item *it, const pallow
 {
 	char path[600];
 	if (!json_is_object(ij)) {
-		problem(l, where, "is %s; an item is an object with a gate and a trigger_id", type_name(ij));
+		problem(l, where, "is %s; an item is an object with a gate and a trigger_id", customs__json_type_name(ij));
 		return;
 	}
 	it->allowlist_id = al->id;
@@ -404,7 +390,7 @@ static void allowlist_read(loader *l, pallowlist *al, const json_t *aj, const ch
 {
 	char path[600];
 	if (!json_is_object(aj)) {
-		problem(l, where, "is %s; an allowlist is an object with an id and items", type_name(aj));
+		problem(l, where, "is %s; an allowlist is an object with an id and items", customs__json_type_name(aj));
 		return;
 	}
 	al->id = req_str(l, aj, "id", where);
@@ -452,7 +438,7 @@ static void mapping_image(loader *l, pmapping *m, const json_t *mj, const char *
 		return;
 	}
 	if (!json_is_object(img)) {
-		problem(l, path, "is %s; {\"type\": \"tag\", \"value\": \"*\"} is expected", type_name(img));
+		problem(l, path, "is %s; {\"type\": \"tag\", \"value\": \"*\"} is expected", customs__json_type_name(img));
 		return;
 	}
 	m->image_type = req_str(l, img, "type", path);
@@ -505,7 +491,7 @@ static size_t refs(loader *l, const json_t *list, const char *where, const char 
 		else
 			at(path, sizeof(path), "%s[%zu]", where, k);
 		if (!id)
-			problem(l, path, "is %s; an id is a string", type_name(json_array_get(list, k)));
+			problem(l, path, "is %s; an id is a string", customs__json_type_name(json_array_get(list, k)));
 		else if (!((*out)[n] = find(l->b, id)))
 			problem(l, path, "no %s has id \"%.100s\"", what, id);
 		else
@@ -528,7 +514,7 @@ static void mapping_read(loader *l, pmapping *m, const json_t *mj, const char *w
 {
 	char path[600];
 	if (!json_is_object(mj)) {
-		problem(l, where, "is %s; a mapping is an object with registry, repository, image and policy_id", type_name(mj));
+		problem(l, where, "is %s; a mapping is an object with registry, repository, image and policy_id", customs__json_type_name(mj));
 		return;
 	}
 	m->id = opt_str(l, mj, "id", where);
@@ -556,7 +542,7 @@ static void mapping_read(loader *l, pmapping *m, const json_t *mj, const char *w
 	} else {
 		at(path, sizeof(path), "%s.policy_ids", where);
 		if (!json_is_array(pids))
-			problem(l, path, "is %s; a list of policy ids is expected", type_name(pids));
+			problem(l, path, "is %s; a list of policy ids is expected", customs__json_type_name(pids));
 		else
 			m->npolicies = refs(l, pids, path, "policy", (const void ***)&m->policies, find_policy, 0);
 	}
@@ -595,7 +581,7 @@ static void rules_list(loader *l, const json_t *root, const char *k1, const char
 				mapping_read(l, m, json_array_get(list, i), where);
 			else if (!json_is_object(json_array_get(list, i)))
 				problem(l, where, "is %s; an image rule is an object with registry, repository and image",
-					type_name(json_array_get(list, i)));
+					customs__json_type_name(json_array_get(list, i)));
 			else {
 				m->id = opt_str(l, json_array_get(list, i), "id", where);
 				m->name = opt_str(l, json_array_get(list, i), "name", where);
@@ -629,7 +615,7 @@ static void bundle_read(loader *l, const json_t *root)
 {
 	customs_policy_bundle *b = l->b;
 	if (!json_is_object(root)) {
-		problem(l, "", "the document is %s; a policy bundle is an object", type_name(root));
+		problem(l, "", "the document is %s; a policy bundle is an object", customs__json_type_name(root));
 		return;
 	}
 	const char *v = req_str(l, root, "version", "");

@@ -192,9 +192,10 @@ struct pctx {
 	int base_known;
 };
 
-/* A trigger fired: instance_id (NULL: Anchore's md5 of gate, trigger and
- * message) and the message (printf format).  layer -1 and path NULL when
- * not about one layer / file; m the match of a vulnerability finding. */
+/* fire.c.  A trigger fired: instance_id (NULL: Anchore's md5 of gate,
+ * trigger and message) and the message (printf format).  layer -1 and path
+ * NULL when not about one layer / file; m the match of a vulnerability
+ * finding. */
 int policy__fire(pctx *c, const prule *r, const char *instance_id, int layer, const char *path, const customs_match *m,
 		 const char *fmt, ...) __attribute__((format(printf, 7, 8)));
 /* A note for the result's warnings (once per distinct text). */

@@ -2,7 +2,8 @@
  * jansson tree, whether it was written as JSON (RFC 8259, duplicate keys
  * refused) or YAML 1.1 (libyaml's document API, every scalar a string).
  * YAML aliases point back at nodes already read, so a document of a few
- * hundred bytes can stand for billions of nodes: the tree is capped. */
+ * hundred bytes can stand for billions of nodes: the tree is capped.
+ * Messages about a value name its JSON type. */
 #include <ctype.h>
 #include <stdio.h>
 
@@ -109,4 +110,18 @@ int customs__doc_parse(json_t **out, const char *name, const char *buf, size_t l
 		return 0;
 	}
 	return parse_yaml(out, name, buf, len);
+}
+
+const char *customs__json_type_name(const json_t *v)
+{
+	switch (json_typeof(v)) {
+	case JSON_OBJECT: return "an object";
+	case JSON_ARRAY: return "an array";
+	case JSON_STRING: return "a string";
+	case JSON_INTEGER:
+	case JSON_REAL: return "a number";
+	case JSON_TRUE:
+	case JSON_FALSE: return "a boolean";
+	default: return "null";
+	}
 }

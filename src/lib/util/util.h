@@ -140,6 +140,8 @@ char *customs_cpe23(const char *vendor, const char *product, const char *version
  * an empty YAML document).  CUSTOMS_EFORMAT "NAME: line L column C: what",
  * CUSTOMS_ELIMIT when YAML aliases expand past a million nodes. */
 int customs__doc_parse(json_t **out, const char *name, const char *buf, size_t len, int allow_yaml);
+/* "an object", "an array", "a string", "a number", "a boolean", "null". */
+const char *customs__json_type_name(const json_t *v);
 
 /* ---- regular expressions (regex.c: PCRE2, JIT where it can) ---- */
 /* PCRE2 takes the Python re syntax that policy bundles are written in.
