@@ -68,21 +68,21 @@ typedef struct customs_policy_param {
 	const char *name;
 	customs_policy_param_type type;
 	int required;
-	const char *const *values;   /* ENUM and ENUM_LIST: the values taken, NULL-terminated */
+	const char *const *values; /* ENUM and ENUM_LIST: the values taken, NULL-terminated */
 	const char *example;
 	const char *description;
-	const char *const *aliases;  /* older names read as this one, NULL-terminated, or NULL */
+	const char *const *aliases; /* older names read as this one, NULL-terminated, or NULL */
 } customs_policy_param;
 
 /* What a trigger needs beyond the analysis itself. */
 enum {
-	CUSTOMS_POLICY_NEEDS_MATCHES = 1,   /* the matcher's results (a vulnerability database) */
-	CUSTOMS_POLICY_NEEDS_SECRETS = 2,   /* the secrets analyzer */
-	CUSTOMS_POLICY_NEEDS_CONTENT = 4,   /* the bundle's content patterns in the same pass */
-	CUSTOMS_POLICY_NEEDS_CONFIG = 8,    /* configuration files kept */
-	CUSTOMS_POLICY_NEEDS_DIGESTS = 16,  /* sha256 of every regular file */
-	CUSTOMS_POLICY_NEEDS_VERIFY = 32,   /* package files against their databases */
-	CUSTOMS_POLICY_NEEDS_SOURCE = 64,   /* a source SBOM (image_source_drift) */
+	CUSTOMS_POLICY_NEEDS_MATCHES = 1,  /* the matcher's results (a vulnerability database) */
+	CUSTOMS_POLICY_NEEDS_SECRETS = 2,  /* the secrets analyzer */
+	CUSTOMS_POLICY_NEEDS_CONTENT = 4,  /* the bundle's content patterns in the same pass */
+	CUSTOMS_POLICY_NEEDS_CONFIG = 8,   /* configuration files kept */
+	CUSTOMS_POLICY_NEEDS_DIGESTS = 16, /* sha256 of every regular file */
+	CUSTOMS_POLICY_NEEDS_VERIFY = 32,  /* package files against their databases */
+	CUSTOMS_POLICY_NEEDS_SOURCE = 64,  /* a source SBOM (image_source_drift) */
 };
 
 typedef struct customs_policy_trigger {
@@ -110,14 +110,14 @@ typedef struct customs_policy_bundle customs_policy_bundle;
 
 /* One thing wrong with a bundle, where it is: "policies[0].rules[3].params.severity". */
 typedef struct customs_policy_problem {
-	const char *path;    /* "" for the document itself */
+	const char *path; /* "" for the document itself */
 	const char *message;
 } customs_policy_problem;
 
 typedef struct customs_policy_problems {
 	const customs_policy_problem *v;
 	size_t n;
-	size_t more;         /* problems past the first 1000, not listed */
+	size_t more; /* problems past the first 1000, not listed */
 } customs_policy_problems;
 
 CUSTOMS_EXTERN void customs_policy_problems_free(customs_policy_problems *p);
@@ -125,8 +125,8 @@ CUSTOMS_EXTERN void customs_policy_problems_free(customs_policy_problems *p);
 #define CUSTOMS_POLICY_LOAD_OPTS_VERSION 1
 
 typedef struct customs_policy_load_opts {
-	unsigned int version;  /* CUSTOMS_POLICY_LOAD_OPTS_VERSION */
-	size_t max_bytes;      /* the document; 0: 16 MiB */
+	unsigned int version; /* CUSTOMS_POLICY_LOAD_OPTS_VERSION */
+	size_t max_bytes;     /* the document; 0: 16 MiB */
 } customs_policy_load_opts;
 
 /* Load and validate the bundle in the file at path (JSON or YAML).  0:
@@ -166,12 +166,12 @@ typedef struct customs_policy_allowlist_item {
 	const char *gate;
 	const char *trigger_id;
 	const char *allowlist_id, *allowlist_name;
-	const char *expires;      /* "expires" (a day, through its end) or Anchore's "expires_on" (RFC 3339), or NULL */
-	long long expires_at;     /* seconds since the epoch it stops applying at, or 0 */
+	const char *expires;  /* "expires" (a day, through its end) or Anchore's "expires_on" (RFC 3339), or NULL */
+	long long expires_at; /* seconds since the epoch it stops applying at, or 0 */
 	const char *reason, *owner;
 	/* scope: each set field must match (globs) */
 	const char *registry, *repository, *digest, *purl, *path;
-	int base_image;           /* 1: only findings in base layers, 0: only the image's own, -1: any */
+	int base_image; /* 1: only findings in base layers, 0: only the image's own, -1: any */
 } customs_policy_allowlist_item;
 
 /* Every item of every allowlist, in document order; *n gets the count. */
@@ -183,22 +183,22 @@ CUSTOMS_EXTERN const customs_policy_allowlist_item *customs_policy_bundle_items(
 #define CUSTOMS_POLICY_EVAL_OPTS_VERSION 1
 
 typedef struct customs_policy_eval_opts {
-	unsigned int version;                 /* CUSTOMS_POLICY_EVAL_OPTS_VERSION */
-	const char *tag;                      /* "registry/repo:tag" the mappings are matched against; NULL: from the image */
-	const customs_match_result *matches;  /* the analysis' matches; NULL: the vulnerabilities gate has no data */
-	customs_vulndb *db;                   /* publication and fix dates, feed ages, namespaces; may be NULL */
-	const customs_vulndb_info *db_info;   /* feed ages (stale_feed_data); may be NULL */
-	const char *dockerfile;               /* the image's Dockerfile as text, or NULL: guessed from history and config */
-	int base_layers;                      /* the first N layers are the base image's; 0: not known */
-	long long now;                        /* seconds since the epoch for ages and expiry; 0: the clock */
-	const customs_analysis *source_sbom;  /* image_source_drift: what the source said should be there, or NULL */
+	unsigned int version; /* CUSTOMS_POLICY_EVAL_OPTS_VERSION */
+	const char *tag;      /* "registry/repo:tag" the mappings are matched against; NULL: from the image */
+	const customs_match_result *matches; /* the analysis' matches; NULL: the vulnerabilities gate has no data */
+	customs_vulndb *db;                  /* publication and fix dates, feed ages, namespaces; may be NULL */
+	const customs_vulndb_info *db_info;  /* feed ages (stale_feed_data); may be NULL */
+	const char *dockerfile; /* the image's Dockerfile as text, or NULL: guessed from history and config */
+	int base_layers;        /* the first N layers are the base image's; 0: not known */
+	long long now;          /* seconds since the epoch for ages and expiry; 0: the clock */
+	const customs_analysis *source_sbom; /* image_source_drift: what the source said should be there, or NULL */
 } customs_policy_eval_opts;
 
 /* One fired trigger. */
 typedef struct customs_policy_finding {
 	const char *gate;
-	const char *trigger;          /* as the rule spells it */
-	const char *trigger_id;       /* what allowlist items match: "CVE-2023-1234+libssl3" */
+	const char *trigger;    /* as the rule spells it */
+	const char *trigger_id; /* what allowlist items match: "CVE-2023-1234+libssl3" */
 	const char *message;
 	const char *rule_id, *policy_id, *policy_name;
 	customs_policy_action action; /* the rule's action */
@@ -213,7 +213,7 @@ typedef struct customs_policy_finding {
 /* What an evaluation says about one allowlist item. */
 typedef struct customs_policy_item_note {
 	const customs_policy_allowlist_item *item;
-	const char *state;            /* "expired", "stale" */
+	const char *state; /* "expired", "stale" */
 	const char *message;
 } customs_policy_item_note;
 
@@ -225,20 +225,20 @@ typedef struct customs_policy_result {
 	const char *reason;
 	const char *bundle_id, *bundle_name, *bundle_digest;
 	const char *mapping_id, *mapping_name; /* NULL when none matched */
-	const char *image_rule;      /* the allowlisted/denylisted image rule that decided, or NULL */
-	const char *tag;             /* what the mappings were matched against */
-	const char *image_digest;    /* manifest digest, else config digest */
+	const char *image_rule;                /* the allowlisted/denylisted image rule that decided, or NULL */
+	const char *tag;                       /* what the mappings were matched against */
+	const char *image_digest;              /* manifest digest, else config digest */
 	long long evaluated_at;
-	int base_layers;             /* as given, 0: not known */
-	const char *dockerfile_mode; /* "actual" (given) or "guessed" (from history and config) */
+	int base_layers;                        /* as given, 0: not known */
+	const char *dockerfile_mode;            /* "actual" (given) or "guessed" (from history and config) */
 	const customs_policy_finding *findings; /* in rule order */
 	size_t n;
 	const customs_policy_item_note *notes;
 	size_t nnotes;
 	const char *const *warnings; /* rules that could not run, data that is missing */
 	size_t nwarnings;
-	size_t stop, warn, go;       /* findings that count, by action */
-	size_t allowlisted;          /* findings allowlisted */
+	size_t stop, warn, go; /* findings that count, by action */
+	size_t allowlisted;    /* findings allowlisted */
 } customs_policy_result;
 
 /* Evaluate b over a.  0 with *out, or <0 (out of memory, opts of another

@@ -31,8 +31,7 @@ const char cmd_evaluate_usage[] =
 	"                         (default: $CUSTOMS_DB, else ~/.local/share/customs/vulndb.sqlite)\n"
 	"  --timings              print how long the analysis, matching, evaluation and\n"
 	"                         output took on stderr (also with CUSTOMS_TIMINGS=1)\n"
-	"\n" CLI_POLICY_USAGE
-	"\n"
+	"\n" CLI_POLICY_USAGE "\n"
 	"Exit codes: 0 GO or WARN, 1 STOP (or WARN with --fail-on-warn), 2 usage\n"
 	"error, 3 the image, the bundle or the database could not be read (an\n"
 	"invalid bundle is never GO), 4 verdict written but part of the image could\n"
@@ -59,10 +58,11 @@ static int vulns(customs_vulndb **db, customs_vulndb_info **info, customs_match_
 	if (!path)
 		return cli_error(EXIT_FAILED, "evaluate", "out of memory");
 	if (customs_vulndb_open(db, path, 1) < 0)
-		rc = cli_error(EXIT_FAILED, "evaluate",
-			       "the bundle's vulnerabilities rules need a vulnerability database: %s (build one with `customs "
-			       "db import` or `customs db update`, or give --db)",
-			       customs_error_last());
+		rc = cli_error(
+			EXIT_FAILED, "evaluate",
+			"the bundle's vulnerabilities rules need a vulnerability database: %s (build one with `customs "
+			"db import` or `customs db update`, or give --db)",
+			customs_error_last());
 	else if (customs_vulndb_status(*db, info) < 0 || customs_match_analysis(res, *db, a, &mo) < 0)
 		rc = cli_error(EXIT_FAILED, "evaluate", "%s", customs_error_last());
 	free(path);
@@ -120,8 +120,12 @@ int cmd_evaluate(int argc, char **argv)
 	if ((rc = cli_policy_run(&io, "evaluate", a, res, db, info, &pr)) != 0)
 		goto done;
 	t[3] = cli_now_ms();
-	customs_report r = {.version = CUSTOMS_REPORT_VERSION, .kind = CUSTOMS_REPORT_POLICY, .analysis = a, .matches = res,
-			    .vulndb = info, .policy = pr};
+	customs_report r = {.version = CUSTOMS_REPORT_VERSION,
+			    .kind = CUSTOMS_REPORT_POLICY,
+			    .analysis = a,
+			    .matches = res,
+			    .vulndb = info,
+			    .policy = pr};
 	if (customs_report_writer_new(&w, &r) < 0) {
 		rc = cli_error(EXIT_FAILED, "evaluate", "%s", customs_error_last());
 		goto done;
@@ -131,7 +135,8 @@ int cmd_evaluate(int argc, char **argv)
 	t[4] = cli_now_ms();
 	if (timings)
 		fprintf(stderr,
-			"customs evaluate: timings: analysis %.1f ms, match %.1f ms, evaluate %.2f ms (%zu findings), output "
+			"customs evaluate: timings: analysis %.1f ms, match %.1f ms, evaluate %.2f ms (%zu findings), "
+			"output "
 			"%.1f ms\n",
 			t[1] - t[0], t[2] - t[1], t[3] - t[2], pr->n, t[4] - t[3]);
 	rc = cli_policy_exit(pr, &io.policy);

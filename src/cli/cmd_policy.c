@@ -50,8 +50,10 @@ static int validate(int argc, char **argv)
 	int err = customs_policy_bundle_load(&b, &pr, path, NULL);
 	if (err < 0 && !pr)
 		return cli_error(EXIT_FAILED, "policy validate", "%s", customs_error_last());
-	customs_report r = {.version = CUSTOMS_REPORT_VERSION, .kind = CUSTOMS_REPORT_POLICY_PROBLEMS,
-			    .problems = pr ? pr : &none, .bundle_path = path};
+	customs_report r = {.version = CUSTOMS_REPORT_VERSION,
+			    .kind = CUSTOMS_REPORT_POLICY_PROBLEMS,
+			    .problems = pr ? pr : &none,
+			    .bundle_path = path};
 	if (customs_report_write(stdout, &r, output) < 0)
 		rc = cli_error(EXIT_FAILED, "policy validate", "%s", customs_error_last());
 	else if (!strcmp(output, "table") && b) {
@@ -148,7 +150,10 @@ static int export_vex(int argc, char **argv)
 		goto done;
 	if (argc - optind == 2 && (rc = evaluate(&io, argv[optind + 1], dbopt, &a, &res, &db, &pr)) != 0)
 		goto done;
-	customs_report r = {.version = CUSTOMS_REPORT_VERSION, .kind = CUSTOMS_REPORT_VEX, .analysis = a, .policy = pr,
+	customs_report r = {.version = CUSTOMS_REPORT_VERSION,
+			    .kind = CUSTOMS_REPORT_VEX,
+			    .analysis = a,
+			    .policy = pr,
 			    .bundle = io.policy.bundle};
 	cli_output o = {.format = "openvex", .path = out && strcmp(out, "-") ? out : NULL};
 	char *tmp;

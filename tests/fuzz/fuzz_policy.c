@@ -50,11 +50,18 @@ static customs_analysis *image(void)
 		{"root/.npmrc", "//r/:_authToken=x\n"},
 	};
 	for (size_t i = 0; i < sizeof(cf) / sizeof(cf[0]); i++) {
-		customs_config_file f = {.path = (char *)cf[i][0], .layer = 1, .visible = 1, .data = (char *)cf[i][1],
+		customs_config_file f = {.path = (char *)cf[i][0],
+					 .layer = 1,
+					 .visible = 1,
+					 .data = (char *)cf[i][1],
 					 .len = strlen(cf[i][1])};
 		customs__analysis_add_config_file(a, &f);
 	}
-	customs_secret s = {.rule = "PRIV_KEY", .path = "app/key.pem", .layer = 1, .visible = 1, .line = 1,
+	customs_secret s = {.rule = "PRIV_KEY",
+			    .path = "app/key.pem",
+			    .layer = 1,
+			    .visible = 1,
+			    .line = 1,
 			    .match = "-----BEGIN PRIVATE KEY-----"};
 	customs__analysis_add_secret(a, &s);
 	a->collected = CUSTOMS_COLLECTED_SECRETS | CUSTOMS_COLLECTED_CONFIG | CUSTOMS_COLLECTED_VERIFY;
@@ -79,13 +86,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	customs_options o = CUSTOMS_OPTIONS_INIT;
 	customs_policy_bundle_options(b, &o);
-	customs_policy_eval_opts eo = {.version = CUSTOMS_POLICY_EVAL_OPTS_VERSION, .now = 1700000000,
+	customs_policy_eval_opts eo = {.version = CUSTOMS_POLICY_EVAL_OPTS_VERSION,
+				       .now = 1700000000,
 				       .dockerfile = size && data[0] & 1 ? "FROM x\nUSER app\nEXPOSE 22\n" : NULL,
 				       .base_layers = size && data[0] & 2 ? 1 : 0};
 	if (customs_policy_evaluate(&r, b, a, &eo) == 0) {
 		static const char *const fmts[] = {"table", "json", "sarif"};
 		for (size_t i = 0; i < 3; i++) {
-			customs_report rep = {.version = CUSTOMS_REPORT_VERSION, .kind = CUSTOMS_REPORT_POLICY, .analysis = a,
+			customs_report rep = {.version = CUSTOMS_REPORT_VERSION,
+					      .kind = CUSTOMS_REPORT_POLICY,
+					      .analysis = a,
 					      .policy = r};
 			FILE *f = fopen("/dev/null", "w");
 			if (f) {

@@ -34,7 +34,8 @@ static customs_policy_bundle *bundle_of(const char *rules, const char *items)
 	char *text = customs_asprintf(
 		"{\"version\":\"1_0\",\"id\":\"b\",\"policies\":[{\"id\":\"p\",\"name\":\"P\",\"rules\":%s}],"
 		"\"whitelists\":[{\"id\":\"w\",\"name\":\"W\",\"items\":%s}],"
-		"\"mappings\":[{\"id\":\"m\",\"registry\":\"*\",\"repository\":\"*\",\"image\":{\"type\":\"tag\",\"value\":\"*\"},"
+		"\"mappings\":[{\"id\":\"m\",\"registry\":\"*\",\"repository\":\"*\",\"image\":{\"type\":\"tag\","
+		"\"value\":\"*\"},"
 		"\"policy_id\":\"p\",\"whitelist_ids\":[\"w\"]}]}",
 		rules, items ? items : "[]");
 	customs_policy_bundle *b = load(text);
@@ -44,15 +45,18 @@ static customs_policy_bundle *bundle_of(const char *rules, const char *items)
 
 static customs_analysis *image(void)
 {
-	static const char *const layers[] = {"sha256:" "1111111111111111111111111111111111111111111111111111111111111111",
-					     "sha256:" "2222222222222222222222222222222222222222222222222222222222222222",
+	static const char *const layers[] = {"sha256:"
+					     "1111111111111111111111111111111111111111111111111111111111111111",
+					     "sha256:"
+					     "2222222222222222222222222222222222222222222222222222222222222222",
 					     NULL};
 	return th_image_analysis("oci:/tmp/img", "sha256:aaaa", "latest", layers);
 }
 
 static void config_file(customs_analysis *a, const char *path, int layer, const char *data)
 {
-	customs_config_file f = {.path = (char *)path, .layer = layer, .visible = 1, .data = (char *)data, .len = strlen(data)};
+	customs_config_file f = {
+		.path = (char *)path, .layer = layer, .visible = 1, .data = (char *)data, .len = strlen(data)};
 	assert_int_equal(customs__analysis_add_config_file(a, &f), 0);
 	a->collected |= CUSTOMS_COLLECTED_CONFIG;
 }
@@ -61,8 +65,8 @@ static customs_policy_result *evaluate(const customs_policy_bundle *b, const cus
 				       const char *tag, const char *df)
 {
 	customs_policy_result *r = NULL;
-	customs_policy_eval_opts o = {.version = CUSTOMS_POLICY_EVAL_OPTS_VERSION, .now = now, .tag = tag,
-				      .dockerfile = df};
+	customs_policy_eval_opts o = {
+		.version = CUSTOMS_POLICY_EVAL_OPTS_VERSION, .now = now, .tag = tag, .dockerfile = df};
 	if (customs_policy_evaluate(&r, b, a, &o) < 0)
 		fail_msg("evaluate: %s", customs_error_last());
 	return r;
@@ -159,7 +163,8 @@ static void test_expiry(void **state)
 	(void)state;
 	customs_policy_bundle *b = bundle_of(
 		"[{\"id\":\"r\",\"gate\":\"always\",\"trigger\":\"always\",\"action\":\"STOP\",\"params\":[]}]",
-		"[{\"id\":\"i\",\"gate\":\"always\",\"trigger_id\":\"always\",\"expires\":\"2025-06-30\",\"reason\":\"until "
+		"[{\"id\":\"i\",\"gate\":\"always\",\"trigger_id\":\"always\",\"expires\":\"2025-06-30\",\"reason\":"
+		"\"until "
 		"the fix ships\",\"owner\":\"ops\"}]");
 	customs_analysis *a = image();
 	/* the last second of the day: still silenced */
@@ -183,8 +188,9 @@ static void test_expiry(void **state)
 	customs_policy_bundle_free(b);
 
 	/* Anchore's expires_on is a time: it stops applying at that second */
-	b = bundle_of("[{\"id\":\"r\",\"gate\":\"always\",\"trigger\":\"always\",\"action\":\"WARN\",\"params\":[]}]",
-		      "[{\"id\":\"i\",\"gate\":\"always\",\"trigger_id\":\"*\",\"expires_on\":\"2025-06-30T12:00:00Z\"}]");
+	b = bundle_of(
+		"[{\"id\":\"r\",\"gate\":\"always\",\"trigger\":\"always\",\"action\":\"WARN\",\"params\":[]}]",
+		"[{\"id\":\"i\",\"gate\":\"always\",\"trigger_id\":\"*\",\"expires_on\":\"2025-06-30T12:00:00Z\"}]");
 	r = evaluate(b, a, 1751284799LL, NULL, NULL);
 	assert_int_equal(r->final_action, CUSTOMS_POLICY_GO);
 	customs_policy_result_free(r);
@@ -223,18 +229,23 @@ static void test_mappings(void **state)
 	(void)state;
 	const char *text =
 		"{\"version\":\"1_0\",\"id\":\"b\",\"policies\":["
-		"{\"id\":\"stop\",\"rules\":[{\"gate\":\"always\",\"trigger\":\"always\",\"action\":\"STOP\",\"params\":[]}]},"
-		"{\"id\":\"warn\",\"rules\":[{\"gate\":\"always\",\"trigger\":\"always\",\"action\":\"WARN\",\"params\":[]}]}],"
+		"{\"id\":\"stop\",\"rules\":[{\"gate\":\"always\",\"trigger\":\"always\",\"action\":\"STOP\","
+		"\"params\":[]}]},"
+		"{\"id\":\"warn\",\"rules\":[{\"gate\":\"always\",\"trigger\":\"always\",\"action\":\"WARN\","
+		"\"params\":[]}]}],"
 		"\"mappings\":["
-		"{\"id\":\"prod\",\"registry\":\"registry.example.com\",\"repository\":\"prod/*\",\"image\":{\"type\":\"tag\","
+		"{\"id\":\"prod\",\"registry\":\"registry.example.com\",\"repository\":\"prod/"
+		"*\",\"image\":{\"type\":\"tag\","
 		"\"value\":\"*\"},\"policy_id\":\"stop\"},"
 		"{\"id\":\"any\",\"registry\":\"*\",\"repository\":\"*\",\"image\":{\"type\":\"tag\",\"value\":\"v*\"},"
 		"\"policy_ids\":[\"warn\"]},"
 		"{\"id\":\"bydigest\",\"registry\":\"*\",\"repository\":\"*\",\"image\":{\"type\":\"digest\",\"value\":"
 		"\"sha256:aaaa\"},\"policy_ids\":[\"stop\",\"warn\"]}],"
-		"\"blacklisted_images\":[{\"name\":\"banned\",\"registry\":\"*\",\"repository\":\"banned\",\"image\":{\"type\":"
+		"\"blacklisted_images\":[{\"name\":\"banned\",\"registry\":\"*\",\"repository\":\"banned\",\"image\":{"
+		"\"type\":"
 		"\"tag\",\"value\":\"*\"}}],"
-		"\"allowlisted_images\":[{\"name\":\"trusted\",\"registry\":\"*\",\"repository\":\"trusted\",\"image\":{\"type\":"
+		"\"allowlisted_images\":[{\"name\":\"trusted\",\"registry\":\"*\",\"repository\":\"trusted\",\"image\":"
+		"{\"type\":"
 		"\"tag\",\"value\":\"*\"}}]}";
 	customs_policy_bundle *b = load(text);
 	customs_analysis *a = image();
@@ -284,7 +295,8 @@ static void test_digest(void **state)
 	(void)state;
 	const char *json = "{\"version\": \"1_0\", \"id\": \"b\", \"policies\": [], \"mappings\": []}";
 	const char *yaml = "id: b\nversion: \"1_0\"\npolicies: []\nmappings: []\n";
-	customs_policy_bundle *a = load(json), *b = load(yaml), *c = load("{\"version\":\"1_0\",\"id\":\"c\",\"policies\":[]}");
+	customs_policy_bundle *a = load(json), *b = load(yaml),
+			      *c = load("{\"version\":\"1_0\",\"id\":\"c\",\"policies\":[]}");
 	assert_string_equal(customs_policy_bundle_digest(a), customs_policy_bundle_digest(b));
 	assert_string_not_equal(customs_policy_bundle_digest(a), customs_policy_bundle_digest(c));
 	assert_int_equal(strlen(customs_policy_bundle_digest(a)), 71);
@@ -299,15 +311,21 @@ static void test_dockerfile_actual(void **state)
 {
 	(void)state;
 	customs_policy_bundle *b = bundle_of(
-		"[{\"gate\":\"dockerfile\",\"trigger\":\"instruction\",\"action\":\"WARN\",\"params\":[{\"name\":\"instruction\","
-		"\"value\":\"RUN\"},{\"name\":\"check\",\"value\":\"like\"},{\"name\":\"value\",\"value\":\".*curl.*\"}]},"
-		"{\"gate\":\"dockerfile\",\"trigger\":\"instruction\",\"action\":\"WARN\",\"params\":[{\"name\":\"instruction\","
+		"[{\"gate\":\"dockerfile\",\"trigger\":\"instruction\",\"action\":\"WARN\",\"params\":[{\"name\":"
+		"\"instruction\","
+		"\"value\":\"RUN\"},{\"name\":\"check\",\"value\":\"like\"},{\"name\":\"value\",\"value\":\".*curl.*\"}"
+		"]},"
+		"{\"gate\":\"dockerfile\",\"trigger\":\"instruction\",\"action\":\"WARN\",\"params\":[{\"name\":"
+		"\"instruction\","
 		"\"value\":\"HEALTHCHECK\"},{\"name\":\"check\",\"value\":\"not_exists\"}]},"
-		"{\"gate\":\"dockerfile\",\"trigger\":\"effective_user\",\"action\":\"STOP\",\"params\":[{\"name\":\"users\","
+		"{\"gate\":\"dockerfile\",\"trigger\":\"effective_user\",\"action\":\"STOP\",\"params\":[{\"name\":"
+		"\"users\","
 		"\"value\":\"app\"},{\"name\":\"type\",\"value\":\"whitelist\"}]},"
-		"{\"gate\":\"dockerfile\",\"trigger\":\"exposed_ports\",\"action\":\"STOP\",\"params\":[{\"name\":\"ports\","
+		"{\"gate\":\"dockerfile\",\"trigger\":\"exposed_ports\",\"action\":\"STOP\",\"params\":[{\"name\":"
+		"\"ports\","
 		"\"value\":\"22\"},{\"name\":\"type\",\"value\":\"blacklist\"}]},"
-		"{\"gate\":\"dockerfile\",\"trigger\":\"exposed_ports\",\"action\":\"WARN\",\"params\":[{\"name\":\"ports\","
+		"{\"gate\":\"dockerfile\",\"trigger\":\"exposed_ports\",\"action\":\"WARN\",\"params\":[{\"name\":"
+		"\"ports\","
 		"\"value\":\"80,443\"},{\"name\":\"type\",\"value\":\"allowlist\"}]},"
 		"{\"gate\":\"dockerfile\",\"trigger\":\"no_dockerfile_provided\",\"action\":\"WARN\",\"params\":[]}]",
 		NULL);
@@ -316,12 +334,13 @@ static void test_dockerfile_actual(void **state)
 			 "EXPOSE 443 22/tcp 8080\nUSER root\nUSER app\n";
 	customs_policy_result *r = evaluate(b, a, 1, NULL, df);
 	assert_string_equal(r->dockerfile_mode, "actual");
-	messages_are(r, "WARN Dockerfile directive 'RUN' check 'like' matched against '.*curl.*' for line 'apt-get update "
-			"&& apt-get install -y curl'\n"
-			"WARN Dockerfile directive 'HEALTHCHECK' not found, matching condition 'not_exists' check\n"
-			"STOP Dockerfile exposes port (22/tcp) which is in policy file DENIEDPORTS list\n"
-			"WARN Dockerfile exposes port (22/tcp) which is not in policy file ALLOWEDPORTS list\n"
-			"WARN Dockerfile exposes port (8080) which is not in policy file ALLOWEDPORTS list\n");
+	messages_are(r,
+		     "WARN Dockerfile directive 'RUN' check 'like' matched against '.*curl.*' for line 'apt-get update "
+		     "&& apt-get install -y curl'\n"
+		     "WARN Dockerfile directive 'HEALTHCHECK' not found, matching condition 'not_exists' check\n"
+		     "STOP Dockerfile exposes port (22/tcp) which is in policy file DENIEDPORTS list\n"
+		     "WARN Dockerfile exposes port (22/tcp) which is not in policy file ALLOWEDPORTS list\n"
+		     "WARN Dockerfile exposes port (8080) which is not in policy file ALLOWEDPORTS list\n");
 	customs_policy_result_free(r);
 	customs_policy_bundle_free(b);
 	customs_analysis_free(a);
@@ -331,14 +350,20 @@ static void test_dockerfile_guessed(void **state)
 {
 	(void)state;
 	customs_policy_bundle *b = bundle_of(
-		"[{\"gate\":\"dockerfile\",\"trigger\":\"instruction\",\"action\":\"WARN\",\"params\":[{\"name\":\"instruction\","
+		"[{\"gate\":\"dockerfile\",\"trigger\":\"instruction\",\"action\":\"WARN\",\"params\":[{\"name\":"
+		"\"instruction\","
 		"\"value\":\"RUN\"},{\"name\":\"check\",\"value\":\"exists\"}]},"
-		"{\"gate\":\"dockerfile\",\"trigger\":\"instruction\",\"action\":\"WARN\",\"params\":[{\"name\":\"instruction\","
-		"\"value\":\"CMD\"},{\"name\":\"check\",\"value\":\"=\"},{\"name\":\"value\",\"value\":\"[\\\"nginx\\\"]\"}]},"
-		"{\"gate\":\"dockerfile\",\"trigger\":\"effective_user\",\"action\":\"STOP\",\"params\":[{\"name\":\"users\","
+		"{\"gate\":\"dockerfile\",\"trigger\":\"instruction\",\"action\":\"WARN\",\"params\":[{\"name\":"
+		"\"instruction\","
+		"\"value\":\"CMD\"},{\"name\":\"check\",\"value\":\"=\"},{\"name\":\"value\",\"value\":\"["
+		"\\\"nginx\\\"]\"}]},"
+		"{\"gate\":\"dockerfile\",\"trigger\":\"effective_user\",\"action\":\"STOP\",\"params\":[{\"name\":"
+		"\"users\","
 		"\"value\":\"root\"},{\"name\":\"type\",\"value\":\"blacklist\"}]},"
-		"{\"gate\":\"dockerfile\",\"trigger\":\"exposed_ports\",\"action\":\"STOP\",\"params\":[{\"name\":\"ports\","
-		"\"value\":\"22\"},{\"name\":\"type\",\"value\":\"blacklist\"},{\"name\":\"actual_dockerfile_only\",\"value\":"
+		"{\"gate\":\"dockerfile\",\"trigger\":\"exposed_ports\",\"action\":\"STOP\",\"params\":[{\"name\":"
+		"\"ports\","
+		"\"value\":\"22\"},{\"name\":\"type\",\"value\":\"blacklist\"},{\"name\":\"actual_dockerfile_only\","
+		"\"value\":"
 		"\"true\"}]},"
 		"{\"gate\":\"dockerfile\",\"trigger\":\"no_dockerfile_provided\",\"action\":\"WARN\",\"params\":[]}]",
 		NULL);
@@ -351,11 +376,12 @@ static void test_dockerfile_guessed(void **state)
 	customs_policy_result *r = evaluate(b, a, 1, NULL, NULL);
 	assert_string_equal(r->dockerfile_mode, "guessed");
 	/* no USER: root; the port rule wants an actual Dockerfile */
-	messages_are(r, "WARN Dockerfile directive 'RUN' check 'exists' matched against '' for line 'apt-get install -y "
-			"nginx'\n"
-			"WARN Dockerfile directive 'CMD' check '=' matched against '[\"nginx\"]' for line '[\"nginx\"]'\n"
-			"STOP User root found as effective user, which is explicity not allowed\n"
-			"WARN Image was not analyzed with an actual Dockerfile\n");
+	messages_are(r,
+		     "WARN Dockerfile directive 'RUN' check 'exists' matched against '' for line 'apt-get install -y "
+		     "nginx'\n"
+		     "WARN Dockerfile directive 'CMD' check '=' matched against '[\"nginx\"]' for line '[\"nginx\"]'\n"
+		     "STOP User root found as effective user, which is explicity not allowed\n"
+		     "WARN Image was not analyzed with an actual Dockerfile\n");
 	customs_policy_result_free(r);
 	/* a USER in the config is the effective user */
 	a->image.config.user = customs_strdup("1000");
@@ -371,8 +397,8 @@ static void test_dockerfile_guessed(void **state)
 static void test_sshd(void **state)
 {
 	(void)state;
-	customs_policy_bundle *b =
-		bundle_of("[{\"gate\":\"config\",\"trigger\":\"sshd_config\",\"action\":\"STOP\",\"params\":[]}]", NULL);
+	customs_policy_bundle *b = bundle_of(
+		"[{\"gate\":\"config\",\"trigger\":\"sshd_config\",\"action\":\"STOP\",\"params\":[]}]", NULL);
 	customs_analysis *a = image();
 	/* Debian's layout: the Include first, so its files' values win */
 	config_file(a, "etc/ssh/sshd_config", 1,
@@ -405,20 +431,22 @@ static void test_sshd(void **state)
 static void test_sudoers(void **state)
 {
 	(void)state;
-	customs_policy_bundle *b = bundle_of(
-		"[{\"gate\":\"config\",\"trigger\":\"sudoers\",\"action\":\"STOP\",\"params\":[{\"name\":\"users\",\"value\":"
-		"\"deploy\"}]}]",
-		NULL);
+	customs_policy_bundle *b = bundle_of("[{\"gate\":\"config\",\"trigger\":\"sudoers\",\"action\":\"STOP\","
+					     "\"params\":[{\"name\":\"users\",\"value\":"
+					     "\"deploy\"}]}]",
+					     NULL);
 	customs_analysis *a = image();
 	config_file(a, "etc/sudoers", 0,
 		    "Defaults env_reset\nroot ALL=(ALL:ALL) ALL\n%sudo ALL=(ALL) \\\n   NOPASSWD: ALL\n"
 		    "deploy ALL=(ALL) NOPASSWD: ALL\nops ALL=(ALL) NOPASSWD: /usr/bin/systemctl restart app\n");
 	config_file(a, "etc/sudoers.d/app", 1, "Defaults:app !authenticate\n");
-	config_file(a, "etc/sudoers.d/README.txt", 1, "ci ALL=(ALL) NOPASSWD: ALL\n"); /* #includedir skips names with '.' */
+	config_file(a, "etc/sudoers.d/README.txt", 1,
+		    "ci ALL=(ALL) NOPASSWD: ALL\n"); /* #includedir skips names with '.' */
 	customs_policy_result *r = evaluate(b, a, 1, NULL, NULL);
-	messages_are(r, "STOP sudoers: /etc/sudoers line 3 lets %sudo run every command (ALL) without a password "
-			"(NOPASSWD)\n"
-			"STOP sudoers: /etc/sudoers.d/app line 1 sets !authenticate: sudo asks nobody for a password\n");
+	messages_are(r,
+		     "STOP sudoers: /etc/sudoers line 3 lets %sudo run every command (ALL) without a password "
+		     "(NOPASSWD)\n"
+		     "STOP sudoers: /etc/sudoers.d/app line 1 sets !authenticate: sudo asks nobody for a password\n");
 	customs_policy_result_free(r);
 	customs_analysis_free(a);
 	customs_policy_bundle_free(b);
@@ -429,10 +457,10 @@ static void test_sudoers(void **state)
 static void test_rule_that_cannot_run(void **state)
 {
 	(void)state;
-	customs_policy_bundle *b = bundle_of(
-		"[{\"id\":\"v\",\"gate\":\"vulnerabilities\",\"trigger\":\"package\",\"action\":\"STOP\",\"params\":[{\"name\":"
-		"\"package_type\",\"value\":\"all\"}]}]",
-		NULL);
+	customs_policy_bundle *b = bundle_of("[{\"id\":\"v\",\"gate\":\"vulnerabilities\",\"trigger\":\"package\","
+					     "\"action\":\"STOP\",\"params\":[{\"name\":"
+					     "\"package_type\",\"value\":\"all\"}]}]",
+					     NULL);
 	customs_analysis *a = image();
 	customs_policy_result *r = evaluate(b, a, 1, NULL, NULL); /* no matches: no database */
 	assert_int_equal(r->final_action, CUSTOMS_POLICY_WARN);
@@ -484,7 +512,8 @@ static void test_hostile(void **state)
 	refused("{\"version\":\"2\",\"policies\":[]}", CUSTOMS_EFORMAT,
 		"version: \"2\" is not a supported bundle version; customs reads \"1_0\"");
 	/* a regex that backtracks without end */
-	refused("{\"version\":\"1_0\",\"policies\":[{\"id\":\"p\",\"rules\":[{\"gate\":\"files\",\"trigger\":\"name_match\","
+	refused("{\"version\":\"1_0\",\"policies\":[{\"id\":\"p\",\"rules\":[{\"gate\":\"files\",\"trigger\":\"name_"
+		"match\","
 		"\"action\":\"STOP\",\"params\":[{\"name\":\"regex\",\"value\":\"(x+x+)+y\"}]}]}]}",
 		CUSTOMS_EFORMAT,
 		"policies[0].rules[0].params.regex: regex /(x+x+)+y/ backtracks without end: over 1000000 steps on a "

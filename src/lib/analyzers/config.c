@@ -20,8 +20,8 @@ static const char *const basenames[] = {".npmrc", ".pypirc", NULL};
 static const char *const suffixes[] = {"/.docker/config.json", NULL};
 
 typedef struct state {
-	customs_strmap more;        /* retrieve_files: path -> (void *)1 */
-	char **keys;                /* what more's keys point at */
+	customs_strmap more; /* retrieve_files: path -> (void *)1 */
+	char **keys;         /* what more's keys point at */
 	size_t nkeys;
 	pthread_mutex_t mu;
 	customs_config_file *kept;

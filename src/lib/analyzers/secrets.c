@@ -18,10 +18,10 @@
 #include "model/model.h"
 #include "util/util.h"
 
-#define WINDOW 4096          /* bytes kept behind a chunk: where a match's line starts */
-#define MAX_LINE (64u << 10) /* PCRE2 rules see longer lines in pieces of this size */
-#define MAX_RULES 256
-#define MAX_FINDINGS 100000  /* per analysis; past it a warning says so */
+#define WINDOW       4096        /* bytes kept behind a chunk: where a match's line starts */
+#define MAX_LINE     (64u << 10) /* PCRE2 rules see longer lines in pieces of this size */
+#define MAX_RULES    256
+#define MAX_FINDINGS 100000 /* per analysis; past it a warning says so */
 
 /* The built-in patterns: the names Anchore Engine's secret_search
  * analyzer uses (AWS_ACCESS_KEY ... API_KEY), then customs' own.  hs is
@@ -36,9 +36,10 @@ static const struct builtin {
 	 "\\b(?:AKIA|ASIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA)(?<s>[A-Z0-9]{16})\\b", 0},
 	{"AWS_SECRET_KEY", "aws_?secret_?(access_?)?key[\"']?[ \\t]*[:=]+[ \\t]*[\"']?[A-Za-z0-9/+=]{40}",
 	 "(?i)aws_?secret_?(?:access_?)?key[\"']?[ \\t]*[:=]+[ \\t]*[\"']?(?<s>[A-Za-z0-9/+=]{40})", HS_FLAG_CASELESS},
-	{"PRIV_KEY", "-----BEGIN[ A-Z0-9]*PRIVATE KEY( BLOCK)?-----", "-----BEGIN[ A-Z0-9]*PRIVATE KEY(?: BLOCK)?-----", 0},
-	{"DOCKER_AUTH", "\"auth\"[ \\t]*:[ \\t]*\"[A-Za-z0-9+/=]{8,}\"", "\"auth\"[ \\t]*:[ \\t]*\"(?<s>[A-Za-z0-9+/=]{8,})\"",
+	{"PRIV_KEY", "-----BEGIN[ A-Z0-9]*PRIVATE KEY( BLOCK)?-----", "-----BEGIN[ A-Z0-9]*PRIVATE KEY(?: BLOCK)?-----",
 	 0},
+	{"DOCKER_AUTH", "\"auth\"[ \\t]*:[ \\t]*\"[A-Za-z0-9+/=]{8,}\"",
+	 "\"auth\"[ \\t]*:[ \\t]*\"(?<s>[A-Za-z0-9+/=]{8,})\"", 0},
 	{"API_KEY", "api[-_]?key[\"']?[ \\t]*[:=]+[ \\t]*[\"']?[A-Za-z0-9_\\-]{20,60}",
 	 "(?i)api[-_]?key[\"']?[ \\t]*[:=]+[ \\t]*[\"']?(?<s>[A-Za-z0-9_\\-]{20,60})", HS_FLAG_CASELESS},
 	{"GITHUB_TOKEN", "\\b(gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{82})\\b",
@@ -46,7 +47,8 @@ static const struct builtin {
 	{"GITLAB_TOKEN", "\\bglpat-[A-Za-z0-9_\\-]{20}\\b", "\\bglpat-(?<s>[A-Za-z0-9_\\-]{20})\\b", 0},
 	{"SLACK_TOKEN", "\\bxox[abposr]-[0-9A-Za-z\\-]{10,72}", "\\bxox[abposr]-(?<s>[0-9A-Za-z\\-]{10,72})", 0},
 	{"NPM_TOKEN", "\\bnpm_[A-Za-z0-9]{36}\\b", "\\bnpm_(?<s>[A-Za-z0-9]{36})\\b", 0},
-	{"GCP_SERVICE_ACCOUNT", "\"type\"[ \\t]*:[ \\t]*\"service_account\"", "\"type\"[ \\t]*:[ \\t]*\"service_account\"", 0},
+	{"GCP_SERVICE_ACCOUNT", "\"type\"[ \\t]*:[ \\t]*\"service_account\"",
+	 "\"type\"[ \\t]*:[ \\t]*\"service_account\"", 0},
 	/* an assignment whose value ends where a quote, a blank or the line
 	 * does: "password = base64.b16encode(x)" is code, not a secret */
 	{"PASSWORD_ASSIGNMENT",
@@ -68,24 +70,24 @@ const char *const *customs__secret_rule_names(void)
 
 typedef struct rule {
 	char *name;
-	customs_regex *re;   /* the extraction (built-ins) or the pattern itself */
-	int content;         /* a content pattern (files gate), not a secret */
-	int hs;              /* in the Hyperscan database; else matched line by line */
+	customs_regex *re; /* the extraction (built-ins) or the pattern itself */
+	int content;       /* a content pattern (files gate), not a secret */
+	int hs;            /* in the Hyperscan database; else matched line by line */
 	int builtin;
-	int generic;         /* an assignment: every match is checked (plausible) */
+	int generic; /* an assignment: every match is checked (plausible) */
 } rule;
 
 typedef struct state {
 	rule rules[MAX_RULES];
-	size_t nrules, nline;   /* nline: rules matched line by line */
+	size_t nrules, nline; /* nline: rules matched line by line */
 	hs_database_t *db;
-	pthread_mutex_t mu;     /* scratch pool and findings */
+	pthread_mutex_t mu; /* scratch pool and findings */
 	hs_scratch_t **pool;
 	size_t npool, cappool;
 	hs_scratch_t *proto;
 	customs_secret *found;
 	size_t nfound, capfound;
-	int over;               /* MAX_FINDINGS reached */
+	int over; /* MAX_FINDINGS reached */
 } state;
 
 /* One file as it streams. */
@@ -96,11 +98,11 @@ typedef struct sfile {
 	hs_scratch_t *scratch;
 	const unsigned char *chunk;
 	size_t chunk_len;
-	uint64_t chunk_off, lines;     /* stream offset of the chunk, '\n' before it */
+	uint64_t chunk_off, lines; /* stream offset of the chunk, '\n' before it */
 	unsigned char tail[WINDOW];
 	size_t tail_len;
 	unsigned char found[MAX_RULES];
-	char *line;                    /* line mode: the current line */
+	char *line; /* line mode: the current line */
 	size_t line_len;
 	uint64_t line_no;
 	int first, limit_warned;
@@ -169,7 +171,8 @@ static int add_finding(sfile *f, size_t ri, uint64_t line, const char *seg, size
 	if (s->nfound >= MAX_FINDINGS) {
 		if (!s->over++)
 			customs_analysis_warn(f->w.a, CUSTOMS_WARN, f->w.layer, f->w.path,
-					      "secrets: more than %d findings; the rest are not reported", MAX_FINDINGS);
+					      "secrets: more than %d findings; the rest are not reported",
+					      MAX_FINDINGS);
 	} else if (CUSTOMS_ARRAY_GROW(s->found, s->nfound, s->capfound) == 0) {
 		customs_secret *x = &s->found[s->nfound];
 		memset(x, 0, sizeof(*x));
@@ -240,9 +243,10 @@ static void scan_line(sfile *f)
 		if (rc == 1)
 			add_finding(f, i, f->line_no, f->line, f->line_len);
 		else if (rc == CUSTOMS_ELIMIT && !f->limit_warned++)
-			customs_analysis_warn(f->w.a, CUSTOMS_WARN, f->w.layer, f->w.path,
-					      "secrets: pattern %s hit the PCRE2 match limit on line %llu: that line is not matched",
-					      s->rules[i].name, (unsigned long long)f->line_no);
+			customs_analysis_warn(
+				f->w.a, CUSTOMS_WARN, f->w.layer, f->w.path,
+				"secrets: pattern %s hit the PCRE2 match limit on line %llu: that line is not matched",
+				s->rules[i].name, (unsigned long long)f->line_no);
 	}
 }
 
@@ -278,10 +282,28 @@ static int binary(const unsigned char *p, size_t n)
 		const char *m;
 		size_t len;
 	} magic[] = {
-		{"\x7f" "ELF", 4}, {"PK\x03\x04", 4}, {"\x1f\x8b", 2}, {"BZh", 3}, {"\xfd" "7zXZ", 5},
-		{"\x28\xb5\x2f\xfd", 4}, {"7z\xbc\xaf", 4}, {"\x89PNG", 4}, {"\xff\xd8\xff", 3}, {"GIF8", 4},
-		{"\xca\xfe\xba\xbe", 4}, {"\xcf\xfa\xed\xfe", 4}, {"\xce\xfa\xed\xfe", 4}, {"\0asm", 4},
-		{"SQLite format 3", 16}, {"!<arch>\n", 8}, {"MZ", 2}, {"\xed\xab\xee\xdb", 4},
+		{"\x7f"
+		 "ELF",
+		 4},
+		{"PK\x03\x04", 4},
+		{"\x1f\x8b", 2},
+		{"BZh", 3},
+		{"\xfd"
+		 "7zXZ",
+		 5},
+		{"\x28\xb5\x2f\xfd", 4},
+		{"7z\xbc\xaf", 4},
+		{"\x89PNG", 4},
+		{"\xff\xd8\xff", 3},
+		{"GIF8", 4},
+		{"\xca\xfe\xba\xbe", 4},
+		{"\xcf\xfa\xed\xfe", 4},
+		{"\xce\xfa\xed\xfe", 4},
+		{"\0asm", 4},
+		{"SQLite format 3", 16},
+		{"!<arch>\n", 8},
+		{"MZ", 2},
+		{"\xed\xab\xee\xdb", 4},
 	};
 	for (size_t i = 0; i < sizeof(magic) / sizeof(magic[0]); i++)
 		if (n >= magic[i].len && !memcmp(p, magic[i].m, magic[i].len))
@@ -343,7 +365,8 @@ static void *stream_open(void *self, const customs_afile *f)
 	x->line_no = 1;
 	if ((s->db && (!(x->scratch = scratch_take(s)) || hs_open_stream(s->db, 0, &x->stream) != HS_SUCCESS)) ||
 	    (s->nline && !(x->line = malloc(MAX_LINE)))) {
-		customs_analysis_warn(f->analysis, CUSTOMS_WARN, f->layer, f->path, "secrets: out of memory: not scanned");
+		customs_analysis_warn(f->analysis, CUSTOMS_WARN, f->layer, f->path,
+				      "secrets: out of memory: not scanned");
 		x->stream = NULL;
 		sfile_free(x);
 		return NULL;
@@ -361,7 +384,8 @@ static int stream_write(void *self, void *ctx, const unsigned char *data, size_t
 	}
 	f->chunk = data;
 	f->chunk_len = len;
-	if (f->stream && hs_scan_stream(f->stream, (const char *)data, (unsigned)len, 0, f->scratch, on_match, f) != HS_SUCCESS)
+	if (f->stream &&
+	    hs_scan_stream(f->stream, (const char *)data, (unsigned)len, 0, f->scratch, on_match, f) != HS_SUCCESS)
 		return CUSTOMS_EINTERNAL;
 	if (f->line)
 		feed_lines(f, data, len);
@@ -554,7 +578,8 @@ static int configure(void *self, const customs_options *o)
 		if (!(r->name = customs_strdup(builtins[i].name)))
 			return customs__error(CUSTOMS_ENOMEM, "out of memory");
 		if ((err = customs_regex_compile(&r->re, builtins[i].re, 0)) < 0)
-			return customs__error(CUSTOMS_EINTERNAL, "secrets: built-in %s: %s", builtins[i].name, customs_error_last());
+			return customs__error(CUSTOMS_EINTERNAL, "secrets: built-in %s: %s", builtins[i].name,
+					      customs_error_last());
 		s->nrules++;
 	}
 	for (int content = 0; content < 2; content++)

@@ -15,11 +15,11 @@
 #include "model/model.h"
 #include "util/util.h"
 
-#define INFO "var/lib/dpkg/info/"
+#define INFO        "var/lib/dpkg/info/"
 #define MAX_MD5SUMS (16u << 20)
 
 typedef struct digest {
-	const char *path;   /* in the arena */
+	const char *path; /* in the arena */
 	int layer;
 	unsigned char md5[16];
 } digest;
@@ -43,7 +43,7 @@ typedef struct state {
 typedef struct vfile {
 	customs_file_warn w;
 	EVP_MD_CTX *md;
-	customs_buf sums;   /* a md5sums file's content */
+	customs_buf sums; /* a md5sums file's content */
 	int is_sums;
 } vfile;
 
@@ -112,8 +112,8 @@ static void stream_close(void *self, void *ctx, int ok)
 		pthread_mutex_unlock(&s->mu);
 	}
 	if (is_md5sums(v->w.path) && !v->is_sums)
-		customs_analysis_warn(v->w.a, CUSTOMS_WARN, v->w.layer, v->w.path, "dpkg-verify: over %u bytes: not read",
-				      MAX_MD5SUMS);
+		customs_analysis_warn(v->w.a, CUSTOMS_WARN, v->w.layer, v->w.path,
+				      "dpkg-verify: over %u bytes: not read", MAX_MD5SUMS);
 	EVP_MD_CTX_free(v->md);
 	customs_buf_release(&v->sums);
 	free(v);
@@ -153,7 +153,8 @@ static int check_package(state *s, customs_analysis *a, const sums *x)
 		memcpy(path, line + 34, len - 34);
 		path[len - 34] = '\0';
 		const customs_file *f = customs_analysis_lookup(a, path, 1);
-		customs_package_check c = {.package = pkg, .type = "deb", .path = path, .algorithm = "md5", .expected = want};
+		customs_package_check c = {
+			.package = pkg, .type = "deb", .path = path, .algorithm = "md5", .expected = want};
 		if (!f) {
 			c.state = "missing";
 		} else {

@@ -14,12 +14,12 @@
 #include "customs/customs.h"
 #include "policy/policy_int.h"
 
-#define MAX_BUNDLE (16u << 20)
+#define MAX_BUNDLE   (16u << 20)
 #define MAX_POLICIES 10000
-#define MAX_RULES 100000      /* over all policies */
-#define MAX_ITEMS 1000000     /* over all allowlists */
+#define MAX_RULES    100000  /* over all policies */
+#define MAX_ITEMS    1000000 /* over all allowlists */
 #define MAX_MAPPINGS 10000
-#define MAX_PARAMS 64         /* per rule */
+#define MAX_PARAMS   64 /* per rule */
 
 typedef struct loader {
 	customs_policy_bundle *b;
@@ -126,7 +126,8 @@ static void names_of_gates(char *buf, size_t n)
 	size_t off = 0;
 	buf[0] = '\0';
 	for (const customs_policy_gate *const *g = customs_policy_gates(); *g && off < n; g++)
-		off += (size_t)snprintf(buf + off, n - off, "%s%s", g == customs_policy_gates() ? "" : ", ", (*g)->name);
+		off += (size_t)snprintf(buf + off, n - off, "%s%s", g == customs_policy_gates() ? "" : ", ",
+					(*g)->name);
 }
 
 static void names_of_triggers(char *buf, size_t n, const gate_def *g)
@@ -163,7 +164,8 @@ static void rule_param(loader *l, prule *r, const json_t *rj, const json_t *pj, 
 	if (!def) {
 		char names[1024];
 		names_of_params(names, sizeof(names), r->trig);
-		problem(l, path, "not a parameter of %s/%s; its parameters: %s", r->gate->pub.name, r->trig->pub.name, names);
+		problem(l, path, "not a parameter of %s/%s; its parameters: %s", r->gate->pub.name, r->trig->pub.name,
+			names);
 		return;
 	}
 	/* Anchore keeps the last of two: a bundle that says it twice is a mistake */
@@ -238,7 +240,8 @@ static void rule_read(loader *l, ppolicy *pol, prule *r, const json_t *rj, const
 		return;
 	}
 	if (!json_is_object(rj)) {
-		problem(l, where, "is %s; a rule is an object with gate, trigger, action and params", customs__json_type_name(rj));
+		problem(l, where, "is %s; a rule is an object with gate, trigger, action and params",
+			customs__json_type_name(rj));
 		return;
 	}
 	r->id = opt_str(l, rj, "id", where);
@@ -262,7 +265,8 @@ static void rule_read(loader *l, ppolicy *pol, prule *r, const json_t *rj, const
 	if (!(r->trig = policy__find_trigger(r->gate, trig))) {
 		at(path, sizeof(path), "%s.trigger", where);
 		names_of_triggers(names, sizeof(names), r->gate);
-		problem(l, path, "\"%.100s\" is not a trigger of gate %s; its triggers: %s", trig, r->gate->pub.name, names);
+		problem(l, path, "\"%.100s\" is not a trigger of gate %s; its triggers: %s", trig, r->gate->pub.name,
+			names);
 		return;
 	}
 	r->trigger_name = trig;
@@ -317,7 +321,8 @@ static void item_scope(loader *l, customs_policy_allowlist_item *it, const json_
 		return;
 	at(path, sizeof(path), "%s.scope", where);
 	if (!json_is_object(sc)) {
-		problem(l, path, "is %s; an object of registry, repository, digest, purl, path, base_image", customs__json_type_name(sc));
+		problem(l, path, "is %s; an object of registry, repository, digest, purl, path, base_image",
+			customs__json_type_name(sc));
 		return;
 	}
 	it->registry = opt_str(l, sc, "registry", path);
@@ -342,7 +347,8 @@ static void item_scope(loader *l, customs_policy_allowlist_item *it, const json_
 		if (strcmp(k, "registry") && strcmp(k, "repository") && strcmp(k, "digest") && strcmp(k, "purl") &&
 		    strcmp(k, "path") && strcmp(k, "base_image")) {
 			at(path, sizeof(path), "%s.scope.%s", where, k);
-			problem(l, path, "not a scope; a scope has registry, repository, digest, purl, path, base_image");
+			problem(l, path,
+				"not a scope; a scope has registry, repository, digest, purl, path, base_image");
 		}
 	}
 }
@@ -352,7 +358,8 @@ static void item_read(loader *l, customs_policy_allowlist_item *it, const pallow
 {
 	char path[600];
 	if (!json_is_object(ij)) {
-		problem(l, where, "is %s; an item is an object with a gate and a trigger_id", customs__json_type_name(ij));
+		problem(l, where, "is %s; an item is an object with a gate and a trigger_id",
+			customs__json_type_name(ij));
 		return;
 	}
 	it->allowlist_id = al->id;
@@ -438,16 +445,19 @@ static void mapping_image(loader *l, pmapping *m, const json_t *mj, const char *
 		return;
 	}
 	if (!json_is_object(img)) {
-		problem(l, path, "is %s; {\"type\": \"tag\", \"value\": \"*\"} is expected", customs__json_type_name(img));
+		problem(l, path, "is %s; {\"type\": \"tag\", \"value\": \"*\"} is expected",
+			customs__json_type_name(img));
 		return;
 	}
 	m->image_type = req_str(l, img, "type", path);
 	m->image_value = req_str(l, img, "value", path);
-	if (m->image_type && strcmp(m->image_type, "tag") && strcmp(m->image_type, "digest") && strcmp(m->image_type, "id")) {
+	if (m->image_type && strcmp(m->image_type, "tag") && strcmp(m->image_type, "digest") &&
+	    strcmp(m->image_type, "id")) {
 		at(path, sizeof(path), "%s.image.type", where);
 		problem(l, path, "\"%.40s\" is not tag, digest or id", m->image_type);
 	}
-	const char *globs[] = {m->registry, m->repository, m->image_type && !strcmp(m->image_type, "tag") ? m->image_value : NULL};
+	const char *globs[] = {m->registry, m->repository,
+			       m->image_type && !strcmp(m->image_type, "tag") ? m->image_value : NULL};
 	for (int i = 0; i < 3; i++)
 		if (globs[i] && !strncmp(globs[i], "regexp:", 7)) {
 			customs_regex *re;
@@ -514,7 +524,8 @@ static void mapping_read(loader *l, pmapping *m, const json_t *mj, const char *w
 {
 	char path[600];
 	if (!json_is_object(mj)) {
-		problem(l, where, "is %s; a mapping is an object with registry, repository, image and policy_id", customs__json_type_name(mj));
+		problem(l, where, "is %s; a mapping is an object with registry, repository, image and policy_id",
+			customs__json_type_name(mj));
 		return;
 	}
 	m->id = opt_str(l, mj, "id", where);
@@ -580,7 +591,8 @@ static void rules_list(loader *l, const json_t *root, const char *k1, const char
 			if (mapping)
 				mapping_read(l, m, json_array_get(list, i), where);
 			else if (!json_is_object(json_array_get(list, i)))
-				problem(l, where, "is %s; an image rule is an object with registry, repository and image",
+				problem(l, where,
+					"is %s; an image rule is an object with registry, repository and image",
 					customs__json_type_name(json_array_get(list, i)));
 			else {
 				m->id = opt_str(l, json_array_get(list, i), "id", where);
@@ -605,7 +617,8 @@ static void unique_ids(loader *l)
 			}
 	for (size_t i = 0; i < b->nallowlists; i++)
 		for (size_t k = 0; k < i; k++)
-			if (b->allowlists[i].id && b->allowlists[k].id && !strcmp(b->allowlists[i].id, b->allowlists[k].id)) {
+			if (b->allowlists[i].id && b->allowlists[k].id &&
+			    !strcmp(b->allowlists[i].id, b->allowlists[k].id)) {
 				at(path, sizeof(path), "allowlists[%zu].id", i);
 				problem(l, path, "\"%.100s\" is the id of another allowlist too", b->allowlists[i].id);
 			}
@@ -778,10 +791,11 @@ int customs_policy_bundle_load_mem(customs_policy_bundle **out, customs_policy_p
 	if (problems)
 		*problems = NULL;
 	if (opts && opts->version != CUSTOMS_POLICY_LOAD_OPTS_VERSION)
-		return customs__error(CUSTOMS_EINVAL, "policy: load options of version %u; this library has %d", opts->version,
-				      CUSTOMS_POLICY_LOAD_OPTS_VERSION);
+		return customs__error(CUSTOMS_EINVAL, "policy: load options of version %u; this library has %d",
+				      opts->version, CUSTOMS_POLICY_LOAD_OPTS_VERSION);
 	if (len > max) {
-		err = customs__error(CUSTOMS_ELIMIT, "%s: %zu bytes, over the limit of %zu for a policy bundle", name, len, max);
+		err = customs__error(CUSTOMS_ELIMIT, "%s: %zu bytes, over the limit of %zu for a policy bundle", name,
+				     len, max);
 		policy__problem(&pp, "", "%zu bytes, over the limit of %zu for a policy bundle", len, max);
 		goto done;
 	}
@@ -806,8 +820,9 @@ int customs_policy_bundle_load_mem(customs_policy_bundle **out, customs_policy_p
 		goto done;
 	}
 	if (pp.n) {
-		err = customs__error(CUSTOMS_EFORMAT, "%s: %s%s%s (%zu problem%s)", name, pp.v[0].path, *pp.v[0].path ? ": " : "",
-				     pp.v[0].message, pp.n + pp.more, pp.n + pp.more == 1 ? "" : "s");
+		err = customs__error(CUSTOMS_EFORMAT, "%s: %s%s%s (%zu problem%s)", name, pp.v[0].path,
+				     *pp.v[0].path ? ": " : "", pp.v[0].message, pp.n + pp.more,
+				     pp.n + pp.more == 1 ? "" : "s");
 		goto done;
 	}
 	if ((err = digest(b)) < 0 || (err = needs(b)) < 0)
@@ -834,7 +849,8 @@ int customs_policy_bundle_load(customs_policy_bundle **out, customs_policy_probl
 		if (err == CUSTOMS_ELIMIT && problems) {
 			pproblems pp = {0};
 			policy__problem(&pp, "", "over the limit of %zu bytes for a policy bundle", max);
-			err = customs__error(CUSTOMS_ELIMIT, "%s: over the limit of %zu bytes for a policy bundle", path, max);
+			err = customs__error(CUSTOMS_ELIMIT, "%s: over the limit of %zu bytes for a policy bundle",
+					     path, max);
 			give_problems(problems, &pp);
 		}
 		return err;

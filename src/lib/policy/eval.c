@@ -79,7 +79,8 @@ static char *default_tag(const customs_analysis *a)
 	char *dot = strstr(name, ".tar");
 	if (dot)
 		*dot = '\0';
-	return customs_asprintf("localbuild/%s:%s", name, im->tags.n && !strchr(im->tags.v[0], '/') ? im->tags.v[0] : "latest");
+	return customs_asprintf("localbuild/%s:%s", name,
+				im->tags.n && !strchr(im->tags.v[0], '/') ? im->tags.v[0] : "latest");
 }
 
 /* ---- rules and allowlists ---- */
@@ -95,8 +96,9 @@ static int run_rules(pctx *c, const pmapping *m)
 			if (err >= 0)
 				continue;
 			/* Anchore's PolicyRuleFailure: a rule that cannot run is a WARN, never silence */
-			if ((err = policy__fire(c, r, "evaluation_error", -1, NULL, NULL, "%s/%s could not be evaluated: %s",
-						r->gate->pub.name, r->trigger_name, customs_error_last())) < 0)
+			if ((err = policy__fire(c, r, "evaluation_error", -1, NULL, NULL,
+						"%s/%s could not be evaluated: %s", r->gate->pub.name, r->trigger_name,
+						customs_error_last())) < 0)
 				return err;
 			c->f[c->nf - 1].action = CUSTOMS_POLICY_WARN;
 		}
@@ -241,8 +243,8 @@ static int decide(pctx *c, result *res, const target *t)
 			return err;
 	} else {
 		r->reason = "no_mapping";
-		policy__warn(c, "no mapping of bundle %s matches %s: no policy was evaluated", b->id ? b->id : "(no id)",
-			     res->tag);
+		policy__warn(c, "no mapping of bundle %s matches %s: no policy was evaluated",
+			     b->id ? b->id : "(no id)", res->tag);
 	}
 	fold(res, c);
 	r->final_action = r->policy_action;
@@ -305,8 +307,9 @@ int customs_policy_evaluate(customs_policy_result **out, const customs_policy_bu
 		goto done;
 	}
 	t.image_digest = a->image.manifest_digest ? a->image.manifest_digest : a->image.config_digest;
-	t.image_id = a->image.config_digest && !strncmp(a->image.config_digest, "sha256:", 7) ? a->image.config_digest + 7
-											     : NULL;
+	t.image_id = a->image.config_digest && !strncmp(a->image.config_digest, "sha256:", 7)
+			     ? a->image.config_digest + 7
+			     : NULL;
 	customs_policy_result *r = &res->pub;
 	r->bundle_id = b->id;
 	r->bundle_name = b->name;

@@ -46,7 +46,8 @@ static void sshd_include(const customs_analysis *a, sshd *s, const char *pattern
 {
 	char pat[512];
 	/* relative Include paths are under /etc/ssh */
-	snprintf(pat, sizeof(pat), "%s%s", pattern[0] == '/' ? "" : "etc/ssh/", pattern[0] == '/' ? pattern + 1 : pattern);
+	snprintf(pat, sizeof(pat), "%s%s", pattern[0] == '/' ? "" : "etc/ssh/",
+		 pattern[0] == '/' ? pattern + 1 : pattern);
 	for (size_t i = 0; i < a->nconfig_files; i++) {
 		const customs_config_file *f = &a->config_files[i];
 		if (f->visible && !fnmatch(pat, f->path, FNM_PATHNAME))
@@ -171,8 +172,8 @@ static int sudo_rule(pctx *c, const prule *r, const customs_config_file *f, size
 			return 0;
 		char id[700];
 		snprintf(id, sizeof(id), "sudoers+%s+!authenticate", where);
-		return policy__fire(c, r, id, f->layer, f->path, NULL, "sudoers: %s sets !authenticate: sudo asks nobody for a password",
-				    where);
+		return policy__fire(c, r, id, f->layer, f->path, NULL,
+				    "sudoers: %s sets !authenticate: sudo asks nobody for a password", where);
 	}
 	if (!tag || *line == '#')
 		return 0;
@@ -198,8 +199,9 @@ static int sudo_rule(pctx *c, const prule *r, const customs_config_file *f, size
 		return 0;
 	char id[800];
 	snprintf(id, sizeof(id), "sudoers+/%s+%s", f->path, who);
-	if ((err = policy__fire(c, r, id, f->layer, f->path, NULL, "sudoers: %s lets %s run %s without a password (NOPASSWD)",
-				where, who, all ? "every command (ALL)" : "commands")) < 0)
+	if ((err = policy__fire(c, r, id, f->layer, f->path, NULL,
+				"sudoers: %s lets %s run %s without a password (NOPASSWD)", where, who,
+				all ? "every command (ALL)" : "commands")) < 0)
 		return err;
 	return 0;
 }
@@ -292,8 +294,8 @@ static int keys_eval(pctx *c, const prule *r)
 		if (s->content || strcmp(s->rule, "PRIV_KEY") || excluded(r, s->path, dflt))
 			continue;
 		snprintf(id, sizeof(id), "PRIV_KEY+/%s", s->path);
-		if ((err = policy__fire(c, r, id, s->layer, s->path, NULL, "Private key in /%s line %llu (%s)%s", s->path,
-					(unsigned long long)s->line, s->match ? s->match : "PEM header",
+		if ((err = policy__fire(c, r, id, s->layer, s->path, NULL, "Private key in /%s line %llu (%s)%s",
+					s->path, (unsigned long long)s->line, s->match ? s->match : "PEM header",
 					s->visible ? "" : ": deleted in a later layer, still in the image")) < 0)
 			return err;
 	}
@@ -347,11 +349,13 @@ static int docker_creds(const customs_config_file *f, char *what, size_t n)
 	const char *host;
 	size_t off = 0;
 	auths = json_object_get(root, "auths");
-	json_object_foreach(auths, host, v) {
+	json_object_foreach(auths, host, v)
+	{
 		const char *a = json_string_value(json_object_get(v, "auth"));
 		const char *t = json_string_value(json_object_get(v, "identitytoken"));
 		if (((a && *a) || (t && *t)) && off < n)
-			off += (size_t)snprintf(what + off, n - off, "%sauths.%s.%s", off ? ", " : "", host, a && *a ? "auth" : "identitytoken");
+			off += (size_t)snprintf(what + off, n - off, "%sauths.%s.%s", off ? ", " : "", host,
+						a && *a ? "auth" : "identitytoken");
 	}
 	json_decref(root);
 	return off > 0;
@@ -366,17 +370,18 @@ static int creds_eval(pctx *c, const prule *r)
 		const char *base = strrchr(f->path, '/');
 		char what[512] = "";
 		base = base ? base + 1 : f->path;
-		const char *kind = !strcmp(base, ".npmrc")  ? "npmrc"
-				   : !strcmp(base, ".pypirc") ? "pypirc"
+		const char *kind = !strcmp(base, ".npmrc")                                  ? "npmrc"
+				   : !strcmp(base, ".pypirc")                               ? "pypirc"
 				   : customs_str_has_suffix(f->path, ".docker/config.json") ? "docker"
-											     : NULL;
+											    : NULL;
 		if (!kind || (files && !policy__in_list(r, "files", kind)))
 			continue;
 		int has = !strcmp(kind, "npmrc")    ? npmrc_creds(f, what, sizeof(what))
 			  : !strcmp(kind, "pypirc") ? pypirc_creds(f, what, sizeof(what))
 						    : docker_creds(f, what, sizeof(what));
-		if (has && (err = policy__fire(c, r, NULL, f->layer, f->path, NULL, "Credentials in /%s: %s%s", f->path, what,
-					       f->visible ? "" : " (deleted in a later layer, still in the image)")) < 0)
+		if (has &&
+		    (err = policy__fire(c, r, NULL, f->layer, f->path, NULL, "Credentials in /%s: %s%s", f->path, what,
+					f->visible ? "" : " (deleted in a later layer, still in the image)")) < 0)
 			return err;
 	}
 	return 0;
@@ -468,11 +473,11 @@ static const trigger_def config_creds = {
 	.eval = creds_eval,
 };
 
-static const customs_policy_trigger *const config_triggers[] = {&config_sshd.pub,  &config_sudoers.pub,
-								&config_writable.pub, &config_keys.pub,
-								&config_creds.pub, NULL};
+static const customs_policy_trigger *const config_triggers[] = {
+	&config_sshd.pub, &config_sudoers.pub, &config_writable.pub, &config_keys.pub, &config_creds.pub, NULL};
 
-const gate_def policy__gate_config = {{"config",
-				       "Checks of the configuration files people get wrong: sshd, sudo, file permissions, "
-				       "keys and registry credentials.",
-				       config_triggers, "customs"}};
+const gate_def policy__gate_config = {
+	{"config",
+	 "Checks of the configuration files people get wrong: sshd, sudo, file permissions, "
+	 "keys and registry credentials.",
+	 config_triggers, "customs"}};

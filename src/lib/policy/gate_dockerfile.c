@@ -14,14 +14,13 @@
 
 #include "policy/policy_int.h"
 
-static const char *const directives[] = {"ADD",	    "ARG",	 "COPY",  "CMD",    "ENTRYPOINT", "ENV",
-					 "EXPOSE",  "FROM",	 "HEALTHCHECK", "LABEL", "MAINTAINER", "ONBUILD",
-					 "USER",    "RUN",	 "SHELL", "STOPSIGNAL", "VOLUME", "WORKDIR",
-					 NULL};
+static const char *const directives[] = {"ADD",   "ARG",         "COPY",   "CMD",        "ENTRYPOINT", "ENV",  "EXPOSE",
+					 "FROM",  "HEALTHCHECK", "LABEL",  "MAINTAINER", "ONBUILD",    "USER", "RUN",
+					 "SHELL", "STOPSIGNAL",  "VOLUME", "WORKDIR",    NULL};
 
 /* What the config holds; the history's lines for them are left out. */
-static const char *const from_config[] = {"USER", "EXPOSE", "ENV", "LABEL", "CMD", "ENTRYPOINT", "WORKDIR",
-					  "HEALTHCHECK", "VOLUME", "STOPSIGNAL", "SHELL", NULL};
+static const char *const from_config[] = {"USER",    "EXPOSE",      "ENV",    "LABEL",      "CMD",   "ENTRYPOINT",
+					  "WORKDIR", "HEALTHCHECK", "VOLUME", "STOPSIGNAL", "SHELL", NULL};
 
 typedef struct dline {
 	char *directive; /* upper case */
@@ -181,7 +180,8 @@ static int guess_config(dockerfile *d, const customs_config *cf)
 		err = addf(d, "ENV %s", cf->env.v[i]);
 	const char *k;
 	json_t *v;
-	json_object_foreach(cf->labels, k, v) {
+	json_object_foreach(cf->labels, k, v)
+	{
 		if (!err && json_is_string(v))
 			err = addf(d, "LABEL %s=%s", k, json_string_value(v));
 	}
@@ -201,8 +201,11 @@ static int guess_config(dockerfile *d, const customs_config *cf)
 		json_t *test = json_object_get(cf->healthcheck, "Test");
 		char *s = json_dumps(test ? test : cf->healthcheck, JSON_COMPACT | JSON_ENCODE_ANY);
 		/* ["NONE"] turns a base image's check off: HEALTHCHECK NONE */
-		int off = json_is_array(test) && json_array_size(test) == 1 &&
-			  !strcmp(json_string_value(json_array_get(test, 0)) ? json_string_value(json_array_get(test, 0)) : "", "NONE");
+		int off =
+			json_is_array(test) && json_array_size(test) == 1 &&
+			!strcmp(json_string_value(json_array_get(test, 0)) ? json_string_value(json_array_get(test, 0))
+									   : "",
+				"NONE");
 		err = s ? addf(d, "HEALTHCHECK %s", off ? "NONE" : s) : customs__error(CUSTOMS_ENOMEM, "out of memory");
 		free(s);
 	}
@@ -310,13 +313,13 @@ static int instruction_eval(pctx *c, const prule *r)
 			return rc;
 		char buf[4096];
 		if (rc && (err = policy__fire(c, r, NULL, -1, NULL, NULL,
-					      "Dockerfile directive '%s' check '%s' matched against '%s' for line '%s'", up,
-					      op, val ? val : "", shown(&d->v[i], rest, buf, sizeof(buf)))) < 0)
+					      "Dockerfile directive '%s' check '%s' matched against '%s' for line '%s'",
+					      up, op, val ? val : "", shown(&d->v[i], rest, buf, sizeof(buf)))) < 0)
 			return err;
 	}
 	if (!strcmp(op, "not_exists") && !seen)
-		return policy__fire(c, r, NULL, -1, NULL, NULL, "Dockerfile directive '%s' not found, matching condition '%s' check",
-				    up, op);
+		return policy__fire(c, r, NULL, -1, NULL, NULL,
+				    "Dockerfile directive '%s' not found, matching condition '%s' check", up, op);
 	return 0;
 }
 
@@ -421,7 +424,8 @@ static int ports_eval(pctx *c, const prule *r)
 							w[j] = NULL;
 				} else {
 					if ((err = policy__fire(c, r, NULL, -1, NULL, NULL,
-								"Dockerfile exposes port (%s) which is in policy file DENIEDPORTS list",
+								"Dockerfile exposes port (%s) which is in policy file "
+								"DENIEDPORTS list",
 								want[s])) < 0)
 						return err;
 					break;
@@ -429,9 +433,11 @@ static int ports_eval(pctx *c, const prule *r)
 			}
 		}
 		for (size_t j = 0; allow && j < n; j++)
-			if (w[j] && (err = policy__fire(c, r, NULL, -1, NULL, NULL,
-							"Dockerfile exposes port (%s) which is not in policy file ALLOWEDPORTS list",
-							w[j])) < 0)
+			if (w[j] &&
+			    (err = policy__fire(
+				     c, r, NULL, -1, NULL, NULL,
+				     "Dockerfile exposes port (%s) which is not in policy file ALLOWEDPORTS list",
+				     w[j])) < 0)
 				return err;
 	}
 	return 0;
@@ -495,7 +501,8 @@ static const customs_policy_param ports_params[] = {
 static const trigger_def df_ports = {
 	.pub = {"exposed_ports",
 		"Evaluates the set of ports exposed. Allows configuring whitelist or blacklist behavior. If "
-		"type=whitelist, then any ports found exposed that are not in the list will cause the trigger to fire. If "
+		"type=whitelist, then any ports found exposed that are not in the list will cause the trigger to fire. "
+		"If "
 		"type=blacklist, then any ports exposed that are in the list will cause the trigger to fire.",
 		ports_params, NULL, "anchore-engine", 0},
 	.eval = ports_eval,
@@ -513,7 +520,8 @@ static const trigger_def df_none = {
 static const customs_policy_trigger *const df_triggers[] = {&df_instruction.pub, &df_user.pub, &df_ports.pub,
 							    &df_none.pub, NULL};
 
-const gate_def policy__gate_dockerfile = {{"dockerfile",
-					   "Checks against the content of a dockerfile if provided, or a guessed dockerfile "
-					   "based on the image's history and config if the dockerfile is not provided.",
-					   df_triggers, "anchore-engine"}};
+const gate_def policy__gate_dockerfile = {
+	{"dockerfile",
+	 "Checks against the content of a dockerfile if provided, or a guessed dockerfile "
+	 "based on the image's history and config if the dockerfile is not provided.",
+	 df_triggers, "anchore-engine"}};

@@ -92,8 +92,8 @@ static int name_eval(pctx *c, const prule *r)
 		if (rc < 0)
 			return rc;
 		if (rc && (err = policy__fire(c, r, NULL, f->layer, f->path, NULL,
-					      "Application of regex matched file found in container: file=%s regexp=%s", abs,
-					      re->raw)) < 0)
+					      "Application of regex matched file found in container: file=%s regexp=%s",
+					      abs, re->raw)) < 0)
 			return err;
 	}
 	return 0;
@@ -137,8 +137,8 @@ static int attribute_eval(pctx *c, const prule *r)
 		int eq = !strcasecmp(have, sum);
 		if (eq != !strcmp(sumop ? sumop : "equals", "equals"))
 			return 0;
-		off += (size_t)snprintf(msg + off, sizeof(msg) - off, " and checksum=%s op=%s specified_checksum=%s", have,
-					sumop ? sumop : "equals", sum);
+		off += (size_t)snprintf(msg + off, sizeof(msg) - off, " and checksum=%s op=%s specified_checksum=%s",
+					have, sumop ? sumop : "equals", sum);
 		fired = 1;
 	}
 	if (mode) {
@@ -148,7 +148,8 @@ static int attribute_eval(pctx *c, const prule *r)
 			return 0;
 		pyoct(a, sizeof(a), have_mode);
 		pyoct(b, sizeof(b), (unsigned)mode->i);
-		snprintf(msg + off, sizeof(msg) - off, " and mode=%s op=%s specified_mode=%s", a, modeop ? modeop : "equals", b);
+		snprintf(msg + off, sizeof(msg) - off, " and mode=%s op=%s specified_mode=%s", a,
+			 modeop ? modeop : "equals", b);
 		fired = 1;
 	}
 	return fired ? policy__fire(c, r, NULL, f->layer, f->path, NULL, "%s", msg) : 0;
@@ -175,8 +176,9 @@ static int suid_eval(pctx *c, const prule *r)
 		const customs_file *f = &c->a->files[i];
 		if (!f->visible || !(f->mode & 06000))
 			continue;
-		if ((err = policy__fire(c, r, NULL, f->layer, f->path, NULL, "SUID or SGID found set on file %s. Mode: 0o%o",
-					policy__abs(c, f->path), type_bits(f->type) | (f->mode & 07777))) < 0)
+		if ((err = policy__fire(c, r, NULL, f->layer, f->path, NULL,
+					"SUID or SGID found set on file %s. Mode: 0o%o", policy__abs(c, f->path),
+					type_bits(f->type) | (f->mode & 07777))) < 0)
 			return err;
 	}
 	return 0;
@@ -191,7 +193,8 @@ static const customs_policy_param content_params[] = {
 
 static const trigger_def files_content = {
 	.pub = {"content_regex_match",
-		"Triggers for each file where the content search analyzer has found a match using configured regexes. If "
+		"Triggers for each file where the content search analyzer has found a match using configured regexes. "
+		"If "
 		"the parameter is set, the trigger will only fire for files that matched the named regex.",
 		content_params, NULL, "anchore-engine", CUSTOMS_POLICY_NEEDS_CONTENT},
 	.eval = content_eval,
@@ -216,7 +219,8 @@ static const char *const checksum_algorithms[] = {"sha256", NULL};
 static const char *const equals_ops[] = {"equals", "not_equals", NULL};
 
 static const customs_policy_param attribute_params[] = {
-	P("filename", CUSTOMS_POLICY_PARAM_STRING, 1, NULL, "/etc/passwd", "Filename to check against provided checksum."),
+	P("filename", CUSTOMS_POLICY_PARAM_STRING, 1, NULL, "/etc/passwd",
+	  "Filename to check against provided checksum."),
 	P("checksum_algorithm", CUSTOMS_POLICY_PARAM_ENUM, 0, checksum_algorithms, "sha256", "Checksum algorithm"),
 	P("checksum", CUSTOMS_POLICY_PARAM_STRING, 0, NULL,
 	  "832cd0f75b227d13aac82b1f70b7f90191a4186c151f9db50851d209c45ede11", "Checksum of file."),
@@ -239,7 +243,8 @@ static int attribute_ask(const prule *r, customs_policy_bundle *b)
 
 static const trigger_def files_attribute = {
 	.pub = {"attribute_match",
-		"Triggers if a filename exists in the container that has attributes that match those which are provided.",
+		"Triggers if a filename exists in the container that has attributes that match those which are "
+		"provided.",
 		attribute_params, NULL, "anchore-engine", 0},
 	.eval = attribute_eval,
 	.ask = attribute_ask,
@@ -254,10 +259,11 @@ static const trigger_def files_suid = {
 static const customs_policy_trigger *const files_triggers[] = {&files_content.pub, &files_name.pub,
 							       &files_attribute.pub, &files_suid.pub, NULL};
 
-const gate_def policy__gate_files = {{"files",
-				      "Checks against files in the analyzed image including file content, file names, and "
-				      "filesystem attributes.",
-				      files_triggers, "anchore-engine"}};
+const gate_def policy__gate_files = {
+	{"files",
+	 "Checks against files in the analyzed image including file content, file names, and "
+	 "filesystem attributes.",
+	 files_triggers, "anchore-engine"}};
 
 /* ---- secret_scans ---- */
 
@@ -286,18 +292,20 @@ static int secret_eval(pctx *c, const prule *r)
 		if (notfound)
 			continue;
 		snprintf(id, sizeof(id), "%s+%s", s->rule, abs);
-		if ((err = policy__fire(c, r, id, s->layer, s->path, NULL,
-					"Secret content search analyzer found regexp match in container: file=%s regexp=%s "
-					"line=%llu match=%s%s",
-					abs, s->rule, (unsigned long long)s->line, s->match ? s->match : "[redacted]",
-					s->visible ? "" : " (deleted or replaced in a later layer: still in the image)")) < 0)
+		if ((err = policy__fire(
+			     c, r, id, s->layer, s->path, NULL,
+			     "Secret content search analyzer found regexp match in container: file=%s regexp=%s "
+			     "line=%llu match=%s%s",
+			     abs, s->rule, (unsigned long long)s->line, s->match ? s->match : "[redacted]",
+			     s->visible ? "" : " (deleted or replaced in a later layer: still in the image)")) < 0)
 			return err;
 	}
 	if (notfound && !found)
-		return policy__fire(c, r, NULL, -1, NULL, NULL,
-				    "Secret content search analyzer did not find regexp match in container: filename_regex=%s "
-				    "content_regex_name=%s",
-				    fre ? fre : "*", name ? name : "all");
+		return policy__fire(
+			c, r, NULL, -1, NULL, NULL,
+			"Secret content search analyzer did not find regexp match in container: filename_regex=%s "
+			"content_regex_name=%s",
+			fre ? fre : "*", name ? name : "all");
 	return 0;
 }
 
@@ -336,7 +344,8 @@ static const customs_policy_param secret_params[] = {
 static const trigger_def secret_checks = {
 	.pub = {"content_regex_checks",
 		"Triggers if the secret content search analyzer has found any matches with the configured and named "
-		"regexes, in any layer (a secret a later layer deleted is still in the image). Checks can be configured "
+		"regexes, in any layer (a secret a later layer deleted is still in the image). Checks can be "
+		"configured "
 		"to trigger if a match is found or is not found (selected using match_type parameter).  Matches are "
 		"filtered by the content_regex_name and filename_regex if they are set.",
 		secret_params, NULL, "anchore-engine", CUSTOMS_POLICY_NEEDS_SECRETS},
@@ -401,8 +410,8 @@ static int content_regex_eval(pctx *c, const prule *r)
 	if (found != !strcmp(check, "match"))
 		return 0;
 	snprintf(id, sizeof(id), "%s+file://%s", r->id ? r->id : "", path);
-	return policy__fire(c, r, id, f->layer, f->path, NULL, "Content regex '%s' check '%s' found in retrieved file '%s'",
-			    re->raw, check, path);
+	return policy__fire(c, r, id, f->layer, f->path, NULL,
+			    "Content regex '%s' check '%s' found in retrieved file '%s'", re->raw, check, path);
 }
 
 static int retrieve_ask(const prule *r, customs_policy_bundle *b)
@@ -444,10 +453,11 @@ static const trigger_def retrieved_content_regex = {
 static const customs_policy_trigger *const retrieved_triggers[] = {&retrieved_not_available.pub,
 								   &retrieved_content_regex.pub, NULL};
 
-const gate_def policy__gate_retrieved_files = {{"retrieved_files",
-						"Checks against content and/or presence of files retrieved at analysis "
-						"time from an image (kept during the layer pass when a rule names them)",
-						retrieved_triggers, "anchore-engine"}};
+const gate_def policy__gate_retrieved_files = {
+	{"retrieved_files",
+	 "Checks against content and/or presence of files retrieved at analysis "
+	 "time from an image (kept during the layer pass when a rule names them)",
+	 retrieved_triggers, "anchore-engine"}};
 
 /* ---- malware ---- */
 
@@ -472,12 +482,13 @@ static const trigger_def malware_scans = {
 
 static const trigger_def malware_not_run = {
 	.pub = {"scan_not_run",
-		"Triggers if no malware scan has been run on the image: with customs, always (it runs no malware scanner).",
+		"Triggers if no malware scan has been run on the image: with customs, always (it runs no malware "
+		"scanner).",
 		none, NULL, "anchore-engine", 0},
 	.eval = not_run_eval,
 };
 
 static const customs_policy_trigger *const malware_triggers[] = {&malware_scans.pub, &malware_not_run.pub, NULL};
 
-const gate_def policy__gate_malware = {{"malware", "Checks for malware scan findings in the image", malware_triggers,
-					"anchore-engine"}};
+const gate_def policy__gate_malware = {
+	{"malware", "Checks for malware scan findings in the image", malware_triggers, "anchore-engine"}};

@@ -26,8 +26,8 @@ static int os_type(const char *t)
 static const customs_version_scheme *scheme_of(const char *type)
 {
 	static const char *const map[][2] = {
-		{"java-archive", "maven"}, {"go-module", "go"}, {"rust-crate", "cargo"}, {"php-composer", "composer"},
-		{"dotnet", "nuget"},	   {"binary", "semver"},
+		{"java-archive", "maven"},    {"go-module", "go"}, {"rust-crate", "cargo"},
+		{"php-composer", "composer"}, {"dotnet", "nuget"}, {"binary", "semver"},
 	};
 	for (size_t i = 0; type && i < sizeof(map) / sizeof(map[0]); i++)
 		if (!strcmp(map[i][0], type))
@@ -62,17 +62,19 @@ static int required_eval(pctx *c, const prule *r)
 			return 0;
 		if (!type || !strcmp(type, "exact")) {
 			if (strcmp(have, version))
-				return policy__fire(c, r, NULL, p->layer, p->db_path, NULL,
-						    "Required input package (%s) is present (%s), but not at the version "
-						    "specified in policy (%s)",
-						    p->name, have, name);
+				return policy__fire(
+					c, r, NULL, p->layer, p->db_path, NULL,
+					"Required input package (%s) is present (%s), but not at the version "
+					"specified in policy (%s)",
+					p->name, have, name);
 			return 0;
 		}
 		if (strcmp(have, version) && vcmp(p->type, have, version) < 0)
-			return policy__fire(c, r, NULL, p->layer, p->db_path, NULL,
-					    "Required min-version input package (%s) is present (%s), but is lower version "
-					    "than what is specified in policy (%s)",
-					    p->name, have, version);
+			return policy__fire(
+				c, r, NULL, p->layer, p->db_path, NULL,
+				"Required min-version input package (%s) is present (%s), but is lower version "
+				"than what is specified in policy (%s)",
+				p->name, have, version);
 		return 0;
 	}
 	if (version)
@@ -88,7 +90,8 @@ static int verify_eval(pctx *c, const prule *r)
 	const char *check = policy__str(r, "check");
 	int err;
 	if (!(c->a->collected & CUSTOMS_COLLECTED_VERIFY))
-		return customs__error(CUSTOMS_ENOTFOUND, "package files were not checked (the dpkg-verify analyzer did not run)");
+		return customs__error(CUSTOMS_ENOTFOUND,
+				      "package files were not checked (the dpkg-verify analyzer did not run)");
 	for (size_t i = 0; i < c->a->npackage_checks; i++) {
 		const customs_package_check *k = &c->a->package_checks[i];
 		const char *abs = policy__abs(c, k->path);
@@ -101,9 +104,10 @@ static int verify_eval(pctx *c, const prule *r)
 			in_dir |= !strncmp(abs, dirs->list[d], strlen(dirs->list[d]));
 		if (!in_dir)
 			continue;
-		if ((err = policy__fire(c, r, NULL, -1, k->path, NULL,
-					"VERIFY check against package db for package '%s' failed on entry '%s' with status: '%s'",
-					k->package, abs, k->state)) < 0)
+		if ((err = policy__fire(
+			     c, r, NULL, -1, k->path, NULL,
+			     "VERIFY check against package db for package '%s' failed on entry '%s' with status: '%s'",
+			     k->package, abs, k->state)) < 0)
 			return err;
 	}
 	return 0;
@@ -120,7 +124,8 @@ static int pkg_denylist_eval(pctx *c, const prule *r)
 		    (version && (!p->version || strcmp(p->version, version))))
 			continue;
 		if (version)
-			err = policy__fire(c, r, NULL, p->layer, p->db_path, NULL, "Package is %s: %s-%s", word, p->name, p->version);
+			err = policy__fire(c, r, NULL, p->layer, p->db_path, NULL, "Package is %s: %s-%s", word,
+					   p->name, p->version);
 		else
 			err = policy__fire(c, r, NULL, p->layer, p->db_path, NULL, "Package is %s: %s", word, p->name);
 		if (err < 0)
@@ -133,8 +138,10 @@ static const char *const match_types[] = {"exact", "minimum", NULL};
 static const char *const verify_checks[] = {"changed", "missing", NULL};
 
 static const customs_policy_param required_params[] = {
-	P("name", CUSTOMS_POLICY_PARAM_STRING, 1, NULL, "libssl", "Name of package that must be found installed in image."),
-	P("version", CUSTOMS_POLICY_PARAM_STRING, 0, NULL, "1.10.3rc3", "Optional version of package for exact version match."),
+	P("name", CUSTOMS_POLICY_PARAM_STRING, 1, NULL, "libssl",
+	  "Name of package that must be found installed in image."),
+	P("version", CUSTOMS_POLICY_PARAM_STRING, 0, NULL, "1.10.3rc3",
+	  "Optional version of package for exact version match."),
 	P("version_match_type", CUSTOMS_POLICY_PARAM_ENUM, 0, match_types, "exact",
 	  "The type of comparison to use for version if a version is provided."),
 	{0},
@@ -149,18 +156,20 @@ static const trigger_def pkg_required = {
 };
 
 static const customs_policy_param verify_params[] = {
-	P("only_packages", CUSTOMS_POLICY_PARAM_LIST, 0, NULL, "libssl,openssl", "List of package names to limit verification."),
+	P("only_packages", CUSTOMS_POLICY_PARAM_LIST, 0, NULL, "libssl,openssl",
+	  "List of package names to limit verification."),
 	P("only_directories", CUSTOMS_POLICY_PARAM_LIST, 0, NULL, "/usr,/var/lib",
 	  "List of directories to limit checks so as to avoid checks on all dir."),
-	P("check", CUSTOMS_POLICY_PARAM_ENUM, 0, verify_checks, "changed",
-	  "Check to perform instead of all."),
+	P("check", CUSTOMS_POLICY_PARAM_ENUM, 0, verify_checks, "changed", "Check to perform instead of all."),
 	{0},
 };
 
 static const trigger_def pkg_verify = {
 	.pub = {"verify",
-		"Check package integrity against package db in the image. Triggers for changes or removal or content in "
-		"all or the selected \"dirs\" parameter if provided, and can filter type of check with the \"check_only\" "
+		"Check package integrity against package db in the image. Triggers for changes or removal or content "
+		"in "
+		"all or the selected \"dirs\" parameter if provided, and can filter type of check with the "
+		"\"check_only\" "
 		"parameter (dpkg: each file's MD5 against the package's md5sums).",
 		verify_params, NULL, "anchore-engine", CUSTOMS_POLICY_NEEDS_VERIFY},
 	.eval = verify_eval,
@@ -176,7 +185,8 @@ static const char *const denylist_alias[] = {"denylist", NULL};
 
 static const trigger_def pkg_denylist = {
 	.pub = {"blacklist",
-		"Triggers if the evaluated image has a package installed that matches the named package optionally with "
+		"Triggers if the evaluated image has a package installed that matches the named package optionally "
+		"with "
 		"a specific version as well.",
 		pkg_denylist_params, denylist_alias, "anchore-engine", 0},
 	.eval = pkg_denylist_eval,
@@ -211,10 +221,10 @@ static int licenses_eval_with(pctx *c, const prule *r, license_fn hit, const cha
 			}
 		}
 	}
-	int err = n ? policy__fire(c, r, NULL, -1, NULL, NULL,
-				   "%s Packages are installed that have %s licenses: %s", tag,
-				   strstr(r->trigger_name, "deny") ? "denylisted" : "blacklisted", b.ptr ? b.ptr : "")
-		    : 0;
+	int err =
+		n ? policy__fire(c, r, NULL, -1, NULL, NULL, "%s Packages are installed that have %s licenses: %s", tag,
+				 strstr(r->trigger_name, "deny") ? "denylisted" : "blacklisted", b.ptr ? b.ptr : "")
+		  : 0;
 	customs_buf_release(&b);
 	return err;
 }
@@ -250,7 +260,8 @@ static const customs_policy_param exact_params[] = {
 };
 
 static const customs_policy_param partial_params[] = {
-	P("licenses", CUSTOMS_POLICY_PARAM_LIST, 1, NULL, "LGPL,BSD", "List of strings to do substring match for blacklist."),
+	P("licenses", CUSTOMS_POLICY_PARAM_LIST, 1, NULL, "LGPL,BSD",
+	  "List of strings to do substring match for blacklist."),
 	{0},
 };
 
@@ -300,8 +311,8 @@ static int named_eval(pctx *c, const prule *r, const char *type, const char *wha
 		    (version && (!p->version || strcmp(p->version, version))))
 			continue;
 		if (version)
-			return policy__fire(c, r, NULL, p->layer, p->db_path, NULL, "%s Package is %s: %s-%s", what, word, name,
-					    version);
+			return policy__fire(c, r, NULL, p->layer, p->db_path, NULL, "%s Package is %s: %s-%s", what,
+					    word, name, version);
 		return policy__fire(c, r, NULL, p->layer, p->db_path, NULL, "%s Package is %s: %s", what, word, name);
 	}
 	return 0;
@@ -351,19 +362,21 @@ static const customs_policy_param named_params[] = {
 
 static const trigger_def npm_latest = {
 	.pub = {"newer_version_in_feed",
-		"Triggers if an installed NPM is not the latest version according to NPM data feed." FEED_NOTE, none, NULL,
-		"anchore-engine", 0},
+		"Triggers if an installed NPM is not the latest version according to NPM data feed." FEED_NOTE, none,
+		NULL, "anchore-engine", 0},
 	.eval = never_eval,
 };
 static const trigger_def npm_unknown = {
 	.pub = {"unknown_in_feeds",
-		"Triggers if an installed NPM is not in the official NPM database, according to NPM data feed." FEED_NOTE,
+		"Triggers if an installed NPM is not in the official NPM database, according to NPM data "
+		"feed." FEED_NOTE,
 		none, NULL, "anchore-engine", 0},
 	.eval = never_eval,
 };
 static const trigger_def npm_badversion = {
 	.pub = {"version_not_in_feeds",
-		"Triggers if an installed NPM version is not listed in the official NPM feed as a valid version." FEED_NOTE,
+		"Triggers if an installed NPM version is not listed in the official NPM feed as a valid "
+		"version." FEED_NOTE,
 		none, NULL, "anchore-engine", 0},
 	.eval = never_eval,
 };
@@ -377,50 +390,55 @@ static const trigger_def npm_named = {
 };
 static const trigger_def npm_nofeed = {
 	.pub = {"feed_data_unavailable",
-		"Triggers if the engine does not have access to the NPM data feed: with customs, whenever the image has "
+		"Triggers if the engine does not have access to the NPM data feed: with customs, whenever the image "
+		"has "
 		"npm packages.",
 		none, NULL, "anchore-engine", 0},
 	.eval = npm_nofeed_eval,
 };
 
 static const customs_policy_trigger *const npm_triggers[] = {&npm_latest.pub, &npm_unknown.pub, &npm_badversion.pub,
-							     &npm_named.pub, &npm_nofeed.pub, NULL};
+							     &npm_named.pub,  &npm_nofeed.pub,  NULL};
 
 const gate_def policy__gate_npms = {{"npms", "NPM Checks", npm_triggers, "anchore-engine"}};
 
 static const trigger_def gem_latest = {
 	.pub = {"newer_version_found_in_feed",
-		"Triggers if an installed GEM is not the latest version according to GEM data feed." FEED_NOTE, none, NULL,
-		"anchore-engine", 0},
+		"Triggers if an installed GEM is not the latest version according to GEM data feed." FEED_NOTE, none,
+		NULL, "anchore-engine", 0},
 	.eval = never_eval,
 };
 static const trigger_def gem_unknown = {
 	.pub = {"not_found_in_feed",
-		"Triggers if an installed GEM is not in the official GEM database, according to GEM data feed." FEED_NOTE,
+		"Triggers if an installed GEM is not in the official GEM database, according to GEM data "
+		"feed." FEED_NOTE,
 		none, NULL, "anchore-engine", 0},
 	.eval = never_eval,
 };
 static const trigger_def gem_badversion = {
 	.pub = {"version_not_found_in_feed",
-		"Triggers if an installed GEM version is not listed in the official GEM feed as a valid version." FEED_NOTE,
+		"Triggers if an installed GEM version is not listed in the official GEM feed as a valid "
+		"version." FEED_NOTE,
 		none, NULL, "anchore-engine", 0},
 	.eval = never_eval,
 };
 static const trigger_def gem_named = {
 	.pub = {"blacklist",
-		"Triggers if the evaluated image has a GEM package installed that matches the specified name and version.",
+		"Triggers if the evaluated image has a GEM package installed that matches the specified name and "
+		"version.",
 		named_params, denylist_alias, "anchore-engine", 0},
 	.eval = gem_named_eval,
 };
 static const trigger_def gem_nofeed = {
 	.pub = {"feed_data_unavailable",
-		"Triggers if anchore does not have access to the GEM data feed: with customs, whenever the image has gems.",
+		"Triggers if anchore does not have access to the GEM data feed: with customs, whenever the image has "
+		"gems.",
 		none, NULL, "anchore-engine", 0},
 	.eval = gem_nofeed_eval,
 };
 
 static const customs_policy_trigger *const gem_triggers[] = {&gem_latest.pub, &gem_unknown.pub, &gem_badversion.pub,
-							     &gem_named.pub, &gem_nofeed.pub, NULL};
+							     &gem_named.pub,  &gem_nofeed.pub,  NULL};
 
 const gate_def policy__gate_ruby_gems = {{"ruby_gems", "Ruby Gem Checks", gem_triggers, "anchore-engine"}};
 
@@ -520,8 +538,9 @@ static int passwd_match(pctx *c, const prule *r, const char *param, int field, c
 		const char *cand = field < 0 ? v[i].line : field < v[i].nf ? v[i].f[field] : NULL;
 		int hit = cand && (field < 0 ? !strcmp(cand, policy__str(r, param)) : policy__in_list(r, param, cand));
 		if (hit)
-			err = policy__fire(c, r, NULL, layer, "etc/passwd", NULL, "%s %s '%s' found in image's /etc/passwd: pentry=%s",
-					   word, what, cand, v[i].line);
+			err = policy__fire(c, r, NULL, layer, "etc/passwd", NULL,
+					   "%s %s '%s' found in image's /etc/passwd: pentry=%s", word, what, cand,
+					   v[i].line);
 	}
 	passwd_free(v, n);
 	return err;
@@ -580,8 +599,9 @@ static const customs_policy_param entry_params[] = {
 };
 
 static const trigger_def pw_not_available = {
-	.pub = {"content_not_available", "Triggers if the /etc/passwd file is not present/stored in the evaluated image.",
-		none, NULL, "anchore-engine", CUSTOMS_POLICY_NEEDS_CONFIG},
+	.pub = {"content_not_available",
+		"Triggers if the /etc/passwd file is not present/stored in the evaluated image.", none, NULL,
+		"anchore-engine", CUSTOMS_POLICY_NEEDS_CONFIG},
 	.eval = passwd_not_available_eval,
 };
 static const trigger_def pw_usernames = {
@@ -614,14 +634,19 @@ static const trigger_def pw_entry = {
 	.eval = entry_eval,
 };
 
-static const customs_policy_trigger *const pw_triggers[] = {&pw_not_available.pub, &pw_usernames.pub,
-							    &pw_userids.pub,	   &pw_groupids.pub,
-							    &pw_shells.pub,	   &pw_entry.pub, NULL};
+static const customs_policy_trigger *const pw_triggers[] = {&pw_not_available.pub,
+							    &pw_usernames.pub,
+							    &pw_userids.pub,
+							    &pw_groupids.pub,
+							    &pw_shells.pub,
+							    &pw_entry.pub,
+							    NULL};
 
-const gate_def policy__gate_passwd_file = {{"passwd_file",
-					    "Content checks for /etc/passwd for things like usernames, group ids, shells, or "
-					    "full entries.",
-					    pw_triggers, "anchore-engine"}};
+const gate_def policy__gate_passwd_file = {
+	{"passwd_file",
+	 "Content checks for /etc/passwd for things like usernames, group ids, shells, or "
+	 "full entries.",
+	 pw_triggers, "anchore-engine"}};
 
 /* ---- image_source_drift ---- */
 
@@ -634,23 +659,25 @@ static int drift_eval(pctx *c, const prule *r, int downgraded)
 	for (size_t i = 0; i < src->npackages; i++) {
 		const customs_package *s = src->packages[i];
 		const customs_package *img = NULL;
-		if (!s->name || !s->type || (policy__param(r, "package_types") && !policy__in_list(r, "package_types", s->type)))
+		if (!s->name || !s->type ||
+		    (policy__param(r, "package_types") && !policy__in_list(r, "package_types", s->type)))
 			continue;
 		/* several copies (an app's and a distro's): the highest counts */
 		for (size_t k = 0; k < c->a->npackages; k++) {
 			const customs_package *p = c->a->packages[k];
-			if (p->visible && p->name && p->type && !strcmp(p->name, s->name) && !strcmp(p->type, s->type) &&
+			if (p->visible && p->name && p->type && !strcmp(p->name, s->name) &&
+			    !strcmp(p->type, s->type) &&
 			    (!img || (p->version && img->version && vcmp(p->type, p->version, img->version) > 0)))
 				img = p;
 		}
 		if (!downgraded && !img)
 			err = policy__fire(c, r, NULL, -1, NULL, NULL,
-					   "Package %s %s (%s) of the source SBOM is not installed in the image", s->name,
-					   s->version ? s->version : "", s->type);
+					   "Package %s %s (%s) of the source SBOM is not installed in the image",
+					   s->name, s->version ? s->version : "", s->type);
 		else if (downgraded && img && s->version && img->version && vcmp(s->type, img->version, s->version) < 0)
 			err = policy__fire(c, r, NULL, img->layer, img->db_path, NULL,
-					   "Package %s (%s) is %s in the image, lower than %s in the source SBOM", s->name,
-					   s->type, img->version, s->version);
+					   "Package %s (%s) is %s in the image, lower than %s in the source SBOM",
+					   s->name, s->type, img->version, s->version);
 		else
 			continue;
 		if (err < 0)
@@ -700,7 +727,8 @@ static const trigger_def drift_removed = {
 };
 static const trigger_def drift_none = {
 	.pub = {"no_related_sources",
-		"Checks to see if there are any source sboms related to the image. Findings indicate that the image does "
+		"Checks to see if there are any source sboms related to the image. Findings indicate that the image "
+		"does "
 		"not have a source sbom to detect drift against",
 		none, NULL, "anchore-enterprise", CUSTOMS_POLICY_NEEDS_SOURCE},
 	.eval = no_sources_eval,
@@ -709,7 +737,8 @@ static const trigger_def drift_none = {
 static const customs_policy_trigger *const drift_triggers[] = {&drift_downgraded.pub, &drift_removed.pub,
 							       &drift_none.pub, NULL};
 
-const gate_def policy__gate_image_source_drift = {{"image_source_drift",
-						   "The image against the SBOM of its source (--source-sbom): packages the "
-						   "source asks for that the image lacks or has at a lower version.",
-						   drift_triggers, "anchore-enterprise"}};
+const gate_def policy__gate_image_source_drift = {
+	{"image_source_drift",
+	 "The image against the SBOM of its source (--source-sbom): packages the "
+	 "source asks for that the image lacks or has at a lower version.",
+	 drift_triggers, "anchore-enterprise"}};

@@ -21,8 +21,8 @@ static const char *const package_types[] = {"all", "os", "non-os", NULL};
 
 /* What the feeds say of one vulnerability id, read once. */
 typedef struct vuln_dates {
-	long long published;  /* -1 unknown */
-	long long fixed;      /* the first advisory announcing a fix, -1 unknown */
+	long long published;                   /* -1 unknown */
+	long long fixed;                       /* the first advisory announcing a fix, -1 unknown */
 	double nvd_base, nvd_expl, nvd_impact; /* -1 unknown */
 } vuln_dates;
 
@@ -204,7 +204,8 @@ static int selected(pctx *c, const prule *r, const customs_match *m, scores *sc,
 			want = i;
 	if (!policy__cmp(sevop ? sevop : ">", (double)m->severity, (double)want))
 		return 0;
-	if (excl && !is_os(m) && m->location && customs_regex_match(excl->re, m->location, strlen(m->location), NULL, NULL) == 1)
+	if (excl && !is_os(m) && m->location &&
+	    customs_regex_match(excl->re, m->location, strlen(m->location), NULL, NULL) == 1)
 		return 0;
 	if (policy__bool(r, "vendor_only", 1) && m->fix_state == CUSTOMS_FIX_WONT_FIX)
 		return 0;
@@ -216,8 +217,9 @@ static int selected(pctx *c, const prule *r, const customs_match *m, scores *sc,
 	if (inh) {
 		int b = policy__in_base(c, m->layer);
 		if (b < 0)
-			policy__warn(c, "inherited_from_base: the base image's layers are not known (--base-layers): every "
-					"finding counts as the image's own");
+			policy__warn(
+				c, "inherited_from_base: the base image's layers are not known (--base-layers): every "
+				   "finding counts as the image's own");
 		if ((b == 1) != (int)inh->i)
 			return 0;
 	}
@@ -322,10 +324,12 @@ static int package_eval(pctx *c, const prule *r)
 		}
 		size_t off = 0;
 		for (size_t k = 0; k < m->nfixed && off < sizeof(fix); k++)
-			off += (size_t)snprintf(fix + off, sizeof(fix) - off, "%s%s", k ? ", " : "(fixed in: ", m->fixed[k]);
+			off += (size_t)snprintf(fix + off, sizeof(fix) - off, "%s%s",
+						k ? ", " : "(fixed in: ", m->fixed[k]);
 		if (off && off < sizeof(fix))
 			snprintf(fix + off, sizeof(fix) - off, ")");
-		static const char *const nvd[] = {"cvss_v3_base_score", "cvss_v3_exploitability_score", "cvss_v3_impact_score"};
+		static const char *const nvd[] = {"cvss_v3_base_score", "cvss_v3_exploitability_score",
+						  "cvss_v3_impact_score"};
 		static const char *const ven[] = {"vendor_cvss_v3_base_score", "vendor_cvss_v3_exploitability_score",
 						  "vendor_cvss_v3_impact_score"};
 		scores_text(sm, sizeof(sm), r, nvd, (double[]){sc.base, sc.expl, sc.impact}, 3);
@@ -341,8 +345,8 @@ static int package_eval(pctx *c, const prule *r)
 			*p = (char)(*p >= 'a' && *p <= 'z' ? *p - 32 : *p);
 		if ((err = policy__fire(c, r, id, m->layer, m->location, m,
 					"%s Vulnerability found in %s package type (%s) - %s %s%s%s%s(%s - %s)", sev,
-					is_os(m) ? "os" : "non-os", m->type ? m->type : "?", pkgname, fix, sm, tm, vsm, m->id,
-					link_of(m->id))) < 0)
+					is_os(m) ? "os" : "non-os", m->type ? m->type : "?", pkgname, fix, sm, tm, vsm,
+					m->id, link_of(m->id))) < 0)
 			return err;
 	}
 	return 0;
@@ -362,8 +366,9 @@ static int kev_eval(pctx *c, const prule *r)
 		instance_name(inst, sizeof(inst), m);
 		snprintf(id, sizeof(id), "%s+%s", m->id, inst);
 		if ((err = policy__fire(c, r, id, m->layer, m->location, m,
-					"%s in %s %s is in CISA's Known Exploited Vulnerabilities catalog (added %s)", m->id,
-					m->name, m->version ? m->version : "", m->kev_date_added ? m->kev_date_added : "?")) < 0)
+					"%s in %s %s is in CISA's Known Exploited Vulnerabilities catalog (added %s)",
+					m->id, m->name, m->version ? m->version : "",
+					m->kev_date_added ? m->kev_date_added : "?")) < 0)
 			return err;
 	}
 	return 0;
@@ -388,7 +393,8 @@ static int denylist_eval(pctx *c, const prule *r)
 			if (!match__has_id(m->ids, m->nids, ids->list[k]))
 				continue;
 			if (off < sizeof(found))
-				off += (size_t)snprintf(found + off, sizeof(found) - off, "%s'%s'", n ? ", " : "", ids->list[k]);
+				off += (size_t)snprintf(found + off, sizeof(found) - off, "%s'%s'", n ? ", " : "",
+							ids->list[k]);
 			n++;
 			break;
 		}
@@ -447,10 +453,11 @@ static int unavailable_eval(pctx *c, const prule *r)
 		return customs__error(CUSTOMS_EIO, "%s", customs_error_last());
 	if (have)
 		return 0;
-	return policy__fire(c, r, NULL, -1, NULL, NULL,
-			    "Distro-specific feed data not found for distro namespace: %s. Cannot perform CVE scan OS/distro "
-			    "packages",
-			    ns ? ns : "unknown");
+	return policy__fire(
+		c, r, NULL, -1, NULL, NULL,
+		"Distro-specific feed data not found for distro namespace: %s. Cannot perform CVE scan OS/distro "
+		"packages",
+		ns ? ns : "unknown");
 }
 
 /* When a feed's data is from: its newest record, else its server's date,
@@ -481,10 +488,12 @@ static int stale_eval(pctx *c, const prule *r)
 			for (size_t k = 0; pass == 0 && ns && c->o->matches && k < c->o->matches->n && !used; k++)
 				for (size_t j = 0; j < c->o->matches->matches[k].nrecords && !used; j++) {
 					const customs_match_record *rec = &c->o->matches->matches[k].records[j];
-					used = rec->ns && rec->source && !strcmp(rec->ns, ns) && !strcmp(rec->source, x->name);
+					used = rec->ns && rec->source && !strcmp(rec->ns, ns) &&
+					       !strcmp(rec->source, x->name);
 				}
 			if (pass == 1)
-				used = x->kind && strcmp(x->kind, "nvd") && strcmp(x->kind, "epss") && strcmp(x->kind, "kev");
+				used = x->kind && strcmp(x->kind, "nvd") && strcmp(x->kind, "epss") &&
+				       strcmp(x->kind, "kev");
 			if (!used)
 				continue;
 			any = 1;
@@ -560,8 +569,8 @@ int policy__stale(pctx *c, const customs_policy_allowlist_item *it, char *msg, s
 			customs_error_clear();
 		if (rc == 1) {
 			snprintf(msg, n, "allowlist %s item %s (%s) is stale: %s is fixed in %s %s (fixed in %s)",
-				 it->allowlist_id ? it->allowlist_id : "?", it->id ? it->id : "(no id)", it->trigger_id, vid,
-				 p->name, p->version ? p->version : "", q.fixed);
+				 it->allowlist_id ? it->allowlist_id : "?", it->id ? it->id : "(no id)", it->trigger_id,
+				 vid, p->name, p->version ? p->version : "", q.fixed);
 			return 1;
 		}
 	}
@@ -571,84 +580,87 @@ int policy__stale(pctx *c, const customs_policy_allowlist_item *it, char *msg, s
 /* ---- the table ---- */
 
 static const customs_policy_param package_params[] = {
-	P("package_type", CUSTOMS_POLICY_PARAM_ENUM, 1, package_types, "all", "Only trigger for specific package type."),
+	P("package_type", CUSTOMS_POLICY_PARAM_ENUM, 1, package_types, "all",
+	  "Only trigger for specific package type."),
 	P("severity_comparison", CUSTOMS_POLICY_PARAM_ENUM, 0, policy__comparisons, ">",
-	 "The type of comparison to perform for severity evaluation (default >)."),
+	  "The type of comparison to perform for severity evaluation (default >)."),
 	P("severity", CUSTOMS_POLICY_PARAM_ENUM, 0, policy__severities, "high",
-	 "Severity to compare against (default unknown: with the default comparison, every known severity)."),
+	  "Severity to compare against (default unknown: with the default comparison, every known severity)."),
 	P("cvss_v3_base_score_comparison", CUSTOMS_POLICY_PARAM_ENUM, 0, policy__comparisons, ">",
-	 "The type of comparison to perform for CVSS v3 base score evaluation (default >=)."),
+	  "The type of comparison to perform for CVSS v3 base score evaluation (default >=)."),
 	P("cvss_v3_base_score", CUSTOMS_POLICY_PARAM_FLOAT, 0, NULL, "5.0",
-	 "CVSS v3 base score (NVD's) to compare against; a vulnerability without one has -1."),
+	  "CVSS v3 base score (NVD's) to compare against; a vulnerability without one has -1."),
 	P("cvss_v3_exploitability_score_comparison", CUSTOMS_POLICY_PARAM_ENUM, 0, policy__comparisons, ">",
-	 "The type of comparison to perform for CVSS v3 exploitability sub score evaluation (default >=)."),
+	  "The type of comparison to perform for CVSS v3 exploitability sub score evaluation (default >=)."),
 	P("cvss_v3_exploitability_score", CUSTOMS_POLICY_PARAM_FLOAT, 0, NULL, "5.0",
-	 "CVSS v3 exploitability sub score (from NVD's vector) to compare against."),
+	  "CVSS v3 exploitability sub score (from NVD's vector) to compare against."),
 	P("cvss_v3_impact_score_comparison", CUSTOMS_POLICY_PARAM_ENUM, 0, policy__comparisons, ">",
-	 "The type of comparison to perform for CVSS v3 impact sub score evaluation (default >=)."),
+	  "The type of comparison to perform for CVSS v3 impact sub score evaluation (default >=)."),
 	P("cvss_v3_impact_score", CUSTOMS_POLICY_PARAM_FLOAT, 0, NULL, "5.0",
-	 "CVSS v3 impact sub score (from NVD's vector) to compare against."),
+	  "CVSS v3 impact sub score (from NVD's vector) to compare against."),
 	P("fix_available", CUSTOMS_POLICY_PARAM_BOOL, 0, NULL, "true",
-	 "If present, the fix availability for the vulnerability record must match the value of this parameter."),
+	  "If present, the fix availability for the vulnerability record must match the value of this parameter."),
 	P("vendor_only", CUSTOMS_POLICY_PARAM_BOOL, 0, NULL, "true",
-	 "If True (the default), an available fix for this CVE must not be explicitly marked as wont be addressed by "
-	 "the vendor."),
+	  "If True (the default), an available fix for this CVE must not be explicitly marked as wont be addressed by "
+	  "the vendor."),
 	P("max_days_since_creation", CUSTOMS_POLICY_PARAM_INT, 0, NULL, "7",
-	 "If provided, this CVE must be older than the days provided to trigger: days since it was published (NVD, "
-	 "else the feed)."),
+	  "If provided, this CVE must be older than the days provided to trigger: days since it was published (NVD, "
+	  "else the feed)."),
 	P("max_days_since_fix", CUSTOMS_POLICY_PARAM_INT, 0, NULL, "30",
-	 "If provided (only evaluated when fix_available option is also set to true), the fix first observed time "
-	 "must be older than days provided, to trigger: the date of the first advisory (DSA, DLA, GHSA...) that "
-	 "shipped the fix.  With no such date known the rule fires."),
+	  "If provided (only evaluated when fix_available option is also set to true), the fix first observed time "
+	  "must be older than days provided, to trigger: the date of the first advisory (DSA, DLA, GHSA...) that "
+	  "shipped the fix.  With no such date known the rule fires."),
 	P("vendor_cvss_v3_base_score_comparison", CUSTOMS_POLICY_PARAM_ENUM, 0, policy__comparisons, ">",
-	 "The type of comparison to perform for vendor specified CVSS v3 base score evaluation (default >=)."),
+	  "The type of comparison to perform for vendor specified CVSS v3 base score evaluation (default >=)."),
 	P("vendor_cvss_v3_base_score", CUSTOMS_POLICY_PARAM_FLOAT, 0, NULL, "5.0",
-	 "Vendor CVSS v3 base score (the feed's own) to compare against."),
+	  "Vendor CVSS v3 base score (the feed's own) to compare against."),
 	P("vendor_cvss_v3_exploitability_score_comparison", CUSTOMS_POLICY_PARAM_ENUM, 0, policy__comparisons, ">",
-	 "The type of comparison to perform for vendor specified CVSS v3 exploitability sub score evaluation "
-	 "(default >=)."),
+	  "The type of comparison to perform for vendor specified CVSS v3 exploitability sub score evaluation "
+	  "(default >=)."),
 	P("vendor_cvss_v3_exploitability_score", CUSTOMS_POLICY_PARAM_FLOAT, 0, NULL, "5.0",
-	 "Vendor CVSS v3 exploitability sub score to compare against."),
+	  "Vendor CVSS v3 exploitability sub score to compare against."),
 	P("vendor_cvss_v3_impact_score_comparison", CUSTOMS_POLICY_PARAM_ENUM, 0, policy__comparisons, ">",
-	 "The type of comparison to perform for vendor specified CVSS v3 impact sub score evaluation (default >=)."),
+	  "The type of comparison to perform for vendor specified CVSS v3 impact sub score evaluation (default >=)."),
 	P("vendor_cvss_v3_impact_score", CUSTOMS_POLICY_PARAM_FLOAT, 0, NULL, "5.0",
-	 "Vendor CVSS v3 impact sub score to compare against."),
+	  "Vendor CVSS v3 impact sub score to compare against."),
 	P("package_path_exclude", CUSTOMS_POLICY_PARAM_REGEX, 0, NULL, ".*test\\.jar*",
-	 "The regex to evaluate against the package path to exclude vulnerabilities (non-OS packages)."),
+	  "The regex to evaluate against the package path to exclude vulnerabilities (non-OS packages)."),
 	P("inherited_from_base", CUSTOMS_POLICY_PARAM_BOOL, 0, NULL, "false",
-	 "customs: true, only vulnerabilities of packages the base image's layers added; false, only those of the "
-	 "image's own layers (the base from --base-layers)."),
+	  "customs: true, only vulnerabilities of packages the base image's layers added; false, only those of the "
+	  "image's own layers (the base from --base-layers)."),
 	P("kev", CUSTOMS_POLICY_PARAM_BOOL, 0, NULL, "true",
-	 "customs: true, only vulnerabilities in CISA's KEV catalog; false, only those not in it."),
-	P("epss_score_comparison", CUSTOMS_POLICY_PARAM_ENUM, 0, policy__comparisons, ">=",
-	 "customs: the comparison for epss_score (default >=)."),
+	  "customs: true, only vulnerabilities in CISA's KEV catalog; false, only those not in it."),
+	P("epss_score_comparison", CUSTOMS_POLICY_PARAM_ENUM, 0, policy__comparisons,
+	  ">=", "customs: the comparison for epss_score (default >=)."),
 	P("epss_score", CUSTOMS_POLICY_PARAM_FLOAT, 0, NULL, "0.1",
-	 "customs: EPSS probability (0 to 1) to compare against; a vulnerability without one has -1."),
-	P("epss_percentile_comparison", CUSTOMS_POLICY_PARAM_ENUM, 0, policy__comparisons, ">=",
-	 "customs: the comparison for epss_percentile (default >=)."),
+	  "customs: EPSS probability (0 to 1) to compare against; a vulnerability without one has -1."),
+	P("epss_percentile_comparison", CUSTOMS_POLICY_PARAM_ENUM, 0, policy__comparisons,
+	  ">=", "customs: the comparison for epss_percentile (default >=)."),
 	P("epss_percentile", CUSTOMS_POLICY_PARAM_FLOAT, 0, NULL, "0.9",
-	 "customs: EPSS percentile (0 to 1) to compare against."),
+	  "customs: EPSS percentile (0 to 1) to compare against."),
 	{0},
 };
 
 static const trigger_def vuln_package = {
-	.pub = {"package", "Triggers if a found vulnerability in an image meets the comparison criteria.", package_params,
-	 NULL, "anchore-engine", CUSTOMS_POLICY_NEEDS_MATCHES},
+	.pub = {"package", "Triggers if a found vulnerability in an image meets the comparison criteria.",
+		package_params, NULL, "anchore-engine", CUSTOMS_POLICY_NEEDS_MATCHES},
 	.eval = package_eval,
 };
 
 static const customs_policy_param stale_params[] = {
 	P("max_days_since_sync", CUSTOMS_POLICY_PARAM_INT, 1, NULL, "10",
-	 "Fire the trigger if the data of the distro's feeds is more than this number of days old."),
+	  "Fire the trigger if the data of the distro's feeds is more than this number of days old."),
 	{0},
 };
 
 static const trigger_def vuln_stale = {
 	.pub = {"stale_feed_data",
-	 "Triggers if the CVE data for the image's distro is older than the window specified by the parameter MAXAGE "
-	 "(unit is number of days): the date of the newest record of the feeds that matched the distro (every feed "
-	 "when none did).",
-	 stale_params, NULL, "anchore-engine", CUSTOMS_POLICY_NEEDS_MATCHES},
+		"Triggers if the CVE data for the image's distro is older than the window specified by the parameter "
+		"MAXAGE "
+		"(unit is number of days): the date of the newest record of the feeds that matched the distro (every "
+		"feed "
+		"when none did).",
+		stale_params, NULL, "anchore-engine", CUSTOMS_POLICY_NEEDS_MATCHES},
 	.eval = stale_eval,
 };
 
@@ -656,19 +668,20 @@ static const customs_policy_param none[] = {{0}};
 
 static const trigger_def vuln_unavailable = {
 	.pub = {"vulnerability_data_unavailable",
-	 "Triggers if vulnerability data is unavailable for the image's distro packages such as rpms or dpkg. Non-OS "
-	 "packages like npms and java are not considered in this evaluation",
-	 none, NULL, "anchore-engine", CUSTOMS_POLICY_NEEDS_MATCHES},
+		"Triggers if vulnerability data is unavailable for the image's distro packages such as rpms or dpkg. "
+		"Non-OS "
+		"packages like npms and java are not considered in this evaluation",
+		none, NULL, "anchore-engine", CUSTOMS_POLICY_NEEDS_MATCHES},
 	.eval = unavailable_eval,
 };
 
 static const customs_policy_param denylist_params[] = {
 	P("vulnerability_ids", CUSTOMS_POLICY_PARAM_LIST, 1, NULL, "CVE-2019-1234",
-	 "List of vulnerability IDs, will cause the trigger to fire if any are detected (by any id of a finding: "
-	 "the CVE, an advisory, an alias)."),
+	  "List of vulnerability IDs, will cause the trigger to fire if any are detected (by any id of a finding: "
+	  "the CVE, an advisory, an alias)."),
 	P("vendor_only", CUSTOMS_POLICY_PARAM_BOOL, 0, NULL, "true",
-	 "If set to True (the default), discard matches against this vulnerability if vendor has marked as will not "
-	 "fix in the vulnerability record."),
+	  "If set to True (the default), discard matches against this vulnerability if vendor has marked as will not "
+	  "fix in the vulnerability record."),
 	{0},
 };
 
@@ -676,45 +689,54 @@ static const char *const denylist_aliases[] = {"denylist", NULL};
 
 static const trigger_def vuln_denylist = {
 	.pub = {"blacklist", "Triggers if any of a list of specified vulnerabilities has been detected in the image.",
-	 denylist_params, denylist_aliases, "anchore-engine", CUSTOMS_POLICY_NEEDS_MATCHES},
+		denylist_params, denylist_aliases, "anchore-engine", CUSTOMS_POLICY_NEEDS_MATCHES},
 	.eval = denylist_eval,
 };
 
 static const trigger_def vuln_kev = {
-	.pub = {"kev_list", "Triggers for every vulnerability found that is in CISA's Known Exploited Vulnerabilities catalog.",
-	 none, NULL, "anchore-enterprise", CUSTOMS_POLICY_NEEDS_MATCHES},
+	.pub = {"kev_list",
+		"Triggers for every vulnerability found that is in CISA's Known Exploited Vulnerabilities catalog.",
+		none, NULL, "anchore-enterprise", CUSTOMS_POLICY_NEEDS_MATCHES},
 	.eval = kev_eval,
 };
 
 static const customs_policy_param aggregate_params[] = {
 	P("count", CUSTOMS_POLICY_PARAM_INT, 1, NULL, "10", "The number of vulnerabilities to compare against."),
 	P("count_comparison", CUSTOMS_POLICY_PARAM_ENUM, 0, policy__comparisons, ">",
-	 "The comparison of the number found with count (default >: fire when more than count are found)."),
+	  "The comparison of the number found with count (default >: fire when more than count are found)."),
 	P("package_type", CUSTOMS_POLICY_PARAM_ENUM, 0, package_types, "all", "Only count specific package types."),
-	P("severity_comparison", CUSTOMS_POLICY_PARAM_ENUM, 0, policy__comparisons, ">=",
-	 "The comparison for severity (default >)."),
+	P("severity_comparison", CUSTOMS_POLICY_PARAM_ENUM, 0, policy__comparisons,
+	  ">=", "The comparison for severity (default >)."),
 	P("severity", CUSTOMS_POLICY_PARAM_ENUM, 0, policy__severities, "high", "Severity to compare against."),
-	P("fix_available", CUSTOMS_POLICY_PARAM_BOOL, 0, NULL, "true", "Only count those with (true) or without a fix."),
+	P("fix_available", CUSTOMS_POLICY_PARAM_BOOL, 0, NULL, "true",
+	  "Only count those with (true) or without a fix."),
 	P("vendor_only", CUSTOMS_POLICY_PARAM_BOOL, 0, NULL, "true",
-	 "If True (the default), do not count what the vendor will not fix."),
+	  "If True (the default), do not count what the vendor will not fix."),
 	P("inherited_from_base", CUSTOMS_POLICY_PARAM_BOOL, 0, NULL, "false",
-	 "Only count those of the base image's layers (true) or of the image's own (false)."),
-	P("kev", CUSTOMS_POLICY_PARAM_BOOL, 0, NULL, "true", "Only count those in (true) or not in CISA's KEV catalog."),
+	  "Only count those of the base image's layers (true) or of the image's own (false)."),
+	P("kev", CUSTOMS_POLICY_PARAM_BOOL, 0, NULL, "true",
+	  "Only count those in (true) or not in CISA's KEV catalog."),
 	{0},
 };
 
 static const trigger_def vuln_aggregate = {
 	.pub = {"aggregate",
-	 "Triggers once when the number of vulnerabilities that pass the filters is over a threshold: STOP when there "
-	 "are more than N at a severity, not on the first one.",
-	 aggregate_params, NULL, "customs", CUSTOMS_POLICY_NEEDS_MATCHES},
+		"Triggers once when the number of vulnerabilities that pass the filters is over a threshold: STOP when "
+		"there "
+		"are more than N at a severity, not on the first one.",
+		aggregate_params, NULL, "customs", CUSTOMS_POLICY_NEEDS_MATCHES},
 	.eval = aggregate_eval,
 };
 
 static const customs_policy_trigger *const vuln_triggers[] = {
-	&vuln_package.pub, &vuln_stale.pub, &vuln_unavailable.pub, &vuln_denylist.pub,
-	&vuln_kev.pub,     &vuln_aggregate.pub, NULL,
+	&vuln_package.pub,
+	&vuln_stale.pub,
+	&vuln_unavailable.pub,
+	&vuln_denylist.pub,
+	&vuln_kev.pub,
+	&vuln_aggregate.pub,
+	NULL,
 };
 
-const gate_def policy__gate_vulnerabilities = {{"vulnerabilities", "CVE/Vulnerability checks.", vuln_triggers,
-						 "anchore-engine"}};
+const gate_def policy__gate_vulnerabilities = {
+	{"vulnerabilities", "CVE/Vulnerability checks.", vuln_triggers, "anchore-engine"}};

@@ -11,12 +11,23 @@
 #include "policy/policy_int.h"
 
 static const customs_policy_gate *const gates[] = {
-	&policy__gate_vulnerabilities.pub, &policy__gate_packages.pub,   &policy__gate_licenses.pub,
-	&policy__gate_files.pub,           &policy__gate_secret_scans.pub, &policy__gate_config.pub,
-	&policy__gate_dockerfile.pub,      &policy__gate_passwd_file.pub, &policy__gate_retrieved_files.pub,
-	&policy__gate_distro.pub,          &policy__gate_metadata.pub,    &policy__gate_npms.pub,
-	&policy__gate_ruby_gems.pub,       &policy__gate_image_source_drift.pub, &policy__gate_malware.pub,
-	&policy__gate_always.pub,          NULL,
+	&policy__gate_vulnerabilities.pub,
+	&policy__gate_packages.pub,
+	&policy__gate_licenses.pub,
+	&policy__gate_files.pub,
+	&policy__gate_secret_scans.pub,
+	&policy__gate_config.pub,
+	&policy__gate_dockerfile.pub,
+	&policy__gate_passwd_file.pub,
+	&policy__gate_retrieved_files.pub,
+	&policy__gate_distro.pub,
+	&policy__gate_metadata.pub,
+	&policy__gate_npms.pub,
+	&policy__gate_ruby_gems.pub,
+	&policy__gate_image_source_drift.pub,
+	&policy__gate_malware.pub,
+	&policy__gate_always.pub,
+	NULL,
 };
 
 const customs_policy_gate *const *customs_policy_gates(void)
@@ -54,27 +65,29 @@ static int always_eval(pctx *c, const prule *r)
 static const customs_policy_param no_params[] = {{0}};
 
 static const trigger_def always_always = {
-	.pub = {"always", "Fires if present in a policy being evaluated. Useful for things like blacklisting images or testing "
-		   "mappings and whitelists by using this trigger in combination with policy mapping rules.",
-	 no_params, NULL, "anchore-engine", 0},
+	.pub = {"always",
+		"Fires if present in a policy being evaluated. Useful for things like blacklisting images or testing "
+		"mappings and whitelists by using this trigger in combination with policy mapping rules.",
+		no_params, NULL, "anchore-engine", 0},
 	.eval = always_eval,
 };
 
 static const customs_policy_trigger *const always_triggers[] = {&always_always.pub, NULL};
 
-const gate_def policy__gate_always = {{"always",
-				       "Triggers that fire unconditionally if present in policy, useful for things like "
-				       "testing and blacklisting.",
-				       always_triggers, "anchore-engine"}};
+const gate_def policy__gate_always = {
+	{"always",
+	 "Triggers that fire unconditionally if present in policy, useful for things like "
+	 "testing and blacklisting.",
+	 always_triggers, "anchore-engine"}};
 
 /* ---- metadata ---- */
 
 /* image_metadata.py's __ops__: the dockerfile checks and the orderings */
-static const char *const metadata_checks[] = {"=",  "!=",	  ">",	  "<",	       ">=", "<=",
-					      "exists", "not_exists", "like", "not_like", "in", "not_in", NULL};
+static const char *const metadata_checks[] = {"=",          "!=",   ">",        "<",  ">=",     "<=", "exists",
+					      "not_exists", "like", "not_like", "in", "not_in", NULL};
 
-static const char *const attributes[] = {"size", "architecture", "os_type", "distro", "distro_version",
-					 "like_distro", "layer_count", NULL};
+static const char *const attributes[] = {"size",           "architecture", "os_type",     "distro",
+					 "distro_version", "like_distro",  "layer_count", NULL};
 
 static uint64_t image_size(const customs_analysis *a)
 {
@@ -141,9 +154,10 @@ static int attribute_eval(pctx *c, const prule *r)
 		return rc;
 	if (!rc)
 		return 0;
-	return policy__fire(c, r, NULL, -1, NULL, NULL,
-			    "Attribute check for attribute: '%s' check: '%s' check_value: '%s' matched image value: '%s'", attr,
-			    op, val ? val : "", img ? img : "None");
+	return policy__fire(
+		c, r, NULL, -1, NULL, NULL,
+		"Attribute check for attribute: '%s' check: '%s' check_value: '%s' matched image value: '%s'", attr, op,
+		val ? val : "", img ? img : "None");
 }
 
 /* Anchore's LinkedValidator: the value's type follows the attribute. */
@@ -152,10 +166,10 @@ static int attribute_check(const prule *r, pproblems *p)
 	const char *attr = policy__str(r, "attribute"), *val = policy__str(r, "value");
 	static const customs_policy_param size = {.name = "value", .type = CUSTOMS_POLICY_PARAM_SIZE};
 	static const customs_policy_param count = {.name = "value", .type = CUSTOMS_POLICY_PARAM_INT};
-	const customs_policy_param *def = !attr || !val ? NULL
-				     : !strcmp(attr, "size")	   ? &size
-				     : !strcmp(attr, "layer_count") ? &count
-								    : NULL;
+	const customs_policy_param *def = !attr || !val                  ? NULL
+					  : !strcmp(attr, "size")        ? &size
+					  : !strcmp(attr, "layer_count") ? &count
+									 : NULL;
 	pvalue v;
 	char why[512], path[600];
 	if (!def)
@@ -172,14 +186,14 @@ static const customs_policy_param attribute_params[] = {
 	P("attribute", CUSTOMS_POLICY_PARAM_ENUM, 1, attributes, "size", "Attribute name to be checked."),
 	P("check", CUSTOMS_POLICY_PARAM_ENUM, 1, metadata_checks, ">", "The operation to perform the evaluation."),
 	P("value", CUSTOMS_POLICY_PARAM_STRING, 0, NULL, "1073741824",
-	 "Value used in comparison: a size (bytes, kb, mb, gb, tb) for size, an integer for layer_count, else a "
-	 "string."),
+	  "Value used in comparison: a size (bytes, kb, mb, gb, tb) for size, an integer for layer_count, else a "
+	  "string."),
 	{0},
 };
 
 static const trigger_def metadata_attribute = {
-	.pub = {"attribute", "Triggers if a named image metadata value matches the given condition.", attribute_params, NULL,
-	 "anchore-engine", 0},
+	.pub = {"attribute", "Triggers if a named image metadata value matches the given condition.", attribute_params,
+		NULL, "anchore-engine", 0},
 	.eval = attribute_eval,
 	.check = attribute_check,
 };
@@ -193,21 +207,23 @@ static int label_eval(pctx *c, const prule *r)
 		return 0;
 	if ((rc = typed_check(op, img, val, 0, "")) <= 0)
 		return rc;
-	return policy__fire(c, r, NULL, -1, NULL, NULL, "Label check for label: '%s' check: '%s' check_value: '%s' matched image value: '%s'",
-			    key, op, val ? val : "", img ? img : "None");
+	return policy__fire(c, r, NULL, -1, NULL, NULL,
+			    "Label check for label: '%s' check: '%s' check_value: '%s' matched image value: '%s'", key,
+			    op, val ? val : "", img ? img : "None");
 }
 
 static const customs_policy_param label_params[] = {
 	P("key", CUSTOMS_POLICY_PARAM_STRING, 1, NULL, "org.opencontainers.image.source", "The label to check."),
-	P("check", CUSTOMS_POLICY_PARAM_ENUM, 1, metadata_checks, "not_exists", "The operation to perform the evaluation."),
+	P("check", CUSTOMS_POLICY_PARAM_ENUM, 1, metadata_checks, "not_exists",
+	  "The operation to perform the evaluation."),
 	P("value", CUSTOMS_POLICY_PARAM_STRING, 0, NULL, "https://github.com/example/app",
-	 "Value used in comparison (like and not_like: a regex)."),
+	  "Value used in comparison (like and not_like: a regex)."),
 	{0},
 };
 
 static const trigger_def metadata_label = {
-	.pub = {"label", "Triggers if an image label (the config's Labels) matches the given condition.", label_params, NULL,
-	 "customs", 0},
+	.pub = {"label", "Triggers if an image label (the config's Labels) matches the given condition.", label_params,
+		NULL, "customs", 0},
 	.eval = label_eval,
 };
 
@@ -221,7 +237,8 @@ const gate_def policy__gate_metadata = {{"metadata",
 
 static int deny_eval(pctx *c, const prule *r)
 {
-	const char *distro = policy__str(r, "distro"), *version = policy__str(r, "version"), *op = policy__str(r, "check");
+	const char *distro = policy__str(r, "distro"), *version = policy__str(r, "version"),
+		   *op = policy__str(r, "check");
 	const customs_distro *d = &c->a->distro;
 	int cmp = 0;
 	if (!d->id || strcasecmp(d->id, distro))
@@ -242,30 +259,32 @@ static int deny_eval(pctx *c, const prule *r)
 			return 0;
 	}
 	if (version)
-		return policy__fire(c, r, NULL, -1, NULL, NULL, "Image distro %s %s is denied by policy (%s %s %s)", d->id,
-				    d->version_id, distro, op ? op : "=", version);
+		return policy__fire(c, r, NULL, -1, NULL, NULL, "Image distro %s %s is denied by policy (%s %s %s)",
+				    d->id, d->version_id, distro, op ? op : "=", version);
 	return policy__fire(c, r, NULL, -1, NULL, NULL, "Image distro %s %s is denied by policy (%s)", d->id,
 			    d->version_id ? d->version_id : "", distro);
 }
 
 static const customs_policy_param deny_params[] = {
-	P("distro", CUSTOMS_POLICY_PARAM_STRING, 1, NULL, "debian", "Name of the distribution to match (os-release ID)."),
+	P("distro", CUSTOMS_POLICY_PARAM_STRING, 1, NULL, "debian",
+	  "Name of the distribution to match (os-release ID)."),
 	P("version", CUSTOMS_POLICY_PARAM_STRING, 0, NULL, "9",
-	 "Version of distribution to compare against (os-release VERSION_ID); none: every version."),
+	  "Version of distribution to compare against (os-release VERSION_ID); none: every version."),
 	P("check", CUSTOMS_POLICY_PARAM_ENUM, 0, policy__comparisons, "<",
-	 "The comparison to use in the evaluation (default =)."),
+	  "The comparison to use in the evaluation (default =)."),
 	{0},
 };
 
 static const trigger_def distro_deny = {
-	.pub = {"deny", "Triggers if the image distro and version match the criteria.", deny_params, NULL, "anchore-enterprise",
-	 0},
+	.pub = {"deny", "Triggers if the image distro and version match the criteria.", deny_params, NULL,
+		"anchore-enterprise", 0},
 	.eval = deny_eval,
 };
 
 static const customs_policy_trigger *const distro_triggers[] = {&distro_deny.pub, NULL};
 
-const gate_def policy__gate_distro = {{"distro",
-				       "Denies images running on a distribution (and version) the organisation does not "
-				       "allow.",
-				       distro_triggers, "anchore-enterprise"}};
+const gate_def policy__gate_distro = {
+	{"distro",
+	 "Denies images running on a distribution (and version) the organisation does not "
+	 "allow.",
+	 distro_triggers, "anchore-enterprise"}};

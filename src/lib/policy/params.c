@@ -26,8 +26,8 @@ const char *customs_policy_action_name(customs_policy_action a)
 
 const char *customs_policy_param_type_name(customs_policy_param_type t)
 {
-	static const char *const names[] = {"string", "enum",  "boolean", "integer", "number", "list",
-					    "integer list", "enum list", "regex", "size", "mode"};
+	static const char *const names[] = {"string",       "enum",      "boolean", "integer", "number", "list",
+					    "integer list", "enum list", "regex",   "size",    "mode"};
 	return (unsigned)t < sizeof(names) / sizeof(names[0]) ? names[t] : "unknown";
 }
 
@@ -128,7 +128,8 @@ static int parse_list(pvalue *v, const customs_policy_param *def, const char *ra
 			return 0;
 		}
 		if (def->type == CUSTOMS_POLICY_PARAM_INT_LIST && !is_int(it, strlen(it))) {
-			snprintf(why, nwhy, "\"%.200s\": \"%.100s\" is not an integer (a comma-separated list of integers)", raw,
+			snprintf(why, nwhy,
+				 "\"%.200s\": \"%.100s\" is not an integer (a comma-separated list of integers)", raw,
 				 it);
 			return 0;
 		}
@@ -233,8 +234,7 @@ static int parse_scalar(pvalue *v, const customs_policy_param *def, const char *
 		}
 		return 1;
 	}
-	default:
-		return 1;
+	default: return 1;
 	}
 }
 

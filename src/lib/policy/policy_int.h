@@ -21,9 +21,14 @@ typedef int (*trigger_fn)(pctx *c, const prule *r);
 
 /* One parameter of a trigger's table: name, type, required, values
  * (enums), example, description.  P_ALIASED adds the older names. */
-#define P(name, type, required, values, example, description) {name, type, required, values, example, description, NULL}
-#define P_ALIASED(name, type, required, values, example, description, aliases)                                        \
-	{name, type, required, values, example, description, aliases}
+#define P(name, type, required, values, example, description)                                                          \
+	{                                                                                                              \
+		name, type, required, values, example, description, NULL                                               \
+	}
+#define P_ALIASED(name, type, required, values, example, description, aliases)                                         \
+	{                                                                                                              \
+		name, type, required, values, example, description, aliases                                            \
+	}
 
 typedef struct pproblems pproblems;
 
@@ -47,11 +52,10 @@ static inline const trigger_def *policy__trigger(const customs_policy_trigger *t
 	return (const trigger_def *)t;
 }
 
-extern const gate_def policy__gate_vulnerabilities, policy__gate_packages, policy__gate_licenses,
-	policy__gate_files, policy__gate_secret_scans, policy__gate_dockerfile, policy__gate_passwd_file,
-	policy__gate_distro, policy__gate_metadata, policy__gate_npms, policy__gate_ruby_gems,
-	policy__gate_retrieved_files, policy__gate_malware, policy__gate_always, policy__gate_config,
-	policy__gate_image_source_drift;
+extern const gate_def policy__gate_vulnerabilities, policy__gate_packages, policy__gate_licenses, policy__gate_files,
+	policy__gate_secret_scans, policy__gate_dockerfile, policy__gate_passwd_file, policy__gate_distro,
+	policy__gate_metadata, policy__gate_npms, policy__gate_ruby_gems, policy__gate_retrieved_files,
+	policy__gate_malware, policy__gate_always, policy__gate_config, policy__gate_image_source_drift;
 
 /* The gate named name and its trigger named trigger (either may be an
  * alias, any case); NULL when there is none. */
@@ -68,12 +72,12 @@ extern const char *const policy__list_types[];  /* whitelist blacklist allowlist
 
 typedef struct pvalue {
 	const customs_policy_param *def;
-	const char *raw;          /* as written (borrowed from the document) */
-	long long i;              /* INT, BOOL (0/1), MODE */
-	double f;                 /* FLOAT, SIZE */
-	char **list;              /* LIST, INT_LIST, ENUM_LIST: trimmed items */
+	const char *raw; /* as written (borrowed from the document) */
+	long long i;     /* INT, BOOL (0/1), MODE */
+	double f;        /* FLOAT, SIZE */
+	char **list;     /* LIST, INT_LIST, ENUM_LIST: trimmed items */
 	size_t nlist;
-	customs_regex *re;        /* REGEX */
+	customs_regex *re; /* REGEX */
 } pvalue;
 
 typedef struct ppolicy ppolicy;
@@ -86,7 +90,7 @@ struct prule {
 	customs_policy_action action;
 	pvalue *params;
 	size_t nparams;
-	char *where;              /* "policies[0].rules[3]" */
+	char *where; /* "policies[0].rules[3]" */
 	const ppolicy *policy;
 };
 
@@ -98,7 +102,7 @@ struct ppolicy {
 
 typedef struct pallowlist {
 	const char *id, *name;
-	size_t first, n;          /* its items in bundle->items */
+	size_t first, n; /* its items in bundle->items */
 } pallowlist;
 
 /* A mapping, or an allowlisted/denylisted image rule. */
@@ -179,15 +183,15 @@ struct pctx {
 	const customs_analysis *a;
 	const customs_policy_eval_opts *o;
 	long long now;
-	customs_arena arena;        /* the findings' strings */
-	customs_policy_finding *f;  /* findings so far */
+	customs_arena arena;       /* the findings' strings */
+	customs_policy_finding *f; /* findings so far */
 	size_t nf, capf;
 	char **warnings;
 	size_t nwarnings, capwarnings;
 	/* per-gate data, made the first time a trigger asks */
 	dockerfile *df;
-	customs_strmap dates;       /* vulnerability id -> vuln_dates* */
-	void **owned;               /* what the maps point at */
+	customs_strmap dates; /* vulnerability id -> vuln_dates* */
+	void **owned;         /* what the maps point at */
 	size_t nowned, capowned;
 	int base_known;
 };

@@ -101,9 +101,11 @@ int report__policy_text(FILE *f, const customs_report *r)
 	fprintf(f, "Tag         %s\n", p->tag ? p->tag : "-");
 	fprintf(f, "Bundle      %s %s (%s)\n", p->bundle_name ? p->bundle_name : "(unnamed)",
 		p->bundle_id ? p->bundle_id : "(no id)", p->bundle_digest);
-	fprintf(f, "Mapping     %s\n", p->mapping_id || p->mapping_name ? p->mapping_name ? p->mapping_name : p->mapping_id
-								      : "none matched the tag");
-	fprintf(f, "Dockerfile  %s\n", !strcmp(p->dockerfile_mode, "actual") ? "given" : "guessed from the image's history and config");
+	fprintf(f, "Mapping     %s\n",
+		p->mapping_id || p->mapping_name ? p->mapping_name ? p->mapping_name : p->mapping_id
+						 : "none matched the tag");
+	fprintf(f, "Dockerfile  %s\n",
+		!strcmp(p->dockerfile_mode, "actual") ? "given" : "guessed from the image's history and config");
 	fprintf(f, "Evaluated   %s\n", when);
 	fprintf(f, "Result      %s (%s%s%s): %zu STOP, %zu WARN, %zu GO, %zu allowlisted\n",
 		customs_policy_action_name(p->final_action), p->reason, p->image_rule ? ": " : "",
@@ -113,7 +115,8 @@ int report__policy_text(FILE *f, const customs_report *r)
 	if (p->base_layers > 0) {
 		snprintf(title, sizeof(title), "Base image (layers 0-%d)", p->base_layers - 1);
 		section(f, p, 1, title);
-		snprintf(title, sizeof(title), "This image (layers %d-%zu)", p->base_layers, a->nlayers ? a->nlayers - 1 : 0);
+		snprintf(title, sizeof(title), "This image (layers %d-%zu)", p->base_layers,
+			 a->nlayers ? a->nlayers - 1 : 0);
 		section(f, p, 0, title);
 		section(f, p, -1, "Not about one layer");
 	} else {

@@ -74,7 +74,8 @@ static json_t *rules(const customs_policy_result *p, json_t *index)
 
 static json_t *location(const customs_policy_finding *x)
 {
-	json_t *locs = json_array(), *l = json_object(), *ph = json_object(), *art = json_object(), *reg = json_object();
+	json_t *locs = json_array(), *l = json_object(), *ph = json_object(), *art = json_object(),
+	       *reg = json_object();
 	const char *uri = x->path ? x->path : !strcmp(x->gate, "dockerfile") ? "Dockerfile" : "image-config.json";
 	char *fixed = !customs_utf8_valid(uri, strlen(uri)) ? customs_utf8_repair(uri) : NULL;
 	json_object_set_new(art, "uri", json_string(fixed ? fixed : uri));

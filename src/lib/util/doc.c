@@ -30,8 +30,7 @@ static json_t *yaml_node(yconv *c, yaml_node_t *n, int depth)
 		return NULL;
 	}
 	switch (n->type) {
-	case YAML_SCALAR_NODE:
-		return json_stringn((const char *)n->data.scalar.value, n->data.scalar.length);
+	case YAML_SCALAR_NODE: return json_stringn((const char *)n->data.scalar.value, n->data.scalar.length);
 	case YAML_SEQUENCE_NODE:
 		if (!(j = json_array()))
 			return NULL;
@@ -61,8 +60,7 @@ static json_t *yaml_node(yconv *c, yaml_node_t *n, int depth)
 			free(key);
 		}
 		return j;
-	default:
-		return NULL;
+	default: return NULL;
 	}
 }
 
@@ -85,10 +83,11 @@ static int parse_yaml(json_t **out, const char *name, const char *buf, size_t le
 	yaml_node_t *root = yaml_document_get_root_node(&doc);
 	*out = root ? yaml_node(&c, root, 0) : json_null();
 	if (!*out && c.too_big)
-		err = customs__error(CUSTOMS_ELIMIT, "%s: the YAML expands to more than %d nodes (aliases)", name, MAX_NODES);
+		err = customs__error(CUSTOMS_ELIMIT, "%s: the YAML expands to more than %d nodes (aliases)", name,
+				     MAX_NODES);
 	else if (!*out)
-		err = customs__error(CUSTOMS_EFORMAT, "%s: YAML with non-string keys, or nested deeper than %d levels", name,
-				     MAX_DEPTH);
+		err = customs__error(CUSTOMS_EFORMAT, "%s: YAML with non-string keys, or nested deeper than %d levels",
+				     name, MAX_DEPTH);
 	yaml_document_delete(&doc);
 	yaml_parser_delete(&parser);
 	return err;
@@ -106,7 +105,8 @@ int customs__doc_parse(json_t **out, const char *name, const char *buf, size_t l
 		if (!(p < buf + len && (*p == '{' || *p == '[')))
 			return customs__error(CUSTOMS_EFORMAT, "%s: not a JSON document", name);
 		if (!(*out = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &je)))
-			return customs__error(CUSTOMS_EFORMAT, "%s: line %d column %d: %s", name, je.line, je.column, je.text);
+			return customs__error(CUSTOMS_EFORMAT, "%s: line %d column %d: %s", name, je.line, je.column,
+					      je.text);
 		return 0;
 	}
 	return parse_yaml(out, name, buf, len);

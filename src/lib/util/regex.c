@@ -67,7 +67,8 @@ int customs_regex_match_group(const customs_regex *re, const char *s, size_t len
 		rc = 0;
 	} else if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT || rc == PCRE2_ERROR_JIT_STACKLIMIT ||
 		   rc == PCRE2_ERROR_HEAPLIMIT) {
-		rc = customs__error(CUSTOMS_ELIMIT, "regex /%.200s/ hit the match limit of %d steps: it backtracks without end",
+		rc = customs__error(CUSTOMS_ELIMIT,
+				    "regex /%.200s/ hit the match limit of %d steps: it backtracks without end",
 				    re->pattern, MATCH_LIMIT);
 	} else {
 		PCRE2_UCHAR msg[256];
@@ -149,8 +150,8 @@ int customs_regex_compile(customs_regex **out, const char *pattern, unsigned fla
 	if (backtracks(re)) {
 		customs_regex_free(re);
 		return customs__error(CUSTOMS_ELIMIT,
-				      "regex /%.200s/ backtracks without end: over %d steps on a short subject", pattern,
-				      MATCH_LIMIT);
+				      "regex /%.200s/ backtracks without end: over %d steps on a short subject",
+				      pattern, MATCH_LIMIT);
 	}
 	*out = re;
 	return 0;
