@@ -512,7 +512,7 @@ static int stale_eval(pctx *c, const prule *r)
 typedef struct stale_q {
 	const customs_package *p;
 	const char *ns, *name, *version;
-	const char *fixed;
+	char fixed[128]; /* a copy: the entry is gone when the callback returns */
 } stale_q;
 
 static int stale_entry(void *ud, const customs_vuln_affected *e)
@@ -526,7 +526,7 @@ static int stale_entry(void *ud, const customs_vuln_affected *e)
 		return 0;
 	}
 	if (!ev.affected) {
-		q->fixed = e->fixed[0];
+		snprintf(q->fixed, sizeof(q->fixed), "%s", e->fixed[0]);
 		return 1;
 	}
 	return 0;
@@ -545,7 +545,7 @@ int policy__stale(pctx *c, const customs_policy_allowlist_item *it, char *msg, s
 		if (!p->visible || !p->name || strcmp(p->name, plus + 1) || !p->type)
 			continue;
 		int os = match__is_distro_type(p->type);
-		stale_q q = {p, os ? dist : match__lang_ns(p->type), NULL, NULL, NULL};
+		stale_q q = {p, os ? dist : match__lang_ns(p->type), NULL, NULL, ""};
 		char *norm = NULL;
 		if (!q.ns)
 			continue;
