@@ -81,6 +81,7 @@ typedef struct state {
 	rule rules[MAX_RULES];
 	size_t nrules, nline; /* nline: rules matched line by line */
 	hs_database_t *db;
+	int shared_db;      /* db is builtin_db: not ours to free */
 	pthread_mutex_t mu; /* scratch pool and findings */
 	hs_scratch_t **pool;
 	size_t npool, cappool;
@@ -485,7 +486,8 @@ static void destroy(void *self)
 		hs_free_scratch(s->pool[i]);
 	free(s->pool);
 	hs_free_scratch(s->proto);
-	hs_free_database(s->db);
+	if (!s->shared_db)
+		hs_free_database(s->db);
 	pthread_mutex_destroy(&s->mu);
 	free(s);
 }
@@ -522,18 +524,62 @@ static int add_pattern(state *s, const char *spec, int content)
 	return 0;
 }
 
+static unsigned hs_flags(const rule *r, size_t i)
+{
+	return (r->generic ? 0 : HS_FLAG_SINGLEMATCH) | (r->builtin ? builtins[i].flags : HS_FLAG_MULTILINE);
+}
+
+static int compile(hs_database_t **db, const char *const *exprs, const unsigned *flags, const unsigned *ids, unsigned n)
+{
+	hs_compile_error_t *ce = NULL;
+	if (hs_compile_multi(exprs, flags, ids, n, HS_MODE_STREAM, NULL, db, &ce) != HS_SUCCESS) {
+		int err = customs__error(CUSTOMS_EINTERNAL, "secrets: Hyperscan refused the patterns: %s",
+					 ce && ce->message ? ce->message : "?");
+		hs_free_compile_error(ce);
+		return err;
+	}
+	return 0;
+}
+
+/* The built-ins alone (--secrets, a bundle without patterns of its own)
+ * are compiled once per process and shared, read-only, by every analysis:
+ * a compile takes milliseconds, which a library analysing image after
+ * image (or a fuzzer) would otherwise pay every time.  Never freed. */
+static pthread_once_t builtin_once = PTHREAD_ONCE_INIT;
+static hs_database_t *builtin_db;
+
+static void compile_builtins(void)
+{
+	const char *exprs[NBUILTINS];
+	unsigned flags[NBUILTINS], ids[NBUILTINS];
+	for (size_t i = 0; i < NBUILTINS; i++) {
+		rule r = {.builtin = 1, .generic = !strcmp(builtins[i].name, "PASSWORD_ASSIGNMENT")};
+		exprs[i] = builtins[i].hs, flags[i] = hs_flags(&r, i), ids[i] = (unsigned)i;
+	}
+	if (compile(&builtin_db, exprs, flags, ids, NBUILTINS) < 0)
+		builtin_db = NULL;
+}
+
 /* Every rule Hyperscan takes goes into one stream database; a pattern it
  * refuses is matched line by line through PCRE2. */
 static int build_db(state *s, const char *const *user_hs, size_t nuser)
 {
 	const char *exprs[MAX_RULES];
 	unsigned flags[MAX_RULES], ids[MAX_RULES], n = 0;
-	hs_compile_error_t *ce = NULL;
-	for (size_t i = 0; i < s->nrules; i++) {
+	int err;
+	if (s->nrules && !nuser) {
+		pthread_once(&builtin_once, compile_builtins);
+		if (!builtin_db)
+			return customs__error(CUSTOMS_EINTERNAL, "secrets: Hyperscan refused the built-in patterns");
+		for (size_t i = 0; i < s->nrules; i++)
+			s->rules[i].hs = 1;
+		s->db = builtin_db, s->shared_db = 1;
+	}
+	for (size_t i = 0; !s->db && i < s->nrules; i++) {
 		const char *e = s->rules[i].builtin ? builtins[i].hs : user_hs[i - (s->nrules - nuser)];
-		unsigned fl = (s->rules[i].generic ? 0 : HS_FLAG_SINGLEMATCH) |
-			      (s->rules[i].builtin ? builtins[i].flags : HS_FLAG_MULTILINE);
+		unsigned fl = hs_flags(&s->rules[i], i);
 		hs_database_t *probe = NULL;
+		hs_compile_error_t *ce = NULL;
 		if (!s->rules[i].builtin) {
 			/* backreferences, lookarounds: not for Hyperscan */
 			if (hs_compile(e, fl, HS_MODE_STREAM, NULL, &probe, &ce) != HS_SUCCESS) {
@@ -547,15 +593,9 @@ static int build_db(state *s, const char *const *user_hs, size_t nuser)
 		exprs[n] = e, flags[n] = fl, ids[n] = (unsigned)i;
 		n++;
 	}
-	if (!n)
-		return 0;
-	if (hs_compile_multi(exprs, flags, ids, n, HS_MODE_STREAM, NULL, &s->db, &ce) != HS_SUCCESS) {
-		int err = customs__error(CUSTOMS_EINTERNAL, "secrets: Hyperscan refused the patterns: %s",
-					 ce && ce->message ? ce->message : "?");
-		hs_free_compile_error(ce);
+	if (!s->db && n && (err = compile(&s->db, exprs, flags, ids, n)) < 0)
 		return err;
-	}
-	if (hs_alloc_scratch(s->db, &s->proto) != HS_SUCCESS)
+	if (s->db && hs_alloc_scratch(s->db, &s->proto) != HS_SUCCESS)
 		return customs__error(CUSTOMS_ENOMEM, "secrets: out of memory for Hyperscan's scratch space");
 	return 0;
 }
