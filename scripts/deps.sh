@@ -3,7 +3,8 @@
 # missing (build: compile and run; test: also the test suite's tools).
 set -euo pipefail
 BUILD=(cmake make gcc pkg-config libarchive-dev libisal-dev libzstd-dev libssl-dev libjansson-dev
-       libsqlite3-dev libpq-dev libcmocka-dev libcurl4-openssl-dev libyaml-dev ca-certificates)
+       libsqlite3-dev libpq-dev libcmocka-dev libcurl4-openssl-dev libyaml-dev libpcre2-dev libhyperscan-dev
+       ca-certificates)
 # tests: fixture images from real packages (debootstrap, umoci, skopeo), rpm
 # databases (rpm, db5.3-util), the reference tools the tests compare against
 # (python3-jsonschema validates SPDX, CycloneDX and SARIF documents;

@@ -145,6 +145,49 @@ typedef struct customs_warning {
 	char *message;        /* full sentence naming image, layer and path */
 } customs_warning;
 
+/* ---- what the opt-in analyzers find (customs_options: secrets,
+ * content_patterns, config_files, retrieve_files, verify_packages) ---- */
+
+/* A secret, or a match of a content pattern, in one layer's copy of a file
+ * (every layer: a secret deleted by a later layer is still in the image). */
+typedef struct customs_secret {
+	char *rule;           /* "AWS_ACCESS_KEY", "PRIV_KEY", or a pattern's NAME */
+	char *path;
+	int layer;
+	int visible;          /* this copy is the one a container sees */
+	int content;          /* 1: a content pattern (files gate), 0: a secret */
+	uint64_t line;        /* 1-based line of the first match */
+	char *match;          /* the match, redacted: never the secret in full */
+} customs_secret;
+
+/* A configuration file kept for the policy gates, as one layer holds it. */
+typedef struct customs_config_file {
+	char *path;
+	int layer;
+	int visible;
+	char *data;           /* NUL-terminated, len bytes */
+	size_t len;
+	int truncated;        /* larger than the cap: data is its start */
+} customs_config_file;
+
+/* A file a package database lists with another digest than the file has
+ * (or that is missing), from the squashed view. */
+typedef struct customs_package_check {
+	char *package;        /* "coreutils" */
+	char *type;           /* "deb" */
+	char *path;           /* "usr/bin/ls" */
+	char *state;          /* "changed" or "missing" */
+	char *algorithm;      /* "md5" */
+	char *expected;       /* hex digest the database lists */
+	char *actual;         /* hex digest of the file, NULL when missing */
+} customs_package_check;
+
+enum {
+	CUSTOMS_COLLECTED_SECRETS = 1,   /* every regular file scanned for secrets / content patterns */
+	CUSTOMS_COLLECTED_CONFIG = 2,    /* configuration files kept */
+	CUSTOMS_COLLECTED_VERIFY = 4,    /* package files checked against their databases */
+};
+
 typedef struct customs_analysis {
 	customs_image image;
 	customs_layer *layers;
@@ -157,6 +200,13 @@ typedef struct customs_analysis {
 	customs_warning *warnings;
 	size_t nwarnings;
 	int complete;
+	customs_secret *secrets;       /* sorted by path, layer, rule */
+	size_t nsecrets;
+	customs_config_file *config_files; /* sorted by path, layer */
+	size_t nconfig_files;
+	customs_package_check *package_checks;
+	size_t npackage_checks;
+	unsigned collected;            /* CUSTOMS_COLLECTED_*: which of them ran */
 	struct customs__analysis_priv *priv;
 } customs_analysis;
 
@@ -168,8 +218,9 @@ CUSTOMS_EXTERN void customs_analysis_select_packages(customs_analysis *a, int al
 
 /* Options for customs_analyze(): set version to CUSTOMS_OPTIONS_VERSION
  * (CUSTOMS_OPTIONS_INIT does); zero means "default" for every other field.
- * A version this library does not know is refused with CUSTOMS_EINVAL. */
-#define CUSTOMS_OPTIONS_VERSION 1
+ * Version 1 (without the opt-in analyzers) is still read; a version this
+ * library does not know is refused with CUSTOMS_EINVAL. */
+#define CUSTOMS_OPTIONS_VERSION 2
 #define CUSTOMS_OPTIONS_INIT {.version = CUSTOMS_OPTIONS_VERSION}
 typedef struct customs_options {
 	unsigned int version;        /* CUSTOMS_OPTIONS_VERSION */
@@ -189,6 +240,14 @@ typedef struct customs_options {
 	const char *registry_password;   /* never copied into messages or results */
 	const char *insecure_registries; /* comma list of HOST[:PORT]: unverified TLS or plain HTTP */
 	const char *ca_file;             /* PEM bundle to verify registry TLS with */
+	/* version 2: opt-in analyzers, off unless asked for (a policy bundle
+	 * asks through customs_policy_bundle_options).  Lists end with NULL. */
+	int secrets;                     /* scan every regular file of every layer for secrets */
+	const char *const *secret_patterns;  /* more secret patterns, "NAME=REGEX" */
+	const char *const *content_patterns; /* content-search patterns, "NAME=REGEX" (files gate) */
+	int config_files;                /* keep the configuration files the config checks read */
+	const char *const *retrieve_files; /* more paths to keep the content of ("etc/passwd") */
+	int verify_packages;             /* check package files against dpkg's md5sums */
 } customs_options;
 
 /* Analyse the image named by ref ("oci:DIR[:TAG]", "docker-archive:FILE",

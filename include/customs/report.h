@@ -7,7 +7,8 @@
  *
  * Formats: table (text for people), json (docs/json.md), spdx-json and
  * spdx-tag-value (SPDX 2.3), cyclonedx-json (1.6; cyclonedx-json@1.6,
- * cyclonedx-json@1.5), sarif (SARIF 2.1.0), purls (one a line).  Which
+ * cyclonedx-json@1.5), sarif (SARIF 2.1.0), purls (one a line), markdown
+ * (the gate table, docs/policy.md), openvex (OpenVEX 0.2.0).  Which
  * format can write which kind comes from one table in the library:
  * customs_report_format_check() and customs_report_format_list() read it.
  *
@@ -40,6 +41,9 @@ struct customs_store_image_list;
 struct customs_store_rematch_summary;
 struct customs_store_base;
 struct customs_diff;
+struct customs_policy_result;
+struct customs_policy_bundle;
+struct customs_policy_problems;
 
 typedef enum customs_report_kind {
 	CUSTOMS_REPORT_NONE = 0,
@@ -56,10 +60,16 @@ typedef enum customs_report_kind {
 	CUSTOMS_REPORT_IMAGES,      /* images: the store's images */
 	CUSTOMS_REPORT_DIFF,        /* diff: what changed between two analyses */
 	CUSTOMS_REPORT_REMATCH,     /* rematch: what a rematch of the store changed */
+	CUSTOMS_REPORT_POLICY,      /* policy (and analysis): an evaluation, GO/WARN/STOP and its findings */
+	CUSTOMS_REPORT_POLICY_PROBLEMS, /* problems, bundle_path: what is wrong with a bundle */
+	CUSTOMS_REPORT_POLICY_GATES,    /* the gate table (customs_policy_gates): policy describe */
+	CUSTOMS_REPORT_VEX,         /* policy or bundle: the allowlisted findings as OpenVEX */
 	CUSTOMS_REPORT_KINDS        /* how many kinds there are */
 } customs_report_kind;
 
-#define CUSTOMS_REPORT_VERSION 1
+/* Version 2 added the store's and the policy engine's fields at the end; a version 1
+ * report is still written. */
+#define CUSTOMS_REPORT_VERSION 2
 
 typedef struct customs_report {
 	unsigned int version;                       /* CUSTOMS_REPORT_VERSION */
@@ -94,13 +104,14 @@ typedef struct customs_report {
 	size_t ncolumns;
 	const char *const *cells;
 	size_t nrows;
+
+	/* version 2 */
 	/* rows: a type per column for json, or NULL (all text): 's' text, 'i'
 	 * an integer, 'b' a boolean ("true"/"false"); a cell that is not what
 	 * its type says is written as text. */
 	const char *column_types;
 	/* rows: the table's header, ncolumns of them, or NULL: the names. */
 	const char *const *column_headings;
-
 	const struct customs_store_image_list *images;        /* images */
 	const struct customs_diff *diff;                      /* diff */
 	const struct customs_store_rematch_summary *rematch;  /* rematch */
@@ -108,6 +119,10 @@ typedef struct customs_report {
 	 * packages its layers brought are "inherited" from it, the others
 	 * "introduced" by the image's own layers */
 	const struct customs_store_base *base;
+	const struct customs_policy_result *policy;     /* policy, vex; with scan: the table, JSON and SARIF carry it too */
+	const struct customs_policy_bundle *bundle;     /* vex without an evaluation: the bundle's own items */
+	const struct customs_policy_problems *problems; /* policy problems */
+	const char *bundle_path;                        /* policy problems: the file */
 } customs_report;
 
 /* Write r to f in format ("table", "json", "spdx-json", ...).  Returns 0,

@@ -259,6 +259,11 @@ CUSTOMS_EXTERN void customs_vuln_group_free(customs_vuln_group *g);
 CUSTOMS_EXTERN int customs_vulndb_enrichment(customs_vulndb *db, const char *cve, customs_vuln_enrichment **out);
 CUSTOMS_EXTERN void customs_vuln_enrichment_free(customs_vuln_enrichment *e);
 
+/* The base score and its exploitability and impact sub-scores of a CVSS
+ * v3.0 or v3.1 vector ("CVSS:3.1/AV:N/AC:L/..."), each optional; 0, or
+ * CUSTOMS_EFORMAT when the vector lacks a base metric or is malformed. */
+CUSTOMS_EXTERN int customs_cvss3_scores(const char *vector, double *base, double *exploitability, double *impact);
+
 /* ---- status ------------------------------------------------------------- */
 
 typedef struct customs_vulndb_source {

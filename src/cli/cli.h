@@ -7,7 +7,7 @@
 /* Exit codes (documented in `customs --help`). */
 enum {
 	EXIT_OK = 0,
-	EXIT_FINDINGS = 1,    /* --fail-on threshold reached, policy STOP */
+	EXIT_FINDINGS = 1,    /* --fail-on threshold reached, policy STOP (or WARN with --fail-on-warn) */
 	EXIT_USAGE = 2,       /* wrong flag, unknown command */
 	EXIT_FAILED = 3,      /* the image or input could not be read at all */
 	EXIT_INCOMPLETE = 4,  /* results written, but part of the image was unreadable */
@@ -41,6 +41,8 @@ int cmd_image(int argc, char **argv); extern const char cmd_image_usage[];
 int cmd_query(int argc, char **argv); extern const char cmd_query_usage[];
 int cmd_diff(int argc, char **argv); extern const char cmd_diff_usage[];
 int cmd_rematch(int argc, char **argv); extern const char cmd_rematch_usage[];
+int cmd_evaluate(int argc, char **argv); extern const char cmd_evaluate_usage[];
+int cmd_policy(int argc, char **argv); extern const char cmd_policy_usage[];
 
 extern const char cmd_inspect_usage[];
 extern const char cmd_tags_usage[];

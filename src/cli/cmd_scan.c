@@ -4,6 +4,7 @@
  * customs' JSON document (docs/json.md "customs-scan"), SARIF, CycloneDX,
  * or one vulnerability's explanation. */
 #include <errno.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +23,7 @@ const char cmd_scan_usage[] =
 	"usage: customs scan IMAGE|sbom:FILE [--db PATH] [--offline] [-o FORMAT[=FILE]]...\n"
 	"                    [--fail-on SEVERITY] [--severity-source distro|cvss] [--only-fixed]\n"
 	"                    [--ignore FILE]... [--vex FILE]... [--explain ID] [--show-suppressed]\n"
+	"                    [--policy BUNDLE [--tag REGISTRY/REPO:TAG] ...] [--store URL]\n"
 	"\n"
 	"Find the known vulnerabilities of the packages in IMAGE: distro packages\n"
 	"(deb, rpm, apk) through their distro's feed by source package, language\n"
@@ -96,16 +98,21 @@ const char cmd_scan_usage[] =
 	"  --timings              print analysis and matching times on stderr (also\n"
 	"                         with CUSTOMS_TIMINGS=1)\n"
 	"\n"
-	"Exit codes: 0 done, 1 a match at or above --fail-on, 2 usage error,\n"
-	"3 the image or the database could not be read (or fetched), 4 results\n"
-	"written but part of the image could not be read.\n"
+	"With --policy, the bundle is evaluated too (as `customs evaluate` does): the\n"
+	"table ends with the evaluation, the JSON holds it as \"policy\".\n"
 	"\n"
 	"With a store (--store, $CUSTOMS_STORE) an image the store holds is not read\n"
 	"again (nor are its known layers), its matches against the same database are\n"
 	"reused, and when a stored image is its base (its layers are the first ones of\n"
 	"this image) the findings are split into those inherited from the base and\n"
-	"those its own layers introduced.\n"
-	"\n" CLI_IMAGE_USAGE "\n" CLI_STORE_USAGE;
+	"those its own layers introduced (and --policy splits its findings there too\n"
+	"unless --base-layers says otherwise).\n"
+	"\n"
+	"Exit codes: 0 done, 1 a match at or above --fail-on, or the policy's STOP,\n"
+	"2 usage error, 3 the image, the database or the bundle could not be read (or\n"
+	"the database fetched), 4 results written but part of the image could not be\n"
+	"read.\n"
+	"\n" CLI_POLICY_USAGE "\n" CLI_IMAGE_USAGE "\n" CLI_STORE_USAGE;
 
 enum {
 	OPT_DB = OPT_IMAGE_LAST,
@@ -122,19 +129,6 @@ enum {
 	OPT_TIMINGS,
 };
 
-/* "2025-02-12T08:00:00Z" / "2025-02-12" → seconds since the epoch, -1 if not a date */
-static time_t parse_time(const char *s)
-{
-	struct tm tm;
-	memset(&tm, 0, sizeof(tm));
-	if (!s || sscanf(s, "%4d-%2d-%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday) != 3)
-		return -1;
-	tm.tm_year -= 1900;
-	tm.tm_mon -= 1;
-	sscanf(s + 10, "T%2d:%2d:%2d", &tm.tm_hour, &tm.tm_min, &tm.tm_sec);
-	return timegm(&tm);
-}
-
 static void check_db_age(const customs_vulndb_info *s, long max_days, int quiet)
 {
 	time_t newest = -1, now = time(NULL);
@@ -142,12 +136,12 @@ static void check_db_age(const customs_vulndb_info *s, long max_days, int quiet)
 	if (max_days <= 0 || quiet)
 		return;
 	for (size_t i = 0; i < s->nsources; i++) {
-		time_t t = parse_time(s->sources[i].newest);
+		time_t t = cli_parse_time(s->sources[i].newest);
 		if (t > newest)
 			newest = t, newest_s = s->sources[i].newest;
 	}
 	if (newest < 0)
-		newest = parse_time(s->built_at), newest_s = s->built_at;
+		newest = cli_parse_time(s->built_at), newest_s = s->built_at;
 	if (newest < 0) {
 		fprintf(stderr, "customs scan: warning: the vulnerability database %s holds no dated data\n", s->path);
 		return;
@@ -383,7 +377,7 @@ int cmd_scan(int argc, char **argv)
 	long max_db_age = 7;
 	int opt, rc;
 
-	cli_parser_init(&p, "scan", argc, argv, opts, CLI_IMAGE_GROUPS | CLI_OPTS_STORE, &io);
+	cli_parser_init(&p, "scan", argc, argv, opts, CLI_IMAGE_GROUPS | CLI_OPTS_STORE | CLI_OPTS_POLICY, &io);
 	while ((opt = cli_next(&p)) > 0) {
 		switch (opt) {
 		case 'o':
@@ -445,6 +439,7 @@ int cmd_scan(int argc, char **argv)
 	customs_analysis *a = NULL;
 	customs_match_result *res = NULL;
 	customs_store_base *base = NULL;
+	customs_policy_result *pr = NULL;
 	double t0 = cli_now_ms(), t_db, t_an, t_match, t_out;
 	int missing;
 
@@ -469,6 +464,8 @@ int cmd_scan(int argc, char **argv)
 		goto done;
 	}
 	if (!missing && (rc = scan_db_open(&sd, dbpath)) != 0)
+		goto done;
+	if ((rc = cli_policy_prepare(&io, "scan")) != 0)
 		goto done;
 	if ((nignores || nvexes) && (rc = load_rules(&rules, ignores, nignores, vexes, nvexes)) != 0)
 		goto done;
@@ -508,6 +505,12 @@ int cmd_scan(int argc, char **argv)
 		for (size_t i = 0; i < res->nwarnings; i++)
 			fprintf(stderr, "customs scan: warning: %s\n", res->warnings[i]);
 
+	/* the store's base splits the evaluation as it splits the matches */
+	if (base && !io.policy.base_layers && base->layers <= (size_t)INT_MAX)
+		io.policy.base_layers = (int)base->layers;
+	if (io.policy.bundle && (rc = cli_policy_run(&io, "scan", a, res, sd.db, sd.job.info, &pr)) != 0)
+		goto done;
+
 	int failed = 0;
 	for (size_t i = 0; fail_on && i < res->n; i++)
 		if (customs_match_active(&res->matches[i]) && res->matches[i].severity >= threshold)
@@ -524,21 +527,25 @@ int cmd_scan(int argc, char **argv)
 			    .failed = failed,
 			    .explain_id = mo.explain_id,
 			    .explain_rules = nignores + nvexes,
-			    .base = base};
+			    .base = base,
+			    .policy = pr};
 	rc = write_results(&r, &outs);
 	t_out = cli_now_ms();
 	if (timings)
 		fprintf(stderr,
 			"customs scan: timings: database open %.1f ms, analysis %.1f ms (database status alongside), "
-			"match "
-			"%.1f ms (%zu packages, %zu matches, %zu threads), output %.1f ms, total %.1f ms\n",
+			"match %.1f ms (%zu packages, %zu matches, %zu threads), output %.1f ms, total %.1f ms\n",
 			t_db - t0, t_an - t_db, t_match - t_an, res->packages, res->n, sd.nmore + 1, t_out - t_match,
 			t_out - t0);
 	if (!rc && failed)
 		rc = EXIT_FINDINGS;
+	if (!rc && pr)
+		rc = cli_policy_exit(pr, &io.policy);
 	if (!rc)
 		rc = cli_analysis_exit(a);
 done:
+	customs_policy_result_free(pr);
+	cli_policy_release(&io);
 	if (io.store)
 		customs_store_matches_free(res);
 	else

@@ -38,6 +38,7 @@ static int image_opt(cli_image_opts *io, const char *cmd, int opt, const char *a
 	case OPT_VERIFY_DIFF_IDS: io->o.verify_diff_ids = 1; return 0;
 	case OPT_FILE_DIGESTS: io->o.file_digests = 1; return 0;
 	case OPT_ANALYZERS: io->o.analyzers = arg; return 0;
+	case OPT_SECRETS: io->o.secrets = 1; return 0;
 	case OPT_QUIET: io->quiet = 1; return 0;
 	case OPT_CA_FILE: io->o.ca_file = arg; return 0;
 	case OPT_USERNAME: io->o.registry_username = arg; return 0;
@@ -50,6 +51,20 @@ static int image_opt(cli_image_opts *io, const char *cmd, int opt, const char *a
 			io->all_layers = 1;
 		else
 			return cli_usage_error(cmd, "--scope is squashed or all-layers, not '%s'", arg), -1;
+		return 0;
+	case OPT_POLICY: io->policy.path = arg; return 0;
+	case OPT_POLICY_TAG: io->policy.tag = arg; return 0;
+	case OPT_FAIL_ON_WARN: io->policy.fail_on_warn = 1; return 0;
+	case OPT_DOCKERFILE: io->policy.dockerfile = arg; return 0;
+	case OPT_SOURCE_SBOM: io->policy.source_sbom = arg; return 0;
+	case OPT_BASE_LAYERS:
+		if (parse_size(&v, arg) < 0 || v == 0 || v > 100000)
+			return cli_usage_error(cmd, "--base-layers wants a number of layers, not '%s'", arg), -1;
+		io->policy.base_layers = (int)v;
+		return 0;
+	case OPT_AS_OF:
+		if ((io->policy.as_of = cli_parse_time(arg)) <= 0)
+			return cli_usage_error(cmd, "--as-of wants a date (YYYY-MM-DD) or an RFC 3339 time, not '%s'", arg), -1;
 		return 0;
 	case OPT_INSECURE_REGISTRY: {
 		size_t l = strlen(io->insecure);
@@ -89,6 +104,7 @@ static const cli_opt image_opts[] = {
 	{"max-layer-bytes", 0, required_argument, OPT_MAX_LAYER_BYTES},
 	{"max-ratio", 0, required_argument, OPT_MAX_RATIO},
 	{"analyzers", 0, required_argument, OPT_ANALYZERS},
+	{"secrets", 0, no_argument, OPT_SECRETS},
 	{NULL, 0, 0, 0},
 };
 static const cli_opt quiet_opts[] = {{"quiet", 0, no_argument, OPT_QUIET}, {NULL, 0, 0, 0}};
@@ -101,6 +117,16 @@ static const cli_opt registry_opts[] = {
 };
 static const cli_opt scope_opts[] = {{"scope", 0, required_argument, OPT_SCOPE}, {NULL, 0, 0, 0}};
 static const cli_opt store_opts[] = {{"store", 0, required_argument, OPT_STORE}, {NULL, 0, 0, 0}};
+static const cli_opt policy_opts[] = {
+	{"policy", 0, required_argument, OPT_POLICY},
+	{"tag", 0, required_argument, OPT_POLICY_TAG},
+	{"fail-on-warn", 0, no_argument, OPT_FAIL_ON_WARN},
+	{"dockerfile", 0, required_argument, OPT_DOCKERFILE},
+	{"base-layers", 0, required_argument, OPT_BASE_LAYERS},
+	{"source-sbom", 0, required_argument, OPT_SOURCE_SBOM},
+	{"as-of", 0, required_argument, OPT_AS_OF},
+	{NULL, 0, 0, 0},
+};
 
 static void add_opts(cli_parser *p, size_t *n, size_t *ns, const cli_opt *t)
 {
@@ -138,6 +164,8 @@ void cli_parser_init(cli_parser *p, const char *cmd, int argc, char **argv, cons
 		add_opts(p, &n, &ns, registry_opts);
 	if (groups & CLI_OPTS_STORE)
 		add_opts(p, &n, &ns, store_opts);
+	if (groups & CLI_OPTS_POLICY)
+		add_opts(p, &n, &ns, policy_opts);
 	opterr = 0;
 	optind = 1;
 }
@@ -509,4 +537,89 @@ int cli_feeds(const customs_vulndb_feed **feeds, size_t *n, customs_vulndb_feed 
 	while ((*feeds)[*n].name)
 		(*n)++;
 	return 0;
+}
+
+long long cli_parse_time(const char *s)
+{
+	struct tm tm;
+	memset(&tm, 0, sizeof(tm));
+	if (!s || sscanf(s, "%4d-%2d-%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday) != 3)
+		return -1;
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	sscanf(s + 10, "T%2d:%2d:%2d", &tm.tm_hour, &tm.tm_min, &tm.tm_sec);
+	return (long long)timegm(&tm);
+}
+
+/* ---- --policy ---- */
+
+int cli_bundle_load(customs_policy_bundle **out, const char *cmd, const char *path)
+{
+	customs_policy_problems *pr = NULL;
+	int err = customs_policy_bundle_load(out, &pr, path, NULL);
+	if (err >= 0)
+		return 0;
+	if (!pr)
+		return cli_error(EXIT_FAILED, cmd, "--policy %s", customs_error_last());
+	for (size_t i = 0; i < pr->n; i++)
+		cli_error(0, cmd, "%s: %s%s%s", path, pr->v[i].path, *pr->v[i].path ? ": " : "", pr->v[i].message);
+	if (pr->more)
+		cli_error(0, cmd, "%s: %zu more problems", path, pr->more);
+	cli_error(0, cmd, "%s is not a valid policy bundle: nothing was evaluated (`customs policy validate %s`)", path,
+		  path);
+	customs_policy_problems_free(pr);
+	return EXIT_FAILED;
+}
+
+int cli_policy_prepare(cli_image_opts *io, const char *cmd)
+{
+	cli_policy *p = &io->policy;
+	int rc;
+	if (!p->path)
+		return 0;
+	if ((rc = cli_bundle_load(&p->bundle, cmd, p->path)) != 0)
+		return rc;
+	if (p->dockerfile && customs_read_file(&p->dockerfile_text, NULL, p->dockerfile, 4u << 20) < 0)
+		return cli_error(EXIT_FAILED, cmd, "--dockerfile %s", customs_error_last());
+	if (p->source_sbom && customs_sbom_read(&p->source, p->source_sbom, NULL, NULL) < 0)
+		return cli_error(EXIT_FAILED, cmd, "--source-sbom %s", customs_error_last());
+	if (p->source)
+		customs_analysis_select_packages(p->source, 0);
+	io->o.version = CUSTOMS_OPTIONS_VERSION;
+	if (customs_policy_bundle_options(p->bundle, &io->o) < 0)
+		return cli_error(EXIT_FAILED, cmd, "%s", customs_error_last());
+	return 0;
+}
+
+int cli_policy_run(cli_image_opts *io, const char *cmd, const customs_analysis *a, const customs_match_result *m,
+		   customs_vulndb *db, const customs_vulndb_info *info, customs_policy_result **out)
+{
+	const cli_policy *p = &io->policy;
+	customs_policy_eval_opts eo = {
+		.version = CUSTOMS_POLICY_EVAL_OPTS_VERSION, .tag = p->tag, .matches = m, .db = db, .db_info = info,
+		.dockerfile = p->dockerfile_text, .base_layers = p->base_layers, .now = p->as_of, .source_sbom = p->source,
+	};
+	if (customs_policy_evaluate(out, p->bundle, a, &eo) < 0)
+		return cli_error(EXIT_FAILED, cmd, "evaluating %s: %s", p->path, customs_error_last());
+	if (!io->quiet)
+		for (size_t i = 0; i < (*out)->nwarnings; i++)
+			cli_error(0, cmd, "policy: warning: %s", (*out)->warnings[i]);
+	return 0;
+}
+
+int cli_policy_exit(const customs_policy_result *r, const cli_policy *p)
+{
+	if (r->final_action == CUSTOMS_POLICY_STOP || (r->final_action == CUSTOMS_POLICY_WARN && p->fail_on_warn))
+		return EXIT_FINDINGS;
+	return EXIT_OK;
+}
+
+void cli_policy_release(cli_image_opts *io)
+{
+	customs_policy_bundle_free(io->policy.bundle);
+	io->policy.bundle = NULL;
+	free(io->policy.dockerfile_text);
+	io->policy.dockerfile_text = NULL;
+	customs_analysis_free(io->policy.source);
+	io->policy.source = NULL;
 }

@@ -29,6 +29,14 @@ enum {
 	OPT_PASSWORD_STDIN,
 	OPT_SCOPE,
 	OPT_STORE,
+	OPT_SECRETS,
+	OPT_POLICY,
+	OPT_POLICY_TAG,
+	OPT_FAIL_ON_WARN,
+	OPT_DOCKERFILE,
+	OPT_BASE_LAYERS,
+	OPT_SOURCE_SBOM,
+	OPT_AS_OF,
 	OPT_IMAGE_LAST,
 };
 
@@ -40,6 +48,7 @@ enum {
 	CLI_OPTS_REGISTRY = 4, /* --username, --password-stdin, --insecure-registry, --ca-file */
 	CLI_OPTS_SCOPE = 8,    /* --scope squashed|all-layers */
 	CLI_OPTS_STORE = 16,   /* --store URL */
+	CLI_OPTS_POLICY = 32,  /* --policy and what an evaluation takes */
 };
 
 #define CLI_IMAGE_GROUPS (CLI_OPTS_IMAGE | CLI_OPTS_QUIET | CLI_OPTS_REGISTRY)
@@ -56,7 +65,9 @@ enum {
 	"  --threads N                   layers read at once (default: number of cores)\n"            \
 	"  --max-layer-bytes N[K|M|G]    uncompressed size limit per layer (default 64G)\n"           \
 	"  --max-ratio N                 decompression ratio limit (default 1000)\n"                  \
-	"  --analyzers A,B               run only these analyzers (default: all)\n"                   \
+	"  --analyzers A,B               run only these analyzers (default: all but the opt-in ones)\n" \
+	"  --secrets                     scan every file of every layer for secrets (keys, tokens,\n" \
+	"                                passwords; shown redacted)\n"                               \
 	"  --quiet                       no progress line and no warnings on stderr\n"
 
 #define CLI_REGISTRY_USAGE                                                                           \
@@ -78,8 +89,38 @@ enum {
 	"  --store URL                   the store: sqlite:PATH (or a PATH) or postgres://USER@HOST/DB\n" \
 	"                                (default: $CUSTOMS_STORE, else ~/.local/share/customs/store.sqlite)\n"
 
+/* The help of the policy options, for evaluate and scan. */
+#define CLI_POLICY_USAGE                                                                             \
+	"Policy options:\n"                                                                          \
+	"  --policy BUNDLE            an Anchore Engine policy bundle (JSON or YAML): evaluate it\n"  \
+	"  --tag REGISTRY/REPO:TAG    what the bundle's mappings match (default: the image's\n"      \
+	"                             registry reference, its first tag, else localbuild/NAME:TAG)\n" \
+	"  --fail-on-warn             exit 1 on WARN too (STOP always exits 1)\n"                   \
+	"  --dockerfile FILE          the image's Dockerfile for the dockerfile gate (default:\n"    \
+	"                             guessed from the image's history and config)\n"               \
+	"  --base-layers N            the first N layers are the base image's: findings are split\n"  \
+	"                             into the base's and the image's own (inherited_from_base)\n"  \
+	"  --source-sbom FILE         the SBOM of the image's source (image_source_drift)\n"         \
+	"  --as-of DATE               evaluate as of DATE (YYYY-MM-DD or RFC 3339): allowlist\n"     \
+	"                             expiry and ages are counted to it\n"
+
+/* What --policy and its companions gave, and what they loaded. */
+typedef struct cli_policy {
+	const char *path;               /* --policy */
+	const char *tag;
+	const char *dockerfile;         /* a path */
+	const char *source_sbom;
+	int base_layers;
+	int fail_on_warn;
+	long long as_of;                /* seconds since the epoch, 0: now */
+	customs_policy_bundle *bundle;  /* loaded by cli_policy_prepare */
+	char *dockerfile_text;
+	customs_analysis *source;
+} cli_policy;
+
 typedef struct cli_image_opts {
 	customs_options o;
+	cli_policy policy;
 	const char *store_url;   /* --store */
 	int store_group;         /* the command takes --store: cli_analyze uses a store given so */
 	customs_store *store;    /* when set, cli_analyze goes through it; the command frees it */
@@ -157,6 +198,20 @@ int cli_vulndb_open(customs_vulndb **out, const char *cmd, const char *opt, int 
  * 0, or an exit code with the error printed. */
 int cli_store_open(customs_store **out, const char *cmd, const char *url, int need);
 
+/* With --policy: load and validate the bundle (each problem on stderr),
+ * read --dockerfile and --source-sbom, and turn on in io->o what the
+ * bundle's rules need from the layer pass.  0, or an exit code. */
+int cli_policy_prepare(cli_image_opts *io, const char *cmd);
+/* Evaluate the bundle over a and its matches (m, db, info may be NULL). */
+int cli_policy_run(cli_image_opts *io, const char *cmd, const customs_analysis *a, const customs_match_result *m,
+		   customs_vulndb *db, const customs_vulndb_info *info, customs_policy_result **out);
+/* EXIT_FINDINGS for STOP, and for WARN with --fail-on-warn; else EXIT_OK. */
+int cli_policy_exit(const customs_policy_result *r, const cli_policy *p);
+void cli_policy_release(cli_image_opts *io);
+/* Load a bundle, printing each problem as "customs CMD: FILE: PATH: what":
+ * 0, or EXIT_FAILED. */
+int cli_bundle_load(customs_policy_bundle **out, const char *cmd, const char *path);
+
 /* Exit code for a finished analysis: EXIT_OK or EXIT_INCOMPLETE. */
 int cli_analysis_exit(const customs_analysis *a);
 
@@ -166,6 +221,10 @@ int cli_analysis_exit(const customs_analysis *a);
  * 0 or an exit code with the error printed. */
 int cli_feeds(const customs_vulndb_feed **feeds, size_t *n, customs_vulndb_feed **loaded, const char *config,
 	      const char *cmd);
+
+/* "2025-02-12T08:00:00Z" / "2025-02-12" as seconds since the epoch (UTC),
+ * -1 when s is not a date. */
+long long cli_parse_time(const char *s);
 
 /* Milliseconds of a monotonic clock, for --timings. */
 double cli_now_ms(void);

@@ -30,7 +30,7 @@ static const char main_usage[] =
 	"\n"
 	"Exit codes:\n"
 	"  0  success\n"
-	"  1  findings at or above the --fail-on threshold\n"
+	"  1  findings at or above the --fail-on threshold; a policy's STOP\n"
 	"  2  usage error (unknown command or flag)\n"
 	"  3  the image could not be read\n"
 	"  4  results written, but part of the image could not be read (incomplete)\n"
@@ -43,6 +43,8 @@ const cli_command cli_commands[] = {
 	{"inspect", cmd_inspect, "image metadata, layers, file catalog, distro", cmd_inspect_usage},
 	{"sbom", cmd_sbom, "packages in the image (dpkg, apk, rpm, ...)", cmd_sbom_usage},
 	{"scan", cmd_scan, "known vulnerabilities of the image's packages (or an SBOM's)", cmd_scan_usage},
+	{"evaluate", cmd_evaluate, "evaluate a policy bundle against the image: GO, WARN or STOP", cmd_evaluate_usage},
+	{"policy", cmd_policy, "validate and describe policy bundles, export their allowlists as VEX", cmd_policy_usage},
 	{"convert", cmd_convert, "convert an SBOM between SPDX, CycloneDX and customs JSON", cmd_convert_usage},
 	{"vercmp", cmd_vercmp, "compare versions under an ecosystem's ordering", cmd_vercmp_usage},
 	{"tags", cmd_tags, "list the tags of a repository in a registry", cmd_tags_usage},

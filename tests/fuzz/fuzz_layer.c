@@ -120,6 +120,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	o.max_layer_bytes = 32u << 20; /* keep each run short; the ratio limit stays default */
 	o.file_digests = size && (data[0] & 4);
 	o.verify_diff_ids = size && (data[0] & 8);
+	/* the opt-in analyzers a policy turns on read every file too */
+	o.secrets = size && (data[0] & 16);
+	o.config_files = size && (data[0] & 32);
+	o.verify_packages = size && (data[0] & 64);
 	o.analyzers = getenv("CUSTOMS_FUZZ_ANALYZERS");
 	char ref[96];
 	snprintf(ref, sizeof(ref), "oci:%s", dir);

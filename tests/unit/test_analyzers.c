@@ -166,12 +166,79 @@ static void test_registered_runs(void **state)
 	assert_int_equal(th_dir_remove(&d), 0);
 }
 
+/* an opt-in analyzer (interface version 3) that runs only when asked,
+ * and a version 2 table registered as it was */
+static int optin_runs;
+
+static int optin_configure(void *state, const customs_options *o)
+{
+	(void)state;
+	return o->verify_packages; /* stands for "the options ask for me" */
+}
+
+static int optin_finish(void *state, customs_analysis *a)
+{
+	(void)state, (void)a;
+	optin_runs++;
+	return 0;
+}
+
+static const customs_analyzer_type optin_type = {
+	.version = CUSTOMS_ANALYZER_VERSION,
+	.name = "test-optin",
+	.description = "runs when asked",
+	.analyzer_version = "1",
+	.flags = CUSTOMS_ANALYZER_OPTIONAL,
+	.finish = optin_finish,
+	.configure = optin_configure,
+};
+
+static int v2_finish(void *state, customs_analysis *a)
+{
+	(void)state, (void)a;
+	return 0;
+}
+
+static void test_optional(void **state)
+{
+	(void)state;
+	th_dir d;
+	customs_analysis *a;
+	customs_options o = CUSTOMS_OPTIONS_INIT;
+	customs_analyzer_type v2 = {.version = 2, .name = "test-v2", .description = "v2", .analyzer_version = "1",
+				    .finish = v2_finish};
+	static customs_analyzer_type v2_static;
+	v2_static = v2;
+	assert_int_equal(customs_analyzer_register(&v2_static), 0);
+	assert_int_equal(customs_analyzer_register(&optin_type), 0);
+	th_dir_new(&d, "optin");
+	th_dir_text(&d, "a", "1");
+	/* "all" leaves it out; the options that ask bring it in; naming it runs it */
+	a = th_dir_analyze(&d, NULL);
+	customs_analysis_free(a);
+	assert_int_equal(optin_runs, 0);
+	o.verify_packages = 1;
+	assert_int_equal(customs_analyze(&a, d.ref, &o), 0);
+	customs_analysis_free(a);
+	assert_int_equal(optin_runs, 1);
+	a = th_dir_analyze(&d, "os-release,test-optin");
+	customs_analysis_free(a);
+	assert_int_equal(optin_runs, 2);
+	/* version 1 options are still read */
+	customs_options v1 = {.version = 1};
+	assert_int_equal(customs_analyze(&a, d.ref, &v1), 0);
+	customs_analysis_free(a);
+	assert_int_equal(optin_runs, 2);
+	assert_int_equal(th_dir_remove(&d), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_builtins),
 		cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_registered_runs),
+		cmocka_unit_test(test_optional),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -23,7 +23,9 @@
 extern "C" {
 #endif
 
-#define CUSTOMS_ANALYZER_VERSION 2
+/* Version 3 added configure() and CUSTOMS_ANALYZER_OPTIONAL; tables of
+ * version 2 are still registered (they have neither). */
+#define CUSTOMS_ANALYZER_VERSION 3
 
 /* A wanted file as one layer holds it. Borrowed for the callback's duration. */
 typedef struct customs_afile {
@@ -39,6 +41,10 @@ typedef struct customs_afile {
 
 enum {
 	CUSTOMS_ANALYZER_THREADSAFE = 1, /* callbacks may run concurrently */
+	/* Opt-in: "all" does not select it.  It runs when customs_options
+	 * .analyzers names it, or when its configure() says the options ask
+	 * for it (secrets, config files: what a policy bundle needs). */
+	CUSTOMS_ANALYZER_OPTIONAL = 2,
 };
 
 typedef struct customs_analyzer_type customs_analyzer_type;
@@ -81,6 +87,12 @@ struct customs_analyzer_type {
 	/* After all layers: files are merged, visible flags set. Adds what it
 	 * found to the analysis (packages, distro, warnings). Required. */
 	int (*finish)(void *state, customs_analysis *a);
+
+	/* Version 3.  Optional: called once after create() with the options
+	 * of the analysis (borrowed for the analysis' duration).  1: run,
+	 * 0: not needed this time (an OPTIONAL analyzer the options do not
+	 * ask for; destroyed at once), or a CUSTOMS_E* code. */
+	int (*configure)(void *state, const customs_options *opts);
 };
 
 /* Make an analyzer available to every later analysis (customs_options
@@ -90,7 +102,8 @@ struct customs_analyzer_type {
  * the name is empty, holds ',' or blanks, or is taken, when
  * analyzer_version is empty, when finish() is missing, when it wants files
  * but has neither file() nor the three stream callbacks, or when create()
- * comes without destroy(); CUSTOMS_ELIMIT past 128 analyzers.
+ * comes without destroy(); CUSTOMS_ELIMIT past 128 analyzers.  Version 2
+ * tables are accepted too.
  * Thread-safe. */
 CUSTOMS_EXTERN int customs_analyzer_register(const customs_analyzer_type *type);
 

@@ -113,6 +113,19 @@ int customs__java_parse_pom_licenses(customs_strlist *out, const char *buf, size
 int customs__java_manifest_licenses(customs_strlist *out, const json_t *mf);
 int customs__java_scan_buffer(customs_package ***out, size_t *n, const char *path, const unsigned char *data,
 			      size_t len, customs_parse_warn_fn warn, void *ud);
+/* Opt-in analyzers (CUSTOMS_ANALYZER_OPTIONAL), for what the policy
+ * engine asks: secrets.c, config.c, verify.c. */
+extern const customs_analyzer_type customs__secrets_analyzer;
+extern const customs_analyzer_type customs__config_analyzer;
+extern const customs_analyzer_type customs__verify_analyzer;
+/* The names of the built-in secret patterns (AWS_ACCESS_KEY, ...),
+ * NULL-terminated, static. */
+const char *const *customs__secret_rule_names(void);
+/* A pattern of customs_options.secret_patterns / content_patterns is
+ * "NAME=REGEX" (NAME of letters, digits, _ - .) or a bare REGEX named by
+ * itself: the length of NAME, or 0 for a bare one. */
+size_t customs__pattern_name(const char *spec);
+
 /* The stream analyzers' predicate: which regular files may be executables. */
 int customs__exe_want(void *state, const char *path, uint32_t mode, uint64_t size);
 
@@ -152,6 +165,13 @@ static inline customs_file_warn customs__file_warn_for(const customs_afile *f, c
 {
 	return (customs_file_warn){.a = f->analysis, .path = f->path, .layer = f->layer, .what = what, .max = max};
 }
+/* Is name one of the comma-separated list (--analyzers)? (shared.c) */
+int customs__analyzer_named(const char *list, const char *name);
+
+/* The state of an analyzer whose layers' threads share it: size bytes,
+ * zeroed, with the pthread_mutex_t at byte offset mu initialised. */
+int customs__locked_state_new(void **out, size_t size, size_t mu);
+
 /* A stream context of size bytes (zeroed) that starts with a
  * customs_file_warn naming f (its layer, its analysis, a copy of its path)
  * and what; NULL when out of memory.  One free() frees it all. */

@@ -125,20 +125,6 @@ static json_t *load_json(const char *buf, size_t len, const char *what, customs_
 	return root;
 }
 
-static const char *json_type_name(const json_t *v)
-{
-	switch (json_typeof(v)) {
-	case JSON_OBJECT: return "an object";
-	case JSON_ARRAY: return "an array";
-	case JSON_STRING: return "a string";
-	case JSON_INTEGER:
-	case JSON_REAL: return "a number";
-	case JSON_TRUE:
-	case JSON_FALSE: return "a boolean";
-	default: return "null";
-	}
-}
-
 int customs__npm_parse_package_json(customs_package **out, const char *buf, size_t len, customs_parse_warn_fn warn,
 				    void *ud)
 {
@@ -153,7 +139,7 @@ int customs__npm_parse_package_json(customs_package **out, const char *buf, size
 	if (!json_is_string(name) || !json_is_string(version)) {
 		const char *which = !json_is_string(name) ? "name" : "version";
 		customs__parse_warnf(warn, ud, 1, "\"%s\" is %s, not a string: skipped", which,
-				     json_type_name(!json_is_string(name) ? name : version));
+				     customs__json_type_name(!json_is_string(name) ? name : version));
 		err = CUSTOMS_EFORMAT;
 		goto done;
 	}

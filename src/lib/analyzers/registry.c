@@ -17,6 +17,8 @@ static const customs_analyzer_type *const builtins[] = {
 	&customs__osrelease_analyzer, &customs__rpm_analyzer,    &customs__dpkg_analyzer,   &customs__apk_analyzer,
 	&customs__python_analyzer,    &customs__npm_analyzer,    &customs__gobin_analyzer,  &customs__rust_analyzer,
 	&customs__ruby_analyzer,      &customs__php_analyzer,    &customs__dotnet_analyzer, &customs__java_analyzer,
+	/* opt-in: what the policy engine asks for */
+	&customs__secrets_analyzer,   &customs__config_analyzer, &customs__verify_analyzer,
 };
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -36,9 +38,9 @@ static int add_type(const customs_analyzer_type *t)
 	if (!t)
 		return customs__error(CUSTOMS_EINVAL, "no analyzer to register");
 	const char *name = t->name && *t->name ? t->name : "(no name)";
-	if (t->version != CUSTOMS_ANALYZER_VERSION)
+	if (t->version != CUSTOMS_ANALYZER_VERSION && t->version != 2)
 		return customs__error(CUSTOMS_EUNSUPPORTED,
-				      "analyzer %s has interface version %u; this libcustoms (%s) takes version %d", name,
+				      "analyzer %s has interface version %u; this libcustoms (%s) takes version 2 or %d", name,
 				      t->version, CUSTOMS_VERSION, CUSTOMS_ANALYZER_VERSION);
 	if (!t->name || !*t->name || strpbrk(t->name, ", \t\n\r\v\f"))
 		return customs__error(CUSTOMS_EINVAL, "analyzer name \"%s\": empty, or with a comma or blank", name);
@@ -93,19 +95,14 @@ size_t customs_analyzer_list(const customs_analyzer_type **out, size_t cap)
 
 /* ---- the analyzers of one analysis ---- */
 
-static int selected(const char *list, const char *name)
+static int all(const char *list)
 {
-	if (!list || !*list || !strcmp(list, "all"))
-		return 1;
-	size_t n = strlen(name);
-	for (const char *p = list; *p;) {
-		const char *c = strchr(p, ',');
-		size_t l = c ? (size_t)(c - p) : strlen(p);
-		if (l == n && !strncmp(p, name, n))
-			return 1;
-		p += l + (c ? 1 : 0);
-	}
-	return 0;
+	return !list || !*list || !strcmp(list, "all");
+}
+
+static int optional(const customs_analyzer_type *t)
+{
+	return t->version >= 3 && (t->flags & CUSTOMS_ANALYZER_OPTIONAL);
 }
 
 /* Every name of the list is a registered analyzer: else CUSTOMS_EUSAGE
@@ -113,7 +110,7 @@ static int selected(const char *list, const char *name)
  * Called with lock held. */
 static int check_names(const char *list)
 {
-	if (!list || !*list || !strcmp(list, "all"))
+	if (all(list))
 		return 0;
 	for (const char *p = list; *p;) {
 		const char *c = strchr(p, ',');
@@ -135,10 +132,37 @@ static int check_names(const char *list)
 	return 0;
 }
 
-int customs__analyzers_start(analyzer_run *out, size_t *n, size_t cap, const char *names)
+/* Make t's state and ask its configure() whether the options want it:
+ * 1 run, 0 drop (state destroyed), <0 error. */
+static int start_one(analyzer_run *r, const customs_analyzer_type *t, const customs_options *opts, int asked)
+{
+	int err, run = 1;
+	char why[512];
+	*r = (analyzer_run){t, NULL};
+	if (t->create && (err = t->create(&r->state, t)) < 0)
+		goto fail;
+	if (t->version >= 3 && t->configure) {
+		if ((err = t->configure(r->state, opts)) < 0)
+			goto fail;
+		run = err > 0 || asked;
+	}
+	if (!run && t->destroy)
+		t->destroy(r->state);
+	return run;
+fail:
+	/* copy first: customs__error formats into the buffer it would read */
+	snprintf(why, sizeof(why), "%s", customs_error_last());
+	if (r->state && t->destroy)
+		t->destroy(r->state);
+	return customs__error(err, "cannot start analyzer %s: %s", t->name, why);
+}
+
+int customs__analyzers_start(analyzer_run *out, size_t *n, size_t cap, const customs_options *opts)
 {
 	const customs_analyzer_type *sel[MAX_TYPES];
-	size_t k = 0;
+	int asked[MAX_TYPES];
+	const char *names = opts->analyzers;
+	size_t k = 0, used = 0;
 	int bad;
 
 	*n = 0;
@@ -147,27 +171,31 @@ int customs__analyzers_start(analyzer_run *out, size_t *n, size_t cap, const cha
 		return customs__error(CUSTOMS_EINTERNAL, "the built-in analyzers could not be registered");
 	pthread_mutex_lock(&lock);
 	bad = check_names(names);
-	for (size_t i = 0; !bad && i < ntypes; i++)
-		if (selected(names, types[i]->name))
+	/* named ones run; "all" means every one that is not opt-in; opt-in
+	 * ones are asked (configure) whether the options want them */
+	for (size_t i = 0; !bad && i < ntypes; i++) {
+		int is_named = !all(names) && customs__analyzer_named(names, types[i]->name);
+		if (is_named || (all(names) && !optional(types[i])) || (optional(types[i]) && types[i]->configure)) {
+			asked[k] = is_named;
 			sel[k++] = types[i];
+		}
+	}
 	pthread_mutex_unlock(&lock);
 	if (bad)
 		return bad;
-	if (k > cap)
-		return customs__error(CUSTOMS_ELIMIT, "%zu analyzers selected, at most %zu run at once", k, cap);
 	for (size_t i = 0; i < k; i++) {
-		int err;
-		out[i] = (analyzer_run){sel[i], NULL};
-		if (sel[i]->create && (err = sel[i]->create(&out[i].state, sel[i])) < 0) {
-			char why[512];
-			/* copy first: customs__error formats into the buffer it would read */
-			snprintf(why, sizeof(why), "%s", customs_error_last());
-			customs__analyzers_stop(out, i);
-			*n = 0;
-			return customs__error(err, "cannot create analyzer %s: %s", sel[i]->name, why);
+		if (used == cap) {
+			customs__analyzers_stop(out, used);
+			return customs__error(CUSTOMS_ELIMIT, "more than %zu analyzers selected, at most %zu run at once", k, cap);
 		}
+		int rc = start_one(&out[used], sel[i], opts, asked[i] || !optional(sel[i]));
+		if (rc < 0) {
+			customs__analyzers_stop(out, used);
+			return rc;
+		}
+		used += (size_t)rc;
 	}
-	*n = k;
+	*n = used;
 	return 0;
 }
 

@@ -1,8 +1,10 @@
 /* shared.c - what the catalogers share: the state of an analyzer that
- * keeps only the copies of its files, the stream contexts, the parsers'
+ * keeps only the copies of its files, the locked state of one that keeps
+ * more, whether --analyzers names one, the stream contexts, the parsers'
  * warnings (formatted, the callback that names the file they are about,
  * and the rpmdb readers' with a level and a byte offset), and the names of
  * OS packages. */
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,6 +43,29 @@ int customs__copies_take(copies *s, const char *path, int layer, int rc, customs
 	rc = copies__add(s, path, layer, pkgs, n);
 	free(pkgs);
 	return rc;
+}
+
+int customs__analyzer_named(const char *list, const char *name)
+{
+	size_t n = strlen(name);
+	for (const char *p = list; p && *p;) {
+		const char *c = strchr(p, ',');
+		size_t l = c ? (size_t)(c - p) : strlen(p);
+		if (l == n && !strncmp(p, name, n))
+			return 1;
+		p += l + (c ? 1 : 0);
+	}
+	return 0;
+}
+
+int customs__locked_state_new(void **out, size_t size, size_t mu)
+{
+	char *s = calloc(1, size);
+	if (!s)
+		return customs__error(CUSTOMS_ENOMEM, "out of memory");
+	pthread_mutex_init((pthread_mutex_t *)(s + mu), NULL);
+	*out = s;
+	return 0;
 }
 
 void *customs__stream_ctx_new(size_t size, const customs_afile *f, const char *what)

@@ -1,6 +1,7 @@
 /* analyze.c - customs_analyze(), the orchestrator: source → layers →
  * analyzers → analysis.  The analysis itself (the data model every stage
  * fills) is src/lib/model/. */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -147,11 +148,18 @@ int customs__analyze(customs_analysis **out, const char *ref, const customs_opti
 	layer_result *res = NULL;
 	uint8_t *skip = NULL;
 
+	customs_options v2 = CUSTOMS_OPTIONS_INIT;
 	if (!opts)
 		opts = &defaults;
 	*out = NULL;
+	if (opts->version == 1) {
+		/* version 1 ends where the opt-in analyzers begin */
+		memcpy(&v2, opts, offsetof(customs_options, secrets));
+		v2.version = CUSTOMS_OPTIONS_VERSION;
+		opts = &v2;
+	}
 	if (opts->version != CUSTOMS_OPTIONS_VERSION)
-		return customs__error(CUSTOMS_EINVAL, "customs_options.version is %u; this libcustoms (%s) knows version %d",
+		return customs__error(CUSTOMS_EINVAL, "customs_options.version is %u; this libcustoms (%s) knows versions 1 and %d",
 				      opts->version, CUSTOMS_VERSION, CUSTOMS_OPTIONS_VERSION);
 	if ((err = source__open_opts(&img, &a, ref, opts)) < 0)
 		goto fail;
@@ -199,7 +207,7 @@ int customs__analyze(customs_analysis **out, const char *ref, const customs_opti
 		}
 	}
 
-	if ((err = customs__analyzers_start(an, &nan, 64, opts->analyzers)) < 0 ||
+	if ((err = customs__analyzers_start(an, &nan, 64, opts)) < 0 ||
 	    (err = layers__dispatch_init(&d, an, nan)) < 0)
 		goto fail;
 	dispatch_ok = 1;

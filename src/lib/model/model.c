@@ -3,6 +3,7 @@
  * freed here, below every stage that fills them.  docs/json.md describes
  * the fields. */
 #include <pthread.h>
+#include <stdint.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -158,6 +159,103 @@ void customs_analysis_warn(customs_analysis *a, int level, int layer, const char
 	customs_buf_release(&b);
 }
 
+/* Room for element n of an array whose capacity is the power of two at or
+ * above n (at least 4): the array, or NULL when out of memory. */
+static void *grow(void *v, size_t n, size_t size)
+{
+	if (n && (n < 4 || (n & (n - 1))))
+		return v;
+	if (n > SIZE_MAX / 2 / size)
+		return NULL;
+	return realloc(v, (n ? 2 * n : 4) * size);
+}
+
+int customs__analysis_add_secret(customs_analysis *a, const customs_secret *s)
+{
+	customs_secret c = *s;
+	int err = 0;
+	c.rule = customs_strdup(s->rule);
+	c.path = customs_strdup(s->path);
+	c.match = customs_strdup(s->match);
+	pthread_mutex_lock(&a->priv->mu);
+	customs_secret *v = grow(a->secrets, a->nsecrets, sizeof(*v));
+	if (v && c.rule && c.path && (c.match || !s->match)) {
+		a->secrets = v;
+		v[a->nsecrets++] = c;
+	} else {
+		a->secrets = v ? v : a->secrets;
+		free(c.rule), free(c.path), free(c.match);
+		err = customs__error(CUSTOMS_ENOMEM, "out of memory");
+	}
+	pthread_mutex_unlock(&a->priv->mu);
+	return err;
+}
+
+int customs__analysis_add_config_file(customs_analysis *a, const customs_config_file *f)
+{
+	customs_config_file c = *f;
+	int err = 0;
+	c.path = customs_strdup(f->path);
+	c.data = customs_strndup(f->data ? f->data : "", f->data ? f->len : 0);
+	c.len = f->data ? f->len : 0;
+	pthread_mutex_lock(&a->priv->mu);
+	customs_config_file *v = grow(a->config_files, a->nconfig_files, sizeof(*v));
+	if (v && c.path && c.data) {
+		a->config_files = v;
+		v[a->nconfig_files++] = c;
+	} else {
+		a->config_files = v ? v : a->config_files;
+		free(c.path), free(c.data);
+		err = customs__error(CUSTOMS_ENOMEM, "out of memory");
+	}
+	pthread_mutex_unlock(&a->priv->mu);
+	return err;
+}
+
+int customs__analysis_add_package_check(customs_analysis *a, const customs_package_check *k)
+{
+	customs_package_check c = {
+		customs_strdup(k->package), customs_strdup(k->type), customs_strdup(k->path), customs_strdup(k->state),
+		customs_strdup(k->algorithm), customs_strdup(k->expected), customs_strdup(k->actual),
+	};
+	int err = 0;
+	pthread_mutex_lock(&a->priv->mu);
+	customs_package_check *v = grow(a->package_checks, a->npackage_checks, sizeof(*v));
+	if (v && c.package && c.path && c.state && (c.actual || !k->actual)) {
+		a->package_checks = v;
+		v[a->npackage_checks++] = c;
+	} else {
+		a->package_checks = v ? v : a->package_checks;
+		free(c.package), free(c.type), free(c.path), free(c.state), free(c.algorithm), free(c.expected);
+		free(c.actual);
+		err = customs__error(CUSTOMS_ENOMEM, "out of memory");
+	}
+	pthread_mutex_unlock(&a->priv->mu);
+	return err;
+}
+
+int customs__analysis_visible(const customs_analysis *a, const char *path, int layer)
+{
+	const customs_file *f = customs_analysis_lookup(a, path, 0);
+	return f && f->layer == layer;
+}
+
+static void collected_release(customs_analysis *a)
+{
+	for (size_t i = 0; i < a->nsecrets; i++)
+		free(a->secrets[i].rule), free(a->secrets[i].path), free(a->secrets[i].match);
+	free(a->secrets);
+	for (size_t i = 0; i < a->nconfig_files; i++)
+		free(a->config_files[i].path), free(a->config_files[i].data);
+	free(a->config_files);
+	for (size_t i = 0; i < a->npackage_checks; i++) {
+		customs_package_check *c = &a->package_checks[i];
+		free(c->package), free(c->type), free(c->path), free(c->state), free(c->algorithm), free(c->expected);
+		free(c->actual);
+	}
+	free(a->package_checks);
+}
+
 static void config_release(customs_config *c)
 {
 	free(c->user), free(c->workdir), free(c->stop_signal);
@@ -199,6 +297,7 @@ void customs_analysis_free(customs_analysis *a)
 		free(a->warnings[i].message);
 	}
 	free(a->warnings);
+	collected_release(a);
 	if (a->priv) {
 		if (a->priv->cache_free)
 			a->priv->cache_free(a->priv->cache);

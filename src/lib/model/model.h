@@ -30,4 +30,14 @@ void customs__analysis_set_cache(const customs_analysis *a, void *cache, void (*
  * from w. */
 const char *customs__warning_body(const customs_analysis *a, const customs_warning *w);
 
+/* Append copies of what the opt-in analyzers found (strings duplicated,
+ * data copied): 0 or CUSTOMS_ENOMEM.  Thread-safe. */
+int customs__analysis_add_secret(customs_analysis *a, const customs_secret *s);
+int customs__analysis_add_config_file(customs_analysis *a, const customs_config_file *f);
+int customs__analysis_add_package_check(customs_analysis *a, const customs_package_check *c);
+
+/* 1 when layer's copy of path is the file a container sees (after the
+ * squash: for an analyzer's finish()). */
+int customs__analysis_visible(const customs_analysis *a, const char *path, int layer);
+
 #endif

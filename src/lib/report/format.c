@@ -2,6 +2,7 @@
  * which format (as `-o` spells it) writes which report kind with which
  * writer, and the calls that look a format up and write a report. */
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -47,6 +48,16 @@ static const struct report_format {
 	{"cyclonedx-json@1.6", K(SBOM) | K(SCAN), 1, report__cyclonedx_16},
 	{"cyclonedx-json@1.5", K(SBOM) | K(SCAN), 1, report__cyclonedx_15},
 	{"purls", K(SBOM), 0, report__purls},
+	{"table", K(POLICY), 0, report__policy_table},
+	{"json", K(POLICY), 0, report__policy_json},
+	{"sarif", K(POLICY), 0, report__policy_sarif},
+	{"table", K(POLICY_PROBLEMS), 0, report__problems_table},
+	{"json", K(POLICY_PROBLEMS), 0, report__problems_json},
+	{"table", K(POLICY_GATES), 0, report__gates_table},
+	{"json", K(POLICY_GATES), 0, report__gates_json},
+	{"markdown", K(POLICY_GATES), 0, report__gates_markdown},
+	{"openvex", K(VEX), 0, report__vex},
+	{"json", K(VEX), 0, report__vex},
 };
 
 #define NFORMATS (sizeof(formats) / sizeof(formats[0]))
@@ -98,9 +109,12 @@ int customs_report_format_check(customs_report_kind kind, const char *format)
 static int check_report(const customs_report *r)
 {
 	const char *miss = NULL;
-	if (!r || r->version != CUSTOMS_REPORT_VERSION)
-		return customs__error(CUSTOMS_EINVAL, "a customs_report of version %u; this library writes version %d",
+	if (!r || (r->version != CUSTOMS_REPORT_VERSION && r->version != 1))
+		return customs__error(CUSTOMS_EINVAL, "a customs_report of version %u; this library writes versions 1 and %d",
 				      r ? r->version : 0, CUSTOMS_REPORT_VERSION);
+	if (r->version == 1 && r->kind > CUSTOMS_REPORT_ROWS)
+		return customs__error(CUSTOMS_EINVAL, "report kind %d needs a customs_report of version %d", (int)r->kind,
+				      CUSTOMS_REPORT_VERSION);
 	switch (r->kind) {
 	case CUSTOMS_REPORT_INSPECT:
 	case CUSTOMS_REPORT_SBOM:
@@ -139,6 +153,17 @@ static int check_report(const customs_report *r)
 	case CUSTOMS_REPORT_REMATCH:
 		miss = !r->rematch ? "a rematch summary" : NULL;
 		break;
+	case CUSTOMS_REPORT_POLICY:
+		miss = !r->policy || !r->analysis ? "an evaluation and its analysis" : NULL;
+		break;
+	case CUSTOMS_REPORT_POLICY_PROBLEMS:
+		miss = !r->problems ? "the problems of a bundle" : NULL;
+		break;
+	case CUSTOMS_REPORT_POLICY_GATES:
+		break;
+	case CUSTOMS_REPORT_VEX:
+		miss = !r->policy && !r->bundle ? "an evaluation or a bundle" : NULL;
+		break;
 	default:
 		return customs__error(CUSTOMS_EINVAL, "unknown report kind %d", (int)r->kind);
 	}
@@ -160,7 +185,12 @@ int customs_report_writer_new(customs_report_writer **out, const customs_report 
 		return err;
 	if (!(w = calloc(1, sizeof(*w))))
 		return customs__error(CUSTOMS_ENOMEM, "out of memory");
-	w->r = *r;
+	/* version 1 ends where the store's and the policy fields begin: they stay NULL */
+	if (r->version == 1)
+		memcpy(&w->r, r, offsetof(customs_report, column_types));
+	else
+		w->r = *r;
+	w->r.version = CUSTOMS_REPORT_VERSION;
 	*out = w;
 	return 0;
 }

@@ -88,6 +88,86 @@ static json_t *file_json(const customs_file *f)
 	return o;
 }
 
+static json_t *layer_or_null(int layer)
+{
+	return layer >= 0 ? json_integer(layer) : json_null();
+}
+
+/* What the opt-in analyzers found, when they ran.  Configuration files
+ * are listed, never their content: it may hold credentials. */
+static void collected_json(json_t *root, const customs_analysis *a)
+{
+	if (a->collected & CUSTOMS_COLLECTED_SECRETS) {
+		json_t *v = json_array();
+		for (size_t i = 0; i < a->nsecrets; i++) {
+			const customs_secret *x = &a->secrets[i];
+			json_t *o = json_object();
+			json_object_set_new(o, "rule", json_string(x->rule));
+			json_object_set_new(o, "kind", json_string(x->content ? "content" : "secret"));
+			json_object_set_new(o, "path", jstr_or_null(x->path));
+			json_object_set_new(o, "layer", layer_or_null(x->layer));
+			json_object_set_new(o, "visible", json_boolean(x->visible));
+			json_object_set_new(o, "line", json_integer((json_int_t)x->line));
+			json_object_set_new(o, "match", jstr_or_null(x->match));
+			json_array_append_new(v, o);
+		}
+		json_object_set_new(root, "secrets", v);
+	}
+	if (a->collected & CUSTOMS_COLLECTED_CONFIG) {
+		json_t *v = json_array();
+		for (size_t i = 0; i < a->nconfig_files; i++) {
+			const customs_config_file *x = &a->config_files[i];
+			json_t *o = json_object();
+			json_object_set_new(o, "path", jstr_or_null(x->path));
+			json_object_set_new(o, "layer", layer_or_null(x->layer));
+			json_object_set_new(o, "visible", json_boolean(x->visible));
+			json_object_set_new(o, "size", json_integer((json_int_t)x->len));
+			json_object_set_new(o, "truncated", json_boolean(x->truncated));
+			json_array_append_new(v, o);
+		}
+		json_object_set_new(root, "config_files", v);
+	}
+	if (a->collected & CUSTOMS_COLLECTED_VERIFY) {
+		json_t *v = json_array();
+		for (size_t i = 0; i < a->npackage_checks; i++) {
+			const customs_package_check *x = &a->package_checks[i];
+			json_t *o = json_object();
+			json_object_set_new(o, "package", jstr_or_null(x->package));
+			json_object_set_new(o, "type", jstr_or_null(x->type));
+			json_object_set_new(o, "path", jstr_or_null(x->path));
+			json_object_set_new(o, "state", jstr_or_null(x->state));
+			json_object_set_new(o, "algorithm", jstr_or_null(x->algorithm));
+			json_object_set_new(o, "expected", jstr_or_null(x->expected));
+			json_object_set_new(o, "actual", jstr_or_null(x->actual));
+			json_array_append_new(v, o);
+		}
+		json_object_set_new(root, "package_checks", v);
+	}
+}
+
+/* What the secrets analyzer found in the config stays out of the JSON: an
+ * Env entry keeps its name and the redacted match, a history entry says
+ * that it held a secret. */
+static void redact_config(json_t *root, const customs_analysis *a)
+{
+	json_t *env = json_object_get(json_object_get(json_object_get(root, "image"), "config"), "env");
+	json_t *layers = json_object_get(root, "layers");
+	for (size_t i = 0; i < a->nsecrets; i++) {
+		const customs_secret *x = &a->secrets[i];
+		size_t k = (size_t)x->line - 1;
+		if (!strcmp(x->path, "config:Env") && k < a->image.config.env.n) {
+			const char *e = a->image.config.env.v[k], *eq = strchr(e, '=');
+			char *v = customs_asprintf("%.*s=%s", eq ? (int)(eq - e) : 0, e, x->match ? x->match : "********");
+			json_array_set_new(env, k, v ? json_string(v) : json_null());
+			free(v);
+		} else if (!strcmp(x->path, "config:history") && k < a->nlayers) {
+			char *v = customs_asprintf("[redacted by customs: it holds a secret (%s)]", x->rule);
+			json_object_set_new(json_array_get(layers, k), "created_by", v ? json_string(v) : json_null());
+			free(v);
+		}
+	}
+}
+
 json_t *customs_analysis_to_json(const customs_analysis *a, int flags)
 {
 	json_t *root = json_object(), *src = json_object(), *img = json_object(), *layers = json_array();
@@ -185,6 +265,8 @@ json_t *customs_analysis_to_json(const customs_analysis *a, int flags)
 	json_object_set_new(sum, "regular_bytes", json_integer((json_int_t)bytes));
 	json_object_set_new(sum, "packages", json_integer((json_int_t)a->npackages));
 	json_object_set_new(root, "summary", sum);
+	collected_json(root, a);
+	redact_config(root, a);
 
 	if (flags & CUSTOMS_JSON_FILES) {
 		json_t *files = json_array();

@@ -17,6 +17,7 @@
 
 #include "customs/analysis.h"
 #include "customs/match.h"
+#include "customs/policy.h"
 #include "customs/report.h"
 #include "util/util.h"
 
@@ -117,5 +118,19 @@ int report__rematch_table(FILE *f, const customs_report *r, const sbom_doc *d);
 int report__rematch_json(FILE *f, const customs_report *r, const sbom_doc *d);
 int report__diff_table(FILE *f, const customs_report *r, const sbom_doc *d);      /* diff.c */
 int report__diff_json(FILE *f, const customs_report *r, const sbom_doc *d);
+int report__policy_table(FILE *f, const customs_report *r, const sbom_doc *d);    /* policy.c */
+int report__policy_json(FILE *f, const customs_report *r, const sbom_doc *d);
+int report__problems_table(FILE *f, const customs_report *r, const sbom_doc *d);
+int report__problems_json(FILE *f, const customs_report *r, const sbom_doc *d);
+int report__vex(FILE *f, const customs_report *r, const sbom_doc *d);
+int report__gates_table(FILE *f, const customs_report *r, const sbom_doc *d);     /* policy_gates.c */
+int report__gates_json(FILE *f, const customs_report *r, const sbom_doc *d);
+int report__gates_markdown(FILE *f, const customs_report *r, const sbom_doc *d);
+int report__policy_sarif(FILE *f, const customs_report *r, const sbom_doc *d);    /* policy_sarif.c */
+/* The evaluation as customs JSON ("customs-evaluation"): a new reference,
+ * NULL when out of memory.  scan's JSON holds it as "policy". */
+json_t *report__policy_doc(const customs_report *r);
+/* The evaluation as text (scan's table ends with it). */
+int report__policy_text(FILE *f, const customs_report *r);
 
 #endif

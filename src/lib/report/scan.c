@@ -320,6 +320,10 @@ int report__scan_table(FILE *f, const customs_report *r, const sbom_doc *d)
 			fprintf(f, "(--show-suppressed lists the %zu suppressed and covered matches)\n",
 				k.suppressed + k.covered);
 	}
+	if (r->policy) {
+		fprintf(f, "\nPolicy evaluation\n\n");
+		return report__policy_text(f, r);
+	}
 	return 0;
 }
 
@@ -381,6 +385,11 @@ int report__scan_json(FILE *f, const customs_report *rep, const sbom_doc *d)
 		json_array_append_new(warn, o);
 	}
 	json_object_set_new(doc, "warnings", warn);
+	if (rep->policy && json_object_set_new(doc, "policy", report__policy_doc(rep)) < 0) {
+		json_decref(doc);
+		json_decref(aj);
+		return customs__error(CUSTOMS_ENOMEM, "out of memory");
+	}
 	err = report__dump(f, doc, JSON_INDENT(2));
 	json_decref(doc);
 	json_decref(aj);

@@ -918,8 +918,8 @@ int customs_registry_tags(customs_strlist *out, const char *repo, int page_size,
 	int max_pages = (int)reg__env_long("CUSTOMS_REGISTRY_MAX_PAGES", MAX_PAGES, 1, 1000000);
 
 	memset(out, 0, sizeof(*out));
-	if (opts && opts->version != CUSTOMS_OPTIONS_VERSION)
-		return customs__error(CUSTOMS_EINVAL, "customs_options.version is %u; this libcustoms (%s) knows version %d",
+	if (opts && opts->version != CUSTOMS_OPTIONS_VERSION && opts->version != 1)
+		return customs__error(CUSTOMS_EINVAL, "customs_options.version is %u; this libcustoms (%s) knows versions 1 and %d",
 				      opts->version, CUSTOMS_VERSION, CUSTOMS_OPTIONS_VERSION);
 	if (customs_str_has_prefix(repo, "registry://"))
 		repo += 11;

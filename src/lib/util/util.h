@@ -9,6 +9,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include <jansson.h>
+
 #include "customs/errors.h"
 
 /* Set the thread's error detail and return code, for `return customs__error(...)`. */
@@ -136,5 +138,39 @@ int customs_next_line(const char **p, const char *end, const char **line, size_t
 /* "cpe:2.3:a:VENDOR:PRODUCT:VERSION:*:*:*:*:*:*:*" with CPE 2.3 formatted
  * string escaping (NISTIR 7695 §6.2); malloc'd or NULL. */
 char *customs_cpe23(const char *vendor, const char *product, const char *version);
+
+/* ---- configuration documents (doc.c) ---- */
+/* buf as JSON (when it starts with '{' or '[') or else, with allow_yaml, as
+ * YAML with every scalar a string; *out is a new reference (json null for
+ * an empty YAML document).  CUSTOMS_EFORMAT "NAME: line L column C: what",
+ * CUSTOMS_ELIMIT when YAML aliases expand past a million nodes. */
+int customs__doc_parse(json_t **out, const char *name, const char *buf, size_t len, int allow_yaml);
+/* "an object", "an array", "a string", "a number", "a boolean", "null". */
+const char *customs__json_type_name(const json_t *v);
+
+/* ---- regular expressions (regex.c: PCRE2, JIT where it can) ---- */
+/* PCRE2 takes the Python re syntax that policy bundles are written in.
+ * Every match runs under a match limit and a depth limit, so a pattern
+ * that backtracks without end gives CUSTOMS_ELIMIT instead of hanging.
+ * A compiled regex is read-only: one may be used by several threads. */
+typedef struct customs_regex customs_regex;
+enum {
+	CUSTOMS_REGEX_ANCHORED = 1, /* match at the start only, as Python's re.match */
+	CUSTOMS_REGEX_CASELESS = 2,
+	CUSTOMS_REGEX_MULTILINE = 4, /* ^ and $ at line breaks */
+};
+/* CUSTOMS_EFORMAT "PATTERN: what, at offset N" when it does not compile;
+ * CUSTOMS_ELIMIT when it does but backtracks past the limits on a short
+ * adversarial subject (a pattern that would hang on real content). */
+int customs_regex_compile(customs_regex **out, const char *pattern, unsigned flags);
+/* 1 when s[0..len) matches (*start, *end: the first match, either may be
+ * NULL), 0 when not, CUSTOMS_ELIMIT when a limit was hit, CUSTOMS_ENOMEM. */
+int customs_regex_match(const customs_regex *re, const char *s, size_t len, size_t *start, size_t *end);
+/* The same, and where the group named group matched (*gstart == *gend ==
+ * *end when the pattern has no such group or it took no part). */
+int customs_regex_match_group(const customs_regex *re, const char *s, size_t len, const char *group, size_t *start,
+			      size_t *end, size_t *gstart, size_t *gend);
+const char *customs_regex_pattern(const customs_regex *re);
+void customs_regex_free(customs_regex *re);
 
 #endif

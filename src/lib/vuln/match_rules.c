@@ -8,13 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <yaml.h>
-
 #include "customs/purl.h"
 #include "vuln/match_int.h"
 
 #define MAX_RULE_FILE (16u << 20) /* an ignore or VEX file */
-#define MAX_YAML_DEPTH 32
 
 struct ignore_rule {
 	char *id, *name, *version, *type, *location, *expires, *reason, *where;
@@ -72,96 +69,22 @@ void customs_match_rules_free(customs_match_rules *r)
 	free(r);
 }
 
-/* YAML (libyaml's document API) → JSON, scalars as strings. */
-static json_t *yaml_to_json(yaml_document_t *doc, yaml_node_t *n, int depth)
-{
-	json_t *j = NULL;
-	if (!n || depth > MAX_YAML_DEPTH)
-		return NULL;
-	switch (n->type) {
-	case YAML_SCALAR_NODE:
-		return json_stringn((const char *)n->data.scalar.value, n->data.scalar.length);
-	case YAML_SEQUENCE_NODE:
-		if (!(j = json_array()))
-			return NULL;
-		for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++) {
-			json_t *v = yaml_to_json(doc, yaml_document_get_node(doc, *it), depth + 1);
-			if (!v || json_array_append_new(j, v) < 0) {
-				json_decref(j);
-				return NULL;
-			}
-		}
-		return j;
-	case YAML_MAPPING_NODE:
-		if (!(j = json_object()))
-			return NULL;
-		for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
-			yaml_node_t *k = yaml_document_get_node(doc, p->key);
-			json_t *v = yaml_to_json(doc, yaml_document_get_node(doc, p->value), depth + 1);
-			char key[256];
-			if (!k || k->type != YAML_SCALAR_NODE || !v) {
-				json_decref(v);
-				json_decref(j);
-				return NULL;
-			}
-			snprintf(key, sizeof(key), "%.*s", (int)k->data.scalar.length, (const char *)k->data.scalar.value);
-			json_object_set_new(j, key, v);
-		}
-		return j;
-	default:
-		return NULL;
-	}
-}
-
 static int load_rule_file(json_t **out, const char *path, int allow_yaml)
 {
 	char *buf = NULL;
 	size_t len = 0;
-	json_error_t je;
 	int err;
 
 	*out = NULL;
 	if ((err = customs_read_file(&buf, &len, path, MAX_RULE_FILE)) < 0)
 		return err;
-	const char *p = buf;
-	while (p < buf + len && isspace((unsigned char)*p))
-		p++;
-	if (p < buf + len && (*p == '{' || *p == '[')) {
-		*out = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &je);
-		if (!*out) {
-			free(buf);
-			return customs__error(CUSTOMS_EFORMAT, "%s: line %d column %d: %s", path, je.line, je.column, je.text);
-		}
-		free(buf);
-		return 0;
-	}
-	if (!allow_yaml) {
-		free(buf);
-		return customs__error(CUSTOMS_EFORMAT, "%s: not a JSON document", path);
-	}
-	yaml_parser_t parser;
-	yaml_document_t doc;
-	if (!yaml_parser_initialize(&parser)) {
-		free(buf);
-		return customs__error(CUSTOMS_ENOMEM, "out of memory");
-	}
-	yaml_parser_set_input_string(&parser, (const unsigned char *)buf, len);
-	if (!yaml_parser_load(&parser, &doc)) {
-		err = customs__error(CUSTOMS_EFORMAT, "%s: line %zu column %zu: %s", path, parser.problem_mark.line + 1,
-				     parser.problem_mark.column + 1, parser.problem ? parser.problem : "YAML error");
-		yaml_parser_delete(&parser);
-		free(buf);
-		return err;
-	}
-	yaml_node_t *root = yaml_document_get_root_node(&doc);
-	*out = root ? yaml_to_json(&doc, root, 0) : json_array();
-	yaml_document_delete(&doc);
-	yaml_parser_delete(&parser);
+	err = customs__doc_parse(out, path, buf, len, allow_yaml);
 	free(buf);
-	if (!*out)
-		return customs__error(CUSTOMS_EFORMAT, "%s: YAML with unsupported nodes (aliases, non-string keys) or nested too deep",
-				      path);
-	return 0;
+	if (!err && json_is_null(*out)) {
+		json_decref(*out);
+		*out = json_array(); /* an empty YAML document: no rules */
+	}
+	return err;
 }
 
 static const char *jstr(const json_t *o, const char *key)

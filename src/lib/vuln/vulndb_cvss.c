@@ -1,7 +1,8 @@
-/* vulndb_cvss.c - CVSS v3.x base scores from vector strings, as the FIRST
- * CVSS v3.1 specification computes them (§7.1 "Base Metrics Equations",
- * Appendix A "Floating Point Rounding"), for feeds that give a vector
- * without its score. */
+/* vulndb_cvss.c - CVSS v3.x base scores and their exploitability and
+ * impact sub-scores from vector strings, as the FIRST CVSS v3.1
+ * specification computes them (§7.1 "Base Metrics Equations", Appendix A
+ * "Floating Point Rounding"), for feeds that give a vector without its
+ * score and for the policy gates that compare sub-scores. */
 #include <math.h>
 #include <string.h>
 
@@ -15,7 +16,7 @@ static double roundup(double x)
 	return (floor((double)i / 10000.0) + 1.0) / 10.0;
 }
 
-double vulndb__cvss3_score(const char *v)
+int customs_cvss3_scores(const char *v, double *base, double *exploitability, double *impact_out)
 {
 	/* metric values, -1 = absent */
 	double av = -1, ac = -1, pr = -1, ui = -1, c = -1, in = -1, a = -1;
@@ -23,13 +24,13 @@ double vulndb__cvss3_score(const char *v)
 	char prv = 0;
 
 	if (!v || strncmp(v, "CVSS:3.", 7) || (v[7] != '0' && v[7] != '1') || v[8] != '/')
-		return -1;
+		return CUSTOMS_EFORMAT;
 	for (const char *p = v + 9; *p;) {
 		const char *e = strchr(p, '/');
 		size_t n = e ? (size_t)(e - p) : strlen(p);
 		const char *colon = memchr(p, ':', n);
 		if (!colon || colon + 2 != p + n)
-			return -1;
+			return CUSTOMS_EFORMAT;
 		size_t kn = (size_t)(colon - p);
 		char val = colon[1];
 #define K(s) (kn == sizeof(s) - 1 && !memcmp(p, s, kn))
@@ -59,13 +60,24 @@ double vulndb__cvss3_score(const char *v)
 			p++;
 	}
 	if (av < 0 || ac < 0 || pr < 0 || ui < 0 || scope < 0 || c < 0 || in < 0 || a < 0)
-		return -1;
+		return CUSTOMS_EFORMAT;
 	pr = prv == 'N' ? 0.85 : prv == 'L' ? (scope ? 0.68 : 0.62) : (scope ? 0.5 : 0.27);
 	double iss = 1.0 - (1.0 - c) * (1.0 - in) * (1.0 - a);
 	double impact = scope ? 7.52 * (iss - 0.029) - 3.25 * pow(iss - 0.02, 15) : 6.42 * iss;
 	double expl = 8.22 * av * ac * pr * ui;
-	if (impact <= 0)
-		return 0;
 	double s = scope ? 1.08 * (impact + expl) : impact + expl;
-	return roundup(s < 10 ? s : 10);
+	/* the sub-scores as NVD shows them: one decimal, rounded half up */
+	if (exploitability)
+		*exploitability = round(expl * 10.0) / 10.0;
+	if (impact_out)
+		*impact_out = impact <= 0 ? 0 : round(impact * 10.0) / 10.0;
+	if (base)
+		*base = impact <= 0 ? 0 : roundup(s < 10 ? s : 10);
+	return 0;
+}
+
+double vulndb__cvss3_score(const char *v)
+{
+	double base;
+	return customs_cvss3_scores(v, &base, NULL, NULL) < 0 ? -1 : base;
 }
