@@ -327,6 +327,13 @@ CUSTOMS_EXTERN void customs_match_result_free(customs_match_result *r);
 /* 1 when m counts (not suppressed; covered ones are suppressed). */
 CUSTOMS_EXTERN int customs_match_active(const customs_match *m);
 
+/* 1 when r->matches[i] repeats an earlier match's finding: the same id and
+ * package identity (type, name, version, purl), counting or not, at another
+ * location (a hard link, a copied binary).  Tables and counts show one row
+ * per finding, saying what its first location's match says; the JSON keeps
+ * every location.  The matches of one finding sort next to each other. */
+CUSTOMS_EXTERN int customs_match_repeated(const customs_match_result *r, size_t i);
+
 /* One match as JSON (docs/json.md "customs-scan"); a names the layer
  * digest when given (may be NULL).  A new reference. */
 CUSTOMS_EXTERN json_t *customs_match_to_json(const customs_match *m, const customs_analysis *a);

@@ -73,33 +73,6 @@ static const char *note_text(char *buf, size_t n, const customs_match *m)
 	return buf;
 }
 
-static int same_str(const char *a, const char *b)
-{
-	return a == b || (a && b && !strcmp(a, b));
-}
-
-/* One row per (vulnerability, package identity: type, name, version,
- * purl), counting or not: a package found at two paths (a hard link, a
- * copied binary) is one row, saying what the first path's match says; the
- * JSON keeps each location.  Matches of one row sort next to each other
- * (severity, score, id, name, version). */
-static int same_row(const customs_match *a, const customs_match *b)
-{
-	return !strcmp(a->id, b->id) && same_str(a->type, b->type) && same_str(a->name, b->name) &&
-	       same_str(a->version, b->version) && same_str(a->purl, b->purl) &&
-	       customs_match_active(a) == customs_match_active(b);
-}
-
-/* 1 when matches[i] repeats the row of an earlier match. */
-static int repeated_row(const customs_match_result *r, size_t i)
-{
-	const customs_match *m = &r->matches[i];
-	for (size_t j = i; j-- > 0 && !strcmp(r->matches[j].id, m->id);)
-		if (same_row(&r->matches[j], m))
-			return 1;
-	return 0;
-}
-
 struct counts {
 	size_t sev[6], active, fixable, suppressed, covered, by_kind[7], locations, no_record;
 };
@@ -111,7 +84,7 @@ static void count(struct counts *k, const customs_match_result *r)
 	for (size_t i = 0; i < r->n; i++) {
 		const customs_match *m = &r->matches[i];
 		k->locations += customs_match_active(m);
-		if (repeated_row(r, i))
+		if (customs_match_repeated(r, i))
 			continue;
 		if (customs_match_active(m)) {
 			k->active++;
@@ -135,7 +108,7 @@ static int shown(const customs_match_result *r, size_t i, int show_suppressed, c
 		 int origin)
 {
 	const customs_match *m = &r->matches[i];
-	return (show_suppressed || customs_match_active(m)) && !repeated_row(r, i) &&
+	return (show_suppressed || customs_match_active(m)) && !customs_match_repeated(r, i) &&
 	       (!origin || origin_of(base, m) == origin);
 }
 
@@ -285,7 +258,7 @@ static size_t count_origin(const customs_match_result *r, const customs_store_ba
 {
 	size_t n = 0;
 	for (size_t i = 0; i < r->n; i++)
-		n += customs_match_active(&r->matches[i]) && !repeated_row(r, i) &&
+		n += customs_match_active(&r->matches[i]) && !customs_match_repeated(r, i) &&
 		     origin_of(base, &r->matches[i]) == origin;
 	return n;
 }

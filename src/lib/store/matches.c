@@ -322,7 +322,10 @@ static int count_severity(const customs_match_result *r, int64_t counts[6], int6
 {
 	memset(counts, 0, 6 * sizeof(counts[0]));
 	*suppressed = 0;
+	/* per finding, as scan's summary counts them */
 	for (size_t i = 0; i < r->n; i++) {
+		if (customs_match_repeated(r, i))
+			continue;
 		if (!customs_match_active(&r->matches[i]))
 			(*suppressed)++;
 		else if ((unsigned)r->matches[i].severity < 6)

@@ -282,11 +282,13 @@ int customs_store_rematch(customs_store *s, customs_vulndb *db, customs_store_re
 			ri->ntags = t ? li->ntags : 0;
 		}
 		if (set == im->matchset) {
-			/* unchanged: its active matches as they are */
+			/* unchanged: its findings that count as they are */
 			customs_store_value v = sv_int(set);
 			int64_t active = 0;
-			err = store__query_int(s, "SELECT count(*) FROM matches WHERE matchset = ? AND active = 1", &v,
-					       1, &active);
+			err = store__query_int(s,
+					       "SELECT unknown + negligible + low + medium + high + critical FROM "
+					       "matchsets WHERE id = ?",
+					       &v, 1, &active);
 			ri->active = active;
 			err = err < 0 ? err : 0;
 		} else {

@@ -102,6 +102,27 @@ int customs_match_active(const customs_match *m)
 	return m && m->suppressed == CUSTOMS_SUPPRESS_NONE;
 }
 
+static int same_str(const char *a, const char *b)
+{
+	return a == b || (a && b && !strcmp(a, b));
+}
+
+static int same_row(const customs_match *a, const customs_match *b)
+{
+	return !strcmp(a->id, b->id) && same_str(a->type, b->type) && same_str(a->name, b->name) &&
+	       same_str(a->version, b->version) && same_str(a->purl, b->purl) &&
+	       customs_match_active(a) == customs_match_active(b);
+}
+
+int customs_match_repeated(const customs_match_result *r, size_t i)
+{
+	const customs_match *m = &r->matches[i];
+	for (size_t j = i; j-- > 0 && !strcmp(r->matches[j].id, m->id);)
+		if (same_row(&r->matches[j], m))
+			return 1;
+	return 0;
+}
+
 static double now_seconds(void)
 {
 	struct timespec ts;
