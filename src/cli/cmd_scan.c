@@ -347,6 +347,26 @@ static int match(customs_match_result **res, customs_store_base **base, customs_
 	return 0;
 }
 
+/* The database's path (--db, else the default) into *dbpath, and whether
+ * there is none yet (scan fetches the feeds then, unless offline): 0 or an
+ * exit code with the error printed. */
+static int scan_db_path(char **dbpath, int *missing, const char *dbopt, int offline)
+{
+	*dbpath = NULL;
+	if (dbopt)
+		*dbpath = strdup(dbopt);
+	else if (customs_vulndb_default_path(dbpath) < 0)
+		return cli_error(EXIT_FAILED, "scan", "%s", customs_error_last());
+	if (!*dbpath)
+		return cli_error(EXIT_FAILED, "scan", "out of memory");
+	if ((*missing = no_database(*dbpath)) && offline)
+		return cli_error(EXIT_FAILED, "scan",
+				 "no vulnerability database at %s, and --offline does not fetch one: build it with "
+				 "`customs db import FEED...` (files) or `customs db update`",
+				 *dbpath);
+	return 0;
+}
+
 int cmd_scan(int argc, char **argv)
 {
 	static const cli_opt opts[] = {
@@ -441,7 +461,7 @@ int cmd_scan(int argc, char **argv)
 	customs_store_base *base = NULL;
 	customs_policy_result *pr = NULL;
 	double t0 = cli_now_ms(), t_db, t_an, t_match, t_out;
-	int missing;
+	int missing = 0;
 
 	memset(&sd, 0, sizeof(sd));
 	if (offline && remote_image(image))
@@ -449,20 +469,8 @@ int cmd_scan(int argc, char **argv)
 				       "--offline: %s would be pulled from a registry; give a local image "
 				       "(oci:DIR, docker-archive:FILE, oci-archive:FILE, dir:DIR, sbom:FILE)",
 				       image);
-	if (dbopt)
-		dbpath = strdup(dbopt);
-	else if (customs_vulndb_default_path(&dbpath) < 0)
-		return cli_error(EXIT_FAILED, "scan", "%s", customs_error_last());
-	if (!dbpath)
-		return cli_error(EXIT_FAILED, "scan", "out of memory");
-	if ((missing = no_database(dbpath)) && offline) {
-		rc = cli_error(
-			EXIT_FAILED, "scan",
-			"no vulnerability database at %s, and --offline does not fetch one: build it with `customs db "
-			"import FEED...` (files) or `customs db update`",
-			dbpath);
+	if ((rc = scan_db_path(&dbpath, &missing, dbopt, offline)) != 0)
 		goto done;
-	}
 	if (!missing && (rc = scan_db_open(&sd, dbpath)) != 0)
 		goto done;
 	if ((rc = cli_policy_prepare(&io, "scan")) != 0)

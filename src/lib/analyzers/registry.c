@@ -208,28 +208,41 @@ void customs__analyzers_stop(analyzer_run *v, size_t n)
 
 /* ---- what the store keys layer results by ---- */
 
-int customs__analyzers_key(char **out, int *cacheable, const char *names)
+/* the options of version 2 ask for what an opt-in analyzer finds */
+static int options_opt_in(const customs_options *o)
+{
+	return o && o->version >= 2 &&
+	       (o->secrets || o->secret_patterns || o->content_patterns || o->config_files || o->retrieve_files ||
+		o->verify_packages);
+}
+
+int customs__analyzers_key(char **out, int *cacheable, int *opt_in, const customs_options *opts)
 {
 	customs_buf b = CUSTOMS_BUF_INIT(0);
-	int all = 1, err;
+	const char *names = opts ? opts->analyzers : NULL;
+	int cache = 1, opted = 0, asked = options_opt_in(opts), err;
 
 	*out = NULL;
 	pthread_once(&builtins_once, register_builtins);
 	pthread_mutex_lock(&lock);
 	err = check_names(names);
 	for (size_t i = 0; !err && i < ntypes; i++) {
-		if (!selected(names, types[i]->name))
+		int named = !all(names) && customs__analyzer_named(names, types[i]->name);
+		if (optional(types[i]) ? !(named || (asked && types[i]->configure)) : !(all(names) || named))
 			continue;
 		if (customs_buf_printf(&b, "%s%s@%s", b.len ? "," : "", types[i]->name, types[i]->analyzer_version) < 0)
 			err = customs__error(CUSTOMS_ENOMEM, "out of memory");
-		all &= types[i]->create == customs__copies_create;
+		cache &= types[i]->create == customs__copies_create;
+		opted |= optional(types[i]);
 	}
 	pthread_mutex_unlock(&lock);
 	if (!err && !(*out = b.len ? customs_buf_detach(&b) : customs_strdup("")))
 		err = customs__error(CUSTOMS_ENOMEM, "out of memory");
 	customs_buf_release(&b);
 	if (cacheable)
-		*cacheable = all;
+		*cacheable = cache;
+	if (opt_in)
+		*opt_in = opted;
 	return err;
 }
 

@@ -18,12 +18,16 @@ int customs__analyzers_start(analyzer_run *out, size_t *n, size_t cap, const cus
 /* destroy() of each. */
 void customs__analyzers_stop(analyzer_run *v, size_t n);
 
-/* The analyzers names selects, as a key of what they find:
+/* The analyzers opts selects (opts->analyzers; the opt-in ones when named
+ * or when the options ask for what they find), as a key of what they find:
  * "name@analyzer_version,..." in run order (malloc'd).  *cacheable (may be
  * NULL): every one of them keeps what it takes from a layer in the copies
  * service (core/copies.h) and nothing elsewhere, so a layer's results can
- * be kept and fed back (the built-ins; a plugin's state is its own). */
-int customs__analyzers_key(char **out, int *cacheable, const char *names);
+ * be kept and fed back (the built-ins; a plugin's state is its own).
+ * *opt_in (may be NULL): an opt-in analyzer is among them; what it finds
+ * (secrets, configuration files, package checks) is not stored, so a stored
+ * analysis cannot stand in for this one. */
+int customs__analyzers_key(char **out, int *cacheable, int *opt_in, const customs_options *opts);
 /* The CUSTOMS_COPIES_KINDS copies sets that are r's state, when r keeps
  * its per-layer results there (see above); else NULL. */
 copies *customs__analyzer_copies(const analyzer_run *r);

@@ -25,6 +25,7 @@ typedef struct stored {
 	customs_store_stats *st;
 	char *key;             /* the analyzers' key */
 	int cacheable;         /* every analyzer keeps its layer results in the copies service */
+	int opt_in;            /* an opt-in analyzer runs: a stored analysis lacks what it finds */
 	int keep;              /* store what the pass read */
 	void **blob;           /* per layer read: its results encoded, or NULL */
 	size_t *blen;
@@ -52,7 +53,7 @@ static int known(void *ud, const customs_analysis *a, customs_analysis **out)
 	int fd = 0, complete = 0, err;
 
 	x->keep = digest && !(x->so && x->so->no_put);
-	if (!digest || (x->so && x->so->force))
+	if (!digest || (x->so && x->so->force) || x->opt_in)
 		return 0;
 	if ((err = store__image_key(x->s, digest, &key, &fd, &complete)) <= 0)
 		return err;
@@ -194,7 +195,7 @@ int customs_store_analyze(customs_store *s, customs_analysis **out, const char *
 		}
 		return err;
 	}
-	if ((err = customs__analyzers_key(&x.key, &x.cacheable, x.opts->analyzers)) < 0)
+	if ((err = customs__analyzers_key(&x.key, &x.cacheable, &x.opt_in, x.opts)) < 0)
 		return err;
 	analyze_hooks h = {.ud = &x, .check_diff_ids = x.cacheable, .known = known, .before_walk = before_walk,
 			   .after_walk = after_walk, .finished = finished};

@@ -108,3 +108,9 @@ done:
 	customs_buf_release(&todo);
 	return res;
 }
+
+int customs__analysis_visible(const customs_analysis *a, const char *path, int layer)
+{
+	const customs_file *f = customs_analysis_lookup(a, path, 0);
+	return f && f->layer == layer;
+}

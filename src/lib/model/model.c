@@ -234,12 +234,6 @@ int customs__analysis_add_package_check(customs_analysis *a, const customs_packa
 	return err;
 }
 
-int customs__analysis_visible(const customs_analysis *a, const char *path, int layer)
-{
-	const customs_file *f = customs_analysis_lookup(a, path, 0);
-	return f && f->layer == layer;
-}
-
 static void collected_release(customs_analysis *a)
 {
 	for (size_t i = 0; i < a->nsecrets; i++)

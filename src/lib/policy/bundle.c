@@ -675,21 +675,6 @@ static void bundle_read(loader *l, const json_t *root)
 	rules_list(l, root, "blacklisted_images", "denylisted_images", &b->denied, &b->ndenied, 0);
 }
 
-int policy__ask(char ***v, size_t *n, const char *s)
-{
-	for (size_t i = 0; i < *n; i++)
-		if (!strcmp((*v)[i], s))
-			return 0;
-	char **nv = realloc(*v, (*n + 2) * sizeof(*nv));
-	if (!nv)
-		return customs__error(CUSTOMS_ENOMEM, "out of memory");
-	*v = nv;
-	if (!(nv[*n] = customs_strdup(s)))
-		return customs__error(CUSTOMS_ENOMEM, "out of memory");
-	nv[++*n] = NULL;
-	return 0;
-}
-
 /* What the rules need from the layer pass. */
 static int needs(customs_policy_bundle *b)
 {

@@ -2,7 +2,8 @@
  * parsed by the parameter's type as Anchore Engine's validators do
  * (policy/params.py: BooleanStringValidator, IntegerValidator,
  * FloatValidator, CommaDelimited*Validator, EnumValidator, BYTES_REGEX),
- * the values triggers read, and the comparisons several gates share. */
+ * the values triggers read, the comparisons several gates share, and the
+ * lists of what a bundle asks the layer pass for. */
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
@@ -380,4 +381,19 @@ int policy__check(const char *op, const char *x, const char *y)
 	if (rc < 0)
 		return rc;
 	return !strcmp(op, "like") ? rc : !rc;
+}
+
+int policy__ask(char ***v, size_t *n, const char *s)
+{
+	for (size_t i = 0; i < *n; i++)
+		if (!strcmp((*v)[i], s))
+			return 0;
+	char **nv = realloc(*v, (*n + 2) * sizeof(*nv));
+	if (!nv)
+		return customs__error(CUSTOMS_ENOMEM, "out of memory");
+	*v = nv;
+	if (!(nv[*n] = customs_strdup(s)))
+		return customs__error(CUSTOMS_ENOMEM, "out of memory");
+	nv[++*n] = NULL;
+	return 0;
 }

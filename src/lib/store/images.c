@@ -86,7 +86,7 @@ int customs_store_put(customs_store *s, const customs_analysis *a, const customs
 	if (a->image.source_kind && !strcmp(a->image.source_kind, "sbom")) {
 		if (!(key = customs_strdup("sbom")))
 			return customs__error(CUSTOMS_ENOMEM, "out of memory");
-	} else if ((err = customs__analyzers_key(&key, NULL, opts ? opts->analyzers : NULL)) < 0) {
+	} else if ((err = customs__analyzers_key(&key, NULL, NULL, opts)) < 0) {
 		return err;
 	}
 	store_put p = {.a = a, .analyzers = key, .file_digests = opts ? opts->file_digests : 0, .tag = tag};
