@@ -10,11 +10,13 @@
 #include "cli.h"
 #include "common.h"
 #include "customs/match.h"
+#include "customs/store.h"
 #include "customs/vuln.h"
 
 const char cmd_evaluate_usage[] =
 	"usage: customs evaluate IMAGE|sbom:FILE --policy BUNDLE [--tag REGISTRY/REPO:TAG] [-o FORMAT[=FILE]]...\n"
 	"                        [--fail-on-warn] [--dockerfile FILE] [--base-layers N] [--db PATH]\n"
+	"                        [--store URL]\n"
 	"\n"
 	"Evaluate an Anchore Engine policy bundle (version 1_0, JSON or YAML; see\n"
 	"docs/policy.md and `customs policy describe`) against IMAGE: the first\n"
@@ -23,6 +25,12 @@ const char cmd_evaluate_usage[] =
 	"item stops applying and is reported), and the actions fold STOP > WARN > GO.\n"
 	"Secrets, configuration files, file digests and package checks are collected\n"
 	"in the same single pass over the layers, and only when the bundle asks.\n"
+	"\n"
+	"With a store (--store, $CUSTOMS_STORE) the image is analysed through it (an\n"
+	"image or layers it holds are not read again: see `customs analyze`), a stored\n"
+	"base image gives the base layers unless --base-layers does, and the\n"
+	"evaluation is kept with the bundle's digest (`customs query IMAGE\n"
+	"evaluations`).\n"
 	"\n"
 	"Options:\n"
 	"  -o, --output FORMAT[=FILE]  repeatable, at most one on stdout: table (default),\n"
@@ -36,7 +44,7 @@ const char cmd_evaluate_usage[] =
 	"error, 3 the image, the bundle or the database could not be read (an\n"
 	"invalid bundle is never GO), 4 verdict written but part of the image could\n"
 	"not be read.\n"
-	"\n" CLI_IMAGE_USAGE;
+	"\n" CLI_IMAGE_USAGE "\n" CLI_STORE_USAGE;
 
 enum {
 	OPT_DB = OPT_IMAGE_LAST,
@@ -90,7 +98,7 @@ int cmd_evaluate(int argc, char **argv)
 	int opt, rc, timings = cli_timings_env();
 	double t[5];
 
-	cli_parser_init(&p, "evaluate", argc, argv, opts, CLI_IMAGE_GROUPS | CLI_OPTS_POLICY, &io);
+	cli_parser_init(&p, "evaluate", argc, argv, opts, CLI_IMAGE_GROUPS | CLI_OPTS_POLICY | CLI_OPTS_STORE, &io);
 	while ((opt = cli_next(&p)) > 0) {
 		if (opt == 'o' && (rc = cli_output_add(&outs, "evaluate", optarg, CUSTOMS_REPORT_POLICY)) != 0)
 			return rc;
@@ -117,7 +125,9 @@ int cmd_evaluate(int argc, char **argv)
 	    (rc = vulns(&db, &info, &res, dbopt, a)) != 0)
 		goto done;
 	t[2] = cli_now_ms();
-	if ((rc = cli_policy_run(&io, "evaluate", a, res, db, info, &pr)) != 0)
+	if ((rc = cli_policy_base(&io, "evaluate", a)) != 0 ||
+	    (rc = cli_policy_run(&io, "evaluate", a, res, db, info, &pr)) != 0 ||
+	    (rc = cli_policy_keep(&io, "evaluate", a, pr)) != 0)
 		goto done;
 	t[3] = cli_now_ms();
 	customs_report r = {.version = CUSTOMS_REPORT_VERSION,
@@ -149,6 +159,7 @@ done:
 	customs_vulndb_info_free(info);
 	customs_vulndb_free(db);
 	customs_analysis_free(a);
+	customs_store_free(io.store);
 	cli_policy_release(&io);
 	return rc;
 }

@@ -516,7 +516,8 @@ int cmd_scan(int argc, char **argv)
 	/* the store's base splits the evaluation as it splits the matches */
 	if (base && !io.policy.base_layers && base->layers <= (size_t)INT_MAX)
 		io.policy.base_layers = (int)base->layers;
-	if (io.policy.bundle && (rc = cli_policy_run(&io, "scan", a, res, sd.db, sd.job.info, &pr)) != 0)
+	if (io.policy.bundle && ((rc = cli_policy_run(&io, "scan", a, res, sd.db, sd.job.info, &pr)) != 0 ||
+				 (rc = cli_policy_keep(&io, "scan", a, pr)) != 0))
 		goto done;
 
 	int failed = 0;

@@ -1,6 +1,8 @@
 /* common.c - what several subcommands share: option tables and the image
  * options, the progress line, the analysis runner, the -o outputs. */
 #include <errno.h>
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -19,10 +21,14 @@ static int parse_size(uint64_t *out, const char *s)
 	if (errno || end == s || s[0] == '-')
 		return -1;
 	switch (*end) {
-	case 'K': case 'k': v <<= 10, end++; break;
-	case 'M': case 'm': v <<= 20, end++; break;
-	case 'G': case 'g': v <<= 30, end++; break;
-	case 'T': case 't': v <<= 40, end++; break;
+	case 'K':
+	case 'k': v <<= 10, end++; break;
+	case 'M':
+	case 'm': v <<= 20, end++; break;
+	case 'G':
+	case 'g': v <<= 30, end++; break;
+	case 'T':
+	case 't': v <<= 40, end++; break;
 	}
 	if (*end)
 		return -1;
@@ -64,7 +70,9 @@ static int image_opt(cli_image_opts *io, const char *cmd, int opt, const char *a
 		return 0;
 	case OPT_AS_OF:
 		if ((io->policy.as_of = cli_parse_time(arg)) <= 0)
-			return cli_usage_error(cmd, "--as-of wants a date (YYYY-MM-DD) or an RFC 3339 time, not '%s'", arg), -1;
+			return cli_usage_error(cmd, "--as-of wants a date (YYYY-MM-DD) or an RFC 3339 time, not '%s'",
+					       arg),
+			       -1;
 		return 0;
 	case OPT_INSECURE_REGISTRY: {
 		size_t l = strlen(io->insecure);
@@ -234,7 +242,8 @@ int cli_image_prepare(cli_image_opts *io, const char *cmd)
 						explicit_bzero(io->password, cap);
 					free(io->password);
 					io->password = NULL;
-					return cli_error(EXIT_USAGE, cmd, "--password-stdin: more than 64 KiB on stdin");
+					return cli_error(EXIT_USAGE, cmd,
+							 "--password-stdin: more than 64 KiB on stdin");
 				}
 				if (io->password) {
 					memcpy(np, io->password, len);
@@ -328,7 +337,9 @@ int cli_analyze_stored(customs_analysis **out, const char *cmd, const char *ref,
 	    (rc = cli_store_open(&io->store, cmd, io->store_url, !strncmp(ref, "store:", 6))) != 0)
 		return rc;
 	if (io->store) {
-		customs_store_opts so = {.version = CUSTOMS_STORE_OPTS_VERSION, .tag = io->tag, .force = io->force,
+		customs_store_opts so = {.version = CUSTOMS_STORE_OPTS_VERSION,
+					 .tag = io->tag,
+					 .force = io->force,
 					 .load_flags = io->load_flags};
 		customs_store_stats st;
 		err = customs_store_analyze(io->store, out, ref, &io->o, &so, &st);
@@ -336,8 +347,10 @@ int cli_analyze_stored(customs_analysis **out, const char *cmd, const char *ref,
 			*stats = st;
 		if (!err && cli_timings_env())
 			fprintf(stderr, "customs %s: timings: store: %s, %zu layers read, %zu from the store\n", cmd,
-				st.known ? "image known" : st.stored ? "stored" : "not stored", st.layers_read,
-				st.layers_cached);
+				st.known    ? "image known"
+				: st.stored ? "stored"
+					    : "not stored",
+				st.layers_read, st.layers_cached);
 	} else {
 		err = customs_analyze(out, ref, &io->o);
 	}
@@ -352,8 +365,8 @@ int cli_analyze_stored(customs_analysis **out, const char *cmd, const char *ref,
 	if (!io->quiet) {
 		const customs_analysis *a = *out;
 		for (size_t i = 0; i < a->nwarnings; i++)
-			fprintf(stderr, "customs %s: %s: %s\n", cmd, a->warnings[i].level == CUSTOMS_ERROR ? "error" : "warning",
-				a->warnings[i].message);
+			fprintf(stderr, "customs %s: %s: %s\n", cmd,
+				a->warnings[i].level == CUSTOMS_ERROR ? "error" : "warning", a->warnings[i].message);
 	}
 	return 0;
 }
@@ -428,11 +441,12 @@ int cli_outputs_finish(cli_outputs *o, const char *cmd, const char *dflt)
 		}
 		for (size_t k = 0; k < i; k++)
 			if (o->v[i].path && o->v[k].path && !strcmp(o->v[i].path, o->v[k].path))
-				return cli_usage_error(cmd, "-o %s and -o %s both write %s", o->v[k].format, o->v[i].format,
-						       o->v[i].path);
+				return cli_usage_error(cmd, "-o %s and -o %s both write %s", o->v[k].format,
+						       o->v[i].format, o->v[i].path);
 	}
 	if (on_stdout > 1)
-		return cli_usage_error(cmd, "only one output can go to stdout: give the others a file (-o FORMAT=FILE)");
+		return cli_usage_error(cmd,
+				       "only one output can go to stdout: give the others a file (-o FORMAT=FILE)");
 	return 0;
 }
 
@@ -495,8 +509,8 @@ int cli_write_outputs(const char *cmd, customs_report_writer *w, const cli_outpu
 		if (!f)
 			return EXIT_FAILED;
 		if (customs_report_writer_write(w, f, o->format) < 0)
-			rc = cli_error(EXIT_FAILED, cmd, "%s%s%s: %s", o->format, o->path ? " to " : "", o->path ? o->path : "",
-				       customs_error_last());
+			rc = cli_error(EXIT_FAILED, cmd, "%s%s%s: %s", o->format, o->path ? " to " : "",
+				       o->path ? o->path : "", customs_error_last());
 		int crc = cli_output_close(f, o, cmd, tmp, rc == 0);
 		if (timings)
 			fprintf(stderr, "customs %s: timings: %s %.1f ms\n", cmd, o->format, cli_now_ms() - t0);
@@ -596,14 +610,61 @@ int cli_policy_run(cli_image_opts *io, const char *cmd, const customs_analysis *
 {
 	const cli_policy *p = &io->policy;
 	customs_policy_eval_opts eo = {
-		.version = CUSTOMS_POLICY_EVAL_OPTS_VERSION, .tag = p->tag, .matches = m, .db = db, .db_info = info,
-		.dockerfile = p->dockerfile_text, .base_layers = p->base_layers, .now = p->as_of, .source_sbom = p->source,
+		.version = CUSTOMS_POLICY_EVAL_OPTS_VERSION,
+		.tag = p->tag,
+		.matches = m,
+		.db = db,
+		.db_info = info,
+		.dockerfile = p->dockerfile_text,
+		.base_layers = p->base_layers,
+		.now = p->as_of,
+		.source_sbom = p->source,
 	};
 	if (customs_policy_evaluate(out, p->bundle, a, &eo) < 0)
 		return cli_error(EXIT_FAILED, cmd, "evaluating %s: %s", p->path, customs_error_last());
 	if (!io->quiet)
 		for (size_t i = 0; i < (*out)->nwarnings; i++)
 			cli_error(0, cmd, "policy: warning: %s", (*out)->warnings[i]);
+	return 0;
+}
+
+int cli_policy_keep(cli_image_opts *io, const char *cmd, const customs_analysis *a, const customs_policy_result *pr)
+{
+	char *json = NULL;
+	size_t len = 0;
+	FILE *f;
+	int err;
+	if (!io->store || !pr->image_digest)
+		return 0;
+	customs_report r = {
+		.version = CUSTOMS_REPORT_VERSION, .kind = CUSTOMS_REPORT_POLICY, .analysis = a, .policy = pr};
+	if (!(f = open_memstream(&json, &len)))
+		return cli_error(EXIT_FAILED, cmd, "out of memory");
+	err = customs_report_write(f, &r, "json");
+	fclose(f);
+	customs_store_evaluation e = {.image_digest = pr->image_digest,
+				      .bundle_digest = pr->bundle_digest,
+				      .action = customs_policy_action_name(pr->final_action),
+				      .result = json};
+	if (!err)
+		err = customs_store_evaluation_put(io->store, &e);
+	free(json);
+	if (err < 0)
+		return cli_error(EXIT_FAILED, cmd, "keeping the evaluation in the store: %s", customs_error_last());
+	return 0;
+}
+
+int cli_policy_base(cli_image_opts *io, const char *cmd, const customs_analysis *a)
+{
+	customs_store_base *b = NULL;
+	int err;
+	if (!io->store || !io->policy.path || io->policy.base_layers)
+		return 0;
+	if ((err = customs_store_base_of(io->store, &b, a)) < 0 && err != CUSTOMS_ENOTFOUND)
+		return cli_error(EXIT_FAILED, cmd, "%s", customs_error_last());
+	if (b && b->layers <= (size_t)INT_MAX)
+		io->policy.base_layers = (int)b->layers;
+	customs_store_base_free(b);
 	return 0;
 }
 

@@ -205,6 +205,12 @@ int cli_policy_prepare(cli_image_opts *io, const char *cmd);
 /* Evaluate the bundle over a and its matches (m, db, info may be NULL). */
 int cli_policy_run(cli_image_opts *io, const char *cmd, const customs_analysis *a, const customs_match_result *m,
 		   customs_vulndb *db, const customs_vulndb_info *info, customs_policy_result **out);
+/* With a store (io->store): keep the evaluation with the image's and the
+ * bundle's digests (customs query IMAGE evaluations).  0 or an exit code. */
+int cli_policy_keep(cli_image_opts *io, const char *cmd, const customs_analysis *a, const customs_policy_result *pr);
+/* With a store and no --base-layers: the stored base image of a, when
+ * there is one, gives the evaluation's base layers.  0 or an exit code. */
+int cli_policy_base(cli_image_opts *io, const char *cmd, const customs_analysis *a);
 /* EXIT_FINDINGS for STOP, and for WARN with --fail-on-warn; else EXIT_OK. */
 int cli_policy_exit(const customs_policy_result *r, const cli_policy *p);
 void cli_policy_release(cli_image_opts *io);

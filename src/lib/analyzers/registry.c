@@ -14,11 +14,22 @@
 /* In the order they run: the OS package analyzers first, for the language
  * ones link their packages to what those found. */
 static const customs_analyzer_type *const builtins[] = {
-	&customs__osrelease_analyzer, &customs__rpm_analyzer,    &customs__dpkg_analyzer,   &customs__apk_analyzer,
-	&customs__python_analyzer,    &customs__npm_analyzer,    &customs__gobin_analyzer,  &customs__rust_analyzer,
-	&customs__ruby_analyzer,      &customs__php_analyzer,    &customs__dotnet_analyzer, &customs__java_analyzer,
+	&customs__osrelease_analyzer,
+	&customs__rpm_analyzer,
+	&customs__dpkg_analyzer,
+	&customs__apk_analyzer,
+	&customs__python_analyzer,
+	&customs__npm_analyzer,
+	&customs__gobin_analyzer,
+	&customs__rust_analyzer,
+	&customs__ruby_analyzer,
+	&customs__php_analyzer,
+	&customs__dotnet_analyzer,
+	&customs__java_analyzer,
 	/* opt-in: what the policy engine asks for */
-	&customs__secrets_analyzer,   &customs__config_analyzer, &customs__verify_analyzer,
+	&customs__secrets_analyzer,
+	&customs__config_analyzer,
+	&customs__verify_analyzer,
 };
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -39,9 +50,10 @@ static int add_type(const customs_analyzer_type *t)
 		return customs__error(CUSTOMS_EINVAL, "no analyzer to register");
 	const char *name = t->name && *t->name ? t->name : "(no name)";
 	if (t->version != CUSTOMS_ANALYZER_VERSION && t->version != 2)
-		return customs__error(CUSTOMS_EUNSUPPORTED,
-				      "analyzer %s has interface version %u; this libcustoms (%s) takes version 2 or %d", name,
-				      t->version, CUSTOMS_VERSION, CUSTOMS_ANALYZER_VERSION);
+		return customs__error(
+			CUSTOMS_EUNSUPPORTED,
+			"analyzer %s has interface version %u; this libcustoms (%s) takes version 2 or %d", name,
+			t->version, CUSTOMS_VERSION, CUSTOMS_ANALYZER_VERSION);
 	if (!t->name || !*t->name || strpbrk(t->name, ", \t\n\r\v\f"))
 		return customs__error(CUSTOMS_EINVAL, "analyzer name \"%s\": empty, or with a comma or blank", name);
 	for (size_t i = 0; i < ntypes; i++)
@@ -53,10 +65,11 @@ static int add_type(const customs_analyzer_type *t)
 		return customs__error(CUSTOMS_EINVAL, "analyzer %s has no finish()", name);
 	int streams = t->stream_open || t->stream_write || t->stream_close;
 	if (streams && !(t->stream_open && t->stream_write && t->stream_close))
-		return customs__error(CUSTOMS_EINVAL, "analyzer %s: stream_open, stream_write and stream_close go together",
-				      name);
+		return customs__error(CUSTOMS_EINVAL,
+				      "analyzer %s: stream_open, stream_write and stream_close go together", name);
 	if (wants_files(t) && !t->file && !streams)
-		return customs__error(CUSTOMS_EINVAL, "analyzer %s wants files but has neither file() nor streams", name);
+		return customs__error(CUSTOMS_EINVAL, "analyzer %s wants files but has neither file() nor streams",
+				      name);
 	if (t->create && !t->destroy)
 		return customs__error(CUSTOMS_EINVAL, "analyzer %s has create() but no destroy()", name);
 	if (ntypes == MAX_TYPES)
@@ -159,12 +172,16 @@ fail:
 
 int customs__analyzers_start(analyzer_run *out, size_t *n, size_t cap, const customs_options *opts)
 {
+	static const customs_options defaults = CUSTOMS_OPTIONS_INIT;
 	const customs_analyzer_type *sel[MAX_TYPES];
 	int asked[MAX_TYPES];
-	const char *names = opts->analyzers;
+	const char *names;
 	size_t k = 0, used = 0;
 	int bad;
 
+	if (!opts)
+		opts = &defaults;
+	names = opts->analyzers;
 	*n = 0;
 	pthread_once(&builtins_once, register_builtins);
 	if (builtins_err)
@@ -186,7 +203,8 @@ int customs__analyzers_start(analyzer_run *out, size_t *n, size_t cap, const cus
 	for (size_t i = 0; i < k; i++) {
 		if (used == cap) {
 			customs__analyzers_stop(out, used);
-			return customs__error(CUSTOMS_ELIMIT, "more than %zu analyzers selected, at most %zu run at once", k, cap);
+			return customs__error(CUSTOMS_ELIMIT,
+					      "more than %zu analyzers selected, at most %zu run at once", k, cap);
 		}
 		int rc = start_one(&out[used], sel[i], opts, asked[i] || !optional(sel[i]));
 		if (rc < 0) {

@@ -12,8 +12,9 @@
  * or "all": every one that is not opt-in) selects, and the opt-in ones
  * whose configure() says opts asks for them, in the order they were
  * registered (which is the order their packages are added in), each with
- * a new state: into out[0..*n).  More than cap is CUSTOMS_ELIMIT.  On
- * error the states made so far are destroyed and *n is 0. */
+ * a new state: into out[0..*n).  opts NULL: the defaults.  More than cap
+ * is CUSTOMS_ELIMIT.  On error the states made so far are destroyed and *n
+ * is 0. */
 int customs__analyzers_start(analyzer_run *out, size_t *n, size_t cap, const customs_options *opts);
 /* destroy() of each. */
 void customs__analyzers_stop(analyzer_run *v, size_t n);

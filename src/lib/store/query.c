@@ -23,14 +23,18 @@ static const customs_store_query_info queries[] = {
 	 "index,digest,diff_id,size,created_by,packages_added,entries", "issisii"},
 	{"introduced-by", 0, "PACKAGE", "which layer (and command) brought a package, and which removed it",
 	 "name,version,type,layer,created_by,removed_in_layer", "sssisi"},
-	{"config", 0, "", "the image config: user, env, entrypoint, cmd, ports, volumes, labels, ...", "field,key,value",
-	 "sss"},
-	{"vulns", 0, "", "its active vulnerabilities (last matched), inherited from its base image or introduced by its "
-			 "own layers",
+	{"config", 0, "", "the image config: user, env, entrypoint, cmd, ports, volumes, labels, ...",
+	 "field,key,value", "sss"},
+	{"vulns", 0, "",
+	 "its active vulnerabilities (last matched), inherited from its base image or introduced by its "
+	 "own layers",
 	 "id,severity,package,version,type,fix_state,fixed_in,layer,origin", "sssssssis"},
 	{"base", 0, "", "the stored image whose layers its first layers are", "digest,tags,reference,layers", "sssi"},
 	{"history", 0, "", "what each rematch changed: matches new and resolved, with the time and database",
 	 "at,event,id,severity,package,version,type,vulndb_built_at", "ssssssss"},
+	{"evaluations", 0, "",
+	 "the policy evaluations kept of it (evaluate or scan --policy with a store), newest first",
+	 "evaluated_at,bundle_digest,action", "sss"},
 	{"has-package", 1, "NAME [--version CONSTRAINT] [--type T]",
 	 "images with a package of that name (the constraint in the package's own version scheme)",
 	 "digest,tags,name,version,type,layer", "sssssi"},
@@ -206,8 +210,9 @@ static int q_setuid(owned_table *o, const customs_analysis *a, const customs_sto
 			continue;
 		char p[4096];
 		snprintf(p, sizeof(p), "/%s", f->path);
-		const char *flags = (f->mode & 04000) && (f->mode & 02000) ? "setuid,setgid" : f->mode & 04000 ? "setuid"
-															: "setgid";
+		const char *flags = (f->mode & 04000) && (f->mode & 02000) ? "setuid,setgid"
+				    : f->mode & 04000                      ? "setuid"
+									   : "setgid";
 		if ((err = cell(o, p)) || (err = cell_mode(o, f->mode)) || (err = celli(o, f->uid)) ||
 		    (err = celli(o, f->gid)) || (err = celli(o, f->layer)))
 			break;
@@ -323,9 +328,7 @@ static int q_config(owned_table *o, const customs_analysis *a, const customs_sto
 	}
 	const char *k;
 	json_t *v;
-	json_object_foreach(c->labels, k, v)
-		if ((err = kv(o, "labels", k, json_string_value(v))))
-			return err;
+	json_object_foreach(c->labels, k, v) if ((err = kv(o, "labels", k, json_string_value(v)))) return err;
 	if (c->healthcheck) {
 		char *h = json_dumps(c->healthcheck, JSON_COMPACT | JSON_PRESERVE_ORDER);
 		err = kv(o, "healthcheck", NULL, h);
@@ -396,7 +399,8 @@ static int history_row(void *ud, const customs_store_value *c, size_t n)
 	int64_t sev = sv_i64(&c[3]);
 	int err;
 	if ((err = cell(o, sv_str(&c[0]))) || (err = cell(o, sv_str(&c[1]))) || (err = cell(o, sv_str(&c[2]))) ||
-	    (err = cell(o, customs_severity_name(sev >= 0 && sev < 6 ? (customs_severity)sev : CUSTOMS_SEVERITY_UNKNOWN))) ||
+	    (err = cell(o, customs_severity_name(sev >= 0 && sev < 6 ? (customs_severity)sev
+								     : CUSTOMS_SEVERITY_UNKNOWN))) ||
 	    (err = cell(o, sv_str(&c[4]))) || (err = cell(o, sv_str(&c[5]))) || (err = cell(o, sv_str(&c[6]))))
 		return err;
 	return cell(o, sv_str(&c[7]));
@@ -411,11 +415,22 @@ static int q_history(customs_store *s, owned_table *o, const customs_analysis *a
 			    &d, 1, history_row, o);
 }
 
+static int q_evaluations(customs_store *s, owned_table *o, const customs_analysis *a)
+{
+	customs_store_evaluation_list *l = NULL;
+	int err = customs_store_evaluations(s, &l, store__analysis_digest(a), NULL);
+	for (size_t i = 0; !err && l && i < l->n; i++)
+		if (!(err = cell(o, l->v[i].evaluated_at)) && !(err = cell(o, l->v[i].bundle_digest)))
+			err = cell(o, l->v[i].action);
+	customs_store_evaluation_list_free(l);
+	return err;
+}
+
 /* ---- queries over every image ---- */
 
 typedef struct fleet {
 	owned_table *o;
-	customs_strmap tags;     /* digest -> tags (arena text) */
+	customs_strmap tags; /* digest -> tags (arena text) */
 	customs_arena ar;
 	const customs_store_query_args *x;
 } fleet;
@@ -447,9 +462,18 @@ static int fleet_tags(customs_store *s, fleet *f)
 static const customs_version_scheme *scheme_of(const char *type)
 {
 	static const char *const m[][2] = {
-		{"deb", "dpkg"},       {"rpm", "rpm"},      {"apk", "apk"},          {"python", "pep440"},
-		{"npm", "semver"},     {"go-module", "go"}, {"java-archive", "maven"}, {"maven", "maven"},
-		{"gem", "gem"},        {"rust-crate", "cargo"}, {"php-composer", "composer"}, {"dotnet", "nuget"},
+		{"deb", "dpkg"},
+		{"rpm", "rpm"},
+		{"apk", "apk"},
+		{"python", "pep440"},
+		{"npm", "semver"},
+		{"go-module", "go"},
+		{"java-archive", "maven"},
+		{"maven", "maven"},
+		{"gem", "gem"},
+		{"rust-crate", "cargo"},
+		{"php-composer", "composer"},
+		{"dotnet", "nuget"},
 		{"nuget", "nuget"},
 	};
 	for (size_t i = 0; type && i < NV(m); i++)
@@ -481,7 +505,8 @@ static int package_hit(void *ud, const customs_store_value *c, size_t n)
 		if (!sc || !version || customs_version_satisfies(sc, version, f->x->version, &ok) < 0 || !ok)
 			return 0;
 	}
-	if ((err = cell(f->o, digest)) || (err = cell(f->o, digest ? customs_strmap_get(&f->tags, digest, NULL) : NULL)) ||
+	if ((err = cell(f->o, digest)) ||
+	    (err = cell(f->o, digest ? customs_strmap_get(&f->tags, digest, NULL) : NULL)) ||
 	    (err = cell(f->o, sv_str(&c[1]))) || (err = cell(f->o, version)) || (err = cell(f->o, type)))
 		return err;
 	return cell_layer(f->o, sv_i64(&c[4]));
@@ -494,9 +519,11 @@ static int vuln_hit(void *ud, const customs_store_value *c, size_t n)
 	const char *digest = sv_str(&c[0]);
 	int64_t sev = sv_i64(&c[2]);
 	int err;
-	if ((err = cell(f->o, digest)) || (err = cell(f->o, digest ? customs_strmap_get(&f->tags, digest, NULL) : NULL)) ||
+	if ((err = cell(f->o, digest)) ||
+	    (err = cell(f->o, digest ? customs_strmap_get(&f->tags, digest, NULL) : NULL)) ||
 	    (err = cell(f->o, sv_str(&c[1]))) ||
-	    (err = cell(f->o, customs_severity_name(sev >= 0 && sev < 6 ? (customs_severity)sev : CUSTOMS_SEVERITY_UNKNOWN))) ||
+	    (err = cell(f->o, customs_severity_name(sev >= 0 && sev < 6 ? (customs_severity)sev
+									: CUSTOMS_SEVERITY_UNKNOWN))) ||
 	    (err = cell(f->o, sv_str(&c[3]))) || (err = cell(f->o, sv_str(&c[4]))))
 		return err;
 	return cell(f->o, sv_str(&c[5]));
@@ -510,14 +537,16 @@ static int file_hit(void *ud, const customs_store_value *c, size_t n)
 	char p[4096];
 	int err;
 	snprintf(p, sizeof(p), "/%s", path ? path : "");
-	if ((err = cell(f->o, digest)) || (err = cell(f->o, digest ? customs_strmap_get(&f->tags, digest, NULL) : NULL)) ||
-	    (err = cell(f->o, p)) || (err = cell(f->o, customs_file_type_name((customs_file_type)sv_i64(&c[2])))) ||
+	if ((err = cell(f->o, digest)) ||
+	    (err = cell(f->o, digest ? customs_strmap_get(&f->tags, digest, NULL) : NULL)) || (err = cell(f->o, p)) ||
+	    (err = cell(f->o, customs_file_type_name((customs_file_type)sv_i64(&c[2])))) ||
 	    (err = celli(f->o, sv_i64(&c[3]))) || (err = cell_mode(f->o, (uint32_t)sv_i64(&c[4]))))
 		return err;
 	return celli(f->o, sv_i64(&c[5]));
 }
 
-static int q_fleet(customs_store *s, owned_table *o, const customs_store_query_info *q, const customs_store_query_args *x)
+static int q_fleet(customs_store *s, owned_table *o, const customs_store_query_info *q,
+		   const customs_store_query_args *x)
 {
 	fleet f = {.o = o, .x = x};
 	int err;
@@ -525,27 +554,32 @@ static int q_fleet(customs_store *s, owned_table *o, const customs_store_query_i
 		goto done;
 	if (!strcmp(q->name, "has-package")) {
 		customs_store_value v[] = {sv_text(x->operand), sv_text(x->type)};
-		err = store__query(s,
-				   x->type ? "SELECT i.digest, p.name, p.version, p.type, p.layer FROM packages p JOIN images i"
-					     " ON i.id = p.image_id WHERE lower(p.name) = lower(?) AND p.visible = 1 AND p.type = ?"
-					     " ORDER BY i.digest, p.seq"
-					   : "SELECT i.digest, p.name, p.version, p.type, p.layer FROM packages p JOIN images i"
-					     " ON i.id = p.image_id WHERE lower(p.name) = lower(?) AND p.visible = 1"
-					     " ORDER BY i.digest, p.seq",
-				   v, x->type ? 2 : 1, package_hit, &f);
+		err = store__query(
+			s,
+			x->type ? "SELECT i.digest, p.name, p.version, p.type, p.layer FROM packages p JOIN images i"
+				  " ON i.id = p.image_id WHERE lower(p.name) = lower(?) AND p.visible = 1 AND p.type = "
+				  "?"
+				  " ORDER BY i.digest, p.seq"
+				: "SELECT i.digest, p.name, p.version, p.type, p.layer FROM packages p JOIN images i"
+				  " ON i.id = p.image_id WHERE lower(p.name) = lower(?) AND p.visible = 1"
+				  " ORDER BY i.digest, p.seq",
+			v, x->type ? 2 : 1, package_hit, &f);
 	} else if (!strcmp(q->name, "tag-history")) {
 		customs_store_value v = sv_text(x->operand);
-		err = store__query(s,
-				   x->operand ? "SELECT t.tag, t.digest, t.seen_at, (SELECT max(id) FROM image_tags u WHERE u.tag ="
-						" t.tag), t.id FROM image_tags t WHERE t.tag = ? ORDER BY t.tag, t.id"
-					      : "SELECT t.tag, t.digest, t.seen_at, (SELECT max(id) FROM image_tags u WHERE u.tag ="
-						" t.tag), t.id FROM image_tags t ORDER BY t.tag, t.id",
-				   &v, x->operand ? 1 : 0, tag_history_row, &f);
+		err = store__query(
+			s,
+			x->operand
+				? "SELECT t.tag, t.digest, t.seen_at, (SELECT max(id) FROM image_tags u WHERE u.tag ="
+				  " t.tag), t.id FROM image_tags t WHERE t.tag = ? ORDER BY t.tag, t.id"
+				: "SELECT t.tag, t.digest, t.seen_at, (SELECT max(id) FROM image_tags u WHERE u.tag ="
+				  " t.tag), t.id FROM image_tags t ORDER BY t.tag, t.id",
+			&v, x->operand ? 1 : 0, tag_history_row, &f);
 	} else if (!strcmp(q->name, "has-vuln")) {
 		char up[256];
 		size_t i = 0;
 		for (; x->operand[i] && i + 1 < sizeof(up); i++)
-			up[i] = (char)(x->operand[i] >= 'a' && x->operand[i] <= 'z' ? x->operand[i] - 32 : x->operand[i]);
+			up[i] = (char)(x->operand[i] >= 'a' && x->operand[i] <= 'z' ? x->operand[i] - 32
+										    : x->operand[i]);
 		up[i] = '\0';
 		customs_store_value v = sv_text(up);
 		err = store__query(s,
@@ -558,19 +592,21 @@ static int q_fleet(customs_store *s, owned_table *o, const customs_store_query_i
 		/* the path as the catalog keeps it: relative, no trailing "/" */
 		char *path = customs_strdup(x->operand);
 		if (!path || customs__path_normalize(path, x->operand) < 0) {
-			err = path ? customs__error(CUSTOMS_EUSAGE, "has-file: '%s' is not a path in an image", x->operand)
+			err = path ? customs__error(CUSTOMS_EUSAGE, "has-file: '%s' is not a path in an image",
+						    x->operand)
 				   : customs__error(CUSTOMS_ENOMEM, "out of memory");
 			free(path);
 			goto done;
 		}
 		customs_store_value v = sv_text(path);
-		err = store__query(s,
-				   "SELECT i.digest, f.path, f.type, f.size, f.mode, l.idx FROM layer_files f"
-				   " JOIN image_layers l ON l.files_key = f.files_key JOIN images i ON i.id = l.image_id"
-				   " WHERE f.path = ? AND f.kind = 0 AND NOT EXISTS (SELECT 1 FROM image_hidden h"
-				   " WHERE h.image_id = l.image_id AND h.layer = l.idx AND h.seq = f.seq)"
-				   " ORDER BY i.digest, l.idx",
-				   &v, 1, file_hit, &f);
+		err = store__query(
+			s,
+			"SELECT i.digest, f.path, f.type, f.size, f.mode, l.idx FROM layer_files f"
+			" JOIN image_layers l ON l.files_key = f.files_key JOIN images i ON i.id = l.image_id"
+			" WHERE f.path = ? AND f.kind = 0 AND NOT EXISTS (SELECT 1 FROM image_hidden h"
+			" WHERE h.image_id = l.image_id AND h.layer = l.idx AND h.seq = f.seq)"
+			" ORDER BY i.digest, l.idx",
+			&v, 1, file_hit, &f);
 		free(path);
 	}
 done:
@@ -599,35 +635,40 @@ int customs_store_query(customs_store *s, customs_store_table **out, const char 
 		return customs__error(CUSTOMS_EUSAGE, "unknown query '%s': `customs query list` shows them",
 				      query ? query : "");
 	if (q->fleet && ref)
-		return customs__error(CUSTOMS_EUSAGE, "%s asks every image: customs query --all %s %s", q->name, q->name,
-				      q->args);
+		return customs__error(CUSTOMS_EUSAGE, "%s asks every image: customs query --all %s %s", q->name,
+				      q->name, q->args);
 	if (!q->fleet && !ref)
-		return customs__error(CUSTOMS_EUSAGE, "%s asks one image: customs query IMAGE %s %s", q->name, q->name, q->args);
+		return customs__error(CUSTOMS_EUSAGE, "%s asks one image: customs query IMAGE %s %s", q->name, q->name,
+				      q->args);
 	if (!strncmp(q->args, "PACKAGE", 7) || !strncmp(q->args, "NAME", 4) || !strncmp(q->args, "ID", 2) ||
 	    !strncmp(q->args, "PATH", 4)) {
 		if (!x->operand || !*x->operand)
-			return customs__error(CUSTOMS_EUSAGE, "%s wants %.*s", q->name, (int)strcspn(q->args, " "), q->args);
+			return customs__error(CUSTOMS_EUSAGE, "%s wants %.*s", q->name, (int)strcspn(q->args, " "),
+					      q->args);
 	}
 	if (!(o = table_new(q, q->types)))
 		return customs__error(CUSTOMS_ENOMEM, "out of memory");
 	if (q->fleet) {
 		err = q_fleet(s, o, q, x);
 	} else {
-		int files = !strcmp(q->name, "files") || !strcmp(q->name, "setuid") || !strcmp(q->name, "unowned-files");
+		int files =
+			!strcmp(q->name, "files") || !strcmp(q->name, "setuid") || !strcmp(q->name, "unowned-files");
 		if ((err = customs_store_load(s, &a, ref, files ? 0 : CUSTOMS_STORE_LOAD_NO_FILES)) < 0)
 			goto done;
 		if (!strcmp(q->name, "vulns") || !strcmp(q->name, "base") || !strcmp(q->name, "history")) {
 			/* matches index the packages as the matcher saw them */
 			customs_analysis_select_packages(a, 0);
-			err = !strcmp(q->name, "vulns") ? q_vulns(s, o, a)
+			err = !strcmp(q->name, "vulns")  ? q_vulns(s, o, a)
 			      : !strcmp(q->name, "base") ? q_base(s, o, a)
 							 : q_history(s, o, a);
+		} else if (!strcmp(q->name, "evaluations")) {
+			err = q_evaluations(s, o, a);
 		} else {
 			static const struct {
 				const char *name;
 				int (*fn)(owned_table *, const customs_analysis *, const customs_store_query_args *);
 			} image_queries[] = {
-				{"packages", q_packages}, {"files", q_files},   {"setuid", q_setuid},
+				{"packages", q_packages},     {"files", q_files},   {"setuid", q_setuid},
 				{"unowned-files", q_unowned}, {"layers", q_layers}, {"introduced-by", q_introduced_by},
 				{"config", q_config},
 			};
