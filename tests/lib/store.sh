@@ -144,6 +144,16 @@ store_conformance() {
 		"$(q rich:1 introduced-by curl | jq -r '.[0] | "\(.layer) \(.created_by | split(" ")[0])"')" "1 apt-get"
 	check_eq "$L: query config: NODE_ENV" "$(q rich:1 config | jq -r '.[] | select(.key == "NODE_ENV") | .value')" production
 	check_eq "$L: query base of rich is min" "$(q rich:1 base | jq -r '.[0].tags')" min:1
+
+	# an evaluation through the store: the stored base gives the base layers
+	# (min's one layer), the verdict is kept with the bundle's digest
+	local B=$SRCDIR/tests/data/policy/anchore_default_bundle.json
+	"$CUSTOMS" evaluate --store "$S" --quiet -o json --policy "$B" store:rich:1 >"$d/eval.json"
+	check_eq "$L: evaluate through the store: the stored base is layer 0" "$(jqr '.base_layers' "$d/eval.json")" 1
+	q rich:1 evaluations >"$d/evals.json"
+	check_eq "$L: query evaluations: the verdict kept with the bundle's digest" \
+		"$(jqr '.[0] | "\(.action) \(.bundle_digest)"' "$d/evals.json")" \
+		"$(jqr '"\(.final_action) \(.bundle.digest)"' "$d/eval.json")"
 	q rich:1 vulns >"$d/vulns.json"
 	check_eq "$L: query vulns are the scan's active matches" "$(jqr 'length' "$d/vulns.json")" "$(jqr '.summary.matches' "$d/scan.json")"
 	check_eq "$L: query vulns: inherited from the base = matches of layer-0 packages" \
