@@ -174,10 +174,10 @@ typedef struct customs_config_file {
  * (or that is missing), from the squashed view. */
 typedef struct customs_package_check {
 	char *package;        /* "coreutils" */
-	char *type;           /* "deb" */
+	char *type;           /* "deb", "rpm" */
 	char *path;           /* "usr/bin/ls" */
 	char *state;          /* "changed" or "missing" */
-	char *algorithm;      /* "md5" */
+	char *algorithm;      /* "md5", "sha256" */
 	char *expected;       /* hex digest the database lists */
 	char *actual;         /* hex digest of the file, NULL when missing */
 } customs_package_check;
@@ -247,7 +247,7 @@ typedef struct customs_options {
 	const char *const *content_patterns; /* content-search patterns, "NAME=REGEX" (files gate) */
 	int config_files;                /* keep the configuration files the config checks read */
 	const char *const *retrieve_files; /* more paths to keep the content of ("etc/passwd") */
-	int verify_packages;             /* check package files against dpkg's md5sums */
+	int verify_packages;             /* check package files against dpkg's md5sums and rpm's digests */
 } customs_options;
 
 /* Analyse the image named by ref ("oci:DIR[:TAG]", "docker-archive:FILE",

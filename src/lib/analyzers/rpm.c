@@ -5,7 +5,7 @@
  * (shared/FORMATS-packages.md 1.4); purls follow the purl spec's rpm type.
  *
  * Each layer's copy is parsed when it is delivered and only the packages
- * are kept. The database is delivered whole, up to MAX_RPMDB bytes: 256 MiB
+ * are kept. The database is delivered whole, up to CUSTOMS__MAX_RPMDB bytes: 256 MiB
  * is rpm's own bound on a single header (headerMaxbytes) and far above what
  * images carry (CBL-Mariner's 129-package rpmdb.sqlite is 3.5 MiB); one
  * delivery peaks at twice that (the engine's buffer plus SQLite's private
@@ -20,23 +20,30 @@
 #include "customs/purl.h"
 #include "util/util.h"
 
-#define MAX_RPMDB (256u << 20)
 #define MAX_WARNINGS_PER_COPY 20
 
-/* The database locations, in the order they are preferred when an image
- * has more than one (rpm >= 4.16 defaults to SQLite, SUSE to NDB; the
- * Berkeley DB file is what older distros and stale leftovers hold). */
-static const char *const db_paths[] = {
-	"usr/lib/sysimage/rpm/rpmdb.sqlite", "var/lib/rpm/rpmdb.sqlite", "usr/lib/sysimage/rpm/Packages.db",
-	"var/lib/rpm/Packages.db",           "var/lib/rpm/Packages",     "usr/lib/sysimage/rpm/Packages",
+/* rpmdb.h */
+const char *const customs__rpmdb_paths[] = {
+	"usr/lib/sysimage/rpm/rpmdb.sqlite",
+	"var/lib/rpm/rpmdb.sqlite",
+	"usr/lib/sysimage/rpm/Packages.db",
+	"var/lib/rpm/Packages.db",
+	"var/lib/rpm/Packages",
+	"usr/lib/sysimage/rpm/Packages",
 	NULL,
 };
 
 static const char *const wanted[] = {
-	"usr/lib/sysimage/rpm/rpmdb.sqlite", "var/lib/rpm/rpmdb.sqlite", "usr/lib/sysimage/rpm/Packages.db",
-	"var/lib/rpm/Packages.db",           "var/lib/rpm/Packages",     "usr/lib/sysimage/rpm/Packages",
+	"usr/lib/sysimage/rpm/rpmdb.sqlite",
+	"var/lib/rpm/rpmdb.sqlite",
+	"usr/lib/sysimage/rpm/Packages.db",
+	"var/lib/rpm/Packages.db",
+	"var/lib/rpm/Packages",
+	"usr/lib/sysimage/rpm/Packages",
 	/* only their size: committed pages may still sit in a WAL */
-	"usr/lib/sysimage/rpm/rpmdb.sqlite-wal", "var/lib/rpm/rpmdb.sqlite-wal", NULL,
+	"usr/lib/sysimage/rpm/rpmdb.sqlite-wal",
+	"var/lib/rpm/rpmdb.sqlite-wal",
+	NULL,
 };
 
 /* The state: copies of the databases that could be read (with their
@@ -50,7 +57,7 @@ typedef struct parse_ctx {
 	customs__rpmdb_warn_fn warn;
 	void *ud;
 	customs_pkgvec pkgs;
-	uint32_t instance;     /* the header being parsed, for its warnings */
+	uint32_t instance; /* the header being parsed, for its warnings */
 	uint64_t blob_off;
 } parse_ctx;
 
@@ -204,9 +211,17 @@ static const char *cpe_vendor(const char *vendor)
 	static const struct {
 		const char *prefix, *cpe;
 	} v[] = {
-		{"Red Hat", "redhat"}, {"CentOS", "centos"}, {"Fedora", "fedoraproject"}, {"SUSE", "suse"},
-		{"openSUSE", "opensuse"}, {"Microsoft", "microsoft"}, {"Amazon", "amazon"}, {"Oracle", "oracle"},
-		{"Rocky", "rocky"}, {"AlmaLinux", "almalinux"}, {NULL, NULL},
+		{"Red Hat", "redhat"},
+		{"CentOS", "centos"},
+		{"Fedora", "fedoraproject"},
+		{"SUSE", "suse"},
+		{"openSUSE", "opensuse"},
+		{"Microsoft", "microsoft"},
+		{"Amazon", "amazon"},
+		{"Oracle", "oracle"},
+		{"Rocky", "rocky"},
+		{"AlmaLinux", "almalinux"},
+		{NULL, NULL},
 	};
 	for (int i = 0; vendor && v[i].prefix; i++)
 		if (customs_str_has_prefix(vendor, v[i].prefix))
@@ -221,7 +236,7 @@ char *customs__rpm_purl(const customs_package *p, const customs_distro *d)
 	const char *ver = p->version, *colon = strchr(ver, ':');
 	char *epoch = colon ? customs_strndup(ver, (size_t)(colon - ver)) : NULL;
 	char *distro = d && d->id && d->version_id ? customs_asprintf("%s-%s", d->id, d->version_id)
-					       : customs_strdup(d ? d->id : NULL);
+						   : customs_strdup(d ? d->id : NULL);
 	const char *q[] = {"arch", p->arch, "distro", distro, "epoch", epoch, NULL};
 	char *purl = customs_purl_make("rpm", d ? d->id : NULL, p->name, colon ? colon + 1 : ver, q, NULL);
 	free(epoch);
@@ -264,7 +279,7 @@ typedef struct warn_ctx {
 	int layer;
 	const char *path;
 	size_t count;
-	int worst;              /* level of the warnings not shown */
+	int worst; /* level of the warnings not shown */
 } warn_ctx;
 
 static void copy_warn(void *ud, int level, uint64_t off, const char *msg)
@@ -310,16 +325,16 @@ static int on_file(void *self, const customs_afile *f, const unsigned char *data
 	return err;
 }
 
-/* Which db_paths[] entry is the image's database: the first one whose
+/* Which customs__rpmdb_paths[] entry is the image's database: the first one whose
  * visible copy could be read; -1 when none is visible, -2 when the visible
  * ones are all unreadable. */
 static int chosen_path(copies *r, customs_analysis *a)
 {
 	int seen = 0;
-	for (int i = 0; db_paths[i]; i++) {
-		if (copies__visible(&r[DB], a, db_paths[i], 0))
+	for (int i = 0; customs__rpmdb_paths[i]; i++) {
+		if (copies__visible(&r[DB], a, customs__rpmdb_paths[i], 0))
 			return i;
-		seen |= copies__visible(&r[BAD], a, db_paths[i], 0) != NULL;
+		seen |= copies__visible(&r[BAD], a, customs__rpmdb_paths[i], 0) != NULL;
 	}
 	return seen ? -2 : -1;
 }
@@ -332,11 +347,11 @@ static int use_path(void *ud, customs_analysis *a, const char *path, const copie
 	int pick = *(const int *)ud;
 	if (pick == -2)
 		return 0;
-	if (pick == -1 || !strcmp(path, db_paths[pick]))
+	if (pick == -1 || !strcmp(path, customs__rpmdb_paths[pick]))
 		return 1;
 	if (visible)
 		customs_analysis_warn(a, CUSTOMS_WARN, visible->layer, visible->path,
-				      "rpmdb not used: the image's rpm database is %s", db_paths[pick]);
+				      "rpmdb not used: the image's rpm database is %s", customs__rpmdb_paths[pick]);
 	return 0;
 }
 
@@ -344,8 +359,9 @@ static int finish(void *self, customs_analysis *a)
 {
 	copies *r = self;
 	int pick = chosen_path(r, a);
-	int err = copies__merge(&r[DB], a,
-				&(copies_merge){.found_by = "rpm", .flags = COPIES_DISTRO, .fill = fill, .use = use_path, .ud = &pick});
+	int err = copies__merge(
+		&r[DB], a,
+		&(copies_merge){.found_by = "rpm", .flags = COPIES_DISTRO, .fill = fill, .use = use_path, .ud = &pick});
 	for (size_t i = 0; i < r[WAL].n; i++) {
 		const copies_copy *w = &r[WAL].c[i];
 		if (w->len && copies__visible_layer(a, w->path) == w->layer)
@@ -365,7 +381,7 @@ const customs_analyzer_type customs__rpm_analyzer = {
 	.paths = wanted,
 	.create = customs__copies_create,
 	.destroy = customs__copies_destroy,
-	.max_size = MAX_RPMDB,
+	.max_size = CUSTOMS__MAX_RPMDB,
 	.file = on_file,
 	.finish = finish,
 };

@@ -108,6 +108,13 @@ int customs__rpmdb_parse(const unsigned char *buf, size_t len, customs__rpmdb_bl
 
 /* ---- packages (rpm.c) ---- */
 
+/* Where rpm keeps its database, in the order they are preferred when an
+ * image has more than one (rpm >= 4.16 defaults to SQLite, SUSE to NDB;
+ * the Berkeley DB file is what older distros and stale leftovers hold);
+ * NULL-terminated.  A database is read whole, up to CUSTOMS__MAX_RPMDB. */
+#define CUSTOMS__MAX_RPMDB (256u << 20)
+extern const char *const customs__rpmdb_paths[];
+
 /* The package record of a header: name, version "[epoch:]version-release",
  * arch, source name/version from SOURCERPM (with the binary's epoch),
  * license, files, metadata (release, epoch, vendor, size, modularity_label,

@@ -1,9 +1,13 @@
-/* verify.c - the dpkg-verify analyzer (opt-in): what `dpkg --verify`
- * checks, from the image.  Every regular file's MD5 is taken as it streams
- * past; each package's var/lib/dpkg/info/PKG[:ARCH].md5sums (md5sum(1)
- * lines, paths relative to /) is then held against the files a container
- * sees: a listed file that is missing, or whose digest differs, is a
- * package check (the packages gate's verify trigger reads them). */
+/* verify.c - the package-verify analyzer (opt-in): what `dpkg --verify`
+ * and `rpm --verify` check of file contents, from the image.  Every regular
+ * file's MD5 and SHA-256 are taken as it streams past; then each dpkg
+ * package's var/lib/dpkg/info/PKG[:ARCH].md5sums (md5sum(1) lines, paths
+ * relative to /), and each package of the image's rpm database (its
+ * FILEDIGESTS in the header's FILEDIGESTALGO: MD5 or SHA-256; directories,
+ * links, %ghost and %config files left out, as dpkg leaves conffiles out of
+ * md5sums) is held against the files a container sees: a listed file that
+ * is missing, or whose digest differs, is a package check (the packages
+ * gate's verify trigger reads them). */
 #include <pthread.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -12,6 +16,7 @@
 #include <openssl/evp.h>
 
 #include "analyzers/analyzers.h"
+#include "analyzers/rpmdb.h"
 #include "model/model.h"
 #include "util/util.h"
 
@@ -22,13 +27,16 @@ typedef struct digest {
 	const char *path; /* in the arena */
 	int layer;
 	unsigned char md5[16];
+	unsigned char sha256[32];
 } digest;
 
+/* a kept database: a dpkg md5sums file, or an rpm database */
 typedef struct sums {
 	char *path;
 	int layer;
 	char *data;
 	size_t len;
+	int rpm;
 } sums;
 
 typedef struct state {
@@ -42,15 +50,24 @@ typedef struct state {
 
 typedef struct vfile {
 	customs_file_warn w;
-	EVP_MD_CTX *md;
-	customs_buf sums; /* a md5sums file's content */
-	int is_sums;
+	EVP_MD_CTX *md, *sha;
+	customs_buf sums; /* a md5sums file's or an rpm database's content */
+	int is_sums;      /* 1 md5sums, 2 rpm database; 0 when over the cap */
+	int kind;         /* what is_sums was at open */
 } vfile;
 
 static int is_md5sums(const char *path)
 {
 	return !strncmp(path, INFO, sizeof(INFO) - 1) && customs_str_has_suffix(path, ".md5sums") &&
 	       !strchr(path + sizeof(INFO) - 1, '/');
+}
+
+static int is_rpmdb(const char *path)
+{
+	for (size_t i = 0; customs__rpmdb_paths[i]; i++)
+		if (!strcmp(path, customs__rpmdb_paths[i]))
+			return 1;
+	return 0;
 }
 
 static int want(void *self, const char *path, uint32_t mode, uint64_t size)
@@ -61,13 +78,15 @@ static int want(void *self, const char *path, uint32_t mode, uint64_t size)
 
 static void *stream_open(void *self, const customs_afile *f)
 {
-	vfile *v = customs__stream_ctx_new(sizeof(*v), f, "dpkg-verify");
+	vfile *v = customs__stream_ctx_new(sizeof(*v), f, "package-verify");
 	if (!v)
 		return NULL;
-	v->is_sums = is_md5sums(f->path);
-	v->sums = (customs_buf)CUSTOMS_BUF_INIT(MAX_MD5SUMS);
-	if (!(v->md = EVP_MD_CTX_new()) || !EVP_DigestInit_ex(v->md, EVP_md5(), NULL)) {
+	v->kind = v->is_sums = is_md5sums(f->path) ? 1 : is_rpmdb(f->path) ? 2 : 0;
+	v->sums = (customs_buf)CUSTOMS_BUF_INIT(v->kind == 2 ? CUSTOMS__MAX_RPMDB : MAX_MD5SUMS);
+	if (!(v->md = EVP_MD_CTX_new()) || !EVP_DigestInit_ex(v->md, EVP_md5(), NULL) || !(v->sha = EVP_MD_CTX_new()) ||
+	    !EVP_DigestInit_ex(v->sha, EVP_sha256(), NULL)) {
 		EVP_MD_CTX_free(v->md);
+		EVP_MD_CTX_free(v->sha);
 		free(v);
 		return NULL;
 	}
@@ -78,6 +97,7 @@ static int stream_write(void *self, void *ctx, const unsigned char *data, size_t
 {
 	vfile *v = ctx;
 	EVP_DigestUpdate(v->md, data, len);
+	EVP_DigestUpdate(v->sha, data, len);
 	if (v->is_sums && customs_buf_put(&v->sums, data, len) < 0)
 		v->is_sums = 0; /* over the cap: warned at close */
 	return 0;
@@ -87,15 +107,17 @@ static void stream_close(void *self, void *ctx, int ok)
 {
 	state *s = self;
 	vfile *v = ctx;
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0;
-	if (ok && EVP_DigestFinal_ex(v->md, md, &mdlen) && mdlen == 16) {
+	unsigned char md[EVP_MAX_MD_SIZE], sha[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0, shalen = 0;
+	if (ok && EVP_DigestFinal_ex(v->md, md, &mdlen) && mdlen == 16 && EVP_DigestFinal_ex(v->sha, sha, &shalen) &&
+	    shalen == 32) {
 		pthread_mutex_lock(&s->mu);
 		if (CUSTOMS_ARRAY_GROW(s->d, s->nd, s->capd) == 0) {
 			digest *d = &s->d[s->nd];
 			d->path = customs_arena_strdup(&s->arena, v->w.path);
 			d->layer = v->w.layer;
 			memcpy(d->md5, md, 16);
+			memcpy(d->sha256, sha, 32);
 			s->nd += d->path != NULL;
 		}
 		if (v->is_sums && CUSTOMS_ARRAY_GROW(s->s, s->ns, s->caps) == 0) {
@@ -103,18 +125,21 @@ static void stream_close(void *self, void *ctx, int ok)
 			x->path = customs_strdup(v->w.path);
 			x->layer = v->w.layer;
 			x->len = v->sums.len;
+			x->rpm = v->is_sums == 2;
 			x->data = customs_buf_detach(&v->sums);
-			if (x->path && x->data)
+			if (x->path && (x->data || !x->len))
 				s->ns++;
 			else
 				free(x->path), free(x->data);
 		}
 		pthread_mutex_unlock(&s->mu);
 	}
-	if (is_md5sums(v->w.path) && !v->is_sums)
+	if (v->kind && !v->is_sums)
 		customs_analysis_warn(v->w.a, CUSTOMS_WARN, v->w.layer, v->w.path,
-				      "dpkg-verify: over %u bytes: not read", MAX_MD5SUMS);
+				      "package-verify: over %u bytes: not read, its packages' files not checked",
+				      v->kind == 2 ? CUSTOMS__MAX_RPMDB : MAX_MD5SUMS);
 	EVP_MD_CTX_free(v->md);
+	EVP_MD_CTX_free(v->sha);
 	customs_buf_release(&v->sums);
 	free(v);
 }
@@ -173,6 +198,101 @@ static int check_package(state *s, customs_analysis *a, const sums *x)
 	return err;
 }
 
+/* ---- rpm ---- */
+
+typedef struct rpm_ctx {
+	state *s;
+	customs_analysis *a;
+	size_t unsupported; /* files listed with a digest algorithm not checked */
+	uint32_t algo;
+} rpm_ctx;
+
+static void rpm_warn(void *ud, int level, uint64_t off, const char *msg)
+{
+	/* the rpm cataloger reads the same database and says what is wrong
+	 * with it; a header it cannot read has no files to check here */
+	(void)ud, (void)level, (void)off, (void)msg;
+}
+
+/* One package's files against the files a container sees. */
+static int rpm_check(rpm_ctx *c, const customs__rpm_header *h)
+{
+	int err = 0;
+	for (size_t i = 0; i < h->nfiles && !err; i++) {
+		const customs__rpm_file *f = &h->files[i];
+		char got[65];
+		size_t dlen = h->digest_algo == 8 ? 32 : 16;
+		if (!f->digest || !*f->digest || (f->flags & (CUSTOMS__RPMFILE_GHOST | CUSTOMS__RPMFILE_CONFIG)) ||
+		    f->path[0] != '/')
+			continue;
+		if (h->digest_algo != 1 && h->digest_algo != 8) {
+			c->unsupported++, c->algo = h->digest_algo;
+			continue;
+		}
+		const customs_file *cf = customs_analysis_lookup(c->a, f->path + 1, 1);
+		customs_package_check k = {.package = (char *)h->name,
+					   .type = "rpm",
+					   .path = (char *)f->path + 1,
+					   .algorithm = h->digest_algo == 8 ? "sha256" : "md5",
+					   .expected = (char *)f->digest};
+		if (!cf) {
+			k.state = "missing";
+		} else {
+			const digest *d = digest_of(c->s, cf->path, cf->layer);
+			if (!d)
+				continue; /* not a regular file, or not read */
+			customs_hex(got, h->digest_algo == 8 ? d->sha256 : d->md5, dlen);
+			if (!strcasecmp(got, f->digest))
+				continue;
+			k.state = "changed";
+			k.actual = got;
+		}
+		err = customs__analysis_add_package_check(c->a, &k);
+	}
+	return err;
+}
+
+static int rpm_blob(void *ud, uint32_t instance, const unsigned char *blob, size_t len, uint64_t offset)
+{
+	rpm_ctx *c = ud;
+	customs__rpm_header h;
+	(void)instance, (void)offset;
+	int err = customs__rpm_header_parse(&h, blob, len, rpm_warn, c);
+	if (err == 0 && h.name && strcmp(h.name, "gpg-pubkey"))
+		err = rpm_check(c, &h);
+	customs__rpm_header_release(&h);
+	return err == CUSTOMS_ENOMEM ? err : 0;
+}
+
+/* The image's rpm database (the first of rpm's locations a container
+ * sees) against the files. */
+static int check_rpm(state *s, customs_analysis *a)
+{
+	for (size_t p = 0; customs__rpmdb_paths[p]; p++)
+		for (size_t i = 0; i < s->ns; i++) {
+			const sums *x = &s->s[i];
+			if (!x->rpm || strcmp(x->path, customs__rpmdb_paths[p]) ||
+			    !customs__analysis_visible(a, x->path, x->layer))
+				continue;
+			rpm_ctx c = {.s = s, .a = a};
+			int err = customs__rpmdb_parse((const unsigned char *)x->data, x->len, rpm_blob, rpm_warn, &c);
+			if (err == CUSTOMS_ENOMEM)
+				return err;
+			if (err < 0)
+				customs_analysis_warn(a, CUSTOMS_WARN, x->layer, x->path,
+						      "package-verify: the rpm database cannot be read: its packages' "
+						      "files not checked");
+			if (c.unsupported)
+				customs_analysis_warn(
+					a, CUSTOMS_WARN, x->layer, x->path,
+					"package-verify: %zu files listed with digest algorithm %u (not MD5 "
+					"or SHA-256): not checked",
+					c.unsupported, c.algo);
+			return 0;
+		}
+	return 0;
+}
+
 static int finish(void *self, customs_analysis *a)
 {
 	state *s = self;
@@ -182,9 +302,9 @@ static int finish(void *self, customs_analysis *a)
 	if (s->nd)
 		qsort(s->d, s->nd, sizeof(*s->d), by_path_layer);
 	for (size_t i = 0; i < s->ns && !err; i++)
-		if (customs__analysis_visible(a, s->s[i].path, s->s[i].layer))
+		if (!s->s[i].rpm && customs__analysis_visible(a, s->s[i].path, s->s[i].layer))
 			err = check_package(s, a, &s->s[i]);
-	return err;
+	return err ? err : check_rpm(s, a);
 }
 
 static int create(void **out, const customs_analyzer_type *type)
@@ -213,8 +333,8 @@ static int configure(void *self, const customs_options *o)
 
 const customs_analyzer_type customs__verify_analyzer = {
 	.version = CUSTOMS_ANALYZER_VERSION,
-	.name = "dpkg-verify",
-	.description = "files of dpkg packages checked against their md5sums (opt-in)",
+	.name = "package-verify",
+	.description = "files of dpkg and rpm packages checked against their databases' digests (opt-in)",
 	.analyzer_version = "1",
 	.flags = CUSTOMS_ANALYZER_THREADSAFE | CUSTOMS_ANALYZER_OPTIONAL,
 	.want = want,

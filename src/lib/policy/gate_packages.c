@@ -1,5 +1,5 @@
 /* gate_packages.c - the gates about packages: packages (Anchore Engine
- * gates/packages.py: required_package, verify from the dpkg-verify
+ * gates/packages.py: required_package, verify from the package-verify
  * analyzer's checks, blacklist/denylist), licenses (gates/licenses.py, over
  * every package's licenses), npms and ruby_gems (gates/npms.py, gems.py:
  * customs has no npm or gem metadata feed, so the feed triggers never fire
@@ -91,7 +91,7 @@ static int verify_eval(pctx *c, const prule *r)
 	int err;
 	if (!(c->a->collected & CUSTOMS_COLLECTED_VERIFY))
 		return customs__error(CUSTOMS_ENOTFOUND,
-				      "package files were not checked (the dpkg-verify analyzer did not run)");
+				      "package files were not checked (the package-verify analyzer did not run)");
 	for (size_t i = 0; i < c->a->npackage_checks; i++) {
 		const customs_package_check *k = &c->a->package_checks[i];
 		const char *abs = policy__abs(c, k->path);
@@ -170,7 +170,8 @@ static const trigger_def pkg_verify = {
 		"in "
 		"all or the selected \"dirs\" parameter if provided, and can filter type of check with the "
 		"\"check_only\" "
-		"parameter (dpkg: each file's MD5 against the package's md5sums).",
+		"parameter (dpkg: each file's MD5 against the package's md5sums; rpm: against the header's MD5 or "
+		"SHA-256 file digests; configuration files left out).",
 		verify_params, NULL, "anchore-engine", CUSTOMS_POLICY_NEEDS_VERIFY},
 	.eval = verify_eval,
 };
