@@ -326,6 +326,11 @@ int cli_analyze_stored(customs_analysis **out, const char *cmd, const char *ref,
 	int rc;
 	if ((rc = cli_image_prepare(io, cmd)) != 0)
 		return rc;
+	/* analyzer plugins register themselves as analyzers (docs/plugins.md) */
+	if (customs_plugins_load() < 0) {
+		cli_image_release(io);
+		return cli_error(EXIT_FAILED, cmd, "%s", customs_error_last());
+	}
 	int tty = !io->quiet && isatty(2);
 	if (tty) {
 		io->o.progress = progress;

@@ -1,0 +1,229 @@
+/* analyzer.c - an analyzer plugin as a registered analyzer
+ * (sys/analyzer.h): every layer's copy of the files its globs want is kept
+ * in the layer pass; at finish the visible copies are written into a
+ * private directory, the plugin runs once over it, and what it answers
+ * (docs/plugins.md "Analyzer response") joins the analysis with found_by
+ * "plugin:NAME".  A plugin that fails is warned about as an error (the
+ * analysis is incomplete) and the analysis goes on without it. */
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/copies.h"
+#include "plugin/plugin_int.h"
+
+typedef struct bridge {
+	copies c;
+	const plugin_entry *e;
+} bridge;
+
+static int b_create(void **out, const customs_analyzer_type *type)
+{
+	bridge *b = calloc(1, sizeof(*b));
+	if (!b)
+		return customs__error(CUSTOMS_ENOMEM, "out of memory");
+	copies__init(&b->c);
+	b->e = (const plugin_entry *)((const char *)type - offsetof(plugin_entry, type));
+	*out = b;
+	return 0;
+}
+
+static void b_destroy(void *state)
+{
+	bridge *b = state;
+	if (!b)
+		return;
+	copies__release(&b->c);
+	free(b);
+}
+
+static int b_want(void *state, const char *path, uint32_t mode, uint64_t size)
+{
+	bridge *b = state;
+	return plugin__glob_match(&b->e->globs, path);
+}
+
+static int b_file(void *state, const customs_afile *f, const unsigned char *data, size_t len)
+{
+	bridge *b = state;
+	return copies__add_data(&b->c, f->path, f->layer, data ? data : (const unsigned char *)"", len);
+}
+
+/* The visible copy of every wanted path into root, up to max_count. */
+static int write_files(bridge *b, customs_analysis *a, const char *root, json_t *written)
+{
+	const plugin_entry *e = b->e;
+	size_t count = 0;
+	copies__sort(&b->c);
+	for (size_t i = 0; i < b->c.n; i++) {
+		const char *path = b->c.c[i].path;
+		if (i + 1 < b->c.n && !strcmp(b->c.c[i + 1].path, path))
+			continue; /* the last copy of each path: then ask for the visible one */
+		const copies_copy *v = copies__visible(&b->c, a, path, 0);
+		if (!v || !v->data)
+			continue;
+		if (count == e->max_count) {
+			customs_analysis_warn(a, CUSTOMS_WARN, -1, NULL,
+					      "plugin %s: more than %zu wanted files (its max_count); the rest are "
+					      "not given to it",
+					      e->pub.name, e->max_count);
+			break;
+		}
+		if (plugin__root_write(root, path, v->data, v->len) < 0) {
+			customs_analysis_warn(a, CUSTOMS_WARN, v->layer, path, "not given to plugin %s: %s",
+					      e->pub.name, customs_error_last());
+			continue;
+		}
+		count++;
+		char *abs = customs_asprintf("/%s", path);
+		if (!abs || json_array_append_new(written, json_string(abs)) < 0) {
+			free(abs);
+			return customs__error(CUSTOMS_ENOMEM, "out of memory");
+		}
+		free(abs);
+	}
+	return 0;
+}
+
+/* A string field of a response item, or NULL; *bad when present and not a string. */
+static const char *opt_str(const json_t *o, const char *key, int *bad)
+{
+	const json_t *v = json_object_get(o, key);
+	if (v && !json_is_string(v) && !json_is_null(v))
+		*bad = 1;
+	return json_string_value(v);
+}
+
+static int add_strs(customs_strlist *l, const json_t *arr, int *bad)
+{
+	const json_t *v;
+	size_t i;
+	if (arr && !json_is_array(arr))
+		*bad = 1;
+	json_array_foreach (arr, i, v) {
+		if (!json_is_string(v))
+			*bad = 1;
+		else if (customs_strlist_add(l, json_string_value(v)) < 0)
+			return CUSTOMS_ENOMEM;
+	}
+	return 0;
+}
+
+/* One package of the response; 0 added, 1 skipped (warned), < 0 error. */
+static int take_package(const plugin_entry *e, customs_analysis *a, const json_t *o, size_t idx)
+{
+	int bad = !json_is_object(o), err = 0;
+	const char *name = opt_str(o, "name", &bad), *version = opt_str(o, "version", &bad);
+	const char *type = opt_str(o, "type", &bad), *purl = opt_str(o, "purl", &bad);
+	const char *path = opt_str(o, "path", &bad), *arch = opt_str(o, "arch", &bad);
+	const json_t *meta = json_object_get(o, "metadata");
+	if (bad || !name || !*name || !version || !*version || (meta && !json_is_object(meta))) {
+		customs_analysis_warn(a, CUSTOMS_WARN, -1, NULL,
+				      "plugin %s: package %zu of its response is left out: it needs a name and a "
+				      "version (strings), and its other fields must be strings, string arrays "
+				      "(licenses, cpes) or an object (metadata)",
+				      e->pub.name, idx);
+		return 1;
+	}
+	customs_package *p = customs_package_new();
+	if (!p)
+		return customs__error(CUSTOMS_ENOMEM, "out of memory");
+	while (path && *path == '/')
+		path++;
+	p->name = customs_strdup(name);
+	p->version = customs_strdup(version);
+	p->type = customs_strdup(type && *type ? type : "binary");
+	p->arch = customs_strdup(arch);
+	p->purl = customs_strdup(purl);
+	p->found_by = customs_strdup(e->analyzer_name);
+	p->db_path = path && *path ? customs_strdup(path) : NULL;
+	p->layer = p->db_path ? copies__visible_layer(a, p->db_path) : -1;
+	p->visible = 1;
+	p->removed_in_layer = -1;
+	p->metadata = meta ? json_deep_copy(meta) : NULL;
+	if (!p->name || !p->version || !p->type || !p->found_by || (arch && !p->arch) || (purl && !p->purl) ||
+	    (meta && !p->metadata))
+		err = CUSTOMS_ENOMEM;
+	if (!err)
+		err = add_strs(&p->licenses, json_object_get(o, "licenses"), &bad);
+	if (!err)
+		err = add_strs(&p->cpes, json_object_get(o, "cpes"), &bad);
+	if (!err)
+		err = customs_analysis_add_package(a, p);
+	if (err < 0) {
+		customs_package_free(p);
+		return customs__error(CUSTOMS_ENOMEM, "out of memory");
+	}
+	return 0;
+}
+
+static int take_response(const plugin_entry *e, customs_analysis *a, const json_t *resp)
+{
+	const json_t *pkgs = json_object_get(resp, "packages"), *v;
+	size_t i;
+	int err = 0;
+	if (pkgs && !json_is_array(pkgs)) {
+		customs_analysis_warn(a, CUSTOMS_ERROR, -1, NULL,
+				      "plugin %s: \"packages\" in its response is not an array; its results are left "
+				      "out",
+				      e->pub.name);
+		return 0;
+	}
+	json_array_foreach (pkgs, i, v)
+		if ((err = take_package(e, a, v, i)) < 0)
+			return err;
+	return 0;
+}
+
+static int b_finish(void *state, customs_analysis *a)
+{
+	bridge *b = state;
+	const plugin_entry *e = b->e;
+	json_t *written = json_array(), *req = NULL, *resp = NULL;
+	char *root = NULL;
+	int err;
+
+	if (!written)
+		return customs__error(CUSTOMS_ENOMEM, "out of memory");
+	if ((err = plugin__root_make(&root)) < 0 || (err = write_files(b, a, root, written)) < 0)
+		goto done;
+	if (!(req = plugin__request(e, a, e->wants_file_list, NULL)) ||
+	    json_object_set(req, "wanted_files", written) < 0) {
+		err = customs__error(CUSTOMS_ENOMEM, "out of memory");
+		goto done;
+	}
+	if ((err = plugin__call(&resp, e, req, root)) < 0) {
+		if (err == CUSTOMS_ENOMEM)
+			goto done;
+		customs_analysis_warn(a, CUSTOMS_ERROR, -1, NULL, "%s; the analysis goes on without it",
+				      customs_error_last());
+		err = 0;
+		goto done;
+	}
+	err = take_response(e, a, resp);
+done:
+	if (root)
+		plugin__root_remove(root);
+	free(root);
+	json_decref(written);
+	json_decref(req);
+	json_decref(resp);
+	return err;
+}
+
+void plugin__analyzer_init(plugin_entry *e)
+{
+	e->analyzer_name = customs_asprintf("plugin:%s", e->pub.name);
+	e->type = (customs_analyzer_type){
+		.version = CUSTOMS_ANALYZER_VERSION,
+		.name = e->analyzer_name,
+		.description = e->pub.description,
+		.analyzer_version = e->pub.version,
+		.want = e->globs.n ? b_want : NULL,
+		.create = b_create,
+		.destroy = b_destroy,
+		.max_size = (size_t)e->max_size,
+		.file = b_file,
+		.finish = b_finish,
+	};
+}
