@@ -7,8 +7,9 @@
  * CUSTOMS_PLUGIN_PATH (':'-separated), $XDG_DATA_HOME/customs/plugins
  * (~/.local/share/customs/plugins) and the system plugin directory
  * (customs_plugin_system_dir()); a name found twice: the first one wins.
- * Each is asked `describe`; analyzer plugins that answer well are
- * registered with customs_analyzer_register() as "plugin:NAME".  The
+ * Each is asked `describe`; analyzer plugins are registered with
+ * customs_analyzer_register() as "plugin:NAME" (a broken one too: it warns
+ * in every analysis, as an error, that it could not run).  The
  * plugins and everything reachable from them are owned by the library for
  * the life of the process.
  */

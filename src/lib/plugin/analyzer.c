@@ -211,8 +211,31 @@ done:
 	return err;
 }
 
+/* A broken analyzer plugin still runs, to say in every analysis that it
+ * could not: what it would have found is missing. */
+static int broken_finish(void *state, customs_analysis *a)
+{
+	const plugin_entry *e = ((bridge *)state)->e;
+	customs_analysis_warn(a, CUSTOMS_ERROR, -1, NULL, "plugin %s (%s) is broken: %s; the analysis goes on without it",
+			      e->pub.name, e->pub.path, e->pub.broken);
+	return 0;
+}
+
 void plugin__analyzer_init(plugin_entry *e)
 {
+	if (e->pub.broken) {
+		e->analyzer_name = customs_asprintf("plugin:%s", e->pub.name);
+		e->type = (customs_analyzer_type){
+			.version = CUSTOMS_ANALYZER_VERSION,
+			.name = e->analyzer_name,
+			.description = e->pub.broken,
+			.analyzer_version = "broken",
+			.create = b_create,
+			.destroy = b_destroy,
+			.finish = broken_finish,
+		};
+		return;
+	}
 	e->analyzer_name = customs_asprintf("plugin:%s", e->pub.name);
 	e->type = (customs_analyzer_type){
 		.version = CUSTOMS_ANALYZER_VERSION,

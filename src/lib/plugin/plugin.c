@@ -384,10 +384,10 @@ static void load(void)
 	qsort(plugins, nplugins, sizeof(*plugins), by_kind_name);
 	for (size_t i = 0; i < nplugins && !err; i++) {
 		plugin_entry *e = plugins[i];
-		if (e->pub.kind != CUSTOMS_PLUGIN_ANALYZER || e->pub.broken)
+		if (e->pub.kind != CUSTOMS_PLUGIN_ANALYZER)
 			continue;
 		plugin__analyzer_init(e);
-		if (customs_analyzer_register(&e->type) < 0)
+		if (customs_analyzer_register(&e->type) < 0 && !e->pub.broken)
 			e->pub.broken = customs_strdup(customs_error_last());
 	}
 	load_err = err;

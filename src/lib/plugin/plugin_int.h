@@ -30,7 +30,9 @@ int plugin__glob_ok(const char *glob);
  * matching '/' too, so "*.pem" finds every .pem). */
 int plugin__glob_match(const customs_strlist *globs, const char *path);
 
-/* Fill the bridge table of an analyzer plugin (analyzer.c). */
+/* Fill the bridge table of an analyzer plugin (analyzer.c); a broken one
+ * gets a table whose finish() warns that it could not run (an error: the
+ * analysis is incomplete). */
 void plugin__analyzer_init(plugin_entry *e);
 
 /* The environment of a run: PATH, LC_ALL, CUSTOMS_PLUGIN_* and root as

@@ -1,0 +1,117 @@
+#!/bin/bash
+# plugins_limits.sh - plugins that misbehave (docs/plugins.md "Limits and
+# failure"): one test plugin per way to fail (hang, stdout flood, output over
+# the cap, non-zero exit, invalid JSON, wrong protocol version in describe
+# and in the response, globs that try to climb out of the image, not
+# executable), each with the warning asserted; the analysis goes on without
+# it, marked incomplete (exit 4); the environment a plugin gets holds only
+# the documented variables.
+. "$(dirname "$0")/../lib/common.sh"
+set +e +o pipefail
+
+need_fixtures
+MIN=oci:$FIXTURES/oci/debian-min
+P=$TMP/plugins
+mkdir -p "$P"
+# no plugins of the user running the tests
+export XDG_DATA_HOME=$TMP/xdg HOME=$TMP/home
+
+# plugin NAME KIND DESCRIBE_JSON RUN_BODY: an executable bash plugin
+plugin() {
+	cat >"$P/customs-$2-$1" <<EOF
+#!/bin/bash
+if [ "\$1" = describe ]; then
+	cat <<'JSON'
+$3
+JSON
+	exit 0
+fi
+$4
+EOF
+	chmod +x "$P/customs-$2-$1"
+}
+describe() { # describe NAME [FILES_JSON]
+	printf '{"protocol":1,"kind":"analyzer","name":"%s","description":"test plugin %s","version":"1"%s}' "$1" "$1" "${2:+,\"files\":$2}"
+}
+
+plugin hang analyzer "$(describe hang)" 'cat >/dev/null; sleep 60; echo "{}"'
+plugin flood analyzer "$(describe flood)" 'cat >/dev/null; yes'
+plugin big analyzer "$(describe big)" 'cat >/dev/null; printf "{\"packages\":[],\"pad\":\"%070000d\"}" 0'
+plugin exits analyzer "$(describe exits)" 'cat >/dev/null; echo "starting" >&2; echo "cannot read the motd" >&2; exit 3'
+plugin badjson analyzer "$(describe badjson)" 'cat >/dev/null; echo "{\"packages\": ["'
+plugin oldproto analyzer '{"protocol":2,"kind":"analyzer","name":"oldproto","description":"x","version":"1"}' 'echo "{}"'
+plugin answer2 analyzer "$(describe answer2)" 'cat >/dev/null; echo "{\"protocol\":2,\"packages\":[]}"'
+plugin climb analyzer "$(describe climb '{"globs":["../../etc/shadow"]}')" 'echo "{}"'
+plugin absolute analyzer "$(describe absolute '{"globs":["/etc/shadow"]}')" 'echo "{}"'
+plugin wrongkind analyzer '{"protocol":1,"kind":"gate","name":"wrongkind","description":"x","version":"1","triggers":[{"name":"t"}]}' 'echo "{}"'
+plugin nodescribe analyzer 'not json' 'echo "{}"'
+plugin good analyzer "$(describe good '{"globs":["etc/debian_version"]}')" \
+	'cat >/dev/null; printf "{\"packages\":[{\"name\":\"debian-version\",\"version\":\"%s\",\"path\":\"/etc/debian_version\"}]}" "$(cat "$CUSTOMS_ROOT/etc/debian_version")"'
+printf '#!/bin/bash\necho {}\n' >"$P/customs-analyzer-noexec"
+# which variables it sees (python: bash would add PWD, SHLVL and _)
+cat >"$P/customs-analyzer-env" <<'EOF'
+#!/usr/bin/python3
+import json, os, sys
+if sys.argv[1:] == ["describe"]:
+    print(json.dumps({"protocol": 1, "kind": "analyzer", "name": "env", "description": "its environment", "version": "1"}))
+    sys.exit(0)
+json.load(sys.stdin)
+print(json.dumps({"packages": [{"name": "env", "version": "+".join(sorted(os.environ))}]}))
+EOF
+chmod +x "$P/customs-analyzer-env"
+export CUSTOMS_PLUGIN_PATH=$P
+
+# ---- customs plugin list: every plugin, the broken ones with why ----
+"$CUSTOMS" plugin list -o json >"$TMP/list.json" 2>"$TMP/list.err"
+check_eq "plugin list exits 0" "$?" 0
+status() { jq -r --arg n "$1" '.[] | select(.name == $n) | .status + ": " + .description' "$TMP/list.json"; }
+check_eq "a working plugin is ok, with its description" "$(status good)" "ok: test plugin good"
+check_eq "a plugin of another protocol is broken, both versions named" "$(status oldproto)" \
+	"broken: speaks protocol 2; this customs speaks protocol 1"
+check_eq "a glob climbing out of the image is refused" "$(status climb)" \
+	'broken: describe: glob "../../etc/shadow" is refused: globs are relative to the image root, without ".." or empty components'
+check_eq "an absolute glob is refused" "$(status absolute)" \
+	'broken: describe: glob "/etc/shadow" is refused: globs are relative to the image root, without ".." or empty components'
+check_eq "describe of another kind than the file name says" "$(status wrongkind)" \
+	'broken: describe says kind "gate", its file name says "analyzer"'
+check_eq "describe that prints no JSON" "$(status nodescribe)" \
+	"broken: describe printed invalid JSON: '[' or '{' expected near 'not' (line 1)"
+check_eq "a file that is not executable" "$(status noexec)" "broken: not an executable file"
+check_eq "what a plugin asks for is listed" \
+	"$(jq -r '.[] | select(.name == "good") | .wants' "$TMP/list.json")" \
+	"files etc/debian_version (max 1048576 bytes, 1000 files); packages"
+
+# ---- one analysis with all of them: each failure warned, the rest kept ----
+t0=$(date +%s)
+CUSTOMS_PLUGIN_TIMEOUT=2 CUSTOMS_PLUGIN_MAX_OUTPUT=65536 AWS_SECRET_ACCESS_KEY=hunter2 \
+	"$CUSTOMS" sbom -o json "$MIN" >"$TMP/sbom.json" 2>"$TMP/sbom.err"
+rc=$?
+t1=$(date +%s)
+check_eq "the analysis finishes, incomplete (exit 4)" "$rc" 4
+check "the hanging plugin was killed at its timeout (the run took $((t1 - t0)) s)" [ $((t1 - t0)) -lt 20 ]
+warned() { grep -F "customs sbom: error: $MIN: $1" "$TMP/sbom.err" >/dev/null; }
+check "timeout warned" warned "plugin hang timed out after 2 s (CUSTOMS_PLUGIN_TIMEOUT); the analysis goes on without it"
+check "stdout flood warned" warned "plugin flood printed more than 65536 bytes (CUSTOMS_PLUGIN_MAX_OUTPUT); the analysis goes on without it"
+check "output over the cap warned" warned "plugin big printed more than 65536 bytes (CUSTOMS_PLUGIN_MAX_OUTPUT); the analysis goes on without it"
+check "non-zero exit warned with the last line of its stderr" warned \
+	"plugin exits exited with status 3; stderr: cannot read the motd; the analysis goes on without it"
+check "invalid JSON warned" warned "plugin badjson printed invalid JSON: "
+check "a response in another protocol warned" warned \
+	"plugin answer2 answered in protocol 2; this customs speaks protocol 1; the analysis goes on without it"
+check "a broken plugin is warned about in the analysis" warned \
+	"plugin oldproto ($P/customs-analyzer-oldproto) is broken: speaks protocol 2; this customs speaks protocol 1; the analysis goes on without it"
+check_eq "the warnings are kept in the analysis, as errors" \
+	"$(jq '[.warnings[] | select(.level == "error" and (.message | test("plugin ")))] | length' "$TMP/sbom.json")" 12
+check_eq "the built-in analyzers' packages are all there" \
+	"$(jq '[.packages[] | select(.found_by == "dpkg")] | length' "$TMP/sbom.json")" \
+	"$(grep -c . "$FIXTURES/expected/debian-min.dpkg.tsv")"
+check_eq "the working plugin's package, from the file it asked for" \
+	"$(jq -r '.packages[] | select(.found_by == "plugin:good") | [.name, .version, .db_path, .layer] | @tsv' "$TMP/sbom.json")" \
+	"$(printf 'debian-version\t%s\tetc/debian_version\t0' "$(cat "$FIXTURES/rootfs/debian-min/rootfs/etc/debian_version")")"
+check_eq "a plugin sees only the documented variables (no inherited secret, no HOME)" \
+	"$(jq -r '.packages[] | select(.found_by == "plugin:env") | .version' "$TMP/sbom.json")" \
+	"CUSTOMS_PLUGIN_KIND+CUSTOMS_PLUGIN_NAME+CUSTOMS_PLUGIN_PROTOCOL+CUSTOMS_ROOT+LC_ALL+PATH"
+check "no plugin process is left behind" bash -c "! pgrep -x -f 'sleep 60' >/dev/null"
+check "no private directory is left behind" bash -c "! ls '${TMPDIR:-/tmp}' | grep -q '^customs-plugin-'"
+
+finish
