@@ -62,9 +62,10 @@ CUSTOMS_EXTERN int customs_plugins_load(void);
  * cap of them in out (NULL when cap is 0).  Returns how many there are. */
 CUSTOMS_EXTERN size_t customs_plugin_list(const customs_plugin **out, size_t cap);
 
-/* The plugin of kind named name, or NULL (with the error detail set: not
- * found, or broken and why). */
-CUSTOMS_EXTERN const customs_plugin *customs_plugin_find(customs_plugin_kind kind, const char *name);
+/* The plugin of kind named name in *out: 0, CUSTOMS_ENOTFOUND (the detail
+ * says where it was looked for) or CUSTOMS_EUNSUPPORTED (it is broken: the
+ * detail says why), *out NULL then. */
+CUSTOMS_EXTERN int customs_plugin_find(const customs_plugin **out, customs_plugin_kind kind, const char *name);
 
 /* The request for a query or gate plugin about analysis a: protocol, kind,
  * image metadata, distro, packages, the visible files, and params (taken:

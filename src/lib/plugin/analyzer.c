@@ -157,6 +157,71 @@ static int take_package(const plugin_entry *e, customs_analysis *a, const json_t
 	return 0;
 }
 
+static const char *const severities[] = {"info", "low", "medium", "high", "critical", NULL};
+
+/* One finding of the response, checked, as the analysis keeps it; NULL
+ * (warned) when it is not one, *oom when out of memory. */
+static json_t *finding(const plugin_entry *e, customs_analysis *a, const json_t *o, size_t idx, int *oom)
+{
+	int bad = !json_is_object(o);
+	const char *id = opt_str(o, "id", &bad), *sev = opt_str(o, "severity", &bad);
+	const char *msg = opt_str(o, "message", &bad), *path = opt_str(o, "path", &bad);
+	size_t k = 0;
+	while (sev && severities[k] && strcmp(severities[k], sev))
+		k++;
+	if (bad || !msg || (sev && !severities[k])) {
+		customs_analysis_warn(a, CUSTOMS_WARN, -1, NULL,
+				      "plugin %s: finding %zu of its response is left out: it needs a \"message\", and "
+				      "\"severity\" is one of info, low, medium, high, critical",
+				      e->pub.name, idx);
+		return NULL;
+	}
+	while (path && *path == '/')
+		path++;
+	json_t *f = json_pack("{s:s?, s:s, s:s, s:s?}", "id", id, "severity", sev ? sev : "info", "message", msg,
+			      "path", path && *path ? path : NULL);
+	*oom = !f;
+	return f;
+}
+
+/* facts (an object of strings) and findings into a->plugin_results */
+static int take_results(const plugin_entry *e, customs_analysis *a, const json_t *resp)
+{
+	const json_t *facts = json_object_get(resp, "facts"), *fs = json_object_get(resp, "findings"), *v;
+	json_t *kept_facts = json_object(), *kept = json_array(), *mine = NULL;
+	const char *k;
+	size_t i;
+	int oom = !kept_facts || !kept, bad_facts = facts && !json_is_object(facts);
+	json_object_foreach ((json_t *)facts, k, v) {
+		if (!json_is_string(v))
+			bad_facts = 1;
+		else if (json_object_set(kept_facts, k, (json_t *)v) < 0)
+			oom = 1;
+	}
+	if (bad_facts)
+		customs_analysis_warn(a, CUSTOMS_WARN, -1, NULL,
+				      "plugin %s: \"facts\" of its response is an object of strings: what is not a "
+				      "string is left out",
+				      e->pub.name);
+	if (fs && !json_is_array(fs))
+		customs_analysis_warn(a, CUSTOMS_WARN, -1, NULL,
+				      "plugin %s: \"findings\" of its response is not an array: left out", e->pub.name);
+	json_array_foreach (fs, i, v) {
+		json_t *f = finding(e, a, v, i, &oom);
+		if (f && json_array_append_new(kept, f) < 0)
+			oom = 1;
+	}
+	if (!oom && (json_object_size(kept_facts) || json_array_size(kept))) {
+		if ((!a->plugin_results && !(a->plugin_results = json_object())) ||
+		    !(mine = json_pack("{s:O, s:O}", "facts", kept_facts, "findings", kept)) ||
+		    json_object_set_new(a->plugin_results, e->pub.name, mine) < 0)
+			oom = 1;
+	}
+	json_decref(kept_facts);
+	json_decref(kept);
+	return oom ? customs__error(CUSTOMS_ENOMEM, "out of memory") : 0;
+}
+
 static int take_response(const plugin_entry *e, customs_analysis *a, const json_t *resp)
 {
 	const json_t *pkgs = json_object_get(resp, "packages"), *v;
@@ -172,7 +237,7 @@ static int take_response(const plugin_entry *e, customs_analysis *a, const json_
 	json_array_foreach (pkgs, i, v)
 		if ((err = take_package(e, a, v, i)) < 0)
 			return err;
-	return 0;
+	return take_results(e, a, resp);
 }
 
 static int b_finish(void *state, customs_analysis *a)

@@ -207,12 +207,11 @@ static char *wants_line(const plugin_entry *e, const json_t *d)
 			customs_buf_printf(&b, "%s%s", i ? ", " : "triggers ",
 					   json_string_value(json_object_get(v, "name")));
 	} else {
-		json_array_foreach (json_object_get(d, "parameters"), i, v)
-			customs_buf_printf(&b, "%s%s", i ? " " : "arguments ",
-					   json_string_value(json_object_get(v, "name")) ?
-						   json_string_value(json_object_get(v, "name")) : "?");
-		if (!b.len)
-			customs_buf_puts(&b, "no arguments");
+		/* as `customs query list` shows arguments: "[N]" */
+		json_array_foreach (json_object_get(d, "parameters"), i, v) {
+			const char *n = json_string_value(json_object_get(v, "name"));
+			customs_buf_printf(&b, "%s[%s]", i ? " " : "", n ? n : "ARG");
+		}
 	}
 	return b.len ? customs_buf_detach(&b) : customs_strdup("");
 }
@@ -407,25 +406,25 @@ size_t customs_plugin_list(const customs_plugin **out, size_t cap)
 	return nplugins;
 }
 
-const customs_plugin *customs_plugin_find(customs_plugin_kind kind, const char *name)
+int customs_plugin_find(const customs_plugin **out, customs_plugin_kind kind, const char *name)
 {
+	*out = NULL;
 	customs_plugins_load();
 	for (size_t i = 0; i < nplugins; i++) {
 		const customs_plugin *p = &plugins[i]->pub;
 		if (p->kind != kind || strcmp(p->name, name))
 			continue;
-		if (p->broken) {
-			customs__error(CUSTOMS_EUNSUPPORTED, "%s plugin %s (%s) is broken: %s",
-				       customs_plugin_kind_name(kind), name, p->path, p->broken);
-			return NULL;
-		}
-		return p;
+		if (p->broken)
+			return customs__error(CUSTOMS_EUNSUPPORTED, "%s plugin %s (%s) is broken: %s",
+					      customs_plugin_kind_name(kind), name, p->path, p->broken);
+		*out = p;
+		return 0;
 	}
-	customs__error(CUSTOMS_ENOTFOUND,
-		       "no %s plugin %s: no executable customs-%s-%s on CUSTOMS_PLUGIN_PATH, in "
-		       "$XDG_DATA_HOME/customs/plugins or in %s (customs plugin list shows what there is)",
-		       customs_plugin_kind_name(kind), name, customs_plugin_kind_name(kind), name, CUSTOMS_PLUGIN_DIR);
-	return NULL;
+	return customs__error(CUSTOMS_ENOTFOUND,
+			      "no %s plugin %s: no executable customs-%s-%s on CUSTOMS_PLUGIN_PATH, in "
+			      "$XDG_DATA_HOME/customs/plugins or in %s (customs plugin list shows what there is)",
+			      customs_plugin_kind_name(kind), name, customs_plugin_kind_name(kind), name,
+			      CUSTOMS_PLUGIN_DIR);
 }
 
 /* ---- one run ---- */

@@ -266,6 +266,8 @@ json_t *customs_analysis_to_json(const customs_analysis *a, int flags)
 	json_object_set_new(sum, "packages", json_integer((json_int_t)a->npackages));
 	json_object_set_new(root, "summary", sum);
 	collected_json(root, a);
+	if (a->plugin_results)
+		json_object_set_new(root, "plugins", json_deep_copy(a->plugin_results));
 	redact_config(root, a);
 
 	if (flags & CUSTOMS_JSON_FILES) {
