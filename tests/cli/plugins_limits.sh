@@ -34,7 +34,7 @@ describe() { # describe NAME [FILES_JSON]
 	printf '{"protocol":1,"kind":"analyzer","name":"%s","description":"test plugin %s","version":"1"%s}' "$1" "$1" "${2:+,\"files\":$2}"
 }
 
-plugin hang analyzer "$(describe hang)" 'cat >/dev/null; sleep 60; echo "{}"'
+plugin hang analyzer "$(describe hang)" "cat >/dev/null; sleep 60 & echo \$! >'$TMP/hang.pid'; wait; echo '{}'"
 plugin flood analyzer "$(describe flood)" 'cat >/dev/null; yes'
 plugin big analyzer "$(describe big)" 'cat >/dev/null; printf "{\"packages\":[],\"pad\":\"%070000d\"}" 0'
 plugin exits analyzer "$(describe exits)" 'cat >/dev/null; echo "starting" >&2; echo "cannot read the motd" >&2; exit 3'
@@ -111,7 +111,8 @@ check_eq "the working plugin's package, from the file it asked for" \
 check_eq "a plugin sees only the documented variables (no inherited secret, no HOME)" \
 	"$(jq -r '.packages[] | select(.found_by == "plugin:env") | .version' "$TMP/sbom.json")" \
 	"CUSTOMS_PLUGIN_KIND+CUSTOMS_PLUGIN_NAME+CUSTOMS_PLUGIN_PROTOCOL+CUSTOMS_ROOT+LC_ALL+PATH"
-check "no plugin process is left behind" bash -c "! pgrep -x -f 'sleep 60' >/dev/null"
+check "the hanging plugin's child was killed with it" \
+	bash -c '[ -s "$1" ] && ! kill -0 "$(cat "$1")" 2>/dev/null' _ "$TMP/hang.pid"
 check "no private directory is left behind" bash -c "! ls '${TMPDIR:-/tmp}' | grep -q '^customs-plugin-'"
 
 finish
