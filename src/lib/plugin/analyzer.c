@@ -222,7 +222,7 @@ static int take_results(const plugin_entry *e, customs_analysis *a, const json_t
 	return oom ? customs__error(CUSTOMS_ENOMEM, "out of memory") : 0;
 }
 
-static int take_response(const plugin_entry *e, customs_analysis *a, const json_t *resp)
+int plugin__take_response(const plugin_entry *e, customs_analysis *a, const json_t *resp)
 {
 	const json_t *pkgs = json_object_get(resp, "packages"), *v;
 	size_t i;
@@ -265,7 +265,7 @@ static int b_finish(void *state, customs_analysis *a)
 		err = 0;
 		goto done;
 	}
-	err = take_response(e, a, resp);
+	err = plugin__take_response(e, a, resp);
 done:
 	if (root)
 		plugin__root_remove(root);

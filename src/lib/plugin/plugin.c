@@ -39,7 +39,7 @@ const char *customs_plugin_system_dir(void)
 
 int plugin__glob_ok(const char *g)
 {
-	if (!*g || *g == '/')
+	if (!*g || *g == '/' || g[strlen(g) - 1] == '/')
 		return -1;
 	for (const char *p = g; *p;) {
 		size_t n = strcspn(p, "/");
@@ -216,6 +216,38 @@ static char *wants_line(const plugin_entry *e, const json_t *d)
 	return b.len ? customs_buf_detach(&b) : customs_strdup("");
 }
 
+const char *plugin__describe_parse(plugin_entry *e, const char *buf, size_t len, char *why, size_t cap)
+{
+	json_error_t je;
+	json_t *d = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &je);
+	const char *bad;
+	if (!d) {
+		snprintf(why, cap, "describe printed invalid JSON: %s (line %d)", je.text, je.line);
+		return why;
+	}
+	if ((bad = check_describe(e, d, why, cap))) {
+		json_decref(d);
+		return bad;
+	}
+	e->pub.describe = d;
+	e->pub.description = dup_str(d, "description");
+	e->pub.version = dup_str(d, "version");
+	e->pub.wants = wants_line(e, d);
+	if (!e->pub.description || !e->pub.version || !e->pub.wants)
+		return "out of memory";
+	return NULL;
+}
+
+void plugin__entry_release(plugin_entry *e)
+{
+	json_decref((json_t *)e->pub.describe);
+	free((char *)e->pub.description);
+	free((char *)e->pub.version);
+	free((char *)e->pub.wants);
+	customs_strlist_release(&e->globs);
+	*e = (plugin_entry){.pub = {.kind = e->pub.kind, .name = e->pub.name, .path = e->pub.path}};
+}
+
 static void describe(plugin_entry *e)
 {
 	plugin_limits lim;
@@ -224,8 +256,6 @@ static void describe(plugin_entry *e)
 	const char *bad = NULL;
 	const char *env[8];
 	char env_buf[8][1024];
-	json_error_t je;
-	json_t *d = NULL;
 
 	plugin__limits_default(&lim);
 	plugin__env(env, env_buf, e, NULL);
@@ -235,21 +265,13 @@ static void describe(plugin_entry *e)
 	} else if (plugin__failed(&o, &lim, why + 9, sizeof(why) - 9)) {
 		memcpy(why, "describe ", 9);
 		bad = why;
-	} else if (!(d = json_loadb(o.out.ptr ? o.out.ptr : "", o.out.len, JSON_REJECT_DUPLICATES, &je))) {
-		snprintf(why, sizeof(why), "describe printed invalid JSON: %s (line %d)", je.text, je.line);
-		bad = why;
 	} else
-		bad = check_describe(e, d, why, sizeof(why));
+		bad = plugin__describe_parse(e, o.out.ptr ? o.out.ptr : "", o.out.len, why, sizeof(why));
 	plugin__output_release(&o);
 	if (bad) {
+		plugin__entry_release(e);
 		e->pub.broken = customs_strdup(bad);
-		json_decref(d);
-		return;
 	}
-	e->pub.describe = d;
-	e->pub.description = dup_str(d, "description");
-	e->pub.version = dup_str(d, "version");
-	e->pub.wants = wants_line(e, d);
 }
 
 /* ---- discovery ---- */

@@ -30,6 +30,20 @@ int plugin__glob_ok(const char *glob);
  * matching '/' too, so "*.pem" finds every .pem). */
 int plugin__glob_match(const customs_strlist *globs, const char *path);
 
+/* What describe printed (buf, len) checked against protocol 1 and taken
+ * into e (which has its kind and name): NULL, or why it is broken (why,
+ * or a static string).  On failure e may hold part of it: release it with
+ * plugin__entry_release(), which frees what describe gave and keeps kind,
+ * name and path. */
+const char *plugin__describe_parse(plugin_entry *e, const char *buf, size_t len, char *why, size_t cap);
+void plugin__entry_release(plugin_entry *e);
+
+/* An analyzer plugin's response into a: its packages (found_by
+ * e->analyzer_name), facts and findings (a->plugin_results); what breaks
+ * the rules of docs/plugins.md is left out with a warning.  0 or
+ * CUSTOMS_ENOMEM. */
+int plugin__take_response(const plugin_entry *e, customs_analysis *a, const json_t *resp);
+
 /* Fill the bridge table of an analyzer plugin (analyzer.c); a broken one
  * gets a table whose finish() warns that it could not run (an error: the
  * analysis is incomplete). */
