@@ -26,6 +26,7 @@ static const customs_analyzer_type *const builtins[] = {
 	&customs__php_analyzer,
 	&customs__dotnet_analyzer,
 	&customs__java_analyzer,
+	&customs__hints_analyzer,
 	/* opt-in: what the policy engine asks for */
 	&customs__secrets_analyzer,
 	&customs__config_analyzer,
