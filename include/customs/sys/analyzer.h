@@ -109,11 +109,9 @@ CUSTOMS_EXTERN int customs_analyzer_register(const customs_analyzer_type *type);
 
 /* ---- analyzers in a shared object (customs --plugin FILE.so) ----
  *
- * A shared object built against this header exports
- *
- *     CUSTOMS_EXTERN const customs_analyzer_type *const *customs_analyzers(void);
- *
- * returning its tables, NULL-terminated, static.  It is linked without
+ * A shared object built against this header exports (with default
+ * visibility) a function named customs_analyzers, of the type
+ * customs_analyzer_entry_fn, returning its tables, NULL-terminated, static.  It is linked without
  * libcustoms: the customs_* functions it calls are resolved, when it is
  * loaded, in the program that loads it (the customs CLI exports them).
  * plugins/examples/busybox_version.c is one. */

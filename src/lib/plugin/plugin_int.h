@@ -1,6 +1,8 @@
 /* plugin_int.h - what the plugin stage's files share: a found plugin with
- * what its describe said (plugin.c), the analyzer bridge (analyzer.c), the
- * wanted files written out (root.c), the request (request.c). */
+ * what its describe said (plugin.c), one run of it (call.c, over run.c),
+ * the analyzer bridge (analyzer.c), the wanted files' globs and the
+ * private directory they are written into (root.c), the request
+ * (request.c). */
 #ifndef CUSTOMS_PLUGIN_INT_H
 #define CUSTOMS_PLUGIN_INT_H
 

@@ -1,10 +1,12 @@
-/* root.c - the private directory an analyzer plugin reads the files it
- * asked for from (CUSTOMS_ROOT): made 0700 under $TMPDIR, filled with each
+/* root.c - the files an analyzer plugin asks for: its globs, kept inside
+ * the image, and the private directory it reads them from
+ * (CUSTOMS_ROOT): made 0700 under $TMPDIR, filled with each
  * file under its image path through openat() one component at a time,
  * O_NOFOLLOW and O_EXCL (no "..", no symlink followed, nothing written
  * outside it), removed afterwards without following symlinks. */
 #include <errno.h>
 #include <fcntl.h>
+#include <fnmatch.h>
 #include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +15,27 @@
 #include <unistd.h>
 
 #include "plugin/plugin_int.h"
+
+int plugin__glob_ok(const char *g)
+{
+	if (!*g || *g == '/' || g[strlen(g) - 1] == '/')
+		return -1;
+	for (const char *p = g; *p;) {
+		size_t n = strcspn(p, "/");
+		if (!n || (n == 2 && !memcmp(p, "..", 2)) || (n == 1 && *p == '.'))
+			return -1;
+		p += n + (p[n] == '/');
+	}
+	return 0;
+}
+
+int plugin__glob_match(const customs_strlist *globs, const char *path)
+{
+	for (size_t i = 0; i < globs->n; i++)
+		if (!fnmatch(globs->v[i], path, 0))
+			return 1;
+	return 0;
+}
 
 int plugin__root_make(char **out)
 {
