@@ -67,16 +67,15 @@ CUSTOMS_EXTERN size_t customs_plugin_list(const customs_plugin **out, size_t cap
  * detail says why), *out NULL then. */
 CUSTOMS_EXTERN int customs_plugin_find(const customs_plugin **out, customs_plugin_kind kind, const char *name);
 
-/* The request for a query or gate plugin about analysis a: protocol, kind,
- * image metadata, distro, packages, the visible files, and params (taken:
- * a new reference, may be NULL).  NULL when out of memory. */
-CUSTOMS_EXTERN json_t *customs_plugin_request(const customs_plugin *p, const customs_analysis *a, json_t *params);
-
-/* One run of p with request on its stdin: its JSON response (an object)
- * in *out.  A run that failed (could not start, timed out, printed too
- * much, exited non-zero, printed no JSON object) is CUSTOMS_EFORMAT or
- * CUSTOMS_EIO with the detail "plugin NAME ...: why" (and its stderr). */
-CUSTOMS_EXTERN int customs_plugin_call(json_t **out, const customs_plugin *p, const json_t *request);
+/* One run of a query or gate plugin p about analysis a: the request
+ * (protocol, kind, image metadata, distro, packages, the visible files,
+ * params: borrowed, NULL for {}) on its stdin, its JSON response (an
+ * object, the caller's) in *out.  A run that failed (could not start, timed
+ * out, printed too much, exited non-zero, printed no JSON object, another
+ * protocol) is CUSTOMS_EIO or CUSTOMS_EFORMAT with the detail "plugin NAME
+ * ...: why" (and the last line of its stderr); CUSTOMS_ENOMEM. */
+CUSTOMS_EXTERN int customs_plugin_call(json_t **out, const customs_plugin *p, const customs_analysis *a,
+				       const json_t *params);
 
 #ifdef __cplusplus
 }

@@ -32,6 +32,16 @@ static void test_globs(void **state)
 	assert_true(plugin__glob_match(&g, "etc/ssl/certs/x.pem"));
 	assert_true(plugin__glob_match(&g, "etc/motd"));
 	assert_false(plugin__glob_match(&g, "etc/motd.d/x"));
+	assert_false(plugin__glob_match(&g, "etc/mot"));
+	assert_false(plugin__glob_match(&g, "x.pe"));
+	assert_true(plugin__glob_match(&g, ".pem"));
+	assert_int_equal(customs_strlist_add(&g, "usr/*/bin/[bc]ash"), 0);
+	assert_int_equal(customs_strlist_add(&g, "opt/?"), 0);
+	assert_true(plugin__glob_match(&g, "usr/local/bin/bash"));
+	assert_true(plugin__glob_match(&g, "usr/a/b/bin/cash"));
+	assert_false(plugin__glob_match(&g, "usr/local/bin/dash"));
+	assert_true(plugin__glob_match(&g, "opt/x"));
+	assert_false(plugin__glob_match(&g, "opt/xy"));
 	customs_strlist_release(&g);
 }
 

@@ -75,8 +75,9 @@ static int write_files(bridge *b, customs_analysis *a, const char *root, json_t 
 			continue;
 		}
 		count++;
+		/* unchecked: a name that is not UTF-8 is made valid when written */
 		char *abs = customs_asprintf("/%s", path);
-		if (!abs || json_array_append_new(written, json_string(abs)) < 0) {
+		if (!abs || json_array_append_new(written, json_string_nocheck(abs)) < 0) {
 			free(abs);
 			return customs__error(CUSTOMS_ENOMEM, "out of memory");
 		}
@@ -244,17 +245,16 @@ static int b_finish(void *state, customs_analysis *a)
 {
 	bridge *b = state;
 	const plugin_entry *e = b->e;
-	json_t *written = json_array(), *req = NULL, *resp = NULL;
-	char *root = NULL;
+	json_t *written = json_array(), *resp = NULL;
+	char *root = NULL, *req = NULL;
 	int err;
 
 	if (!written)
 		return customs__error(CUSTOMS_ENOMEM, "out of memory");
 	if ((err = plugin__root_make(&root)) < 0 || (err = write_files(b, a, root, written)) < 0)
 		goto done;
-	if (!(req = plugin__request(e, a, e->wants_file_list, NULL)) ||
-	    json_object_set(req, "wanted_files", written) < 0) {
-		err = customs__error(CUSTOMS_ENOMEM, "out of memory");
+	if (!(req = plugin__request(e, a, e->wants_file_list, NULL, written))) {
+		err = CUSTOMS_ENOMEM;
 		goto done;
 	}
 	if ((err = plugin__call(&resp, e, req, root)) < 0) {
@@ -271,7 +271,7 @@ done:
 		plugin__root_remove(root);
 	free(root);
 	json_decref(written);
-	json_decref(req);
+	free(req);
 	json_decref(resp);
 	return err;
 }

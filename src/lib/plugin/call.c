@@ -31,7 +31,7 @@ void plugin__env(const char *env[8], char buf[8][1024], const plugin_entry *e, c
 	env[n] = NULL;
 }
 
-int plugin__call(json_t **out, const plugin_entry *e, const json_t *request, const char *root)
+int plugin__call(json_t **out, const plugin_entry *e, const char *request, const char *root)
 {
 	plugin_limits lim;
 	plugin_output o;
@@ -39,16 +39,12 @@ int plugin__call(json_t **out, const plugin_entry *e, const json_t *request, con
 	const char *env[8];
 	char env_buf[8][1024];
 	json_error_t je;
-	char *in = NULL;
 	int err;
 
 	*out = NULL;
 	plugin__limits_default(&lim);
 	plugin__env(env, env_buf, e, root);
-	if (!(in = json_dumps(request, JSON_COMPACT)))
-		return customs__error(CUSTOMS_ENOMEM, "out of memory");
-	err = plugin__run(&o, e->pub.path, "run", env, root, in, strlen(in), &lim);
-	free(in);
+	err = plugin__run(&o, e->pub.path, "run", env, root, request, strlen(request), &lim);
 	if (err < 0) {
 		plugin__output_release(&o);
 		return err;

@@ -404,12 +404,13 @@ int customs_plugin_find(const customs_plugin **out, customs_plugin_kind kind, co
 			      CUSTOMS_PLUGIN_DIR);
 }
 
-int customs_plugin_call(json_t **out, const customs_plugin *p, const json_t *request)
+int customs_plugin_call(json_t **out, const customs_plugin *p, const customs_analysis *a, const json_t *params)
 {
-	return plugin__call(out, (const plugin_entry *)p, request, NULL);
-}
-
-json_t *customs_plugin_request(const customs_plugin *p, const customs_analysis *a, json_t *params)
-{
-	return plugin__request((const plugin_entry *)p, a, 1, params);
+	char *req = plugin__request((const plugin_entry *)p, a, 1, params, NULL);
+	*out = NULL;
+	if (!req)
+		return CUSTOMS_ENOMEM;
+	int err = plugin__call(out, (const plugin_entry *)p, req, NULL);
+	free(req);
+	return err;
 }

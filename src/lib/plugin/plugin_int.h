@@ -58,11 +58,14 @@ void plugin__env(const char *env[8], char env_buf[8][1024], const plugin_entry *
 
 /* One run with request; the response object in *out, else the error
  * "plugin NAME: why". root: CUSTOMS_ROOT and the working directory. */
-int plugin__call(json_t **out, const plugin_entry *e, const json_t *request, const char *root);
+int plugin__call(json_t **out, const plugin_entry *e, const char *request, const char *root);
 
-/* The request body all kinds share (request.c); files: add the visible
- * files. */
-json_t *plugin__request(const plugin_entry *e, const customs_analysis *a, int files, json_t *params);
+/* The request (request.c), malloc'd text: what every kind gets, with the
+ * visible files when files is set, params (NULL: {}) and, for an analyzer,
+ * wanted (the paths written into CUSTOMS_ROOT; NULL: none).  NULL when out
+ * of memory (the error set). */
+char *plugin__request(const plugin_entry *e, const customs_analysis *a, int files, const json_t *params,
+		      const json_t *wanted);
 
 /* A fresh private directory (0700) under $TMPDIR (or /tmp): *out, malloc'd.
  * Write data as path inside dirfd-rooted dir (root.c): parents made 0700,

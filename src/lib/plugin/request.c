@@ -1,99 +1,152 @@
 /* request.c - the request a plugin reads on stdin (docs/plugins.md
  * "Request"): the image's metadata, its distro, the packages and visible
- * files of the analysis so far, and the parameters. */
+ * files of the analysis so far, and the parameters.  Written with the
+ * streaming JSON writer: tens of thousands of files cost no tree, and
+ * names that are not UTF-8 (image content) come out as valid JSON. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "plugin/plugin_int.h"
+#include "util/jsonw.h"
 
-/* json_string, or null for NULL (never fails on a NULL string). */
-static json_t *str_or_null(const char *s)
+static void strlist_w(customs_jsonw *w, const char *k, const customs_strlist *l)
 {
-	json_t *j = s ? json_string(s) : NULL;
-	return j ? j : json_null();
+	customs_jsonw_key(w, k);
+	customs_jsonw_begin_array(w);
+	for (size_t i = 0; i < l->n; i++)
+		customs_jsonw_string(w, l->v[i]);
+	customs_jsonw_end_array(w);
 }
 
-static json_t *strlist(const customs_strlist *l)
-{
-	json_t *a = json_array();
-	for (size_t i = 0; a && i < l->n; i++)
-		json_array_append_new(a, str_or_null(l->v[i]));
-	return a;
-}
-
-static json_t *image_json(const customs_analysis *a)
+static void image_w(customs_jsonw *w, const customs_analysis *a)
 {
 	const customs_image *im = &a->image;
-	json_t *labels = im->config.labels ? json_deep_copy(im->config.labels) : json_object();
-	return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:I}",
-			 "reference", str_or_null(im->reference), "source_kind", str_or_null(im->source_kind),
-			 "manifest_digest", str_or_null(im->manifest_digest), "config_digest",
-			 str_or_null(im->config_digest), "architecture", str_or_null(im->architecture), "os",
-			 str_or_null(im->os), "created", str_or_null(im->created), "author", str_or_null(im->author),
-			 "tags", strlist(&im->tags), "labels", labels ? labels : json_object(), "user",
-			 str_or_null(im->config.user), "env", strlist(&im->config.env), "entrypoint",
-			 strlist(&im->config.entrypoint), "cmd", strlist(&im->config.cmd), "layers",
-			 (json_int_t)a->nlayers);
+	customs_jsonw_key(w, "image");
+	customs_jsonw_begin_object(w);
+	customs_jsonw_kv_string(w, "reference", im->reference);
+	customs_jsonw_kv_string(w, "source_kind", im->source_kind);
+	customs_jsonw_kv_string(w, "manifest_digest", im->manifest_digest);
+	customs_jsonw_kv_string(w, "config_digest", im->config_digest);
+	customs_jsonw_kv_string(w, "architecture", im->architecture);
+	customs_jsonw_kv_string(w, "os", im->os);
+	customs_jsonw_kv_string(w, "created", im->created);
+	customs_jsonw_kv_string(w, "author", im->author);
+	strlist_w(w, "tags", &im->tags);
+	customs_jsonw_key(w, "labels");
+	if (im->config.labels)
+		customs_jsonw_value(w, im->config.labels);
+	else {
+		customs_jsonw_begin_object(w);
+		customs_jsonw_end_object(w);
+	}
+	customs_jsonw_kv_string(w, "user", im->config.user);
+	strlist_w(w, "env", &im->config.env);
+	strlist_w(w, "entrypoint", &im->config.entrypoint);
+	strlist_w(w, "cmd", &im->config.cmd);
+	customs_jsonw_kv_int(w, "layers", (long long)a->nlayers);
+	customs_jsonw_end_object(w);
 }
 
-static json_t *distro_json(const customs_distro *d)
+static void distro_w(customs_jsonw *w, const customs_distro *d)
 {
-	if (!d->id)
-		return json_null();
-	return json_pack("{s:o, s:o, s:o, s:o}", "id", str_or_null(d->id), "version_id", str_or_null(d->version_id),
-			 "version_codename", str_or_null(d->version_codename), "pretty_name",
-			 str_or_null(d->pretty_name));
+	customs_jsonw_key(w, "distro");
+	if (!d->id) {
+		customs_jsonw_null(w);
+		return;
+	}
+	customs_jsonw_begin_object(w);
+	customs_jsonw_kv_string(w, "id", d->id);
+	customs_jsonw_kv_string(w, "version_id", d->version_id);
+	customs_jsonw_kv_string(w, "version_codename", d->version_codename);
+	customs_jsonw_kv_string(w, "pretty_name", d->pretty_name);
+	customs_jsonw_end_object(w);
 }
 
-static json_t *packages_json(const customs_analysis *a)
+static void packages_w(customs_jsonw *w, const customs_analysis *a)
 {
-	json_t *arr = json_array();
-	for (size_t i = 0; arr && i < a->npackages; i++) {
+	customs_jsonw_key(w, "packages");
+	customs_jsonw_begin_array(w);
+	for (size_t i = 0; i < a->npackages; i++) {
 		const customs_package *p = a->packages[i];
 		if (!p->visible)
 			continue;
-		if (json_array_append_new(arr, json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:i}", "name",
-							 str_or_null(p->name), "version", str_or_null(p->version),
-							 "type", str_or_null(p->type), "purl", str_or_null(p->purl),
-							 "found_by", str_or_null(p->found_by), "path",
-							 str_or_null(p->db_path), "layer", p->layer)) < 0) {
-			json_decref(arr);
-			return NULL;
-		}
+		customs_jsonw_begin_object(w);
+		customs_jsonw_kv_string(w, "name", p->name);
+		customs_jsonw_kv_string(w, "version", p->version);
+		customs_jsonw_kv_string(w, "type", p->type);
+		customs_jsonw_kv_string(w, "purl", p->purl);
+		customs_jsonw_kv_string(w, "found_by", p->found_by);
+		customs_jsonw_kv_string(w, "path", p->db_path);
+		customs_jsonw_kv_int(w, "layer", p->layer);
+		customs_jsonw_end_object(w);
 	}
-	return arr;
+	customs_jsonw_end_array(w);
 }
 
-static json_t *files_json(const customs_analysis *a)
+static void files_w(customs_jsonw *w, const customs_analysis *a)
 {
-	json_t *arr = json_array();
 	char path[4096], mode[16];
-	for (size_t i = 0; arr && i < a->nfiles; i++) {
+	customs_jsonw_key(w, "files");
+	customs_jsonw_begin_array(w);
+	for (size_t i = 0; i < a->nfiles; i++) {
 		const customs_file *f = &a->files[i];
 		if (!f->visible)
 			continue;
 		snprintf(path, sizeof(path), "/%s", f->path);
 		snprintf(mode, sizeof(mode), "%04o", (unsigned)f->mode & 07777);
-		if (json_array_append_new(arr, json_pack("{s:s, s:s, s:I, s:s, s:o, s:i}", "path", path, "type",
-							 customs_file_type_name((customs_file_type)f->type), "size",
-							 (json_int_t)f->size, "mode", mode, "link",
-							 str_or_null(f->link), "layer", (int)f->layer)) < 0) {
-			json_decref(arr);
-			return NULL;
-		}
+		customs_jsonw_begin_object(w);
+		customs_jsonw_kv_string(w, "path", path);
+		customs_jsonw_kv_string(w, "type", customs_file_type_name((customs_file_type)f->type));
+		customs_jsonw_kv_int(w, "size", (long long)f->size);
+		customs_jsonw_kv_string(w, "mode", mode);
+		customs_jsonw_kv_string(w, "link", f->link);
+		customs_jsonw_kv_int(w, "layer", f->layer);
+		customs_jsonw_end_object(w);
 	}
-	return arr;
+	customs_jsonw_end_array(w);
 }
 
-json_t *plugin__request(const plugin_entry *e, const customs_analysis *a, int files, json_t *params)
+char *plugin__request(const plugin_entry *e, const customs_analysis *a, int files, const json_t *params,
+		      const json_t *wanted)
 {
-	json_t *r = json_pack("{s:i, s:s, s:s, s:o, s:o, s:o, s:o}", "protocol", CUSTOMS_PLUGIN_PROTOCOL, "kind",
-			      customs_plugin_kind_name(e->pub.kind), "plugin", e->pub.name, "image", image_json(a),
-			      "distro", distro_json(&a->distro), "packages", packages_json(a), "params",
-			      params ? params : json_object());
-	if (r && files && json_object_set_new(r, "files", files_json(a)) < 0) {
-		json_decref(r);
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	customs_jsonw *w = malloc(sizeof(*w));
+	int err = !f || !w;
+	if (!err) {
+		customs_jsonw_init(w, f, 0);
+		customs_jsonw_begin_object(w);
+		customs_jsonw_kv_int(w, "protocol", CUSTOMS_PLUGIN_PROTOCOL);
+		customs_jsonw_kv_string(w, "kind", customs_plugin_kind_name(e->pub.kind));
+		customs_jsonw_kv_string(w, "plugin", e->pub.name);
+		image_w(w, a);
+		distro_w(w, &a->distro);
+		packages_w(w, a);
+		if (files)
+			files_w(w, a);
+		customs_jsonw_key(w, "params");
+		if (params)
+			customs_jsonw_value(w, params);
+		else {
+			customs_jsonw_begin_object(w);
+			customs_jsonw_end_object(w);
+		}
+		if (wanted) {
+			customs_jsonw_key(w, "wanted_files");
+			customs_jsonw_value(w, wanted);
+		}
+		customs_jsonw_end_object(w);
+		err = customs_jsonw_finish(w) < 0;
+	}
+	free(w);
+	if (f && fclose(f))
+		err = 1;
+	if (err) {
+		free(text);
+		customs__error(CUSTOMS_ENOMEM, "out of memory writing a plugin's request");
 		return NULL;
 	}
-	return r;
+	return text;
 }

@@ -29,10 +29,27 @@ int plugin__glob_ok(const char *g)
 	return 0;
 }
 
+/* The glob's literal start and end (before its first and after its last
+ * special character) must be the path's: checked first, for fnmatch(3) is
+ * slow in a UTF-8 locale (it widens both strings) and asked about every
+ * regular file of every layer. */
+static int could_match(const char *g, const char *path, size_t plen)
+{
+	size_t pre = strcspn(g, "*?[\\"), glen = strlen(g), post = 0;
+	if (strncmp(g, path, pre))
+		return 0;
+	if (pre == glen)
+		return !path[pre];
+	while (post < glen - pre && !strchr("*?[]\\", g[glen - 1 - post]))
+		post++;
+	return post <= plen && !memcmp(g + glen - post, path + plen - post, post);
+}
+
 int plugin__glob_match(const customs_strlist *globs, const char *path)
 {
+	size_t plen = strlen(path);
 	for (size_t i = 0; i < globs->n; i++)
-		if (!fnmatch(globs->v[i], path, 0))
+		if (could_match(globs->v[i], path, plen) && !fnmatch(globs->v[i], path, 0))
 			return 1;
 	return 0;
 }

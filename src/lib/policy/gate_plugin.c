@@ -40,22 +40,22 @@ static int fail_closed(pctx *c, const prule *r, const char *why)
 static int plugin_eval(pctx *c, const prule *r)
 {
 	const plugin_gate *pg = (const plugin_gate *)r->gate;
-	json_t *req = customs_plugin_request(pg->p, c->a, rule_params(r)), *resp = NULL, *f;
+	json_t *params = rule_params(r), *resp = NULL, *f;
 	const json_t *fired;
 	char why[1024];
 	size_t i;
 	int err = 0;
 
-	if (!req)
+	if (!params)
 		return customs__error(CUSTOMS_ENOMEM, "out of memory");
-	if ((err = customs_plugin_call(&resp, pg->p, req)) < 0) {
-		json_decref(req);
+	err = customs_plugin_call(&resp, pg->p, c->a, params);
+	json_decref(params);
+	if (err < 0) {
 		if (err == CUSTOMS_ENOMEM)
 			return err;
 		snprintf(why, sizeof(why), "%s", customs_error_last());
 		return fail_closed(c, r, why);
 	}
-	json_decref(req);
 	fired = json_object_get(resp, "fired");
 	if (!json_is_array(fired)) {
 		err = fail_closed(c, r, "its response has no \"fired\" array");

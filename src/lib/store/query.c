@@ -442,7 +442,7 @@ static int q_plugin(customs_store *s, customs_store_table **out, const char *ref
 	const customs_plugin *p;
 	customs_analysis *a = NULL;
 	owned_table *o = NULL;
-	json_t *args = NULL, *req = NULL, *resp = NULL;
+	json_t *args = NULL, *params = NULL, *resp = NULL;
 	int err;
 
 	/* a plugin that is not there is the user's mistake, as an unknown query */
@@ -456,27 +456,24 @@ static int q_plugin(customs_store *s, customs_store_table **out, const char *ref
 	if (!ref)
 		return customs__error(CUSTOMS_EUSAGE, "a query plugin asks one image: customs query IMAGE plugin:%s",
 				      name);
+	/* unchecked: an argument that is not UTF-8 is made valid when written */
 	args = json_array();
 	for (size_t i = 0; args && i < x->argc; i++)
-		if (json_array_append_new(args, json_string(x->argv[i])) < 0)
+		if (json_array_append_new(args, json_string_nocheck(x->argv[i])) < 0)
 			json_decref(args), args = NULL;
-	if (!args) {
+	if (!args || !(params = json_pack("{s:O}", "args", args))) {
 		err = customs__error(CUSTOMS_ENOMEM, "out of memory");
 		goto done;
 	}
 	if ((err = customs_store_load(s, &a, ref, 0)) < 0)
 		goto done;
 	customs_analysis_select_packages(a, 0);
-	if (!(req = customs_plugin_request(p, a, json_pack("{s:O}", "args", args)))) {
-		err = customs__error(CUSTOMS_ENOMEM, "out of memory");
-		goto done;
-	}
-	if ((err = customs_plugin_call(&resp, p, req)) < 0 || (err = plugin_table(&o, name, resp)) < 0)
+	if ((err = customs_plugin_call(&resp, p, a, params)) < 0 || (err = plugin_table(&o, name, resp)) < 0)
 		goto done;
 	*out = table_done(o);
 done:
 	json_decref(args);
-	json_decref(req);
+	json_decref(params);
 	json_decref(resp);
 	customs_analysis_free(a);
 	return err;
