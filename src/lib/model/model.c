@@ -310,18 +310,16 @@ void *customs__analysis_cache(const customs_analysis *a, size_t key)
 	return a->priv && a->priv->cache && a->priv->cache_key == key ? a->priv->cache : NULL;
 }
 
-void customs__analysis_set_cache(const customs_analysis *a, void *cache, void (*free_fn)(void *), size_t key)
+int customs__analysis_set_cache(const customs_analysis *a, void *cache, void (*free_fn)(void *), size_t key)
 {
-	if (!a->priv) {
-		if (free_fn)
-			free_fn(cache);
-		return;
-	}
+	if (!a->priv)
+		return 0;
 	if (a->priv->cache_free)
 		a->priv->cache_free(a->priv->cache);
 	a->priv->cache = cache;
 	a->priv->cache_free = free_fn;
 	a->priv->cache_key = key;
+	return 1;
 }
 
 /* ---- which packages, in what order ---- */
