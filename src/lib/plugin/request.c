@@ -10,15 +10,6 @@
 #include "plugin/plugin_int.h"
 #include "util/jsonw.h"
 
-static void strlist_w(customs_jsonw *w, const char *k, const customs_strlist *l)
-{
-	customs_jsonw_key(w, k);
-	customs_jsonw_begin_array(w);
-	for (size_t i = 0; i < l->n; i++)
-		customs_jsonw_string(w, l->v[i]);
-	customs_jsonw_end_array(w);
-}
-
 static void image_w(customs_jsonw *w, const customs_analysis *a)
 {
 	const customs_image *im = &a->image;
@@ -32,7 +23,7 @@ static void image_w(customs_jsonw *w, const customs_analysis *a)
 	customs_jsonw_kv_string(w, "os", im->os);
 	customs_jsonw_kv_string(w, "created", im->created);
 	customs_jsonw_kv_string(w, "author", im->author);
-	strlist_w(w, "tags", &im->tags);
+	customs_jsonw_kv_strings(w, "tags", im->tags.v, im->tags.n);
 	customs_jsonw_key(w, "labels");
 	if (im->config.labels)
 		customs_jsonw_value(w, im->config.labels);
@@ -41,9 +32,9 @@ static void image_w(customs_jsonw *w, const customs_analysis *a)
 		customs_jsonw_end_object(w);
 	}
 	customs_jsonw_kv_string(w, "user", im->config.user);
-	strlist_w(w, "env", &im->config.env);
-	strlist_w(w, "entrypoint", &im->config.entrypoint);
-	strlist_w(w, "cmd", &im->config.cmd);
+	customs_jsonw_kv_strings(w, "env", im->config.env.v, im->config.env.n);
+	customs_jsonw_kv_strings(w, "entrypoint", im->config.entrypoint.v, im->config.entrypoint.n);
+	customs_jsonw_kv_strings(w, "cmd", im->config.cmd.v, im->config.cmd.n);
 	customs_jsonw_kv_int(w, "layers", (long long)a->nlayers);
 	customs_jsonw_end_object(w);
 }
