@@ -47,6 +47,9 @@ plugin wrongkind analyzer '{"protocol":1,"kind":"gate","name":"wrongkind","descr
 plugin nodescribe analyzer 'not json' 'echo "{}"'
 plugin good analyzer "$(describe good '{"globs":["etc/debian_version"]}')" \
 	'cat >/dev/null; printf "{\"packages\":[{\"name\":\"debian-version\",\"version\":\"%s\",\"path\":\"/etc/debian_version\"}]}" "$(cat "$CUSTOMS_ROOT/etc/debian_version")"'
+# answers with one good and one bad record of each kind; wants more files than its max_count
+plugin partial analyzer "$(describe partial '{"globs":["etc/debian_version","etc/hostname","etc/os-release"],"max_count":1}')" \
+	'cat >/dev/null; n=$(cd "$CUSTOMS_ROOT" && find . -type f | wc -l); echo "{\"packages\":[{\"name\":\"ok\",\"version\":\"1\"},{\"name\":\"no-version\"}],\"facts\":{\"files\":\"$n\",\"n\":3},\"findings\":[{\"message\":\"fine\"},{\"message\":\"x\",\"severity\":\"urgent\"}]}"'
 printf '#!/bin/bash\necho {}\n' >"$P/customs-analyzer-noexec"
 # which variables it sees (python: bash would add PWD, SHLVL and _)
 cat >"$P/customs-analyzer-env" <<'EOF'
@@ -102,6 +105,17 @@ check "a broken plugin is warned about in the analysis" warned \
 	"plugin oldproto ($P/customs-analyzer-oldproto) is broken: speaks protocol 2; this customs speaks protocol 1; the analysis goes on without it"
 check_eq "the warnings are kept in the analysis, as errors" \
 	"$(jq '[.warnings[] | select(.level == "error" and (.message | test("plugin ")))] | length' "$TMP/sbom.json")" 12
+check "a package without a version is left out, warned" grep -qF \
+	"customs sbom: warning: $MIN: plugin partial: package 1 of its response is left out: it needs a name and a version" "$TMP/sbom.err"
+check "a finding of an unknown severity is left out, warned" grep -qF \
+	"customs sbom: warning: $MIN: plugin partial: finding 1 of its response is left out" "$TMP/sbom.err"
+check "a fact that is not a string is left out, warned" grep -qF \
+	"customs sbom: warning: $MIN: plugin partial: \"facts\" of its response is an object of strings" "$TMP/sbom.err"
+check "more wanted files than max_count: the rest not given, warned" grep -qF \
+	"customs sbom: warning: $MIN: plugin partial: more than 1 wanted files (its max_count); the rest are not given to it" "$TMP/sbom.err"
+check_eq "... what is good is kept: the package, the fact (1 file given), the finding" \
+	"$(jq -c '[[.packages[] | select(.found_by == "plugin:partial") | .name], .plugins.partial]' "$TMP/sbom.json")" \
+	'[["ok"],{"facts":{"files":"1"},"findings":[{"id":null,"severity":"info","message":"fine","path":null}]}]'
 check_eq "the built-in analyzers' packages are all there" \
 	"$(jq '[.packages[] | select(.found_by == "dpkg")] | length' "$TMP/sbom.json")" \
 	"$(grep -c . "$FIXTURES/expected/debian-min.dpkg.tsv")"
