@@ -111,6 +111,23 @@ CUSTOMS_PLUGIN_PATH=$TMP/bad "$CUSTOMS" evaluate --policy "$TMP/flaky.json" -o j
 check_eq "a failing gate plugin fails closed: STOP, exit 1, though the rule says GO" "$?:$(jq -r .final_action "$TMP/e3.json")" "1:STOP"
 check_eq "... its finding says why" "$(jq -r '.findings[] | .action + " " + .message' "$TMP/e3.json")" \
 	"STOP gate plugin:flaky failed: plugin flaky exited with status 1; stderr: the license server is down; the evaluation fails closed"
+# its parameters are typed as the built-in gates' are
+cat >"$TMP/bad/customs-gate-typed" <<'EOF'
+#!/bin/bash
+if [ "$1" = describe ]; then
+	echo '{"protocol":1,"kind":"gate","description":"typed","version":"1","triggers":[{"name":"older_than","params":[{"name":"days","type":"integer","required":true}]}]}'
+	exit 0
+fi
+cat >/dev/null; echo '{"fired":[]}'
+EOF
+chmod +x "$TMP/bad/customs-gate-typed"
+jq -n '{id: "b", version: "1_0", name: "typed", mappings: [], policies: [{id: "p", name: "p", version: "1_0", rules: [
+	{id: "r1", gate: "plugin:typed", trigger: "older_than", action: "WARN", params: [{name: "days", value: "many"}]},
+	{id: "r2", gate: "plugin:typed", trigger: "older_than", action: "WARN", params: []}]}]}' >"$TMP/typed.json"
+CUSTOMS_PLUGIN_PATH=$TMP/bad "$CUSTOMS" policy validate "$TMP/typed.json" >"$TMP/t.out" 2>&1
+check_eq "a gate plugin's integer parameter given a word: the bundle is invalid" "$?" 1
+check "... naming the rule's parameter" grep -qF 'policies[0].rules[0].params.days: "many" is not a non-negative integer' "$TMP/t.out"
+check "... and its required parameter left out" grep -qF "policies[0].rules[1].params: plugin:typed/older_than needs days" "$TMP/t.out"
 bundle plugin:gone check STOP >"$TMP/gone.json"
 "$CUSTOMS" policy validate "$TMP/gone.json" >"$TMP/v.out" 2>"$TMP/v.err"
 check_eq "a bundle naming a gate plugin that is not there is invalid" "$?" 1

@@ -58,6 +58,17 @@ printf '{"packages": {}}' >"$TMP/anchore/anchore_hints.json"
 "$CUSTOMS" sbom -o json "dir:$TMP/anchore" >/dev/null 2>"$TMP/bad.err"
 check "a hints file of another shape is warned about" grep -q 'anchore_hints.json: hints file: not a hints file: no "packages" array' "$TMP/bad.err"
 
+# across layers (tests/lib/mkimage.py): layer 0 hints two packages, layer 1
+# rewrites the file without one of them
+cat >"$TMP/spec.json" <<'EOF'
+[[["customs-hints.json", "{\"packages\": [{\"name\": \"a\", \"version\": \"1\", \"type\": \"binary\"}, {\"name\": \"b\", \"version\": \"2\", \"type\": \"binary\"}]}"]],
+ [["customs-hints.json", "{\"packages\": [{\"name\": \"a\", \"version\": \"1\", \"type\": \"binary\"}]}"]]]
+EOF
+python3 "$SRCDIR/tests/lib/mkimage.py" "$TMP/layers.tar" "$TMP/spec.json"
+check_eq "a hinted package keeps the layer that first listed it; one the next layer drops is removed there" \
+	"$("$CUSTOMS" sbom --scope all-layers -o json "docker-archive:$TMP/layers.tar" | jq -r '.packages[] | [.name, .layer, .visible, (.removed_in_layer // "-")] | @tsv')" \
+	"$(printf 'a\t0\ttrue\t-\nb\t0\tfalse\t1')"
+
 # ---- private advisories: the user's own OSV files ----
 mkdir -p "$TMP/osv"
 cat >"$TMP/osv/ACME-2026-0001.json" <<'EOF'
