@@ -49,6 +49,17 @@ check_eq "the analysis key of the store names the plugins with their versions" \
 	"$(sqlite3 "$TMP/store.sqlite" "SELECT analyzers FROM images" | tr ',' '\n' | grep '^plugin:')" \
 	"$(printf 'plugin:binver@1.0\nplugin:motd@1.0')"
 
+# the layer cache keeps what the plugins take from a layer: debian-min's
+# one layer is the rich image's first, so it is not read again, and the
+# plugins still get its files
+CUSTOMS_TIMINGS=1 "$CUSTOMS" analyze --store "$S" "$MIN" >/dev/null 2>"$TMP/min.err"
+check_eq "the second image's layer comes from the store's layer cache" \
+	"$(sed -n 's/.*timings: store: stored, \(.*\)/\1/p' "$TMP/min.err")" "0 layers read, 1 from the store"
+MIN_DIGEST=$("$CUSTOMS" inspect --quiet -o json "$MIN" | jq -r '.image.manifest_digest')
+check_eq "... and the plugins found what the layer holds: the motd fact, bash's version" \
+	"$("$CUSTOMS" query --store "$S" -o json "$MIN_DIGEST" plugin-results | jq -r '.[] | .value'); $("$CUSTOMS" query --store "$S" -o json "$MIN_DIGEST" packages --type binary | jq -r '.[] | .name + " " + .version')" \
+	"$(sha256sum <"$FIXTURES/rootfs/debian-min/rootfs/etc/motd" | cut -d' ' -f1); bash ${bash_dpkg%%-*}"
+
 # busybox: a real binary, in an image of one directory
 if command -v busybox >/dev/null; then
 	mkdir -p "$TMP/bb/bin"

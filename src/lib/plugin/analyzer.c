@@ -9,11 +9,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analyzers/analyzers.h"
 #include "core/copies.h"
 #include "plugin/plugin_int.h"
 
+/* The copies sets first, as customs__copies_create makes them, so that the
+ * store's layer cache keeps and feeds a layer's copies of the wanted files
+ * (customs__analyzer_register_copies); the plugin's files are the first. */
 typedef struct bridge {
-	copies c;
+	copies c[CUSTOMS_COPIES_KINDS];
 	const plugin_entry *e;
 } bridge;
 
@@ -22,7 +26,8 @@ static int b_create(void **out, const customs_analyzer_type *type)
 	bridge *b = calloc(1, sizeof(*b));
 	if (!b)
 		return customs__error(CUSTOMS_ENOMEM, "out of memory");
-	copies__init(&b->c);
+	for (int i = 0; i < CUSTOMS_COPIES_KINDS; i++)
+		copies__init(&b->c[i]);
 	b->e = (const plugin_entry *)((const char *)type - offsetof(plugin_entry, type));
 	*out = b;
 	return 0;
@@ -33,7 +38,8 @@ static void b_destroy(void *state)
 	bridge *b = state;
 	if (!b)
 		return;
-	copies__release(&b->c);
+	for (int i = 0; i < CUSTOMS_COPIES_KINDS; i++)
+		copies__release(&b->c[i]);
 	free(b);
 }
 
@@ -46,7 +52,7 @@ static int b_want(void *state, const char *path, uint32_t mode, uint64_t size)
 static int b_file(void *state, const customs_afile *f, const unsigned char *data, size_t len)
 {
 	bridge *b = state;
-	return copies__add_data(&b->c, f->path, f->layer, data ? data : (const unsigned char *)"", len);
+	return copies__add_data(&b->c[0], f->path, f->layer, data ? data : (const unsigned char *)"", len);
 }
 
 /* The visible copy of every wanted path into root, up to max_count. */
@@ -54,12 +60,13 @@ static int write_files(bridge *b, customs_analysis *a, const char *root, json_t 
 {
 	const plugin_entry *e = b->e;
 	size_t count = 0;
-	copies__sort(&b->c);
-	for (size_t i = 0; i < b->c.n; i++) {
-		const char *path = b->c.c[i].path;
-		if (i + 1 < b->c.n && !strcmp(b->c.c[i + 1].path, path))
+	copies *c = &b->c[0];
+	copies__sort(c);
+	for (size_t i = 0; i < c->n; i++) {
+		const char *path = c->c[i].path;
+		if (i + 1 < c->n && !strcmp(c->c[i + 1].path, path))
 			continue; /* the last copy of each path: then ask for the visible one */
-		const copies_copy *v = copies__visible(&b->c, a, path, 0);
+		const copies_copy *v = copies__visible(c, a, path, 0);
 		if (!v || !v->data)
 			continue;
 		if (count == e->max_count) {

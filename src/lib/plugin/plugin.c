@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "analyzers/registry.h"
 #include "plugin/plugin_int.h"
 
 #ifndef CUSTOMS_PLUGIN_DIR
@@ -363,7 +364,7 @@ static void load(void)
 		if (e->pub.kind != CUSTOMS_PLUGIN_ANALYZER)
 			continue;
 		plugin__analyzer_init(e);
-		if (customs_analyzer_register(&e->type) < 0 && !e->pub.broken)
+		if (customs__analyzer_register_copies(&e->type) < 0 && !e->pub.broken)
 			e->pub.broken = customs_strdup(customs_error_last());
 	}
 	load_err = err;
