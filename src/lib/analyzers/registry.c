@@ -39,7 +39,7 @@ static int builtins_err;
 static const customs_analyzer_type *types[MAX_TYPES];
 static size_t ntypes;
 /* the registered types whose state starts with the copies sets, besides
- * those made by customs__copies_create (customs__analyzer_register_copies) */
+ * those made by customs__copies_create (customs__analyzer_keeps_copies) */
 static const customs_analyzer_type *copies_types[MAX_TYPES];
 static size_t ncopies_types;
 
@@ -100,13 +100,16 @@ int customs_analyzer_register(const customs_analyzer_type *type)
 	return err;
 }
 
-int customs__analyzer_register_copies(const customs_analyzer_type *type)
+int customs__analyzer_keeps_copies(const customs_analyzer_type *type)
 {
-	pthread_once(&builtins_once, register_builtins);
+	int err = customs__error(CUSTOMS_EINVAL, "analyzer %s is not registered", type->name);
 	pthread_mutex_lock(&lock);
-	int err = add_type(type);
-	if (!err)
-		copies_types[ncopies_types++] = type;
+	for (size_t i = 0; i < ntypes; i++)
+		if (types[i] == type) {
+			copies_types[ncopies_types++] = type; /* at most one per type registered */
+			err = 0;
+			break;
+		}
 	pthread_mutex_unlock(&lock);
 	return err;
 }

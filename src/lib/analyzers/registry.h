@@ -33,11 +33,12 @@ int customs__analyzers_key(char **out, int *cacheable, int *opt_in, const custom
 /* The CUSTOMS_COPIES_KINDS copies sets that are r's state, when r keeps
  * its per-layer results there (see above); else NULL. */
 copies *customs__analyzer_copies(const analyzer_run *r);
-/* Register type (as customs_analyzer_register) whose state starts with
- * CUSTOMS_COPIES_KINDS copies sets and keeps nothing else from a layer,
- * though it is not made by customs__copies_create (an analyzer plugin's
- * bridge): its layers' results may be kept and fed back like the
- * built-ins'. */
-int customs__analyzer_register_copies(const customs_analyzer_type *type);
+/* The registered type's state starts with CUSTOMS_COPIES_KINDS copies sets
+ * and it keeps nothing else from a layer, though it is not made by
+ * customs__copies_create (an analyzer plugin's bridge): its layers'
+ * results may be kept and fed back like the built-ins'.  Once per type,
+ * after customs_analyzer_register(); CUSTOMS_EINVAL when it is not
+ * registered. */
+int customs__analyzer_keeps_copies(const customs_analyzer_type *type);
 
 #endif

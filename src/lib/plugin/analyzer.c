@@ -15,7 +15,7 @@
 
 /* The copies sets first, as customs__copies_create makes them, so that the
  * store's layer cache keeps and feeds a layer's copies of the wanted files
- * (customs__analyzer_register_copies); the plugin's files are the first. */
+ * (customs__analyzer_keeps_copies); the plugin's files are the first. */
 typedef struct bridge {
 	copies c[CUSTOMS_COPIES_KINDS];
 	const plugin_entry *e;

@@ -363,8 +363,10 @@ static void load(void)
 		plugin_entry *e = plugins[i];
 		if (e->pub.kind != CUSTOMS_PLUGIN_ANALYZER)
 			continue;
+		/* registered as the built-ins are; its state is the copies sets */
 		plugin__analyzer_init(e);
-		if (customs__analyzer_register_copies(&e->type) < 0 && !e->pub.broken)
+		if ((customs_analyzer_register(&e->type) < 0 || customs__analyzer_keeps_copies(&e->type) < 0) &&
+		    !e->pub.broken)
 			e->pub.broken = customs_strdup(customs_error_last());
 	}
 	load_err = err;
