@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/pidfd.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -121,21 +122,31 @@ static int feed(int fd, const char *in, size_t inlen, size_t *off)
 	return *off == inlen || (n < 0 && errno != EAGAIN && errno != EINTR);
 }
 
-/* Wait for pid until deadline; then kill its group.  Its exit status. */
+/* Wait for pid until deadline; then kill its group.  Its exit status.
+ * A pidfd says when it exits (no polling); without one (kernels before
+ * 5.3), short sleeps. */
 static int reap(pid_t pid, double deadline, int *timed_out)
 {
-	int st = 0;
+	int st = 0, pfd = pidfd_open(pid, 0);
 	for (;;) {
 		pid_t r = waitpid(pid, &st, WNOHANG);
 		if (r == pid || (r < 0 && errno != EINTR))
 			break;
-		if (now() > deadline && !*timed_out) {
+		double left = deadline - now();
+		if (left <= 0 && !*timed_out) {
 			*timed_out = 1;
 			kill(-pid, SIGKILL);
 		}
-		struct timespec ms = {0, 1000000};
-		nanosleep(&ms, NULL);
+		if (pfd >= 0 && left > 0) {
+			struct pollfd p = {pfd, POLLIN, 0};
+			poll(&p, 1, (int)(left * 1000) + 1);
+		} else {
+			struct timespec ms = {0, 1000000};
+			nanosleep(&ms, NULL);
+		}
 	}
+	if (pfd >= 0)
+		close(pfd);
 	return WIFEXITED(st) ? WEXITSTATUS(st) : WIFSIGNALED(st) ? 128 + WTERMSIG(st) : 255;
 }
 
