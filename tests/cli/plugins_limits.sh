@@ -136,4 +136,11 @@ check "the hanging plugin started its child ($hang_child)" [ -n "$hang_child" ]
 check "... which was killed with it" dead "${hang_child:-0}"
 check "no private directory is left behind" bash -c "! ls '${TMPDIR:-/tmp}' | grep -q '^customs-plugin-'"
 
+# no room for the private directory: that plugin fails, the analysis goes on
+TMPDIR=$TMP/nonexistent "$CUSTOMS" sbom -o json "$MIN" >"$TMP/notmp.json" 2>"$TMP/notmp.err"
+check_eq "without a usable \$TMPDIR the analysis still ends, incomplete" "$?" 4
+check "... each analyzer plugin warned" grep -qF "customs sbom: error: $MIN: plugin good: cannot make a directory for plugin files ($TMP/nonexistent/customs-plugin-" "$TMP/notmp.err"
+check_eq "... and the built-in analyzers' packages are there" \
+	"$(jq '[.packages[] | select(.found_by == "dpkg")] | length' "$TMP/notmp.json")" "$(grep -c . "$FIXTURES/expected/debian-min.dpkg.tsv")"
+
 finish

@@ -258,7 +258,16 @@ static int b_finish(void *state, customs_analysis *a)
 
 	if (!written)
 		return customs__error(CUSTOMS_ENOMEM, "out of memory");
-	if ((err = plugin__root_make(&root)) < 0 || (err = write_files(b, a, root, written)) < 0)
+	if ((err = plugin__root_make(&root)) < 0) {
+		/* no room in $TMPDIR is this plugin's failure, not the analysis' */
+		if (err != CUSTOMS_ENOMEM) {
+			customs_analysis_warn(a, CUSTOMS_ERROR, -1, NULL, "plugin %s: %s; the analysis goes on without it",
+					      e->pub.name, customs_error_last());
+			err = 0;
+		}
+		goto done;
+	}
+	if ((err = write_files(b, a, root, written)) < 0)
 		goto done;
 	if (!(req = plugin__request(e, a, e->wants_file_list, NULL, written))) {
 		err = CUSTOMS_ENOMEM;
