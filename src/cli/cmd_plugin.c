@@ -1,6 +1,7 @@
 /* cmd_plugin.c - `customs plugin list`: the external plugins found
  * (include/customs/plugin.h), working or broken, as rows of the output
  * stage. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -51,6 +52,11 @@ int cmd_plugin(int argc, char **argv)
 		return cli_error(EXIT_FAILED, "plugin", "%s", customs_error_last());
 
 	size_t n = customs_plugin_list(NULL, 0);
+	if (!n) /* an empty table says nothing of where to put one */
+		fprintf(stderr,
+			"customs plugin: no plugins on CUSTOMS_PLUGIN_PATH, in $XDG_DATA_HOME/customs/plugins "
+			"(~/.local/share/customs/plugins) or in %s (docs/plugins.md)\n",
+			customs_plugin_system_dir());
 	const customs_plugin **v = calloc(n + 1, sizeof(*v));
 	const char **cells = calloc(n * 7 + 1, sizeof(*cells));
 	if (!v || !cells) {

@@ -65,6 +65,12 @@ chmod +x "$P/customs-analyzer-env"
 export CUSTOMS_PLUGIN_PATH=$P
 
 # ---- customs plugin list: every plugin, the broken ones with why ----
+CUSTOMS_PLUGIN_PATH=$TMP/empty "$CUSTOMS" plugin list >"$TMP/none.out" 2>"$TMP/none.err"
+check_eq "no plugins: an empty table, exit 0" "$?:$(cat "$TMP/none.out")" "0:KIND  NAME  VERSION  STATUS  DESCRIPTION  WANTS  PATH"
+check "... and where they would be looked for" grep -qF "customs plugin: no plugins on CUSTOMS_PLUGIN_PATH, in \$XDG_DATA_HOME/customs/plugins" "$TMP/none.err"
+"$CUSTOMS" plugin frobnicate >/dev/null 2>"$TMP/usage.err"
+check_eq "an unknown subcommand is a usage error" "$?:$(cat "$TMP/usage.err")" \
+	"2:customs plugin: unknown subcommand 'frobnicate'; the one there is: list (see \`customs help plugin\`)"
 "$CUSTOMS" plugin list -o json >"$TMP/list.json" 2>"$TMP/list.err"
 check_eq "plugin list exits 0" "$?" 0
 status() { jq -r --arg n "$1" '.[] | select(.name == $n) | .status + ": " + .description' "$TMP/list.json"; }
