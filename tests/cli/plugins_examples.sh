@@ -101,6 +101,11 @@ check_eq "... the plugin's finding" "$(jq -r '.final_action + " " + (.findings[]
 bundle plugin:labels missing STOP org.opencontainers.image.title >"$TMP/go.json"
 "$CUSTOMS" evaluate --quiet --policy "$TMP/go.json" -o json "$MIN" >"$TMP/e2.json" 2>"$TMP/e2.err"
 check_eq "a label the image has: GO, exit 0" "$?:$(jq -r .final_action "$TMP/e2.json")" "0:GO"
+jq '.mappings[0].whitelist_ids = ["w"] | .whitelists = [{id: "w", name: "w", version: "1_0",
+	items: [{id: "i1", gate: "plugin:labels", trigger_id: "label-maintainer"}]}]' "$TMP/stop.json" >"$TMP/allow.json"
+"$CUSTOMS" evaluate --quiet --policy "$TMP/allow.json" -o json "$MIN" >"$TMP/e4.json" 2>/dev/null
+check_eq "an allowlist item for the plugin gate's trigger id silences it, as for a built-in gate: GO" \
+	"$?:$(jq -r '.final_action + " " + (.findings[0].allowlisted_by.item_id // "-")' "$TMP/e4.json")" "0:GO i1"
 check "policy describe shows the plugin's gate, trigger and typed parameter" \
 	grep -q '^    label (string) e.g. "maintainer": the label that must be there (default maintainer)' \
 	<("$CUSTOMS" policy describe)
