@@ -13,13 +13,14 @@ BUILD=(cmake make gcc pkg-config libarchive-dev libisal-dev libzstd-dev libssl-d
 # htpasswd from apache2-utils, openssl for the token server's key), npm
 # (cyclonedx-npm, the SARIF schema, Trivy and cdxgen for make-sboms.sh),
 # unzip (the Java ground truth), the Go toolchain (go version -m), curl,
-# sqlite3, GNU time, script (bsdutils: a terminal for the progress-line
+# sqlite3, GNU time, busybox (a real binary for the binver example plugin),
+# script (bsdutils: a terminal for the progress-line
 # checks), lz4 and xz (Packages indexes as apt keeps them), and PostgreSQL
 # (the store's tests run against a throw-away cluster).  Under
 # CI=true a test whose tool is missing fails, so everything a test uses is
 # listed here.
 TEST=(clang libclang-rt-14-dev jq python3 python3-apt python3-pip python3-jsonschema debootstrap umoci skopeo zstd isal rpm db5.3-util
-      docker-registry apache2-utils openssl npm unzip golang-go curl sqlite3 time bsdutils lz4 xz-utils
+      docker-registry apache2-utils openssl npm unzip golang-go curl sqlite3 time bsdutils lz4 xz-utils busybox
       postgresql)
 
 want=("${BUILD[@]}")

@@ -207,6 +207,11 @@ typedef struct customs_analysis {
 	customs_package_check *package_checks;
 	size_t npackage_checks;
 	unsigned collected;            /* CUSTOMS_COLLECTED_*: which of them ran */
+	/* What analyzer plugins reported besides packages (docs/plugins.md):
+	 * {"NAME": {"facts": {"KEY": "VALUE", ...}, "findings": [{"id": ...,
+	 * "severity": ..., "message": ..., "path": ...}, ...]}, ...}, owned;
+	 * NULL when none reported any. */
+	json_t *plugin_results;
 	struct customs__analysis_priv *priv;
 } customs_analysis;
 

@@ -8,6 +8,7 @@
 #include "customs/analysis.h"
 #include "customs/diff.h"
 #include "customs/match.h"
+#include "customs/plugin.h"
 #include "customs/policy.h"
 #include "customs/purl.h"
 #include "customs/registry.h"

@@ -101,7 +101,9 @@ typedef struct customs_policy_gate {
 	const char *origin;
 } customs_policy_gate;
 
-/* Every gate, NULL-terminated, in a stable order.  Static. */
+/* Every gate, NULL-terminated, in a stable order: the built-in ones, then
+ * "plugin:NAME" for each working gate plugin (include/customs/plugin.h;
+ * found the first time this is called).  Kept for the life of the process. */
 CUSTOMS_EXTERN const customs_policy_gate *const *customs_policy_gates(void);
 
 /* ---- bundles -------------------------------------------------------------- */

@@ -33,7 +33,7 @@ extern "C" {
 
 /* The schema this library reads and writes.  A store of a newer schema
  * is refused with CUSTOMS_EUNSUPPORTED; an older one is migrated on open. */
-#define CUSTOMS_STORE_SCHEMA_VERSION 1
+#define CUSTOMS_STORE_SCHEMA_VERSION 2
 
 typedef struct customs_store customs_store;
 
@@ -228,6 +228,10 @@ typedef struct customs_store_query_args {
 	const char *type;          /* --type: packages, has-package */
 	const char *glob;          /* --glob: files (fnmatch(3), leading "/" optional) */
 	const char *version;       /* --version: has-package, in the package's own scheme */
+	/* plugin:NAME (a query plugin, include/customs/plugin.h): its
+	 * arguments, as "args" of its request's params (operand is ignored) */
+	const char *const *argv;
+	size_t argc;
 } customs_store_query_args;
 
 /* What `customs query list` shows. */
@@ -244,7 +248,10 @@ CUSTOMS_EXTERN const customs_store_query_info *customs_store_query_list(void);
 
 /* Run query over the image ref names (as customs_store_resolve), or with
  * ref NULL over every stored image (the fleet queries).  An unknown query,
- * a missing operand, an image query without an image: CUSTOMS_EUSAGE. */
+ * a missing operand, an image query without an image: CUSTOMS_EUSAGE.
+ * "plugin:NAME" runs the query plugin NAME over the stored analysis (its
+ * columns and rows are what it answers; a plugin that fails or is not
+ * there is the error). */
 CUSTOMS_EXTERN int customs_store_query(customs_store *s, customs_store_table **out, const char *ref, const char *query,
 				       const customs_store_query_args *args);
 

@@ -43,6 +43,7 @@ int cmd_diff(int argc, char **argv); extern const char cmd_diff_usage[];
 int cmd_rematch(int argc, char **argv); extern const char cmd_rematch_usage[];
 int cmd_evaluate(int argc, char **argv); extern const char cmd_evaluate_usage[];
 int cmd_policy(int argc, char **argv); extern const char cmd_policy_usage[];
+int cmd_plugin(int argc, char **argv); extern const char cmd_plugin_usage[];
 
 extern const char cmd_inspect_usage[];
 extern const char cmd_tags_usage[];

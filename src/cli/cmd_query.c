@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "common.h"
 #include "customs/store.h"
+#include "util/util.h"
 
 const char cmd_query_usage[] =
 	"usage: customs query IMAGE QUERY [ARG] [--type T] [--glob G] [-o table|json]\n"
@@ -29,6 +30,8 @@ const char cmd_query_usage[] =
 	"                          or introduced by the image's own layers\n"
 	"  base                    the stored image whose layers are its first layers\n"
 	"  history                 what rematches changed: matches new and resolved, when\n"
+	"  evaluations             the policy evaluations kept of it, newest first\n"
+	"  plugin-results          what analyzer plugins reported: facts and findings\n"
 	"About every stored image (--all):\n"
 	"  has-package NAME [--version CONSTRAINT] [--type T]\n"
 	"                          images with the package; CONSTRAINT in the package's\n"
@@ -36,6 +39,8 @@ const char cmd_query_usage[] =
 	"  has-vuln ID             images with an active match of ID (any of its aliases)\n"
 	"  has-file PATH           images whose containers see PATH\n"
 	"  tag-history [TAG]       every digest each tag named, and since when\n"
+	"About one image, by a plugin (docs/plugins.md; customs plugin list):\n"
+	"  plugin:NAME [ARGS]      the query plugin customs-query-NAME over the stored analysis\n"
 	"\n"
 	"`customs query list` describes every query and its columns (docs/store.md).\n"
 	"\n" CLI_STORE_USAGE;
@@ -58,17 +63,39 @@ static int list_queries(const char *format)
 	static const char *const cols[] = {"query", "scope", "arguments", "description", "columns"};
 	static const char *const heads[] = {"QUERY", "SCOPE", "ARGUMENTS", "DESCRIPTION", "COLUMNS"};
 	const customs_store_query_info *q = customs_store_query_list();
-	size_t n = 0;
+	size_t n = 0, np = customs_plugin_list(NULL, 0), k = 0;
 	while (q[n].name)
 		n++;
-	const char **cells = calloc(n * 5 + 1, sizeof(*cells));
-	if (!cells)
-		return cli_error(EXIT_FAILED, "query", "out of memory");
+	const char **cells = calloc((n + np) * 5 + 1, sizeof(*cells));
+	const customs_plugin **pl = calloc(np + 1, sizeof(*pl));
+	char **names = calloc(np + 1, sizeof(*names));
+	int rc = EXIT_OK;
+	if (!cells || !pl || !names) {
+		rc = cli_error(EXIT_FAILED, "query", "out of memory");
+		goto done;
+	}
 	for (size_t i = 0; i < n; i++) {
 		const char *row[] = {q[i].name, q[i].fleet ? "all" : "image", q[i].args, q[i].description, q[i].columns};
-		memcpy(cells + i * 5, row, sizeof(row));
+		memcpy(cells + k++ * 5, row, sizeof(row));
 	}
-	int rc = write_rows(cols, heads, "sssss", 5, cells, n, format);
+	/* the working query plugins: what they answer is theirs to say */
+	customs_plugin_list(pl, np);
+	for (size_t i = 0; i < np; i++) {
+		if (pl[i]->kind != CUSTOMS_PLUGIN_QUERY || pl[i]->broken)
+			continue;
+		if (!(names[i] = customs_asprintf("plugin:%s", pl[i]->name))) {
+			rc = cli_error(EXIT_FAILED, "query", "out of memory");
+			goto done;
+		}
+		const char *row[] = {names[i], "image", pl[i]->wants, pl[i]->description, ""};
+		memcpy(cells + k++ * 5, row, sizeof(row));
+	}
+	rc = write_rows(cols, heads, "sssss", 5, cells, k, format);
+done:
+	for (size_t i = 0; names && i < np; i++)
+		free(names[i]);
+	free(names);
+	free(pl);
 	free(cells);
 	return rc;
 }
@@ -114,6 +141,12 @@ int cmd_query(int argc, char **argv)
 	if (!all)
 		image = argv[optind++];
 	query = argv[optind++];
+	if (!strncmp(query, "plugin:", 7)) {
+		/* a query plugin takes any number of arguments */
+		args.argv = (const char *const *)argv + optind;
+		args.argc = (size_t)(argc - optind);
+		optind = argc;
+	}
 	if (optind < argc)
 		args.operand = argv[optind++];
 	if (optind < argc)

@@ -11,6 +11,7 @@
 
 #include "cli.h"
 #include "common.h"
+#include "customs/sys/analyzer.h"
 #include "util/util.h"
 
 static int parse_size(uint64_t *out, const char *s)
@@ -45,6 +46,10 @@ static int image_opt(cli_image_opts *io, const char *cmd, int opt, const char *a
 	case OPT_FILE_DIGESTS: io->o.file_digests = 1; return 0;
 	case OPT_ANALYZERS: io->o.analyzers = arg; return 0;
 	case OPT_SECRETS: io->o.secrets = 1; return 0;
+	case OPT_PLUGIN:
+		if (customs_analyzer_load(arg) < 0)
+			return cli_error(EXIT_FAILED, cmd, "%s", customs_error_last()), -1;
+		return 0;
 	case OPT_QUIET: io->quiet = 1; return 0;
 	case OPT_CA_FILE: io->o.ca_file = arg; return 0;
 	case OPT_USERNAME: io->o.registry_username = arg; return 0;
@@ -113,6 +118,7 @@ static const cli_opt image_opts[] = {
 	{"max-ratio", 0, required_argument, OPT_MAX_RATIO},
 	{"analyzers", 0, required_argument, OPT_ANALYZERS},
 	{"secrets", 0, no_argument, OPT_SECRETS},
+	{"plugin", 0, required_argument, OPT_PLUGIN},
 	{NULL, 0, 0, 0},
 };
 static const cli_opt quiet_opts[] = {{"quiet", 0, no_argument, OPT_QUIET}, {NULL, 0, 0, 0}};
@@ -326,6 +332,11 @@ int cli_analyze_stored(customs_analysis **out, const char *cmd, const char *ref,
 	int rc;
 	if ((rc = cli_image_prepare(io, cmd)) != 0)
 		return rc;
+	/* analyzer plugins register themselves as analyzers (docs/plugins.md) */
+	if (customs_plugins_load() < 0) {
+		cli_image_release(io);
+		return cli_error(EXIT_FAILED, cmd, "%s", customs_error_last());
+	}
 	int tty = !io->quiet && isatty(2);
 	if (tty) {
 		io->o.progress = progress;

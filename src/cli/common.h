@@ -37,6 +37,7 @@ enum {
 	OPT_BASE_LAYERS,
 	OPT_SOURCE_SBOM,
 	OPT_AS_OF,
+	OPT_PLUGIN,
 	OPT_IMAGE_LAST,
 };
 
@@ -68,6 +69,8 @@ enum {
 	"  --analyzers A,B               run only these analyzers (default: all but the opt-in ones)\n" \
 	"  --secrets                     scan every file of every layer for secrets (keys, tokens,\n" \
 	"                                passwords; shown redacted)\n"                               \
+	"  --plugin FILE.so              load the analyzers of a shared object (docs/plugins.md;\n"  \
+	"                                repeatable)\n"                                              \
 	"  --quiet                       no progress line and no warnings on stderr\n"
 
 #define CLI_REGISTRY_USAGE                                                                           \

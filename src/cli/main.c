@@ -55,6 +55,7 @@ const cli_command cli_commands[] = {
 	{"query", cmd_query, "ask the store about one image or every image", cmd_query_usage},
 	{"diff", cmd_diff, "what changed between two images", cmd_diff_usage},
 	{"rematch", cmd_rematch, "match every stored image against the database again", cmd_rematch_usage},
+	{"plugin", cmd_plugin, "list the external plugins: analyzers, queries, gates", cmd_plugin_usage},
 	{"help", cmd_help, "show help for a command", help_usage},
 	{NULL, NULL, NULL, NULL},
 };

@@ -17,7 +17,7 @@ import re
 import subprocess
 import sys
 
-STAGES = ["util", "model", "license", "core", "sbom", "source", "layers", "analyzers", "vuln", "policy", "store", "diff", "report", "engine"]
+STAGES = ["util", "model", "license", "core", "sbom", "source", "layers", "analyzers", "plugin", "vuln", "policy", "store", "diff", "report", "engine"]
 
 
 def main():

@@ -107,6 +107,25 @@ struct customs_analyzer_type {
  * Thread-safe. */
 CUSTOMS_EXTERN int customs_analyzer_register(const customs_analyzer_type *type);
 
+/* ---- analyzers in a shared object (customs --plugin FILE.so) ----
+ *
+ * A shared object built against this header exports (with default
+ * visibility) a function named customs_analyzers, of the type
+ * customs_analyzer_entry_fn, returning its tables, NULL-terminated, static.  It is linked without
+ * libcustoms: the customs_* functions it calls are resolved, when it is
+ * loaded, in the program that loads it (the customs CLI exports them).
+ * plugins/examples/busybox_version.c is one. */
+#define CUSTOMS_ANALYZER_ENTRY "customs_analyzers"
+typedef const customs_analyzer_type *const *(*customs_analyzer_entry_fn)(void);
+
+/* dlopen() path and register every table its customs_analyzers() returns
+ * (all or none: each is checked first).  CUSTOMS_EINVAL when it cannot be
+ * loaded or has no entry point, CUSTOMS_EUNSUPPORTED when a table has
+ * another interface version (the message names the file and both
+ * versions), or what customs_analyzer_register() refuses.  The object
+ * stays loaded for the life of the process. */
+CUSTOMS_EXTERN int customs_analyzer_load(const char *path);
+
 /* The registered analyzers in the order they run (the built-ins first):
  * up to cap of them in out (which may be NULL when cap is 0).  Returns how
  * many there are.  Thread-safe; the tables are borrowed. */

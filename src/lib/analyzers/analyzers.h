@@ -113,6 +113,14 @@ int customs__java_parse_pom_licenses(customs_strlist *out, const char *buf, size
 int customs__java_manifest_licenses(customs_strlist *out, const json_t *mf);
 int customs__java_scan_buffer(customs_package ***out, size_t *n, const char *path, const unsigned char *data,
 			      size_t len, customs_parse_warn_fn warn, void *ud);
+/* The image's own hints file (hints.c): /customs-hints.json or
+ * /anchore_hints.json in Anchore Engine's format, {"packages": [{name,
+ * version, type, ...}]}; records without a name, version or type are
+ * skipped (warn says which), CUSTOMS_EFORMAT when it is not JSON or has no
+ * "packages" array. */
+extern const customs_analyzer_type customs__hints_analyzer;
+int customs__hints_parse(customs_package ***out, size_t *n, const char *buf, size_t len, customs_parse_warn_fn warn,
+			 void *ud);
 /* Opt-in analyzers (CUSTOMS_ANALYZER_OPTIONAL), for what the policy
  * engine asks: secrets.c, config.c, verify.c. */
 extern const customs_analyzer_type customs__secrets_analyzer;

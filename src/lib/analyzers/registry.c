@@ -26,6 +26,7 @@ static const customs_analyzer_type *const builtins[] = {
 	&customs__php_analyzer,
 	&customs__dotnet_analyzer,
 	&customs__java_analyzer,
+	&customs__hints_analyzer,
 	/* opt-in: what the policy engine asks for */
 	&customs__secrets_analyzer,
 	&customs__config_analyzer,
@@ -37,6 +38,10 @@ static pthread_once_t builtins_once = PTHREAD_ONCE_INIT;
 static int builtins_err;
 static const customs_analyzer_type *types[MAX_TYPES];
 static size_t ntypes;
+/* the registered types whose state starts with the copies sets, besides
+ * those made by customs__copies_create (customs__analyzer_keeps_copies) */
+static const customs_analyzer_type *copies_types[MAX_TYPES];
+static size_t ncopies_types;
 
 static int wants_files(const customs_analyzer_type *t)
 {
@@ -93,6 +98,32 @@ int customs_analyzer_register(const customs_analyzer_type *type)
 	int err = add_type(type);
 	pthread_mutex_unlock(&lock);
 	return err;
+}
+
+int customs__analyzer_keeps_copies(const customs_analyzer_type *type)
+{
+	int err = customs__error(CUSTOMS_EINVAL, "analyzer %s is not registered", type->name);
+	pthread_mutex_lock(&lock);
+	for (size_t i = 0; i < ntypes; i++)
+		if (types[i] == type) {
+			copies_types[ncopies_types++] = type; /* at most one per type registered */
+			err = 0;
+			break;
+		}
+	pthread_mutex_unlock(&lock);
+	return err;
+}
+
+/* Its state is the copies sets (the layer cache can keep and feed them);
+ * with the lock held. */
+static int keeps_copies(const customs_analyzer_type *t)
+{
+	if (t->create == customs__copies_create)
+		return 1;
+	for (size_t i = 0; i < ncopies_types; i++)
+		if (copies_types[i] == t)
+			return 1;
+	return 0;
 }
 
 size_t customs_analyzer_list(const customs_analyzer_type **out, size_t cap)
@@ -250,7 +281,7 @@ int customs__analyzers_key(char **out, int *cacheable, int *opt_in, const custom
 			continue;
 		if (customs_buf_printf(&b, "%s%s@%s", b.len ? "," : "", types[i]->name, types[i]->analyzer_version) < 0)
 			err = customs__error(CUSTOMS_ENOMEM, "out of memory");
-		cache &= types[i]->create == customs__copies_create;
+		cache &= keeps_copies(types[i]);
 		opted |= optional(types[i]);
 	}
 	pthread_mutex_unlock(&lock);
@@ -266,5 +297,8 @@ int customs__analyzers_key(char **out, int *cacheable, int *opt_in, const custom
 
 copies *customs__analyzer_copies(const analyzer_run *r)
 {
-	return r->type->create == customs__copies_create ? r->state : NULL;
+	pthread_mutex_lock(&lock);
+	int keeps = keeps_copies(r->type);
+	pthread_mutex_unlock(&lock);
+	return keeps ? r->state : NULL;
 }

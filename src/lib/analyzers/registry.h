@@ -24,7 +24,8 @@ void customs__analyzers_stop(analyzer_run *v, size_t n);
  * "name@analyzer_version,..." in run order (malloc'd).  *cacheable (may be
  * NULL): every one of them keeps what it takes from a layer in the copies
  * service (core/copies.h) and nothing elsewhere, so a layer's results can
- * be kept and fed back (the built-ins; a plugin's state is its own).
+ * be kept and fed back (the built-ins, analyzer plugins' bridges; a C
+ * plugin's state is its own).
  * *opt_in (may be NULL): an opt-in analyzer is among them; what it finds
  * (secrets, configuration files, package checks) is not stored, so a stored
  * analysis cannot stand in for this one. */
@@ -32,5 +33,12 @@ int customs__analyzers_key(char **out, int *cacheable, int *opt_in, const custom
 /* The CUSTOMS_COPIES_KINDS copies sets that are r's state, when r keeps
  * its per-layer results there (see above); else NULL. */
 copies *customs__analyzer_copies(const analyzer_run *r);
+/* The registered type's state starts with CUSTOMS_COPIES_KINDS copies sets
+ * and it keeps nothing else from a layer, though it is not made by
+ * customs__copies_create (an analyzer plugin's bridge): its layers'
+ * results may be kept and fed back like the built-ins'.  Once per type,
+ * after customs_analyzer_register(); CUSTOMS_EINVAL when it is not
+ * registered. */
+int customs__analyzer_keeps_copies(const customs_analyzer_type *type);
 
 #endif

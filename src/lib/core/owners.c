@@ -36,11 +36,10 @@ static void free_index(void *p)
  * index in a->packages) that lists it.  Built once per analysis and kept
  * with it (each language analyzer's finish and every writer ask): the key
  * is the list of distro packages it was made from, which the analyzers that
- * run after the distro ones do not change.  *own: an index the analysis
- * could not keep, for the caller to free (free_index), else NULL. */
-static int index_files(const customs_analysis *a, const customs_strmap **out, customs_strmap **own)
+ * run after the distro ones do not change.  An analysis that cannot keep
+ * it (made by hand) leaves it in *owned, for the caller to free_index(). */
+static int index_files(const customs_analysis *a, const customs_strmap **out, customs_strmap **owned)
 {
-	*own = NULL;
 	size_t key = 0x9e3779b9;
 	for (size_t k = 0; k < a->npackages; k++) {
 		const customs_package *q = a->packages[k];
@@ -64,7 +63,7 @@ static int index_files(const customs_analysis *a, const customs_strmap **out, cu
 			}
 	}
 	if (!customs__analysis_set_cache(a, files, free_index, key))
-		*own = files;
+		*owned = files;
 	*out = files;
 	return 0;
 }
@@ -83,11 +82,11 @@ static long owner_of(const customs_strmap *files, const char *path)
 int customs__owners_link(const customs_analysis *a, customs_package **pkgs, size_t n)
 {
 	const customs_strmap *files = NULL;
-	customs_strmap *own = NULL;
+	customs_strmap *owned = NULL;
 	size_t nvis = 0;
 	for (size_t i = 0; i < n; i++)
 		nvis += pkgs[i]->visible != 0;
-	int err = nvis ? index_files(a, &files, &own) : 0;
+	int err = nvis ? index_files(a, &files, &owned) : 0;
 	for (size_t i = 0; i < n && err == 0 && files && files->n; i++) {
 		customs_package *p = pkgs[i];
 		long k = p->visible ? owner_of(files, p->db_path) : -1;
@@ -97,8 +96,8 @@ int customs__owners_link(const customs_analysis *a, customs_package **pkgs, size
 		    json_object_set_new(p->metadata, "installed_by", json_string(a->packages[k]->name)) < 0)
 			err = customs__error(CUSTOMS_ENOMEM, "out of memory");
 	}
-	if (own)
-		free_index(own);
+	if (owned)
+		free_index(owned);
 	return err;
 }
 
@@ -106,7 +105,7 @@ int customs_analysis_owners(const customs_analysis *a, long **out)
 {
 	customs_strmap names = {0}, linked = {0};
 	const customs_strmap *files = NULL;
-	customs_strmap *files_own = NULL;
+	customs_strmap *owned = NULL;
 	int err = 0;
 	long *own;
 
@@ -139,7 +138,7 @@ int customs_analysis_owners(const customs_analysis *a, long **out)
 		}
 		if (p->found_by && customs_strmap_get(&linked, p->found_by, NULL))
 			continue;
-		if (!files && index_files(a, &files, &files_own) < 0)
+		if (!files && index_files(a, &files, &owned) < 0)
 			goto oom;
 		own[i] = owner_of(files, p->db_path);
 		if (own[i] < 0)
@@ -153,8 +152,8 @@ oom:
 done:
 	customs_strmap_release(&names);
 	customs_strmap_release(&linked);
-	if (files_own)
-		free_index(files_own);
+	if (owned)
+		free_index(owned);
 	*out = own;
 	return err;
 }

@@ -292,6 +292,7 @@ void customs_analysis_free(customs_analysis *a)
 	}
 	free(a->warnings);
 	collected_release(a);
+	json_decref(a->plugin_results);
 	if (a->priv) {
 		if (a->priv->cache_free)
 			a->priv->cache_free(a->priv->cache);

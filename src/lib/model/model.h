@@ -18,9 +18,10 @@ int customs__analysis_keep_arena(customs_analysis *a, customs_arena *arena);
 /* One index a stage derives from the analysis (the owners' file index),
  * kept with it: the cached pointer when it was set with this key, else
  * NULL.  Setting a new one frees the old with its free_fn; the analysis
- * frees the last.  set returns 1 when kept, 0 when the analysis cannot keep
- * one (made outside customs__analysis_new): the caller still owns it.  Not
- * thread-safe: for finish() and the writers, which run one at a time. */
+ * frees the last.  An analysis made without its private part (by hand, in
+ * tests) keeps nothing: set returns 0 and the cache stays the caller's,
+ * else 1.  Not thread-safe: for finish() and the writers, which run one at
+ * a time. */
 void *customs__analysis_cache(const customs_analysis *a, size_t key);
 int customs__analysis_set_cache(const customs_analysis *a, void *cache, void (*free_fn)(void *), size_t key);
 

@@ -12,6 +12,7 @@
 #include <strings.h>
 
 #include "customs/customs.h"
+#include "customs/plugin.h"
 #include "policy/policy_int.h"
 
 #define MAX_BUNDLE   (16u << 20)
@@ -255,7 +256,13 @@ static void rule_read(loader *l, ppolicy *pol, prule *r, const json_t *rj, const
 	if (!gate)
 		return;
 	if (!(r->gate = policy__find_gate(gate))) {
+		const customs_plugin *pl;
 		at(path, sizeof(path), "%s.gate", where);
+		if (!strncmp(gate, "plugin:", 7) && customs_plugin_find(&pl, CUSTOMS_PLUGIN_GATE, gate + 7) < 0) {
+			/* not there, or broken: say which and why */
+			problem(l, path, "%s", customs_error_last());
+			return;
+		}
 		names_of_gates(names, sizeof(names));
 		problem(l, path, "\"%.100s\" is not a gate; the gates: %s", gate, names);
 		return;

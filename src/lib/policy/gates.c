@@ -2,6 +2,7 @@
  * gates about the image as a whole: always (Anchore Engine gates/always.py),
  * metadata (gates/image_metadata.py, with customs' label trigger) and
  * distro (Anchore Enterprise's distro gate: deny by distro and version). */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,7 +11,7 @@
 #include "customs/version.h"
 #include "policy/policy_int.h"
 
-static const customs_policy_gate *const gates[] = {
+static const customs_policy_gate *const builtin_gates[] = {
 	&policy__gate_vulnerabilities.pub,
 	&policy__gate_packages.pub,
 	&policy__gate_licenses.pub,
@@ -30,13 +31,23 @@ static const customs_policy_gate *const gates[] = {
 	NULL,
 };
 
+static pthread_once_t plugins_once = PTHREAD_ONCE_INIT;
+static const customs_policy_gate **with_plugins;
+
+static void add_plugins(void)
+{
+	with_plugins = policy__with_plugin_gates(builtin_gates);
+}
+
 const customs_policy_gate *const *customs_policy_gates(void)
 {
-	return gates;
+	pthread_once(&plugins_once, add_plugins);
+	return with_plugins ? with_plugins : builtin_gates;
 }
 
 const gate_def *policy__find_gate(const char *name)
 {
+	const customs_policy_gate *const *gates = customs_policy_gates();
 	for (size_t i = 0; gates[i]; i++)
 		if (!strcasecmp(gates[i]->name, name))
 			return (const gate_def *)gates[i];

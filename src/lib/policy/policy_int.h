@@ -61,6 +61,10 @@ extern const gate_def policy__gate_vulnerabilities, policy__gate_packages, polic
  * alias, any case); NULL when there is none. */
 const gate_def *policy__find_gate(const char *name);
 const trigger_def *policy__find_trigger(const gate_def *g, const char *name);
+/* builtins and a gate "plugin:NAME" for every working gate plugin
+ * (gate_plugin.c), NULL-terminated, kept for the life of the process; NULL
+ * when out of memory. */
+const customs_policy_gate **policy__with_plugin_gates(const customs_policy_gate *const *builtins);
 
 /* Values shared by several parameters of several gates. */
 extern const char *const policy__comparisons[]; /* = != < > <= >= */

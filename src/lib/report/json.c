@@ -266,6 +266,8 @@ json_t *customs_analysis_to_json(const customs_analysis *a, int flags)
 	json_object_set_new(sum, "packages", json_integer((json_int_t)a->npackages));
 	json_object_set_new(root, "summary", sum);
 	collected_json(root, a);
+	if (a->plugin_results)
+		json_object_set_new(root, "plugins", json_deep_copy(a->plugin_results));
 	redact_config(root, a);
 
 	if (flags & CUSTOMS_JSON_FILES) {
@@ -338,15 +340,6 @@ int customs__json_dump(FILE *f, const json_t *j, size_t flags)
 	return rc;
 }
 
-static void strlist_w(customs_jsonw *w, const char *k, const customs_strlist *l)
-{
-	customs_jsonw_key(w, k);
-	customs_jsonw_begin_array(w);
-	for (size_t i = 0; i < l->n; i++)
-		customs_jsonw_string(w, l->v[i]);
-	customs_jsonw_end_array(w);
-}
-
 /* customs__package_json, streamed */
 static void package_w(customs_jsonw *w, const customs_package *p, int with_files)
 {
@@ -358,8 +351,8 @@ static void package_w(customs_jsonw *w, const customs_package *p, int with_files
 	customs_jsonw_kv_string(w, "purl", p->purl);
 	customs_jsonw_kv_string(w, "source_name", p->source_name);
 	customs_jsonw_kv_string(w, "source_version", p->source_version);
-	strlist_w(w, "licenses", &p->licenses);
-	strlist_w(w, "cpes", &p->cpes);
+	customs_jsonw_kv_strings(w, "licenses", p->licenses.v, p->licenses.n);
+	customs_jsonw_kv_strings(w, "cpes", p->cpes.v, p->cpes.n);
 	customs_jsonw_kv_string(w, "found_by", p->found_by);
 	customs_jsonw_kv_string(w, "db_path", p->db_path);
 	customs_jsonw_key(w, "layer");
@@ -374,7 +367,7 @@ static void package_w(customs_jsonw *w, const customs_package *p, int with_files
 	else
 		customs_jsonw_null(w);
 	if (with_files)
-		strlist_w(w, "files", &p->files);
+		customs_jsonw_kv_strings(w, "files", p->files.v, p->files.n);
 	customs_jsonw_key(w, "metadata");
 	if (p->metadata)
 		customs_jsonw_value(w, p->metadata);

@@ -41,7 +41,7 @@ static int jsonv(json_t **dst, const customs_store_value *v)
 {
 	const char *s = sv_str(v);
 	if (s && !(*dst = json_loadb(s, v->len, JSON_DECODE_ANY, NULL)))
-		return customs__error(CUSTOMS_EFORMAT, "the store holds malformed JSON in an image's config");
+		return customs__error(CUSTOMS_EFORMAT, "the store holds malformed JSON in an image's row");
 	return 0;
 }
 
@@ -52,8 +52,8 @@ static int jsonv(json_t **dst, const customs_store_value *v)
 	" config_digest, created, author, architecture, os, variant, name, config_user, config_workdir,"            \
 	" config_stop_signal, config_env, config_entrypoint, config_cmd, config_shell, config_ports,"                \
 	" config_volumes, config_labels, config_healthcheck, distro_id, distro_version_id, distro_codename,"        \
-	" distro_pretty_name, distro_id_like, distro_source_path, complete, file_digests, nlayers"                   \
-	" FROM images WHERE digest = ?"
+	" distro_pretty_name, distro_id_like, distro_source_path, complete, file_digests, nlayers,"                  \
+	" plugin_results FROM images WHERE digest = ?"
 
 static int image_row(void *ud, const customs_store_value *c, size_t n)
 {
@@ -70,7 +70,7 @@ static int image_row(void *ud, const customs_store_value *c, size_t n)
 	int err = 0;
 	size_t k = 0;
 
-	if (n < 34)
+	if (n < 35)
 		return customs__error(CUSTOMS_EINTERNAL, "the images row has %zu columns", n);
 	x->found = 1;
 	x->id = sv_i64(&c[k++]);
@@ -93,6 +93,8 @@ static int image_row(void *ud, const customs_store_value *c, size_t n)
 	x->complete = (int)sv_i64(&c[k++]);
 	x->file_digests = (int)sv_i64(&c[k++]);
 	int64_t nl = sv_i64(&c[k++]);
+	if ((err = jsonv(&a->plugin_results, &c[k++])) < 0)
+		return err;
 	if (nl < 0 || nl > 65535)
 		return customs__error(CUSTOMS_EFORMAT, "the store says the image has %lld layers", (long long)nl);
 	if (!(a->layers = calloc(nl ? (size_t)nl : 1, sizeof(*a->layers))))

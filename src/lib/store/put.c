@@ -94,8 +94,8 @@ static void hash_package(EVP_MD_CTX *c, const customs_package *p, const pkg_row 
 	" config_env, config_entrypoint, config_cmd, config_shell, config_ports, config_volumes, config_labels,"       \
 	" config_healthcheck, distro_id, distro_version_id, distro_codename, distro_pretty_name, distro_id_like,"      \
 	" distro_source_path, analysed_at, customs_version, analyzers, file_digests, complete, nlayers, npackages,"    \
-	" nfiles, pkgset, layer_key"
-#define IMAGE_NCOLS 40
+	" nfiles, pkgset, layer_key, plugin_results"
+#define IMAGE_NCOLS 41
 
 typedef struct put_ctx {
 	const store_put *p;
@@ -104,7 +104,7 @@ typedef struct put_ctx {
 	char *layer_key;
 	pkg_row *rows;
 	customs_buf lists[8]; /* packed string lists of the image row */
-	char *labels, *healthcheck;
+	char *labels, *healthcheck, *plugin_results;
 	char now[40];
 	int64_t id;
 } put_ctx;
@@ -120,7 +120,8 @@ static int image_prepare(put_ctx *x)
 		if (store__strlist_pack(&x->lists[i], lists[i]) < 0)
 			return customs__error(CUSTOMS_ENOMEM, "out of memory");
 	if ((c->labels && !(x->labels = store__json_text(c->labels))) ||
-	    (c->healthcheck && !(x->healthcheck = store__json_text(c->healthcheck))))
+	    (c->healthcheck && !(x->healthcheck = store__json_text(c->healthcheck))) ||
+	    (x->p->a->plugin_results && !(x->plugin_results = store__json_text(x->p->a->plugin_results))))
 		return customs__error(CUSTOMS_ENOMEM, "out of memory");
 	return 0;
 }
@@ -172,6 +173,7 @@ static int image_values(put_ctx *x, customs_store_value *v)
 	v[k++] = sv_int((int64_t)a->nfiles);
 	v[k++] = sv_text(x->pkgset);
 	v[k++] = sv_text(x->layer_key);
+	v[k++] = sv_text(x->plugin_results);
 	return (int)k;
 }
 
@@ -191,7 +193,7 @@ static int put_image(customs_store *s, put_ctx *x)
 		err = store__query_int(
 			s,
 			"INSERT INTO images(" IMAGE_COLS ", digest) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
-			"?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (digest) DO NOTHING RETURNING id",
+			"?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (digest) DO NOTHING RETURNING id",
 			v, (size_t)n + 1, &x->id);
 		if (err != 0)
 			return err < 0 ? err : 0;
@@ -213,7 +215,7 @@ static int put_image(customs_store *s, put_ctx *x)
 	err = store__exec(s,
 			  "UPDATE images SET (" IMAGE_COLS
 			  ") = (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
-			  "?,?,?,?,?,?,?,?,?) WHERE id = ?",
+			  "?,?,?,?,?,?,?,?,?,?) WHERE id = ?",
 			  v, (size_t)n, NULL);
 	/* other packages (another analyzer version): the old ones' matches go
 	 * when no image has those packages any more */
@@ -739,6 +741,7 @@ int store__put(customs_store *s, const store_put *p)
 	free(x.layer_key);
 	free(x.labels);
 	free(x.healthcheck);
+	free(x.plugin_results);
 	return err;
 }
 

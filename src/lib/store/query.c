@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "customs/plugin.h"
 #include "customs/report.h"
 #include "customs/version.h"
 #include "store/store_int.h"
@@ -35,6 +36,8 @@ static const customs_store_query_info queries[] = {
 	{"evaluations", 0, "",
 	 "the policy evaluations kept of it (evaluate or scan --policy with a store), newest first",
 	 "evaluated_at,bundle_digest,action", "sss"},
+	{"plugin-results", 0, "", "what analyzer plugins reported besides packages: facts and findings",
+	 "plugin,kind,key,value,severity,path", "ssssss"},
 	{"has-package", 1, "NAME [--version CONSTRAINT] [--type T]",
 	 "images with a package of that name (the constraint in the package's own version scheme)",
 	 "digest,tags,name,version,type,layer", "sssssi"},
@@ -337,6 +340,145 @@ static int q_config(owned_table *o, const customs_analysis *a, const customs_sto
 	return err;
 }
 
+static int q_plugin_results(owned_table *o, const customs_analysis *a, const customs_store_query_args *x)
+{
+	const char *name, *k;
+	json_t *r, *v;
+	size_t i;
+	int err = 0;
+	json_object_foreach(a->plugin_results, name, r)
+	{
+		json_object_foreach(json_object_get(r, "facts"), k, v) if ((err = cell(o, name)) ||
+									   (err = cell(o, "fact")) || (err = cell(o, k)) ||
+									   (err = cell(o, json_string_value(v))) ||
+									   (err = cell(o, NULL)) || (err = cell(o, NULL))) return err;
+		json_array_foreach (json_object_get(r, "findings"), i, v) {
+			const char *p = json_string_value(json_object_get(v, "path"));
+			char abs[4096];
+			snprintf(abs, sizeof(abs), "/%s", p ? p : "");
+			if ((err = cell(o, name)) || (err = cell(o, "finding")) ||
+			    (err = cell(o, json_string_value(json_object_get(v, "id")))) ||
+			    (err = cell(o, json_string_value(json_object_get(v, "message")))) ||
+			    (err = cell(o, json_string_value(json_object_get(v, "severity")))) ||
+			    (err = cell(o, p ? abs : NULL)))
+				return err;
+		}
+	}
+	return err;
+}
+
+/* ---- query plugins ---- */
+
+/* A cell of a plugin's row: a string as it is, a number or boolean as
+ * JSON writes it, null as NULL. */
+static int plugin_cell(owned_table *o, const json_t *v)
+{
+	if (json_is_string(v) || json_is_null(v))
+		return cell(o, json_string_value(v));
+	char *s = json_is_array(v) || json_is_object(v) ? NULL : json_dumps(v, JSON_ENCODE_ANY);
+	if (!s)
+		return customs__error(CUSTOMS_EFORMAT, "a cell is not a string, number, boolean or null");
+	int err = cell(o, s);
+	free(s);
+	return err;
+}
+
+/* The table of what the query plugin answered: "columns" (strings) and
+ * "rows" (arrays of as many cells). */
+static int plugin_table(owned_table **out, const char *name, const json_t *resp)
+{
+	const json_t *cols = json_object_get(resp, "columns"), *rows = json_object_get(resp, "rows"), *row, *v;
+	customs_buf b = CUSTOMS_BUF_INIT(1u << 20);
+	char *types = NULL;
+	size_t i, j, n = json_array_size(cols);
+	int err = 0;
+
+	*out = NULL;
+	if (!n || !json_is_array(rows))
+		return customs__error(CUSTOMS_EFORMAT, "query plugin %s: its response needs \"columns\" (a non-empty "
+				      "array of strings) and \"rows\" (an array)", name);
+	json_array_foreach (cols, i, v) {
+		if (!json_is_string(v) || !*json_string_value(v) || strchr(json_string_value(v), ','))
+			return customs__error(CUSTOMS_EFORMAT, "query plugin %s: column %zu is not a name", name, i);
+		customs_buf_printf(&b, "%s%s", i ? "," : "", json_string_value(v));
+	}
+	if (!b.ptr || !(types = malloc(n + 1))) {
+		err = customs__error(CUSTOMS_ENOMEM, "out of memory");
+		goto done;
+	}
+	memset(types, 's', n);
+	types[n] = '\0';
+	customs_store_query_info q = {name, 0, "", "", b.ptr, types};
+	if (!(*out = table_new(&q, types))) {
+		err = customs__error(CUSTOMS_ENOMEM, "out of memory");
+		goto done;
+	}
+	json_array_foreach (rows, i, row) {
+		if (json_array_size(row) != n) {
+			err = customs__error(CUSTOMS_EFORMAT, "query plugin %s: row %zu has %zu cells for %zu columns",
+					     name, i, json_array_size(row), n);
+			goto done;
+		}
+		json_array_foreach (row, j, v)
+			if ((err = plugin_cell(*out, v)) < 0) {
+				err = customs__error(err, "query plugin %s: row %zu, column %zu: %s", name, i, j,
+						     customs_strerror(err));
+				goto done;
+			}
+	}
+done:
+	if (err < 0 && *out) {
+		customs_store_table_free(&(*out)->t);
+		*out = NULL;
+	}
+	customs_buf_release(&b);
+	free(types);
+	return err;
+}
+
+static int q_plugin(customs_store *s, customs_store_table **out, const char *ref, const char *name,
+		    const customs_store_query_args *x)
+{
+	const customs_plugin *p;
+	customs_analysis *a = NULL;
+	owned_table *o = NULL;
+	json_t *args = NULL, *params = NULL, *resp = NULL;
+	int err;
+
+	/* a plugin that is not there is the user's mistake, as an unknown query */
+	if ((err = customs_plugin_find(&p, CUSTOMS_PLUGIN_QUERY, name)) == CUSTOMS_ENOTFOUND) {
+		char why[1024]; /* customs__error formats into the buffer it would read */
+		snprintf(why, sizeof(why), "%s", customs_error_last());
+		return customs__error(CUSTOMS_EUSAGE, "%s", why);
+	}
+	if (err < 0)
+		return err;
+	if (!ref)
+		return customs__error(CUSTOMS_EUSAGE, "a query plugin asks one image: customs query IMAGE plugin:%s",
+				      name);
+	/* unchecked: an argument that is not UTF-8 is made valid when written */
+	args = json_array();
+	for (size_t i = 0; args && i < x->argc; i++)
+		if (json_array_append_new(args, json_string_nocheck(x->argv[i])) < 0)
+			json_decref(args), args = NULL;
+	if (!args || !(params = json_pack("{s:O}", "args", args))) {
+		err = customs__error(CUSTOMS_ENOMEM, "out of memory");
+		goto done;
+	}
+	if ((err = customs_store_load(s, &a, ref, 0)) < 0)
+		goto done;
+	customs_analysis_select_packages(a, 0);
+	if ((err = customs_plugin_call(&resp, p, a, params)) < 0 || (err = plugin_table(&o, name, resp)) < 0)
+		goto done;
+	*out = table_done(o);
+done:
+	json_decref(args);
+	json_decref(params);
+	json_decref(resp);
+	customs_analysis_free(a);
+	return err;
+}
+
 /* ---- the image queries that need the store ---- */
 
 static int q_vulns(customs_store *s, owned_table *o, const customs_analysis *a)
@@ -628,6 +770,8 @@ int customs_store_query(customs_store *s, customs_store_table **out, const char 
 	int err = 0;
 
 	*out = NULL;
+	if (query && !strncmp(query, "plugin:", 7))
+		return q_plugin(s, out, ref, query + 7, x);
 	for (const customs_store_query_info *i = queries; query && i->name && !q; i++)
 		if (!strcmp(i->name, query))
 			q = i;
@@ -670,7 +814,7 @@ int customs_store_query(customs_store *s, customs_store_table **out, const char 
 			} image_queries[] = {
 				{"packages", q_packages},     {"files", q_files},   {"setuid", q_setuid},
 				{"unowned-files", q_unowned}, {"layers", q_layers}, {"introduced-by", q_introduced_by},
-				{"config", q_config},
+				{"config", q_config}, {"plugin-results", q_plugin_results},
 			};
 			for (size_t i = 0; i < NV(image_queries); i++)
 				if (!strcmp(image_queries[i].name, q->name))

@@ -93,6 +93,8 @@ static const char *const migrations[] = {
 	" evaluated_at TEXT NOT NULL, action TEXT, result TEXT);\n"
 	"CREATE INDEX evaluations_image ON evaluations(image_digest, bundle_digest, evaluated_at);\n"
 	"INSERT INTO store_meta(key, value) VALUES('application', 'customs-store');\n",
+	/* 2: what analyzer plugins reported besides packages (facts, findings), as JSON */
+	"ALTER TABLE images ADD COLUMN plugin_results TEXT;\n",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

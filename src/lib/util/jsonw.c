@@ -224,6 +224,15 @@ void customs_jsonw_kv_bool(customs_jsonw *w, const char *k, int v)
 	customs_jsonw_bool(w, v);
 }
 
+void customs_jsonw_kv_strings(customs_jsonw *w, const char *k, char *const *v, size_t n)
+{
+	customs_jsonw_key(w, k);
+	customs_jsonw_begin_array(w);
+	for (size_t i = 0; i < n; i++)
+		customs_jsonw_string(w, v[i]);
+	customs_jsonw_end_array(w);
+}
+
 /* a jansson value, for the small parts that exist as trees (metadata) */
 void customs_jsonw_value(customs_jsonw *w, const json_t *v)
 {

@@ -50,6 +50,8 @@ void customs_jsonw_kv_string(customs_jsonw *w, const char *k, const char *v);
 void customs_jsonw_kv_string_opt(customs_jsonw *w, const char *k, const char *v); /* nothing when NULL or "" */
 void customs_jsonw_kv_int(customs_jsonw *w, const char *k, long long v);
 void customs_jsonw_kv_bool(customs_jsonw *w, const char *k, int v);
+/* key + an array of the strings v[0..n) (a customs_strlist's v and n) */
+void customs_jsonw_kv_strings(customs_jsonw *w, const char *k, char *const *v, size_t n);
 /* Flush; 0, or <0 with the error set. */
 int customs_jsonw_finish(customs_jsonw *w);
 
