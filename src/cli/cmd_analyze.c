@@ -112,12 +112,17 @@ int cmd_analyze(int argc, char **argv)
 	}
 
 	char layers_read[24], layers_cached[24], packages[24], active[24];
+	/* as `customs images` and scan's summary count: the packages a
+	 * container sees, one finding per vulnerability and package */
 	long long nactive = 0;
+	size_t nvisible = 0;
 	for (size_t i = 0; res && i < res->n; i++)
-		nactive += customs_match_active(&res->matches[i]);
+		nactive += customs_match_active(&res->matches[i]) && !customs_match_repeated(res, i);
+	for (size_t i = 0; i < a->npackages; i++)
+		nvisible += a->packages[i]->visible != 0;
 	snprintf(layers_read, sizeof(layers_read), "%zu", st.layers_read);
 	snprintf(layers_cached, sizeof(layers_cached), "%zu", st.layers_cached);
-	snprintf(packages, sizeof(packages), "%zu", a->npackages);
+	snprintf(packages, sizeof(packages), "%zu", nvisible);
 	snprintf(active, sizeof(active), "%lld", nactive);
 	static const char *const columns[] = {"digest", "status", "layers_read", "layers_from_store", "packages",
 					      "vulnerabilities"};
