@@ -33,7 +33,7 @@ extern "C" {
 
 /* The schema this library reads and writes.  A store of a newer schema
  * is refused with CUSTOMS_EUNSUPPORTED; an older one is migrated on open. */
-#define CUSTOMS_STORE_SCHEMA_VERSION 1
+#define CUSTOMS_STORE_SCHEMA_VERSION 2
 
 typedef struct customs_store customs_store;
 
@@ -269,6 +269,62 @@ CUSTOMS_EXTERN int customs_store_evaluation_put(customs_store *s, const customs_
 CUSTOMS_EXTERN int customs_store_evaluations(customs_store *s, customs_store_evaluation_list **out,
 					     const char *image_digest, const char *bundle_digest);
 CUSTOMS_EXTERN void customs_store_evaluation_list_free(customs_store_evaluation_list *l);
+
+/* ---- API tokens (customs serve) -------------------------------------- */
+
+/* Make a token called name (letters, digits, '.', '_', '-'; at most 64):
+ * *out (freed with free()) is "cst_<key id>_<secret>", to show once: the
+ * store keeps only the key id, a random salt and sha256(salt || secret).
+ * A name already in use: CUSTOMS_EINVAL. */
+CUSTOMS_EXTERN int customs_store_token_create(customs_store *s, const char *name, char **out);
+/* 0 and the token's name in *name (may be NULL; freed with free()) when
+ * token is one the store made and did not revoke, else CUSTOMS_EAUTH. */
+CUSTOMS_EXTERN int customs_store_token_check(customs_store *s, const char *token, char **name);
+/* Revoke the token called name: CUSTOMS_ENOTFOUND when there is none. */
+CUSTOMS_EXTERN int customs_store_token_revoke(customs_store *s, const char *name);
+/* The tokens: name, key_id, created_at (never the secret). */
+CUSTOMS_EXTERN int customs_store_tokens(customs_store *s, customs_store_table **out);
+
+/* ---- the job queue (customs serve, customs worker) --------------------- */
+
+/* A job a worker claimed: analyse ref into the store, recording tag. */
+typedef struct customs_store_job {
+	int64_t id;
+	char *ref;
+	char *tag;                 /* or NULL */
+	int attempts;              /* this one included */
+} customs_store_job;
+CUSTOMS_EXTERN void customs_store_job_free(customs_store_job *j);
+
+/* Queue an analysis of ref (recording tag, may be NULL).  At most one job
+ * per reference is queued or running: while one is, *id is that job's and
+ * *existing (may be NULL) 1. */
+CUSTOMS_EXTERN int customs_store_job_add(customs_store *s, const char *ref, const char *tag, int64_t *id,
+					 int *existing);
+/* A job as one row of id, ref, tag, state ("queued", "running", "done",
+ * "failed"), digest, error, worker, attempts, analyses (how many times
+ * it was analysed, 0 when the store had it), created_at, started_at,
+ * finished_at.  CUSTOMS_ENOTFOUND when there is no such job. */
+CUSTOMS_EXTERN int customs_store_job_get(customs_store *s, int64_t id, customs_store_table **out);
+/* Claim the oldest queued job, or a running one whose lease ran out (its
+ * worker died), for worker (a name for people: "host:pid:thread") for
+ * lease_seconds: *out, or NULL when there is none.  PostgreSQL: SELECT
+ * ... FOR UPDATE SKIP LOCKED, so that workers never wait on each other.
+ * A job claimed CUSTOMS_STORE_JOB_ATTEMPTS times whose lease runs out
+ * again fails. */
+#define CUSTOMS_STORE_JOB_ATTEMPTS 3
+CUSTOMS_EXTERN int customs_store_job_claim(customs_store *s, const char *worker, int lease_seconds,
+					   customs_store_job **out);
+/* Extend the lease of a job worker holds; CUSTOMS_ENOTFOUND when it is no
+ * longer worker's (its lease ran out and another worker claimed it). */
+CUSTOMS_EXTERN int customs_store_job_renew(customs_store *s, int64_t id, const char *worker, int lease_seconds);
+/* The job worker holds is done: stored under digest (analysed: 1 when it
+ * was analysed, 0 when the store had it), or failed with error (digest
+ * NULL).  CUSTOMS_ENOTFOUND when it is no longer worker's. */
+CUSTOMS_EXTERN int customs_store_job_finish(customs_store *s, int64_t id, const char *worker, const char *digest,
+					    int analysed, const char *error);
+/* How many jobs are queued and running now (for /metrics). */
+CUSTOMS_EXTERN int customs_store_job_counts(customs_store *s, int64_t *queued, int64_t *running);
 
 #ifdef __cplusplus
 }

@@ -112,6 +112,9 @@ int report__db_import_table(FILE *f, const customs_report *r, const sbom_doc *d)
 int report__db_update_table(FILE *f, const customs_report *r, const sbom_doc *d);
 int report__rows_table(FILE *f, const customs_report *r, const sbom_doc *d);      /* rows.c */
 int report__rows_json(FILE *f, const customs_report *r, const sbom_doc *d);
+int report__record_json(FILE *f, const customs_report *r, const sbom_doc *d);
+int report__record_table(FILE *f, const customs_report *r, const sbom_doc *d);
+int report__metrics(FILE *f, const customs_report *r, const sbom_doc *d); /* metrics.c */
 int report__images_table(FILE *f, const customs_report *r, const sbom_doc *d);    /* store.c */
 int report__images_json(FILE *f, const customs_report *r, const sbom_doc *d);
 int report__rematch_table(FILE *f, const customs_report *r, const sbom_doc *d);

@@ -93,6 +93,19 @@ static const char *const migrations[] = {
 	" evaluated_at TEXT NOT NULL, action TEXT, result TEXT);\n"
 	"CREATE INDEX evaluations_image ON evaluations(image_digest, bundle_digest, evaluated_at);\n"
 	"INSERT INTO store_meta(key, value) VALUES('application', 'customs-store');\n",
+	/* 2: the server's tables.  API tokens: the secret is kept only as
+	 * sha256(salt || secret), found by its public key_id.  The job queue:
+	 * a job is claimed by a worker for a lease (lease_until, seconds since
+	 * the epoch) that it extends while it runs; a job whose lease ran out
+	 * is claimed again.  At most one queued or running job per reference:
+	 * a second request for it gets the first job. */
+	"CREATE TABLE api_tokens(id {ID}, name TEXT NOT NULL UNIQUE, key_id TEXT NOT NULL UNIQUE,"
+	" salt TEXT NOT NULL, hash TEXT NOT NULL, created_at TEXT NOT NULL);\n"
+	"CREATE TABLE jobs(id {ID}, ref TEXT NOT NULL, tag TEXT, state TEXT NOT NULL, digest TEXT, error TEXT,"
+	" worker TEXT, attempts {INT} NOT NULL, lease_until {INT}, created_at TEXT NOT NULL, started_at TEXT,"
+	" finished_at TEXT, analyses {INT} NOT NULL);\n"
+	"CREATE UNIQUE INDEX jobs_active_ref ON jobs(ref) WHERE state IN ('queued', 'running');\n"
+	"CREATE INDEX jobs_state ON jobs(state, id);\n",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

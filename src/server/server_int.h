@@ -1,0 +1,66 @@
+/* server_int.h - what the files of the server share: a request being
+ * answered (a call), the helpers that answer it through the output stage,
+ * and the route table (routes.c) that http.c dispatches on. */
+#ifndef CUSTOMS_SERVER_INT_H
+#define CUSTOMS_SERVER_INT_H
+
+#include <stdio.h>
+
+#include "customs/customs.h"
+#include "customs/report.h"
+#include "customs/store.h"
+#include "server.h"
+
+typedef struct server server;
+
+/* who may call a route */
+enum { ACCESS_PUBLIC, ACCESS_READ, ACCESS_WRITE };
+
+typedef struct call {
+	server *srv;
+	const server_config *cfg;
+	void *conn;                  /* struct MHD_Connection */
+	customs_store *store;        /* this thread's */
+	const char *method;
+	const char *params[4];       /* the path's {} segments */
+	size_t nparams;
+	const char *body;            /* the request body, NUL-terminated */
+	size_t len;
+	/* the answer */
+	int status;
+	const char *content_type;
+	char *buf;
+	size_t size;
+} call;
+
+typedef struct route {
+	const char *method;
+	const char *pattern;         /* "/v1/images/{}/packages" */
+	int access;
+	void (*fn)(call *c);
+} route;
+
+extern const route server_routes[];
+extern const size_t server_nroutes;
+
+/* A query-string argument, or NULL. */
+const char *call_arg(call *c, const char *name);
+/* Answer with r written in format (content type type); a write that fails
+ * becomes a 500. */
+void call_report(call *c, int status, const customs_report *r, const char *format, const char *type);
+/* Answer {"error": {"code": code, "message": ...}} with status. */
+void call_error(call *c, int status, const char *code, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* Answer the library's error err (a CUSTOMS_E* code, the detail in
+ * customs_error_last()) with the status it calls for; a server-side
+ * failure is logged, and answered without its detail. */
+void call_fail(call *c, int err);
+/* Answer one object of columns and cells (types as customs_report's). */
+void call_record(call *c, int status, const char *const *columns, const char *types, const char *const *cells,
+		 size_t n);
+/* The body as JSON: an object, else a 400 answered and NULL. */
+json_t *call_json(call *c);
+
+/* /metrics: what the server counted, and the queue. */
+void server_metrics(call *c);
+
+#endif
