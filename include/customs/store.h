@@ -60,7 +60,7 @@ CUSTOMS_EXTERN const char *customs_store_describe(const customs_store *s);
 
 /* ---- analyses --------------------------------------------------------- */
 
-#define CUSTOMS_STORE_OPTS_VERSION 1
+#define CUSTOMS_STORE_OPTS_VERSION 2
 
 typedef struct customs_store_opts {
 	unsigned int version;  /* CUSTOMS_STORE_OPTS_VERSION */
@@ -75,6 +75,13 @@ typedef struct customs_store_opts {
 	/* A stored image is loaded with these CUSTOMS_STORE_LOAD_* flags (a
 	 * scan needs no file catalog). */
 	unsigned load_flags;
+	/* version 2: at most one analysis of a digest at a time among those
+	 * that name an owner ("host:pid:thread"): the first claims the digest
+	 * for claim_seconds (renewed by customs_store_job_renew with the same
+	 * owner), the others wait for it, then load what it stored.  A claim
+	 * whose owner died runs out like a job's lease. */
+	const char *owner;
+	int claim_seconds;
 } customs_store_opts;
 
 /* What customs_store_analyze did. */

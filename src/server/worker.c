@@ -74,7 +74,8 @@ static void run_job(wthread *w, customs_store *s, customs_vulndb *db, const cust
 {
 	customs_options o = CUSTOMS_OPTIONS_INIT;
 	customs_store_opts so = {.version = CUSTOMS_STORE_OPTS_VERSION, .tag = j->tag,
-				 .load_flags = CUSTOMS_STORE_LOAD_NO_FILES};
+				 .load_flags = CUSTOMS_STORE_LOAD_NO_FILES, .owner = w->name,
+				 .claim_seconds = w->c->lease};
 	customs_store_stats st = {0};
 	customs_analysis *a = NULL;
 	customs_match_result *m = NULL;

@@ -177,7 +177,31 @@ int customs_store_job_renew(customs_store *s, int64_t id, const char *worker, in
 			      NV(v), &changes);
 	if (err < 0)
 		return err;
+	/* and the digest it is analysing */
+	customs_store_value c[] = {v[0], v[2]};
+	if ((err = store__exec(s, "UPDATE analysis_claims SET until = ? WHERE owner = ?", c, NV(c), NULL)) < 0)
+		return err;
 	return changes ? 0 : not_ours(id, worker);
+}
+
+int store__claim(customs_store *s, const char *digest, const char *owner, int seconds)
+{
+	int64_t t = (int64_t)time(NULL), got = 0;
+	customs_store_value v[] = {sv_text(digest), sv_text(owner), sv_int(t + (seconds > 0 ? seconds : 60)), sv_int(t)};
+	/* taken when free, run out, or already owner's */
+	int err = store__query_int(s,
+				   "INSERT INTO analysis_claims(digest, owner, until) VALUES(?, ?, ?)"
+				   " ON CONFLICT (digest) DO UPDATE SET owner = excluded.owner, until = excluded.until"
+				   " WHERE analysis_claims.until < ? OR analysis_claims.owner = excluded.owner"
+				   " RETURNING 1",
+				   v, NV(v), &got);
+	return err < 0 ? err : err > 0 && got == 1;
+}
+
+int store__unclaim(customs_store *s, const char *digest, const char *owner)
+{
+	customs_store_value v[] = {sv_text(digest), sv_text(owner)};
+	return store__exec(s, "DELETE FROM analysis_claims WHERE digest = ? AND owner = ?", v, NV(v), NULL);
 }
 
 int customs_store_job_finish(customs_store *s, int64_t id, const char *worker, const char *digest, int analysed,

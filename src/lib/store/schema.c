@@ -105,7 +105,9 @@ static const char *const migrations[] = {
 	" worker TEXT, attempts {INT} NOT NULL, lease_until {INT}, created_at TEXT NOT NULL, started_at TEXT,"
 	" finished_at TEXT, analyses {INT} NOT NULL);\n"
 	"CREATE UNIQUE INDEX jobs_active_ref ON jobs(ref) WHERE state IN ('queued', 'running');\n"
-	"CREATE INDEX jobs_state ON jobs(state, id);\n",
+	"CREATE INDEX jobs_state ON jobs(state, id);\n"
+	/* who is analysing a digest now (customs_store_opts.owner), until when */
+	"CREATE TABLE analysis_claims(digest TEXT PRIMARY KEY, owner TEXT NOT NULL, until {INT} NOT NULL);\n",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
