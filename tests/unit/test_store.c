@@ -213,7 +213,7 @@ static void queries_and_evaluations(void **state)
 			ncols += *c == ',';
 		assert_int_equal(strlen(q->types), ncols); /* a type per column */
 	}
-	assert_int_equal(n, 14);
+	assert_int_equal(n, 15);
 
 	customs_store_evaluation e1 = {"sha256:aa", "sha256:b1", "2025-01-01T00:00:00Z", "go", "{}"};
 	customs_store_evaluation e2 = {"sha256:aa", "sha256:b2", "2025-01-02T00:00:00Z", "stop", NULL};
