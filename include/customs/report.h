@@ -121,8 +121,9 @@ typedef struct customs_report {
 
 	/* version 2 */
 	/* rows: a type per column for json, or NULL (all text): 's' text, 'i'
-	 * an integer, 'b' a boolean ("true"/"false"); a cell that is not what
-	 * its type says is written as text. */
+	 * an integer, 'b' a boolean ("true"/"false"), 'j' JSON text written as
+	 * the value it is (version 3); a cell that is not what its type says is
+	 * written as text. */
 	const char *column_types;
 	/* rows: the table's header, ncolumns of them, or NULL: the names. */
 	const char *const *column_headings;

@@ -217,7 +217,7 @@ CUSTOMS_EXTERN void customs_store_base_free(customs_store_base *b);
 /* ---- queries ---------------------------------------------------------- */
 
 /* A table of results: ncolumns names, a type per column ('s' text, 'i'
- * integer, 'b' boolean: "true"/"false"), nrows * ncolumns cells row by
+ * integer, 'b' boolean: "true"/"false", 'j' JSON text), nrows * ncolumns cells row by
  * row (NULL: no value).  What customs_report ROWS writes. */
 typedef struct customs_store_table {
 	const char *const *columns;    /* names: JSON keys */
@@ -291,6 +291,24 @@ CUSTOMS_EXTERN int customs_store_token_check(customs_store *s, const char *token
 CUSTOMS_EXTERN int customs_store_token_revoke(customs_store *s, const char *name);
 /* The tokens: name, key_id, created_at (never the secret). */
 CUSTOMS_EXTERN int customs_store_tokens(customs_store *s, customs_store_table **out);
+
+/* ---- policy bundles (customs serve) ------------------------------------ */
+
+/* Keep a bundle (its JSON text, as customs_policy_bundle_load_mem took
+ * it) under id, with its name and digest (customs_policy_bundle_digest),
+ * replacing what id held; active: it becomes the active bundle (the one
+ * evaluations and admission use when none is named).  The first bundle
+ * kept is active. */
+CUSTOMS_EXTERN int customs_store_policy_put(customs_store *s, const char *id, const char *name, const char *digest,
+					    const char *document, int active);
+/* The bundle kept under id (NULL: the active one) as one row of id, name,
+ * digest, active, updated_at, document (JSON text: type 'j').
+ * CUSTOMS_ENOTFOUND when there is none. */
+CUSTOMS_EXTERN int customs_store_policy_get(customs_store *s, const char *id, customs_store_table **out);
+/* Remove the bundle kept under id: CUSTOMS_ENOTFOUND when there is none. */
+CUSTOMS_EXTERN int customs_store_policy_delete(customs_store *s, const char *id);
+/* The bundles kept: id, name, digest, active, updated_at. */
+CUSTOMS_EXTERN int customs_store_policies(customs_store *s, customs_store_table **out);
 
 /* ---- the job queue (customs serve, customs worker) --------------------- */
 

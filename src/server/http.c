@@ -153,6 +153,19 @@ void call_report(call *c, int status, const customs_report *r, const char *forma
 		call_fail(c, err);
 }
 
+void call_table(call *c, int status, int err, customs_store_table *t, customs_report_kind kind)
+{
+	if (err < 0) {
+		call_fail(c, err);
+	} else {
+		customs_report r = {.version = CUSTOMS_REPORT_VERSION, .kind = kind, .columns = t->columns,
+				    .ncolumns = t->ncolumns, .cells = t->cells, .nrows = t->nrows,
+				    .column_types = t->types, .column_headings = t->headings};
+		call_report(c, status, &r, "json", "application/json");
+	}
+	customs_store_table_free(t);
+}
+
 json_t *call_json(call *c)
 {
 	json_error_t e;

@@ -39,14 +39,7 @@ static void job_answer(call *c, int status, int64_t id)
 {
 	customs_store_table *t = NULL;
 	int err = customs_store_job_get(c->store, id, &t);
-	if (err < 0) {
-		call_fail(c, err);
-		return;
-	}
-	customs_report r = {.version = CUSTOMS_REPORT_VERSION, .kind = CUSTOMS_REPORT_RECORD, .columns = t->columns,
-			    .ncolumns = t->ncolumns, .cells = t->cells, .nrows = t->nrows, .column_types = t->types};
-	call_report(c, status, &r, "json", "application/json");
-	customs_store_table_free(t);
+	call_table(c, status, err, t, CUSTOMS_REPORT_RECORD);
 }
 
 /* a reference the server may analyse: a registry's, unless the server
@@ -163,15 +156,7 @@ static void rows(call *c, const char *ref, const char *query, const customs_stor
 {
 	customs_store_table *t = NULL;
 	int err = customs_store_query(c->store, &t, ref, query, args);
-	if (err < 0) {
-		call_fail(c, err);
-		return;
-	}
-	customs_report r = {.version = CUSTOMS_REPORT_VERSION, .kind = CUSTOMS_REPORT_ROWS, .columns = t->columns,
-			    .ncolumns = t->ncolumns, .cells = t->cells, .nrows = t->nrows, .column_types = t->types,
-			    .column_headings = t->headings};
-	call_report(c, 200, &r, "json", "application/json");
-	customs_store_table_free(t);
+	call_table(c, 200, err, t, CUSTOMS_REPORT_ROWS);
 }
 
 static void image_rows(call *c, const char *query)
@@ -284,20 +269,32 @@ done:
 	customs_analysis_free(b);
 }
 
+int call_vulndb(call *c, customs_vulndb **db)
+{
+	char *path = NULL;
+	int err = 0;
+	*db = NULL;
+	if (!c->cfg->db_path && (err = customs_vulndb_default_path(&path)) < 0) {
+		call_fail(c, err);
+		return err;
+	}
+	const char *p = c->cfg->db_path ? c->cfg->db_path : path;
+	if (access(p, R_OK) == 0 && (err = customs_vulndb_open(db, p, 1)) < 0)
+		call_fail(c, err);
+	free(path);
+	return err;
+}
+
 static void feeds(call *c)
 {
 	customs_vulndb *db = NULL;
 	customs_vulndb_info *info = NULL;
-	char *path = NULL;
-	int err = 0;
-	if (!c->cfg->db_path && (err = customs_vulndb_default_path(&path)) < 0) {
-		call_fail(c, err);
+	int err;
+	if (call_vulndb(c, &db) < 0)
 		return;
-	}
-	const char *p = c->cfg->db_path ? c->cfg->db_path : path;
-	if (access(p, R_OK) != 0) {
+	if (!db) {
 		call_error(c, 404, "not_found", "the server has no vulnerability database: run customs db update there");
-	} else if ((err = customs_vulndb_open(&db, p, 1)) < 0 || (err = customs_vulndb_status(db, &info)) < 0) {
+	} else if ((err = customs_vulndb_status(db, &info)) < 0) {
 		call_fail(c, err);
 	} else {
 		customs_report r = {.version = CUSTOMS_REPORT_VERSION, .kind = CUSTOMS_REPORT_DB_STATUS, .vulndb = info};
@@ -305,7 +302,6 @@ static void feeds(call *c)
 	}
 	customs_vulndb_info_free(info);
 	customs_vulndb_free(db);
-	free(path);
 }
 
 const route server_routes[] = {
@@ -321,6 +317,12 @@ const route server_routes[] = {
 	{"GET", "/v1/images/{}/layers", ACCESS_READ, image_layers},
 	{"GET", "/v1/images/{}/sbom", ACCESS_READ, image_sbom},
 	{"GET", "/v1/images/{}/evaluations", ACCESS_READ, image_evaluations},
+	{"POST", "/v1/images/{}/evaluate", ACCESS_WRITE, route_evaluate},
+	{"GET", "/v1/policies", ACCESS_READ, route_policies},
+	{"POST", "/v1/policies/validate", ACCESS_READ, route_policy_validate},
+	{"GET", "/v1/policies/{}", ACCESS_READ, route_policy_get},
+	{"PUT", "/v1/policies/{}", ACCESS_WRITE, route_policy_put},
+	{"DELETE", "/v1/policies/{}", ACCESS_WRITE, route_policy_delete},
 	{"GET", "/v1/jobs/{}", ACCESS_READ, job_get},
 	{"GET", "/v1/query/{}", ACCESS_READ, query},
 	{"GET", "/v1/diff", ACCESS_READ, diff},

@@ -57,10 +57,26 @@ void call_fail(call *c, int err);
 /* Answer one object of columns and cells (types as customs_report's). */
 void call_record(call *c, int status, const char *const *columns, const char *types, const char *const *cells,
 		 size_t n);
+/* Answer a table: every row (CUSTOMS_REPORT_ROWS), or its first row as
+ * one object (CUSTOMS_REPORT_RECORD); then free it.  err < 0: answer
+ * that error instead. */
+void call_table(call *c, int status, int err, customs_store_table *t, customs_report_kind kind);
 /* The body as JSON: an object, else a 400 answered and NULL. */
 json_t *call_json(call *c);
 
+/* The server's vulnerability database (--db, else customs db's), read-only:
+ * 0 and *db, NULL when there is none; else the error answered. */
+int call_vulndb(call *c, customs_vulndb **db);
+
 /* /metrics: what the server counted, and the queue. */
 void server_metrics(call *c);
+
+/* policies.c */
+void route_policies(call *c);
+void route_policy_get(call *c);
+void route_policy_put(call *c);
+void route_policy_delete(call *c);
+void route_policy_validate(call *c);
+void route_evaluate(call *c);
 
 #endif

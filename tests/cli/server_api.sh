@@ -75,6 +75,25 @@ api GET "/v1/images" >/dev/null
 check "images: rich with its tag and severity counts" jq -e --arg d "$DRICH" \
 	'any(.[]; .digest == $d and (.tags | index("rich:1")) and .vulnerabilities.critical >= 0)' "$TMP/body"
 
+# policies: kept, evaluated as customs evaluate evaluates
+BUNDLE=$SRCDIR/tests/data/policy/anchore_default_bundle.json
+check_eq "PUT /v1/policies/default: 200" "$(api PUT /v1/policies/default --data-binary @"$BUNDLE")" 200
+check_eq "... the first one kept is active" "$(jq -r .active "$TMP/body")" true
+check "... with the bundle's digest" grep -q '"digest": "sha256:[0-9a-f]\{64\}"' "$TMP/body"
+check_eq "an invalid bundle is not kept: 400" "$(api PUT /v1/policies/bad --data-binary @"$SRCDIR/tests/data/policy/bad_bundle.json")" 400
+check "... naming the first problem and how many" grep -q 'params.severity.*22 problems' "$TMP/body"
+api POST /v1/policies/validate --data-binary @"$SRCDIR/tests/data/policy/bad_bundle.json" >/dev/null
+"$CUSTOMS" policy validate -o json "$SRCDIR/tests/data/policy/bad_bundle.json" >"$TMP/validate.cli.json" 2>/dev/null
+check_eq "validate: the problems policy validate finds" "$(jq -c .problems "$TMP/body")" "$(jq -c .problems "$TMP/validate.cli.json")"
+check_eq "POST /v1/images/{digest}/evaluate (the active bundle): 200" "$(api POST "/v1/images/$DRICH/evaluate" -d '{}')" 200
+cp "$TMP/body" "$TMP/eval.api.json"
+"$CUSTOMS" evaluate --policy "$BUNDLE" --db "$DB" -o json "$RICH" >"$TMP/eval.cli.json" 2>/dev/null
+check_eq "... the action customs evaluate gives" "$(jq -r .final_action "$TMP/eval.api.json")" "$(jq -r .final_action "$TMP/eval.cli.json")"
+check_eq "... the same findings" "$(jq -c '[.findings[] | .trigger_id] | sort' "$TMP/eval.api.json")" \
+	"$(jq -c '[.findings[] | .trigger_id] | sort' "$TMP/eval.cli.json")"
+api GET "/v1/images/$DRICH/evaluations" >/dev/null
+check_eq "... kept with the image" "$(jq -r '.[0].action' "$TMP/body")" "$(jq -r .final_action "$TMP/eval.cli.json")"
+
 # every route against docs/openapi.json, bad input included
 big=$(head -c 70000 /dev/zero | tr '\0' a)
 cat >"$TMP/cases.json" <<JSON
@@ -95,6 +114,12 @@ cat >"$TMP/cases.json" <<JSON
  "GET /v1/query/{query}": {"url": "/v1/query/has-vuln?arg=CVE-2023-45853"},
  "GET /v1/diff": {"url": "/v1/diff?a=$DMIN&b=$DRICH"},
  "GET /v1/feeds": {"url": "/v1/feeds"},
+ "POST /v1/images/{digest}/evaluate": {"url": "/v1/images/$DRICH/evaluate", "body": {"policy": $(cat "$BUNDLE"), "tag": "docker.io/library/rich:1"}},
+ "GET /v1/policies": {"url": "/v1/policies"},
+ "POST /v1/policies/validate": {"url": "/v1/policies/validate", "body_file": "$BUNDLE"},
+ "GET /v1/policies/{id}": {"url": "/v1/policies/default"},
+ "PUT /v1/policies/{id}": {"url": "/v1/policies/second?active=true", "body_file": "$BUNDLE"},
+ "DELETE /v1/policies/{id}": {"url": "/v1/policies/second"},
  "errors": [
   {"op": "POST /v1/images", "url": "/v1/images", "body": "{\"ref\": ", "status": 400, "why": "malformed JSON"},
   {"op": "POST /v1/images", "url": "/v1/images", "body": "[1, 2]", "status": 400, "why": "not an object"},
@@ -111,7 +136,12 @@ cat >"$TMP/cases.json" <<JSON
   {"op": "GET /v1/jobs/{id}", "url": "/v1/jobs/99999", "status": 404, "why": "no such job"},
   {"op": "GET /v1/query/{query}", "url": "/v1/query/no-such-query", "status": 400, "why": "an unknown query"},
   {"op": "GET /v1/query/{query}", "url": "/v1/query/packages", "status": 400, "why": "an image query without image="},
-  {"op": "GET /v1/diff", "url": "/v1/diff?a=$DRICH", "status": 400, "why": "one image"}
+  {"op": "GET /v1/diff", "url": "/v1/diff?a=$DRICH", "status": 400, "why": "one image"},
+  {"op": "PUT /v1/policies/{id}", "url": "/v1/policies/x", "body": {"id": "x"}, "status": 400, "why": "not a bundle"},
+  {"op": "PUT /v1/policies/{id}", "url": "/v1/policies/x?active=maybe", "body_file": "$BUNDLE", "status": 400, "why": "active not a boolean"},
+  {"op": "GET /v1/policies/{id}", "url": "/v1/policies/none", "status": 404, "why": "no such bundle"},
+  {"op": "POST /v1/images/{digest}/evaluate", "url": "/v1/images/$DRICH/evaluate", "body": {"policy": 5}, "status": 400, "why": "policy a number"},
+  {"op": "POST /v1/images/{digest}/evaluate", "url": "/v1/images/$DRICH/evaluate", "body": {"policy": "none"}, "status": 404, "why": "an unknown bundle"}
  ]
 }
 JSON

@@ -2,7 +2,8 @@
 """openapi_check.py OPENAPI ROUTES_C BASE TOKEN CASES - the server against
 its OpenAPI file: every route of the server's table (src/server/routes.c) is
 in the file and every operation of the file is a route; each operation,
-called as CASES says ({"GET /v1/images/{digest}": {"url": ..., "body": ...}},
+called as CASES says ({"GET /v1/images/{digest}": {"url": ..., "body": ...}}
+or "body_file": a file sent as it is,
 and "errors": [{"op", "url", "method", "body", "headers", "status"}]),
 answers with its documented success status and a body valid against the
 documented schema (JSON Schema 2020-12, OpenAPI 3.1); each error case with
@@ -75,7 +76,8 @@ def main():
             report(False, "%s: the test has a case for it" % key)
             continue
         want = min(int(s) for s in op["responses"] if s.startswith("2"))
-        status, ctype, raw = call(m, c["url"], c.get("body"))
+        body = open(c["body_file"]).read() if "body_file" in c else c.get("body")
+        status, ctype, raw = call(m, c["url"], body)
         report(status == want, "%s (%s): status %d, documented %d" % (key, c["url"], status, want))
         if ctype.startswith("application/json"):
             schema = schema_of(op, want)
@@ -90,7 +92,8 @@ def main():
             report(schema_of(op, want, ctype.split(";")[0]) is not None, "%s: %s is documented" % (key, ctype))
     for e in cases.get("errors", []):
         op = next((o for m, p, o in ops if "%s %s" % (m, p) == e["op"]), None)
-        status, ctype, raw = call(e.get("method", e["op"].split()[0]), e["url"], e.get("body"), e.get("headers"))
+        body = open(e["body_file"]).read() if "body_file" in e else e.get("body")
+        status, ctype, raw = call(e.get("method", e["op"].split()[0]), e["url"], body, e.get("headers"))
         what = "%s %s: %s" % (e["op"], e["url"][:60], e.get("why", ""))
         report(status == e["status"], "%s: status %d, want %d" % (what, status, e["status"]))
         report(op is not None and str(status) in op["responses"], "%s: status %d is documented" % (what, status))

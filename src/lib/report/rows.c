@@ -60,6 +60,8 @@ static json_t *jcell(const char *v, char type)
 	}
 	if (type == 'b' && (!strcmp(v, "true") || !strcmp(v, "false")))
 		return json_boolean(!strcmp(v, "true"));
+	if (type == 'j' && (j = json_loads(v, JSON_DECODE_ANY, NULL)))
+		return j;
 	if ((j = json_string(v)))
 		return j;
 	fixed = customs_utf8_repair(v);

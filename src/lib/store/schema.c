@@ -106,6 +106,10 @@ static const char *const migrations[] = {
 	" finished_at TEXT, analyses {INT} NOT NULL);\n"
 	"CREATE UNIQUE INDEX jobs_active_ref ON jobs(ref) WHERE state IN ('queued', 'running');\n"
 	"CREATE INDEX jobs_state ON jobs(state, id);\n"
+	/* policy bundles kept for the server, as JSON text; one is active:
+	 * what an evaluation without a bundle and admission use */
+	"CREATE TABLE policies(id TEXT PRIMARY KEY, name TEXT, digest TEXT NOT NULL, document TEXT NOT NULL,"
+	" active {INT} NOT NULL, updated_at TEXT NOT NULL);\n"
 	/* who is analysing a digest now (customs_store_opts.owner), until when */
 	"CREATE TABLE analysis_claims(digest TEXT PRIMARY KEY, owner TEXT NOT NULL, until {INT} NOT NULL);\n",
 };
