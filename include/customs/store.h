@@ -125,6 +125,13 @@ CUSTOMS_EXTERN int customs_store_load(customs_store *s, customs_analysis **out, 
  * *out (may be NULL) gets the digest removed. */
 CUSTOMS_EXTERN int customs_store_remove(customs_store *s, const char *ref, char **out);
 
+/* A text that changes whenever what is stored of digest changes (its
+ * analysis, its current matches) or the set of stored images does (a base
+ * image stored or removed): what a cache of answers about the image is
+ * checked against.  CUSTOMS_ENOTFOUND when digest is not stored.  Freed
+ * with free(). */
+CUSTOMS_EXTERN int customs_store_image_version(customs_store *s, const char *digest, char **out);
+
 /* ---- the images ------------------------------------------------------- */
 
 typedef struct customs_store_image {

@@ -15,7 +15,7 @@ const char cmd_serve_usage[] =
 	"usage: customs serve [--listen HOST:PORT] [--store URL] [--workers N] [--threads N]\n"
 	"                     [--tls-cert FILE --tls-key FILE] [--allow-anonymous-read]\n"
 	"                     [--allow-local-images] [--max-body BYTES] [--timeout SECONDS]\n"
-	"                     [--lease SECONDS] [--db PATH]\n"
+	"                     [--lease SECONDS] [--db PATH] [--cache-mb N]\n"
 	"\n"
 	"Serve the JSON API of docs/api.md: the store's images, their packages, files,\n"
 	"layers, vulnerabilities and SBOMs, queries, diffs, the database's status, and\n"
@@ -40,6 +40,9 @@ const char cmd_serve_usage[] =
 	"                          died) loses the job to another after this (default 60)\n"
 	"  --db PATH               the vulnerability database the workers match against\n"
 	"                          and /v1/feeds describes (default: customs db's)\n"
+	"  --cache-mb N            answers about stored images kept in memory, each\n"
+	"                          checked against the image's state in the store before\n"
+	"                          it is given again (default 64; 0: none)\n"
 	"\n" CLI_STORE_USAGE;
 
 const char cmd_worker_usage[] =
@@ -62,7 +65,7 @@ const char cmd_worker_usage[] =
 
 enum {
 	OPT_LISTEN = OPT_IMAGE_LAST, OPT_WORKERS, OPT_SERVE_THREADS, OPT_TLS_CERT, OPT_TLS_KEY, OPT_ANON,
-	OPT_LOCAL, OPT_MAX_BODY, OPT_TIMEOUT, OPT_LEASE, OPT_DB,
+	OPT_LOCAL, OPT_MAX_BODY, OPT_TIMEOUT, OPT_LEASE, OPT_DB, OPT_CACHE,
 };
 
 /* a whole number in [lo, hi], else a usage error */
@@ -90,10 +93,11 @@ int cmd_serve(int argc, char **argv)
 		{"timeout", 0, required_argument, OPT_TIMEOUT},
 		{"lease", 0, required_argument, OPT_LEASE},
 		{"db", 0, required_argument, OPT_DB},
+		{"cache-mb", 0, required_argument, OPT_CACHE},
 		{NULL, 0, 0, 0},
 	};
 	server_config c = {.listen = "127.0.0.1:8080", .workers = 2, .threads = 4, .max_body = 1 << 20,
-			   .timeout = 30, .lease = 60};
+			   .timeout = 30, .lease = 60, .cache_bytes = 64u << 20};
 	cli_image_opts io = {0};
 	cli_parser p;
 	long n = 0;
@@ -113,6 +117,7 @@ int cmd_serve(int argc, char **argv)
 		case OPT_TIMEOUT: rc = number("serve", "--timeout", optarg, 1, 3600, &n), c.timeout = (int)n; break;
 		case OPT_LEASE: rc = number("serve", "--lease", optarg, 2, 86400, &n), c.lease = (int)n; break;
 		case OPT_DB: c.db_path = optarg; break;
+		case OPT_CACHE: rc = number("serve", "--cache-mb", optarg, 0, 65536, &n), c.cache_bytes = (size_t)n << 20; break;
 		}
 	}
 	if (rc)

@@ -25,6 +25,7 @@ struct server {
 	const server_config *cfg;
 	struct MHD_Daemon *d;
 	pthread_key_t store_key;
+	answer_cache *cache;
 	pthread_mutex_t mu;
 	/* per route (and one more: no route) and status class 1xx..5xx */
 	long long *requests;
@@ -360,7 +361,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		fprintf(stderr, "customs serve: %s\n", customs_error_last());
 		call_error(&c, 503, "unavailable", "the store cannot be opened now: try again");
 	} else if (authorize(&c, rt->access) == 0) {
-		rt->fn(&c);
+		c.cache = s->cache;
+		c.route = rt->pattern;
+		if (rt->cached)
+			call_cached(&c, rt->fn);
+		else
+			rt->fn(&c);
 	}
 	if (!c.status)
 		call_error(&c, 500, "internal", "no answer");
@@ -434,6 +440,15 @@ void server_metrics(call *c)
 	pthread_mutex_unlock(&s->mu);
 	m[n++] = (customs_report_metric){"customs_http_errors_total", "counter", "requests answered with a 5xx status",
 					 "customs_http_errors_total", NULL, (double)errors};
+	long long hits = 0, misses = 0;
+	if (s->cache)
+		cache_counts(s->cache, &hits, &misses);
+	m[n++] = (customs_report_metric){"customs_cache_hits_total", "counter",
+					 "answers about a stored image given from memory", "customs_cache_hits_total",
+					 NULL, (double)hits};
+	m[n++] = (customs_report_metric){"customs_cache_misses_total", "counter",
+					 "answers about a stored image made anew", "customs_cache_misses_total", NULL,
+					 (double)misses};
 	m[n++] = (customs_report_metric){"customs_jobs_queued", "gauge", "jobs waiting for a worker (all workers)",
 					 "customs_jobs_queued", NULL, (double)queued};
 	m[n++] = (customs_report_metric){"customs_jobs_running", "gauge", "jobs a worker holds now (all workers)",
@@ -543,6 +558,10 @@ int server_run(const server_config *cfg)
 			goto done;
 		}
 	}
+	if (cfg->cache_bytes && cache_new(&s.cache, cfg->cache_bytes) < 0) {
+		fprintf(stderr, "customs serve: out of memory\n");
+		goto done;
+	}
 	if (!(s.requests = calloc((server_nroutes + 1) * 5, sizeof(*s.requests))) ||
 	    pthread_key_create(&s.store_key, store_close) != 0 || pthread_mutex_init(&s.mu, NULL) != 0) {
 		fprintf(stderr, "customs serve: out of memory\n");
@@ -596,6 +615,7 @@ done:
 		pthread_key_delete(s.store_key);
 	}
 	free(s.requests);
+	cache_free(s.cache);
 	free(cert);
 	if (key)
 		explicit_bzero(key, strlen(key));

@@ -21,6 +21,7 @@ typedef struct server_config {
 	size_t max_body;             /* bytes of a request body */
 	int timeout;                 /* seconds a connection may idle */
 	int lease;                   /* seconds of a job's lease */
+	size_t cache_bytes;          /* answers about stored images kept in memory; 0: none */
 } server_config;
 
 /* Serve until SIGINT or SIGTERM.  0, or -1 with the error printed

@@ -12,6 +12,7 @@
 #include "server.h"
 
 typedef struct server server;
+typedef struct answer_cache answer_cache;
 
 /* who may call a route */
 enum { ACCESS_PUBLIC, ACCESS_READ, ACCESS_WRITE };
@@ -21,6 +22,8 @@ typedef struct call {
 	const server_config *cfg;
 	void *conn;                  /* struct MHD_Connection */
 	customs_store *store;        /* this thread's */
+	answer_cache *cache;         /* answers about stored images, or NULL */
+	const char *route;           /* the route's pattern */
 	const char *method;
 	const char *params[4];       /* the path's {} segments */
 	size_t nparams;
@@ -38,6 +41,7 @@ typedef struct route {
 	const char *pattern;         /* "/v1/images/{}/packages" */
 	int access;
 	void (*fn)(call *c);
+	int cached;                  /* about one stored image ({} its digest): answers kept (cache.c) */
 } route;
 
 extern const route server_routes[];
@@ -67,6 +71,17 @@ json_t *call_json(call *c);
 /* The server's vulnerability database (--db, else customs db's), read-only:
  * 0 and *db, NULL when there is none; else the error answered. */
 int call_vulndb(call *c, customs_vulndb **db);
+
+/* cache.c: answers about stored images, checked against the image's
+ * version (customs_store_image_version) */
+int cache_new(answer_cache **out, size_t budget);
+void cache_free(answer_cache *c);
+/* 1 and the answer in out when key's answer is kept for version */
+int cache_get(answer_cache *c, const char *key, const char *version, call *out);
+void cache_put(answer_cache *c, const char *key, const char *version, const call *in);
+void cache_counts(answer_cache *c, long long *hits, long long *misses);
+/* fn's answer, from the cache when the image has not changed since */
+void call_cached(call *c, void (*fn)(call *c));
 
 /* /metrics: what the server counted, and the queue. */
 void server_metrics(call *c);

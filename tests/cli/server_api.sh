@@ -61,11 +61,30 @@ jq -r '.[] | "\(.name) \(.version) \(.type)"' "$TMP/body" | sort >"$TMP/api.pkgs
 check "packages: the image's, as customs sbom reads it" cmp -s "$TMP/api.pkgs" "$TMP/cli.pkgs"
 check "... and there are some" test "$(wc -l <"$TMP/api.pkgs")" -gt 50
 api GET "/v1/images/$DRICH/vulns" >/dev/null
+cp "$TMP/body" "$TMP/vulns.first"
 jq -r '.[] | "\(.id) \(.package) \(.version)"' "$TMP/body" | sort -u >"$TMP/api.vulns"
 "$CUSTOMS" scan --quiet --db "$DB" -o json "$RICH" |
 	jq -r '.matches[] | select(.suppressed_by == null) | "\(.id) \(.package.name) \(.package.version)"' | sort -u >"$TMP/cli.vulns"
 check "vulns: the workers matched what customs scan finds" cmp -s "$TMP/api.vulns" "$TMP/cli.vulns"
 check "... and there are some" test "$(wc -l <"$TMP/api.vulns")" -gt 10
+check "... inherited from the base (min) or the image's own" jq -e 'all(.[]; .origin == "base" or .origin == "image")' "$TMP/body"
+
+# answers kept in memory follow the store: min removed behind the
+# server's back, rich's vulnerabilities have no base any more
+api GET "/v1/images/$DRICH/vulns" >/dev/null
+cp "$TMP/body" "$TMP/vulns.again"
+check "a second GET answers the same" cmp -s "$TMP/vulns.again" "$TMP/vulns.first"
+api GET /metrics >/dev/null
+check "... from memory (metrics: cache hits)" grep -Eq '^customs_cache_hits_total [1-9]' "$TMP/body"
+"$CUSTOMS" image rm --store "$S" "$DMIN" 2>/dev/null
+check_eq "the base removed with customs image rm, rich's vulns: 200" "$(api GET "/v1/images/$DRICH/vulns")" 200
+check "... no longer from a base" jq -e 'all(.[]; .origin == null)' "$TMP/body"
+check_eq "... and min: 404" "$(api GET "/v1/images/$DMIN/packages")" 404
+check_eq "min analysed again" "$(api POST /v1/images -d "{\"ref\": \"$MIN\", \"tag\": \"min:1\"}")" 202
+check_eq "... done" "$(wait_job "$(jq -r .id "$TMP/body")")" done
+api GET "/v1/images/$DRICH/vulns" >/dev/null
+check "rich's vulnerabilities have their base again" jq -e 'any(.[]; .origin == "base")' "$TMP/body"
+
 api GET "/v1/images/$DMIN/files?glob=/etc/*.conf" >/dev/null
 check "files?glob: /etc/adduser.conf" jq -e 'any(.[]; .path == "/etc/adduser.conf")' "$TMP/body"
 check "... only what the glob matches" jq -e 'all(.[]; .path | test("^/etc/.*\\.conf$"))' "$TMP/body"
