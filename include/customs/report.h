@@ -67,6 +67,7 @@ typedef enum customs_report_kind {
 	CUSTOMS_REPORT_VEX,         /* policy or bundle: the allowlisted findings as OpenVEX */
 	CUSTOMS_REPORT_RECORD,      /* columns and the first row of cells as one object (record_key: nested) */
 	CUSTOMS_REPORT_METRICS,     /* metrics: samples in the Prometheus text format */
+	CUSTOMS_REPORT_ADMISSION,   /* admission: the AdmissionReview (admission.k8s.io/v1) answering one */
 	CUSTOMS_REPORT_KINDS        /* how many kinds there are */
 } customs_report_kind;
 
@@ -84,6 +85,16 @@ typedef struct customs_report_metric {
 	const char *labels;               /* 'route="/v1/images",code="200"', or NULL */
 	double value;
 } customs_report_metric;
+
+/* The answer to a Kubernetes AdmissionReview. */
+typedef struct customs_report_admission {
+	const char *uid;                 /* the request's */
+	int allowed;
+	int code;                        /* status.code when denied (403), 0: none */
+	const char *message;             /* status.message: why, or NULL */
+	const char *const *warnings;     /* response.warnings, or NULL */
+	size_t nwarnings;
+} customs_report_admission;
 
 typedef struct customs_report {
 	unsigned int version;                       /* CUSTOMS_REPORT_VERSION */
@@ -145,6 +156,7 @@ typedef struct customs_report {
 	const char *record_key;
 	const customs_report_metric *metrics;           /* metrics, in the order written */
 	size_t nmetrics;
+	const customs_report_admission *admission;      /* admission */
 } customs_report;
 
 /* Write r to f in format ("table", "json", "spdx-json", ...).  Returns 0,

@@ -16,6 +16,7 @@ const char cmd_serve_usage[] =
 	"                     [--tls-cert FILE --tls-key FILE] [--allow-anonymous-read]\n"
 	"                     [--allow-local-images] [--max-body BYTES] [--timeout SECONDS]\n"
 	"                     [--lease SECONDS] [--db PATH] [--cache-mb N]\n"
+	"                     [--admission-timeout SECONDS] [--admission-mode open|closed]\n"
 	"\n"
 	"Serve the JSON API of docs/api.md: the store's images, their packages, files,\n"
 	"layers, vulnerabilities and SBOMs, queries, diffs, the database's status, and\n"
@@ -43,6 +44,11 @@ const char cmd_serve_usage[] =
 	"  --cache-mb N            answers about stored images kept in memory, each\n"
 	"                          checked against the image's state in the store before\n"
 	"                          it is given again (default 64; 0: none)\n"
+	"  --admission-timeout SECONDS  how long POST /v1/admission waits for the analyses\n"
+	"                          of images the store does not hold (default 10)\n"
+	"  --admission-mode open|closed  an image that cannot be analysed or evaluated in\n"
+	"                          time: allowed with a warning (open) or denied (closed,\n"
+	"                          the default)\n"
 	"\n" CLI_STORE_USAGE;
 
 const char cmd_worker_usage[] =
@@ -65,7 +71,7 @@ const char cmd_worker_usage[] =
 
 enum {
 	OPT_LISTEN = OPT_IMAGE_LAST, OPT_WORKERS, OPT_SERVE_THREADS, OPT_TLS_CERT, OPT_TLS_KEY, OPT_ANON,
-	OPT_LOCAL, OPT_MAX_BODY, OPT_TIMEOUT, OPT_LEASE, OPT_DB, OPT_CACHE,
+	OPT_LOCAL, OPT_MAX_BODY, OPT_TIMEOUT, OPT_LEASE, OPT_DB, OPT_CACHE, OPT_ADM_TIMEOUT, OPT_ADM_MODE,
 };
 
 /* a whole number in [lo, hi], else a usage error */
@@ -94,10 +100,13 @@ int cmd_serve(int argc, char **argv)
 		{"lease", 0, required_argument, OPT_LEASE},
 		{"db", 0, required_argument, OPT_DB},
 		{"cache-mb", 0, required_argument, OPT_CACHE},
+		{"admission-timeout", 0, required_argument, OPT_ADM_TIMEOUT},
+		{"admission-mode", 0, required_argument, OPT_ADM_MODE},
 		{NULL, 0, 0, 0},
 	};
 	server_config c = {.listen = "127.0.0.1:8080", .workers = 2, .threads = 4, .max_body = 1 << 20,
-			   .timeout = 30, .lease = 60, .cache_bytes = 64u << 20};
+			   .timeout = 30, .lease = 60, .cache_bytes = 64u << 20,
+			   .admission_timeout = 10, .admission_fail_closed = 1};
 	cli_image_opts io = {0};
 	cli_parser p;
 	long n = 0;
@@ -117,6 +126,12 @@ int cmd_serve(int argc, char **argv)
 		case OPT_TIMEOUT: rc = number("serve", "--timeout", optarg, 1, 3600, &n), c.timeout = (int)n; break;
 		case OPT_LEASE: rc = number("serve", "--lease", optarg, 2, 86400, &n), c.lease = (int)n; break;
 		case OPT_DB: c.db_path = optarg; break;
+		case OPT_ADM_TIMEOUT: rc = number("serve", "--admission-timeout", optarg, 1, 300, &n), c.admission_timeout = (int)n; break;
+		case OPT_ADM_MODE:
+			if (strcmp(optarg, "open") && strcmp(optarg, "closed"))
+				rc = cli_usage_error("serve", "--admission-mode is open or closed, not '%s'", optarg);
+			c.admission_fail_closed = !strcmp(optarg, "closed");
+			break;
 		case OPT_CACHE: rc = number("serve", "--cache-mb", optarg, 0, 65536, &n), c.cache_bytes = (size_t)n << 20; break;
 		}
 	}

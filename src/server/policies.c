@@ -105,7 +105,7 @@ void route_policy_validate(call *c)
 
 /* the bundle an evaluation names: {"policy": "id"}, {"policy": {...}}, or
  * none: the active one */
-static customs_policy_bundle *named_bundle(call *c, json_t *policy)
+customs_policy_bundle *named_bundle(call *c, json_t *policy)
 {
 	customs_store_table *t = NULL;
 	customs_policy_bundle *b = NULL;
@@ -134,43 +134,62 @@ static customs_policy_bundle *named_bundle(call *c, json_t *policy)
 	return b;
 }
 
+int evaluation_run(call *c, evaluation *e, customs_analysis *a, const customs_policy_bundle *b, const char *tag)
+{
+	int err;
+	memset(e, 0, sizeof(*e));
+	if ((err = call_vulndb(c, &e->db)) < 0)
+		return err;
+	customs_analysis_select_packages(a, 0);
+	if ((err = customs_store_matches(c->store, &e->m, a)) < 0 && err != CUSTOMS_ENOTFOUND)
+		return err;
+	if ((err = customs_store_base_of(c->store, &e->base, a)) < 0 && err != CUSTOMS_ENOTFOUND)
+		return err;
+	customs_policy_eval_opts eo = {.version = CUSTOMS_POLICY_EVAL_OPTS_VERSION, .tag = tag, .matches = e->m,
+				       .db = e->db, .base_layers = e->base ? (int)e->base->layers : 0};
+	if ((err = customs_policy_evaluate(&e->pr, b, a, &eo)) < 0)
+		return err;
+	/* kept as customs evaluate --store keeps it */
+	char *json = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&json, &len);
+	customs_report r = {.version = CUSTOMS_REPORT_VERSION, .kind = CUSTOMS_REPORT_POLICY, .analysis = a,
+			    .policy = e->pr};
+	if (!f)
+		return CUSTOMS_ENOMEM;
+	err = customs_report_write(f, &r, "json");
+	fclose(f);
+	if (!err && e->pr->image_digest) {
+		customs_store_evaluation ev = {.image_digest = e->pr->image_digest, .bundle_digest = e->pr->bundle_digest,
+					       .action = customs_policy_action_name(e->pr->final_action), .result = json};
+		err = customs_store_evaluation_put(c->store, &ev);
+	}
+	free(json);
+	return err;
+}
+
+void evaluation_release(evaluation *e)
+{
+	customs_policy_result_free(e->pr);
+	customs_store_base_free(e->base);
+	customs_store_matches_free(e->m);
+	customs_vulndb_free(e->db);
+}
+
 /* the evaluation of a with b, answered and kept */
 static void evaluate(call *c, customs_analysis *a, const customs_policy_bundle *b, const char *tag)
 {
-	customs_match_result *m = NULL;
-	customs_store_base *base = NULL;
-	customs_policy_result *pr = NULL;
-	customs_vulndb *db = NULL;
-	int err;
-
-	if (call_vulndb(c, &db) < 0)
-		return;
-	customs_analysis_select_packages(a, 0);
-	if ((err = customs_store_matches(c->store, &m, a)) < 0 && err != CUSTOMS_ENOTFOUND)
-		goto fail;
-	if ((err = customs_store_base_of(c->store, &base, a)) < 0 && err != CUSTOMS_ENOTFOUND)
-		goto fail;
-	customs_policy_eval_opts eo = {.version = CUSTOMS_POLICY_EVAL_OPTS_VERSION, .tag = tag, .matches = m,
-				       .db = db, .base_layers = base ? (int)base->layers : 0};
-	if ((err = customs_policy_evaluate(&pr, b, a, &eo)) < 0)
-		goto fail;
-	customs_report r = {.version = CUSTOMS_REPORT_VERSION, .kind = CUSTOMS_REPORT_POLICY, .analysis = a,
-			    .policy = pr};
-	call_report(c, 200, &r, "json", "application/json");
-	if (c->status == 200 && pr->image_digest) {
-		customs_store_evaluation e = {.image_digest = pr->image_digest, .bundle_digest = pr->bundle_digest,
-					      .action = customs_policy_action_name(pr->final_action), .result = c->buf};
-		if ((err = customs_store_evaluation_put(c->store, &e)) < 0)
-			goto fail;
+	evaluation e;
+	int err = evaluation_run(c, &e, a, b, tag);
+	if (err < 0) {
+		if (!c->status)
+			call_fail(c, err);
+	} else {
+		customs_report r = {.version = CUSTOMS_REPORT_VERSION, .kind = CUSTOMS_REPORT_POLICY, .analysis = a,
+				    .policy = e.pr};
+		call_report(c, 200, &r, "json", "application/json");
 	}
-	goto done;
-fail:
-	call_fail(c, err);
-done:
-	customs_policy_result_free(pr);
-	customs_store_base_free(base);
-	customs_store_matches_free(m);
-	customs_vulndb_free(db);
+	evaluation_release(&e);
 }
 
 void route_evaluate(call *c)

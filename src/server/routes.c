@@ -319,6 +319,7 @@ const route server_routes[] = {
 	{"GET", "/v1/images/{}/evaluations", ACCESS_READ, image_evaluations, 0},
 	{"POST", "/v1/images/{}/evaluate", ACCESS_WRITE, route_evaluate, 0},
 	{"GET", "/v1/policies", ACCESS_READ, route_policies, 0},
+	{"POST", "/v1/admission", ACCESS_WRITE, route_admission, 0},
 	{"POST", "/v1/policies/validate", ACCESS_READ, route_policy_validate, 0},
 	{"GET", "/v1/policies/{}", ACCESS_READ, route_policy_get, 0},
 	{"PUT", "/v1/policies/{}", ACCESS_WRITE, route_policy_put, 0},

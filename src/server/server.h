@@ -22,6 +22,8 @@ typedef struct server_config {
 	int timeout;                 /* seconds a connection may idle */
 	int lease;                   /* seconds of a job's lease */
 	size_t cache_bytes;          /* answers about stored images kept in memory; 0: none */
+	int admission_timeout;       /* seconds an admission review may wait for analyses */
+	int admission_fail_closed;   /* deny what cannot be analysed or evaluated in time */
 } server_config;
 
 /* Serve until SIGINT or SIGTERM.  0, or -1 with the error printed

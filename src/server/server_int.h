@@ -87,11 +87,30 @@ void call_cached(call *c, void (*fn)(call *c));
 void server_metrics(call *c);
 
 /* policies.c */
+struct customs_policy_bundle;
+struct customs_policy_result;
+/* An evaluation of a stored image, kept in the store (and what it borrows). */
+typedef struct evaluation {
+	struct customs_policy_result *pr;
+	customs_match_result *m;
+	customs_store_base *base;
+	customs_vulndb *db;
+} evaluation;
+/* Evaluate b over a (stored: its matches and base from the store), with
+ * tag for the mappings (NULL: the image's); keep the evaluation.  0, or an
+ * error (answered when c->status is set); release e either way. */
+int evaluation_run(call *c, evaluation *e, customs_analysis *a, const struct customs_policy_bundle *b, const char *tag);
+void evaluation_release(evaluation *e);
+/* The bundle policy names: a kept bundle's id (a string), a bundle (an
+ * object), or NULL: the active bundle; NULL with the error answered. */
+struct customs_policy_bundle *named_bundle(call *c, json_t *policy);
 void route_policies(call *c);
 void route_policy_get(call *c);
 void route_policy_put(call *c);
 void route_policy_delete(call *c);
 void route_policy_validate(call *c);
 void route_evaluate(call *c);
+/* admission.c */
+void route_admission(call *c);
 
 #endif

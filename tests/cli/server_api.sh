@@ -135,6 +135,8 @@ cat >"$TMP/cases.json" <<JSON
  "GET /v1/feeds": {"url": "/v1/feeds"},
  "POST /v1/images/{digest}/evaluate": {"url": "/v1/images/$DRICH/evaluate", "body": {"policy": $(cat "$BUNDLE"), "tag": "docker.io/library/rich:1"}},
  "GET /v1/policies": {"url": "/v1/policies"},
+ "POST /v1/admission": {"url": "/v1/admission", "body": {"kind": "AdmissionReview", "apiVersion": "admission.k8s.io/v1",
+   "request": {"uid": "u1", "object": {"kind": "Pod", "spec": {"containers": [{"name": "c", "image": "min:1"}]}}}}},
  "POST /v1/policies/validate": {"url": "/v1/policies/validate", "body_file": "$BUNDLE"},
  "GET /v1/policies/{id}": {"url": "/v1/policies/default"},
  "PUT /v1/policies/{id}": {"url": "/v1/policies/second?active=true", "body_file": "$BUNDLE"},
@@ -159,6 +161,7 @@ cat >"$TMP/cases.json" <<JSON
   {"op": "PUT /v1/policies/{id}", "url": "/v1/policies/x", "body": {"id": "x"}, "status": 400, "why": "not a bundle"},
   {"op": "PUT /v1/policies/{id}", "url": "/v1/policies/x?active=maybe", "body_file": "$BUNDLE", "status": 400, "why": "active not a boolean"},
   {"op": "GET /v1/policies/{id}", "url": "/v1/policies/none", "status": 404, "why": "no such bundle"},
+  {"op": "POST /v1/admission", "url": "/v1/admission", "body": {"kind": "AdmissionReview", "request": {"uid": "u"}}, "status": 400, "why": "a review without an object"},
   {"op": "POST /v1/images/{digest}/evaluate", "url": "/v1/images/$DRICH/evaluate", "body": {"policy": 5}, "status": 400, "why": "policy a number"},
   {"op": "POST /v1/images/{digest}/evaluate", "url": "/v1/images/$DRICH/evaluate", "body": {"policy": "none"}, "status": 404, "why": "an unknown bundle"}
  ]

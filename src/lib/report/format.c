@@ -61,6 +61,7 @@ static const struct report_format {
 	{"json", K(RECORD), 0, report__record_json},
 	{"table", K(RECORD), 0, report__record_table},
 	{"prometheus", K(METRICS), 0, report__metrics},
+	{"json", K(ADMISSION), 0, report__admission},
 };
 
 #define NFORMATS (sizeof(formats) / sizeof(formats[0]))
@@ -172,6 +173,9 @@ static int check_report(const customs_report *r)
 		break;
 	case CUSTOMS_REPORT_METRICS:
 		miss = r->nmetrics && !r->metrics ? "its metrics" : NULL;
+		break;
+	case CUSTOMS_REPORT_ADMISSION:
+		miss = !r->admission || !r->admission->uid ? "an admission answer with its uid" : NULL;
 		break;
 	default:
 		return customs__error(CUSTOMS_EINVAL, "unknown report kind %d", (int)r->kind);
