@@ -317,6 +317,35 @@ CUSTOMS_EXTERN int customs_store_policy_delete(customs_store *s, const char *id)
 /* The bundles kept: id, name, digest, active, updated_at. */
 CUSTOMS_EXTERN int customs_store_policies(customs_store *s, customs_store_table **out);
 
+/* ---- watched tags and their webhooks (customs serve) ------------------- */
+
+/* Watch tag: type "tag_update" (it names another digest), "vuln_update"
+ * (its image's active vulnerabilities change), "policy_eval" (the active
+ * bundle's action on it changes); a webhook is POSTed to url, signed
+ * with secret.  The same tag, type and url twice: CUSTOMS_EINVAL. */
+CUSTOMS_EXTERN int customs_store_subscription_add(customs_store *s, const char *tag, const char *type, const char *url,
+						  const char *secret, int64_t *id);
+/* One subscription (id NULL: every one) as rows of id, tag, type, url,
+ * last_digest, last_state, created_at, and with secrets also secret.
+ * One id that is not there: CUSTOMS_ENOTFOUND. */
+CUSTOMS_EXTERN int customs_store_subscriptions(customs_store *s, const int64_t *id, int secrets,
+					       customs_store_table **out);
+CUSTOMS_EXTERN int customs_store_subscription_delete(customs_store *s, int64_t id);
+/* Record what was last seen of a subscription's tag. */
+CUSTOMS_EXTERN int customs_store_subscription_seen(customs_store *s, int64_t id, const char *digest, const char *state);
+/* Queue a webhook of a subscription: its event and JSON payload. */
+CUSTOMS_EXTERN int customs_store_notification_add(customs_store *s, int64_t subscription, const char *event,
+						  const char *payload);
+/* The webhooks due now: rows of id, url, secret, event, payload, attempts. */
+CUSTOMS_EXTERN int customs_store_notifications_due(customs_store *s, customs_store_table **out);
+/* How a delivery went: delivered, or not (error) and tried again after
+ * retry_seconds (< 0: given up: failed). */
+CUSTOMS_EXTERN int customs_store_notification_result(customs_store *s, int64_t id, int delivered, const char *error,
+						     int retry_seconds);
+/* Every webhook, newest first: id, subscription, event, state ("pending",
+ * "delivered", "failed"), attempts, last_error, created_at, delivered_at. */
+CUSTOMS_EXTERN int customs_store_notifications(customs_store *s, customs_store_table **out);
+
 /* ---- the job queue (customs serve, customs worker) --------------------- */
 
 /* A job a worker claimed: analyse ref into the store, recording tag. */

@@ -17,6 +17,7 @@ const char cmd_serve_usage[] =
 	"                     [--allow-local-images] [--max-body BYTES] [--timeout SECONDS]\n"
 	"                     [--lease SECONDS] [--db PATH] [--cache-mb N]\n"
 	"                     [--admission-timeout SECONDS] [--admission-mode open|closed]\n"
+	"                     [--watch-interval SECONDS]\n"
 	"\n"
 	"Serve the JSON API of docs/api.md: the store's images, their packages, files,\n"
 	"layers, vulnerabilities and SBOMs, queries, diffs, the database's status, and\n"
@@ -49,6 +50,10 @@ const char cmd_serve_usage[] =
 	"  --admission-mode open|closed  an image that cannot be analysed or evaluated in\n"
 	"                          time: allowed with a warning (open) or denied (closed,\n"
 	"                          the default)\n"
+	"  --watch-interval SECONDS  how often the watched tags (POST /v1/subscriptions)\n"
+	"                          are looked at, the database's build checked (a new\n"
+	"                          one: every image matched again) and webhooks sent\n"
+	"                          (default 60; 0: no watching)\n"
 	"\n" CLI_STORE_USAGE;
 
 const char cmd_worker_usage[] =
@@ -72,6 +77,7 @@ const char cmd_worker_usage[] =
 enum {
 	OPT_LISTEN = OPT_IMAGE_LAST, OPT_WORKERS, OPT_SERVE_THREADS, OPT_TLS_CERT, OPT_TLS_KEY, OPT_ANON,
 	OPT_LOCAL, OPT_MAX_BODY, OPT_TIMEOUT, OPT_LEASE, OPT_DB, OPT_CACHE, OPT_ADM_TIMEOUT, OPT_ADM_MODE,
+	OPT_WATCH,
 };
 
 /* a whole number in [lo, hi], else a usage error */
@@ -102,11 +108,12 @@ int cmd_serve(int argc, char **argv)
 		{"cache-mb", 0, required_argument, OPT_CACHE},
 		{"admission-timeout", 0, required_argument, OPT_ADM_TIMEOUT},
 		{"admission-mode", 0, required_argument, OPT_ADM_MODE},
+		{"watch-interval", 0, required_argument, OPT_WATCH},
 		{NULL, 0, 0, 0},
 	};
 	server_config c = {.listen = "127.0.0.1:8080", .workers = 2, .threads = 4, .max_body = 1 << 20,
 			   .timeout = 30, .lease = 60, .cache_bytes = 64u << 20,
-			   .admission_timeout = 10, .admission_fail_closed = 1};
+			   .admission_timeout = 10, .admission_fail_closed = 1, .watch_interval = 60};
 	cli_image_opts io = {0};
 	cli_parser p;
 	long n = 0;
@@ -132,6 +139,7 @@ int cmd_serve(int argc, char **argv)
 				rc = cli_usage_error("serve", "--admission-mode is open or closed, not '%s'", optarg);
 			c.admission_fail_closed = !strcmp(optarg, "closed");
 			break;
+		case OPT_WATCH: rc = number("serve", "--watch-interval", optarg, 0, 86400, &n), c.watch_interval = (int)n; break;
 		case OPT_CACHE: rc = number("serve", "--cache-mb", optarg, 0, 65536, &n), c.cache_bytes = (size_t)n << 20; break;
 		}
 	}

@@ -5,6 +5,7 @@
  * arrive by events and an idle connection is closed after the timeout.
  * The counters of /metrics are kept here. */
 #include <arpa/inet.h>
+#include <curl/curl.h>
 #include <errno.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
@@ -483,6 +484,18 @@ static void *workers_main(void *ud)
 	return NULL;
 }
 
+typedef struct watch_args {
+	const server_config *cfg;
+	volatile sig_atomic_t *stop;
+} watch_args;
+
+static void *watch_main(void *ud)
+{
+	watch_args *a = ud;
+	watch_run(a->cfg, a->stop);
+	return NULL;
+}
+
 static int parse_listen(const char *l, struct sockaddr_in *sa)
 {
 	char host[256];
@@ -531,8 +544,9 @@ int server_run(const server_config *cfg)
 	char *cert = NULL, *key = NULL;
 	customs_store *st = NULL;
 	volatile sig_atomic_t wstop = 0;
-	pthread_t wt;
-	int rc = -1, have_workers = 0;
+	pthread_t wt, watcher;
+	int rc = -1, have_workers = 0, have_watcher = 0;
+	watch_args wa = {cfg, &wstop};
 	worker_config wc = {.store_url = cfg->store_url, .db_path = cfg->db_path, .threads = cfg->workers,
 			    .lease = cfg->lease, .poll = 0.5, .stop = &wstop};
 	char name[128], host[64] = "localhost";
@@ -541,6 +555,8 @@ int server_run(const server_config *cfg)
 		fprintf(stderr, "customs serve: --listen wants HOST:PORT (an IPv4 address), not '%s'\n", cfg->listen);
 		return -1;
 	}
+	/* before any thread: libcurl's global state (webhooks) */
+	curl_global_init(CURL_GLOBAL_DEFAULT);
 	/* the schema is made (or migrated) once, before any thread needs it */
 	if (customs_store_open(&st, cfg->store_url) < 0) {
 		fprintf(stderr, "customs serve: %s\n", customs_error_last());
@@ -600,14 +616,22 @@ int server_run(const server_config *cfg)
 		}
 		have_workers = 1;
 	}
+	if (cfg->watch_interval > 0) {
+		if (pthread_create(&watcher, NULL, watch_main, &wa) != 0) {
+			fprintf(stderr, "customs serve: cannot start watching\n");
+			goto done;
+		}
+		have_watcher = 1;
+	}
 	while (!stop_flag)
 		usleep(100 * 1000);
 	rc = 0;
 done:
-	if (have_workers) {
-		wstop = 1;
+	wstop = 1;
+	if (have_workers)
 		pthread_join(wt, NULL);
-	}
+	if (have_watcher)
+		pthread_join(watcher, NULL);
 	if (s.d)
 		MHD_stop_daemon(s.d);
 	if (s.requests) {

@@ -24,6 +24,7 @@ typedef struct server_config {
 	size_t cache_bytes;          /* answers about stored images kept in memory; 0: none */
 	int admission_timeout;       /* seconds an admission review may wait for analyses */
 	int admission_fail_closed;   /* deny what cannot be analysed or evaluated in time */
+	int watch_interval;          /* seconds between looks at the watched tags; 0: none */
 } server_config;
 
 /* Serve until SIGINT or SIGTERM.  0, or -1 with the error printed

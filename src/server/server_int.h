@@ -110,6 +110,13 @@ void route_policy_put(call *c);
 void route_policy_delete(call *c);
 void route_policy_validate(call *c);
 void route_evaluate(call *c);
+/* watch.c: the subscriptions' routes, and the watcher thread's body */
+void route_subscription_add(call *c);
+void route_subscriptions(call *c);
+void route_subscription_delete(call *c);
+void route_notifications(call *c);
+int watch_run(const server_config *cfg, volatile sig_atomic_t *stop);
+
 /* admission.c */
 void route_admission(call *c);
 

@@ -110,6 +110,16 @@ static const char *const migrations[] = {
 	 * what an evaluation without a bundle and admission use */
 	"CREATE TABLE policies(id TEXT PRIMARY KEY, name TEXT, digest TEXT NOT NULL, document TEXT NOT NULL,"
 	" active {INT} NOT NULL, updated_at TEXT NOT NULL);\n"
+	/* watched tags: what was last seen of each (a digest, a state: the
+	 * active vulnerabilities, a policy action), and the webhooks to send
+	 * (an outbox, retried with backoff until next_at) */
+	"CREATE TABLE subscriptions(id {ID}, tag TEXT NOT NULL, type TEXT NOT NULL, url TEXT NOT NULL,"
+	" secret TEXT NOT NULL, last_digest TEXT, last_state TEXT, created_at TEXT NOT NULL,"
+	" UNIQUE(tag, type, url));\n"
+	"CREATE TABLE notifications(id {ID}, subscription {INT} NOT NULL, event TEXT NOT NULL, payload TEXT NOT NULL,"
+	" state TEXT NOT NULL, attempts {INT} NOT NULL, next_at {INT} NOT NULL, last_error TEXT,"
+	" created_at TEXT NOT NULL, delivered_at TEXT);\n"
+	"CREATE INDEX notifications_due ON notifications(state, next_at);\n"
 	/* who is analysing a digest now (customs_store_opts.owner), until when */
 	"CREATE TABLE analysis_claims(digest TEXT PRIMARY KEY, owner TEXT NOT NULL, until {INT} NOT NULL);\n",
 };
