@@ -417,9 +417,10 @@ void server_metrics(call *c)
 			snprintf(labels[n], sizeof(labels[n]), "method=\"%s\",route=\"%s\",code=\"%dxx\"",
 				 r < server_nroutes ? server_routes[r].method : "other",
 				 r < server_nroutes ? server_routes[r].pattern : "other", k + 1);
-			m[n++] = (customs_report_metric){"customs_http_requests_total", "counter",
-							 "HTTP requests answered, by route and status class",
-							 "customs_http_requests_total", labels[n], (double)v};
+			m[n] = (customs_report_metric){"customs_http_requests_total", "counter",
+						       "HTTP requests answered, by route and status class",
+						       "customs_http_requests_total", labels[n], (double)v};
+			n++;
 		}
 	for (size_t b = 0; b <= NBUCKETS; b++) {
 		cum += s->latency[b];
@@ -427,9 +428,10 @@ void server_metrics(call *c)
 			snprintf(labels[n], sizeof(labels[n]), "le=\"%g\"", buckets[b]);
 		else
 			snprintf(labels[n], sizeof(labels[n]), "le=\"+Inf\"");
-		m[n++] = (customs_report_metric){"customs_http_request_duration_seconds", "histogram",
-						 "time to answer a request",
-						 "customs_http_request_duration_seconds_bucket", labels[n], (double)cum};
+		m[n] = (customs_report_metric){"customs_http_request_duration_seconds", "histogram",
+					       "time to answer a request", "customs_http_request_duration_seconds_bucket",
+					       labels[n], (double)cum};
+		n++;
 	}
 	m[n++] = (customs_report_metric){"customs_http_request_duration_seconds", "histogram", NULL,
 					 "customs_http_request_duration_seconds_sum", NULL, s->latency_sum};
