@@ -16,12 +16,13 @@ BUILD=(cmake make gcc pkg-config libarchive-dev libisal-dev libzstd-dev libssl-d
 # sqlite3, GNU time, script (bsdutils: a terminal for the progress-line
 # checks), lz4 and xz (Packages indexes as apt keeps them), PostgreSQL
 # (the store's and the server's tests run against a throw-away cluster),
-# and wrk (bench/server.sh's load against customs serve).  Under
+# wrk (bench/server.sh's load against customs serve), and chromium (the
+# server's web page in a real headless browser).  Under
 # CI=true a test whose tool is missing fails, so everything a test uses is
 # listed here.
 TEST=(clang libclang-rt-14-dev jq python3 python3-apt python3-pip python3-jsonschema debootstrap umoci skopeo zstd isal rpm db5.3-util
       docker-registry apache2-utils openssl npm unzip golang-go curl sqlite3 time bsdutils lz4 xz-utils
-      postgresql wrk)
+      postgresql wrk chromium)
 
 want=("${BUILD[@]}")
 [ "${1:-build}" = test ] && want+=("${TEST[@]}")

@@ -301,6 +301,8 @@ static enum MHD_Result send_answer(struct MHD_Connection *conn, call *c)
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, c->content_type ? c->content_type : "application/json");
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	/* the web page runs its own script and style only */
+	MHD_add_response_header(resp, "Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'");
 	if (c->status == 401)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer realm=\"customs\"");
 	ret = MHD_queue_response(conn, (unsigned)c->status, resp);

@@ -305,6 +305,9 @@ static void feeds(call *c)
 }
 
 const route server_routes[] = {
+	{"GET", "/", ACCESS_PUBLIC, route_web_index, 0},
+	{"GET", "/app.js", ACCESS_PUBLIC, route_web_js, 0},
+	{"GET", "/app.css", ACCESS_PUBLIC, route_web_css, 0},
 	{"GET", "/healthz", ACCESS_PUBLIC, health, 0},
 	{"GET", "/metrics", ACCESS_READ, metrics, 0},
 	{"GET", "/v1/images", ACCESS_READ, images_list, 0},

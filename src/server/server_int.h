@@ -117,6 +117,11 @@ void route_subscription_delete(call *c);
 void route_notifications(call *c);
 int watch_run(const server_config *cfg, volatile sig_atomic_t *stop);
 
+/* web.c: the web page */
+void route_web_index(call *c);
+void route_web_js(call *c);
+void route_web_css(call *c);
+
 /* admission.c */
 void route_admission(call *c);
 

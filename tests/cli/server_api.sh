@@ -117,6 +117,9 @@ check_eq "... kept with the image" "$(jq -r '.[0].action' "$TMP/body")" "$(jq -r
 big=$(head -c 70000 /dev/zero | tr '\0' a)
 cat >"$TMP/cases.json" <<JSON
 {
+ "GET /": {"url": "/"},
+ "GET /app.js": {"url": "/app.js"},
+ "GET /app.css": {"url": "/app.css"},
  "GET /healthz": {"url": "/healthz"},
  "GET /metrics": {"url": "/metrics"},
  "GET /v1/images": {"url": "/v1/images"},
