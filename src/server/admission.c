@@ -15,9 +15,8 @@
 #include <time.h>
 
 #include "customs/policy.h"
+#include "review.h"
 #include "server_int.h"
-
-#define MAX_IMAGES 64
 
 typedef struct verdict {
 	char why[4096];          /* status.message: the images that deny, and why */
@@ -38,58 +37,6 @@ static void warn(verdict *v, const char *image, const char *what)
 {
 	if (v->nwarn < sizeof(v->warn) / sizeof(v->warn[0]))
 		snprintf(v->warn[v->nwarn++], sizeof(v->warn[0]), "%s: %s", image, what);
-}
-
-/* the pod spec of the object, or NULL */
-static json_t *pod_spec(json_t *obj, const char **kind)
-{
-	json_t *spec = json_object_get(obj, "spec");
-	*kind = json_string_value(json_object_get(obj, "kind"));
-	if (!*kind || !json_is_object(spec))
-		return NULL;
-	if (!strcmp(*kind, "Pod"))
-		return spec;
-	if (!strcmp(*kind, "CronJob"))
-		spec = json_object_get(json_object_get(spec, "jobTemplate"), "spec");
-	else if (strcmp(*kind, "Deployment") && strcmp(*kind, "ReplicaSet") && strcmp(*kind, "StatefulSet") &&
-		 strcmp(*kind, "DaemonSet") && strcmp(*kind, "Job") && strcmp(*kind, "ReplicationController"))
-		return NULL;
-	return json_object_get(json_object_get(spec, "template"), "spec");
-}
-
-/* every container's image: 0, or -1 with the 400 answered */
-static int images_of(call *c, json_t *spec, const char **out, size_t *n)
-{
-	static const char *const lists[] = {"containers", "initContainers", "ephemeralContainers"};
-	*n = 0;
-	for (size_t l = 0; l < 3; l++) {
-		json_t *arr = json_object_get(spec, lists[l]), *ct;
-		size_t i;
-		if (!arr)
-			continue;
-		if (!json_is_array(arr)) {
-			call_error(c, 400, "bad_request", "invalid AdmissionReview: %s is not a list", lists[l]);
-			return -1;
-		}
-		json_array_foreach(arr, i, ct)
-		{
-			const char *img = json_string_value(json_object_get(ct, "image"));
-			if (!img || !*img) {
-				call_error(c, 400, "bad_request", "invalid AdmissionReview: %s[%zu] has no image", lists[l], i);
-				return -1;
-			}
-			if (*n == MAX_IMAGES) {
-				call_error(c, 400, "bad_request", "invalid AdmissionReview: more than %d containers", MAX_IMAGES);
-				return -1;
-			}
-			out[(*n)++] = img;
-		}
-	}
-	if (!*n) {
-		call_error(c, 400, "bad_request", "invalid AdmissionReview: the pod spec has no containers");
-		return -1;
-	}
-	return 0;
 }
 
 static double now_s(void)
@@ -186,56 +133,29 @@ done:
 
 void route_admission(call *c)
 {
-	json_t *j = call_json(c), *req, *obj, *spec;
-	const char *uid, *kind = NULL, *images[MAX_IMAGES];
 	customs_policy_bundle *b = NULL;
-	size_t n = 0;
+	char why[512];
 	verdict v = {0};
+	review rv;
 
-	if (!j)
+	if (review_parse(&rv, c->body, c->len, why, sizeof(why)) < 0) {
+		call_error(c, 400, "bad_request", "%s", why);
 		return;
-	req = json_object_get(j, "request");
-	if (strcmp(json_string_value(json_object_get(j, "kind")) ? json_string_value(json_object_get(j, "kind")) : "",
-		   "AdmissionReview") ||
-	    !json_is_object(req)) {
-		call_error(c, 400, "bad_request", "not an AdmissionReview with a request (admission.k8s.io/v1)");
-		goto done;
 	}
-	if (!(uid = json_string_value(json_object_get(req, "uid"))) || !*uid) {
-		call_error(c, 400, "bad_request", "invalid AdmissionReview: request.uid is missing");
-		goto done;
-	}
-	obj = json_object_get(req, "object");
-	if (!json_is_object(obj)) {
-		call_error(c, 400, "bad_request", "invalid AdmissionReview: request.object is missing");
-		goto done;
-	}
-	if (!(spec = pod_spec(obj, &kind))) {
-		/* not a pod nor a workload: nothing of ours to judge */
-		customs_report_admission x = {.uid = uid, .allowed = 1};
-		customs_report r = {.version = CUSTOMS_REPORT_VERSION, .kind = CUSTOMS_REPORT_ADMISSION, .admission = &x};
-		if (!kind || !json_is_object(json_object_get(obj, "spec")))
-			call_error(c, 400, "bad_request", "invalid AdmissionReview: request.object has no kind or spec");
-		else
-			call_report(c, 200, &r, "json", "application/json");
-		goto done;
-	}
-	if (images_of(c, spec, images, &n) < 0)
-		goto done;
-	if (!(b = named_bundle(c, NULL))) {
+	if (rv.has_pods && !(b = named_bundle(c, NULL))) {
 		if (c->status != 404)
 			goto done;
 		/* no active bundle: nothing to enforce */
 		c->status = 0;
-		warn(&v, kind, "no active policy bundle: nothing was evaluated");
+		warn(&v, rv.kind, "no active policy bundle: nothing was evaluated");
 	}
 	double deadline = now_s() + c->cfg->admission_timeout;
-	for (size_t i = 0; b && i < n; i++)
-		judge(c, b, images[i], deadline, &v);
+	for (size_t i = 0; b && i < rv.nimages; i++)
+		judge(c, b, rv.images[i], deadline, &v);
 	const char *warnings[8];
 	for (size_t i = 0; i < v.nwarn; i++)
 		warnings[i] = v.warn[i];
-	customs_report_admission x = {.uid = uid, .allowed = !v.denied, .code = v.denied ? 403 : 0,
+	customs_report_admission x = {.uid = rv.uid, .allowed = !v.denied, .code = v.denied ? 403 : 0,
 				      .message = v.denied ? v.why : NULL, .warnings = warnings, .nwarnings = v.nwarn};
 	customs_report r = {.version = CUSTOMS_REPORT_VERSION, .kind = CUSTOMS_REPORT_ADMISSION, .admission = &x};
 	free(c->buf);
@@ -243,5 +163,5 @@ void route_admission(call *c)
 	call_report(c, 200, &r, "json", "application/json");
 done:
 	customs_policy_bundle_free(b);
-	json_decref(j);
+	review_release(&rv);
 }

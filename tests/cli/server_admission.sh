@@ -123,7 +123,11 @@ bad "not an AdmissionReview" 400 '{"kind": "Pod", "request": {}}'
 bad "no uid" 400 '{"kind": "AdmissionReview", "request": {"object": {"kind": "Pod", "spec": {}}}}'
 bad "no object" 400 '{"kind": "AdmissionReview", "request": {"uid": "x"}}'
 bad "containers not a list" 400 '{"kind": "AdmissionReview", "request": {"uid": "x", "object": {"kind": "Pod", "spec": {"containers": 3}}}}'
+check_eq "... saying what is wrong" "$(jq -r .error.message "$TMP/body")" "invalid AdmissionReview: containers is not a list"
 bad "a container without an image" 400 '{"kind": "AdmissionReview", "request": {"uid": "x", "object": {"kind": "Pod", "spec": {"containers": [{"name": "c"}]}}}}'
+check_eq "... saying which" "$(jq -r .error.message "$TMP/body")" "invalid AdmissionReview: containers[0] has no image"
+bad "a Deployment without a pod template" 400 '{"kind": "AdmissionReview", "request": {"uid": "x", "object": {"kind": "Deployment", "spec": {"replicas": 1}}}}'
+bad "a CronJob's containers, malformed" 400 '{"kind": "AdmissionReview", "request": {"uid": "x", "object": {"kind": "CronJob", "spec": {"jobTemplate": {"spec": {"template": {"spec": {"containers": [{"image": 5}]}}}}}}}}'
 bad "a Pod without containers" 400 '{"kind": "AdmissionReview", "request": {"uid": "x", "object": {"kind": "Pod", "spec": {}}}}'
 check_eq "no token: 401" "$(curl -s -o /dev/null -w '%{http_code}' --data-binary @"$TMP/r1.json" "http://127.0.0.1:$PORT/v1/admission")" 401
 stop_server "$SERVE_PID"
