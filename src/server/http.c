@@ -155,6 +155,13 @@ void call_report(call *c, int status, const customs_report *r, const char *forma
 		call_fail(c, err);
 }
 
+void call_deleted(call *c, const char *key, const char *value, const char *type)
+{
+	const char *cols[] = {key, "deleted"}, *cells[] = {value, "true"};
+	char types[3] = {type[0], 'b', '\0'};
+	call_record(c, 200, cols, types, cells, 2);
+}
+
 void call_table(call *c, int status, int err, customs_store_table *t, customs_report_kind kind)
 {
 	if (err < 0) {

@@ -72,14 +72,11 @@ void route_policy_put(call *c)
 
 void route_policy_delete(call *c)
 {
-	static const char *const cols[] = {"id", "deleted"};
 	int err = customs_store_policy_delete(c->store, c->params[0]);
-	if (err < 0) {
+	if (err < 0)
 		call_fail(c, err);
-		return;
-	}
-	const char *cells[] = {c->params[0], "true"};
-	call_record(c, 200, cols, "sb", cells, 2);
+	else
+		call_deleted(c, "id", c->params[0], "s");
 }
 
 void route_policy_validate(call *c)

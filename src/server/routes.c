@@ -140,15 +140,12 @@ static void image_get(call *c)
 
 static void image_delete(call *c)
 {
-	static const char *const cols[] = {"digest", "deleted"};
 	char *d = NULL;
 	int err = customs_store_remove(c->store, c->params[0], &d);
-	if (err < 0) {
+	if (err < 0)
 		call_fail(c, err);
-		return;
-	}
-	const char *cells[] = {d, "true"};
-	call_record(c, 200, cols, "sb", cells, 2);
+	else
+		call_deleted(c, "digest", d, "s");
 	free(d);
 }
 

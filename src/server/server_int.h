@@ -61,6 +61,8 @@ void call_fail(call *c, int err);
 /* Answer one object of columns and cells (types as customs_report's). */
 void call_record(call *c, int status, const char *const *columns, const char *types, const char *const *cells,
 		 size_t n);
+/* Answer {KEY: value, "deleted": true} (type: value's column type). */
+void call_deleted(call *c, const char *key, const char *value, const char *type);
 /* Answer a table: every row (CUSTOMS_REPORT_ROWS), or its first row as
  * one object (CUSTOMS_REPORT_RECORD); then free it.  err < 0: answer
  * that error instead. */

@@ -87,7 +87,6 @@ void route_subscriptions(call *c)
 
 void route_subscription_delete(call *c)
 {
-	static const char *const cols[] = {"id", "deleted"};
 	char *end;
 	long long id = strtoll(c->params[0], &end, 10);
 	int err;
@@ -95,12 +94,10 @@ void route_subscription_delete(call *c)
 		call_error(c, 400, "bad_request", "a subscription id is a positive integer, not '%.40s'", c->params[0]);
 		return;
 	}
-	if ((err = customs_store_subscription_delete(c->store, id)) < 0) {
+	if ((err = customs_store_subscription_delete(c->store, id)) < 0)
 		call_fail(c, err);
-		return;
-	}
-	const char *cells[] = {c->params[0], "true"};
-	call_record(c, 200, cols, "ib", cells, 2);
+	else
+		call_deleted(c, "id", c->params[0], "i");
 }
 
 void route_notifications(call *c)

@@ -10,13 +10,9 @@
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/store.sh"
 . "$(dirname "$0")/../lib/server.sh"
-set +e +o pipefail
-trap 'server_cleanup; store_cleanup' EXIT
 
 need_fixtures
 need_shared feeds/debian-osv.zip
-command -v jq >/dev/null || skip "jq is needed"
-command -v curl >/dev/null || skip "curl is needed"
 DB=$TMP/db.sqlite
 "$CUSTOMS" db import --quiet --db "$DB" "$SHARED/feeds/debian-osv.zip" >/dev/null 2>&1
 S=$(sqlite_store admission)

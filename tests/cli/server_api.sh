@@ -10,13 +10,9 @@
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/store.sh"
 . "$(dirname "$0")/../lib/server.sh"
-set +e +o pipefail
-trap 'server_cleanup; store_cleanup' EXIT
 
 need_fixtures
 need_shared feeds/debian-osv.zip
-command -v jq >/dev/null || skip "jq is needed"
-command -v curl >/dev/null || skip "curl is needed"
 python3 -c 'import jsonschema' 2>/dev/null || skip "python3-jsonschema is needed"
 MIN=oci:$FIXTURES/oci/debian-min RICH=oci:$FIXTURES/oci/debian-rich
 DB=$TMP/db.sqlite

@@ -11,9 +11,6 @@
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/store.sh"
 . "$(dirname "$0")/../lib/server.sh"
-set +e +o pipefail
-LISTENER=
-trap 'server_cleanup; [ -n "$LISTENER" ] && kill $LISTENER 2>/dev/null; store_cleanup' EXIT
 
 need_fixtures
 need_shared feeds/debian-osv.zip
@@ -87,7 +84,7 @@ check "... saying so" jq -e '.error | test("401|auth|credential|unauthori"; "i")
 
 # watch app:1, move it to rich's digest
 python3 "$SRCDIR/tests/lib/webhook_listener.py" 'hook-s3cret' "$TMP/hook.port" "$TMP/hook.log" 1 &
-LISTENER=$!
+SERVER_PIDS="$SERVER_PIDS $!"
 for _ in $(seq 50); do [ -s "$TMP/hook.port" ] && break; sleep 0.1; done
 HOOK=http://127.0.0.1:$(cat "$TMP/hook.port")/hook
 check_eq "subscribe $R/app:1 tag_update: 201" \

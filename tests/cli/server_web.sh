@@ -6,12 +6,9 @@
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/store.sh"
 . "$(dirname "$0")/../lib/server.sh"
-set +e +o pipefail
-trap 'server_cleanup; store_cleanup' EXIT
 
 need_fixtures
 need_shared feeds/debian-osv.zip
-command -v jq >/dev/null || skip "jq is needed"
 CHROMIUM=$(command -v chromium || command -v chromium-browser) || skip "chromium is needed (apt-get install chromium)"
 : "${BUILDDIR:=$SRCDIR/build}"
 DB=$TMP/db.sqlite

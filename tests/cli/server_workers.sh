@@ -8,12 +8,8 @@
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/store.sh"
 . "$(dirname "$0")/../lib/server.sh"
-set +e +o pipefail
-trap 'server_cleanup; store_cleanup' EXIT
 
 need_fixtures
-command -v jq >/dev/null || skip "jq is needed"
-command -v curl >/dev/null || skip "curl is needed"
 pg_setup || skip "no PostgreSQL server (apt-get install postgresql; scripts/test.sh starts one)"
 P=$(pg_store workers) || skip "cannot make a database in $PG_BASE"
 RICH=oci:$FIXTURES/oci/debian-rich MIN=oci-archive:$FIXTURES/oci-archive/debian-min.tar

@@ -1,5 +1,6 @@
-# server.sh - sourced by the server's tests (after common.sh): start
-# `customs serve` on a free loopback port and talk to it.
+# server.sh - sourced by the server's tests (after common.sh and
+# store.sh): what they need (jq, curl), the cleanup of the servers, stores
+# and clusters they start, and:
 #   start_server LOG ARGS...   sets $PORT and $SERVE_PID (stopped on exit)
 #   stop_server PID            SIGTERM, then the exit code
 #   api METHOD PATH [CURL ARGS...]  a request with $TOKEN; the body to
@@ -9,7 +10,12 @@ SERVER_PIDS=
 server_cleanup() {
 	local p
 	for p in $SERVER_PIDS; do kill -9 "$p" 2>/dev/null; done
+	store_cleanup
 }
+trap server_cleanup EXIT
+set +e +o pipefail
+command -v jq >/dev/null || skip "jq is needed"
+command -v curl >/dev/null || skip "curl is needed"
 start_server() {
 	local log=$1
 	shift

@@ -67,32 +67,17 @@ int customs_store_job_add(customs_store *s, const char *ref, const char *tag, in
 
 #define JOB_COLUMNS "id,ref,tag,state,digest,error,worker,attempts,analyses,created_at,started_at,finished_at"
 
-static int job_row(void *ud, const customs_store_value *c, size_t n)
-{
-	store_rows *o = ud;
-	int err = 0;
-	for (size_t i = 0; i < n && !err; i++)
-		err = o->types[i] == 'i' ? store__celli(o, sv_i64(&c[i])) : store__cell(o, sv_str(&c[i]));
-	return err;
-}
-
 int customs_store_job_get(customs_store *s, int64_t id, customs_store_table **out)
 {
-	store_rows *o = store__table_new(JOB_COLUMNS, "issssssiisss");
 	customs_store_value v = sv_int(id);
-	int err;
-	*out = NULL;
-	if (!o)
-		return customs__error(CUSTOMS_ENOMEM, "out of memory");
-	err = store__query(s, "SELECT " JOB_COLUMNS " FROM jobs WHERE id = ?", &v, 1, job_row, o);
-	if (err >= 0 && !o->ncells)
-		err = customs__error(CUSTOMS_ENOTFOUND, "there is no job %lld", (long long)id);
-	if (err < 0) {
-		customs_store_table_free(&o->t);
-		return err;
+	int err = store__table_query(s, out, JOB_COLUMNS, "issssssiisss", "SELECT " JOB_COLUMNS " FROM jobs WHERE id = ?",
+				     &v, 1);
+	if (err == 0 && !(*out)->nrows) {
+		customs_store_table_free(*out);
+		*out = NULL;
+		return customs__error(CUSTOMS_ENOTFOUND, "there is no job %lld", (long long)id);
 	}
-	*out = store__table_done(o);
-	return 0;
+	return err;
 }
 
 typedef struct job_claim {

@@ -44,40 +44,13 @@ int customs_store_policy_put(customs_store *s, const char *id, const char *name,
 	return store__tx(s, 1, put_tx, &p);
 }
 
-static int policy_row(void *ud, const customs_store_value *c, size_t n)
-{
-	store_rows *o = ud;
-	int err = 0;
-	for (size_t i = 0; i < n && !err; i++)
-		err = o->types[i] == 'b'   ? store__cell(o, sv_i64(&c[i]) ? "true" : "false")
-		      : sv_str(&c[i])      ? store__cell(o, sv_str(&c[i]))
-					   : store__cell(o, NULL);
-	return err;
-}
-
-static int policy_table(customs_store *s, customs_store_table **out, const char *columns, const char *types,
-			const char *sql, const customs_store_value *v, size_t nv)
-{
-	store_rows *o = store__table_new(columns, types);
-	int err;
-	*out = NULL;
-	if (!o)
-		return customs__error(CUSTOMS_ENOMEM, "out of memory");
-	if ((err = store__query(s, sql, v, nv, policy_row, o)) < 0) {
-		customs_store_table_free(&o->t);
-		return err;
-	}
-	*out = store__table_done(o);
-	return 0;
-}
-
 int customs_store_policy_get(customs_store *s, const char *id, customs_store_table **out)
 {
 	customs_store_value v = sv_text(id);
-	int err = policy_table(s, out, "id,name,digest,active,updated_at,bundle", "sssbsj",
-			       id ? "SELECT id, name, digest, active, updated_at, document FROM policies WHERE id = ?"
-				  : "SELECT id, name, digest, active, updated_at, document FROM policies WHERE active = 1",
-			       &v, id ? 1 : 0);
+	int err = store__table_query(s, out, "id,name,digest,active,updated_at,bundle", "sssbsj",
+				     id ? "SELECT id, name, digest, active, updated_at, document FROM policies WHERE id = ?"
+					: "SELECT id, name, digest, active, updated_at, document FROM policies WHERE active = 1",
+				     &v, id ? 1 : 0);
 	if (err < 0)
 		return err;
 	if (!(*out)->nrows) {
@@ -101,6 +74,6 @@ int customs_store_policy_delete(customs_store *s, const char *id)
 
 int customs_store_policies(customs_store *s, customs_store_table **out)
 {
-	return policy_table(s, out, "id,name,digest,active,updated_at", "sssbs",
-			    "SELECT id, name, digest, active, updated_at FROM policies ORDER BY id", NULL, 0);
+	return store__table_query(s, out, "id,name,digest,active,updated_at", "sssbs",
+				  "SELECT id, name, digest, active, updated_at FROM policies ORDER BY id", NULL, 0);
 }

@@ -1,9 +1,11 @@
 /* table.c - a customs_store_table being made (table.h): the column names,
- * their headings in capitals, and the cells in one arena. */
+ * their headings in capitals, and the cells in one arena; or filled by a
+ * query's rows. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "store/store_int.h"
 #include "store/table.h"
 
 void customs_store_table_free(customs_store_table *t)
@@ -77,4 +79,33 @@ customs_store_table *store__table_done(store_rows *o)
 	o->t.cells = o->cells;
 	o->t.nrows = o->t.ncolumns ? o->ncells / o->t.ncolumns : 0;
 	return &o->t;
+}
+
+static int query_row(void *ud, const customs_store_value *c, size_t n)
+{
+	store_rows *o = ud;
+	int err = 0;
+	for (size_t i = 0; i < n && !err; i++) {
+		char t = o->types[i];
+		err = t == 'i' && c[i].type != CUSTOMS_SV_NULL ? store__celli(o, sv_i64(&c[i]))
+		      : t == 'b'                              ? store__cell(o, sv_i64(&c[i]) ? "true" : "false")
+							      : store__cell(o, sv_str(&c[i]));
+	}
+	return err;
+}
+
+int store__table_query(customs_store *s, customs_store_table **out, const char *columns, const char *types,
+		       const char *sql, const customs_store_value *v, size_t nv)
+{
+	store_rows *o = store__table_new(columns, types);
+	int err;
+	*out = NULL;
+	if (!o)
+		return customs__error(CUSTOMS_ENOMEM, "out of memory");
+	if ((err = store__query(s, sql, v, nv, query_row, o)) < 0) {
+		customs_store_table_free(&o->t);
+		return err;
+	}
+	*out = store__table_done(o);
+	return 0;
 }

@@ -25,4 +25,12 @@ int store__celli(store_rows *o, long long v);
 /* The table made: free it with customs_store_table_free(). */
 customs_store_table *store__table_done(store_rows *o);
 
+struct customs_store;
+struct customs_store_value;
+/* A table of columns and types filled with the rows of sql: an 'i' column
+ * from an integer, a 'b' one from an integer (0: "false"), the others from
+ * text (NULL stays NULL). */
+int store__table_query(struct customs_store *s, customs_store_table **out, const char *columns, const char *types,
+		       const char *sql, const struct customs_store_value *v, size_t nv);
+
 #endif

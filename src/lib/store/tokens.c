@@ -153,27 +153,8 @@ int customs_store_token_revoke(customs_store *s, const char *name)
 	return changes ? 0 : customs__error(CUSTOMS_ENOTFOUND, "there is no token called '%s'", name ? name : "");
 }
 
-static int list_row(void *ud, const customs_store_value *c, size_t n)
-{
-	store_rows *o = ud;
-	int err = 0;
-	for (size_t i = 0; i < n && !err; i++)
-		err = store__cell(o, sv_str(&c[i]));
-	return err;
-}
-
 int customs_store_tokens(customs_store *s, customs_store_table **out)
 {
-	store_rows *o = store__table_new("name,key_id,created_at", "sss");
-	int err;
-	*out = NULL;
-	if (!o)
-		return customs__error(CUSTOMS_ENOMEM, "out of memory");
-	if ((err = store__query(s, "SELECT name, key_id, created_at FROM api_tokens ORDER BY name", NULL, 0, list_row,
-				o)) < 0) {
-		customs_store_table_free(&o->t);
-		return err;
-	}
-	*out = store__table_done(o);
-	return 0;
+	return store__table_query(s, out, "name,key_id,created_at", "sss",
+				  "SELECT name, key_id, created_at FROM api_tokens ORDER BY name", NULL, 0);
 }

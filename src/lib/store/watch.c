@@ -32,31 +32,6 @@ int customs_store_subscription_add(customs_store *s, const char *tag, const char
 	return err < 0 ? err : 0;
 }
 
-static int text_row(void *ud, const customs_store_value *c, size_t n)
-{
-	store_rows *o = ud;
-	int err = 0;
-	for (size_t i = 0; i < n && !err; i++)
-		err = o->types[i] == 'i' ? store__celli(o, sv_i64(&c[i])) : store__cell(o, sv_str(&c[i]));
-	return err;
-}
-
-static int table(customs_store *s, customs_store_table **out, const char *cols, const char *types, const char *sql,
-		 const customs_store_value *v, size_t nv)
-{
-	store_rows *o = store__table_new(cols, types);
-	int err;
-	*out = NULL;
-	if (!o)
-		return customs__error(CUSTOMS_ENOMEM, "out of memory");
-	if ((err = store__query(s, sql, v, nv, text_row, o)) < 0) {
-		customs_store_table_free(&o->t);
-		return err;
-	}
-	*out = store__table_done(o);
-	return 0;
-}
-
 int customs_store_subscriptions(customs_store *s, const int64_t *id, int secrets, customs_store_table **out)
 {
 	customs_store_value v = sv_int(id ? *id : 0);
@@ -64,7 +39,7 @@ int customs_store_subscriptions(customs_store *s, const int64_t *id, int secrets
 				   : "id,tag,type,url,last_digest,last_state,created_at";
 	char sql[256];
 	snprintf(sql, sizeof(sql), "SELECT %s FROM subscriptions%s ORDER BY id", cols, id ? " WHERE id = ?" : "");
-	int err = table(s, out, cols, secrets ? "isssssss" : "issssss", sql, &v, id ? 1 : 0);
+	int err = store__table_query(s, out, cols, secrets ? "isssssss" : "issssss", sql, &v, id ? 1 : 0);
 	if (err == 0 && id && !(*out)->nrows) {
 		customs_store_table_free(*out);
 		*out = NULL;
@@ -104,7 +79,7 @@ int customs_store_notification_add(customs_store *s, int64_t subscription, const
 int customs_store_notifications_due(customs_store *s, customs_store_table **out)
 {
 	customs_store_value v = sv_int((int64_t)time(NULL));
-	return table(s, out, "id,url,secret,event,payload,attempts", "issssi",
+	return store__table_query(s, out, "id,url,secret,event,payload,attempts", "issssi",
 		     "SELECT n.id, u.url, u.secret, n.event, n.payload, n.attempts FROM notifications n"
 		     " JOIN subscriptions u ON u.id = n.subscription WHERE n.state = 'pending' AND n.next_at <= ?"
 		     " ORDER BY n.id LIMIT 100",
@@ -126,7 +101,7 @@ int customs_store_notification_result(customs_store *s, int64_t id, int delivere
 
 int customs_store_notifications(customs_store *s, customs_store_table **out)
 {
-	return table(s, out, "id,subscription,event,state,attempts,last_error,created_at,delivered_at", "iississs",
+	return store__table_query(s, out, "id,subscription,event,state,attempts,last_error,created_at,delivered_at", "iississs",
 		     "SELECT id, subscription, event, state, attempts, last_error, created_at, delivered_at"
 		     " FROM notifications ORDER BY id DESC LIMIT 1000",
 		     NULL, 0);
