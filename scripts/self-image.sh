@@ -33,7 +33,8 @@ CREATED=$(date -u -d "@$EPOCH" +%Y-%m-%dT%H:%M:%SZ)
 LIBS=libarchive13,libisal2,libzstd1,libssl3,libjansson4,libsqlite3-0,libcurl4,libyaml-0-2,libpq5,libpcre2-8-0,libhyperscan5,libmicrohttpd12,ca-certificates
 
 W=$(mktemp -d /tmp/customs-self.XXXXXX)
-trap 'rm -rf "$W"' EXIT
+MNT=
+trap '[ -n "$MNT" ] && umount "$MNT"; rm -rf "$W"' EXIT
 rm -rf "$OUT"
 mkdir -p "$(dirname "$OUT")"
 umoci init --layout "$OUT"
@@ -52,8 +53,11 @@ DESTDIR="$W/b/rootfs" cmake --install "$B" --prefix /usr/local >"$W/install.log"
 # the library's static archive and headers are for building, not for running
 rm -rf "$W/b/rootfs/usr/local/include" "$W/b/rootfs/usr/local/lib/libcustoms.a" "$W/b/rootfs/usr/local/lib/pkgconfig"
 chroot "$W/b/rootfs" ldconfig
+# a sanitizer build reads /proc as it runs
+mount -t proc proc "$W/b/rootfs/proc" && MNT=$W/b/rootfs/proc
 chroot "$W/b/rootfs" /usr/local/bin/customs --version >/dev/null ||
 	{ echo "self-image.sh: customs does not run in the image" >&2; exit 1; }
+umount "$MNT" && MNT=
 mkdir -p "$W/b/rootfs/var/lib/customs"
 umoci repack --refresh-bundle --image "$OUT:latest" --history.created "$CREATED" --history.author self-image.sh \
 	--history.created_by "cmake --install (customs $("$B/customs" --version | cut -d' ' -f2))" "$W/b"
