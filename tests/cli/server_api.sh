@@ -233,6 +233,22 @@ check_eq "without --allow-local-images a path on the server is refused" "$(api P
 check "... saying why" grep -q "not a registry reference" "$TMP/body"
 check_eq "... and a bare path too" "$(api POST /v1/images -d "{\"ref\": \"$FIXTURES/oci/debian-min\"}")" 400
 stop_server "$SERVE_PID"
+# HTTPS: --tls-cert and --tls-key
+if command -v openssl >/dev/null; then
+	openssl req -x509 -newkey rsa:2048 -nodes -keyout "$TMP/key.pem" -out "$TMP/cert.pem" -days 2 -subj /CN=127.0.0.1 \
+		-addext "subjectAltName=IP:127.0.0.1" >/dev/null 2>&1
+	start_server "$TMP/serve3.log" --store "$S" --workers 0 --tls-cert "$TMP/cert.pem" --tls-key "$TMP/key.pem" ||
+		not_ok "a TLS server starts"
+	check "TLS: it says https" grep -q "listening on https://" "$TMP/serve3.log"
+	check_eq "TLS: GET /v1/images over HTTPS, the certificate verified" \
+		"$(curl -s -o /dev/null -w '%{http_code}' --cacert "$TMP/cert.pem" -H "Authorization: Bearer $TOKEN" "https://127.0.0.1:$PORT/v1/images")" 200
+	check_eq "... plain HTTP is not answered" "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/healthz")" 000
+	stop_server "$SERVE_PID"
+	"$CUSTOMS" serve --listen 127.0.0.1:0 --store "$S" --tls-cert "$TMP/cert.pem" 2>"$TMP/tls.err"
+	check "--tls-cert without --tls-key: refused" grep -q "tls-cert and --tls-key go together" "$TMP/tls.err"
+else
+	partial "openssl is needed for the TLS part"
+fi
 "$CUSTOMS" serve --listen 127.0.0.1:99999 --store "$S" 2>"$TMP/badlisten.err"
 check_eq "a bad --listen: exit 3" "$?" 3
 check "... in one line" grep -q "listen wants HOST:PORT" "$TMP/badlisten.err"
