@@ -108,11 +108,13 @@ for _ in $(seq 100); do grep -q listening "$W/serve.log" && break; sleep 0.1; do
 BASE=http://127.0.0.1:$(grep -o '127.0.0.1:[0-9]*' "$W/serve.log" | cut -d: -f2)
 
 # 20 POSTs of one image at once
+posts=
 for i in $(seq 20); do
 	curl -s -H "Authorization: Bearer $TOKEN" -d "{\"ref\": \"docker-archive:$FIXTURES/docker-archive/debian-rich.tar\"}" \
 		"$BASE/v1/images" >"$W/post.$i" &
+	posts="$posts $!"
 done
-wait $(jobs -p | grep -v "^$SPID$")
+wait $posts
 J=$(cat "$W"/post.* | jq -r .id | sort -u)
 for _ in $(seq 600); do
 	st=$(curl -s -H "Authorization: Bearer $TOKEN" "$BASE/v1/jobs/$J" | jq -r .state)

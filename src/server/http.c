@@ -636,6 +636,10 @@ int server_run(const server_config *cfg)
 	}
 	while (!stop_flag)
 		usleep(100 * 1000);
+	/* a database update in flight is let finish: its import is one
+	 * transaction, but a half-downloaded feed is wasted */
+	while (feeds_update_running())
+		usleep(100 * 1000);
 	rc = 0;
 done:
 	wstop = 1;

@@ -332,5 +332,7 @@ const route server_routes[] = {
 	{"GET", "/v1/query/{}", ACCESS_READ, query, 0},
 	{"GET", "/v1/diff", ACCESS_READ, diff, 0},
 	{"GET", "/v1/feeds", ACCESS_READ, feeds, 0},
+	{"POST", "/v1/feeds/update", ACCESS_WRITE, route_feeds_update, 0},
+	{"GET", "/v1/feeds/update", ACCESS_READ, route_feeds_update_state, 0},
 };
 const size_t server_nroutes = sizeof(server_routes) / sizeof(server_routes[0]);

@@ -119,6 +119,12 @@ void route_subscription_delete(call *c);
 void route_notifications(call *c);
 int watch_run(const server_config *cfg, volatile sig_atomic_t *stop);
 
+/* feeds.c: updating the vulnerability database */
+void route_feeds_update(call *c);
+void route_feeds_update_state(call *c);
+/* 1 while an update runs (the server waits for it before it stops) */
+int feeds_update_running(void);
+
 /* web.c: the web page */
 void route_web_index(call *c);
 void route_web_js(call *c);

@@ -34,6 +34,14 @@ check_eq "token list: names, no secrets" "$("$CUSTOMS" token list --store "$S" -
 "$CUSTOMS" token revoke other --store "$S" 2>/dev/null
 check_eq "token revoke: exit 0" "$?" 0
 
+# the feeds POST /v1/feeds/update fetches, from a loopback HTTP server
+mkdir -p "$TMP/www"
+ln -s "$SHARED/feeds/debian-osv.zip" "$TMP/www/"
+python3 "$SRCDIR/tests/lib/http_server.py" "$TMP/www" "$TMP/www.port" "$TMP/www.log" &
+SERVER_PIDS="$SERVER_PIDS $!"
+for _ in $(seq 50); do [ -s "$TMP/www.port" ] && break; sleep 0.1; done
+echo "osv-debian-http http://127.0.0.1:$(cat "$TMP/www.port")/debian-osv.zip" >"$TMP/feeds.conf"
+export CUSTOMS_FEEDS=$TMP/feeds.conf
 start_server "$TMP/serve.log" --store "$S" --allow-local-images --workers 2 --db "$DB" --max-body 65536 ||
 	{ cat "$TMP/serve.log"; not_ok "customs serve starts"; finish; exit 1; }
 ok "customs serve listens on 127.0.0.1:$PORT"
@@ -132,6 +140,8 @@ cat >"$TMP/cases.json" <<JSON
  "GET /v1/query/{query}": {"url": "/v1/query/has-vuln?arg=CVE-2023-45853"},
  "GET /v1/diff": {"url": "/v1/diff?a=$DMIN&b=$DRICH"},
  "GET /v1/feeds": {"url": "/v1/feeds"},
+ "GET /v1/feeds/update": {"url": "/v1/feeds/update"},
+ "POST /v1/feeds/update": {"url": "/v1/feeds/update"},
  "POST /v1/images/{digest}/evaluate": {"url": "/v1/images/$DRICH/evaluate", "body": {"policy": $(cat "$BUNDLE"), "tag": "docker.io/library/rich:1"}},
  "GET /v1/policies": {"url": "/v1/policies"},
  "GET /v1/subscriptions": {"url": "/v1/subscriptions"},
@@ -186,11 +196,12 @@ check_eq "no token: 401" "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0
 
 # 20 POSTs of one image at once: one job, one analysis
 DA=docker-archive:$FIXTURES/docker-archive/debian-min.tar
+posts=
 for i in $(seq 1 20); do
 	curl -s -H "Authorization: Bearer $TOKEN" -d "{\"ref\": \"$DA\"}" "http://127.0.0.1:$PORT/v1/images" >"$TMP/post.$i" &
+	posts="$posts $!"
 done
-wait_for=$(jobs -p | grep -v "^$SERVE_PID$")
-wait $wait_for 2>/dev/null
+wait $posts
 check_eq "20 concurrent POSTs of one image: one job" "$(cat "$TMP"/post.* | jq -r .id | sort -u | wc -l)" 1
 JDA=$(jq -r .id "$TMP/post.1")
 check_eq "... done" "$(wait_job "$JDA")" done
@@ -215,6 +226,29 @@ ms=$((($(date +%s%N) - t0) / 1000000))
 check_eq "with 50 slow clients connected, a request is answered" "$code" 200
 check "... at once (${ms} ms)" test "$ms" -lt 2000
 wait "$SLOW"
+
+# the database updated by the server
+check_eq "POST /v1/feeds/update: 202" "$(api POST /v1/feeds/update)" 202
+check_eq "... running" "$(jq -r .state "$TMP/body")" running
+for _ in $(seq 300); do
+	api GET /v1/feeds/update >/dev/null
+	[ "$(jq -r .state "$TMP/body")" = running ] || break
+	sleep 0.2
+done
+check_eq "... done" "$(jq -r .state "$TMP/body")" done
+# (the route check above may have fetched it first)
+check "... the feed fetched, or not modified since: $(jq -r .result "$TMP/body")" \
+	jq -e '.result | test("^(1 fetched, 0 not modified|0 fetched, 1 not modified), 0 failed$")' "$TMP/body"
+check "... from the HTTP server" grep -q "^/debian-osv.zip 200" "$TMP/www.log"
+api GET /v1/feeds >/dev/null
+check "GET /v1/feeds: the new feed is in the database" jq -e 'any(.sources[]; .name == "osv-debian-http" and .records > 40000)' "$TMP/body"
+api POST /v1/feeds/update >/dev/null
+for _ in $(seq 300); do
+	api GET /v1/feeds/update >/dev/null
+	[ "$(jq -r .state "$TMP/body")" = running ] || break
+	sleep 0.2
+done
+check_eq "a second update: not modified (a conditional GET)" "$(jq -r .result "$TMP/body")" "0 fetched, 1 not modified, 0 failed"
 
 api GET /metrics >/dev/null
 check "metrics: requests by route and class" grep -q 'customs_http_requests_total{method="GET",route="/v1/images",code="2xx"}' "$TMP/body"
