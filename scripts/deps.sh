@@ -4,7 +4,7 @@
 set -euo pipefail
 BUILD=(cmake make gcc pkg-config libarchive-dev libisal-dev libzstd-dev libssl-dev libjansson-dev
        libsqlite3-dev libpq-dev libcmocka-dev libcurl4-openssl-dev libyaml-dev libpcre2-dev libhyperscan-dev
-       ca-certificates)
+       libmicrohttpd-dev ca-certificates)
 # tests: fixture images from real packages (debootstrap, umoci, skopeo), rpm
 # databases (rpm, db5.3-util), the reference tools the tests compare against
 # (python3-jsonschema validates SPDX, CycloneDX and SARIF documents;
@@ -15,13 +15,15 @@ BUILD=(cmake make gcc pkg-config libarchive-dev libisal-dev libzstd-dev libssl-d
 # unzip (the Java ground truth), the Go toolchain (go version -m), curl,
 # sqlite3, GNU time, busybox (a real binary for the binver example plugin),
 # script (bsdutils: a terminal for the progress-line
-# checks), lz4 and xz (Packages indexes as apt keeps them), and PostgreSQL
-# (the store's tests run against a throw-away cluster).  Under
+# checks), lz4 and xz (Packages indexes as apt keeps them), PostgreSQL
+# (the store's and the server's tests run against a throw-away cluster),
+# wrk (bench/server.sh's load against customs serve), and chromium (the
+# server's web page in a real headless browser).  Under
 # CI=true a test whose tool is missing fails, so everything a test uses is
 # listed here.
 TEST=(clang libclang-rt-14-dev jq python3 python3-apt python3-pip python3-jsonschema debootstrap umoci skopeo zstd isal rpm db5.3-util
       docker-registry apache2-utils openssl npm unzip golang-go curl sqlite3 time bsdutils lz4 xz-utils busybox
-      postgresql)
+      postgresql wrk chromium)
 
 want=("${BUILD[@]}")
 [ "${1:-build}" = test ] && want+=("${TEST[@]}")

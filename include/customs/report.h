@@ -8,7 +8,8 @@
  * Formats: table (text for people), json (docs/json.md), spdx-json and
  * spdx-tag-value (SPDX 2.3), cyclonedx-json (1.6; cyclonedx-json@1.6,
  * cyclonedx-json@1.5), sarif (SARIF 2.1.0), purls (one a line), markdown
- * (the gate table, docs/policy.md), openvex (OpenVEX 0.2.0).  Which
+ * (the gate table, docs/policy.md), openvex (OpenVEX 0.2.0), prometheus
+ * (the Prometheus text exposition format 0.0.4).  Which
  * format can write which kind comes from one table in the library:
  * customs_report_format_check() and customs_report_format_list() read it.
  *
@@ -64,12 +65,36 @@ typedef enum customs_report_kind {
 	CUSTOMS_REPORT_POLICY_PROBLEMS, /* problems, bundle_path: what is wrong with a bundle */
 	CUSTOMS_REPORT_POLICY_GATES,    /* the gate table (customs_policy_gates): policy describe */
 	CUSTOMS_REPORT_VEX,         /* policy or bundle: the allowlisted findings as OpenVEX */
+	CUSTOMS_REPORT_RECORD,      /* columns and the first row of cells as one object (record_key: nested) */
+	CUSTOMS_REPORT_METRICS,     /* metrics: samples in the Prometheus text format */
+	CUSTOMS_REPORT_ADMISSION,   /* admission: the AdmissionReview (admission.k8s.io/v1) answering one */
 	CUSTOMS_REPORT_KINDS        /* how many kinds there are */
 } customs_report_kind;
 
-/* Version 2 added the store's and the policy engine's fields at the end; a version 1
- * report is still written. */
-#define CUSTOMS_REPORT_VERSION 2
+/* Version 2 added the store's and the policy engine's fields at the end,
+ * version 3 the server's (record_key, metrics); reports of the earlier
+ * versions are still written. */
+#define CUSTOMS_REPORT_VERSION 3
+
+/* One sample of /metrics: family names the HELP and TYPE lines written
+ * before the first sample of each family ("customs_http_request_seconds"),
+ * name the sample ("customs_http_request_seconds_bucket"). */
+typedef struct customs_report_metric {
+	const char *family, *type, *help; /* type: "counter", "gauge", "histogram" */
+	const char *name;
+	const char *labels;               /* 'route="/v1/images",code="200"', or NULL */
+	double value;
+} customs_report_metric;
+
+/* The answer to a Kubernetes AdmissionReview. */
+typedef struct customs_report_admission {
+	const char *uid;                 /* the request's */
+	int allowed;
+	int code;                        /* status.code when denied (403), 0: none */
+	const char *message;             /* status.message: why, or NULL */
+	const char *const *warnings;     /* response.warnings, or NULL */
+	size_t nwarnings;
+} customs_report_admission;
 
 typedef struct customs_report {
 	unsigned int version;                       /* CUSTOMS_REPORT_VERSION */
@@ -107,8 +132,9 @@ typedef struct customs_report {
 
 	/* version 2 */
 	/* rows: a type per column for json, or NULL (all text): 's' text, 'i'
-	 * an integer, 'b' a boolean ("true"/"false"); a cell that is not what
-	 * its type says is written as text. */
+	 * an integer, 'b' a boolean ("true"/"false"), 'j' JSON text written as
+	 * the value it is (version 3); a cell that is not what its type says is
+	 * written as text. */
 	const char *column_types;
 	/* rows: the table's header, ncolumns of them, or NULL: the names. */
 	const char *const *column_headings;
@@ -123,6 +149,14 @@ typedef struct customs_report {
 	const struct customs_policy_bundle *bundle;     /* vex without an evaluation: the bundle's own items */
 	const struct customs_policy_problems *problems; /* policy problems */
 	const char *bundle_path;                        /* policy problems: the file */
+
+	/* version 3 */
+	/* record: the object is written as {"KEY": {...}} (an API error:
+	 * {"error": {"code": ..., "message": ...}}), or NULL: as it is */
+	const char *record_key;
+	const customs_report_metric *metrics;           /* metrics, in the order written */
+	size_t nmetrics;
+	const customs_report_admission *admission;      /* admission */
 } customs_report;
 
 /* Write r to f in format ("table", "json", "spdx-json", ...).  Returns 0,

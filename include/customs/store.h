@@ -33,7 +33,7 @@ extern "C" {
 
 /* The schema this library reads and writes.  A store of a newer schema
  * is refused with CUSTOMS_EUNSUPPORTED; an older one is migrated on open. */
-#define CUSTOMS_STORE_SCHEMA_VERSION 2
+#define CUSTOMS_STORE_SCHEMA_VERSION 3
 
 typedef struct customs_store customs_store;
 
@@ -60,7 +60,7 @@ CUSTOMS_EXTERN const char *customs_store_describe(const customs_store *s);
 
 /* ---- analyses --------------------------------------------------------- */
 
-#define CUSTOMS_STORE_OPTS_VERSION 1
+#define CUSTOMS_STORE_OPTS_VERSION 2
 
 typedef struct customs_store_opts {
 	unsigned int version;  /* CUSTOMS_STORE_OPTS_VERSION */
@@ -75,6 +75,13 @@ typedef struct customs_store_opts {
 	/* A stored image is loaded with these CUSTOMS_STORE_LOAD_* flags (a
 	 * scan needs no file catalog). */
 	unsigned load_flags;
+	/* version 2: at most one analysis of a digest at a time among those
+	 * that name an owner ("host:pid:thread"): the first claims the digest
+	 * for claim_seconds (renewed by customs_store_job_renew with the same
+	 * owner), the others wait for it, then load what it stored.  A claim
+	 * whose owner died runs out like a job's lease. */
+	const char *owner;
+	int claim_seconds;
 } customs_store_opts;
 
 /* What customs_store_analyze did. */
@@ -117,6 +124,13 @@ CUSTOMS_EXTERN int customs_store_load(customs_store *s, customs_analysis **out, 
  * files and results, its package data, matches); its tag history stays.
  * *out (may be NULL) gets the digest removed. */
 CUSTOMS_EXTERN int customs_store_remove(customs_store *s, const char *ref, char **out);
+
+/* A text that changes whenever what is stored of digest changes (its
+ * analysis, its current matches) or the set of stored images does (a base
+ * image stored or removed): what a cache of answers about the image is
+ * checked against.  CUSTOMS_ENOTFOUND when digest is not stored.  Freed
+ * with free(). */
+CUSTOMS_EXTERN int customs_store_image_version(customs_store *s, const char *digest, char **out);
 
 /* ---- the images ------------------------------------------------------- */
 
@@ -210,7 +224,7 @@ CUSTOMS_EXTERN void customs_store_base_free(customs_store_base *b);
 /* ---- queries ---------------------------------------------------------- */
 
 /* A table of results: ncolumns names, a type per column ('s' text, 'i'
- * integer, 'b' boolean: "true"/"false"), nrows * ncolumns cells row by
+ * integer, 'b' boolean: "true"/"false", 'j' JSON text), nrows * ncolumns cells row by
  * row (NULL: no value).  What customs_report ROWS writes. */
 typedef struct customs_store_table {
 	const char *const *columns;    /* names: JSON keys */
@@ -276,6 +290,109 @@ CUSTOMS_EXTERN int customs_store_evaluation_put(customs_store *s, const customs_
 CUSTOMS_EXTERN int customs_store_evaluations(customs_store *s, customs_store_evaluation_list **out,
 					     const char *image_digest, const char *bundle_digest);
 CUSTOMS_EXTERN void customs_store_evaluation_list_free(customs_store_evaluation_list *l);
+
+/* ---- API tokens (customs serve) -------------------------------------- */
+
+/* Make a token called name (letters, digits, '.', '_', '-'; at most 64):
+ * *out (freed with free()) is "cst_<key id>_<secret>", to show once: the
+ * store keeps only the key id, a random salt and sha256(salt || secret).
+ * A name already in use: CUSTOMS_EINVAL. */
+CUSTOMS_EXTERN int customs_store_token_create(customs_store *s, const char *name, char **out);
+/* 0 and the token's name in *name (may be NULL; freed with free()) when
+ * token is one the store made and did not revoke, else CUSTOMS_EAUTH. */
+CUSTOMS_EXTERN int customs_store_token_check(customs_store *s, const char *token, char **name);
+/* Revoke the token called name: CUSTOMS_ENOTFOUND when there is none. */
+CUSTOMS_EXTERN int customs_store_token_revoke(customs_store *s, const char *name);
+/* The tokens: name, key_id, created_at (never the secret). */
+CUSTOMS_EXTERN int customs_store_tokens(customs_store *s, customs_store_table **out);
+
+/* ---- policy bundles (customs serve) ------------------------------------ */
+
+/* Keep a bundle (its JSON text, as customs_policy_bundle_load_mem took
+ * it) under id, with its name and digest (customs_policy_bundle_digest),
+ * replacing what id held; active: it becomes the active bundle (the one
+ * evaluations and admission use when none is named).  The first bundle
+ * kept is active. */
+CUSTOMS_EXTERN int customs_store_policy_put(customs_store *s, const char *id, const char *name, const char *digest,
+					    const char *document, int active);
+/* The bundle kept under id (NULL: the active one) as one row of id, name,
+ * digest, active, updated_at, document (JSON text: type 'j').
+ * CUSTOMS_ENOTFOUND when there is none. */
+CUSTOMS_EXTERN int customs_store_policy_get(customs_store *s, const char *id, customs_store_table **out);
+/* Remove the bundle kept under id: CUSTOMS_ENOTFOUND when there is none. */
+CUSTOMS_EXTERN int customs_store_policy_delete(customs_store *s, const char *id);
+/* The bundles kept: id, name, digest, active, updated_at. */
+CUSTOMS_EXTERN int customs_store_policies(customs_store *s, customs_store_table **out);
+
+/* ---- watched tags and their webhooks (customs serve) ------------------- */
+
+/* Watch tag: type "tag_update" (it names another digest), "vuln_update"
+ * (its image's active vulnerabilities change), "policy_eval" (the active
+ * bundle's action on it changes); a webhook is POSTed to url, signed
+ * with secret.  The same tag, type and url twice: CUSTOMS_EINVAL. */
+CUSTOMS_EXTERN int customs_store_subscription_add(customs_store *s, const char *tag, const char *type, const char *url,
+						  const char *secret, int64_t *id);
+/* One subscription (id NULL: every one) as rows of id, tag, type, url,
+ * last_digest, last_state, created_at, and with secrets also secret.
+ * One id that is not there: CUSTOMS_ENOTFOUND. */
+CUSTOMS_EXTERN int customs_store_subscriptions(customs_store *s, const int64_t *id, int secrets,
+					       customs_store_table **out);
+CUSTOMS_EXTERN int customs_store_subscription_delete(customs_store *s, int64_t id);
+/* Record what was last seen of a subscription's tag. */
+CUSTOMS_EXTERN int customs_store_subscription_seen(customs_store *s, int64_t id, const char *digest, const char *state);
+/* Queue a webhook of a subscription: its event and JSON payload. */
+CUSTOMS_EXTERN int customs_store_notification_add(customs_store *s, int64_t subscription, const char *event,
+						  const char *payload);
+/* The webhooks due now: rows of id, url, secret, event, payload, attempts. */
+CUSTOMS_EXTERN int customs_store_notifications_due(customs_store *s, customs_store_table **out);
+/* How a delivery went: delivered, or not (error) and tried again after
+ * retry_seconds (< 0: given up: failed). */
+CUSTOMS_EXTERN int customs_store_notification_result(customs_store *s, int64_t id, int delivered, const char *error,
+						     int retry_seconds);
+/* Every webhook, newest first: id, subscription, event, state ("pending",
+ * "delivered", "failed"), attempts, last_error, created_at, delivered_at. */
+CUSTOMS_EXTERN int customs_store_notifications(customs_store *s, customs_store_table **out);
+
+/* ---- the job queue (customs serve, customs worker) --------------------- */
+
+/* A job a worker claimed: analyse ref into the store, recording tag. */
+typedef struct customs_store_job {
+	int64_t id;
+	char *ref;
+	char *tag;                 /* or NULL */
+	int attempts;              /* this one included */
+} customs_store_job;
+CUSTOMS_EXTERN void customs_store_job_free(customs_store_job *j);
+
+/* Queue an analysis of ref (recording tag, may be NULL).  At most one job
+ * per reference is queued or running: while one is, *id is that job's and
+ * *existing (may be NULL) 1. */
+CUSTOMS_EXTERN int customs_store_job_add(customs_store *s, const char *ref, const char *tag, int64_t *id,
+					 int *existing);
+/* A job as one row of id, ref, tag, state ("queued", "running", "done",
+ * "failed"), digest, error, worker, attempts, analyses (how many times
+ * it was analysed, 0 when the store had it), created_at, started_at,
+ * finished_at.  CUSTOMS_ENOTFOUND when there is no such job. */
+CUSTOMS_EXTERN int customs_store_job_get(customs_store *s, int64_t id, customs_store_table **out);
+/* Claim the oldest queued job, or a running one whose lease ran out (its
+ * worker died), for worker (a name for people: "host:pid:thread") for
+ * lease_seconds: *out, or NULL when there is none.  PostgreSQL: SELECT
+ * ... FOR UPDATE SKIP LOCKED, so that workers never wait on each other.
+ * A job claimed CUSTOMS_STORE_JOB_ATTEMPTS times whose lease runs out
+ * again fails. */
+#define CUSTOMS_STORE_JOB_ATTEMPTS 3
+CUSTOMS_EXTERN int customs_store_job_claim(customs_store *s, const char *worker, int lease_seconds,
+					   customs_store_job **out);
+/* Extend the lease of a job worker holds; CUSTOMS_ENOTFOUND when it is no
+ * longer worker's (its lease ran out and another worker claimed it). */
+CUSTOMS_EXTERN int customs_store_job_renew(customs_store *s, int64_t id, const char *worker, int lease_seconds);
+/* The job worker holds is done: stored under digest (analysed: 1 when it
+ * was analysed, 0 when the store had it), or failed with error (digest
+ * NULL).  CUSTOMS_ENOTFOUND when it is no longer worker's. */
+CUSTOMS_EXTERN int customs_store_job_finish(customs_store *s, int64_t id, const char *worker, const char *digest,
+					    int analysed, const char *error);
+/* How many jobs are queued and running now (for /metrics). */
+CUSTOMS_EXTERN int customs_store_job_counts(customs_store *s, int64_t *queued, int64_t *running);
 
 #ifdef __cplusplus
 }

@@ -44,6 +44,9 @@ int cmd_rematch(int argc, char **argv); extern const char cmd_rematch_usage[];
 int cmd_evaluate(int argc, char **argv); extern const char cmd_evaluate_usage[];
 int cmd_policy(int argc, char **argv); extern const char cmd_policy_usage[];
 int cmd_plugin(int argc, char **argv); extern const char cmd_plugin_usage[];
+int cmd_serve(int argc, char **argv); extern const char cmd_serve_usage[];
+int cmd_worker(int argc, char **argv); extern const char cmd_worker_usage[];
+int cmd_token(int argc, char **argv); extern const char cmd_token_usage[];
 
 extern const char cmd_inspect_usage[];
 extern const char cmd_tags_usage[];

@@ -56,6 +56,9 @@ const cli_command cli_commands[] = {
 	{"diff", cmd_diff, "what changed between two images", cmd_diff_usage},
 	{"rematch", cmd_rematch, "match every stored image against the database again", cmd_rematch_usage},
 	{"plugin", cmd_plugin, "list the external plugins: analyzers, queries, gates", cmd_plugin_usage},
+	{"serve", cmd_serve, "serve the HTTP API (images, queries, jobs) with workers", cmd_serve_usage},
+	{"worker", cmd_worker, "take analyses off the store's job queue (with customs serve)", cmd_worker_usage},
+	{"token", cmd_token, "create, list and revoke the API tokens of customs serve", cmd_token_usage},
 	{"help", cmd_help, "show help for a command", help_usage},
 	{NULL, NULL, NULL, NULL},
 };

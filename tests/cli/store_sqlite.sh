@@ -27,7 +27,7 @@ cp "${S#sqlite:}" "$TMP/newer.sqlite"
 sqlite3 "$TMP/newer.sqlite" "INSERT INTO schema_migrations VALUES(99, '2099-01-01', '9.9')"
 "$CUSTOMS" images --store "$TMP/newer.sqlite" 2>"$TMP/e4"
 check_eq "a store of a newer schema: exit 3" "$?" 3
-check "... refused, naming both versions" grep -q "has schema version 99; this customs ([0-9.]*) knows versions up to 2: use a newer customs" "$TMP/e4"
+check "... refused, naming both versions" grep -q "has schema version 99; this customs ([0-9.]*) knows versions up to 3: use a newer customs" "$TMP/e4"
 check_eq "... in one line" "$(wc -l <"$TMP/e4")" 1
 check_eq "the store is intact after all that" "$(sqlite3 "${S#sqlite:}" 'PRAGMA integrity_check')" ok
 check_eq "... in WAL mode" "$(sqlite3 "${S#sqlite:}" 'PRAGMA journal_mode')" wal

@@ -11,6 +11,7 @@
  * let one image's layer stand for another's. */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "analyzers/registry.h"
 #include "customs/store.h"
@@ -30,6 +31,7 @@ typedef struct stored {
 	void **blob;           /* per layer read: its results encoded, or NULL */
 	size_t *blen;
 	size_t nlayers;
+	char *claimed;         /* the digest this analysis claimed (customs_store_opts.owner) */
 } stored;
 
 static const char *tag_of(const stored *x)
@@ -45,6 +47,22 @@ static int tag_tx(customs_store *s, void *ud)
 	return store__tag(s, td[0], td[1]);
 }
 
+/* wait until this analysis is the only one of digest (another owner's
+ * claim is given up or runs out): then it may be stored already */
+static int claim(stored *x, const char *digest)
+{
+	int err;
+	while ((err = store__claim(x->s, digest, x->so->owner, x->so->claim_seconds)) == 0) {
+		struct timespec ts = {0, 200 * 1000000L};
+		nanosleep(&ts, NULL);
+	}
+	if (err < 0)
+		return err;
+	if (!(x->claimed = customs_strdup(digest)))
+		return customs__error(CUSTOMS_ENOMEM, "out of memory");
+	return 0;
+}
+
 static int known(void *ud, const customs_analysis *a, customs_analysis **out)
 {
 	stored *x = ud;
@@ -53,6 +71,8 @@ static int known(void *ud, const customs_analysis *a, customs_analysis **out)
 	int fd = 0, complete = 0, err;
 
 	x->keep = digest && !(x->so && x->so->no_put);
+	if (x->keep && x->so && x->so->version >= 2 && x->so->owner && (err = claim(x, digest)) < 0)
+		return err;
 	if (!digest || (x->so && x->so->force) || x->opt_in)
 		return 0;
 	if ((err = store__image_key(x->s, digest, &key, &fd, &complete)) <= 0)
@@ -184,8 +204,8 @@ int customs_store_analyze(customs_store *s, customs_analysis **out, const char *
 
 	*out = NULL;
 	memset(x.st, 0, sizeof(*x.st));
-	if (so && so->version != CUSTOMS_STORE_OPTS_VERSION)
-		return customs__error(CUSTOMS_EINVAL, "customs_store_opts.version is %u; this libcustoms (%s) knows version %d",
+	if (so && (so->version < 1 || so->version > CUSTOMS_STORE_OPTS_VERSION))
+		return customs__error(CUSTOMS_EINVAL, "customs_store_opts.version is %u; this libcustoms (%s) knows versions 1 to %d",
 				      so->version, CUSTOMS_VERSION, CUSTOMS_STORE_OPTS_VERSION);
 	if (customs_str_has_prefix(ref, "store:")) {
 		/* an analysis the store holds, by digest or tag */
@@ -214,6 +234,11 @@ int customs_store_analyze(customs_store *s, customs_analysis **out, const char *
 	if (!err) {
 		const char *d = store__analysis_digest(*out);
 		snprintf(x.st->digest, sizeof(x.st->digest), "%s", d && (x.st->known || x.st->stored) ? d : "");
+	}
+	if (x.claimed) {
+		/* one that cannot be given up runs out */
+		(void)store__unclaim(s, x.claimed, so->owner);
+		free(x.claimed);
 	}
 	for (size_t i = 0; x.blob && i < x.nlayers; i++)
 		free(x.blob[i]);

@@ -58,6 +58,10 @@ static const struct report_format {
 	{"markdown", K(POLICY_GATES), 0, report__gates_markdown},
 	{"openvex", K(VEX), 0, report__vex},
 	{"json", K(VEX), 0, report__vex},
+	{"json", K(RECORD), 0, report__record_json},
+	{"table", K(RECORD), 0, report__record_table},
+	{"prometheus", K(METRICS), 0, report__metrics},
+	{"json", K(ADMISSION), 0, report__admission},
 };
 
 #define NFORMATS (sizeof(formats) / sizeof(formats[0]))
@@ -109,10 +113,10 @@ int customs_report_format_check(customs_report_kind kind, const char *format)
 static int check_report(const customs_report *r)
 {
 	const char *miss = NULL;
-	if (!r || (r->version != CUSTOMS_REPORT_VERSION && r->version != 1))
-		return customs__error(CUSTOMS_EINVAL, "a customs_report of version %u; this library writes versions 1 and %d",
+	if (!r || r->version < 1 || r->version > CUSTOMS_REPORT_VERSION)
+		return customs__error(CUSTOMS_EINVAL, "a customs_report of version %u; this library writes versions 1 to %d",
 				      r ? r->version : 0, CUSTOMS_REPORT_VERSION);
-	if (r->version == 1 && r->kind > CUSTOMS_REPORT_ROWS)
+	if ((r->version == 1 && r->kind > CUSTOMS_REPORT_ROWS) || (r->version == 2 && r->kind > CUSTOMS_REPORT_VEX))
 		return customs__error(CUSTOMS_EINVAL, "report kind %d needs a customs_report of version %d", (int)r->kind,
 				      CUSTOMS_REPORT_VERSION);
 	switch (r->kind) {
@@ -164,6 +168,15 @@ static int check_report(const customs_report *r)
 	case CUSTOMS_REPORT_VEX:
 		miss = !r->policy && !r->bundle ? "an evaluation or a bundle" : NULL;
 		break;
+	case CUSTOMS_REPORT_RECORD:
+		miss = !r->ncolumns || !r->columns || r->nrows < 1 || !r->cells ? "columns and a row of cells" : NULL;
+		break;
+	case CUSTOMS_REPORT_METRICS:
+		miss = r->nmetrics && !r->metrics ? "its metrics" : NULL;
+		break;
+	case CUSTOMS_REPORT_ADMISSION:
+		miss = !r->admission || !r->admission->uid ? "an admission answer with its uid" : NULL;
+		break;
 	default:
 		return customs__error(CUSTOMS_EINVAL, "unknown report kind %d", (int)r->kind);
 	}
@@ -185,9 +198,12 @@ int customs_report_writer_new(customs_report_writer **out, const customs_report 
 		return err;
 	if (!(w = calloc(1, sizeof(*w))))
 		return customs__error(CUSTOMS_ENOMEM, "out of memory");
-	/* version 1 ends where the store's and the policy fields begin: they stay NULL */
+	/* version 1 ends where the store's and the policy fields begin,
+	 * version 2 where the server's do: they stay NULL */
 	if (r->version == 1)
 		memcpy(&w->r, r, offsetof(customs_report, column_types));
+	else if (r->version == 2)
+		memcpy(&w->r, r, offsetof(customs_report, record_key));
 	else
 		w->r = *r;
 	w->r.version = CUSTOMS_REPORT_VERSION;

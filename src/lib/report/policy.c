@@ -21,7 +21,7 @@ static void rfc3339(char *buf, size_t n, long long t)
 	strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-static json_t *js(const char *s)
+json_t *report__jstr(const char *s)
 {
 	json_t *j;
 	char *fixed;
@@ -146,40 +146,40 @@ static json_t *item_json(const customs_policy_allowlist_item *it)
 	if (!it)
 		return json_null();
 	json_t *o = json_object();
-	json_object_set_new(o, "allowlist_id", js(it->allowlist_id));
-	json_object_set_new(o, "allowlist_name", js(it->allowlist_name));
-	json_object_set_new(o, "item_id", js(it->id));
-	json_object_set_new(o, "gate", js(it->gate));
-	json_object_set_new(o, "trigger_id", js(it->trigger_id));
-	json_object_set_new(o, "reason", js(it->reason));
-	json_object_set_new(o, "owner", js(it->owner));
-	json_object_set_new(o, "expires", js(it->expires));
+	json_object_set_new(o, "allowlist_id", report__jstr(it->allowlist_id));
+	json_object_set_new(o, "allowlist_name", report__jstr(it->allowlist_name));
+	json_object_set_new(o, "item_id", report__jstr(it->id));
+	json_object_set_new(o, "gate", report__jstr(it->gate));
+	json_object_set_new(o, "trigger_id", report__jstr(it->trigger_id));
+	json_object_set_new(o, "reason", report__jstr(it->reason));
+	json_object_set_new(o, "owner", report__jstr(it->owner));
+	json_object_set_new(o, "expires", report__jstr(it->expires));
 	return o;
 }
 
 static json_t *finding_json(const customs_report *r, const customs_policy_finding *x)
 {
 	json_t *o = json_object();
-	json_object_set_new(o, "gate", js(x->gate));
-	json_object_set_new(o, "trigger", js(x->trigger));
-	json_object_set_new(o, "trigger_id", js(x->trigger_id));
+	json_object_set_new(o, "gate", report__jstr(x->gate));
+	json_object_set_new(o, "trigger", report__jstr(x->trigger));
+	json_object_set_new(o, "trigger_id", report__jstr(x->trigger_id));
 	json_object_set_new(o, "action", json_string(customs_policy_action_name(x->action)));
 	json_object_set_new(o, "effective_action",
 			    json_string(customs_policy_action_name(x->allowlisted_by ? CUSTOMS_POLICY_GO : x->action)));
-	json_object_set_new(o, "message", js(x->message));
-	json_object_set_new(o, "rule_id", js(x->rule_id));
-	json_object_set_new(o, "policy_id", js(x->policy_id));
+	json_object_set_new(o, "message", report__jstr(x->message));
+	json_object_set_new(o, "rule_id", report__jstr(x->rule_id));
+	json_object_set_new(o, "policy_id", report__jstr(x->policy_id));
 	json_object_set_new(o, "layer", x->layer >= 0 ? json_integer(x->layer) : json_null());
-	json_object_set_new(o, "layer_digest", js(layer_digest(r->analysis, x->layer)));
+	json_object_set_new(o, "layer_digest", report__jstr(layer_digest(r->analysis, x->layer)));
 	json_object_set_new(o, "in_base", x->in_base < 0 ? json_null() : json_boolean(x->in_base));
-	json_object_set_new(o, "path", js(x->path));
+	json_object_set_new(o, "path", report__jstr(x->path));
 	if (x->match) {
 		json_t *v = json_object();
-		json_object_set_new(v, "id", js(x->match->id));
-		json_object_set_new(v, "package", js(x->match->name));
-		json_object_set_new(v, "version", js(x->match->version));
-		json_object_set_new(v, "type", js(x->match->type));
-		json_object_set_new(v, "purl", js(x->match->purl));
+		json_object_set_new(v, "id", report__jstr(x->match->id));
+		json_object_set_new(v, "package", report__jstr(x->match->name));
+		json_object_set_new(v, "version", report__jstr(x->match->version));
+		json_object_set_new(v, "type", report__jstr(x->match->type));
+		json_object_set_new(v, "purl", report__jstr(x->match->purl));
 		json_object_set_new(v, "severity", json_string(customs_severity_name(x->match->severity)));
 		json_object_set_new(o, "vulnerability", v);
 	} else {
@@ -202,28 +202,28 @@ json_t *report__policy_doc(const customs_report *r)
 	json_object_set_new(root, "schema_version", json_string("1"));
 	json_object_set_new(root, "final_action", json_string(customs_policy_action_name(p->final_action)));
 	json_object_set_new(root, "policy_action", json_string(customs_policy_action_name(p->policy_action)));
-	json_object_set_new(root, "reason", js(p->reason));
-	json_object_set_new(root, "image_rule", js(p->image_rule));
+	json_object_set_new(root, "reason", report__jstr(p->reason));
+	json_object_set_new(root, "image_rule", report__jstr(p->image_rule));
 	o = json_object();
-	json_object_set_new(o, "reference", js(r->analysis->image.reference));
-	json_object_set_new(o, "digest", js(p->image_digest));
-	json_object_set_new(o, "tag", js(p->tag));
+	json_object_set_new(o, "reference", report__jstr(r->analysis->image.reference));
+	json_object_set_new(o, "digest", report__jstr(p->image_digest));
+	json_object_set_new(o, "tag", report__jstr(p->tag));
 	json_object_set_new(root, "image", o);
 	o = json_object();
-	json_object_set_new(o, "id", js(p->bundle_id));
-	json_object_set_new(o, "name", js(p->bundle_name));
-	json_object_set_new(o, "digest", js(p->bundle_digest));
+	json_object_set_new(o, "id", report__jstr(p->bundle_id));
+	json_object_set_new(o, "name", report__jstr(p->bundle_name));
+	json_object_set_new(o, "digest", report__jstr(p->bundle_digest));
 	json_object_set_new(root, "bundle", o);
 	if (p->mapping_id || p->mapping_name) {
 		o = json_object();
-		json_object_set_new(o, "id", js(p->mapping_id));
-		json_object_set_new(o, "name", js(p->mapping_name));
+		json_object_set_new(o, "id", report__jstr(p->mapping_id));
+		json_object_set_new(o, "name", report__jstr(p->mapping_name));
 		json_object_set_new(root, "mapping", o);
 	} else {
 		json_object_set_new(root, "mapping", json_null());
 	}
 	json_object_set_new(root, "evaluated_at", json_string(when));
-	json_object_set_new(root, "dockerfile_mode", js(p->dockerfile_mode));
+	json_object_set_new(root, "dockerfile_mode", report__jstr(p->dockerfile_mode));
 	json_object_set_new(root, "base_layers", p->base_layers > 0 ? json_integer(p->base_layers) : json_null());
 	o = json_object();
 	json_object_set_new(o, "stop", json_integer((json_int_t)p->stop));
@@ -239,13 +239,13 @@ json_t *report__policy_doc(const customs_report *r)
 	for (size_t i = 0; i < p->nnotes; i++) {
 		o = item_json(p->notes[i].item);
 		json_object_set_new(o, "state", json_string(p->notes[i].state));
-		json_object_set_new(o, "message", js(p->notes[i].message));
+		json_object_set_new(o, "message", report__jstr(p->notes[i].message));
 		json_array_append_new(v, o);
 	}
 	json_object_set_new(root, "allowlist_items", v);
 	v = json_array();
 	for (size_t i = 0; i < p->nwarnings; i++)
-		json_array_append_new(v, js(p->warnings[i]));
+		json_array_append_new(v, report__jstr(p->warnings[i]));
 	json_object_set_new(root, "warnings", v);
 	return root;
 }
@@ -278,12 +278,12 @@ int report__problems_json(FILE *f, const customs_report *r, const sbom_doc *d)
 	const customs_policy_problems *p = r->problems;
 	json_t *root = json_object(), *v = json_array();
 	(void)d;
-	json_object_set_new(root, "file", js(r->bundle_path));
+	json_object_set_new(root, "file", report__jstr(r->bundle_path));
 	json_object_set_new(root, "valid", json_boolean(!p->n && !p->more));
 	for (size_t i = 0; i < p->n; i++) {
 		json_t *o = json_object();
-		json_object_set_new(o, "path", js(p->v[i].path));
-		json_object_set_new(o, "message", js(p->v[i].message));
+		json_object_set_new(o, "path", report__jstr(p->v[i].path));
+		json_object_set_new(o, "message", report__jstr(p->v[i].message));
 		json_array_append_new(v, o);
 	}
 	json_object_set_new(root, "problems", v);
@@ -300,16 +300,16 @@ static json_t *statement(const char *vuln, const char *product, const customs_po
 {
 	json_t *s = json_object(), *v = json_object(), *prods = json_array(), *p = json_object();
 	char impact[1024];
-	json_object_set_new(v, "name", js(vuln));
+	json_object_set_new(v, "name", report__jstr(vuln));
 	json_object_set_new(s, "vulnerability", v);
-	json_object_set_new(p, "@id", js(product));
+	json_object_set_new(p, "@id", report__jstr(product));
 	json_array_append_new(prods, p);
 	json_object_set_new(s, "products", prods);
 	json_object_set_new(s, "status", json_string("not_affected"));
 	snprintf(impact, sizeof(impact), "allowlisted by policy bundle allowlist %s item %s%s%s%s%s",
 		 it->allowlist_id ? it->allowlist_id : "?", it->id ? it->id : "(no id)", it->reason ? ": " : "",
 		 it->reason ? it->reason : "", it->owner ? "; owner " : "", it->owner ? it->owner : "");
-	json_object_set_new(s, "impact_statement", js(impact));
+	json_object_set_new(s, "impact_statement", report__jstr(impact));
 	json_object_set_new(s, "timestamp", json_string(when));
 	return s;
 }

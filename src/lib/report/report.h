@@ -112,6 +112,10 @@ int report__db_import_table(FILE *f, const customs_report *r, const sbom_doc *d)
 int report__db_update_table(FILE *f, const customs_report *r, const sbom_doc *d);
 int report__rows_table(FILE *f, const customs_report *r, const sbom_doc *d);      /* rows.c */
 int report__rows_json(FILE *f, const customs_report *r, const sbom_doc *d);
+int report__record_json(FILE *f, const customs_report *r, const sbom_doc *d);
+int report__record_table(FILE *f, const customs_report *r, const sbom_doc *d);
+int report__metrics(FILE *f, const customs_report *r, const sbom_doc *d); /* metrics.c */
+int report__admission(FILE *f, const customs_report *r, const sbom_doc *d);
 int report__images_table(FILE *f, const customs_report *r, const sbom_doc *d);    /* store.c */
 int report__images_json(FILE *f, const customs_report *r, const sbom_doc *d);
 int report__rematch_table(FILE *f, const customs_report *r, const sbom_doc *d);
@@ -130,6 +134,8 @@ int report__policy_sarif(FILE *f, const customs_report *r, const sbom_doc *d);  
 /* The evaluation as customs JSON ("customs-evaluation"): a new reference,
  * NULL when out of memory.  scan's JSON holds it as "policy". */
 json_t *report__policy_doc(const customs_report *r);
+/* A JSON string of s (malformed UTF-8 repaired), null for NULL (policy.c). */
+json_t *report__jstr(const char *s);
 /* The evaluation as text (scan's table ends with it). */
 int report__policy_text(FILE *f, const customs_report *r);
 

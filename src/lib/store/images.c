@@ -270,3 +270,40 @@ int customs_store_images(customs_store *s, customs_store_image_list **out)
 	*out = &o->l;
 	return 0;
 }
+
+/* ---- what a cache of answers is checked against ---- */
+
+static int version_row(void *ud, const customs_store_value *c, size_t n)
+{
+	customs_buf *b = ud;
+	for (size_t i = 0; i < n; i++) {
+		const char *t = sv_str(&c[i]);
+		if (t)
+			customs_buf_printf(b, "%s%s", i ? "|" : "", t);
+		else
+			customs_buf_printf(b, "%s%lld", i ? "|" : "", (long long)sv_i64(&c[i]));
+	}
+	return 0;
+}
+
+int customs_store_image_version(customs_store *s, const char *digest, char **out)
+{
+	customs_buf b = CUSTOMS_BUF_INIT(0);
+	customs_store_value v = sv_text(digest);
+	int err;
+	*out = NULL;
+	/* its row and current matches; the set of images (a base stored or
+	 * removed changes what its layers are said to come from) */
+	err = store__query(s,
+			   "SELECT i.id, i.matchset, i.matched_at, i.analysed_at, (SELECT count(*) FROM images),"
+			   " (SELECT max(id) FROM images) FROM images i WHERE i.digest = ?",
+			   &v, 1, version_row, &b);
+	if (err < 0) {
+		customs_buf_release(&b);
+		return err;
+	}
+	if (!b.ptr)
+		return customs__error_naming(CUSTOMS_ENOTFOUND, digest);
+	*out = customs_buf_detach(&b);
+	return *out ? 0 : customs__error(CUSTOMS_ENOMEM, "out of memory");
+}

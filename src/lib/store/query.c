@@ -12,6 +12,7 @@
 #include "customs/report.h"
 #include "customs/version.h"
 #include "store/store_int.h"
+#include "store/table.h"
 
 static const customs_store_query_info queries[] = {
 	{"packages", 0, "[--type T]", "the packages a container sees", "name,version,type,arch,layer,purl", "ssssis"},
@@ -55,118 +56,34 @@ const customs_store_query_info *customs_store_query_list(void)
 	return queries;
 }
 
-/* ---- a table being made ---- */
-
-typedef struct owned_table {
-	customs_store_table t;
-	const char **cols, **heads;
-	const char **cells;
-	size_t ncells, cap;
-	customs_arena ar;
-	char *types;
-} owned_table;
-
-void customs_store_table_free(customs_store_table *t)
-{
-	owned_table *o = (owned_table *)t;
-	if (!o)
-		return;
-	free(o->cols);
-	free(o->heads);
-	free(o->cells);
-	free(o->types);
-	customs_arena_release(&o->ar);
-	free(o);
-}
-
-/* A table of the query's columns, typed by types ("ssi..."). */
-static owned_table *table_new(const customs_store_query_info *q, const char *types)
-{
-	owned_table *o = calloc(1, sizeof(*o));
-	char *cols;
-	size_t n = 1;
-	if (!o)
-		return NULL;
-	for (const char *p = q->columns; *p; p++)
-		n += *p == ',';
-	if (!(o->cols = calloc(n, sizeof(*o->cols))) || !(o->heads = calloc(n, sizeof(*o->heads))) ||
-	    !(cols = customs_arena_strdup(&o->ar, q->columns)) || !(o->types = customs_strdup(types))) {
-		customs_store_table_free(&o->t);
-		return NULL;
-	}
-	for (size_t i = 0; i < n; i++) {
-		o->cols[i] = cols;
-		char *c = strchr(cols, ',');
-		if (c)
-			*c = '\0', cols = c + 1;
-		/* "packages_added" as "PACKAGES ADDED" */
-		char *h = customs_arena_strdup(&o->ar, o->cols[i]);
-		for (char *p = h; p && *p; p++)
-			*p = *p == '_' ? ' ' : (*p >= 'a' && *p <= 'z') ? (char)(*p - 32) : *p;
-		if (!(o->heads[i] = h)) {
-			customs_store_table_free(&o->t);
-			return NULL;
-		}
-	}
-	o->t.columns = o->cols;
-	o->t.headings = o->heads;
-	o->t.ncolumns = n;
-	o->t.types = o->types;
-	return o;
-}
-
-/* Append a cell (copied; NULL stays NULL). */
-static int cell(owned_table *o, const char *v)
-{
-	if (o->ncells == o->cap && CUSTOMS_ARRAY_GROW(o->cells, o->ncells, o->cap) < 0)
-		return customs__error(CUSTOMS_ENOMEM, "out of memory");
-	const char *c = v ? customs_arena_strdup(&o->ar, v) : NULL;
-	if (v && !c)
-		return customs__error(CUSTOMS_ENOMEM, "out of memory");
-	o->cells[o->ncells++] = c;
-	return 0;
-}
-
-static int celli(owned_table *o, long long v)
-{
-	char b[32];
-	snprintf(b, sizeof(b), "%lld", v);
-	return cell(o, b);
-}
+/* ---- cells ---- */
 
 /* an index that may be -1 (unknown) */
-static int cell_layer(owned_table *o, long long v)
+static int cell_layer(store_rows *o, long long v)
 {
-	return v >= 0 ? celli(o, v) : cell(o, NULL);
+	return v >= 0 ? store__celli(o, v) : store__cell(o, NULL);
 }
 
-static int cell_mode(owned_table *o, uint32_t mode)
+static int cell_mode(store_rows *o, uint32_t mode)
 {
 	char b[16];
 	snprintf(b, sizeof(b), "%04o", mode & 07777);
-	return cell(o, b);
-}
-
-static customs_store_table *table_done(owned_table *o)
-{
-	o->t.cells = o->cells;
-	o->t.nrows = o->t.ncolumns ? o->ncells / o->t.ncolumns : 0;
-	return &o->t;
+	return store__cell(o, b);
 }
 
 /* ---- queries about one image ---- */
 
-static int q_packages(owned_table *o, const customs_analysis *a, const customs_store_query_args *x)
+static int q_packages(store_rows *o, const customs_analysis *a, const customs_store_query_args *x)
 {
 	int err = 0;
 	for (size_t i = 0; i < a->npackages && !err; i++) {
 		const customs_package *p = a->packages[i];
 		if (!p->visible || (x->type && (!p->type || strcmp(p->type, x->type))))
 			continue;
-		if ((err = cell(o, p->name)) || (err = cell(o, p->version)) || (err = cell(o, p->type)) ||
-		    (err = cell(o, p->arch)) || (err = cell_layer(o, p->layer)))
+		if ((err = store__cell(o, p->name)) || (err = store__cell(o, p->version)) || (err = store__cell(o, p->type)) ||
+		    (err = store__cell(o, p->arch)) || (err = cell_layer(o, p->layer)))
 			break;
-		err = cell(o, p->purl);
+		err = store__cell(o, p->purl);
 	}
 	return err;
 }
@@ -183,19 +100,19 @@ static int glob_match(const char *glob, const char *path)
 	return fnmatch(g, p, 0) == 0;
 }
 
-static int file_row(owned_table *o, const customs_file *f)
+static int file_row(store_rows *o, const customs_file *f)
 {
 	char p[4096];
 	int err;
 	snprintf(p, sizeof(p), "/%s", f->path);
-	if ((err = cell(o, p)) || (err = cell(o, customs_file_type_name((customs_file_type)f->type))) ||
-	    (err = cell_mode(o, f->mode)) || (err = celli(o, f->uid)) || (err = celli(o, f->gid)) ||
-	    (err = celli(o, (long long)f->size)) || (err = celli(o, f->layer)))
+	if ((err = store__cell(o, p)) || (err = store__cell(o, customs_file_type_name((customs_file_type)f->type))) ||
+	    (err = cell_mode(o, f->mode)) || (err = store__celli(o, f->uid)) || (err = store__celli(o, f->gid)) ||
+	    (err = store__celli(o, (long long)f->size)) || (err = store__celli(o, f->layer)))
 		return err;
-	return cell(o, f->link);
+	return store__cell(o, f->link);
 }
 
-static int q_files(owned_table *o, const customs_analysis *a, const customs_store_query_args *x)
+static int q_files(store_rows *o, const customs_analysis *a, const customs_store_query_args *x)
 {
 	int err = 0;
 	for (size_t i = 0; i < a->nfiles && !err; i++)
@@ -204,7 +121,7 @@ static int q_files(owned_table *o, const customs_analysis *a, const customs_stor
 	return err;
 }
 
-static int q_setuid(owned_table *o, const customs_analysis *a, const customs_store_query_args *x)
+static int q_setuid(store_rows *o, const customs_analysis *a, const customs_store_query_args *x)
 {
 	int err = 0;
 	for (size_t i = 0; i < a->nfiles && !err; i++) {
@@ -216,15 +133,15 @@ static int q_setuid(owned_table *o, const customs_analysis *a, const customs_sto
 		const char *flags = (f->mode & 04000) && (f->mode & 02000) ? "setuid,setgid"
 				    : f->mode & 04000                      ? "setuid"
 									   : "setgid";
-		if ((err = cell(o, p)) || (err = cell_mode(o, f->mode)) || (err = celli(o, f->uid)) ||
-		    (err = celli(o, f->gid)) || (err = celli(o, f->layer)))
+		if ((err = store__cell(o, p)) || (err = cell_mode(o, f->mode)) || (err = store__celli(o, f->uid)) ||
+		    (err = store__celli(o, f->gid)) || (err = store__celli(o, f->layer)))
 			break;
-		err = cell(o, flags);
+		err = store__cell(o, flags);
 	}
 	return err;
 }
 
-static int q_unowned(owned_table *o, const customs_analysis *a, const customs_store_query_args *x)
+static int q_unowned(store_rows *o, const customs_analysis *a, const customs_store_query_args *x)
 {
 	customs_strmap owned = {0};
 	int err = 0;
@@ -243,15 +160,15 @@ static int q_unowned(owned_table *o, const customs_analysis *a, const customs_st
 			continue;
 		char p[4096];
 		snprintf(p, sizeof(p), "/%s", f->path);
-		if ((err = cell(o, p)) || (err = celli(o, (long long)f->size)) || (err = cell_mode(o, f->mode)))
+		if ((err = store__cell(o, p)) || (err = store__celli(o, (long long)f->size)) || (err = cell_mode(o, f->mode)))
 			break;
-		err = celli(o, f->layer);
+		err = store__celli(o, f->layer);
 	}
 	customs_strmap_release(&owned);
 	return err;
 }
 
-static int q_layers(owned_table *o, const customs_analysis *a, const customs_store_query_args *x)
+static int q_layers(store_rows *o, const customs_analysis *a, const customs_store_query_args *x)
 {
 	int err = 0;
 	for (size_t i = 0; i < a->nlayers && !err; i++) {
@@ -259,15 +176,15 @@ static int q_layers(owned_table *o, const customs_analysis *a, const customs_sto
 		long long added = 0;
 		for (size_t k = 0; k < a->npackages; k++)
 			added += a->packages[k]->visible && a->packages[k]->layer == (int)i;
-		if ((err = celli(o, (long long)i)) || (err = cell(o, l->digest)) || (err = cell(o, l->diff_id)) ||
-		    (err = celli(o, l->size)) || (err = cell(o, l->created_by)) || (err = celli(o, added)))
+		if ((err = store__celli(o, (long long)i)) || (err = store__cell(o, l->digest)) || (err = store__cell(o, l->diff_id)) ||
+		    (err = store__celli(o, l->size)) || (err = store__cell(o, l->created_by)) || (err = store__celli(o, added)))
 			break;
-		err = celli(o, (long long)l->entries);
+		err = store__celli(o, (long long)l->entries);
 	}
 	return err;
 }
 
-static int q_introduced_by(owned_table *o, const customs_analysis *a, const customs_store_query_args *x)
+static int q_introduced_by(store_rows *o, const customs_analysis *a, const customs_store_query_args *x)
 {
 	int err = 0;
 	for (size_t i = 0; i < a->npackages && !err; i++) {
@@ -275,8 +192,8 @@ static int q_introduced_by(owned_table *o, const customs_analysis *a, const cust
 		if (!p->name || strcmp(p->name, x->operand))
 			continue;
 		const char *by = p->layer >= 0 && (size_t)p->layer < a->nlayers ? a->layers[p->layer].created_by : NULL;
-		if ((err = cell(o, p->name)) || (err = cell(o, p->version)) || (err = cell(o, p->type)) ||
-		    (err = cell_layer(o, p->layer)) || (err = cell(o, by)))
+		if ((err = store__cell(o, p->name)) || (err = store__cell(o, p->version)) || (err = store__cell(o, p->type)) ||
+		    (err = cell_layer(o, p->layer)) || (err = store__cell(o, by)))
 			break;
 		err = cell_layer(o, p->removed_in_layer);
 	}
@@ -286,17 +203,17 @@ static int q_introduced_by(owned_table *o, const customs_analysis *a, const cust
 	return err;
 }
 
-static int kv(owned_table *o, const char *field, const char *key, const char *value)
+static int kv(store_rows *o, const char *field, const char *key, const char *value)
 {
 	int err;
 	if (!value)
 		return 0;
-	if ((err = cell(o, field)) || (err = cell(o, key)))
+	if ((err = store__cell(o, field)) || (err = store__cell(o, key)))
 		return err;
-	return cell(o, value);
+	return store__cell(o, value);
 }
 
-static int kv_list(owned_table *o, const char *field, const customs_strlist *l, const char *sep)
+static int kv_list(store_rows *o, const char *field, const customs_strlist *l, const char *sep)
 {
 	customs_buf b = CUSTOMS_BUF_INIT(0);
 	int err;
@@ -309,7 +226,7 @@ static int kv_list(owned_table *o, const char *field, const customs_strlist *l, 
 	return err;
 }
 
-static int q_config(owned_table *o, const customs_analysis *a, const customs_store_query_args *x)
+static int q_config(store_rows *o, const customs_analysis *a, const customs_store_query_args *x)
 {
 	const customs_image *im = &a->image;
 	const customs_config *c = &im->config;
@@ -481,7 +398,7 @@ done:
 
 /* ---- the image queries that need the store ---- */
 
-static int q_vulns(customs_store *s, owned_table *o, const customs_analysis *a)
+static int q_vulns(customs_store *s, store_rows *o, const customs_analysis *a)
 {
 	customs_match_result *r = NULL;
 	customs_store_base *base = NULL;
@@ -499,11 +416,11 @@ static int q_vulns(customs_store *s, owned_table *o, const customs_analysis *a)
 		for (size_t k = 0; k < m->nfixed; k++)
 			customs_buf_printf(&fx, "%s%s", k ? ", " : "", m->fixed[k]);
 		const char *origin = !base ? NULL : m->layer >= 0 && (size_t)m->layer < base->layers ? "base" : "image";
-		if (!(err = cell(o, m->id)) && !(err = cell(o, customs_severity_name(m->severity))) &&
-		    !(err = cell(o, m->name)) && !(err = cell(o, m->version)) && !(err = cell(o, m->type)) &&
-		    !(err = cell(o, customs_fix_state_name(m->fix_state))) && !(err = cell(o, fx.ptr)) &&
+		if (!(err = store__cell(o, m->id)) && !(err = store__cell(o, customs_severity_name(m->severity))) &&
+		    !(err = store__cell(o, m->name)) && !(err = store__cell(o, m->version)) && !(err = store__cell(o, m->type)) &&
+		    !(err = store__cell(o, customs_fix_state_name(m->fix_state))) && !(err = store__cell(o, fx.ptr)) &&
 		    !(err = cell_layer(o, m->layer)))
-			err = cell(o, origin);
+			err = store__cell(o, origin);
 		customs_buf_release(&fx);
 	}
 done:
@@ -520,15 +437,15 @@ static char *join(char *const *v, size_t n)
 	return customs_buf_detach(&b);
 }
 
-static int q_base(customs_store *s, owned_table *o, const customs_analysis *a)
+static int q_base(customs_store *s, store_rows *o, const customs_analysis *a)
 {
 	customs_store_base *b = NULL;
 	int err = customs_store_base_of(s, &b, a);
 	if (err < 0)
 		return err;
 	char *tags = join(b->tags, b->ntags);
-	if (!(err = cell(o, b->digest)) && !(err = cell(o, tags)) && !(err = cell(o, b->reference)))
-		err = celli(o, (long long)b->layers);
+	if (!(err = store__cell(o, b->digest)) && !(err = store__cell(o, tags)) && !(err = store__cell(o, b->reference)))
+		err = store__celli(o, (long long)b->layers);
 	free(tags);
 	customs_store_base_free(b);
 	return err;
@@ -537,18 +454,18 @@ static int q_base(customs_store *s, owned_table *o, const customs_analysis *a)
 /* at, event, vuln_id, severity, name, version, type, built_at */
 static int history_row(void *ud, const customs_store_value *c, size_t n)
 {
-	owned_table *o = ud;
+	store_rows *o = ud;
 	int64_t sev = sv_i64(&c[3]);
 	int err;
-	if ((err = cell(o, sv_str(&c[0]))) || (err = cell(o, sv_str(&c[1]))) || (err = cell(o, sv_str(&c[2]))) ||
-	    (err = cell(o, customs_severity_name(sev >= 0 && sev < 6 ? (customs_severity)sev
+	if ((err = store__cell(o, sv_str(&c[0]))) || (err = store__cell(o, sv_str(&c[1]))) || (err = store__cell(o, sv_str(&c[2]))) ||
+	    (err = store__cell(o, customs_severity_name(sev >= 0 && sev < 6 ? (customs_severity)sev
 								     : CUSTOMS_SEVERITY_UNKNOWN))) ||
-	    (err = cell(o, sv_str(&c[4]))) || (err = cell(o, sv_str(&c[5]))) || (err = cell(o, sv_str(&c[6]))))
+	    (err = store__cell(o, sv_str(&c[4]))) || (err = store__cell(o, sv_str(&c[5]))) || (err = store__cell(o, sv_str(&c[6]))))
 		return err;
-	return cell(o, sv_str(&c[7]));
+	return store__cell(o, sv_str(&c[7]));
 }
 
-static int q_history(customs_store *s, owned_table *o, const customs_analysis *a)
+static int q_history(customs_store *s, store_rows *o, const customs_analysis *a)
 {
 	customs_store_value d = sv_text(store__analysis_digest(a));
 	return store__query(s,
@@ -557,13 +474,13 @@ static int q_history(customs_store *s, owned_table *o, const customs_analysis *a
 			    &d, 1, history_row, o);
 }
 
-static int q_evaluations(customs_store *s, owned_table *o, const customs_analysis *a)
+static int q_evaluations(customs_store *s, store_rows *o, const customs_analysis *a)
 {
 	customs_store_evaluation_list *l = NULL;
 	int err = customs_store_evaluations(s, &l, store__analysis_digest(a), NULL);
 	for (size_t i = 0; !err && l && i < l->n; i++)
-		if (!(err = cell(o, l->v[i].evaluated_at)) && !(err = cell(o, l->v[i].bundle_digest)))
-			err = cell(o, l->v[i].action);
+		if (!(err = store__cell(o, l->v[i].evaluated_at)) && !(err = store__cell(o, l->v[i].bundle_digest)))
+			err = store__cell(o, l->v[i].action);
 	customs_store_evaluation_list_free(l);
 	return err;
 }
@@ -571,7 +488,7 @@ static int q_evaluations(customs_store *s, owned_table *o, const customs_analysi
 /* ---- queries over every image ---- */
 
 typedef struct fleet {
-	owned_table *o;
+	store_rows *o;
 	customs_strmap tags; /* digest -> tags (arena text) */
 	customs_arena ar;
 	const customs_store_query_args *x;
@@ -629,9 +546,9 @@ static int tag_history_row(void *ud, const customs_store_value *c, size_t n)
 {
 	fleet *f = ud;
 	int err;
-	if ((err = cell(f->o, sv_str(&c[0]))) || (err = cell(f->o, sv_str(&c[1]))) || (err = cell(f->o, sv_str(&c[2]))))
+	if ((err = store__cell(f->o, sv_str(&c[0]))) || (err = store__cell(f->o, sv_str(&c[1]))) || (err = store__cell(f->o, sv_str(&c[2]))))
 		return err;
-	return cell(f->o, sv_i64(&c[3]) == sv_i64(&c[4]) ? "true" : "false");
+	return store__cell(f->o, sv_i64(&c[3]) == sv_i64(&c[4]) ? "true" : "false");
 }
 
 /* digest, name, version, type, layer */
@@ -647,9 +564,9 @@ static int package_hit(void *ud, const customs_store_value *c, size_t n)
 		if (!sc || !version || customs_version_satisfies(sc, version, f->x->version, &ok) < 0 || !ok)
 			return 0;
 	}
-	if ((err = cell(f->o, digest)) ||
-	    (err = cell(f->o, digest ? customs_strmap_get(&f->tags, digest, NULL) : NULL)) ||
-	    (err = cell(f->o, sv_str(&c[1]))) || (err = cell(f->o, version)) || (err = cell(f->o, type)))
+	if ((err = store__cell(f->o, digest)) ||
+	    (err = store__cell(f->o, digest ? customs_strmap_get(&f->tags, digest, NULL) : NULL)) ||
+	    (err = store__cell(f->o, sv_str(&c[1]))) || (err = store__cell(f->o, version)) || (err = store__cell(f->o, type)))
 		return err;
 	return cell_layer(f->o, sv_i64(&c[4]));
 }
@@ -661,14 +578,14 @@ static int vuln_hit(void *ud, const customs_store_value *c, size_t n)
 	const char *digest = sv_str(&c[0]);
 	int64_t sev = sv_i64(&c[2]);
 	int err;
-	if ((err = cell(f->o, digest)) ||
-	    (err = cell(f->o, digest ? customs_strmap_get(&f->tags, digest, NULL) : NULL)) ||
-	    (err = cell(f->o, sv_str(&c[1]))) ||
-	    (err = cell(f->o, customs_severity_name(sev >= 0 && sev < 6 ? (customs_severity)sev
+	if ((err = store__cell(f->o, digest)) ||
+	    (err = store__cell(f->o, digest ? customs_strmap_get(&f->tags, digest, NULL) : NULL)) ||
+	    (err = store__cell(f->o, sv_str(&c[1]))) ||
+	    (err = store__cell(f->o, customs_severity_name(sev >= 0 && sev < 6 ? (customs_severity)sev
 									: CUSTOMS_SEVERITY_UNKNOWN))) ||
-	    (err = cell(f->o, sv_str(&c[3]))) || (err = cell(f->o, sv_str(&c[4]))))
+	    (err = store__cell(f->o, sv_str(&c[3]))) || (err = store__cell(f->o, sv_str(&c[4]))))
 		return err;
-	return cell(f->o, sv_str(&c[5]));
+	return store__cell(f->o, sv_str(&c[5]));
 }
 
 /* digest, path, type, size, mode, layer */
@@ -679,15 +596,15 @@ static int file_hit(void *ud, const customs_store_value *c, size_t n)
 	char p[4096];
 	int err;
 	snprintf(p, sizeof(p), "/%s", path ? path : "");
-	if ((err = cell(f->o, digest)) ||
-	    (err = cell(f->o, digest ? customs_strmap_get(&f->tags, digest, NULL) : NULL)) || (err = cell(f->o, p)) ||
-	    (err = cell(f->o, customs_file_type_name((customs_file_type)sv_i64(&c[2])))) ||
-	    (err = celli(f->o, sv_i64(&c[3]))) || (err = cell_mode(f->o, (uint32_t)sv_i64(&c[4]))))
+	if ((err = store__cell(f->o, digest)) ||
+	    (err = store__cell(f->o, digest ? customs_strmap_get(&f->tags, digest, NULL) : NULL)) || (err = store__cell(f->o, p)) ||
+	    (err = store__cell(f->o, customs_file_type_name((customs_file_type)sv_i64(&c[2])))) ||
+	    (err = store__celli(f->o, sv_i64(&c[3]))) || (err = cell_mode(f->o, (uint32_t)sv_i64(&c[4]))))
 		return err;
-	return celli(f->o, sv_i64(&c[5]));
+	return store__celli(f->o, sv_i64(&c[5]));
 }
 
-static int q_fleet(customs_store *s, owned_table *o, const customs_store_query_info *q,
+static int q_fleet(customs_store *s, store_rows *o, const customs_store_query_info *q,
 		   const customs_store_query_args *x)
 {
 	fleet f = {.o = o, .x = x};
@@ -766,7 +683,7 @@ int customs_store_query(customs_store *s, customs_store_table **out, const char 
 	const customs_store_query_info *q = NULL;
 	const customs_store_query_args *x = args ? args : &none;
 	customs_analysis *a = NULL;
-	owned_table *o = NULL;
+	store_rows *o = NULL;
 	int err = 0;
 
 	*out = NULL;
@@ -790,7 +707,7 @@ int customs_store_query(customs_store *s, customs_store_table **out, const char 
 			return customs__error(CUSTOMS_EUSAGE, "%s wants %.*s", q->name, (int)strcspn(q->args, " "),
 					      q->args);
 	}
-	if (!(o = table_new(q, q->types)))
+	if (!(o = store__table_new(q->columns, q->types)))
 		return customs__error(CUSTOMS_ENOMEM, "out of memory");
 	if (q->fleet) {
 		err = q_fleet(s, o, q, x);
@@ -810,7 +727,7 @@ int customs_store_query(customs_store *s, customs_store_table **out, const char 
 		} else {
 			static const struct {
 				const char *name;
-				int (*fn)(owned_table *, const customs_analysis *, const customs_store_query_args *);
+				int (*fn)(store_rows *, const customs_analysis *, const customs_store_query_args *);
 			} image_queries[] = {
 				{"packages", q_packages},     {"files", q_files},   {"setuid", q_setuid},
 				{"unowned-files", q_unowned}, {"layers", q_layers}, {"introduced-by", q_introduced_by},
@@ -827,6 +744,6 @@ done:
 		customs_store_table_free(&o->t);
 		return err;
 	}
-	*out = table_done(o);
+	*out = store__table_done(o);
 	return 0;
 }

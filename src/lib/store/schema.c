@@ -95,6 +95,35 @@ static const char *const migrations[] = {
 	"INSERT INTO store_meta(key, value) VALUES('application', 'customs-store');\n",
 	/* 2: what analyzer plugins reported besides packages (facts, findings), as JSON */
 	"ALTER TABLE images ADD COLUMN plugin_results TEXT;\n",
+	/* 3: the server's tables.  API tokens: the secret is kept only as
+	 * sha256(salt || secret), found by its public key_id.  The job queue:
+	 * a job is claimed by a worker for a lease (lease_until, seconds since
+	 * the epoch) that it extends while it runs; a job whose lease ran out
+	 * is claimed again.  At most one queued or running job per reference:
+	 * a second request for it gets the first job. */
+	"CREATE TABLE api_tokens(id {ID}, name TEXT NOT NULL UNIQUE, key_id TEXT NOT NULL UNIQUE,"
+	" salt TEXT NOT NULL, hash TEXT NOT NULL, created_at TEXT NOT NULL);\n"
+	"CREATE TABLE jobs(id {ID}, ref TEXT NOT NULL, tag TEXT, state TEXT NOT NULL, digest TEXT, error TEXT,"
+	" worker TEXT, attempts {INT} NOT NULL, lease_until {INT}, created_at TEXT NOT NULL, started_at TEXT,"
+	" finished_at TEXT, analyses {INT} NOT NULL);\n"
+	"CREATE UNIQUE INDEX jobs_active_ref ON jobs(ref) WHERE state IN ('queued', 'running');\n"
+	"CREATE INDEX jobs_state ON jobs(state, id);\n"
+	/* policy bundles kept for the server, as JSON text; one is active:
+	 * what an evaluation without a bundle and admission use */
+	"CREATE TABLE policies(id TEXT PRIMARY KEY, name TEXT, digest TEXT NOT NULL, document TEXT NOT NULL,"
+	" active {INT} NOT NULL, updated_at TEXT NOT NULL);\n"
+	/* watched tags: what was last seen of each (a digest, a state: the
+	 * active vulnerabilities, a policy action), and the webhooks to send
+	 * (an outbox, retried with backoff until next_at) */
+	"CREATE TABLE subscriptions(id {ID}, tag TEXT NOT NULL, type TEXT NOT NULL, url TEXT NOT NULL,"
+	" secret TEXT NOT NULL, last_digest TEXT, last_state TEXT, created_at TEXT NOT NULL,"
+	" UNIQUE(tag, type, url));\n"
+	"CREATE TABLE notifications(id {ID}, subscription {INT} NOT NULL, event TEXT NOT NULL, payload TEXT NOT NULL,"
+	" state TEXT NOT NULL, attempts {INT} NOT NULL, next_at {INT} NOT NULL, last_error TEXT,"
+	" created_at TEXT NOT NULL, delivered_at TEXT);\n"
+	"CREATE INDEX notifications_due ON notifications(state, next_at);\n"
+	/* who is analysing a digest now (customs_store_opts.owner), until when */
+	"CREATE TABLE analysis_claims(digest TEXT PRIMARY KEY, owner TEXT NOT NULL, until {INT} NOT NULL);\n",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -163,6 +163,12 @@ int store__image_key(customs_store *s, const char *digest, char **analyzers, int
 /* RFC 3339 UTC now, "2025-02-12T08:00:00.123456Z": sortable, unique enough
  * to order events of one process. */
 void store__now(char out[40]);
+
+/* Claim the analysis of digest for owner for seconds (jobs.c): 1 when
+ * owner holds it now, 0 when another owner's claim is live. */
+int store__claim(customs_store *s, const char *digest, const char *owner, int seconds);
+/* Give owner's claim of digest up. */
+int store__unclaim(customs_store *s, const char *digest, const char *owner);
 /* A strlist as one blob, its strings NUL-terminated one after another
  * (exact for any bytes: image content need not be UTF-8), into *out
  * (emptied first); and back from a column (NULL: an empty list). */
