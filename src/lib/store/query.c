@@ -257,7 +257,7 @@ static int q_config(store_rows *o, const customs_analysis *a, const customs_stor
 	return err;
 }
 
-static int q_plugin_results(owned_table *o, const customs_analysis *a, const customs_store_query_args *x)
+static int q_plugin_results(store_rows *o, const customs_analysis *a, const customs_store_query_args *x)
 {
 	const char *name, *k;
 	json_t *r, *v;
@@ -265,19 +265,19 @@ static int q_plugin_results(owned_table *o, const customs_analysis *a, const cus
 	int err = 0;
 	json_object_foreach(a->plugin_results, name, r)
 	{
-		json_object_foreach(json_object_get(r, "facts"), k, v) if ((err = cell(o, name)) ||
-									   (err = cell(o, "fact")) || (err = cell(o, k)) ||
-									   (err = cell(o, json_string_value(v))) ||
-									   (err = cell(o, NULL)) || (err = cell(o, NULL))) return err;
+		json_object_foreach(json_object_get(r, "facts"), k, v) if ((err = store__cell(o, name)) ||
+									   (err = store__cell(o, "fact")) || (err = store__cell(o, k)) ||
+									   (err = store__cell(o, json_string_value(v))) ||
+									   (err = store__cell(o, NULL)) || (err = store__cell(o, NULL))) return err;
 		json_array_foreach (json_object_get(r, "findings"), i, v) {
 			const char *p = json_string_value(json_object_get(v, "path"));
 			char abs[4096];
 			snprintf(abs, sizeof(abs), "/%s", p ? p : "");
-			if ((err = cell(o, name)) || (err = cell(o, "finding")) ||
-			    (err = cell(o, json_string_value(json_object_get(v, "id")))) ||
-			    (err = cell(o, json_string_value(json_object_get(v, "message")))) ||
-			    (err = cell(o, json_string_value(json_object_get(v, "severity")))) ||
-			    (err = cell(o, p ? abs : NULL)))
+			if ((err = store__cell(o, name)) || (err = store__cell(o, "finding")) ||
+			    (err = store__cell(o, json_string_value(json_object_get(v, "id")))) ||
+			    (err = store__cell(o, json_string_value(json_object_get(v, "message")))) ||
+			    (err = store__cell(o, json_string_value(json_object_get(v, "severity")))) ||
+			    (err = store__cell(o, p ? abs : NULL)))
 				return err;
 		}
 	}
@@ -288,21 +288,21 @@ static int q_plugin_results(owned_table *o, const customs_analysis *a, const cus
 
 /* A cell of a plugin's row: a string as it is, a number or boolean as
  * JSON writes it, null as NULL. */
-static int plugin_cell(owned_table *o, const json_t *v)
+static int plugin_cell(store_rows *o, const json_t *v)
 {
 	if (json_is_string(v) || json_is_null(v))
-		return cell(o, json_string_value(v));
+		return store__cell(o, json_string_value(v));
 	char *s = json_is_array(v) || json_is_object(v) ? NULL : json_dumps(v, JSON_ENCODE_ANY);
 	if (!s)
 		return customs__error(CUSTOMS_EFORMAT, "a cell is not a string, number, boolean or null");
-	int err = cell(o, s);
+	int err = store__cell(o, s);
 	free(s);
 	return err;
 }
 
 /* The table of what the query plugin answered: "columns" (strings) and
  * "rows" (arrays of as many cells). */
-static int plugin_table(owned_table **out, const char *name, const json_t *resp)
+static int plugin_table(store_rows **out, const char *name, const json_t *resp)
 {
 	const json_t *cols = json_object_get(resp, "columns"), *rows = json_object_get(resp, "rows"), *row, *v;
 	customs_buf b = CUSTOMS_BUF_INIT(1u << 20);
@@ -325,8 +325,7 @@ static int plugin_table(owned_table **out, const char *name, const json_t *resp)
 	}
 	memset(types, 's', n);
 	types[n] = '\0';
-	customs_store_query_info q = {name, 0, "", "", b.ptr, types};
-	if (!(*out = table_new(&q, types))) {
+	if (!(*out = store__table_new(b.ptr, types))) {
 		err = customs__error(CUSTOMS_ENOMEM, "out of memory");
 		goto done;
 	}
@@ -358,7 +357,7 @@ static int q_plugin(customs_store *s, customs_store_table **out, const char *ref
 {
 	const customs_plugin *p;
 	customs_analysis *a = NULL;
-	owned_table *o = NULL;
+	store_rows *o = NULL;
 	json_t *args = NULL, *params = NULL, *resp = NULL;
 	int err;
 
@@ -387,7 +386,7 @@ static int q_plugin(customs_store *s, customs_store_table **out, const char *ref
 	customs_analysis_select_packages(a, 0);
 	if ((err = customs_plugin_call(&resp, p, a, params)) < 0 || (err = plugin_table(&o, name, resp)) < 0)
 		goto done;
-	*out = table_done(o);
+	*out = store__table_done(o);
 done:
 	json_decref(args);
 	json_decref(params);
